@@ -1,0 +1,84 @@
+"""The ``docs2sdk`` command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import yaml
+
+from . import __version__
+from .config import CONFIG_NAME, load_config
+from .errors import Diagnostics, Docs2SdkError, StrictError
+from .model import load_model
+from .openapi import to_openapi
+from .pipeline import model_from_book
+from .write import write_file_atomic
+
+EXIT_CODES = """\b
+Exit codes:
+  0  done (warnings, if any, on standard error)
+  1  usage error or other failure
+  2  a page could not be read (the message names the page and the item)
+  3  a model or config file does not validate (the message names the key)
+  4  --strict and there were warnings"""
+
+
+def _report(diagnostics: Diagnostics, strict: bool) -> None:
+    for warning in diagnostics.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if strict and diagnostics.warnings:
+        raise StrictError(f"{len(diagnostics.warnings)} warning(s) and --strict was given")
+
+
+@click.group(epilog=EXIT_CODES)
+@click.version_option(__version__, prog_name="docs2sdk")
+def cli() -> None:
+    """Turn Oracle REST API reference books into typed Python SDKs."""
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("book", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Where to write the model (YAML).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def scrape(book: Path, output: Path, strict: bool) -> None:
+    """Scrape the book in folder BOOK into a model file."""
+    config_path = book / CONFIG_NAME
+    overrides = load_config(config_path).operation_names if config_path.exists() else {}
+    model, diagnostics = model_from_book(book, overrides)
+    _report(diagnostics, strict)
+    write_file_atomic(output, model.to_yaml())
+    click.echo(
+        f"{output}: {len(model.operations)} operations, {len(model.schemas)} schemas", err=True
+    )
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("model_file", metavar="MODEL", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Where to write the OpenAPI document (YAML, or JSON for *.json).")
+def openapi(model_file: Path, output: Path) -> None:
+    """Export MODEL as an OpenAPI 3.1 document."""
+    doc = to_openapi(load_model(model_file))
+    if output.suffix == ".json":
+        import json
+
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    write_file_atomic(output, text)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except Docs2SdkError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)

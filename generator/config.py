@@ -1,0 +1,37 @@
+"""A book's build settings: ``input/<book>/docs2sdk.yaml``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ConfigError
+
+CONFIG_NAME = "docs2sdk.yaml"
+
+
+class BookConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    package: str = Field(pattern=r"^[a-z_][a-z0-9_]*$")
+    output: str
+    version: str = "0.1.0"
+    book: str = "."
+    operation_names: dict[str, str] = Field(
+        default_factory=dict,
+        description='Python names that replace the derived ones, keyed "METHOD /path".',
+    )
+
+
+def load_config(path: Path) -> BookConfig:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return BookConfig.model_validate(data)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"]) or "(top)"
+        raise ConfigError(f"{path}: key {key}: {first['msg']}") from exc

@@ -1,0 +1,68 @@
+"""Errors and warnings that docs2sdk reports to its user.
+
+Every problem with input names the page (or file) and the item it is about. The
+command line turns these into messages and exit codes; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class Docs2SdkError(Exception):
+    """A problem docs2sdk can explain; the message is meant for the user."""
+
+    exit_code = 1
+
+
+class ScrapeError(Docs2SdkError):
+    """A page that cannot be read as an operation page."""
+
+    exit_code = 2
+
+    def __init__(self, page: str, item: str, problem: str) -> None:
+        self.page, self.item, self.problem = page, item, problem
+        super().__init__(f"{page}: {item}: {problem}")
+
+
+class ModelError(Docs2SdkError):
+    """A model file that does not validate."""
+
+    exit_code = 3
+
+
+class ConfigError(Docs2SdkError):
+    """A docs2sdk.yaml that does not validate."""
+
+    exit_code = 3
+
+
+class StrictError(Docs2SdkError):
+    """Warnings given while --strict asked for none."""
+
+    exit_code = 4
+
+
+@dataclass(frozen=True, order=True)
+class Warning_:
+    """Something the scraper could read but not fully understand."""
+
+    page: str
+    item: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.page}: {self.item}: {self.problem}"
+
+
+@dataclass
+class Diagnostics:
+    """Collects warnings in the order they were found."""
+
+    warnings: list[Warning_] = field(default_factory=list)
+
+    def warn(self, page: str, item: str, problem: str) -> None:
+        self.warnings.append(Warning_(page, item, problem))
+
+    def extend(self, other: Diagnostics) -> None:
+        self.warnings.extend(other.warnings)

@@ -1,0 +1,224 @@
+"""The API model: what a book documents, as plain typed data.
+
+The scraper produces it, the generators read it, and it is saved as YAML between
+them (``docs/model.md`` describes the file). Key names follow JSON Schema where JSON
+Schema has a word for the thing, in snake_case.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ModelError
+
+FORMAT_VERSION = 1
+
+ParameterLocation = Literal["path", "query", "header", "form"]
+HttpMethod = Literal["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+JsonValue = Any
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Schema(_Data):
+    """A JSON value's shape as the pages show it; ``ref`` names a shared schema."""
+
+    ref: str | None = None
+    type: str | None = None
+    format: str | None = None
+    title: str | None = None
+    description: str | None = None
+    enum: list[JsonValue] | None = None
+    default: JsonValue = None
+    min_length: int | None = None
+    max_length: int | None = None
+    minimum: float | int | None = None
+    maximum: float | int | None = None
+    exclusive_minimum: float | int | bool | None = None
+    exclusive_maximum: float | int | bool | None = None
+    pattern: str | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    unique_items: bool | None = None
+    nullable: bool | None = None
+    read_only: bool | None = None
+    write_only: bool | None = None
+    properties: dict[str, Schema] | None = None
+    required: list[str] | None = None
+    items: Schema | None = None
+    additional_properties: bool | Schema | None = None
+    all_of: list[Schema] | None = None
+    one_of: list[Schema] | None = None
+    any_of: list[Schema] | None = None
+    discriminator: str | None = None
+    labels: dict[str, str] | None = Field(
+        default=None, description="Labels the scraper does not know, with their raw values."
+    )
+
+
+class NamedSchema(Schema):
+    """A schema shown under its own name; ``page`` is where it was first read."""
+
+    page: str
+
+
+class Parameter(_Data):
+    name: str
+    in_: ParameterLocation = Field(alias="in")
+    required: bool = False
+    description: str | None = None
+    schema_: Schema = Field(alias="schema")
+
+
+class Header(_Data):
+    name: str
+    description: str | None = None
+    schema_: Schema = Field(alias="schema")
+
+
+class Content(_Data):
+    media_type: str
+    schema_: Schema | None = Field(default=None, alias="schema")
+
+
+class RequestBody(_Data):
+    description: str | None = None
+    content: list[Content]
+
+
+class Response(_Data):
+    status: str
+    description: str | None = None
+    headers: list[Header] = []
+    content: list[Content] = []
+
+
+class Operation(_Data):
+    name: str
+    title: str
+    method: HttpMethod
+    path: str
+    tag: str | None = None
+    description: str | None = None
+    page: str
+    parameters: list[Parameter] = []
+    request_body: RequestBody | None = None
+    responses: list[Response] = []
+    labels: dict[str, str] | None = None
+
+
+class Tag(_Data):
+    name: str
+    page: str | None = None
+
+
+class ApiModel(_Data):
+    format_version: int
+    title: str | None = None
+    tags: list[Tag] = []
+    operations: list[Operation] = []
+    schemas: dict[str, NamedSchema] = {}
+
+    def to_yaml(self) -> str:
+        data = self.model_dump(by_alias=True, exclude_none=True, exclude_defaults=False)
+        data = _drop_empty(data)
+        return yaml.dump(
+            data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
+        )
+
+
+def _drop_empty(value: Any) -> Any:
+    """Leave out empty lists and mappings so the file shows only what pages say."""
+    if isinstance(value, dict):
+        return {
+            k: _drop_empty(v)
+            for k, v in value.items()
+            if not (isinstance(v, (list, dict)) and not v and k not in {"enum", "properties"})
+        }
+    if isinstance(value, list):
+        return [_drop_empty(v) for v in value]
+    return value
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value and not value.endswith((" ", "\t")) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)
+
+
+def load_model(path: Path) -> ApiModel:
+    """Read and validate a model file; errors name the file and the offending key."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ModelError(f"{path}: cannot read the model: {exc}") from exc
+    return parse_model(data, source=str(path))
+
+
+def parse_model(data: Any, source: str = "model") -> ApiModel:
+    if not isinstance(data, dict):
+        raise ModelError(f"{source}: a model is a mapping with format_version, operations, schemas")
+    version = data.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelError(
+            f"{source}: format_version is {version!r}; this docs2sdk reads {FORMAT_VERSION}"
+        )
+    try:
+        model = ApiModel.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        raise ModelError(
+            f"{source}: key {key}: {first['msg']} ({exc.error_count()} problem(s) in all)"
+        ) from exc
+    _check_references(model, source)
+    return model
+
+
+def _check_references(model: ApiModel, source: str) -> None:
+    def walk(schema: Schema, where: str) -> None:
+        if schema.ref is not None and schema.ref not in model.schemas:
+            raise ModelError(f"{source}: key {where}.ref: no schema named {schema.ref!r}")
+        for key, child in child_schemas(schema):
+            walk(child, f"{where}.{key}")
+
+    for name, named in model.schemas.items():
+        walk(named, f"schemas.{name}")
+    for i, op in enumerate(model.operations):
+        for j, p in enumerate(op.parameters):
+            walk(p.schema_, f"operations.{i}.parameters.{j}.schema")
+        if op.request_body:
+            for j, c in enumerate(op.request_body.content):
+                if c.schema_:
+                    walk(c.schema_, f"operations.{i}.request_body.content.{j}.schema")
+        for j, r in enumerate(op.responses):
+            for k, c in enumerate(r.content):
+                if c.schema_:
+                    walk(c.schema_, f"operations.{i}.responses.{j}.content.{k}.schema")
+
+
+def child_schemas(schema: Schema) -> list[tuple[str, Schema]]:
+    """The schemas directly inside ``schema``, each with the key path that leads to it."""
+    out: list[tuple[str, Schema]] = []
+    for name, prop in (schema.properties or {}).items():
+        out.append((f"properties.{name}", prop))
+    if schema.items is not None:
+        out.append(("items", schema.items))
+    if isinstance(schema.additional_properties, Schema):
+        out.append(("additional_properties", schema.additional_properties))
+    for key in ("all_of", "one_of", "any_of"):
+        for i, member in enumerate(getattr(schema, key) or []):
+            out.append((f"{key}.{i}", member))
+    return out

@@ -1,0 +1,21 @@
+"""The stages chained: book folder -> pages -> model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from .assemble import assemble
+from .errors import Diagnostics
+from .model import ApiModel
+from .scrape import index_book, scrape_pages
+
+
+def model_from_book(
+    folder: Path, name_overrides: Mapping[str, str] | None = None
+) -> tuple[ApiModel, Diagnostics]:
+    index = index_book(folder)
+    pages, diagnostics = scrape_pages(folder, index)
+    model, assembly = assemble(index, pages, name_overrides)
+    diagnostics.extend(assembly)
+    return model, diagnostics

@@ -1,0 +1,628 @@
+"""Read one operation page, by its visible labels and their order.
+
+The page's lines (see ``text.py``) are read top to bottom: title, method, path and
+description; then ``Request`` with its parameter sections and bodies; then
+``Response`` with one block per status. A body is a tree of schema blocks (``Root
+Schema : X``, ``Nested Schema : Y``) that refer to each other by name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import Diagnostics, ScrapeError
+from ..model import Content, Header, Operation, Parameter, RequestBody, Response, Schema
+from .labels import (
+    KNOWN_LABELS,
+    UNKNOWN_LABEL,
+    LabelSyntaxError,
+    TypeText,
+    convert_default,
+    match_label,
+    parse_type_text,
+    take_value,
+)
+from .text import Line, page_soup, visible_lines
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+PARAMETER_SECTIONS = {
+    "Path Parameters": "path",
+    "Query Parameters": "query",
+    "Header Parameters": "header",
+    "Form Parameters": "form",
+}
+MEDIA_TYPES = "Supported Media Types"
+HEADERS = "Headers"
+BACK_TO_TOP = "Back to Top"
+NO_PARAMETERS = "There are no request parameters for this operation."
+BODY = re.compile(r"Body\s*\((?P<media>[^()]*)\)")
+STATUS = re.compile(r"(?P<status>\d{3}|\dXX|Default) Response")
+SCHEMA_BLOCK = re.compile(r"(?P<where>Root|Nested) Schema\s*:\s*(?P<name>.+)")
+COMPOSITIONS = {"Match All": "all_of", "Match One Schema": "one_of", "Match Any Schema": "any_of"}
+INLINE_ROOT = "schema"
+INLINE_MEMBER = re.compile(r"(allOf|oneOf|anyOf)-\d+")
+MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+*-]+(?:\s*;.*)?")
+ITEM_HEADER = re.compile(r"(?P<name>.+?)(?P<required>\(required\))?\s*:\s*(?P<type>\S.*)")
+NAME_ONLY = re.compile(r"(?P<name>.+?)(?P<required>\(required\))?\s*:")
+SCHEMA_KEYS = {key for key, _kind in KNOWN_LABELS.values()} - {"items"}
+BLOCK_ONLY_LABELS = {"Discriminator"}
+# Parameter constraints that, on an array parameter, describe its items.
+ITEM_CONSTRAINTS = {"enum", "min_length", "max_length", "pattern", "minimum", "maximum"}
+
+
+@dataclass
+class Item:
+    """One list item: a parameter, header, property, array item or member."""
+
+    header: str
+    name: str | None
+    required: bool
+    type: TypeText
+    values: dict[str, Any] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    description: str | None = None
+
+
+@dataclass
+class Block:
+    """A ``Root Schema`` or ``Nested Schema`` block before its references are resolved."""
+
+    name: str
+    root: bool
+    composition: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    description: str | None = None
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class ScrapedPage:
+    """What one page says: its operation and the named schemas its bodies show."""
+
+    page: str
+    operation: Operation
+    schemas: dict[str, Schema]
+    diagnostics: Diagnostics
+
+
+def scrape_page(html: str, page: str) -> ScrapedPage:
+    """Read an operation page; raise ``ScrapeError`` naming the page and item."""
+    if re.search(r"<html", html, re.I) and not re.search(r"</html\s*>", html, re.I):
+        raise ScrapeError(page, "page", "the HTML ends before </html>: the page is truncated")
+    soup = page_soup(html)
+    lines = visible_lines(soup)
+    return _PageReader(lines, page).read()
+
+
+def _is_structural(text: str) -> bool:
+    return (
+        text in ("Request", "Response", MEDIA_TYPES, HEADERS, BACK_TO_TOP)
+        or text in PARAMETER_SECTIONS
+        or bool(BODY.fullmatch(text) or STATUS.fullmatch(text) or SCHEMA_BLOCK.fullmatch(text))
+    )
+
+
+def _paragraphs(texts: list[str]) -> str | None:
+    kept = ["\n".join(x.strip() for x in t.strip().splitlines()) for t in texts if t.strip()]
+    return "\n\n".join(kept) if kept else None
+
+
+class _PageReader:
+    def __init__(self, lines: list[Line], page: str) -> None:
+        self.lines = lines
+        self.texts = [line.text for line in lines]
+        self.page = page
+        self.pos = 0
+        self.diagnostics = Diagnostics()
+        self.schemas: dict[str, Schema] = {}
+
+    # ---------------------------------------------------------------- helpers
+    def fail(self, item: str, problem: str) -> ScrapeError:
+        return ScrapeError(self.page, item, problem)
+
+    def warn(self, item: str, problem: str) -> None:
+        self.diagnostics.warn(self.page, item, problem)
+
+    def at_end(self) -> bool:
+        return self.pos >= len(self.lines)
+
+    def peek(self) -> str:
+        return self.texts[self.pos]
+
+    def take_until_structural(self) -> list[Line]:
+        start = self.pos
+        while not self.at_end() and not _is_structural(self.peek()):
+            self.pos += 1
+        return self.lines[start : self.pos]
+
+    # ---------------------------------------------------------------- page
+    def read(self) -> ScrapedPage:
+        title, method, path = self.read_heading()
+        description = _paragraphs([ln.text for ln in self.take_until_structural()])
+        parameters: list[Parameter] = []
+        bodies: list[Content] = []
+        body_description: str | None = None
+        responses: list[Response] = []
+        seen_response = False
+        while not self.at_end():
+            text = self.peek()
+            if text == "Request":
+                self.pos += 1
+            elif text == "Response":
+                seen_response = True
+                self.pos += 1
+                responses = self.read_responses()
+                break
+            elif text in PARAMETER_SECTIONS:
+                self.pos += 1
+                parameters.extend(self.read_parameters(PARAMETER_SECTIONS[text]))
+            elif text == MEDIA_TYPES:
+                self.pos += 1
+                self.read_media_types()
+            elif BODY.fullmatch(text):
+                content, desc = self.read_body("request body")
+                bodies.append(content)
+                body_description = body_description or desc
+            elif text in (BACK_TO_TOP, NO_PARAMETERS):
+                self.pos += 1
+            else:
+                self.warn("request", f"text the scraper does not know: {text[:80]!r}")
+                self.pos += 1
+        if not seen_response:
+            raise self.fail("Response", "the page has no Response section (is it truncated?)")
+        self.check_parameters(parameters, path)
+        request_body = (
+            RequestBody(description=body_description, content=bodies) if bodies else None
+        )
+        form = [p for p in parameters if p.in_ == "form"]
+        if form and request_body is None:
+            request_body = RequestBody(content=[])
+        operation = Operation(
+            name="",
+            title=title,
+            method=method,  # type: ignore[arg-type]
+            path=path,
+            description=description,
+            page=self.page,
+            parameters=parameters,
+            request_body=request_body,
+            responses=responses,
+        )
+        return ScrapedPage(self.page, operation, self.schemas, self.diagnostics)
+
+    def read_heading(self) -> tuple[str, str, str]:
+        for i, text in enumerate(self.texts):
+            method = text.lower()
+            if method in METHODS and i + 1 < len(self.texts) and self.texts[i + 1][:1] == "/":
+                path, self.pos = self.texts[i + 1], i + 2
+            else:
+                match = re.fullmatch(r"(?P<m>[A-Za-z]+)\s+(?P<p>/\S*)", text)
+                if not match or match["m"].lower() not in METHODS:
+                    continue
+                method, path, self.pos = match["m"].lower(), match["p"], i + 1
+            if i == 0:
+                raise self.fail("title", "no title before the method line")
+            return self.texts[i - 1], method, path
+        raise self.fail(
+            "method and path",
+            "not an operation page: no HTTP method line followed by a path",
+        )
+
+    def check_parameters(self, parameters: list[Parameter], path: str) -> None:
+        seen: set[tuple[str, str]] = set()
+        for p in parameters:
+            key = (p.in_, p.name)
+            if key in seen:
+                self.warn(f"{p.in_} parameter {p.name}", "listed twice; the first is kept")
+            seen.add(key)
+        for name in re.findall(r"\{([^}]+)\}", path):
+            if ("path", name) not in seen:
+                self.warn(f"path parameter {name}", "in the path but not documented")
+
+    def read_responses(self) -> list[Response]:
+        responses: list[Response] = []
+        while not self.at_end():
+            text = self.peek()
+            self.pos += 1
+            match = STATUS.fullmatch(text)
+            if text == MEDIA_TYPES:
+                self.read_media_types()
+            elif text == BACK_TO_TOP:
+                # What follows the last response is page furniture.
+                if self.at_end() or not STATUS.fullmatch(self.peek()):
+                    break
+            elif match:
+                status = "default" if match["status"] == "Default" else match["status"]
+                if any(r.status == status for r in responses):
+                    raise self.fail(f"{status} response", "shown twice on the page")
+                description = _paragraphs([ln.text for ln in self.take_until_structural()])
+                headers: list[Header] = []
+                content: list[Content] = []
+                while not self.at_end():
+                    if self.peek() == HEADERS:
+                        self.pos += 1
+                        headers.extend(self.read_headers(status))
+                    elif BODY.fullmatch(self.peek()):
+                        content.append(self.read_body(f"{status} response body")[0])
+                    else:
+                        break
+                responses.append(
+                    Response(
+                        status=status, description=description, headers=headers, content=content
+                    )
+                )
+            else:
+                self.warn("response", f"text the scraper does not know: {text[:80]!r}")
+        return responses
+
+    # ---------------------------------------------------------------- lists
+    def read_media_types(self) -> list[str]:
+        return [ln.text for ln in self.take_until_structural() if MEDIA_TYPE.fullmatch(ln.text)]
+
+    def read_parameters(self, location: str) -> list[Parameter]:
+        out: list[Parameter] = []
+        for item in self.read_items(self.take_until_structural(), f"{location} parameter"):
+            schema = self.item_schema(item, "param", f"{location} parameter {item.name}")
+            out.append(
+                Parameter.model_validate(
+                    {
+                        "name": item.name,
+                        "in": location,
+                        "required": item.required or location == "path",
+                        "description": item.description,
+                        "schema": schema,
+                    }
+                )
+            )
+        return out
+
+    def read_headers(self, status: str) -> list[Header]:
+        out: list[Header] = []
+        for item in self.read_items(self.take_until_structural(), f"{status} response header"):
+            schema = self.item_schema(item, "param", f"{status} response header {item.name}")
+            out.append(
+                Header.model_validate(
+                    {"name": item.name, "description": item.description, "schema": schema}
+                )
+            )
+        return out
+
+    def read_items(self, lines: list[Line], what: str, kind: str = "named") -> list[Item]:
+        """Split a list section into items; text before the first item is an error."""
+        items: list[Item] = []
+        body: list[Line] = []
+        i = 0
+        while i < len(lines):
+            header = self.item_header(lines, i, kind) if lines[i].item or not items else None
+            if header is not None:
+                if items:
+                    self.fill_item(items[-1], body, what)
+                item, used = header
+                items.append(item)
+                body = []
+                i += used
+                continue
+            if not items:
+                raise self.fail(
+                    what,
+                    f"an item with no name: {lines[i].text[:80]!r} "
+                    "(expected 'name(required): type')",
+                )
+            body.append(lines[i])
+            i += 1
+        if items:
+            self.fill_item(items[-1], body, what)
+        return items
+
+    def item_header(self, lines: list[Line], i: int, kind: str) -> tuple[Item, int] | None:
+        text = lines[i].text
+        if kind == "member":
+            tt = parse_type_text(text)
+            return (Item(text, None, False, tt), 1) if tt else None
+        if kind == "array":
+            found = match_label(text)
+            if found and found[0] == "Array of":
+                tt = parse_type_text(found[1])
+                if tt is None:
+                    raise self.fail("Array of", f"unknown item type {found[1]!r}")
+                return Item(text, None, False, tt), 1
+            return None
+        for match in ITEM_HEADER.finditer(text):
+            tt = parse_type_text(match["type"])
+            if tt is not None:
+                return Item(text, match["name"].strip(), bool(match["required"]), tt), 1
+            break
+        # A name may be split from its type: "name(required):" then "type".
+        colon = [m.end() for m in re.finditer(":", text)]
+        for end in colon:
+            tt = parse_type_text(text[end:]) if text[end:].strip() else None
+            head = NAME_ONLY.fullmatch(text[:end])
+            if tt is not None and head:
+                return Item(text, head["name"].strip(), bool(head["required"]), tt), 1
+        head = NAME_ONLY.fullmatch(text)
+        if head and i + 1 < len(lines):
+            tt = parse_type_text(lines[i + 1].text)
+            if tt is not None:
+                return Item(text, head["name"].strip(), bool(head["required"]), tt), 2
+        return None
+
+    def fill_item(self, item: Item, lines: list[Line], what: str) -> None:
+        where = f"{what} {item.name}" if item.name else f"{what} {item.header}"
+        item.description = self.read_values(lines, item.values, item.labels, where)
+
+    def read_values(
+        self, lines: list[Line], values: dict[str, Any], labels: dict[str, str], where: str
+    ) -> str | None:
+        """Read label lines into ``values``/``labels``; return the rest as description."""
+        paragraphs: list[str] = []
+        for n, line in enumerate(lines):
+            parts = list(line.parts)
+            if not any(match_label(p) or UNKNOWN_LABEL.fullmatch(p) for p in parts):
+                paragraphs.append("".join(line.segments))
+                continue
+            loose: list[str] = []
+            k = 0
+            while k < len(parts):
+                part = parts[k]
+                found = match_label(part)
+                if found is None and UNKNOWN_LABEL.fullmatch(part) and k + 1 < len(parts):
+                    label = part[:-1]
+                    labels[label] = parts[k + 1]
+                    self.warn(where, f"unknown label {label!r} kept as text")
+                    k += 2
+                    continue
+                if found is None:
+                    loose.append(part)
+                    k += 1
+                    continue
+                label, rest = found
+                whole = not rest.strip()
+                if whole:
+                    k += 1
+                    if k < len(parts):
+                        rest = parts[k]
+                    elif n + 1 < len(lines) and not lines[n + 1].parts[0].endswith(":"):
+                        rest = lines[n + 1].text
+                try:
+                    value, left = take_value(label, rest, whole)
+                except LabelSyntaxError as exc:
+                    self.warn(where, str(exc))
+                    labels[label] = rest
+                    k += 1
+                    continue
+                key = value.key
+                if key in values and values[key] != value.value:
+                    self.warn(where, f"{label} given twice; the first is kept")
+                else:
+                    values[key] = value.value
+                if left.strip():
+                    parts[k] = left.strip()
+                else:
+                    k += 1
+            if loose:
+                paragraphs.append(" ".join(loose))
+        return _paragraphs(paragraphs)
+
+    # ---------------------------------------------------------------- bodies
+    def read_body(self, where: str) -> tuple[Content, str | None]:
+        media = BODY.fullmatch(self.peek())["media"].strip()  # type: ignore[index]
+        self.pos += 1
+        if not media and not self.at_end() and MEDIA_TYPE.fullmatch(self.peek()):
+            media = self.peek()  # the media type sat in an element of its own
+            self.pos += 1
+        description = _paragraphs([ln.text for ln in self.take_until_structural()])
+        blocks = self.read_blocks(where)
+        schema = self.resolve_tree(blocks, where) if blocks else None
+        return Content.model_validate({"media_type": media, "schema": schema}), description
+
+    def read_blocks(self, where: str) -> list[Block]:
+        blocks: list[Block] = []
+        while not self.at_end():
+            match = SCHEMA_BLOCK.fullmatch(self.peek())
+            if match is None or (match["where"] == "Root" and blocks):
+                break
+            self.pos += 1
+            blocks.append(self.read_block(match["name"].strip(), match["where"] == "Root"))
+        if blocks and not blocks[0].root:
+            raise self.fail(where, f"nested schema {blocks[0].name} before any Root Schema")
+        return blocks
+
+    def read_block(self, name: str, root: bool) -> Block:
+        block = Block(name, root)
+        where = f"schema {name}"
+        lines = self.take_until_structural()
+        # The block's own lines come before its first item; block-only labels after.
+        head: list[Line] = []
+        i = 0
+        while i < len(lines) and not lines[i].item:
+            if lines[i].text in COMPOSITIONS:
+                block.composition = COMPOSITIONS[lines[i].text]
+            else:
+                head.append(lines[i])
+            i += 1
+        tail_start = next(
+            (j for j in range(i, len(lines)) if (m := match_label(lines[j].text)) and m[0] in BLOCK_ONLY_LABELS),
+            len(lines),
+        )
+        items, tail = lines[i:tail_start], lines[tail_start:]
+        block.description = self.read_values(head + tail, block.values, block.labels, where)
+        if items:
+            kind = (
+                "member"
+                if block.composition
+                else "array" if block.values.get("type") == "array" else "named"
+            )
+            if kind == "named" and match_label(items[0].text) and match_label(items[0].text)[0] == "Array of":  # type: ignore[index]
+                kind = "array"
+            block.items = self.read_items(items, where, kind)
+        return block
+
+    # ---------------------------------------------------------------- schemas
+    def resolve_tree(self, blocks: list[Block], where: str) -> Schema:
+        tree = _Tree(self, blocks)
+        root = blocks[0]
+        if root.name == INLINE_ROOT:
+            return tree.block_schema(0)
+        tree.named(root.name, where)
+        return Schema(ref=root.name)
+
+    def item_schema(self, item: Item, role: str, where: str, tree: _Tree | None = None,
+                    block_index: int = 0, expected: str | None = None) -> Schema:
+        """The schema of one item: its type text, constraints and description."""
+        tt = item.type
+        values = dict(item.values)
+        data: dict[str, Any] = {}
+        if tt.kind == "primitive":
+            data = {"type": tt.type, "format": tt.format}
+        elif tt.inner is not None:
+            inner = parse_type_text(tt.inner) or TypeText("object", "object")
+            items: dict[str, Any] = {"type": inner.type, "format": inner.format}
+            for key in list(values):
+                if key in ITEM_CONSTRAINTS:
+                    items[key] = values.pop(key)
+            if "default" in values and not str(values["default"]).startswith("["):
+                items["default"] = convert_default(str(values.pop("default")), inner.type)
+            data = {"type": "array", "items": Schema.model_validate(_clean(items))}
+        elif tt.name is None:
+            data = {"type": tt.kind}
+        elif tree is None:
+            raise self.fail(where, f"type {item.header!r} points to a schema the page never shows")
+        elif tt.name == expected or (tt.kind == "array" and role == "prop"):
+            nested = tree.inline(tt.name, block_index, where)
+            data = nested.model_dump(exclude_none=True)
+        else:
+            tree.named(tt.name, where)
+            data = {"ref": tt.name}
+        if "default" in values:
+            values["default"] = convert_default(str(values["default"]), data.get("type"))
+        values.pop("type", None)
+        if "additional_properties" in values and tree is not None:
+            values["additional_properties"] = tree.additional(
+                values["additional_properties"], block_index, where
+            )
+        data.update(values)
+        if role != "param" and item.description:
+            data["description"] = item.description
+        if item.labels:
+            data["labels"] = dict(item.labels)
+        return Schema.model_validate(_clean(data))
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v is not None}
+
+
+class _Tree:
+    """Resolves the blocks of one body into schemas, following names."""
+
+    def __init__(self, reader: _PageReader, blocks: list[Block]) -> None:
+        self.reader = reader
+        self.blocks = blocks
+        self.claimed: set[int] = set()
+        self.resolving: set[str] = set()
+
+    def find(self, name: str, after: int, inline: bool) -> int | None:
+        candidates = [i for i, b in enumerate(self.blocks) if b.name == name]
+        if not inline:
+            return candidates[0] if candidates else None
+        for pool in (
+            [i for i in candidates if i > after and i not in self.claimed],
+            [i for i in candidates if i not in self.claimed],
+            candidates,
+        ):
+            if pool:
+                return pool[0]
+        return None
+
+    def named(self, name: str, where: str) -> None:
+        schemas = self.reader.schemas
+        if name in self.resolving:
+            return
+        index = self.find(name, -1, inline=False)
+        if index is None:
+            raise self.reader.fail(where, f"refers to schema {name!r}, which the page never shows")
+        self.resolving.add(name)
+        schema = self.block_schema(index)
+        self.resolving.discard(name)
+        known = schemas.get(name)
+        if known is not None and known != schema:
+            self.reader.warn(
+                f"schema {name}", "shown twice on the page with different content; first kept"
+            )
+            return
+        schemas[name] = schema
+
+    def inline(self, name: str, after: int, where: str) -> Schema:
+        index = self.find(name, after, inline=True)
+        if index is None:
+            raise self.reader.fail(where, f"refers to nested schema {name!r}, which the page never shows")
+        self.claimed.add(index)
+        return self.block_schema(index)
+
+    def additional(self, raw: Any, block_index: int, where: str) -> bool | Schema:
+        text = str(raw).strip()
+        if text in ("true", "false"):
+            return text == "true"
+        tt = parse_type_text(text)
+        if tt is None:
+            self.reader.warn(where, f"Additional Properties Allowed: unknown value {text!r}")
+            return True
+        item = Item(text, None, False, tt)
+        return self.reader.item_schema(
+            item, "addl", where, self, block_index, expected="additionalProperties"
+        )
+
+    def block_schema(self, index: int) -> Schema:
+        block = self.blocks[index]
+        where = f"schema {block.name}"
+        data: dict[str, Any] = dict(block.values)
+        if block.description:
+            data["description"] = block.description
+        if block.labels:
+            data["labels"] = dict(block.labels)
+        type_text = parse_type_text(str(data.pop("type", "")))
+        if type_text is not None:
+            data["type"] = type_text.type
+            if type_text.format:
+                data["format"] = type_text.format
+        if "default" in data:
+            data["default"] = convert_default(str(data["default"]), data.get("type"))
+        if "additional_properties" in data:
+            data["additional_properties"] = self.additional(
+                data["additional_properties"], index, where
+            )
+        reader = self.reader
+        if block.composition:
+            members = []
+            for item in block.items:
+                name = item.type.name
+                inline = name if name and INLINE_MEMBER.fullmatch(name) else None
+                members.append(reader.item_schema(item, "member", where, self, index, inline))
+            data[block.composition] = members
+        elif data.get("type") == "array" or (block.items and block.items[0].name is None):
+            if block.items:
+                data["type"] = "array"
+                data["items"] = reader.item_schema(
+                    block.items[0], "items", where, self, index, f"{block.name}-items"
+                )
+        elif block.items:
+            props: dict[str, Schema] = {}
+            required: list[str] = []
+            for item in block.items:
+                assert item.name is not None
+                if item.name in props:
+                    reader.warn(f"{where} property {item.name}", "listed twice; first kept")
+                    continue
+                props[item.name] = reader.item_schema(
+                    item, "prop", f"{where} property {item.name}", self, index, item.name
+                )
+                if item.required:
+                    required.append(item.name)
+            data["type"] = data.get("type") or "object"
+            data["properties"] = props
+            if required:
+                data["required"] = required
+        return Schema.model_validate(_clean(data))
