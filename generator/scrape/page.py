@@ -63,6 +63,7 @@ class Item:
     values: dict[str, Any] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     description: str | None = None
+    role: str = "property"  # property | items | member
 
 
 @dataclass
@@ -97,9 +98,11 @@ def scrape_page(html: str, page: str) -> ScrapedPage:
     return _PageReader(lines, page).read()
 
 
-def _is_structural(text: str) -> bool:
+def _is_structural(text: str, in_responses: bool) -> bool:
+    # Inside the responses, "Response" is a plain description, as GitHub's often are.
     return (
-        text in ("Request", "Response", MEDIA_TYPES, HEADERS, BACK_TO_TOP)
+        text in (MEDIA_TYPES, HEADERS, BACK_TO_TOP)
+        or (not in_responses and text in ("Request", "Response"))
         or text in PARAMETER_SECTIONS
         or bool(BODY.fullmatch(text) or STATUS.fullmatch(text) or SCHEMA_BLOCK.fullmatch(text))
     )
@@ -118,6 +121,7 @@ class _PageReader:
         self.pos = 0
         self.diagnostics = Diagnostics()
         self.schemas: dict[str, Schema] = {}
+        self.in_responses = False
 
     # ---------------------------------------------------------------- helpers
     def fail(self, item: str, problem: str) -> ScrapeError:
@@ -134,7 +138,7 @@ class _PageReader:
 
     def take_until_structural(self) -> list[Line]:
         start = self.pos
-        while not self.at_end() and not _is_structural(self.peek()):
+        while not self.at_end() and not _is_structural(self.peek(), self.in_responses):
             self.pos += 1
         return self.lines[start : self.pos]
 
@@ -152,7 +156,7 @@ class _PageReader:
             if text == "Request":
                 self.pos += 1
             elif text == "Response":
-                seen_response = True
+                seen_response = self.in_responses = True
                 self.pos += 1
                 responses = self.read_responses()
                 break
@@ -318,18 +322,19 @@ class _PageReader:
         return items
 
     def item_header(self, lines: list[Line], i: int, kind: str) -> tuple[Item, int] | None:
+        """Parse an item's first line(s). In a schema block (``kind`` "schema") an item
+        may also be an ``Array of: <type>`` line or a composition member's type text."""
         text = lines[i].text
-        if kind == "member":
-            tt = parse_type_text(text)
-            return (Item(text, None, False, tt), 1) if tt else None
-        if kind == "array":
+        if kind == "schema":
             found = match_label(text)
             if found and found[0] == "Array of":
                 tt = parse_type_text(found[1])
                 if tt is None:
                     raise self.fail("Array of", f"unknown item type {found[1]!r}")
-                return Item(text, None, False, tt), 1
-            return None
+                return Item(text, None, False, tt, role="items"), 1
+            tt = parse_type_text(text)
+            if tt is not None:
+                return Item(text, None, False, tt, role="member"), 1
         for match in ITEM_HEADER.finditer(text):
             tt = parse_type_text(match["type"])
             if tt is not None:
@@ -450,14 +455,7 @@ class _PageReader:
         items, tail = lines[i:tail_start], lines[tail_start:]
         block.description = self.read_values(head + tail, block.values, block.labels, where)
         if items:
-            kind = (
-                "member"
-                if block.composition
-                else "array" if block.values.get("type") == "array" else "named"
-            )
-            if kind == "named" and match_label(items[0].text) and match_label(items[0].text)[0] == "Array of":  # type: ignore[index]
-                kind = "array"
-            block.items = self.read_items(items, where, kind)
+            block.items = self.read_items(items, where, "schema")
         return block
 
     # ---------------------------------------------------------------- schemas
@@ -491,7 +489,7 @@ class _PageReader:
         elif tree is None:
             raise self.fail(where, f"type {item.header!r} points to a schema the page never shows")
         elif tt.name == expected or (tt.kind == "array" and role == "prop"):
-            nested = tree.inline(tt.name, block_index, where)
+            nested = tree.inline(tt.name, where)
             data = nested.model_dump(exclude_none=True)
         else:
             tree.named(tt.name, where)
@@ -516,50 +514,57 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Tree:
-    """Resolves the blocks of one body into schemas, following names."""
+    """Resolves the blocks of one body into schemas, following names.
+
+    Blocks appear depth first, in the order the tree first needs them; a named
+    schema is shown once. So the block a type text points to is normally the next
+    unused block, and only a page that breaks that order needs a search.
+    """
 
     def __init__(self, reader: _PageReader, blocks: list[Block]) -> None:
         self.reader = reader
         self.blocks = blocks
-        self.claimed: set[int] = set()
-        self.resolving: set[str] = set()
+        self.cursor = 1
+        self.used: set[int] = {0}
+        self.named_at: dict[str, int] = {}
+        self.done: dict[int, Schema] = {}
+        self.open_blocks: set[int] = set()
 
-    def find(self, name: str, after: int, inline: bool) -> int | None:
-        candidates = [i for i, b in enumerate(self.blocks) if b.name == name]
-        if not inline:
-            return candidates[0] if candidates else None
-        for pool in (
-            [i for i in candidates if i > after and i not in self.claimed],
-            [i for i in candidates if i not in self.claimed],
-            candidates,
-        ):
-            if pool:
-                return pool[0]
-        return None
+    def next_block(self, name: str, where: str, shown_as: str) -> int:
+        if self.cursor < len(self.blocks) and self.blocks[self.cursor].name == name:
+            index = self.cursor
+        else:
+            found = [i for i, b in enumerate(self.blocks) if b.name == name]
+            unused = [i for i in found if i not in self.used]
+            if not found:
+                raise self.reader.fail(
+                    where, f"refers to {shown_as} {name!r}, which the page never shows"
+                )
+            index = unused[0] if unused else found[0]
+        if index == self.cursor:
+            self.cursor += 1
+        self.used.add(index)
+        return index
 
     def named(self, name: str, where: str) -> None:
-        schemas = self.reader.schemas
-        if name in self.resolving:
+        if name in self.named_at:
             return
-        index = self.find(name, -1, inline=False)
-        if index is None:
-            raise self.reader.fail(where, f"refers to schema {name!r}, which the page never shows")
-        self.resolving.add(name)
+        index = 0 if self.blocks[0].name == name else self.next_block(name, where, "schema")
+        self.named_at[name] = index
         schema = self.block_schema(index)
-        self.resolving.discard(name)
-        known = schemas.get(name)
+        known = self.reader.schemas.get(name)
         if known is not None and known != schema:
             self.reader.warn(
                 f"schema {name}", "shown twice on the page with different content; first kept"
             )
             return
-        schemas[name] = schema
+        self.reader.schemas[name] = schema
 
-    def inline(self, name: str, after: int, where: str) -> Schema:
-        index = self.find(name, after, inline=True)
-        if index is None:
-            raise self.reader.fail(where, f"refers to nested schema {name!r}, which the page never shows")
-        self.claimed.add(index)
+    def inline(self, name: str, where: str) -> Schema:
+        index = self.next_block(name, where, "nested schema")
+        if index in self.open_blocks:
+            self.reader.warn(where, f"nested schema {name!r} contains itself; read as object")
+            return Schema(type="object")
         return self.block_schema(index)
 
     def additional(self, raw: Any, block_index: int, where: str) -> bool | Schema:
@@ -576,6 +581,15 @@ class _Tree:
         )
 
     def block_schema(self, index: int) -> Schema:
+        if index not in self.done:
+            self.open_blocks.add(index)
+            try:
+                self.done[index] = self._block_schema(index)
+            finally:
+                self.open_blocks.discard(index)
+        return self.done[index]
+
+    def _block_schema(self, index: int) -> Schema:
         block = self.blocks[index]
         where = f"schema {block.name}"
         data: dict[str, Any] = dict(block.values)
@@ -594,25 +608,26 @@ class _Tree:
             data["additional_properties"] = self.additional(
                 data["additional_properties"], index, where
             )
+        # A block lists composition members, an array's item type, properties, or a
+        # mix (a composition can carry properties of its own); read in page order.
         reader = self.reader
-        if block.composition:
-            members = []
-            for item in block.items:
-                name = item.type.name
-                inline = name if name and INLINE_MEMBER.fullmatch(name) else None
-                members.append(reader.item_schema(item, "member", where, self, index, inline))
-            data[block.composition] = members
-        elif data.get("type") == "array" or (block.items and block.items[0].name is None):
-            if block.items:
+        members: list[Schema] = []
+        props: dict[str, Schema] = {}
+        required: list[str] = []
+        for item in block.items:
+            if item.role == "member":
+                members.append(
+                    reader.item_schema(item, "member", where, self, index, _inline_member(item))
+                )
+            elif item.role == "items":
+                if "items" in data:
+                    reader.warn(where, "more than one 'Array of' line; the first is kept")
+                    continue
                 data["type"] = "array"
                 data["items"] = reader.item_schema(
-                    block.items[0], "items", where, self, index, f"{block.name}-items"
+                    item, "items", where, self, index, f"{block.name}-items"
                 )
-        elif block.items:
-            props: dict[str, Schema] = {}
-            required: list[str] = []
-            for item in block.items:
-                assert item.name is not None
+            elif item.name is not None:
                 if item.name in props:
                     reader.warn(f"{where} property {item.name}", "listed twice; first kept")
                     continue
@@ -621,8 +636,18 @@ class _Tree:
                 )
                 if item.required:
                     required.append(item.name)
-            data["type"] = data.get("type") or "object"
+        if members:
+            if block.composition is None:
+                reader.warn(where, "member schemas with no 'Match ...' line; read as Match All")
+            data[block.composition or "all_of"] = members
+        if props:
             data["properties"] = props
             if required:
                 data["required"] = required
         return Schema.model_validate(_clean(data))
+
+
+def _inline_member(item: Item) -> str | None:
+    """Inline members are shown as ``object allOf-1``; any other name is a schema."""
+    name = item.type.name
+    return name if name and INLINE_MEMBER.fullmatch(name) else None
