@@ -1,10 +1,10 @@
 """Recall and precision of the scraper on every corpus book, as a Markdown table.
 
-    python bench/corpus_recall.py SHARED_DIR [--out docs/scrape-accuracy.md]
+    python bench/corpus_recall.py SHARED_DIR
 
 SHARED_DIR holds ``corpus/<api>/spec.*``, ``corpus/<api>/book-*/`` and
 ``tools/api_facts.py``. Each book is scraped, exported to OpenAPI, and compared with
-its spec by ``api_facts.py compare``.
+its spec by ``api_facts.py compare`` (run as its own process, as a user would).
 """
 
 from __future__ import annotations
@@ -14,54 +14,47 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from generator.openapi import to_openapi
+from generator.pipeline import model_from_book
 
-def pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
+COLUMNS = [
+    ("recall", "recall"),
+    ("precision", "precision"),
+    ("recall_without_descriptions", "recall w/o desc"),
+    ("precision_without_descriptions", "precision w/o desc"),
+    ("recall_descriptions_only", "recall of desc"),
+    ("precision_descriptions_only", "precision of desc"),
+]
+
+
+def compare(tool: Path, spec: Path, book: Path, tmp: Path) -> dict[str, object]:
+    model, _ = model_from_book(book)
+    exported = tmp / f"{book.parent.name}-{book.name}.json"
+    exported.write_text(json.dumps(to_openapi(model)), encoding="utf-8")
+    command = [sys.executable, str(tool), "compare", str(spec), str(exported), "--json"]
+    result: dict[str, object] = json.loads(
+        subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    )
+    return result
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="scraper accuracy on the corpus")
     parser.add_argument("shared", type=Path)
-    parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     tool = args.shared / "tools" / "api_facts.py"
-    rows = []
+    header = "| book | markup | source facts | " + " | ".join(c[1] for c in COLUMNS) + " |"
+    lines = [header, "|---|---|---:|" + "---:|" * len(COLUMNS)]
     with tempfile.TemporaryDirectory() as tmp:
         for api in sorted((args.shared / "corpus").iterdir()):
             spec = next(api.glob("spec.*"))
             for book in sorted(api.glob("book-*")):
-                model = Path(tmp) / f"{api.name}-{book.name}.yaml"
-                oas = model.with_suffix(".oas.json")
-                start = time.perf_counter()
-                subprocess.run(["docs2sdk", "scrape", str(book), "-o", str(model)], check=True,
-                               stderr=subprocess.DEVNULL)
-                seconds = time.perf_counter() - start
-                subprocess.run(["docs2sdk", "openapi", str(model), "-o", str(oas)], check=True)
-                out = subprocess.run([sys.executable, str(tool), "compare", str(spec), str(oas),
-                                      "--json", "--show", "10"],
-                                     check=True, capture_output=True, text=True).stdout
-                res = json.loads(out)
-                rows.append((api.name, book.name, res, seconds))
-                print(f"{api.name}/{book.name}: missing {res['missing'][:5]} extra {res['extra'][:5]}",
-                      file=sys.stderr)
-    lines = [
-        "| book | markup | facts | recall | precision | recall w/o desc | precision w/o desc "
-        "| recall desc | precision desc |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for api, book, r, _s in rows:
-        lines.append(
-            f"| {api} | {book} | {r['source_facts']} | {pct(r['recall'])} | {pct(r['precision'])} "
-            f"| {pct(r['recall_without_descriptions'])} | {pct(r['precision_without_descriptions'])} "
-            f"| {pct(r['recall_descriptions_only'])} | {pct(r['precision_descriptions_only'])} |"
-        )
-    table = "\n".join(lines) + "\n"
-    print(table)
-    if args.out:
-        args.out.write_text(table, encoding="utf-8")
+                res = compare(tool, spec, book, Path(tmp))
+                cells = " | ".join(f"{100 * float(res[key]):.1f}%" for key, _ in COLUMNS)  # type: ignore[arg-type]
+                lines.append(f"| {api.name} | {book.name} | {res['source_facts']} | {cells} |")
+    print("\n".join(lines))
     return 0
 
 

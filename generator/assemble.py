@@ -25,7 +25,7 @@ ARTICLES = frozenset({"a", "an", "the"})
 
 
 def python_name(title: str) -> str:
-    """"Patch a session" -> ``patch_session``: the title's words, less the articles."""
+    """ "Patch a session" -> ``patch_session``: the title's words, less the articles."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     words = [w for w in re.findall(r"[a-z0-9]+", ascii_title.lower()) if w not in ARTICLES]
     name = "_".join(words) or "operation"
@@ -119,7 +119,7 @@ def _merge_schemas(
                         n += 1
                     final = f"{name}_{n}"
                     taken.add(final)
-                    first_digest, first, first_page = known[0]
+                    _, first, first_page = known[0]
                     diagnostics.warn(
                         page.page,
                         f"schema {name}",

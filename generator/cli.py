@@ -40,8 +40,13 @@ def cli() -> None:
 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("book", type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="Where to write the model (YAML).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Where to write the model (YAML).",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def scrape(book: Path, output: Path, strict: bool) -> None:
     """Scrape the book in folder BOOK into a model file."""
@@ -57,8 +62,13 @@ def scrape(book: Path, output: Path, strict: bool) -> None:
 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("model_file", metavar="MODEL", type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="Where to write the OpenAPI document (YAML, or JSON for *.json).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Where to write the OpenAPI document (YAML, or JSON for *.json).",
+)
 def openapi(model_file: Path, output: Path) -> None:
     """Export MODEL as an OpenAPI 3.1 document."""
     doc = to_openapi(load_model(model_file))

@@ -57,12 +57,20 @@ class Warning_:
 
 @dataclass
 class Diagnostics:
-    """Collects warnings in the order they were found."""
+    """Collects warnings in the order they were found, each once."""
 
     warnings: list[Warning_] = field(default_factory=list)
+    _seen: set[Warning_] = field(default_factory=set, repr=False)
 
     def warn(self, page: str, item: str, problem: str) -> None:
-        self.warnings.append(Warning_(page, item, problem))
+        self._add(Warning_(page, item, problem))
 
     def extend(self, other: Diagnostics) -> None:
-        self.warnings.extend(other.warnings)
+        for warning in other.warnings:
+            self._add(warning)
+
+    def _add(self, warning: Warning_) -> None:
+        # A schema shown in a request and a response would warn twice otherwise.
+        if warning not in self._seen:
+            self._seen.add(warning)
+            self.warnings.append(warning)

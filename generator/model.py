@@ -128,9 +128,7 @@ class ApiModel(_Data):
     def to_yaml(self) -> str:
         data = self.model_dump(by_alias=True, exclude_none=True, exclude_defaults=False)
         data = _drop_empty(data)
-        return yaml.dump(
-            data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
-        )
+        return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def _drop_empty(value: Any) -> Any:

@@ -36,8 +36,7 @@ def to_openapi(model: ApiModel, version: str = "0") -> dict[str, Any]:
     }
     if model.tags:
         doc["tags"] = [
-            {"name": t.name, **({"x-docs2sdk-page": t.page} if t.page else {})}
-            for t in model.tags
+            {"name": t.name, **({"x-docs2sdk-page": t.page} if t.page else {})} for t in model.tags
         ]
     paths: dict[str, dict[str, Any]] = {}
     for op in model.operations:
@@ -69,8 +68,7 @@ def _operation(op: Operation) -> dict[str, Any]:
             content.setdefault("application/x-www-form-urlencoded", {})["schema"] = {
                 "type": "object",
                 "properties": {
-                    p.name: {**schema_to_json(p.schema_), **_described(p.description)}
-                    for p in form
+                    p.name: {**schema_to_json(p.schema_), **_described(p.description)} for p in form
                 },
                 "required": [p.name for p in form if p.required],
             }
@@ -122,7 +120,10 @@ def schema_to_json(s: Schema) -> dict[str, Any]:
     if s.ref is not None:
         out["$ref"] = COMPONENTS + s.ref
     if s.type is not None:
-        types: list[str] = s.type.split(" | ")
+        # Swagger 2's "file" is binary content in OpenAPI 3.
+        types = ["string" if t == "file" else t for t in s.type.split(" | ")]
+        if "file" in s.type and s.format is None:
+            out["format"] = "binary"
         if s.nullable and "null" not in types:
             types.append("null")
         out["type"] = types[0] if len(types) == 1 else types

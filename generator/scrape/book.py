@@ -82,9 +82,7 @@ def _book_title(folder: Path) -> str | None:
 
 def _operation_links(line: Line) -> list[str]:
     return [
-        name
-        for href in line.links
-        if (name := _local(href)) and OPERATION_PAGE.fullmatch(name)
+        name for href in line.links if (name := _local(href)) and OPERATION_PAGE.fullmatch(name)
     ]
 
 

@@ -112,9 +112,9 @@ def take_value(label: str, text: str, whole: bool) -> tuple[LabelValue, str]:
         try:
             values, end = json.JSONDecoder().raw_decode(text)
         except json.JSONDecodeError as exc:
-            raise LabelSyntaxError(f"{label}: expected a list like [ \"a\", \"b\" ]") from exc
+            raise LabelSyntaxError(f'{label}: expected a list like [ "a", "b" ]') from exc
         if not isinstance(values, list):
-            raise LabelSyntaxError(f"{label}: expected a list like [ \"a\", \"b\" ]")
+            raise LabelSyntaxError(f'{label}: expected a list like [ "a", "b" ]')
         return LabelValue(label, key, text[:end], values), text[end:]
     if whole:
         return LabelValue(label, key, text, text), ""

@@ -178,9 +178,7 @@ class _PageReader:
         if not seen_response:
             raise self.fail("Response", "the page has no Response section (is it truncated?)")
         self.check_parameters(parameters, path)
-        request_body = (
-            RequestBody(description=body_description, content=bodies) if bodies else None
-        )
+        request_body = RequestBody(description=body_description, content=bodies) if bodies else None
         form = [p for p in parameters if p.in_ == "form"]
         if form and request_body is None:
             request_body = RequestBody(content=[])
@@ -355,7 +353,12 @@ class _PageReader:
         return None
 
     def fill_item(self, item: Item, lines: list[Line], what: str) -> None:
-        where = f"{what} {item.name}" if item.name else f"{what} {item.header}"
+        if item.name is None:
+            where = f"{what} {item.header}"
+        elif what.startswith("schema "):
+            where = f"{what} property {item.name}"
+        else:
+            where = f"{what} {item.name}"
         item.description = self.read_values(lines, item.values, item.labels, where)
 
     def read_values(
@@ -449,7 +452,11 @@ class _PageReader:
                 head.append(lines[i])
             i += 1
         tail_start = next(
-            (j for j in range(i, len(lines)) if (m := match_label(lines[j].text)) and m[0] in BLOCK_ONLY_LABELS),
+            (
+                j
+                for j in range(i, len(lines))
+                if (m := match_label(lines[j].text)) and m[0] in BLOCK_ONLY_LABELS
+            ),
             len(lines),
         )
         items, tail = lines[i:tail_start], lines[tail_start:]
@@ -467,8 +474,15 @@ class _PageReader:
         tree.named(root.name, where)
         return Schema(ref=root.name)
 
-    def item_schema(self, item: Item, role: str, where: str, tree: _Tree | None = None,
-                    block_index: int = 0, expected: str | None = None) -> Schema:
+    def item_schema(
+        self,
+        item: Item,
+        role: str,
+        where: str,
+        tree: _Tree | None = None,
+        block_index: int = 0,
+        expected: str | None = None,
+    ) -> Schema:
         """The schema of one item: its type text, constraints and description."""
         tt = item.type
         values = dict(item.values)

@@ -11,12 +11,55 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup
+from bs4.element import Comment, NavigableString, PageElement, Tag
 
 BLOCK_TAGS = frozenset(
-    """address article aside blockquote body br caption dd details dialog div dl dt
-    fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr html li main
-    nav ol option p pre section select summary table tbody tfoot thead tr ul""".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "br",
+        "caption",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "option",
+        "p",
+        "pre",
+        "section",
+        "select",
+        "summary",
+        "table",
+        "tbody",
+        "tfoot",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
 ITEM_TAGS = frozenset({"li", "dt"})
 # Not shown to a reader, or page furniture around the article.
@@ -67,7 +110,7 @@ def visible_lines(root: Tag) -> list[Line]:
         segments, links = [], []
 
     # Iterative walk: pages may nest elements arbitrarily deep.
-    stack: list[tuple[Tag | NavigableString, bool]] = [(root, False)]
+    stack: list[tuple[PageElement, bool]] = [(root, False)]
     while stack:
         node, closing = stack.pop()
         if isinstance(node, NavigableString):
@@ -78,6 +121,8 @@ def visible_lines(root: Tag) -> list[Line]:
                 if not segments and pending_item:
                     item, pending_item = True, False
                 segments.append(text)
+            continue
+        if not isinstance(node, Tag):
             continue
         name = node.name.lower() if node.name else ""
         if name in SKIPPED_TAGS and node is not root:
