@@ -14,7 +14,8 @@ from .errors import Diagnostics, Docs2SdkError, StrictError
 from .model import load_model
 from .openapi import to_openapi
 from .pipeline import model_from_book
-from .write import write_file_atomic
+from .project import build_all, project_files, stale_diff, write_builds
+from .write import write_file_atomic, write_tree
 
 EXIT_CODES = """\b
 Exit codes:
@@ -79,6 +80,72 @@ def openapi(model_file: Path, output: Path) -> None:
     else:
         text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
     write_file_atomic(output, text)
+
+
+TEMPLATES_OPTION = click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder of templates that replace the default ones, file by file.",
+)
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("model_file", metavar="MODEL", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The folder to write the package project into (replaced whole).",
+)
+@click.option("--package", required=True, help="The Python package name, e.g. aidp_workbench.")
+@click.option(
+    "--version",
+    "version",
+    default="0.1.0",
+    show_default=True,
+    help="The generated package's version.",
+)
+@TEMPLATES_OPTION
+def generate(
+    model_file: Path, output: Path, package: str, version: str, templates: Path | None
+) -> None:
+    """Generate an installable Python package from MODEL."""
+    model = load_model(model_file)
+    write_tree(output, project_files(model, package, version, templates))
+    click.echo(f"{output}: {package} {version}, {len(model.operations)} operations", err=True)
+
+
+@cli.command(epilog=EXIT_CODES)
+@TEMPLATES_OPTION
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def build(templates: Path | None, strict: bool) -> None:
+    """Scrape and generate every input/*/docs2sdk.yaml into generated/."""
+    root = Path.cwd()
+    builds = build_all(root, templates)
+    if not builds:
+        raise click.UsageError("no input/*/docs2sdk.yaml here: run in the project root")
+    for b in builds:
+        _report(b.diagnostics, strict)
+    write_builds(builds)
+    for b in builds:
+        click.echo(f"{b.output.relative_to(root)}: {len(b.files)} files", err=True)
+
+
+@cli.command(epilog=EXIT_CODES)
+@TEMPLATES_OPTION
+def check(templates: Path | None) -> None:
+    """Exit 1 with a diff when generated/ is not what a build would write."""
+    root = Path.cwd()
+    builds = build_all(root, templates)
+    if not builds:
+        raise click.UsageError("no input/*/docs2sdk.yaml here: run in the project root")
+    diff = stale_diff(builds, root)
+    if diff:
+        click.echo(diff, nl=False)
+        click.echo("generated/ is stale: run docs2sdk build", err=True)
+        sys.exit(1)
+    click.echo("generated/ is current", err=True)
 
 
 def main() -> None:

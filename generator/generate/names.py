@@ -1,0 +1,83 @@
+"""Python names for what the pages name: safe, readable and deterministic."""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+
+# Attributes of pydantic's BaseModel: a field of that name would shadow them.
+MODEL_ATTRIBUTES = frozenset(
+    {
+        "construct", "copy", "dict", "json", "schema", "schema_json", "validate", "fields",
+        "parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs",
+    }
+)  # fmt: skip
+# Names the generated modules import or define themselves.
+RESERVED_CLASS_NAMES = frozenset(
+    {
+        "Annotated", "Any", "BaseModel", "ConfigDict", "Field", "Literal", "Model",
+        "OpenEnum", "TYPE_CHECKING", "annotations", "date", "datetime",
+    }
+)  # fmt: skip
+
+
+def _ascii_words(text: str) -> list[str]:
+    """Words of ``text``: split on non-alphanumerics and on lower-to-upper case changes."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    plain = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", plain)
+    plain = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", plain)
+    return re.findall(r"[A-Za-z0-9]+", plain)
+
+
+def snake_case(text: str) -> str:
+    """``aiDataPlatformId`` -> ``ai_data_platform_id``, ``if-match`` -> ``if_match``."""
+    name = "_".join(w.lower() for w in _ascii_words(text))
+    if not name:
+        return "field"
+    return f"field_{name}" if name[0].isdigit() else name
+
+
+def pascal_case(text: str) -> str:
+    """``actions-hosted-runner`` -> ``ActionsHostedRunner``; a name already in
+    PascalCase is kept as it is."""
+    if re.fullmatch(r"[A-Z][A-Za-z0-9]*", text):
+        return text
+    name = "".join(w[:1].upper() + w[1:] for w in _ascii_words(text))
+    if not name:
+        return "Model"
+    return f"Model{name}" if name[0].isdigit() else name
+
+
+def safe_attribute(name: str) -> str:
+    """A snake_case name that is safe as a model field or keyword argument."""
+    if (
+        keyword.iskeyword(name)
+        or keyword.issoftkeyword(name)
+        or name in MODEL_ATTRIBUTES
+        or name.startswith("model_")
+        or name in ("self", "body", "cls")
+        or (name in dir(builtins) and name not in ("id", "type", "input", "format", "filter"))
+    ):
+        return f"{name}_"
+    return name
+
+
+def class_name(text: str) -> str:
+    name = pascal_case(text)
+    return f"{name}Model" if name in RESERVED_CLASS_NAMES else name
+
+
+class NameSpace:
+    """Hands out distinct names: the second ``x`` becomes ``x_2``, and so on."""
+
+    def __init__(self, taken: set[str] | None = None) -> None:
+        self.taken: set[str] = set(taken or ())
+
+    def claim(self, name: str) -> str:
+        candidate, n = name, 2
+        while candidate in self.taken:
+            candidate, n = f"{name}_{n}", n + 1
+        self.taken.add(candidate)
+        return candidate

@@ -1,0 +1,95 @@
+"""Render the package's files from the Jinja2 templates."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .views import ERROR_CLASSES, PackageView
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def docstring(text: str, indent: int, width: int = 88) -> str:
+    """Text made safe inside a triple-quoted docstring and wrapped to ``width``."""
+    text = _CONTROL.sub("", text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if text.endswith('"'):
+        text = text[:-1] + '\\"'
+    lines: list[str] = []
+    for line in text.strip().splitlines():
+        if len(line) + indent > width and not line.startswith((" ", "|", "```")):
+            lines.extend(textwrap.wrap(line, max(40, width - indent), break_on_hyphens=False))
+        else:
+            lines.append(line.rstrip())
+    return ("\n" + " " * indent).join(lines).replace(" " * indent + "\n", "\n")
+
+
+def comment(text: str) -> str:
+    return " ".join(_CONTROL.sub("", text).split())
+
+
+def sentence(text: str) -> str:
+    """A title as the first line of a docstring: ends with a full stop."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def pyrepr(value: Any) -> str:
+    return repr(value)
+
+
+def tomlstr(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def environment(templates: Path | None) -> jinja2.Environment:
+    """Templates from ``templates`` where it has them, the defaults for the rest."""
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(DEFAULT_TEMPLATES)]
+    if templates is not None:
+        loaders.insert(0, jinja2.FileSystemLoader(templates))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters.update(
+        docstring=docstring, comment=comment, pyrepr=pyrepr, sentence=sentence, tomlstr=tomlstr
+    )
+    return env
+
+
+def render_package(view: PackageView, templates: Path | None = None) -> dict[str, str]:
+    """Every file of the generated project, by its path relative to the project."""
+    env = environment(templates)
+    package = view.package
+    common = {
+        **vars(view),
+        "header": f"# {view.header_text}",
+        "error_classes": sorted(ERROR_CLASSES.items()),
+    }
+    files = {
+        "pyproject.toml": "pyproject.toml.j2",
+        "README.md": "README.md.j2",
+        f"{package}/__init__.py": "package/__init__.py.j2",
+        f"{package}/py.typed": "package/py.typed.j2",
+        f"{package}/_runtime.py": "package/_runtime.py.j2",
+        f"{package}/errors.py": "package/errors.py.j2",
+        f"{package}/auth.py": "package/auth.py.j2",
+        f"{package}/_endpoints.py": "package/_endpoints.py.j2",
+        f"{package}/client.py": "package/client.py.j2",
+        f"{package}/models/__init__.py": "package/models/__init__.py.j2",
+    }
+    out = {path: env.get_template(name).render(common) for path, name in files.items()}
+    module_template = env.get_template("package/models/module.py.j2")
+    for module in view.modules:
+        out[f"{package}/models/{module.name}.py"] = module_template.render(common, module=module)
+    return out

@@ -1,0 +1,547 @@
+"""What the templates render: the model, turned into Python names, types and docs.
+
+The templates hold the shape of the code; everything they need to decide is decided
+here, so a template never inspects the model itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import ApiModel, Operation, Parameter, Schema
+from .names import NameSpace, class_name, pascal_case, safe_attribute, snake_case
+
+SUCCESS = re.compile(r"2\d\d")
+ERROR_CLASSES = {
+    "400": "BadRequestError",
+    "401": "UnauthorizedError",
+    "403": "ForbiddenError",
+    "404": "NotFoundError",
+    "409": "ConflictError",
+    "412": "PreconditionFailedError",
+    "429": "TooManyRequestsError",
+    "500": "InternalServerError",
+    "503": "ServiceUnavailableError",
+}
+PRIMITIVE_TYPES = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+STRING_FORMATS = {"date-time": "datetime", "date": "date", "binary": "bytes"}
+
+
+@dataclass
+class FieldView:
+    name: str
+    alias: str
+    annotation: str
+    required: bool
+    default: str | None  # Python source of the default, None when required
+    doc: str | None
+
+    @property
+    def aliased(self) -> bool:
+        return self.alias != self.name
+
+
+@dataclass
+class ClassView:
+    """A pydantic model class, or a type alias for a schema that is not an object."""
+
+    name: str
+    doc: str | None
+    fields: list[FieldView] = field(default_factory=list)
+    alias_of: str | None = None  # set for aliases: "list[Session]", "A | B"
+
+
+@dataclass
+class ModuleView:
+    name: str  # module name inside NAME.models
+    classes: list[ClassView] = field(default_factory=list)
+    imports: dict[str, list[str]] = field(default_factory=dict)  # module -> class names
+    uses: set[str] = field(default_factory=set)  # datetime, date, Literal, Any, OpenEnum
+
+    @property
+    def import_groups(self) -> list[list[str]]:
+        """The module's import lines, grouped and ordered as isort orders them."""
+        standard = []
+        dates = sorted({"date", "datetime"} & self.uses)
+        if dates:
+            standard.append(f"from datetime import {', '.join(dates)}")
+        typing_names = sorted({"Annotated", "Any", "Literal"} & self.uses)
+        if typing_names:
+            standard.append(f"from typing import {', '.join(typing_names)}")
+        fields = [f for cls in self.classes for f in cls.fields]
+        third_party = ["from pydantic import Field"] if any(f.aliased for f in fields) else []
+        runtime = sorted(
+            ({"Model"} if any(cls.alias_of is None for cls in self.classes) else set())
+            | ({"OpenEnum"} & self.uses)
+        )
+        local = [f"from .._runtime import {', '.join(runtime)}"] if runtime else []
+        local += [
+            f"from .{source} import {', '.join(sorted(names))}"
+            for source, names in sorted(self.imports.items())
+        ]
+        return [group for group in (standard, third_party, local) if group]
+
+
+@dataclass
+class ParameterView:
+    name: str  # Python keyword argument
+    wire_name: str
+    location: str  # path | query | header | form
+    annotation: str
+    required: bool
+    doc: str | None
+
+
+@dataclass
+class ErrorView:
+    status: str
+    error_class: str
+    description: str | None
+
+
+@dataclass
+class OperationView:
+    name: str
+    constant: str  # the endpoint's constant in _endpoints.py
+    title: str
+    description: str | None
+    method: str
+    path: str
+    tag: str | None
+    parameters: list[ParameterView]
+    body_annotation: str | None
+    body_model: str | None  # the body's model class, when it has one
+    body_required: bool
+    body_format: str | None  # json | form | bytes
+    body_doc: str | None
+    data_annotation: str  # what ``.data`` holds
+    data_type: str | None  # the expression, evaluated lazily, that parses it
+    data_format: str  # json | text | bytes | none
+    errors: list[ErrorView]
+    request_id: bool
+    retry_token: bool
+    paginated: bool
+    page_parameter: str | None
+
+
+@dataclass
+class PackageView:
+    package: str
+    distribution: str
+    version: str
+    title: str
+    header_text: str
+    modules: list[ModuleView]
+    exports: dict[str, str]  # class name -> module
+    operations: list[OperationView]
+    tags: list[str]
+    client_uses: set[str]  # names the client module needs from datetime and typing
+
+
+def schema_doc(schema: Schema) -> str | None:
+    """The description, then the constraints and allowed values the pages give."""
+    lines = [schema.description.strip()] if schema.description else []
+    facts = []
+    for label, value in (
+        ("Title", schema.title),
+        ("Format", schema.format),
+        ("Default", schema.default),
+        ("Minimum length", schema.min_length),
+        ("Maximum length", schema.max_length),
+        ("Minimum", schema.minimum),
+        ("Maximum", schema.maximum),
+        ("Pattern", schema.pattern),
+        ("Minimum items", schema.min_items),
+        ("Maximum items", schema.max_items),
+    ):
+        if value is not None:
+            facts.append(f"{label}: {value!r}" if isinstance(value, str) else f"{label}: {value}")
+    if schema.read_only:
+        facts.append("Read only.")
+    if schema.enum:
+        facts.append("Allowed values: " + ", ".join(repr(v) for v in schema.enum) + ".")
+    for label, value in (schema.labels or {}).items():
+        facts.append(f"{label}: {value}")
+    if facts:
+        lines.append(" ".join(f if f.endswith(".") else f + "." for f in facts))
+    return "\n\n".join(lines) if lines else None
+
+
+class _Builder:
+    def __init__(self, model: ApiModel) -> None:
+        self.model = model
+        self.class_names = NameSpace()
+        self.named: dict[str, str] = {}  # schema name -> class name
+        self.module_of: dict[str, str] = {}  # class name -> module
+        self.modules: dict[str, ModuleView] = {}
+        self.model_classes: set[str] = set()  # classes, as opposed to type aliases
+        for name in model.schemas:
+            self.named[name] = self.class_names.claim(class_name(name))
+
+    # ------------------------------------------------------------------ modules
+    def plan_modules(self) -> None:
+        """One module per group of schemas that refer to each other in a cycle, so
+        importing one schema imports only what it needs, never everything."""
+        module_names = NameSpace({"__init__"})
+        for group in _cycles(self.model):
+            first = min(self.named[n] for n in group)
+            module = module_names.claim(safe_attribute(snake_case(first)))
+            view = self.modules.setdefault(module, ModuleView(module))
+            for name in sorted(group):
+                self.module_of[self.named[name]] = module
+                self.named_class(name, view)
+
+    def named_class(self, name: str, module: ModuleView) -> None:
+        schema = self.model.schemas[name]
+        self.add_class(self.named[name], schema, module)
+
+    def add_class(self, name: str, schema: Schema, module: ModuleView) -> str:
+        """Add the class (or alias) for ``schema`` to ``module``; return its name."""
+        view = ClassView(name, schema_doc(schema))
+        module.classes.append(view)
+        self.module_of[name] = module.name
+        if self.is_object(schema):
+            self.model_classes.add(name)
+            view.fields = self.fields(name, schema, module)
+        else:
+            view.alias_of = self.annotation(schema, name, module, nullable=False)
+        return name
+
+    def is_object(self, schema: Schema) -> bool:
+        if schema.ref is not None:
+            return False
+        if schema.properties:
+            return True
+        return bool(schema.all_of) and not schema.one_of and not schema.any_of
+
+    def fields(self, owner: str, schema: Schema, module: ModuleView) -> list[FieldView]:
+        props, required = self.merged_properties(schema)
+        names = NameSpace()
+        out = []
+        for wire, prop in props.items():
+            py = names.claim(safe_attribute(snake_case(wire)))
+            context = owner + pascal_case(wire)
+            annotation = self.annotation(prop, context, module)
+            is_required = wire in required
+            default = None
+            if not is_required:
+                if prop.default is not None and prop.enum is None:
+                    default = repr(prop.default)
+                else:
+                    default = "None"
+                if "None" not in annotation.split(" | "):
+                    annotation = f"{annotation} | None"
+            out.append(FieldView(py, wire, annotation, is_required, default, schema_doc(prop)))
+        return out
+
+    def merged_properties(self, schema: Schema) -> tuple[dict[str, Schema], set[str]]:
+        """Own properties, and those of ``Match All`` members laid over them."""
+        props: dict[str, Schema] = {}
+        required: set[str] = set()
+        for member in schema.all_of or []:
+            target = self.model.schemas.get(member.ref) if member.ref else member
+            if target is not None and target is not schema:
+                member_props, member_required = self.merged_properties(target)
+                props.update(member_props)
+                required |= member_required
+        props.update(schema.properties or {})
+        required |= set(schema.required or [])
+        return props, required
+
+    # ------------------------------------------------------------------ types
+    def annotation(
+        self,
+        schema: Schema,
+        context: str,
+        module: ModuleView,
+        nullable: bool = True,
+        open_enums: bool = True,
+    ) -> str:
+        """The Python type of ``schema``; inline objects become classes named ``context``.
+
+        Model fields keep enum values the pages do not list (``OpenEnum``), so a
+        response from a newer server still parses; parameters take only listed ones.
+        """
+        text = self._annotation(schema, context, module, open_enums)
+        if nullable and schema.nullable and text != "Any" and "None" not in text.split(" | "):
+            return f"{text} | None"
+        return text
+
+    def _annotation(
+        self, schema: Schema, context: str, module: ModuleView, open_enums: bool
+    ) -> str:
+        if schema.ref is not None:
+            target = self.named[schema.ref]
+            target_module = self.module_of.get(target)
+            if target_module and target_module != module.name:
+                module.imports.setdefault(target_module, [])
+                if target not in module.imports[target_module]:
+                    module.imports[target_module].append(target)
+            return target
+        if schema.enum and schema.type in ("string", "integer", "number", "boolean", None):
+            values = ", ".join(repr(v) for v in schema.enum if v is not None)
+            if not open_enums:
+                return f"Literal[{values}]"
+            module.uses |= {"Literal", "OpenEnum", "Annotated"}
+            return f"Annotated[Literal[{values}], OpenEnum]"
+        members = schema.one_of or schema.any_of
+        if members:
+            parts = [
+                self.annotation(m, f"{context}Option{i}", module, open_enums=open_enums)
+                for i, m in enumerate(members, 1)
+            ]
+            return " | ".join(dict.fromkeys(parts))
+        if self.is_object(schema):
+            name = self.class_names.claim(class_name(context))
+            self.add_class(name, schema, module)
+            return name
+        type_ = schema.type or ""
+        if " | " in type_:
+            return " | ".join(
+                self._annotation(Schema(type=t), context, module, open_enums)
+                for t in type_.split(" | ")
+            )
+        if type_ == "array":
+            item = (
+                self.annotation(schema.items, f"{context}Item", module, open_enums=open_enums)
+                if schema.items is not None
+                else self.any(module)
+            )
+            return f"list[{item}]"
+        if type_ == "object" or (not type_ and schema.additional_properties is not None):
+            if isinstance(schema.additional_properties, Schema):
+                value = self.annotation(
+                    schema.additional_properties, f"{context}Value", module, open_enums=open_enums
+                )
+                return f"dict[str, {value}]"
+            return f"dict[str, {self.any(module)}]"
+        if type_ in ("string", "file"):
+            python = STRING_FORMATS.get(schema.format or "", "str")
+            if python in ("datetime", "date"):
+                module.uses.add(python)
+            return "bytes" if type_ == "file" else python
+        if type_ in PRIMITIVE_TYPES:
+            return PRIMITIVE_TYPES[type_]
+        return self.any(module)
+
+    def qualify(self, annotation: str) -> str:
+        """``list[Session]`` -> ``list[models.Session]``, for code outside the models;
+        quoted enum values are left alone."""
+        parts = re.split(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""", annotation)
+        for i in range(0, len(parts), 2):
+            parts[i] = re.sub(
+                r"\b[A-Za-z_]\w*\b",
+                lambda m: f"models.{m[0]}" if m[0] in self.module_of else m[0],
+                parts[i],
+            )
+        return "".join(parts)
+
+    @staticmethod
+    def any(module: ModuleView) -> str:
+        module.uses.add("Any")
+        return "Any"
+
+    # ------------------------------------------------------------------ operations
+    def operation(self, op: Operation, module: ModuleView, constants: NameSpace) -> OperationView:
+        names = NameSpace({"self", "body"})
+        context = pascal_case(op.name)
+        parameters = []
+        for p in sorted(op.parameters, key=lambda p: not (p.required or p.in_ == "path")):
+            if p.in_ == "form":
+                continue
+            parameters.append(self.parameter(p, names, context, module))
+        body_annotation, body_model, body_format, body_doc = self.body(op, context, module)
+        data_annotation, data_type, data_format = self.data(op, context, module)
+        errors = [
+            ErrorView(r.status, ERROR_CLASSES.get(r.status, "ApiError"), r.description)
+            for r in op.responses
+            if not SUCCESS.fullmatch(r.status) and r.status != "default"
+        ]
+        header_names = {p.name.lower() for p in op.parameters if p.in_ == "header"}
+        page = next(
+            (p for p in parameters if p.wire_name == "page" and p.location == "query"), None
+        )
+        next_page = any(
+            h.name.lower() == "opc-next-page"
+            for r in op.responses
+            if SUCCESS.fullmatch(r.status)
+            for h in r.headers
+        )
+        return OperationView(
+            name=op.name,
+            constant=constants.claim(op.name.upper()),
+            title=op.title,
+            description=op.description,
+            method=op.method.upper(),
+            path=op.path,
+            tag=op.tag,
+            parameters=parameters,
+            body_annotation=body_annotation,
+            body_model=body_model,
+            body_required=body_annotation is not None,
+            body_format=body_format,
+            body_doc=body_doc,
+            data_annotation=data_annotation,
+            data_type=data_type,
+            data_format=data_format,
+            errors=errors,
+            request_id="opc-request-id" in header_names,
+            retry_token="opc-retry-token" in header_names,
+            paginated=page is not None and next_page,
+            page_parameter=page.name if page else None,
+        )
+
+    def parameter(
+        self, p: Parameter, names: NameSpace, context: str, module: ModuleView
+    ) -> ParameterView:
+        name = names.claim(safe_attribute(snake_case(p.name)))
+        annotation = self.qualify(
+            self.annotation(p.schema_, context + pascal_case(p.name), module, open_enums=False)
+        )
+        doc = "\n\n".join(x for x in (p.description, schema_doc(p.schema_)) if x) or None
+        required = p.required or p.in_ == "path"
+        if not required and "None" not in annotation.split(" | "):
+            annotation = f"{annotation} | None"
+        return ParameterView(name, p.name, p.in_, annotation, required, doc)
+
+    def body(
+        self, op: Operation, context: str, module: ModuleView
+    ) -> tuple[str | None, str | None, str | None, str | None]:
+        """(annotation, model class, format, description) of the request body."""
+        rb = op.request_body
+        description = rb.description if rb else None
+        if any(p.in_ == "form" for p in op.parameters):
+            return "dict[str, Any]", None, "form", description
+        if rb is None or not rb.content:
+            return None, None, None, None
+        content = _primary(rb.content)
+        if not _is_json(content.media_type) or content.schema_ is None:
+            return "bytes", None, "bytes", description
+        annotation = self.annotation(content.schema_, f"{context}Request", module)
+        if annotation in self.model_classes:
+            model = f"models.{annotation}"
+            return f"{model} | dict[str, Any]", model, "json", description
+        return self.qualify(annotation), None, "json", description
+
+    def data(self, op: Operation, context: str, module: ModuleView) -> tuple[str, str | None, str]:
+        for response in op.responses:
+            if not SUCCESS.fullmatch(response.status) or not response.content:
+                continue
+            content = _primary(response.content)
+            if not _is_json(content.media_type):
+                if content.media_type.startswith("text/"):
+                    return "str", None, "text"
+                return "bytes", None, "bytes"
+            if content.schema_ is None:
+                return self.any(module), None, "json"
+            annotation = self.qualify(
+                self.annotation(content.schema_, f"{context}Response", module)
+            )
+            return annotation, annotation, "json"
+        return "None", None, "none"
+
+
+def _primary(content: list[Any]) -> Any:
+    return next((c for c in content if _is_json(c.media_type)), content[0])
+
+
+def _is_json(media_type: str) -> bool:
+    return "json" in media_type.lower()
+
+
+def _cycles(model: ApiModel) -> list[list[str]]:
+    """Groups of named schemas that refer to each other (strongly connected
+    components), in a deterministic order."""
+    graph = {name: sorted(_refs(schema)) for name, schema in model.schemas.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+    counter = 0
+    for root in sorted(graph):
+        if root in index:
+            continue
+        # Iterative Tarjan: schemas can nest deeper than Python's recursion limit.
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            edges = [e for e in graph[node] if e in graph]
+            if i < len(edges):
+                work.append((node, i + 1))
+                nxt = edges[i]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                groups.append(sorted(group))
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return groups
+
+
+def _refs(schema: Schema) -> set[str]:
+    from ..model import child_schemas
+
+    out = {schema.ref} if schema.ref else set()
+    for _key, child in child_schemas(schema):
+        out |= _refs(child)
+    return out
+
+
+def build_views(model: ApiModel, package: str, version: str) -> PackageView:
+    builder = _Builder(model)
+    builder.plan_modules()
+    constants = NameSpace()
+    operations = []
+    # Inline schemas of operations live in one module per tag.
+    tag_modules: dict[str | None, ModuleView] = {}
+    for op in model.operations:
+        if op.tag not in tag_modules:
+            name = f"_{safe_attribute(snake_case(op.tag))}" if op.tag else "_operations"
+            tag_modules[op.tag] = ModuleView(name)
+        module = tag_modules[op.tag]
+        operations.append(builder.operation(op, module, constants))
+        if module.classes:
+            builder.modules[module.name] = module
+    title = model.title or package
+    exports = dict(sorted(builder.module_of.items()))
+    signatures = " ".join(
+        f"{p.annotation} {op.body_annotation} {op.data_annotation}"
+        for op in operations
+        for p in op.parameters
+    ) + " ".join(f"{op.body_annotation} {op.data_annotation}" for op in operations)
+    client_uses = {
+        name
+        for name in ("date", "datetime", "Literal", "Any")
+        if re.search(rf"(?<![.\w]){name}\b", signatures)
+    }
+    return PackageView(
+        package=package,
+        distribution=package.replace("_", "-"),
+        version=version,
+        title=title,
+        header_text=f'Generated by docs2sdk from "{title}". Do not edit by hand.',
+        modules=sorted(builder.modules.values(), key=lambda m: m.name),
+        exports=exports,
+        operations=operations,
+        tags=[t.name for t in model.tags],
+        client_uses=client_uses,
+    )
