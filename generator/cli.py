@@ -11,6 +11,7 @@ import yaml
 from . import __version__
 from .config import CONFIG_NAME, load_config
 from .errors import Diagnostics, Docs2SdkError, StrictError
+from .fetch import fetch_book
 from .model import load_model
 from .openapi import to_openapi
 from .pipeline import model_from_book
@@ -23,7 +24,8 @@ Exit codes:
   1  usage error or other failure
   2  a page could not be read (the message names the page and the item)
   3  a model or config file does not validate (the message names the key)
-  4  --strict and there were warnings"""
+  4  --strict and there were warnings
+  5  the book could not be downloaded (the message names the URL)"""
 
 
 def _report(diagnostics: Diagnostics, strict: bool) -> None:
@@ -80,6 +82,24 @@ def openapi(model_file: Path, output: Path) -> None:
     else:
         text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
     write_file_atomic(output, text)
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("url")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The book's folder, e.g. input/NAME; files other than pages are kept.",
+)
+@click.option("--concurrency", default=8, show_default=True, help="Pages fetched at once.")
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds per request.")
+@click.option("--retries", default=3, show_default=True, help="Retries per page.")
+def fetch(url: str, output: Path, concurrency: int, timeout: float, retries: int) -> None:
+    """Download the book at URL into a folder, replacing only its pages."""
+    report = fetch_book(url, output, concurrency=concurrency, timeout=timeout, retries=retries)
+    click.echo(report.summary(), err=True)
 
 
 TEMPLATES_OPTION = click.option(

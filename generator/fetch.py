@@ -279,6 +279,11 @@ class _Crawler:
         if old is not None and old.last_modified:
             headers["If-Modified-Since"] = old.last_modified
         answer = await self._get(url, headers)
+        if answer.status in REDIRECT_STATUSES:  # one that leaves the book: not followed
+            if reason == "guess":  # some sites send a missing file to a page of their own
+                return []
+            target = urljoin(answer.url, answer.headers.get("Location", ""))
+            raise FetchError(url, f"redirects to {target}, outside the book")
         if answer.status in GONE_STATUSES:
             if reason == "start":
                 raise FetchError(url, f"HTTP {answer.status}")
@@ -319,7 +324,8 @@ class _Crawler:
         return [n for n in names if n is not None]
 
     async def _get(self, url: str, headers: dict[str, str]) -> _Answer:
-        """GET ``url``, following redirects only while they stay inside the book."""
+        """GET ``url``, following redirects while they stay inside the book; a redirect
+        that would leave it is returned as it is."""
         for _ in range(MAX_REDIRECTS + 1):
             answer = await self._get_with_retries(url, headers)
             if answer.status not in REDIRECT_STATUSES:
@@ -329,7 +335,7 @@ class _Crawler:
                 raise FetchError(url, f"HTTP {answer.status} without a Location")
             target = urljoin(url, location)
             if not self.book.contains(target):
-                raise FetchError(url, f"redirects to {target}, outside the book")
+                return answer
             url = target
         raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
 

@@ -17,8 +17,10 @@ def format_source(path: str, text: str) -> str:
     if not path.endswith(".py"):
         return text
     try:
+        # black's own parser accepts some code Python rejects, so compile first.
+        compile(text, path, "exec", dont_inherit=True)
         return black.format_str(text, mode=MODE)
-    except black.InvalidInput as exc:
+    except (SyntaxError, black.InvalidInput) as exc:
         raise FormatError(f"{path}: generated code is not valid Python: {exc}") from exc
 
 

@@ -43,12 +43,17 @@ def write_tree(dest: Path, files: dict[str, str]) -> None:
         raise
 
 
+# What tools leave in a generated project; not part of the output.
+_TOOL_LEFTOVERS = ("__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build")
+
+
 def read_tree(root: Path) -> dict[str, str]:
-    """The text files under ``root`` by relative path (caches left out)."""
+    """The text files under ``root`` by relative path, without tools' leftovers."""
     if not root.exists():
         return {}
     return {
         path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
         for path in sorted(root.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts
+        if path.is_file()
+        and not any(p in _TOOL_LEFTOVERS or p.endswith(".egg-info") for p in path.parts)
     }

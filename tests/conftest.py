@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,9 +14,41 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BOOKS = FIXTURES / "books"
 AIDP_BOOK = ROOT / "input" / "aidp"
+AIDP_PROJECT = ROOT / "generated" / "aidp_workbench"
 
 
 @pytest.fixture(scope="session")
 def aidp_model() -> ApiModel:
     model, _ = model_from_book(AIDP_BOOK)
     return model
+
+
+def install_package(project: Path, target: Path) -> None:
+    """Install a generated project for real (a wheel built by pip) into ``target``
+    and make it importable. A copy is built, so the project folder stays clean."""
+    source = target.parent / f"{project.name}-source"
+    shutil.copytree(project, source, ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(source),
+        ],
+        check=True,
+    )
+    sys.path.insert(0, str(target))
+
+
+@pytest.fixture(scope="session")
+def aidp_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The committed ``generated/aidp_workbench``, installed; returns where."""
+    target = tmp_path_factory.mktemp("site")
+    install_package(AIDP_PROJECT, target)
+    return target / "aidp_workbench"

@@ -241,6 +241,16 @@ def test_a_redirect_outside_the_book_fails_the_fetch(server: BookServer, dest: P
     assert not dest.exists()
 
 
+def test_a_guessed_page_that_redirects_outside_is_skipped(server: BookServer, dest: Path) -> None:
+    server.redirects["/book/toc.js"] = "/outside.html"
+
+    report = fetch_book(server.book_url, dest)
+
+    assert "toc.js" not in report.added
+    assert report.not_found == []
+    assert "/outside.html" not in server.requests
+
+
 @pytest.mark.parametrize("sized", [True, False], ids=["content-length", "until-close"])
 def test_a_page_over_the_size_cap_fails_and_leaves_dest_alone(
     server: BookServer, dest: Path, sized: bool

@@ -1,0 +1,110 @@
+"""Generating packages: build, check, determinism, templates, and the code's quality."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.project import book_configs, build_all, stale_diff
+
+from .conftest import AIDP_PROJECT, BOOKS, ROOT
+
+
+def docs2sdk(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A small project: the Jupyter Server book as its only input."""
+    book = tmp_path / "input" / "jupyter"
+    shutil.copytree(BOOKS / "jupyter-ul", book)
+    (book / "docs2sdk.yaml").write_text(
+        "package: jupyter_sdk\noutput: generated/jupyter_sdk\nversion: 1.2.3\n", encoding="utf-8"
+    )
+    return tmp_path
+
+
+def test_committed_aidp_package_is_current() -> None:
+    assert stale_diff(build_all(ROOT), ROOT) == ""
+
+
+def test_build_then_check_then_stale(project: Path) -> None:
+    assert docs2sdk("build", cwd=project).returncode == 0
+    output = project / "generated" / "jupyter_sdk"
+    assert (output / "jupyter_sdk" / "client.py").exists()
+    current = docs2sdk("check", cwd=project)
+    assert current.returncode == 0, current.stdout + current.stderr
+    page = project / "input" / "jupyter" / "op-api-sessions-session-get.html"
+    page.write_text(page.read_text().replace("Get session", "Get one session"), encoding="utf-8")
+    stale = docs2sdk("check", cwd=project)
+    assert stale.returncode == 1
+    assert "--- a/generated/jupyter_sdk/model.yaml" in stale.stdout
+    assert "+  title: Get one session" in stale.stdout
+    assert "-    def get_session(" in stale.stdout and "+    def get_one_session(" in stale.stdout
+    assert docs2sdk("build", cwd=project).returncode == 0
+    assert docs2sdk("check", cwd=project).returncode == 0
+
+
+def test_two_builds_give_identical_bytes(project: Path) -> None:
+    first = build_all(project)[0].files
+    second = build_all(project)[0].files
+    assert first == second
+    for name, text in first.items():
+        assert "docs2sdk" in text.splitlines()[0], f"{name} does not name docs2sdk first"
+        assert str(project) not in text, f"{name} holds an absolute path"
+
+
+def test_templates_can_be_replaced_file_by_file(project: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "my-templates"
+    templates.mkdir()
+    (templates / "README.md.j2").write_text("{{ header_text }}\nOur own {{ package }}.\n")
+    result = docs2sdk("build", "--templates", str(templates), cwd=project)
+    assert result.returncode == 0, result.stderr
+    output = project / "generated" / "jupyter_sdk"
+    assert (output / "README.md").read_text().endswith("Our own jupyter_sdk.\n")
+    assert "class Client" in (output / "jupyter_sdk" / "client.py").read_text()
+
+
+def test_generate_command_writes_an_installable_project(tmp_path: Path) -> None:
+    model = tmp_path / "model.yaml"
+    assert (
+        docs2sdk("scrape", str(BOOKS / "airflow-dl"), "-o", str(model), cwd=tmp_path).returncode
+        == 0
+    )
+    out = tmp_path / "airflow"
+    result = docs2sdk(
+        "generate", str(model), "-o", str(out), "--package", "airflow_sdk", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert (out / "pyproject.toml").exists() and (out / "airflow_sdk" / "py.typed").exists()
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "airflow_sdk"],
+        cwd=out, capture_output=True, text=True,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stdout[-3000:]
+
+
+def test_generated_aidp_package_passes_mypy_strict_and_ruff(tmp_path: Path) -> None:
+    copy = tmp_path / "aidp_workbench"
+    shutil.copytree(AIDP_PROJECT, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    lint = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "."], cwd=copy, capture_output=True, text=True
+    )
+    assert lint.returncode == 0, lint.stdout[-3000:]
+    types = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "aidp_workbench"],
+        cwd=copy, capture_output=True, text=True,
+    )  # fmt: skip
+    assert types.returncode == 0, types.stdout[-3000:]
+
+
+def test_input_configs_validate() -> None:
+    configs = book_configs(ROOT)
+    assert [c.package for _, c in configs] == ["aidp_workbench"]
