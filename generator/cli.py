@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import click
-import yaml
 
 from . import __version__
 from .config import CONFIG_NAME, load_config
@@ -17,6 +16,7 @@ from .openapi import to_openapi
 from .pipeline import model_from_book
 from .project import build_all, project_files, stale_diff, write_builds
 from .write import write_file_atomic, write_tree
+from .yamlio import dump_yaml
 
 EXIT_CODES = """\b
 Exit codes:
@@ -80,7 +80,7 @@ def openapi(model_file: Path, output: Path) -> None:
 
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     else:
-        text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+        text = dump_yaml(doc)
     write_file_atomic(output, text)
 
 

@@ -8,6 +8,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ConfigError
+from .yamlio import load_yaml
 
 CONFIG_NAME = "docs2sdk.yaml"
 
@@ -27,7 +28,7 @@ class BookConfig(BaseModel):
 
 def load_config(path: Path) -> BookConfig:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         return BookConfig.model_validate(data)
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc

@@ -24,6 +24,10 @@ class ScrapeError(Docs2SdkError):
         self.page, self.item, self.problem = page, item, problem
         super().__init__(f"{page}: {item}: {problem}")
 
+    def __reduce__(self) -> tuple[type[ScrapeError], tuple[str, str, str]]:
+        # Raised in worker processes too, so it must survive pickling.
+        return (type(self), (self.page, self.item, self.problem))
+
 
 class ModelError(Docs2SdkError):
     """A model file that does not validate."""

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ModelError
+from .yamlio import dump_yaml, load_yaml
 
 FORMAT_VERSION = 1
 
@@ -128,7 +129,7 @@ class ApiModel(_Data):
     def to_yaml(self) -> str:
         data = self.model_dump(by_alias=True, exclude_none=True, exclude_defaults=False)
         data = _drop_empty(data)
-        return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+        return dump_yaml(data)
 
 
 def _drop_empty(value: Any) -> Any:
@@ -144,22 +145,10 @@ def _drop_empty(value: Any) -> Any:
     return value
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value and not value.endswith((" ", "\t")) else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str_presenter)
-
-
 def load_model(path: Path) -> ApiModel:
     """Read and validate a model file; errors name the file and the offending key."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ModelError(f"{path}: cannot read the model: {exc}") from exc
     return parse_model(data, source=str(path))

@@ -89,6 +89,13 @@ def render_package(view: PackageView, templates: Path | None = None) -> dict[str
         f"{package}/models/__init__.py": "package/models/__init__.py.j2",
     }
     out = {path: env.get_template(name).render(common) for path, name in files.items()}
+    out[f"{package}/_base.py"] = env.get_template("package/_base.py.j2").render(common)
+    out[f"{package}/_operations/__init__.py"] = env.get_template(
+        "package/_operations/__init__.py.j2"
+    ).render(common)
+    group_template = env.get_template("package/_operations/group.py.j2")
+    for group in view.groups:
+        out[f"{package}/_operations/{group.module}.py"] = group_template.render(common, group=group)
     module_template = env.get_template("package/models/module.py.j2")
     for module in view.modules:
         out[f"{package}/models/{module.name}.py"] = module_template.render(common, module=module)

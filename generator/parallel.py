@@ -1,0 +1,32 @@
+"""Spread CPU-bound work (parsing pages, formatting files) over the machine's cores."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Below this many items a pool costs more than it saves.
+MIN_PARALLEL_ITEMS = 16
+
+
+def workers() -> int:
+    value = os.environ.get("DOCS2SDK_WORKERS")
+    if value and value.isdigit():
+        return max(1, int(value))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def parallel_map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """``[function(i) for i in items]``, in order, in worker processes when worth it.
+    An exception in a worker is raised here, as it would be in a loop."""
+    count = workers()
+    if count == 1 or len(items) < MIN_PARALLEL_ITEMS:
+        return [function(item) for item in items]
+    with ProcessPoolExecutor(max_workers=count) as pool:
+        chunk = max(1, len(items) // (count * 8))
+        return list(pool.map(function, items, chunksize=chunk))
