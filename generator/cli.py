@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -9,9 +10,10 @@ import click
 
 from . import __version__
 from .config import CONFIG_NAME, load_config
+from .diff import diff_models
 from .errors import Diagnostics, Docs2SdkError, StrictError
 from .fetch import fetch_book
-from .model import load_model
+from .model import ApiModel, load_model
 from .openapi import to_openapi
 from .pipeline import model_from_book
 from .project import build_all, project_files, stale_diff, write_builds
@@ -76,8 +78,6 @@ def openapi(model_file: Path, output: Path) -> None:
     """Export MODEL as an OpenAPI 3.1 document."""
     doc = to_openapi(load_model(model_file))
     if output.suffix == ".json":
-        import json
-
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     else:
         text = dump_yaml(doc)
@@ -139,17 +139,51 @@ def generate(
 @cli.command(epilog=EXIT_CODES)
 @TEMPLATES_OPTION
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def build(templates: Path | None, strict: bool) -> None:
+@click.option(
+    "--bump",
+    is_flag=True,
+    help="Compare each API with its committed model, raise the version in docs2sdk.yaml "
+    "as the changes call for, and add the entry to the package's CHANGELOG.md.",
+)
+def build(templates: Path | None, strict: bool, bump: bool) -> None:
     """Scrape and generate every input/*/docs2sdk.yaml into generated/."""
     root = Path.cwd()
-    builds = build_all(root, templates)
+    builds = build_all(root, templates, bump)
     if not builds:
         raise click.UsageError("no input/*/docs2sdk.yaml here: run in the project root")
     for b in builds:
         _report(b.diagnostics, strict)
     write_builds(builds)
     for b in builds:
-        click.echo(f"{b.output.relative_to(root)}: {len(b.files)} files", err=True)
+        bumped = f", {b.changes.bump} changes" if b.changes else ""
+        click.echo(
+            f"{b.output.relative_to(root)}: {b.config.package} {b.config.version}, "
+            f"{len(b.files)} files{bumped}",
+            err=True,
+        )
+
+
+def _model_of(path: Path) -> ApiModel:
+    """A model file, or the model of a book folder (with its config's names)."""
+    if path.is_dir():
+        config_path = path / CONFIG_NAME
+        overrides = load_config(config_path).operation_names if config_path.exists() else {}
+        return model_from_book(path, overrides)[0]
+    return load_model(path)
+
+
+@cli.command(name="diff", epilog=EXIT_CODES)
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: bump and changes.")
+def diff_command(old: Path, new: Path, as_json: bool) -> None:
+    """What changed in the API from OLD to NEW (model files or book folders), for SDK
+    users: each change breaking or not, and the version bump they call for."""
+    changes = diff_models(_model_of(old), _model_of(new))
+    if as_json:
+        click.echo(json.dumps(changes.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(changes.to_markdown(), nl=False)
 
 
 @cli.command(epilog=EXIT_CODES)

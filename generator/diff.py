@@ -1,0 +1,607 @@
+"""A semantic changelog of an API between two models, for the people who use its SDK.
+
+Operations are matched by method and path, parameters by location and name, fields
+by name. Schemas are compared by structure with their ``ref``s resolved, never by
+name, so ``Error`` and ``Error_2`` with the same content are the same schema. Each
+change says whether it breaks callers of the generated SDK; that decides the bump.
+
+Direction matters: a request schema is what callers send (accepting less breaks
+them), a response schema is what they read (returning something else breaks them).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .generate.views import STRING_FORMATS, SUCCESS
+from .model import ApiModel, Content, NamedSchema, Operation, Parameter, Schema, child_schemas
+
+# Kinds that change only documentation; all other non-breaking kinds bump minor.
+DOC_KINDS = frozenset({"description-changed", "title-changed", "tag-changed", "format-changed"})
+BUMPS = ("none", "patch", "minor", "major")
+# Beyond any real nesting; only a malformed model gets here, and is then cut short.
+MAX_DEPTH = 64
+_ANY = Schema()
+_MEMBERS = {"all_of": "allOf", "one_of": "oneOf", "any_of": "anyOf"}
+_LOWER_BOUNDS = {"min_length", "minimum", "exclusive_minimum", "min_items"}
+_CONSTRAINTS = {
+    "min_length": "Minimum length",
+    "max_length": "Maximum length",
+    "minimum": "Minimum",
+    "maximum": "Maximum",
+    "exclusive_minimum": "Exclusive minimum",
+    "exclusive_maximum": "Exclusive maximum",
+    "pattern": "Pattern",
+    "min_items": "Minimum number of items",
+    "max_items": "Maximum number of items",
+    "unique_items": "Unique items",
+    "closed": "Closed to additional properties",
+}
+
+Emit = Callable[[str, bool, str, str], None]  # kind, breaking, field, summary
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    breaking: bool
+    operation: str  # the operation's title; "" outside operations (unused schemas, API title)
+    method: str
+    path: str
+    field: str  # where inside the operation, e.g. "request body $.kernel.name"
+    summary: str
+
+    @property
+    def level(self) -> str:
+        """The version bump this change alone calls for."""
+        if self.breaking:
+            return "major"
+        return "patch" if self.kind in DOC_KINDS else "minor"
+
+    def location(self) -> dict[str, str]:
+        return {
+            "operation": self.operation,
+            "method": self.method,
+            "path": self.path,
+            "field": self.field,
+        }
+
+
+@dataclass(frozen=True)
+class ApiDiff:
+    changes: list[Change]
+
+    @property
+    def bump(self) -> str:
+        return max((c.level for c in self.changes), key=BUMPS.index, default="none")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "bump": self.bump,
+            "changes": [
+                {
+                    "kind": c.kind,
+                    "breaking": c.breaking,
+                    "location": c.location(),
+                    "summary": c.summary,
+                }
+                for c in self.changes
+            ],
+        }
+
+    def to_markdown(self) -> str:
+        lines = [f"## API changes (bump: {self.bump})", ""]
+        if not self.changes:
+            return "\n".join([*lines, "No API changes.", ""])
+        for level, heading in (
+            ("major", "Breaking changes"),
+            ("minor", "Additions"),
+            ("patch", "Other changes"),
+        ):
+            changes = [c for c in self.changes if c.level == level]
+            if changes:
+                lines += [f"### {heading}", "", *(_bullet(c) for c in changes), ""]
+        return "\n".join(lines)
+
+
+def _bullet(change: Change) -> str:
+    where = [f"**{change.operation}** `{change.method} {change.path}`"] if change.method else []
+    if change.field:
+        where.append(f"`{change.field}`")
+    return f"- {', '.join(where)}: {change.summary}"
+
+
+def bump_version(version: str, bump: str) -> str:
+    """``"1.4.2", "minor"`` -> ``"1.5.0"``: plain semver, also below 1.0."""
+    match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version)
+    if match is None:
+        raise ValueError(f"version {version!r} is not MAJOR.MINOR.PATCH")
+    major, minor, patch = (int(part) for part in match.groups())
+    if bump == "major":
+        return f"{major + 1}.0.0"
+    if bump == "minor":
+        return f"{major}.{minor + 1}.0"
+    if bump == "patch":
+        return f"{major}.{minor}.{patch + 1}"
+    if bump == "none":
+        return version
+    raise ValueError(f"bump {bump!r} is not one of {', '.join(BUMPS)}")
+
+
+def diff_models(old: ApiModel, new: ApiModel) -> ApiDiff:
+    schemas = _Schemas(old, new)
+    old_ops = {(op.method, op.path): op for op in old.operations}
+    new_keys = {(op.method, op.path) for op in new.operations}
+    groups: list[list[Change]] = []
+    for op in new.operations:
+        before = old_ops.get((op.method, op.path))
+        if before is None:
+            groups.append(
+                [_change(op, "operation-added", False, "", f"New operation `{op.name}`.")]
+            )
+        else:
+            groups.append(_operation_changes(before, op, schemas))
+    for op in old.operations:
+        if (op.method, op.path) not in new_keys:
+            summary = f"Operation `{op.name}` was removed."
+            groups.append([_change(op, "operation-removed", True, "", summary)])
+    if old.title != new.title:
+        summary = f"The API's title changed from “{old.title}” to “{new.title}”."
+        groups.append([Change("title-changed", False, "", "", "", "", summary)])
+    groups.append(_unused_schema_changes(old, new, schemas))
+    return ApiDiff(
+        [
+            change
+            for group in groups
+            for change in sorted(dict.fromkeys(group), key=lambda c: (c.kind, c.field, c.summary))
+        ]
+    )
+
+
+def _change(op: Operation, kind: str, breaking: bool, field: str, summary: str) -> Change:
+    return Change(kind, breaking, op.title, op.method.upper(), op.path, field, summary)
+
+
+def _operation_changes(old: Operation, new: Operation, schemas: _Schemas) -> list[Change]:
+    out: list[Change] = []
+
+    def emit(kind: str, breaking: bool, field: str, summary: str) -> None:
+        out.append(_change(new, kind, breaking, field, summary))
+
+    if old.name != new.name:
+        summary = f"The SDK method `{old.name}` is now `{new.name}`."
+        emit("operation-renamed", True, "", summary)
+    if old.title != new.title:
+        emit("title-changed", False, "", f"Title changed from “{old.title}” to “{new.title}”.")
+    if old.tag != new.tag:
+        emit("tag-changed", False, "", f"Tag changed from `{old.tag}` to `{new.tag}`.")
+    _text(old.description, new.description, "", emit)
+    _parameters(old.parameters, new.parameters, schemas, emit)
+
+    ob, nb = old.request_body, new.request_body
+    if ob is None and nb is not None:
+        emit("request-body-added", True, "request body", "The operation now takes a body.")
+    elif ob is not None and nb is None:
+        emit("request-body-removed", True, "request body", "The operation no longer takes a body.")
+    elif ob is not None and nb is not None:
+        _text(ob.description, nb.description, "request body", emit)
+        _contents(ob.content, nb.content, "request body", True, True, schemas, emit)
+
+    old_responses = {r.status: r for r in old.responses}
+    new_statuses = {r.status for r in new.responses}
+    for response in new.responses:
+        where = f"{response.status} response"
+        before = old_responses.get(response.status)
+        if before is None:
+            emit("status-added", False, where, f"New {response.status} response.")
+            continue
+        _text(before.description, response.description, where, emit)
+        old_headers = {h.name.lower(): h for h in before.headers}
+        new_headers = {h.name.lower() for h in response.headers}
+        for header in response.headers:
+            was = old_headers.get(header.name.lower())
+            at = f"{where} header {header.name}"
+            if was is None:
+                emit("header-added", False, at, f"New response header `{header.name}`.")
+            else:
+                _text(was.description, header.description, at, emit)
+                schemas.compare(was.schema_, header.schema_, at, False, emit)
+        for name, header in old_headers.items():
+            if name not in new_headers:
+                summary = f"Response header `{header.name}` was removed."
+                emit("header-removed", True, f"{where} header {header.name}", summary)
+        success = SUCCESS.fullmatch(response.status) is not None
+        body = f"{response.status} response body"
+        _contents(before.content, response.content, body, False, success, schemas, emit)
+    for status in old_responses:
+        if status not in new_statuses:
+            # Callers rely on success statuses; a dropped error status only stops failing.
+            success = SUCCESS.fullmatch(status) is not None
+            summary = f"The {status} response was removed."
+            emit("status-removed", success, f"{status} response", summary)
+    return out
+
+
+def _parameters(old: list[Parameter], new: list[Parameter], schemas: _Schemas, emit: Emit) -> None:
+    old_by_key = {_parameter_key(p): p for p in old}
+    new_keys = {_parameter_key(p) for p in new}
+    for param in new:
+        where = f"{param.in_} parameter {param.name}"
+        before = old_by_key.get(_parameter_key(param))
+        now = _required(param)
+        if before is None:
+            kind_of = "required" if now else "optional"
+            shape = _describe(param.schema_, schemas.new)
+            summary = f"New {kind_of} {param.in_} parameter `{param.name}` ({shape})."
+            emit("parameter-added", now, where, summary)
+            continue
+        was = _required(before)
+        if now and not was:
+            emit("parameter-required", True, where, f"`{param.name}` is now required.")
+        elif was and not now:
+            emit("parameter-optional", False, where, f"`{param.name}` is now optional.")
+        _text(before.description, param.description, where, emit)
+        schemas.compare(before.schema_, param.schema_, where, True, emit)
+    for key, param in old_by_key.items():
+        if key not in new_keys:
+            where = f"{param.in_} parameter {param.name}"
+            summary = f"The {param.in_} parameter `{param.name}` was removed."
+            emit("parameter-removed", True, where, summary)
+
+
+def _parameter_key(param: Parameter) -> tuple[str, str]:
+    # Header names are case-insensitive on the wire and give the same SDK argument.
+    return (param.in_, param.name.lower() if param.in_ == "header" else param.name)
+
+
+def _required(param: Parameter) -> bool:
+    # The SDK always makes a path parameter a required argument.
+    return param.required or param.in_ == "path"
+
+
+def _contents(
+    old: list[Content],
+    new: list[Content],
+    where: str,
+    request: bool,
+    removal_breaks: bool,
+    schemas: _Schemas,
+    emit: Emit,
+) -> None:
+    """Compare the media types of a body, and the schema of each one in both."""
+    old_by_type = {c.media_type: c for c in old}
+    new_types = {c.media_type for c in new}
+    # Name the media type in the location only where there is a choice of them.
+    named = len(old) > 1 or len(new) > 1
+    verb = "accepts" if request else "returns"
+    for content in new:
+        before = old_by_type.get(content.media_type)
+        if before is None:
+            summary = f"Now also {verb} `{content.media_type}`."
+            emit("media-type-added", False, where, summary)
+        elif before.schema_ is not None or content.schema_ is not None:
+            at = f"{where} ({content.media_type}) $" if named else f"{where} $"
+            schemas.compare(before.schema_ or _ANY, content.schema_ or _ANY, at, request, emit)
+    for media_type in old_by_type:
+        if media_type not in new_types:
+            summary = f"No longer {verb} `{media_type}`."
+            emit("media-type-removed", removal_breaks, where, summary)
+
+
+def _text(
+    old: str | None, new: str | None, where: str, emit: Emit, kind: str = "description"
+) -> None:
+    before, after = (old or "").strip(), (new or "").strip()
+    if before == after:
+        return
+    what = "added" if not before else "removed" if not after else "changed"
+    emit(f"{kind}-changed", False, where, f"{kind.capitalize()} {what}.")
+
+
+def _unused_schema_changes(old: ApiModel, new: ApiModel, schemas: _Schemas) -> list[Change]:
+    """Named schemas no operation uses in either model are still SDK classes: compare
+    them by name, and since nobody says which way they travel, as both ways."""
+    old_unused = set(old.schemas) - _used_schemas(old)
+    new_unused = set(new.schemas) - _used_schemas(new)
+    found: dict[tuple[str, str, str], bool] = {}
+
+    def emit(kind: str, breaking: bool, field: str, summary: str) -> None:
+        key = (kind, field, summary)
+        found[key] = found.get(key, False) or breaking
+
+    for name in sorted(old_unused | new_unused):
+        where = f"schema {name}"
+        if name in old_unused and name in new_unused:
+            for request in (True, False):
+                schemas.compare(old.schemas[name], new.schemas[name], f"{where} $", request, emit)
+        elif name in new_unused and name not in old.schemas:
+            emit("schema-added", False, where, f"New schema `{name}`.")
+        elif name in old_unused and name not in new.schemas:
+            emit("schema-removed", True, where, f"Schema `{name}` was removed.")
+    return [Change(k, b, "", "", "", field, summary) for (k, field, summary), b in found.items()]
+
+
+def _used_schemas(model: ApiModel) -> set[str]:
+    roots: list[Schema] = []
+    for op in model.operations:
+        roots += [p.schema_ for p in op.parameters]
+        bodies = [*(op.request_body.content if op.request_body else [])]
+        for response in op.responses:
+            roots += [h.schema_ for h in response.headers]
+            bodies += response.content
+        roots += [c.schema_ for c in bodies if c.schema_ is not None]
+    used: set[str] = set()
+    while roots:
+        schema = roots.pop()
+        if schema.ref is not None and schema.ref not in used:
+            used.add(schema.ref)
+            roots.append(model.schemas[schema.ref])
+        roots += [child for _key, child in child_schemas(schema)]
+    return used
+
+
+class _Schemas:
+    """Structural comparison of schemas, each side's ``ref``s resolved in its own model."""
+
+    def __init__(self, old: ApiModel, new: ApiModel) -> None:
+        self.old = old.schemas
+        self.new = new.schemas
+
+    def compare(self, old: Schema, new: Schema, where: str, request: bool, emit: Emit) -> None:
+        """Report how ``new`` differs from ``old``; ``where`` names the spot, and the
+        JSONPath of anything inside is appended to it."""
+        self._compare(old, new, where, request, emit, frozenset(), 0)
+
+    def _compare(
+        self,
+        old: Schema,
+        new: Schema,
+        where: str,
+        request: bool,
+        emit: Emit,
+        seen: frozenset[tuple[str | None, str | None]],
+        depth: int,
+    ) -> None:
+        pair = (old.ref, new.ref)
+        if pair in seen or depth > MAX_DEPTH:
+            return  # a recursive schema: the enclosing comparison covers this pair
+        if old.ref is not None or new.ref is not None:
+            seen = seen | {pair}
+        a, b = _resolve(old, self.old), _resolve(new, self.new)
+        old_type, new_type = _type_of(a), _type_of(b)
+        if old_type != new_type:
+            # What is inside a retyped value is not comparable; one change says it all.
+            widened = request and _accepts(new_type, old_type)
+            summary = f"Type changed from {_describe(a, self.old)} to {_describe(b, self.new)}."
+            emit("field-retyped", not widened, where, summary)
+            return
+        _text(a.description, b.description, where, emit)
+        _text(a.title, b.title, where, emit, kind="title")
+        _values(a, b, where, request, emit)
+        self._children(a, b, where, request, emit, seen, depth + 1)
+
+    def _children(
+        self,
+        a: Schema,
+        b: Schema,
+        where: str,
+        request: bool,
+        emit: Emit,
+        seen: frozenset[tuple[str | None, str | None]],
+        depth: int,
+    ) -> None:
+        old_children, new_children = dict(child_schemas(a)), dict(child_schemas(b))
+        old_required, new_required = set(a.required or []), set(b.required or [])
+        closed = a.additional_properties is False or b.additional_properties is False
+        for key in [*new_children, *(k for k in old_children if k not in new_children)]:
+            group, _, name = key.partition(".")
+            at = where + _segment(group, name)
+            before, after = old_children.get(key), new_children.get(key)
+            if before is not None and after is not None:
+                self._compare(before, after, at, request, emit, seen, depth)
+                if group == "properties":
+                    _requiredness(name in old_required, name in new_required, at, request, emit)
+            elif group == "properties" and after is not None:
+                required = name in new_required
+                shape = _describe(after, self.new)
+                summary = f"New {'required' if required else 'optional'} field `{name}` ({shape})."
+                emit("field-added", request and required, at, summary)
+            elif group == "properties":
+                emit("field-removed", True, at, f"Field `{name}` was removed.")
+            elif group in _MEMBERS:
+                self._member(group, name, after, at, request, emit)
+            elif group == "items" or not closed:
+                # Items or map values given on one side only: the other side allows any.
+                self._compare(before or _ANY, after or _ANY, at, request, emit, seen, depth)
+
+    def _member(
+        self, group: str, index: str, after: Schema | None, where: str, request: bool, emit: Emit
+    ) -> None:
+        """A member on one side only: ``after`` is the new one, or ``None`` if removed."""
+        label = f"{_MEMBERS[group]} member {index}"
+        if after is not None:
+            # A new allOf member may add required fields; a new oneOf/anyOf shape is
+            # one that callers reading a response do not expect.
+            breaking = request if group == "all_of" else not request
+            summary = f"New {label} ({_describe(after, self.new)})."
+            emit("member-added", breaking, where, summary)
+        else:
+            # Dropping an allOf member drops its fields, which breaks either way.
+            breaking = True if group == "all_of" else request
+            emit("member-removed", breaking, where, f"The {label} was removed.")
+
+
+def _requiredness(was: bool, now: bool, where: str, request: bool, emit: Emit) -> None:
+    if now and not was:
+        emit("field-required", request, where, "Now required.")
+    elif was and not now:
+        # A response field that is no longer always there may come back as None.
+        emit("field-optional", not request, where, "No longer required.")
+
+
+def _values(a: Schema, b: Schema, where: str, request: bool, emit: Emit) -> None:
+    """Compare what ``a`` and ``b`` (of the same type) say about their own value."""
+    if bool(a.nullable) != bool(b.nullable):
+        if b.nullable:
+            emit("field-nullable", not request, where, "May now be null.")
+        else:
+            emit("field-not-nullable", request, where, "Can no longer be null.")
+    _enum(a.enum, b.enum, where, request, emit)
+    old_limits, new_limits = _constraints(a), _constraints(b)
+    for key, label in _CONSTRAINTS.items():
+        before, after = old_limits[key], new_limits[key]
+        if before != after:
+            summary = f"{label} changed from {_show(before)} to {_show(after)}."
+            if _tightened(key, before, after):
+                emit("constraint-tightened", request, where, summary)
+            else:
+                emit("constraint-loosened", False, where, summary)
+    if (a.default is not None or b.default is not None) and _key(a.default) != _key(b.default):
+        summary = f"Default changed from {_show(a.default)} to {_show(b.default)}."
+        emit("default-changed", False, where, summary)
+    if a.format != b.format:
+        summary = f"Format changed from {_show(a.format)} to {_show(b.format)}."
+        emit("format-changed", False, where, summary)
+    # A read-only value that callers send is ignored; a write-only one is never returned.
+    for flag, word, breaks in (
+        ("read_only", "read-only", request),
+        ("write_only", "write-only", not request),
+    ):
+        was, now = bool(getattr(a, flag)), bool(getattr(b, flag))
+        if was != now:
+            summary = f"{'Now' if now else 'No longer'} {word}."
+            emit("access-changed", breaks and now, where, summary)
+    # Which property tells the variants apart is what senders set and readers test.
+    if a.discriminator != b.discriminator:
+        summary = (
+            f"Discriminator changed from {_show(a.discriminator)} to {_show(b.discriminator)}."
+        )
+        emit("discriminator-changed", True, where, summary)
+
+
+def _enum(
+    old: list[Any] | None, new: list[Any] | None, where: str, request: bool, emit: Emit
+) -> None:
+    if old is None and new is None:
+        return
+    if old is None:
+        values = ", ".join(f"`{_show(v)}`" for v in new or [])
+        emit("constraint-tightened", request, where, f"Now limited to the values {values}.")
+    elif new is None:
+        emit("constraint-loosened", False, where, "No longer limited to a list of values.")
+    else:
+        old_keys, new_keys = {_key(v) for v in old}, {_key(v) for v in new}
+        for value in old:
+            if _key(value) not in new_keys:
+                # The SDK keeps values it does not know, so only requests break.
+                emit("enum-value-removed", request, where, f"Value `{_show(value)}` was removed.")
+        for value in new:
+            if _key(value) not in old_keys:
+                emit("enum-value-added", False, where, f"New value `{_show(value)}`.")
+
+
+def _constraints(schema: Schema) -> dict[str, Any]:
+    limits = {key: getattr(schema, key) for key in _CONSTRAINTS if key != "closed"}
+    limits["closed"] = True if schema.additional_properties is False else None
+    return limits
+
+
+def _tightened(key: str, old: Any, new: Any) -> bool:
+    """Whether the new value of constraint ``key`` may reject a value the old allowed."""
+    if new is None or new is False:
+        return False
+    if old is None or old is False:
+        return True
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (old, new)):
+        return bool(new > old) if key in _LOWER_BOUNDS else bool(new < old)
+    # A different pattern, or a bound switching between flag and number: assume worse.
+    return True
+
+
+def _resolve(schema: Schema, schemas: Mapping[str, NamedSchema]) -> Schema:
+    """The schema a ``ref`` names, with what the referring line says laid over it."""
+    if schema.ref is None:
+        return schema
+    local = {
+        key: getattr(schema, key)
+        for key in schema.model_fields_set
+        if key != "ref" and getattr(schema, key) is not None
+    }
+    return schemas[schema.ref].model_copy(update=local)
+
+
+def _type_of(schema: Schema) -> frozenset[str] | None:
+    """The value's types as the SDK sees them, ``None`` for any value; a string with
+    a format the SDK turns into another Python type counts as its own type."""
+    if schema.type:
+        names = [t.strip() for t in schema.type.split("|")]
+    elif schema.properties is not None or isinstance(schema.additional_properties, Schema):
+        names = ["object"]
+    elif schema.items is not None:
+        names = ["array"]
+    else:
+        return None
+    return frozenset(
+        f"string({schema.format})" if t == "string" and schema.format in STRING_FORMATS else t
+        for t in names
+    )
+
+
+def _accepts(new: frozenset[str] | None, old: frozenset[str] | None) -> bool:
+    """Whether a request value of type ``old`` is still a valid ``new`` one."""
+    if new is None:
+        return True
+    if old is None:
+        return False
+    return all(t in new or (t == "integer" and "number" in new) for t in old)
+
+
+def _describe(schema: Schema, schemas: Mapping[str, NamedSchema], depth: int = 0) -> str:
+    """A short name for a schema's type, for summaries: ``array of string``."""
+    resolved = _resolve(schema, schemas)
+    types = _type_of(resolved)
+    # Two levels say enough, and a recursive schema would never end.
+    nested = depth < 2
+    if types is None:
+        if resolved.all_of and nested:
+            return " & ".join(_describe(m, schemas, depth + 1) for m in resolved.all_of)
+        members = resolved.one_of or resolved.any_of
+        if members and nested:
+            return " | ".join(_describe(m, schemas, depth + 1) for m in members)
+        return "any"
+    parts = []
+    for name in sorted(types):
+        if name == "array" and resolved.items is not None and nested:
+            parts.append(f"array of {_describe(resolved.items, schemas, depth + 1)}")
+        elif name == "object" and isinstance(resolved.additional_properties, Schema) and nested:
+            values = _describe(resolved.additional_properties, schemas, depth + 1)
+            parts.append(f"map of {values}")
+        else:
+            parts.append(name)
+    return " | ".join(parts)
+
+
+def _segment(group: str, name: str) -> str:
+    """The JSONPath step for a ``child_schemas`` key."""
+    if group == "properties":
+        return f".{name}"
+    if group == "items":
+        return "[]"
+    if group == "additional_properties":
+        return "{}"
+    return f"|{_MEMBERS[group]}[{name}]"
+
+
+def _key(value: Any) -> str:
+    # JSON text tells apart values Python finds equal (1, 1.0 and True).
+    return json.dumps(value, sort_keys=True)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "none"
+    return value if isinstance(value, str) else json.dumps(value)
