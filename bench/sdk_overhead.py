@@ -99,9 +99,8 @@ def main() -> int:
         f"| import aidp_workbench + Client | {ours:.3f} s | |" if ours else "| import | failed | |"
     )
     if oracle and ours:
-        print(
-            f"| import oci.ai_data_platform (Oracle's SDK) | {oracle:.3f} s | {oracle / ours:.1f}x ours |"
-        )
+        label = "import oci.ai_data_platform (Oracle's SDK)"
+        print(f"| {label} | {oracle:.3f} s | {oracle / ours:.1f}x ours |")
     print(f"| GET, raw httpx + .json() | {raw * 1e6:.0f} µs | 1.00 |")
     print(f"| GET, aidp_workbench client (parsed model) | {sdk * 1e6:.0f} µs | {sdk / raw:.2f} |")
     return 0

@@ -20,6 +20,7 @@ class BookConfig(BaseModel):
     output: str
     version: str = "0.1.0"
     book: str = "."
+    url: str | None = Field(default=None, description="Where the book is published, for fetch.")
     operation_names: dict[str, str] = Field(
         default_factory=dict,
         description='Python names that replace the derived ones, keyed "METHOD /path".',

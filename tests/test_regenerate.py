@@ -24,7 +24,7 @@ REMOVED_PAGE = "op-api-contents-path-checkpoints-checkpoint_id-delete.html"
 
 
 class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

@@ -1,0 +1,69 @@
+"""Full build, rebuild after one changed page, and check with nothing changed.
+
+    python bench/build_times.py [--book input/aidp] [--runs 3]
+
+Each run works in a fresh copy of the project with its own cache folder:
+- full build: an empty cache (every page parsed, every file formatted);
+- rebuild: one page's description edited, the cache warm from the full build;
+- check: nothing changed, the cache warm.
+Medians of ``--runs`` runs, all measured in one invocation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def timed(args: list[str], cwd: Path, cache: Path) -> float:
+    env = {**os.environ, "DOCS2SDK_CACHE": str(cache)}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env, check=True,
+                   capture_output=True)  # fmt: skip
+    return time.perf_counter() - start
+
+
+def one_run(book: Path, scratch: Path) -> tuple[float, float, float]:
+    project = scratch / "project"
+    name = book.name
+    shutil.copytree(book, project / "input" / name)
+    cache = scratch / "cache"
+    full = timed(["build"], project, cache)
+    page = sorted((project / "input" / name).glob("op-*.html"))[0]
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("</h1>", " (edited)</h1>", 1), encoding="utf-8")
+    rebuild = timed(["build"], project, cache)
+    check = timed(["check"], project, cache)
+    return full, rebuild, check
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="build, rebuild and check times")
+    parser.add_argument("--book", type=Path, default=ROOT / "input" / "aidp")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    results = []
+    for _ in range(args.runs):
+        with tempfile.TemporaryDirectory() as scratch:
+            results.append(one_run(args.book.resolve(), Path(scratch)))
+    full, rebuild, check = (statistics.median(column) for column in zip(*results, strict=True))
+    pages = len(list(args.book.glob("op-*.html")))
+    print(f"| {args.book.name} ({pages} pages) | median s | vs full build |")
+    print("|---|---:|---:|")
+    print(f"| full build, empty cache | {full:.2f} | 1.00 |")
+    print(f"| rebuild after one page changed | {rebuild:.2f} | {rebuild / full:.2f} |")
+    print(f"| check, nothing changed | {check:.2f} | {check / full:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
