@@ -22,6 +22,8 @@ from .scrape.book import BookIndex
 from .scrape.page import ScrapedPage
 
 ARTICLES = frozenset({"a", "an", "the"})
+# Methods every generated client has of its own; an operation may not take their names.
+CLIENT_METHODS = frozenset({"close"})
 
 
 def python_name(title: str) -> str:
@@ -31,7 +33,7 @@ def python_name(title: str) -> str:
     name = "_".join(words) or "operation"
     if name[0].isdigit():
         name = f"op_{name}"
-    return f"{name}_" if keyword.iskeyword(name) else name
+    return f"{name}_" if keyword.iskeyword(name) or name in CLIENT_METHODS else name
 
 
 def assemble(

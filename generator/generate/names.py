@@ -50,10 +50,12 @@ def pascal_case(text: str) -> str:
     return f"Model{name}" if name[0].isdigit() else name
 
 
-def safe_attribute(name: str) -> str:
-    """A snake_case name that is safe as a model field or keyword argument."""
+def safe_attribute(name: str, reserved: frozenset[str] = frozenset()) -> str:
+    """A snake_case name that is safe as a model field or keyword argument, and is
+    none of the ``reserved`` names its scope uses for itself."""
     if (
-        keyword.iskeyword(name)
+        name in reserved
+        or keyword.iskeyword(name)
         or keyword.issoftkeyword(name)
         or name in MODEL_ATTRIBUTES
         or name.startswith("model_")

@@ -14,6 +14,13 @@ from ..model import ApiModel, Operation, Parameter, Schema
 from .names import NameSpace, class_name, pascal_case, safe_attribute, snake_case
 
 SUCCESS = re.compile(r"2\d\d")
+# Names a models module imports: a field of that name would shadow them in annotations.
+MODULE_NAMES = frozenset({"date", "datetime"})
+# Names an operation's method uses itself: its parameters must not shadow them.
+METHOD_LOCALS = frozenset(
+    {"self", "body", "models", "endpoints", "request_body", "response", "page", "ApiResponse"}
+    | {"date", "datetime", "Any", "Literal"}
+)
 ERROR_CLASSES = {
     "400": "BadRequestError",
     "401": "UnauthorizedError",
@@ -233,7 +240,7 @@ class _Builder:
         names = NameSpace()
         out = []
         for wire, prop in props.items():
-            py = names.claim(safe_attribute(snake_case(wire)))
+            py = names.claim(safe_attribute(snake_case(wire), MODULE_NAMES))
             context = owner + pascal_case(wire)
             annotation = self.annotation(prop, context, module)
             is_required = wire in required
@@ -357,7 +364,7 @@ class _Builder:
 
     # ------------------------------------------------------------------ operations
     def operation(self, op: Operation, module: ModuleView, constants: NameSpace) -> OperationView:
-        names = NameSpace({"self", "body"})
+        names = NameSpace(METHOD_LOCALS)
         context = pascal_case(op.name)
         parameters = []
         for p in sorted(op.parameters, key=lambda p: not (p.required or p.in_ == "path")):
@@ -408,7 +415,7 @@ class _Builder:
     def parameter(
         self, p: Parameter, names: NameSpace, context: str, module: ModuleView
     ) -> ParameterView:
-        name = names.claim(safe_attribute(snake_case(p.name)))
+        name = names.claim(safe_attribute(snake_case(p.name), METHOD_LOCALS))
         annotation = self.qualify(
             self.annotation(p.schema_, context + pascal_case(p.name), module, open_enums=False)
         )
