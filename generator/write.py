@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import shutil
 import tempfile
@@ -21,23 +23,42 @@ def write_file_atomic(path: Path, text: str) -> None:
         raise
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2`` with ``RENAME_EXCHANGE``);
+    False where the system cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    renameat2 = getattr(ctypes.CDLL(libc_name, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return bool(result == 0)
+
+
 def write_tree(dest: Path, files: dict[str, str]) -> None:
     """Make ``dest`` hold exactly ``files``: written into a sibling folder first and
-    swapped in whole, so a failure or a kill leaves the old ``dest`` as it was."""
+    swapped in whole, in one step where the system allows, so a failure or a kill
+    leaves the old ``dest`` as it was."""
     dest.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in dest.parent.glob(f".{dest.name}.*-*"):
+        shutil.rmtree(leftover, ignore_errors=True)  # from a build that was killed
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=dest.parent))
     try:
         for relative, text in files.items():
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8", newline="\n")
-        if dest.exists():
+        if not dest.exists():
+            os.replace(staging, dest)
+        elif _exchange(staging, dest):
+            shutil.rmtree(staging)  # now the old tree
+        else:
             retired = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
             os.replace(dest, retired / dest.name)
             os.replace(staging, dest)
             shutil.rmtree(retired)
-        else:
-            os.replace(staging, dest)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -6,6 +6,7 @@ import builtins
 import keyword
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # Attributes of pydantic's BaseModel: a field of that name would shadow them.
 MODEL_ATTRIBUTES = frozenset(
@@ -74,8 +75,8 @@ def class_name(text: str) -> str:
 class NameSpace:
     """Hands out distinct names: the second ``x`` becomes ``x_2``, and so on."""
 
-    def __init__(self, taken: set[str] | None = None) -> None:
-        self.taken: set[str] = set(taken or ())
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self.taken: set[str] = set(taken)
 
     def claim(self, name: str) -> str:
         candidate, n = name, 2

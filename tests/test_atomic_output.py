@@ -1,0 +1,68 @@
+"""A failed or killed build leaves generated/ exactly as it was."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.write import read_tree
+
+from .conftest import BOOKS
+
+
+def docs2sdk(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    """A project built once, then with a changed page, so the next build has work to do."""
+    book = tmp_path / "input" / "airflow"
+    shutil.copytree(BOOKS / "airflow-ul", book)
+    (book / "docs2sdk.yaml").write_text(
+        "package: airflow_sdk\noutput: generated/airflow_sdk\n", encoding="utf-8"
+    )
+    assert docs2sdk("build", cwd=tmp_path).returncode == 0
+    page = book / "op-dags-get.html"
+    page.write_text(page.read_text().replace("List DAGs", "List all DAGs"), encoding="utf-8")
+    return tmp_path
+
+
+def test_a_template_that_raises_leaves_generated_untouched(built: Path, tmp_path: Path) -> None:
+    before = read_tree(built / "generated")
+    templates = tmp_path / "broken"
+    (templates / "package").mkdir(parents=True)
+    (templates / "package" / "errors.py.j2").write_text("{{ no_such_thing.at_all }}\n")
+    result = docs2sdk("build", "--templates", str(templates), cwd=built)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr and "no_such_thing" in result.stderr
+    assert read_tree(built / "generated") == before
+    assert sorted(p.name for p in (built / "generated").iterdir()) == ["airflow_sdk"]
+
+
+def test_a_killed_build_leaves_generated_whole(built: Path) -> None:
+    before = read_tree(built / "generated" / "airflow_sdk")
+    env = {**os.environ, "DOCS2SDK_CACHE": "off"}
+    for delay in (0.3, 0.8, 1.5, 2.5):
+        build = subprocess.Popen(
+            [sys.executable, "-m", "generator", "build"], cwd=built, env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        time.sleep(delay)
+        os.killpg(build.pid, signal.SIGKILL)
+        build.wait()
+        after = read_tree(built / "generated" / "airflow_sdk")
+        # Killed before the swap: the old tree; after it: the whole new one. Never a mix.
+        new_title = "List all DAGs" in after["model.yaml"]
+        assert after == before if not new_title else set(after) == set(before)
+    assert docs2sdk("build", cwd=built).returncode == 0
+    assert [p.name for p in (built / "generated").iterdir()] == ["airflow_sdk"]
