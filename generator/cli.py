@@ -102,6 +102,23 @@ def fetch(url: str, output: Path, concurrency: int, timeout: float, retries: int
     click.echo(report.summary(), err=True)
 
 
+@cli.command(epilog=EXIT_CODES)
+@click.argument("source", metavar="MODEL_OR_BOOK", type=click.Path(exists=True, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="The port to listen on.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the values the stub makes up.")
+@click.option(
+    "--data",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Seed data, YAML or JSON: collection path -> list of resources.",
+)
+def serve(source: Path, host: str, port: int, seed: int, data: Path | None) -> None:
+    """Serve a stateful, validating stub of MODEL_OR_BOOK (a model file or a book folder)."""
+    from .generate.serve import serve_model
+
+    serve_model(_model_of(source), host=host, port=port, seed=seed, data=data)
+
+
 TEMPLATES_OPTION = click.option(
     "--templates",
     type=click.Path(exists=True, file_okay=False, path_type=Path),

@@ -1,73 +1,62 @@
-"""The generated client against the real backend the notebook API fronts: jupyter_server."""
+"""One session scenario, run by the generated client against two backends: the generated
+stub server, and the real backend the notebook API fronts, jupyter_server."""
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
+
+from .test_stub_server import running_stub, serving
 
 BASE = "/20260430/aiDataPlatforms/adp1/workspaces/ws1/notebook/"
 TOKEN = "docs2sdk-test-token"
-AUTH = {"Authorization": f"token {TOKEN}"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+@dataclass(frozen=True)
+class Backend:
+    url: str
+    headers: dict[str, str]
 
 
-@pytest.fixture(scope="module")
-def jupyter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("notebooks")
+@contextmanager
+def jupyter_server(root: Path) -> Iterator[str]:
     (root / "work").mkdir()
-    port = _free_port()
+    command = [
+        sys.executable, "-m", "jupyter_server",
+        "--ServerApp.ip=127.0.0.1", "--ServerApp.port={port}",
+        f"--ServerApp.base_url={BASE}", f"--IdentityProvider.token={TOKEN}",
+        f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False",
+        "--allow-root",
+    ]  # fmt: skip
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(root / ".runtime")}
-    log = root / "server.log"
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "jupyter_server",
-            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-            f"--ServerApp.base_url={BASE}", f"--IdentityProvider.token={TOKEN}",
-            f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False",
-            "--allow-root",
-        ],
-        stdout=subprocess.DEVNULL, stderr=log.open("wb"), env=env,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                status = httpx.get(f"{url}{BASE}api/status", headers=AUTH)
-                if status.status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None:
-                raise RuntimeError(log.read_text())
-            time.sleep(0.2)
-        else:
-            raise RuntimeError("jupyter_server did not start in 60 s")
+    with serving(command, env) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
-def test_session_lifecycle_against_jupyter_server(aidp_sdk: Path, jupyter: str) -> None:
+@pytest.fixture(scope="module", params=["stub", "jupyter_server"])
+def backend(
+    request: pytest.FixtureRequest, aidp_sdk: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Backend]:
+    if request.param == "stub":
+        with running_stub(aidp_sdk.parent) as url:
+            yield Backend(url, {})
+    else:
+        with jupyter_server(tmp_path_factory.mktemp("notebooks")) as url:
+            yield Backend(url, {"Authorization": f"token {TOKEN}"})
+
+
+def test_session_lifecycle(backend: Backend) -> None:
     from aidp_workbench import Client, NotFoundError
     from aidp_workbench.models import Session
 
     ids = {"ai_data_platform_id": "adp1", "workspace_key": "ws1"}
-    with Client(jupyter, headers=AUTH, retries=0) as client:
+    with Client(backend.url, headers=backend.headers, retries=0) as client:
         created = client.create_new_session(
             **ids, body={"path": "work/a.ipynb", "type": "notebook", "name": "first"}
         )

@@ -10,6 +10,8 @@ from typing import Any
 
 import jinja2
 
+from ..model import ApiModel
+from .server_spec import spec_literal
 from .views import ERROR_CLASSES, PackageView
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -67,8 +69,11 @@ def environment(templates: Path | None) -> jinja2.Environment:
     return env
 
 
-def render_package(view: PackageView, templates: Path | None = None) -> dict[str, str]:
-    """Every file of the generated project, by its path relative to the project."""
+def render_package(
+    view: PackageView, templates: Path | None = None, *, model: ApiModel
+) -> dict[str, str]:
+    """Every file of the generated project, by its path relative to the project;
+    ``model`` is what the views came from, which the stub server describes."""
     env = environment(templates)
     package = view.package
     common = {
@@ -96,6 +101,10 @@ def render_package(view: PackageView, templates: Path | None = None) -> dict[str
     group_template = env.get_template("package/_operations/group.py.j2")
     for group in view.groups:
         out[f"{package}/_operations/{group.module}.py"] = group_template.render(common, group=group)
+    out[f"{package}/server.py"] = env.get_template("package/server.py.j2").render(common)
+    out[f"{package}/_server_spec.py"] = env.get_template("package/_server_spec.py.j2").render(
+        common, server_spec=spec_literal(model)
+    )
     module_template = env.get_template("package/models/module.py.j2")
     for module in view.modules:
         out[f"{package}/models/{module.name}.py"] = module_template.render(common, module=module)

@@ -18,7 +18,7 @@ SUCCESS = re.compile(r"2\d\d")
 MODULE_NAMES = frozenset({"date", "datetime"})
 # Names an operation's method uses itself: its parameters must not shadow them.
 METHOD_LOCALS = frozenset(
-    {"self", "body", "models", "endpoints", "request_body", "response", "page", "ApiResponse"}
+    {"self", "body", "models", "endpoints", "request_body", "response", "ApiResponse"}
     | {"date", "datetime", "Any", "Literal"}
 )
 ERROR_CLASSES = {

@@ -42,7 +42,7 @@ class Model(BaseModel):
     server sends is lost. Only the fields a caller set are sent.
     """
 
-    model_config = ConfigDict(populate_by_name=True, extra="allow")
+    model_config = ConfigDict(populate_by_name=True, extra="allow", protected_namespaces=())
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON object to send: JSON names, only the fields that were set."""
@@ -198,7 +198,9 @@ def build_request(
         value = (path or {}).get(match[1])
         if value is None:
             raise ValueError(f"path parameter {match[1]!r} is required")
-        return quote(_text(value), safe="")
+        segment = quote(_text(value), safe="")
+        # "." and ".." would be resolved away as dot segments: send them escaped.
+        return segment.replace(".", "%2E") if segment in (".", "..") else segment
 
     url = _PATH_PARAMETER.sub(fill, endpoint.path)
     params = {k: _query_value(v) for k, v in (query or {}).items() if v is not None}

@@ -10,7 +10,8 @@ them. Install the ``server`` extra and run::
 Resources are inferred from the paths (docs2sdk decided which, see ``_server_spec.py``):
 a POST on a collection creates a resource (the documented status; an id is generated
 unless the body has one; documented defaults applied), GET on an item reads it, PUT
-replaces it, PATCH merges the fields sent, DELETE removes it. GET on a collection lists
+replaces what its body can set (the rest, such as ``timeCreated``, stays), PATCH merges
+the fields sent, DELETE removes it. GET on a collection lists
 it as documented (``{"items": [...]}`` or a bare array), filtered by the query parameters
 that name fields, sorted by ``sortBy``/``sortOrder`` and paged by ``limit`` and ``page``
 (the ``opc-next-page`` header gives the next page). Other operations (``.../actions/...``
@@ -585,7 +586,7 @@ def parse_fault(text: str) -> Fault:
         count = int(options.get("count", "1"))
         delay = float(options.get("delay", "0"))
         retry_after = options.get("retry-after", "1")
-        float(retry_after)
+        float(retry_after)  # sent as given, but it must be a number of seconds
     except ValueError as exc:
         raise ApiFailure(400, f"Invalid header '{FAULT_HEADER}': {exc}") from None
     return Fault(status, count, retry_after, delay)
