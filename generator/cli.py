@@ -9,13 +9,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .config import CONFIG_NAME, load_config
 from .diff import diff_models
 from .errors import Diagnostics, Docs2SdkError, StrictError
 from .fetch import fetch_book
 from .model import ApiModel, load_model
 from .openapi import to_openapi
-from .pipeline import model_from_book
+from .pipeline import book_overrides, model_from_book
 from .project import build_all, project_files, stale_diff, write_builds
 from .write import write_file_atomic, write_tree
 from .yamlio import dump_yaml
@@ -55,9 +54,7 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def scrape(book: Path, output: Path, strict: bool) -> None:
     """Scrape the book in folder BOOK into a model file."""
-    config_path = book / CONFIG_NAME
-    overrides = load_config(config_path).operation_names if config_path.exists() else {}
-    model, diagnostics = model_from_book(book, overrides)
+    model, diagnostics = model_from_book(book, book_overrides(book))
     _report(diagnostics, strict)
     write_file_atomic(output, model.to_yaml())
     click.echo(
@@ -183,9 +180,7 @@ def build(templates: Path | None, strict: bool, bump: bool) -> None:
 def _model_of(path: Path) -> ApiModel:
     """A model file, or the model of a book folder (with its config's names)."""
     if path.is_dir():
-        config_path = path / CONFIG_NAME
-        overrides = load_config(config_path).operation_names if config_path.exists() else {}
-        return model_from_book(path, overrides)[0]
+        return model_from_book(path, book_overrides(path))[0]
     return load_model(path)
 
 

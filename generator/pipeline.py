@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .assemble import assemble
+from .config import CONFIG_NAME, load_config
 from .errors import Diagnostics
 from .model import ApiModel
 from .scrape import index_book, scrape_pages
@@ -19,3 +20,9 @@ def model_from_book(
     model, assembly = assemble(index, pages, name_overrides)
     diagnostics.extend(assembly)
     return model, diagnostics
+
+
+def book_overrides(folder: Path) -> dict[str, str]:
+    """The Python names a book's ``docs2sdk.yaml`` sets, if it has one."""
+    config = folder / CONFIG_NAME
+    return load_config(config).operation_names if config.is_file() else {}

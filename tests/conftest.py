@@ -23,6 +23,13 @@ def aidp_model() -> ApiModel:
     return model
 
 
+def docs2sdk(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the command as a user would, in its own process."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
 def install_package(project: Path, target: Path) -> None:
     """Install a generated project for real (a wheel built by pip) into ``target``
     and make it importable. A copy is built, so the project folder stays clean."""

@@ -14,13 +14,7 @@ import pytest
 
 from generator.write import read_tree
 
-from .conftest import BOOKS
-
-
-def docs2sdk(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd
-    )
+from .conftest import BOOKS, docs2sdk
 
 
 @pytest.fixture

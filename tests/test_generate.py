@@ -11,13 +11,7 @@ import pytest
 
 from generator.project import book_configs, build_all, stale_diff
 
-from .conftest import AIDP_PROJECT, BOOKS, ROOT
-
-
-def docs2sdk(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd
-    )
+from .conftest import AIDP_PROJECT, BOOKS, ROOT, docs2sdk
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ import functools
 import json
 import re
 import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +16,7 @@ import pytest
 
 from generator.fetch import fetch_book
 
-from .conftest import BOOKS
+from .conftest import BOOKS, docs2sdk
 
 REMOVED_PAGE = "op-api-contents-path-checkpoints-checkpoint_id-delete.html"
 
@@ -41,12 +39,6 @@ def site(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-def docs2sdk(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd
-    )
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,15 +11,9 @@ from generator.errors import ScrapeError
 from generator.pipeline import model_from_book
 from generator.scrape.page import scrape_page
 
-from .conftest import BOOKS, FIXTURES
+from .conftest import BOOKS, FIXTURES, docs2sdk
 
 SESSION_PAGE = BOOKS / "jupyter-ul" / "op-api-sessions-session-patch.html"
-
-
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd
-    )
 
 
 def session_html() -> str:
@@ -30,7 +22,7 @@ def session_html() -> str:
 
 def test_page_whose_names_are_missing(tmp_path: Path) -> None:
     out = tmp_path / "model.yaml"
-    result = run_cli("scrape", str(FIXTURES / "op-names-missing-patch.html"), "-o", str(out))
+    result = docs2sdk("scrape", str(FIXTURES / "op-names-missing-patch.html"), "-o", str(out))
     assert result.returncode == 2
     assert "op-names-missing-patch.html: header parameter: an item with no name" in result.stderr
     assert "Traceback" not in result.stderr
@@ -96,11 +88,11 @@ def test_unknown_label_is_kept_and_warned_and_strict_fails(tmp_path: Path) -> No
     book.mkdir()
     (book / "op-x-patch.html").write_text(html, encoding="utf-8")
     out = tmp_path / "model.yaml"
-    lenient = run_cli("scrape", str(book), "-o", str(out))
+    lenient = docs2sdk("scrape", str(book), "-o", str(out))
     assert lenient.returncode == 0 and "warning: op-x-patch.html" in lenient.stderr
     assert "Example Value: /a/b.ipynb" in out.read_text()
     out.unlink()
-    strict = run_cli("scrape", str(book), "-o", str(out), "--strict")
+    strict = docs2sdk("scrape", str(book), "-o", str(out), "--strict")
     assert strict.returncode == 4
     assert not out.exists()
 
