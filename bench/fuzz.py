@@ -25,17 +25,23 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import Literal
 
 from generator.errors import ScrapeError
 from generator.scrape.labels import KNOWN_LABELS
 from generator.scrape.page import scrape_page
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE_GLOBS = ("tests/fixtures/books/*/op-*.html", "input/aidp/op-*.html")
+BOOKS = ("jupyter-ul", "jupyter-dl", "airflow-ul", "airflow-dl")
+PAGE_GLOBS = (
+    *(f"tests/fixtures/books/{book}/op-*.html" for book in BOOKS),
+    "input/aidp/op-*.html",
+)
 
 TOKEN = re.compile(r"<!--.*?-->|<[^>]*>|[^<]+|<", re.S)
 OPEN_TAG = re.compile(r"<([A-Za-z][\w-]*)[^>]*?(/?)>")
 CLOSE_TAG = re.compile(r"</([A-Za-z][\w-]*)\s*>")
+MARKUP = re.compile(r"\s*<[^>]*>")
 SECTION_HEAD = re.compile(r"<[^<>]*>(?:Response|Request|\d{3} Response|Root Schema[^<]*)<")
 VOID_TAGS = frozenset({"br", "hr", "img", "input", "link", "meta", "wbr"})
 WRAPPERS = ("div", "span", "li", "ul", "dl", "dt", "dd", "p", "table", "tr", "td", "b", "section")
@@ -240,10 +246,10 @@ def bad_value(html: str, rng: random.Random) -> str:
     assert at is not None
     start = at + len(label)
     # Skip the markup between the label and its value: "<b>Minimum Length:</b> <i>1</i>".
-    while (tag := re.match(r"\s*<[^>]*>", html[start:])) is not None:
-        start += tag.end()
-    end = start + len(re.match(r"[^<]*", html[start:])[0])  # type: ignore[index]
-    return html[:start] + " " + rng.choice(BAD_VALUES) + html[end:]
+    while (tag := MARKUP.match(html, start)) is not None:
+        start = tag.end()
+    end = html.find("<", start)
+    return html[:start] + " " + rng.choice(BAD_VALUES) + html[end if end >= 0 else len(html) :]
 
 
 def move_required(html: str, rng: random.Random) -> str:
@@ -284,22 +290,31 @@ def repeat_section(html: str, rng: random.Random) -> str:
 
 
 def chain_schemas(html: str, rng: random.Random) -> str:
-    """Many nested schema blocks, each the only property of the one before."""
-    at = html.find("Back to Top")
-    if at < 0:
+    """A root schema gets a property that starts a chain of nested schema blocks,
+    each the only property of the one before."""
+    root = re.search(r"Root Schema : [^<]*", html)
+    if root is None:
         return html
-    at = html.rfind("<", 0, at)
-    depth = rng.choice((10, 100, 1000))
+    lists = [i for i in (html.find("</ul>", root.end()), html.find("</dl>", root.end())) if i >= 0]
+    if not lists:
+        return html
+    at = min(lists)
+    depth = rng.choice((2, 10, 100, 1000, 5000))
     inline = rng.random() < 0.5  # a block named after its property is shown inline
-    blocks = []
-    for n in range(depth):
-        name = f"p{n}" if inline else f"S{n}"
-        child = f"p{n + 1}" if inline else f"S{n + 1}"
-        blocks.append(
-            f"<div><h4>Nested Schema : {name}</h4><ul>"
-            f"<li><span>p{n + 1}</span>: <span>object {child}</span></li></ul></div>"
+    names = [f"p{n}" if inline else f"S{n}" for n in range(depth)]
+    blocks = [
+        f"<div><h4>Nested Schema : {name}</h4><ul>"
+        + (
+            f"<li><span>p{n + 1}</span>: <span>object {names[n + 1]}</span></li>"
+            if n + 1 < depth
+            else "<li><span>leaf</span>: <span>string</span></li>"
         )
-    return html[:at] + "".join(blocks) + html[at:]
+        + "</ul></div>"
+        for n, name in enumerate(names)
+    ]
+    first = f"<li><span>p0</span>: <span>object {names[0]}</span></li>"
+    close = html.index(">", at) + 1
+    return html[:at] + first + html[at:close] + "".join(blocks) + html[close:]
 
 
 MUTATIONS: dict[str, Mutation] = {
@@ -354,7 +369,7 @@ def check(html: str, page: str) -> bool:
 
 
 class Timeout(Exception):
-    pass
+    """A case still running at ten times the time allowed: a hang."""
 
 
 def _alarm(signum: int, frame: FrameType | None) -> None:
@@ -366,7 +381,7 @@ class Outcome:
     case: int
     page: str
     mutations: list[str]
-    result: str  # "model" | "error" | "crash"
+    result: Literal["model", "error", "crash"]
     seconds: float
     detail: str = ""
 
@@ -378,10 +393,11 @@ def run_case(seed: int, case: int, pages: list[Path], limit: float) -> Outcome:
     start = time.perf_counter()
     # A hang is a failure to report, not a run that never ends.
     signal.setitimer(signal.ITIMER_REAL, 10 * limit)
+    result: Literal["model", "error", "crash"]
+    detail = ""
     try:
         result = "model" if check(html, path.name) else "error"
-        detail = ""
-    except Exception:
+    except Exception:  # the very thing this looks for: any exception but a ScrapeError
         result, detail = "crash", traceback.format_exc()
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -413,7 +429,8 @@ def main() -> int:
     if args.case is not None:
         outcome = run_chunk(args.seed, range(args.case, args.case + 1), args.limit)[0]
         print(f"{outcome.page} {'+'.join(outcome.mutations)}: {outcome.result}")
-        print(outcome.detail, end="")
+        if outcome.detail:
+            print(outcome.detail.rstrip())
         return 1 if outcome.result == "crash" else 0
 
     start = time.perf_counter()

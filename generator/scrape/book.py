@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,7 @@ def index_book(folder: Path) -> BookIndex:
 
 
 def _read_lines(path: Path) -> list[Line]:
-    return visible_lines(page_soup(path.read_text(encoding="utf-8", errors="replace")))
+    return visible_lines(path.read_text(encoding="utf-8", errors="replace"))
 
 
 def _local(href: str) -> str | None:
@@ -73,10 +74,11 @@ def _book_title(folder: Path) -> str | None:
     index = folder / INDEX_PAGE
     if not index.exists():
         return None
-    soup = page_soup(index.read_text(encoding="utf-8", errors="replace"))
+    html = index.read_text(encoding="utf-8", errors="replace")
+    soup = page_soup(html)
     if soup.title and soup.title.get_text(strip=True):
         return " ".join(soup.title.get_text().split())
-    lines = visible_lines(soup)
+    lines = visible_lines(html)
     return lines[0].text if lines else None
 
 
@@ -147,25 +149,35 @@ def _from_toc(folder: Path) -> tuple[list[tuple[str, str | None]], list[PageRef]
     start, end = text.find("{"), text.rfind("}")
     try:
         toc = json.loads(text[start : end + 1])
-    except json.JSONDecodeError as exc:
+    except ValueError as exc:  # not JSON, or a number longer than int() reads
         raise ScrapeError(TOC_SCRIPT, "toc", f"not a JSON table of contents: {exc}") from exc
+    except RecursionError as exc:  # the decoder's own guard against very deep nesting
+        raise ScrapeError(TOC_SCRIPT, "toc", "not a table of contents: nested too deep") from exc
     tags: list[tuple[str, str | None]] = []
     pages: list[PageRef] = []
-
-    def walk(topics: Any, parent: tuple[str, str | None] | None) -> None:
-        for topic in topics if isinstance(topics, list) else []:
-            if not isinstance(topic, dict):
-                continue
-            href = _local(str(topic.get("href", "")))
-            if href and OPERATION_PAGE.fullmatch(href):
-                if parent and parent not in tags:
-                    tags.append(parent)
-                pages.append(PageRef(href, parent[0] if parent else None))
-            here = (str(topic.get("title", href)), href) if href else parent
-            walk(topic.get("topics"), here)
-
-    walk(toc.get("toc") if isinstance(toc, dict) else None, None)
+    # Depth first, in the file's order; a stack, not recursion, for any depth of topics.
+    stack: list[tuple[Iterator[dict[str, Any]], tuple[str, str | None] | None]] = [
+        (_topics(toc.get("toc") if isinstance(toc, dict) else None), None)
+    ]
+    while stack:
+        topics, parent = stack[-1]
+        topic = next(topics, None)
+        if topic is None:
+            stack.pop()
+            continue
+        href = _local(str(topic.get("href", "")))
+        if href and OPERATION_PAGE.fullmatch(href):
+            if parent and parent not in tags:
+                tags.append(parent)
+            pages.append(PageRef(href, parent[0] if parent else None))
+        here = (str(topic.get("title", href)), href) if href else parent
+        stack.append((_topics(topic.get("topics")), here))
     return (tags, pages) if pages else None
+
+
+def _topics(value: Any) -> Iterator[dict[str, Any]]:
+    """The topics in a toc.js list; anything else in it is no topic."""
+    return (t for t in (value if isinstance(value, list) else []) if isinstance(t, dict))
 
 
 def _unique(pages: list[PageRef]) -> list[PageRef]:

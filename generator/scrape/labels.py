@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,8 @@ _UNION = rf"{_PRIMITIVE}(?:\s*\|\s*{_PRIMITIVE})*"
 TYPE_TEXT = re.compile(
     rf"(?P<union>{_UNION})|(?P<kind>object|array)(?:\[(?P<inner>.*)\]|\s+(?P<name>\S.*))?"
 )
+# What a type text starts with: a cheap test before a full parse.
+TYPE_START = re.compile(rf"\s*(?:{'|'.join(PRIMITIVES)}|object|array)")
 _FORMATTED = re.compile(r"(?P<type>[a-z]+)(?:\((?P<format>[^()]*)\))?")
 
 
@@ -85,50 +88,105 @@ class LabelSyntaxError(ValueError):
     pass
 
 
-def match_label(text: str) -> tuple[str, str] | None:
-    """(label, text after it) when ``text`` starts with a known label."""
-    match = _LABEL_START.match(text)
+# Enums and defaults are flat or shallow; deeper JSON is no schema's value, and the
+# model's serialisers recurse into it.
+MAX_JSON_DEPTH = 32
+_EXPECTED = {
+    "int": "a whole number",
+    "number": "a number",
+    "bool": "true or false",
+    "bool_or_number": "true, false or a number",
+}
+_SPACE = re.compile(r"\s*")
+_DECODER = json.JSONDecoder()
+
+
+def skip_space(text: str, pos: int) -> int:
+    """The first position from ``pos`` on that is not white space."""
+    match = _SPACE.match(text, pos)
+    assert match is not None  # \s* matches anywhere
+    return match.end()
+
+
+def match_label(text: str, pos: int = 0) -> tuple[str, int] | None:
+    """(label, where its value starts) when ``text`` has a known label at ``pos``."""
+    match = _LABEL_START.match(text, pos)
     if match is None:
         return None
-    return match["label"], text[match.end() :]
+    return match["label"], match.end()
 
 
-def take_value(label: str, text: str, whole: bool) -> tuple[LabelValue, str]:
-    """Read the value of ``label`` from the start of ``text``; return it and the rest.
+def take_value(label: str, text: str, pos: int, whole: bool) -> tuple[LabelValue, int]:
+    """Read the value of ``label`` from ``text`` at ``pos``; return it and where it ends.
 
     ``whole`` says the text is a value of its own (a separate text node), so all of it
-    is the value; otherwise the value's own syntax says where it ends.
+    is the value; otherwise the value's own syntax says where it ends. Positions, not
+    slices: a text node can hold thousands of labels, and slicing would be quadratic.
     """
     key, kind = KNOWN_LABELS[label]
-    text = text.strip()
+    pos = skip_space(text, pos)
     if kind in ("int", "number", "bool", "bool_or_number"):
         pattern = {"int": _NUMBER, "number": _NUMBER, "bool": _BOOL}.get(kind)
-        match = (pattern or re.compile(f"{_BOOL.pattern}|{_NUMBER.pattern}")).match(text)
+        match = (pattern or re.compile(f"{_BOOL.pattern}|{_NUMBER.pattern}")).match(text, pos)
+        expected = f"{label}: expected {_EXPECTED[kind]}, got {text[pos : pos + 80]!r}"
         if match is None:
-            raise LabelSyntaxError(f"{label}: expected a {kind.replace('_', ' ')}, got {text!r}")
-        raw, rest = match.group(), text[match.end() :]
-        return LabelValue(label, key, raw, json.loads(raw)), rest
+            raise LabelSyntaxError(expected)
+        raw = match.group()
+        try:
+            value = json.loads(raw)
+        except ValueError as exc:  # "007", or more digits than int() converts
+            raise LabelSyntaxError(expected) from exc
+        if isinstance(value, float) and not (
+            math.isfinite(value) and (kind != "int" or value.is_integer())
+        ):
+            raise LabelSyntaxError(expected)
+        return LabelValue(label, key, raw, value), match.end()
     if kind == "enum":
         try:
-            values, end = json.JSONDecoder().raw_decode(text)
-        except json.JSONDecodeError as exc:
+            values, end = _decode_json(text, pos)
+        except ValueError as exc:
             raise LabelSyntaxError(f'{label}: expected a list like [ "a", "b" ]') from exc
         if not isinstance(values, list):
             raise LabelSyntaxError(f'{label}: expected a list like [ "a", "b" ]')
-        return LabelValue(label, key, text[:end], values), text[end:]
+        return LabelValue(label, key, text[pos:end], values), end
     if whole:
-        return LabelValue(label, key, text, text), ""
+        raw = text[pos:].rstrip()
+        return LabelValue(label, key, raw, raw), len(text)
     # Free text in a run-on line: it lasts until the next known label.
-    nxt = _LABEL_START.search(text, 1)
-    raw = text[: nxt.start()] if nxt else text
-    return LabelValue(label, key, raw.strip(), raw.strip()), text[len(raw) :]
+    nxt = _LABEL_START.search(text, pos + 1)
+    end = nxt.start() if nxt else len(text)
+    raw = text[pos:end].strip()
+    return LabelValue(label, key, raw, raw), end
+
+
+def _decode_json(text: str, pos: int = 0) -> tuple[Any, int]:
+    """The JSON value at ``pos`` and where it ends; ``ValueError`` when there is none
+    or it nests deeper than ``MAX_JSON_DEPTH``."""
+    try:
+        value, end = _DECODER.raw_decode(text, pos)
+    except RecursionError as exc:  # the decoder's own guard against very deep nesting
+        raise ValueError("JSON nested too deep") from exc
+    level, todo = 0, [value]
+    while todo:  # breadth first, one nesting level at a time
+        level += 1
+        if level > MAX_JSON_DEPTH:
+            raise ValueError("JSON nested too deep")
+        todo = [
+            child
+            for v in todo
+            if isinstance(v, (list, dict))
+            for child in (v.values() if isinstance(v, dict) else v)
+        ]
+    return value, end
 
 
 def convert_default(raw: str, type_: str | None) -> Any:
     """A default as the schema's type reads it: ``100`` is a number for an integer."""
     if type_ in (None, "string", "file") or " | " in (type_ or ""):
         return raw
+    text = raw.strip(" \t\n\r")  # the white space json.loads allows
     try:
-        return json.loads(raw)
-    except json.JSONDecodeError:
+        value, end = _decode_json(text)
+    except ValueError:
         return raw
+    return value if end == len(text) else raw

@@ -8,24 +8,30 @@ Schema : X``, ``Nested Schema : Y``) that refer to each other by name.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from lxml import etree
 
 from ..errors import Diagnostics, ScrapeError
 from ..model import Content, Header, Operation, Parameter, RequestBody, Response, Schema
 from .labels import (
     KNOWN_LABELS,
+    TYPE_START,
     UNKNOWN_LABEL,
     LabelSyntaxError,
     TypeText,
     convert_default,
     match_label,
     parse_type_text,
+    skip_space,
     take_value,
 )
-from .text import Line, page_soup, visible_lines
+from .text import Line, visible_lines
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PARAMETER_SECTIONS = {
     "Path Parameters": "path",
@@ -46,6 +52,12 @@ INLINE_MEMBER = re.compile(r"(allOf|oneOf|anyOf)-\d+")
 MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+*-]+(?:\s*;.*)?")
 ITEM_HEADER = re.compile(r"(?P<name>.+?)(?P<required>\(required\))?\s*:\s*(?P<type>\S.*)")
 NAME_ONLY = re.compile(r"(?P<name>.+?)(?P<required>\(required\))?\s*:")
+# Colons tried as the end of an item's name: a name holds a colon or two, and a long
+# line of prose must not cost a full parse per colon.
+MAX_NAME_COLONS = 20
+# Real bodies nest a dozen schemas deep at most. Each level costs a few stack frames
+# here and in every later stage that walks the model, so a deeper page is refused.
+MAX_SCHEMA_DEPTH = 64
 SCHEMA_KEYS = {key for key, _kind in KNOWN_LABELS.values()} - {"items"}
 BLOCK_ONLY_LABELS = {"Discriminator"}
 # Parameter constraints that, on an array parameter, describe its items.
@@ -91,10 +103,20 @@ class ScrapedPage:
 
 def scrape_page(html: str, page: str) -> ScrapedPage:
     """Read an operation page; raise ``ScrapeError`` naming the page and item."""
+    if (surrogate := LONE_SURROGATE.search(html)) is not None:
+        # Text decoded with errors="surrogateescape" can hold one; no parser takes it.
+        raise ScrapeError(
+            page, "page", f"not Unicode text: a lone surrogate at character {surrogate.start()}"
+        )
     if re.search(r"<html", html, re.I) and not re.search(r"</html\s*>", html, re.I):
         raise ScrapeError(page, "page", "the HTML ends before </html>: the page is truncated")
-    soup = page_soup(html)
-    lines = visible_lines(soup)
+    try:
+        lines = visible_lines(html)
+    except etree.LxmlError as exc:
+        # lxml's own verdict on markup it cannot read even in recovery mode. None is
+        # known, but the parser is not ours to vouch for. Only lxml's errors are
+        # caught: an exception from the scraper's own code is a bug and propagates.
+        raise ScrapeError(page, "page", f"the HTML parser gives up: {exc}") from exc
     return _PageReader(lines, page).read()
 
 
@@ -326,23 +348,25 @@ class _PageReader:
         if kind == "schema":
             found = match_label(text)
             if found and found[0] == "Array of":
-                tt = parse_type_text(found[1])
+                type_text = text[found[1] :]
+                tt = parse_type_text(type_text)
                 if tt is None:
-                    raise self.fail("Array of", f"unknown item type {found[1]!r}")
+                    raise self.fail("Array of", f"unknown item type {type_text[:80]!r}")
                 return Item(text, None, False, tt, role="items"), 1
             tt = parse_type_text(text)
             if tt is not None:
                 return Item(text, None, False, tt, role="member"), 1
-        for match in ITEM_HEADER.finditer(text):
+        # A line has no line breaks, so a match anywhere is a match at its start.
+        match = ITEM_HEADER.match(text)
+        if match is not None:
             tt = parse_type_text(match["type"])
             if tt is not None:
                 return Item(text, match["name"].strip(), bool(match["required"]), tt), 1
-            break
-        # A name may be split from its type: "name(required):" then "type".
-        colon = [m.end() for m in re.finditer(":", text)]
-        for end in colon:
-            tt = parse_type_text(text[end:]) if text[end:].strip() else None
-            head = NAME_ONLY.fullmatch(text[:end])
+        # A name may hold a colon, so the type may follow any colon a type name follows.
+        candidates = (c.end() for c in re.finditer(":", text) if TYPE_START.match(text, c.end()))
+        for end in itertools.islice(candidates, MAX_NAME_COLONS):
+            tt = parse_type_text(text[end:])
+            head = NAME_ONLY.fullmatch(text, 0, end) if tt is not None else None
             if tt is not None and head:
                 return Item(text, head["name"].strip(), bool(head["required"]), tt), 1
         head = NAME_ONLY.fullmatch(text)
@@ -372,44 +396,50 @@ class _PageReader:
                 paragraphs.append("".join(line.segments))
                 continue
             loose: list[str] = []
-            k = 0
+            k, pos = 0, 0  # reading parts[k] from pos
             while k < len(parts):
                 part = parts[k]
-                found = match_label(part)
-                if found is None and UNKNOWN_LABEL.fullmatch(part) and k + 1 < len(parts):
-                    label = part[:-1]
+                found = match_label(part, pos)
+                if found is None and UNKNOWN_LABEL.fullmatch(part, pos) and k + 1 < len(parts):
+                    label = part[pos:-1]
                     labels[label] = parts[k + 1]
                     self.warn(where, f"unknown label {label!r} kept as text")
-                    k += 2
+                    k, pos = k + 2, 0
                     continue
                 if found is None:
-                    loose.append(part)
-                    k += 1
+                    loose.append(part[pos:])
+                    k, pos = k + 1, 0
                     continue
-                label, rest = found
-                whole = not rest.strip()
+                label, start = found
+                source, whole = part, start == len(part)
                 if whole:
-                    k += 1
+                    k, start = k + 1, 0
                     if k < len(parts):
-                        rest = parts[k]
+                        source = parts[k]
                     elif n + 1 < len(lines) and not lines[n + 1].parts[0].endswith(":"):
-                        rest = lines[n + 1].text
+                        # The value is the next line, which is still read as a line of its own.
+                        source = lines[n + 1].text
+                    else:
+                        source = ""
                 try:
-                    value, left = take_value(label, rest, whole)
+                    value, end = take_value(label, source, start, whole)
                 except LabelSyntaxError as exc:
                     self.warn(where, str(exc))
-                    labels[label] = rest
-                    k += 1
+                    labels[label] = source[start:]
+                    k, pos = k + 1, 0
                     continue
                 key = value.key
-                if key in values and values[key] != value.value:
+                if key not in SCHEMA_KEYS:
+                    # "Array of" is an item of its own; anywhere else it says nothing.
+                    labels[label] = value.raw
+                    self.warn(where, f"{label!r} outside an item list; kept as text")
+                elif key in values and values[key] != value.value:
                     self.warn(where, f"{label} given twice; the first is kept")
                 else:
                     values[key] = value.value
-                if left.strip():
-                    parts[k] = left.strip()
-                else:
-                    k += 1
+                pos = skip_space(source, end)
+                if k >= len(parts) or pos == len(source):
+                    k, pos = k + 1, 0
             if loose:
                 paragraphs.append(" ".join(loose))
         return _paragraphs(paragraphs)
@@ -480,7 +510,6 @@ class _PageReader:
         role: str,
         where: str,
         tree: _Tree | None = None,
-        block_index: int = 0,
         expected: str | None = None,
     ) -> Schema:
         """The schema of one item: its type text, constraints and description."""
@@ -511,9 +540,9 @@ class _PageReader:
         if "default" in values:
             values["default"] = convert_default(str(values["default"]), data.get("type"))
         values.pop("type", None)
-        if "additional_properties" in values and tree is not None:
-            values["additional_properties"] = tree.additional(
-                values["additional_properties"], block_index, where
+        if "additional_properties" in values:
+            values["additional_properties"] = self.additional(
+                values["additional_properties"], where, tree
             )
         data.update(values)
         if role != "param" and item.description:
@@ -521,6 +550,18 @@ class _PageReader:
         if item.labels:
             data["labels"] = dict(item.labels)
         return Schema.model_validate(_clean(data))
+
+    def additional(self, raw: Any, where: str, tree: _Tree | None) -> bool | Schema:
+        """``Additional Properties Allowed``: a yes or no, or the values' type."""
+        text = str(raw).strip()
+        if text in ("true", "false"):
+            return text == "true"
+        tt = parse_type_text(text)
+        if tt is None:
+            self.warn(where, f"Additional Properties Allowed: unknown value {text[:80]!r}")
+            return True
+        item = Item(text, None, False, tt)
+        return self.item_schema(item, "addl", where, tree, expected="additionalProperties")
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
@@ -543,18 +584,27 @@ class _Tree:
         self.named_at: dict[str, int] = {}
         self.done: dict[int, Schema] = {}
         self.open_blocks: set[int] = set()
+        # The blocks of each name, and how many of them at the front are used: a page
+        # in disorder must not cost a scan of all its blocks per lookup.
+        self.by_name: dict[str, list[int]] = {}
+        for i, block in enumerate(blocks):
+            self.by_name.setdefault(block.name, []).append(i)
+        self.used_of_name: dict[str, int] = {}
 
     def next_block(self, name: str, where: str, shown_as: str) -> int:
         if self.cursor < len(self.blocks) and self.blocks[self.cursor].name == name:
             index = self.cursor
         else:
-            found = [i for i, b in enumerate(self.blocks) if b.name == name]
-            unused = [i for i in found if i not in self.used]
+            found = self.by_name.get(name)
             if not found:
                 raise self.reader.fail(
                     where, f"refers to {shown_as} {name!r}, which the page never shows"
                 )
-            index = unused[0] if unused else found[0]
+            k = self.used_of_name.get(name, 0)
+            while k < len(found) and found[k] in self.used:
+                k += 1
+            self.used_of_name[name] = k
+            index = found[k] if k < len(found) else found[0]
         if index == self.cursor:
             self.cursor += 1
         self.used.add(index)
@@ -581,21 +631,13 @@ class _Tree:
             return Schema(type="object")
         return self.block_schema(index)
 
-    def additional(self, raw: Any, block_index: int, where: str) -> bool | Schema:
-        text = str(raw).strip()
-        if text in ("true", "false"):
-            return text == "true"
-        tt = parse_type_text(text)
-        if tt is None:
-            self.reader.warn(where, f"Additional Properties Allowed: unknown value {text!r}")
-            return True
-        item = Item(text, None, False, tt)
-        return self.reader.item_schema(
-            item, "addl", where, self, block_index, expected="additionalProperties"
-        )
-
     def block_schema(self, index: int) -> Schema:
         if index not in self.done:
+            if len(self.open_blocks) >= MAX_SCHEMA_DEPTH:
+                raise self.reader.fail(
+                    f"schema {self.blocks[index].name}",
+                    f"schemas nested more than {MAX_SCHEMA_DEPTH} deep",
+                )
             self.open_blocks.add(index)
             try:
                 self.done[index] = self._block_schema(index)
@@ -619,8 +661,8 @@ class _Tree:
         if "default" in data:
             data["default"] = convert_default(str(data["default"]), data.get("type"))
         if "additional_properties" in data:
-            data["additional_properties"] = self.additional(
-                data["additional_properties"], index, where
+            data["additional_properties"] = self.reader.additional(
+                data["additional_properties"], where, self
             )
         # A block lists composition members, an array's item type, properties, or a
         # mix (a composition can carry properties of its own); read in page order.
@@ -631,7 +673,7 @@ class _Tree:
         for item in block.items:
             if item.role == "member":
                 members.append(
-                    reader.item_schema(item, "member", where, self, index, _inline_member(item))
+                    reader.item_schema(item, "member", where, self, _inline_member(item))
                 )
             elif item.role == "items":
                 if "items" in data:
@@ -639,14 +681,14 @@ class _Tree:
                     continue
                 data["type"] = "array"
                 data["items"] = reader.item_schema(
-                    item, "items", where, self, index, f"{block.name}-items"
+                    item, "items", where, self, f"{block.name}-items"
                 )
             elif item.name is not None:
                 if item.name in props:
                     reader.warn(f"{where} property {item.name}", "listed twice; first kept")
                     continue
                 props[item.name] = reader.item_schema(
-                    item, "prop", f"{where} property {item.name}", self, index, item.name
+                    item, "prop", f"{where} property {item.name}", self, item.name
                 )
                 if item.required:
                     required.append(item.name)

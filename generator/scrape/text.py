@@ -9,10 +9,13 @@ with no white space between them (``Minimum Length:1Maximum Length:64``).
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
-from bs4 import BeautifulSoup
-from bs4.element import Comment, NavigableString, PageElement, Tag
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
+from lxml import etree
 
 BLOCK_TAGS = frozenset(
     [
@@ -90,55 +93,99 @@ class Line:
 
 
 def page_soup(html: str) -> BeautifulSoup:
-    return BeautifulSoup(html, "lxml")
+    """A page as a tree, for looking up its title and links."""
+    # BeautifulSoup warns when markup looks like XML or like a file name. A page is
+    # read as HTML whatever it looks like, and the scraper reports its own problems.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        return BeautifulSoup(html, "lxml")
 
 
-def visible_lines(root: Tag) -> list[Line]:
-    """The visible lines under ``root``, in document order."""
-    lines: list[Line] = []
-    segments: list[str] = []
-    links: list[str] = []
-    item = False
-    pending_item = False
+def visible_lines(html: str) -> list[Line]:
+    """The visible lines of an HTML page, in document order.
 
-    def flush() -> None:
-        nonlocal segments, links, item
-        kept = [s for s in segments if s.strip() != TOGGLE_TEXT]
-        if any(s.strip() for s in kept):
-            lines.append(Line(tuple(kept), item, tuple(links)))
-            item = False
-        segments, links = [], []
+    The parser's events are read as they come, with no tree: building a BeautifulSoup
+    tree takes time that grows with the nesting depth times the number of text nodes,
+    and a hostile page nests thousands deep.
+    """
+    builder = _LineBuilder()
+    # The parser and settings of BeautifulSoup's "lxml", so that page_soup sees the
+    # same elements. The stubs type a target's arguments str | bytes; fed str, it hands str.
+    parser = etree.HTMLParser(target=cast("etree.ParserTarget", builder), recover=True)
+    # Some lxml versions misread a str that starts with a byte order mark.
+    parser.feed(html[1:] if html.startswith("\ufeff") else html)
+    parser.close()
+    return builder.lines
 
-    # Iterative walk: pages may nest elements arbitrarily deep.
-    stack: list[tuple[PageElement, bool]] = [(root, False)]
-    while stack:
-        node, closing = stack.pop()
-        if isinstance(node, NavigableString):
-            if isinstance(node, Comment) or type(node).__name__ in {"Doctype", "Declaration"}:
-                continue
-            text = str(node)
-            if text.strip():
-                if not segments and pending_item:
-                    item, pending_item = True, False
-                segments.append(text)
-            continue
-        if not isinstance(node, Tag):
-            continue
-        name = node.name.lower() if node.name else ""
-        if name in SKIPPED_TAGS and node is not root:
-            continue
-        block = name in BLOCK_TAGS
-        if closing:
-            if block:
-                flush()
-            continue
-        if name == "a" and isinstance(href := node.get("href"), str):
-            links.append(href)
-        if block:
-            flush()
+
+class _LineBuilder:
+    """An lxml parser target that turns the parser's events into lines."""
+
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self.segments: list[str] = []
+        self.links: list[str] = []
+        self.item = False
+        self.pending_item = False
+        self.pieces: list[str] = []  # the text node being read, handed over in pieces
+        self.hidden = 0  # how deep inside an element that is not shown
+
+    def start(self, tag: str, attrib: Mapping[str, str]) -> None:
+        self.end_text()
+        name = tag.lower()
+        if self.hidden or name in SKIPPED_TAGS:
+            self.hidden += 1
+            return
+        if name == "a" and (href := attrib.get("href")) is not None:
+            self.links.append(href)
+        if name in BLOCK_TAGS:
+            self.flush()
             if name in ITEM_TAGS:
-                pending_item = True
-        stack.append((node, True))
-        stack.extend((child, False) for child in reversed(node.contents))
-    flush()
-    return lines
+                self.pending_item = True
+
+    def end(self, tag: str) -> None:
+        self.end_text()
+        if self.hidden:
+            self.hidden -= 1
+        elif tag.lower() in BLOCK_TAGS:
+            self.flush()
+
+    def data(self, text: str) -> None:
+        self.pieces.append(text)
+
+    def comment(self, text: str) -> None:
+        self.end_text()
+
+    def doctype(self, name: str, pubid: str | None, system: str | None) -> None:
+        self.end_text()
+
+    def pi(self, target: str, data: str) -> None:
+        self.end_text()
+
+    def close(self) -> None:
+        self.end_text()
+        self.flush()
+
+    def end_text(self) -> None:
+        """A tag or a comment ends a text node."""
+        if not self.pieces:
+            return
+        text = "".join(self.pieces)
+        self.pieces = []
+        if self.hidden or not text.strip():
+            return
+        if not self.segments and self.pending_item:
+            self.item, self.pending_item = True, False
+        self.segments.append(text)
+
+    def flush(self) -> None:
+        """A block element starts or ends: the line so far is done."""
+        if self.segments:
+            # Every segment has text; a line of toggles alone is no line.
+            kept = [s for s in self.segments if s.strip() != TOGGLE_TEXT]
+            if kept:
+                self.lines.append(Line(tuple(kept), self.item, tuple(self.links)))
+                self.item = False
+            self.segments = []
+        self.links = []
