@@ -49,31 +49,52 @@ class Tally:
     def requests(self) -> int:
         return sum(self.statuses.values()) + self.errors
 
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds
 
-@contextmanager
-def stub_process() -> Iterator[tuple[str, int]]:
-    """The stub's URL and process id, while it runs."""
+
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
-    command = [sys.executable, "-m", "aidp_workbench.server", "--port", str(port)]
-    server = subprocess.Popen(command, env=env)
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serving(
+    command: list[str], port: int, env: dict[str, str] | None = None, probe: str = "/"
+) -> Iterator[tuple[str, int]]:
+    """The URL and process id of the server ``command`` starts on ``port``, while it runs.
+
+    It is taken to be listening when ``probe`` gets any answer, even 404.
+    """
+    # Its stdout goes to our stderr, to keep the tables on stdout apart from any log.
+    server = subprocess.Popen(command, env=env, stdout=sys.stderr)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                httpx.get(url)
+                httpx.get(url + probe)
                 break
             except httpx.TransportError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the stub server did not start") from None
+                    raise RuntimeError(f"{command[0]} did not start") from None
                 time.sleep(0.05)
         yield url, server.pid
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@contextmanager
+def stub_process() -> Iterator[tuple[str, int]]:
+    """The stub's URL and process id, while it runs."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    command = [sys.executable, "-m", "aidp_workbench.server", "--port", str(port)]
+    with serving(command, port, env) as running:
+        yield running
 
 
 async def hammer(url: str, total: int, clients: int, send: Send, expected: set[int]) -> Tally:
@@ -114,10 +135,16 @@ def version(etag: str) -> int:
     return int(etag.rsplit("-", 1)[1])
 
 
-async def measure(url: str, requests: int, clients: int) -> tuple[float, float]:
+async def create_session(url: str) -> str:
+    """The path of a new session on the stub."""
     async with httpx.AsyncClient(base_url=url) as client:
         created = await client.post(SESSIONS, json={"path": "bench.ipynb"})
-    item = f"{SESSIONS}/{created.json()['id']}"
+    created.raise_for_status()
+    return f"{SESSIONS}/{created.json()['id']}"
+
+
+def operations(item: str) -> dict[str, Send]:
+    """The measured operations on the session at ``item``: GET and a small PATCH."""
 
     async def get(client: httpx.AsyncClient, i: int) -> httpx.Response:
         return await client.get(item)
@@ -125,11 +152,16 @@ async def measure(url: str, requests: int, clients: int) -> tuple[float, float]:
     async def patch(client: httpx.AsyncClient, i: int) -> httpx.Response:
         return await client.patch(item, json={"name": f"n{i}"})
 
-    gets = await hammer(url, requests, clients, get, {200})
-    patches = await hammer(url, requests, clients, patch, {200})
+    return {"GET": get, "PATCH": patch}
+
+
+async def measure(url: str, item: str, requests: int, clients: int) -> tuple[float, float]:
+    sends = operations(item)
+    gets = await hammer(url, requests, clients, sends["GET"], {200})
+    patches = await hammer(url, requests, clients, sends["PATCH"], {200})
     if gets.errors or patches.errors:
         raise RuntimeError(f"errors: GET {gets.statuses}, PATCH {patches.statuses}")
-    return requests / gets.seconds, requests / patches.seconds
+    return gets.per_second, patches.per_second
 
 
 @dataclass
@@ -204,9 +236,10 @@ def main() -> int:
     args = parser.parse_args()
     with stub_process() as (url, pid):
         runs = []
+        item = asyncio.run(create_session(url))
         for _ in range(args.runs):
             cpu = cpu_seconds(pid)
-            get, patch = asyncio.run(measure(url, args.requests, args.clients))
+            get, patch = asyncio.run(measure(url, item, args.requests, args.clients))
             micros = (cpu_seconds(pid) - cpu) / (2 * args.requests) * 1e6
             runs.append((get, patch, micros))
         result = asyncio.run(load(url, args.load, args.clients))

@@ -47,7 +47,7 @@ def format_files(files: dict[str, str], cache_root: Path | None = None) -> dict[
         else:
             out[path] = cached
     todo.sort(key=lambda job: -len(job[1]))
-    for (path, text), formatted in zip(todo, parallel_map(_format, todo), strict=True):
+    for (path, text), formatted in zip(todo, parallel_map(_format, todo, chunksize=1), strict=True):
         cache.put(Cache.key(_FORMAT_KEY, path, text), formatted)
         out[path] = formatted
     return {path: out[path] for path in files}

@@ -21,12 +21,15 @@ def workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def parallel_map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+def parallel_map(
+    function: Callable[[T], R], items: Sequence[T], chunksize: int | None = None
+) -> list[R]:
     """``[function(i) for i in items]``, in order, in worker processes when worth it.
-    An exception in a worker is raised here, as it would be in a loop."""
+    An exception in a worker is raised here, as it would be in a loop. Many small
+    items go in chunks; pass ``chunksize=1`` for few large ones, so they spread evenly."""
     count = workers()
     if count == 1 or len(items) < MIN_PARALLEL_ITEMS:
         return [function(item) for item in items]
     with ProcessPoolExecutor(max_workers=count) as pool:
-        chunk = max(1, len(items) // (count * 8))
+        chunk = chunksize or max(1, len(items) // (count * 8))
         return list(pool.map(function, items, chunksize=chunk))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,11 +48,17 @@ def project_files(
     model: ApiModel, package: str, version: str, templates: Path | None
 ) -> dict[str, str]:
     """The generated project: the package, and the model and OpenAPI it came from."""
-    files = format_files(generate_package(model, package, version, templates))
-    header = f"# {header_text(model.title or package)}\n"
-    files[MODEL_FILE] = header + model.to_yaml()
-    files[OPENAPI_FILE] = header + dump_yaml(to_openapi(model, version))
-    return dict(sorted(files.items()))
+    code = generate_package(model, package, version, templates)
+    # black runs in worker processes; writing the YAML here meanwhile uses the wait.
+    with ThreadPoolExecutor(max_workers=1) as background:
+        formatting = background.submit(format_files, code)
+        header = f"# {header_text(model.title or package)}\n"
+        documents = {
+            MODEL_FILE: header + model.to_yaml(),
+            OPENAPI_FILE: header + dump_yaml(to_openapi(model, version)),
+        }
+        files = formatting.result()
+    return dict(sorted({**files, **documents}.items()))
 
 
 def build_book(

@@ -84,3 +84,18 @@ class NameSpace:
             candidate, n = f"{name}_{n}", n + 1
         self.taken.add(candidate)
         return candidate
+
+
+def literal(value: object) -> str:
+    """Python source for a value, quoted as black quotes it (double quotes unless that
+    needs more escapes), so black has nothing to redo."""
+    if isinstance(value, str):
+        text = repr(value)
+        if text[0] == "'" and '"' not in value and "'" not in value:
+            return f'"{text[1:-1]}"'
+        return text
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
+    return repr(value)

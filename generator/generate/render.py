@@ -12,6 +12,7 @@ import jinja2
 
 from ..model import ApiModel
 from .server_spec import spec_literal
+from .names import literal
 from .views import ERROR_CLASSES, PackageView
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -43,7 +44,7 @@ def sentence(text: str) -> str:
 
 
 def pyrepr(value: Any) -> str:
-    return repr(value)
+    return literal(value)
 
 
 def tomlstr(value: str) -> str:

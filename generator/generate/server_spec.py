@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import ApiModel, Operation, Schema, child_schemas
+from .names import literal
 
 _PARAMETER = re.compile(r"\{([^{}]+)\}")
 _SUCCESS = re.compile(r"2\d\d")
@@ -59,13 +60,10 @@ def server_spec(model: ApiModel) -> dict[str, Any]:
 
 
 def spec_literal(model: ApiModel) -> str:
-    """``server_spec(model)`` as a Python string literal of compact JSON text.
-
-    The text is ASCII, and ``json.dumps`` of ASCII text escapes only ``"`` and ``\\``,
-    as Python does: the result is a Python literal of exactly that text.
-    """
+    """``server_spec(model)`` as a Python string literal of compact JSON text, quoted
+    as black quotes it (the text is full of ``"``), so black has nothing to redo."""
     text = json.dumps(server_spec(model), ensure_ascii=True, separators=(",", ":"))
-    return json.dumps(text)
+    return literal(text)
 
 
 def schema_data(schema: Schema) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import ApiModel, Operation, Parameter, Schema
-from .names import NameSpace, class_name, pascal_case, safe_attribute, snake_case
+from .names import NameSpace, class_name, literal, pascal_case, safe_attribute, snake_case
 
 SUCCESS = re.compile(r"2\d\d")
 # Names a models module imports: a field of that name would shadow them in annotations.
@@ -247,7 +247,7 @@ class _Builder:
             default = None
             if not is_required:
                 if prop.default is not None and prop.enum is None:
-                    default = repr(prop.default)
+                    default = literal(prop.default)
                 else:
                     default = "None"
                 if "None" not in annotation.split(" | "):
@@ -300,7 +300,7 @@ class _Builder:
                     module.imports[target_module].append(target)
             return target
         if schema.enum and schema.type in ("string", "integer", "number", "boolean", None):
-            values = ", ".join(repr(v) for v in schema.enum if v is not None)
+            values = ", ".join(literal(v) for v in schema.enum if v is not None)
             if not open_enums:
                 return f"Literal[{values}]"
             module.uses |= {"Literal", "OpenEnum", "Annotated"}
