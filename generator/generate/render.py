@@ -11,8 +11,8 @@ from typing import Any
 import jinja2
 
 from ..model import ApiModel
-from .server_spec import spec_literal
 from .names import literal
+from .server_spec import spec_literal
 from .views import ERROR_CLASSES, PackageView
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
