@@ -3,17 +3,20 @@
     python bench/scrape_speed.py BOOK [BOOK ...] [--runs 3]
 
 Each BOOK is a book folder, e.g. ``input/aidp`` and the corpus books under
-``../shared/corpus/*/book-*``. All books are measured in one run, side by side.
+``../shared/corpus/*/book-*``. All books are measured in one run, side by side, with
+the page cache off (every page parsed) and on all cores.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
+from generator.cache import CACHE_ENV
 from generator.pipeline import model_from_book
 
 
@@ -22,6 +25,7 @@ def main() -> int:
     parser.add_argument("books", type=Path, nargs="+")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    os.environ[CACHE_ENV] = "off"
     print("| book | pages | median s | s per 100 pages |")
     print("|---|---:|---:|---:|")
     for book in args.books:
