@@ -62,7 +62,42 @@ def assemble(
         operations=operations,
         schemas=dict(sorted(schemas.items())),
     )
-    return model, diagnostics
+    return _prefer_named_schemas(model), diagnostics
+
+
+def _prefer_named_schemas(model: ApiModel) -> ApiModel:
+    """A property shown as ``object repository`` reads the same whether ``repository``
+    is a named schema or an inline one named after the property. Where the book has a
+    named schema of that name with exactly that content, refer to it: one class, not
+    a copy per place it is used."""
+    named = {
+        name: schema.model_dump(exclude_none=True, exclude={"page"})
+        for name, schema in model.schemas.items()
+    }
+
+    def visit(data: Any) -> Any:
+        if isinstance(data, list):
+            return [visit(item) for item in data]
+        if not isinstance(data, dict):
+            return data
+        return {
+            key: (
+                {name: refer(name, prop) for name, prop in value.items()}
+                if key == "properties" and isinstance(value, dict)
+                else visit(value)
+            )
+            for key, value in data.items()
+        }
+
+    def refer(name: str, prop: Any) -> Any:
+        # Compared as the page showed it, before anything inside was replaced.
+        if isinstance(prop, dict) and "ref" not in prop and named.get(name) == prop:
+            return {"ref": name}
+        return visit(prop)
+
+    before = model.model_dump(by_alias=True, exclude_none=True)
+    after = visit(before)
+    return model if after == before else ApiModel.model_validate(after)
 
 
 def _check_duplicate_operations(pages: list[ScrapedPage]) -> None:

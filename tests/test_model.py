@@ -99,3 +99,37 @@ def test_shared_schema_is_one_schema_and_disagreement_is_kept(tmp_path: Path) ->
     get = next(op for op in model.operations if op.title == "Get session")
     assert get.responses[0].content[0].schema_.ref == "Session_2"  # type: ignore[union-attr]
     assert model.schemas["Session_2"].properties["kernel"].ref == "Kernel_2"  # type: ignore[index]
+
+
+def test_inline_copy_of_a_named_schema_refers_to_it() -> None:
+    """``repository: object repository`` reads the same for a named schema and an
+    inline one; with a named ``repository`` of exactly that content, it is a ref."""
+    from generator.assemble import _prefer_named_schemas
+
+    repository = {"type": "object", "properties": {"id": {"type": "integer"}}}
+    other = {"type": "object", "properties": {"id": {"type": "string"}}}
+    body = {
+        "type": "object",
+        "properties": {"repository": dict(repository), "owner": dict(other)},
+    }
+    model = ApiModel.model_validate(
+        {
+            "format_version": 1,
+            "operations": [
+                {
+                    "name": "get_issue", "title": "Get issue", "method": "get", "path": "/i",
+                    "page": "op-i-get.html",
+                    "responses": [{"status": "200", "content": [
+                        {"media_type": "application/json", "schema": body}]}],
+                }
+            ],
+            "schemas": {
+                "repository": {**repository, "page": "op-r-get.html"},
+                "owner": {**repository, "page": "op-o-get.html"},
+            },
+        }
+    )  # fmt: skip
+    schema = _prefer_named_schemas(model).operations[0].responses[0].content[0].schema_
+    assert schema is not None and schema.properties is not None
+    assert schema.properties["repository"].ref == "repository"
+    assert schema.properties["owner"].ref is None, "different content stays inline"
