@@ -14,7 +14,8 @@ __all__ = ["BookIndex", "PageRef", "ScrapedPage", "index_book", "scrape_pages"]
 
 # Parsed pages are reused only by the very code that parsed them.
 SCRAPER_DIGEST = code_digest(
-    *Path(__file__).parent.glob("*.py"), Path(__file__).parents[1] / "model.py"
+    *Path(__file__).parent.glob("*.py"),
+    *(Path(__file__).parents[1] / name for name in ("model.py", "errors.py")),
 )
 
 
