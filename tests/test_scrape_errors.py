@@ -144,3 +144,14 @@ def test_name_and_type_on_lines_of_their_own() -> None:
     session = scrape_page(html, "p.html").schemas["Session"]
     assert session.properties["type"].type == "string"  # type: ignore[index]
     assert session.properties["type"].description == "session type"  # type: ignore[index]
+
+
+def test_unknown_label_outside_schemas_is_kept_on_the_operation() -> None:
+    html = session_html().replace(
+        "<h2>Request</h2>", "<h2>Request</h2>\n<div><b>Deprecated:</b> <i>since 2026</i></div>", 1
+    )
+    page = scrape_page(html, "op-x.html")
+    assert page.operation.labels == {"Deprecated": "since 2026"}
+    assert [str(w) for w in page.diagnostics.warnings] == [
+        "op-x.html: request: unknown label 'Deprecated' kept as text"
+    ]

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import ApiModel, Operation, Parameter, Schema
+from ..model import ApiModel, Operation, Parameter, Schema, child_schemas
 from .names import NameSpace, class_name, literal, pascal_case, safe_attribute, snake_case
 
 SUCCESS = re.compile(r"2\d\d")
@@ -517,8 +517,6 @@ def _cycles(model: ApiModel) -> list[list[str]]:
 
 
 def _refs(schema: Schema) -> set[str]:
-    from ..model import child_schemas
-
     out = {schema.ref} if schema.ref else set()
     for _key, child in child_schemas(schema):
         out |= _refs(child)

@@ -144,6 +144,7 @@ class _PageReader:
         self.diagnostics = Diagnostics()
         self.schemas: dict[str, Schema] = {}
         self.in_responses = False
+        self.labels: dict[str, str] = {}  # unknown labels outside schemas and items
 
     # ---------------------------------------------------------------- helpers
     def fail(self, item: str, problem: str) -> ScrapeError:
@@ -195,7 +196,7 @@ class _PageReader:
             elif text in (BACK_TO_TOP, NO_PARAMETERS):
                 self.pos += 1
             else:
-                self.warn("request", f"text the scraper does not know: {text[:80]!r}")
+                self.unknown_text("request", self.lines[self.pos])
                 self.pos += 1
         if not seen_response:
             raise self.fail("Response", "the page has no Response section (is it truncated?)")
@@ -214,8 +215,20 @@ class _PageReader:
             parameters=parameters,
             request_body=request_body,
             responses=responses,
+            labels=self.labels or None,
         )
         return ScrapedPage(self.page, operation, self.schemas, self.diagnostics)
+
+    def unknown_text(self, section: str, line: Line) -> None:
+        """Text outside the page's anatomy: an unknown ``Label: value`` is kept on the
+        operation, anything else only reported."""
+        parts = line.parts
+        if len(parts) >= 2 and UNKNOWN_LABEL.fullmatch(parts[0]):
+            label = parts[0][:-1]
+            self.labels.setdefault(label, " ".join(parts[1:]))
+            self.warn(section, f"unknown label {label!r} kept as text")
+        else:
+            self.warn(section, f"text the scraper does not know: {line.text[:80]!r}")
 
     def read_heading(self) -> tuple[str, str, str]:
         for i, text in enumerate(self.texts):
@@ -279,7 +292,7 @@ class _PageReader:
                     )
                 )
             else:
-                self.warn("response", f"text the scraper does not know: {text[:80]!r}")
+                self.unknown_text("response", self.lines[self.pos - 1])
         return responses
 
     # ---------------------------------------------------------------- lists
