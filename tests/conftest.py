@@ -30,6 +30,18 @@ def docs2sdk(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess
     )
 
 
+def make_project(root: Path, book: str, package: str, version: str = "0.1.0") -> Path:
+    """A project in ``root`` whose only input is the fixture book ``book``; returns the
+    book's folder in it."""
+    folder = root / "input" / package
+    shutil.copytree(BOOKS / book, folder)
+    (folder / "docs2sdk.yaml").write_text(
+        f"package: {package}\noutput: generated/{package}\nversion: {version}\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
 def install_package(project: Path, target: Path) -> None:
     """Install a generated project for real (a wheel built by pip) into ``target``
     and make it importable. A copy is built, so the project folder stays clean."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,17 +13,13 @@ import pytest
 
 from generator.write import read_tree
 
-from .conftest import BOOKS, docs2sdk
+from .conftest import docs2sdk, make_project
 
 
 @pytest.fixture
 def built(tmp_path: Path) -> Path:
     """A project built once, then with a changed page, so the next build has work to do."""
-    book = tmp_path / "input" / "airflow"
-    shutil.copytree(BOOKS / "airflow-ul", book)
-    (book / "docs2sdk.yaml").write_text(
-        "package: airflow_sdk\noutput: generated/airflow_sdk\n", encoding="utf-8"
-    )
+    book = make_project(tmp_path, "airflow-ul", "airflow_sdk")
     assert docs2sdk("build", cwd=tmp_path).returncode == 0
     page = book / "op-dags-get.html"
     page.write_text(page.read_text().replace("List DAGs", "List all DAGs"), encoding="utf-8")

@@ -11,17 +11,13 @@ import pytest
 
 from generator.project import book_configs, build_all, stale_diff
 
-from .conftest import AIDP_PROJECT, BOOKS, ROOT, docs2sdk
+from .conftest import AIDP_PROJECT, BOOKS, ROOT, docs2sdk, make_project
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A small project: the Jupyter Server book as its only input."""
-    book = tmp_path / "input" / "jupyter"
-    shutil.copytree(BOOKS / "jupyter-ul", book)
-    (book / "docs2sdk.yaml").write_text(
-        "package: jupyter_sdk\noutput: generated/jupyter_sdk\nversion: 1.2.3\n", encoding="utf-8"
-    )
+    make_project(tmp_path, "jupyter-ul", "jupyter_sdk", "1.2.3")
     return tmp_path
 
 
@@ -35,7 +31,7 @@ def test_build_then_check_then_stale(project: Path) -> None:
     assert (output / "jupyter_sdk" / "client.py").exists()
     current = docs2sdk("check", cwd=project)
     assert current.returncode == 0, current.stdout + current.stderr
-    page = project / "input" / "jupyter" / "op-api-sessions-session-get.html"
+    page = project / "input" / "jupyter_sdk" / "op-api-sessions-session-get.html"
     page.write_text(page.read_text().replace("Get session", "Get one session"), encoding="utf-8")
     stale = docs2sdk("check", cwd=project)
     assert stale.returncode == 1
