@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -30,6 +32,18 @@ def parallel_map(
     count = workers()
     if count == 1 or len(items) < MIN_PARALLEL_ITEMS:
         return [function(item) for item in items]
-    with ProcessPoolExecutor(max_workers=count) as pool:
+    with _heap_frozen(), ProcessPoolExecutor(max_workers=count) as pool:
         chunk = chunksize or max(1, len(items) // (count * 8))
         return list(pool.map(function, items, chunksize=chunk))
+
+
+@contextmanager
+def _heap_frozen() -> Iterator[None]:
+    """Forked workers inherit the parent's objects (a whole model, by the format stage).
+    Frozen, they are left out of every collection on both sides: without this, black
+    in the workers spends a quarter of its time walking objects it never uses."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
