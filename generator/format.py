@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import dataclasses
+import functools
+import textwrap
 from pathlib import Path
 
 import black
@@ -10,7 +14,8 @@ from .cache import Cache, default_root
 from .errors import Docs2SdkError
 from .parallel import parallel_map
 
-MODE = black.Mode(line_length=100, target_versions={black.TargetVersion.PY310})
+LINE_LENGTH = 100
+MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY310})
 # Formatted files are reused only with the same black and the same settings.
 _FORMAT_KEY = f"black {black.__version__} {MODE!r}"
 
@@ -25,9 +30,114 @@ def format_source(path: str, text: str) -> str:
     try:
         # black's own parser accepts some code Python rejects, so compile first.
         compile(text, path, "exec", dont_inherit=True)
-        return black.format_str(text, mode=MODE)
+        return black.format_str(lay_out_long_lines(text), mode=MODE)
     except (SyntaxError, black.InvalidInput) as exc:
         raise FormatError(f"{path}: generated code is not valid Python: {exc}") from exc
+
+
+def lay_out_long_lines(text: str) -> str:
+    """``text`` with each statement that has a line over the limit formatted alone.
+
+    When black changes anything in a file it formats the whole file a second time, to
+    be sure the result is stable. The templates lay out all but the lines they cannot
+    know the length of (a long ``Literal``, a long union); formatting just those
+    statements first leaves black's pass over the whole file nothing to change, so it
+    runs once. black's pass over the whole file still decides the result."""
+    lines = text.splitlines(keepends=True)
+    long_lines = [
+        number
+        for number, line in enumerate(lines, 1)
+        if len(line.rstrip("\n")) > LINE_LENGTH and not line.lstrip().startswith("#")
+    ]
+    if not long_lines:
+        return text
+    statements = ast.parse(text).body
+    edits: dict[int, tuple[int, list[str]]] = {}  # first line: (last line, new lines)
+    for span in {_statement_span(statements, number) for number in long_lines}:
+        if span is None:
+            continue
+        first, last, indent, header = span
+        # A long ``def name(`` is as short as black can make it.
+        start = first + 1 if header and lines[first - 1].rstrip().endswith("(") else first
+        inside = [n for n in long_lines if start <= n <= last]
+        if header and all(_is_signature_line(lines[n - 1], indent) for n in inside):
+            # One parameter a line: black lays out each of those lines on its own.
+            for number in inside:
+                closing = number == last
+                edits[number] = (number, _signature_line(lines[number - 1], indent, closing))
+        else:
+            edits[first] = (last, _formatted_alone(lines[first - 1 : last], indent, header))
+    for first in sorted(edits, reverse=True):
+        last, replacement = edits[first]
+        lines[first - 1 : last] = replacement
+    return "".join(lines)
+
+
+# (first line, last line, indent, is the header of a def or class) of a statement
+_Span = tuple[int, int, int, bool]
+
+
+def _statement_span(body: list[ast.stmt], line: int) -> _Span | None:
+    """The innermost statement holding ``line``: a def or class header when the line is
+    in one; None for a line inside a string or a compound statement's header, which
+    are left to black."""
+    for node in body:
+        end = node.end_lineno or node.lineno
+        if not node.lineno <= line <= end:
+            continue
+        inner: list[ast.stmt] | None = getattr(node, "body", None)
+        if inner and line >= inner[0].lineno:
+            return _statement_span(inner, line)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and inner:
+            if inner[0].lineno > node.lineno:
+                return node.lineno, inner[0].lineno - 1, node.col_offset, True
+            return None
+        if inner or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):
+            return None
+        return node.lineno, end, node.col_offset, False
+    return None
+
+
+def _formatted_alone(lines: list[str], indent: int, header: bool) -> list[str]:
+    """Lines of one statement formatted by black at their indentation; a header is
+    given a body of ``pass`` to be a statement, which is then dropped again."""
+    margin = " " * indent
+    if not all(line.startswith(margin) or not line.strip() for line in lines):
+        return lines  # a string running over several lines: black's to handle in place
+    source = textwrap.dedent("".join(lines))
+    if header:
+        source += "    pass\n"
+    formatted = _black(source, LINE_LENGTH - indent)
+    if header:
+        formatted = formatted[:-1]
+    return [margin + line if line.strip() else line for line in formatted]
+
+
+def _is_signature_line(line: str, indent: int) -> bool:
+    """A whole parameter, or the closing ``) -> ...:``, of a signature at ``indent``."""
+    text = line.rstrip()
+    depth = len(text) - len(text.lstrip())
+    if depth == indent:
+        return text.lstrip().startswith(")") and text.endswith(":")
+    return depth == indent + 4 and text.endswith(",")
+
+
+@functools.lru_cache(maxsize=4096)
+def _signature_line(line: str, indent: int, closing: bool) -> list[str]:
+    """One line of an exploded signature at ``indent``, formatted: a parameter, or the
+    closing ``) -> ...:``. The same lines recur (sync, async, pages), hence the cache."""
+    if closing:
+        source = f"def _(\n    x,\n{line[indent:]}    pass\n"
+        formatted = _black(source, LINE_LENGTH - indent)[2:-1]
+    else:
+        source = f"def _(\n    {line.strip()}\n):\n    pass\n"
+        formatted = _black(source, LINE_LENGTH - indent)[1:-2]
+    return [" " * indent + part for part in formatted]
+
+
+def _black(source: str, line_length: int) -> list[str]:
+    mode = dataclasses.replace(MODE, line_length=line_length)
+    return black.format_str(source, mode=mode).splitlines(keepends=True)
 
 
 def _format(job: tuple[str, str]) -> str:

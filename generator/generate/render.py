@@ -11,23 +11,36 @@ from typing import Any
 import jinja2
 
 from ..model import ApiModel
+from .layout import from_import
 from .names import literal
-from .server_spec import spec_literal
+from .server_spec import spec_json
 from .views import ERROR_CLASSES, PackageView
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def docstring(text: str, indent: int, width: int = 88) -> str:
-    """Text made safe inside a triple-quoted docstring and wrapped to ``width``."""
+def docstring(text: str, indent: int, start: int | None = None, width: int = 88) -> str:
+    """Text made safe inside a triple-quoted docstring and wrapped to ``width``, with its
+    lines after the first at ``indent``. ``start`` is the column of the first line when
+    something such as ``name: `` comes before it there."""
     text = _CONTROL.sub("", text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     if text.endswith('"'):
         text = text[:-1] + '\\"'
     lines: list[str] = []
-    for line in text.strip().splitlines():
-        if len(line) + indent > width and not line.startswith((" ", "|", "```")):
-            lines.extend(textwrap.wrap(line, max(40, width - indent), break_on_hyphens=False))
+    for number, line in enumerate(text.strip().splitlines()):
+        lead = max(0, start - indent) if start is not None and number == 0 else 0
+        if lead + len(line) + indent > width and not line.startswith((" ", "|", "```")):
+            wrapped = textwrap.wrap(
+                line,
+                max(40, width - indent),
+                initial_indent=" " * lead,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            wrapped[0] = wrapped[0][lead:]
+            # No trailing spaces, as black would strip them (and then format the file twice).
+            lines.extend(part.rstrip() for part in wrapped)
         else:
             lines.append(line.rstrip())
     return ("\n" + " " * indent).join(lines).replace(" " * indent + "\n", "\n")
@@ -65,7 +78,12 @@ def environment(templates: Path | None) -> jinja2.Environment:
         autoescape=False,
     )
     env.filters.update(
-        docstring=docstring, comment=comment, pyrepr=pyrepr, sentence=sentence, tomlstr=tomlstr
+        docstring=docstring,
+        comment=comment,
+        pyrepr=pyrepr,
+        sentence=sentence,
+        tomlstr=tomlstr,
+        from_import=from_import,
     )
     return env
 
@@ -103,9 +121,7 @@ def render_package(
     for group in view.groups:
         out[f"{package}/_operations/{group.module}.py"] = group_template.render(common, group=group)
     out[f"{package}/server.py"] = env.get_template("package/server.py.j2").render(common)
-    out[f"{package}/_server_spec.py"] = env.get_template("package/_server_spec.py.j2").render(
-        common, server_spec=spec_literal(model)
-    )
+    out[f"{package}/_server_spec.json"] = spec_json(model, view.header_text)
     module_template = env.get_template("package/models/module.py.j2")
     for module in view.modules:
         out[f"{package}/models/{module.name}.py"] = module_template.render(common, module=module)

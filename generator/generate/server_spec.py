@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import ApiModel, Operation, Schema, child_schemas
-from .names import literal
 
 _PARAMETER = re.compile(r"\{([^{}]+)\}")
 _SUCCESS = re.compile(r"2\d\d")
@@ -59,11 +58,11 @@ def server_spec(model: ApiModel) -> dict[str, Any]:
     return _SpecBuilder(model).build()
 
 
-def spec_literal(model: ApiModel) -> str:
-    """``server_spec(model)`` as a Python string literal of compact JSON text, quoted
-    as black quotes it (the text is full of ``"``), so black has nothing to redo."""
-    text = json.dumps(server_spec(model), ensure_ascii=True, separators=(",", ":"))
-    return literal(text)
+def spec_json(model: ApiModel, header: str) -> str:
+    """``server_spec(model)`` as the compact JSON text the stub server reads, ``header``
+    first (as ``$comment``: JSON has no comments)."""
+    spec = {"$comment": header, **server_spec(model)}
+    return json.dumps(spec, ensure_ascii=True, separators=(",", ":")) + "\n"
 
 
 def schema_data(schema: Schema) -> dict[str, Any]:

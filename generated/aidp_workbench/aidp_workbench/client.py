@@ -87,4 +87,7 @@ class AsyncClient(
     AsyncWorkspaceOperations,
     AsyncWorkspaceObjectOperations,
 ):
-    """An asyncio client for the REST API for Oracle AI Data Platform Workbench; see ``Client`` for the arguments."""
+    """An asyncio client for the REST API for Oracle AI Data Platform Workbench.
+
+    See ``Client`` for the arguments.
+    """

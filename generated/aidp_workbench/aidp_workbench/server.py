@@ -7,7 +7,7 @@ them. Install the ``server`` extra and run::
 
     python -m aidp_workbench.server --host 127.0.0.1 --port 8000 [--seed N] [--data SEED.yaml]
 
-Resources are inferred from the paths (docs2sdk decided which, see ``_server_spec.py``):
+Resources are inferred from the paths (docs2sdk decided which, see ``_server_spec.json``):
 a POST on a collection creates a resource (the documented status; an id is generated
 unless the body has one; documented defaults applied), GET on an item reads it, PUT
 replaces what its body can set (the rest, such as ``timeCreated``, stays), PATCH merges
@@ -74,11 +74,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from ._server_spec import SPEC_JSON
-
 __all__ = ["DEFAULT_MAX_BODY", "FAULT_HEADER", "create_app", "load_data", "main"]
 
 DEFAULT_MAX_BODY = 1024 * 1024
+# What the stub serves: the API description docs2sdk built from the model. Data, kept
+# out of the code so that only the stub reads it, and only when it starts.
+SPEC_PATH = Path(__file__).with_name("_server_spec.json")
 FAULT_HEADER = "x-docs2sdk-fault"
 ERROR_CODES = {
     400: "InvalidParameter",
@@ -1048,7 +1049,8 @@ def create_app(
     *, seed: int = 0, data: Mapping[str, Any] | None = None, max_body: int = DEFAULT_MAX_BODY
 ) -> Starlette:
     """The stub as an ASGI application, e.g. for ``uvicorn`` or ``httpx.ASGITransport``."""
-    stub = StubServer(json.loads(SPEC_JSON), seed=seed, data=data, max_body=max_body)
+    spec = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+    stub = StubServer(spec, seed=seed, data=data, max_body=max_body)
     return Starlette(routes=[Route("/{path:path}", stub)])
 
 

@@ -26,24 +26,26 @@ class ClusterOperations(SyncBase):
         Gets information about the master catalog default cluster.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.DefaultCluster``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_INFORMATION_ABOUT_MASTER_CATALOG_DEFAULT_CLUSTER,
@@ -70,36 +72,40 @@ class ClusterOperations(SyncBase):
         Creates a new cluster with the provided details.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for the new cluster.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.Cluster``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.CREATE_NEW_CLUSTER_WITH_PROVIDED_DETAILS,
@@ -156,11 +162,12 @@ class ClusterOperations(SyncBase):
         Returns a list of all clusters in a given workspace.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
-            state: A filter to return only resources that match the given lifecycle state.
-                The state value is case-insensitive.
+            state: A filter to return only resources that match the given lifecycle
+                state. The state value is case-insensitive.
 
                 Allowed values: 'ACCEPTED', 'CREATING', 'ACTIVE', 'DELETING', 'DELETED',
                 'FAILED', 'STOPPING', 'STOPPED', 'UPDATING', 'RESTARTING', 'STARTING',
@@ -170,45 +177,47 @@ class ClusterOperations(SyncBase):
                 'NETWORK_CONFIGURATION_DETACH_IN_PROGRESS',
                 'NETWORK_CONFIGURATION_DETACH_SUCCESSFUL',
                 'NETWORK_CONFIGURATION_DETACH_FAILED'.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
-            display_name_contains: A filter to return only resources that have a display name containing
-                the text provided.
+            display_name: A filter to return only resources that match the given display
+                name exactly.
+            display_name_contains: A filter to return only resources that have a display
+                name containing the text provided.
             type: Cluster type. When the filter is not provided list shows all cluster
                 types - USER and AI_COMPUTE else it shows only cluster of type chosen.
                 Only clusters of type USER are attachable to a workspace notebook.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.ClusterCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_LIST_OF_ALL_CLUSTERS_IN_GIVEN_WORKSPACE,
@@ -273,11 +282,12 @@ class ClusterOperations(SyncBase):
         Returns a list of all clusters in a given workspace.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
-            state: A filter to return only resources that match the given lifecycle state.
-                The state value is case-insensitive.
+            state: A filter to return only resources that match the given lifecycle
+                state. The state value is case-insensitive.
 
                 Allowed values: 'ACCEPTED', 'CREATING', 'ACTIVE', 'DELETING', 'DELETED',
                 'FAILED', 'STOPPING', 'STOPPED', 'UPDATING', 'RESTARTING', 'STARTING',
@@ -287,41 +297,43 @@ class ClusterOperations(SyncBase):
                 'NETWORK_CONFIGURATION_DETACH_IN_PROGRESS',
                 'NETWORK_CONFIGURATION_DETACH_SUCCESSFUL',
                 'NETWORK_CONFIGURATION_DETACH_FAILED'.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
-            display_name_contains: A filter to return only resources that have a display name containing
-                the text provided.
+            display_name: A filter to return only resources that match the given display
+                name exactly.
+            display_name_contains: A filter to return only resources that have a display
+                name containing the text provided.
             type: Cluster type. When the filter is not provided list shows all cluster
                 types - USER and AI_COMPUTE else it shows only cluster of type chosen.
                 Only clusters of type USER are attachable to a workspace notebook.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.ClusterCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:
@@ -357,33 +369,37 @@ class ClusterOperations(SyncBase):
         Deletes a cluster from a workspace.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.DELETE_CLUSTER_FROM_WORKSPACE,
@@ -412,27 +428,30 @@ class ClusterOperations(SyncBase):
         Returns detailed information about a cluster.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.Cluster``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_CLUSTER,
@@ -463,35 +482,40 @@ class ClusterOperations(SyncBase):
         Update the details of a given cluster.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: The information to be updated.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.Cluster``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.UPDATE_DETAILS_OF_GIVEN_CLUSTER,
@@ -524,35 +548,38 @@ class ClusterOperations(SyncBase):
         configuration.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.CREATE_ONE_SPARK_COMPUTE_BY_COPYING_ALL_SOURCE_COMPUTE_SETTINGS_AND_CONFIGURATION,
@@ -584,21 +611,22 @@ class ClusterOperations(SyncBase):
         parameters such as execution context and thread identifiers.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request payload containing the parameters for filtering cluster logs.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
 
@@ -606,13 +634,14 @@ class ClusterOperations(SyncBase):
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.DOWNLOAD_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE,
@@ -645,35 +674,37 @@ class ClusterOperations(SyncBase):
         workspace YAML file without overwriting an existing file.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Selected identifiers and destination for the YAML export.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``bytes``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.WRITE_SELECTED_COMPUTE_CONFIGURATION_VALUES_SUPPLIED_BY_CALLER_TO_WORKSPACE_YAML_FILE,
@@ -704,26 +735,28 @@ class ClusterOperations(SyncBase):
         Spark Compute.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.ComputeConfiguration``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_CLUSTER_SCOPED_PYTHON_AND_JAR_LIBRARIES_AND_ENVIRONMENT_VARIABLES_FROM_SPARK_COMPUTE,
@@ -752,36 +785,39 @@ class ClusterOperations(SyncBase):
         Imports one or more unique workspace YAML files into an active Spark Compute.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: YAML workspace paths to import.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.IMPORT_ONE_OR_MORE_UNIQUE_WORKSPACE_YAML_FILES_INTO_ACTIVE_SPARK_COMPUTE,
@@ -813,42 +849,46 @@ class ClusterOperations(SyncBase):
         Updates the permissions for a given cluster.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: The information to be updated.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_CLUSTER,
@@ -881,27 +921,29 @@ class ClusterOperations(SyncBase):
         Monitoring `agentNode` metric dimension.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request body containing replica query parameters.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.QueryReplicaIdsResult``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.QUERY_COMPUTE_REPLICA_IDENTIFIERS_FROM_METRICS_DATA,
@@ -932,42 +974,46 @@ class ClusterOperations(SyncBase):
         Restarts a running cluster.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Details for restarting the cluster.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.Cluster``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.RESTART_RUNNING_CLUSTER,
@@ -1003,33 +1049,34 @@ class ClusterOperations(SyncBase):
         and filtering.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request body containing the search parameters for cluster logs.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
@@ -1038,14 +1085,16 @@ class ClusterOperations(SyncBase):
             The response; ``data`` is the body as ``models.ClusterLogCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.SEARCH_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE,
@@ -1086,29 +1135,30 @@ class ClusterOperations(SyncBase):
         and filtering.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request body containing the search parameters for cluster logs.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
@@ -1117,14 +1167,16 @@ class ClusterOperations(SyncBase):
             The response; ``data`` is the body as ``models.ClusterLogCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:
@@ -1160,42 +1212,46 @@ class ClusterOperations(SyncBase):
         Starts a cluster that has halted operation.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Details of the cluster being started.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.Cluster``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.START_CLUSTER_THAT_HAS_HALTED_OPERATION,
@@ -1228,42 +1284,46 @@ class ClusterOperations(SyncBase):
         Stops an active cluster.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Details for stopping the cluster.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.Cluster``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.STOP_ACTIVE_CLUSTER,
@@ -1299,25 +1359,26 @@ class ClusterOperations(SyncBase):
         metric summaries.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request body containing metric parameters.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
@@ -1326,14 +1387,16 @@ class ClusterOperations(SyncBase):
             The response; ``data`` is the body as ``models.SummarizeMetricsResponse``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.PROVIDE_SUMMARIZED_COMPUTE_METRICS_FOR_COMPUTE_CLUSTER_IN_GIVEN_WORKSPACE,
@@ -1368,44 +1431,47 @@ class ClusterOperations(SyncBase):
         Gets a list of libraries installed on a cluster.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            display_name: A filter to return only resources that match the given display
+                name exactly.
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.ClusterLibraryCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_LIST_OF_LIBRARIES_INSTALLED_ON_CLUSTER,
@@ -1445,40 +1511,43 @@ class ClusterOperations(SyncBase):
         Gets a list of libraries installed on a cluster.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            display_name: A filter to return only resources that match the given display
+                name exactly.
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.ClusterLibraryCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:
@@ -1513,34 +1582,38 @@ class ClusterOperations(SyncBase):
         Updates libraries of a cluster with the provided patches.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: The information to be updated.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.ClusterLibraryCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.UPDATE_LIBRARIES_OF_CLUSTER_WITH_PROVIDED_PATCHES,
@@ -1572,37 +1645,39 @@ class ClusterOperations(SyncBase):
         Searches Maven packages available for cluster library installation.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
-            maven_search_query: Search text matched against Maven package metadata, including group and
-                artifact identifiers. For example, `commons-csv` can return
-                `org.apache.commons:commons-csv`.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            maven_search_query: Search text matched against Maven package metadata,
+                including group and artifact identifiers. For example, `commons-csv` can
+                return `org.apache.commons:commons-csv`.
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.MavenSearchSummaryCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.SEARCH_MAVEN_PACKAGES_AVAILABLE_FOR_CLUSTER_LIBRARY_INSTALLATION,
@@ -1638,33 +1713,35 @@ class ClusterOperations(SyncBase):
         Searches Maven packages available for cluster library installation.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
-            maven_search_query: Search text matched against Maven package metadata, including group and
-                artifact identifiers. For example, `commons-csv` can return
-                `org.apache.commons:commons-csv`.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            maven_search_query: Search text matched against Maven package metadata,
+                including group and artifact identifiers. For example, `commons-csv` can
+                return `org.apache.commons:commons-csv`.
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.MavenSearchSummaryCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:
@@ -1700,44 +1777,47 @@ class ClusterOperations(SyncBase):
         Return a list of permissions for a given cluster.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            display_name: A filter to return only resources that match the given display
+                name exactly.
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.ClusterPermissionCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.RETURN_LIST_OF_PERMISSIONS_FOR_GIVEN_CLUSTER,
@@ -1777,40 +1857,43 @@ class ClusterOperations(SyncBase):
         Return a list of permissions for a given cluster.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            display_name: A filter to return only resources that match the given display
+                name exactly.
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.ClusterPermissionCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:

@@ -31,37 +31,41 @@ class CredentialsOperations(SyncBase):
         payload.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             body: Details for the new credential object. When the internal flag is
                 enabled, callers must supply a `namespace` value of `default` or
                 `user_settings` in the payload.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.CREATE_NEW_CREDENTIAL_OBJECT_WITH_PROVIDED_DETAILS,
@@ -98,50 +102,54 @@ class CredentialsOperations(SyncBase):
         Returns a list of credentials.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
-            display_name_contains: A filter to return only resources whose displayName contains the
-                provided value (case-insensitive).
-            lifecycle_state: A filter to return only resources whose lifecycleState matches the
-                provided value.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
+            display_name: A filter to return only resources that match the given display
+                name exactly.
+            display_name_contains: A filter to return only resources whose displayName
+                contains the provided value (case-insensitive).
+            lifecycle_state: A filter to return only resources whose lifecycleState
+                matches the provided value.
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. Only one sort order may be provided. Default order
-                for timeCreated is descending. Default order for displayName is
+            sort_by: The field to sort by. Only one sort order may be provided. Default
+                order for timeCreated is descending. Default order for displayName is
                 ascending.
 
                 Allowed values: 'timeCreated', 'name'.
             credential_type: The type of the Credential
 
                 Allowed values: 'SECRET_TOKEN', 'VAULT_REFERENCE', 'SERVICE_ACCOUNT'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.CredentialCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_LIST_OF_CREDENTIALS,
@@ -187,46 +195,50 @@ class CredentialsOperations(SyncBase):
         Returns a list of credentials.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
-            display_name_contains: A filter to return only resources whose displayName contains the
-                provided value (case-insensitive).
-            lifecycle_state: A filter to return only resources whose lifecycleState matches the
-                provided value.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
+            display_name: A filter to return only resources that match the given display
+                name exactly.
+            display_name_contains: A filter to return only resources whose displayName
+                contains the provided value (case-insensitive).
+            lifecycle_state: A filter to return only resources whose lifecycleState
+                matches the provided value.
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. Only one sort order may be provided. Default order
-                for timeCreated is descending. Default order for displayName is
+            sort_by: The field to sort by. Only one sort order may be provided. Default
+                order for timeCreated is descending. Default order for displayName is
                 ascending.
 
                 Allowed values: 'timeCreated', 'name'.
             credential_type: The type of the Credential
 
                 Allowed values: 'SECRET_TOKEN', 'VAULT_REFERENCE', 'SERVICE_ACCOUNT'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.CredentialCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:
@@ -263,33 +275,38 @@ class CredentialsOperations(SyncBase):
         response body.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             credential_key: The unique identifier of an credential
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.DELETE_CREDENTIAL_OBJECT,
@@ -317,26 +334,29 @@ class CredentialsOperations(SyncBase):
         Gets detailed information about credential with a given credential key.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             credential_key: The unique identifier of an credential
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.Credential``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_CREDENTIAL_WITH_GIVEN_CREDENTIAL_KEY,
@@ -366,34 +386,39 @@ class CredentialsOperations(SyncBase):
         invoke get to confirm the latest state.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             credential_key: The unique identifier of an credential
             body: The information to be updated.
-            should_update_recent: A flag to identify if the recent list should be updated.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.UPDATE_CREDENTIAL_OBJECT,

@@ -29,35 +29,39 @@ class SchemaOperations(SyncBase):
         Creates a managed table with data loaded from a sample file.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             body: Details for the new managed table with data.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.CREATE_MANAGED_TABLE_WITH_DATA_LOADED_FROM_SAMPLE_FILE,
@@ -86,35 +90,39 @@ class SchemaOperations(SyncBase):
         Creates a schema.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             body: Details for the new schema.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.CREATE_SCHEMA,
@@ -147,44 +155,48 @@ class SchemaOperations(SyncBase):
         Returns a list of schemas.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
-            should_skip_ocid_translation: When true, skip user OCID translation and return raw OCIDs.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            should_skip_ocid_translation: When true, skip user OCID translation and
+                return raw OCIDs.
+            display_name: A filter to return only resources that match the given display
+                name exactly.
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.SchemaCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_LIST_OF_SCHEMAS,
@@ -224,40 +236,44 @@ class SchemaOperations(SyncBase):
         Returns a list of schemas.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
-            should_skip_ocid_translation: When true, skip user OCID translation and return raw OCIDs.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            should_skip_ocid_translation: When true, skip user OCID translation and
+                return raw OCIDs.
+            display_name: A filter to return only resources that match the given display
+                name exactly.
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.SchemaCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:
@@ -292,36 +308,41 @@ class SchemaOperations(SyncBase):
         Deletes a schema.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
-            is_forced: A boolean which decides if an entity should be deleted with Cascade
-                effect
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            is_forced: A boolean which decides if an entity should be deleted with
+                Cascade effect
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.DELETE_SCHEMA,
@@ -351,28 +372,32 @@ class SchemaOperations(SyncBase):
         Returns detailed information about a specified schema.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
-            should_skip_ocid_translation: When true, skip user OCID translation and return raw OCIDs.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            should_skip_ocid_translation: When true, skip user OCID translation and
+                return raw OCIDs.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.Schema``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_SPECIFIED_SCHEMA,
@@ -404,35 +429,40 @@ class SchemaOperations(SyncBase):
         Updates a schema.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             body: The information to be updated.
-            should_update_recent: A flag to identify if the recent list should be updated.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.Schema``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.UPDATE_SCHEMA,
@@ -461,27 +491,30 @@ class SchemaOperations(SyncBase):
         Generates a URI for uploading a sample file to a temporary folder in a schema.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.GenerateTempFileUploadTargetResponseDetails``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GENERATE_URI_FOR_UPLOADING_SAMPLE_FILE_TO_TEMPORARY_FOLDER_IN_SCHEMA,
@@ -509,28 +542,31 @@ class SchemaOperations(SyncBase):
         Returns details of a table schema from the specified location.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             body: Details of the location from which the table schema can be inferred.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.InferSchema``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_DETAILS_OF_TABLE_SCHEMA_FROM_SPECIFIED_LOCATION,
@@ -559,29 +595,32 @@ class SchemaOperations(SyncBase):
         Returns table schema and data from the specified location.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             body: Details of the location from which the table schema and data can be
                 inferred.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.InferSchemaWithPreview``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_TABLE_SCHEMA_AND_DATA_FROM_SPECIFIED_LOCATION,
@@ -611,35 +650,40 @@ class SchemaOperations(SyncBase):
         Updates the permissions for a given schema.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             body: The information to be updated.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_SCHEMA,
@@ -670,26 +714,28 @@ class SchemaOperations(SyncBase):
         Refreshes schema through the crawler.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
 
@@ -697,15 +743,18 @@ class SchemaOperations(SyncBase):
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.REFRESH_SCHEMA_THROUGH_CRAWLER,
@@ -738,43 +787,47 @@ class SchemaOperations(SyncBase):
         Returns a list of permissions for a given schema.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.SchemaPermissionCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_SCHEMA,
@@ -812,39 +865,43 @@ class SchemaOperations(SyncBase):
         Returns a list of permissions for a given schema.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.SchemaPermissionCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:
@@ -877,35 +934,39 @@ class SchemaOperations(SyncBase):
         Creates a table.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             body: Details for the new table.
-            should_update_recent: A flag to identify if the recent list should be updated.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.CREATE_TABLE,
@@ -940,50 +1001,54 @@ class SchemaOperations(SyncBase):
         Returns a list of tables in a schema.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             schema_key: The fully qualified name of the Data Lake Schema in the format
                 <catalog_name>.<schema_name>
-            should_skip_ocid_translation: When true, skip user OCID translation and return raw OCIDs.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
-            table_type: Filters the response by table type. When omitted, existing ListTables
-                behavior is preserved.
+            should_skip_ocid_translation: When true, skip user OCID translation and
+                return raw OCIDs.
+            display_name: A filter to return only resources that match the given display
+                name exactly.
+            table_type: Filters the response by table type. When omitted, existing
+                ListTables behavior is preserved.
 
                 Allowed values: 'MANAGED', 'EXTERNAL', 'SYNONYM'.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.TableCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_LIST_OF_TABLES_IN_SCHEMA,
@@ -1027,46 +1092,50 @@ class SchemaOperations(SyncBase):
         Returns a list of tables in a schema.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             schema_key: The fully qualified name of the Data Lake Schema in the format
                 <catalog_name>.<schema_name>
-            should_skip_ocid_translation: When true, skip user OCID translation and return raw OCIDs.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
-            table_type: Filters the response by table type. When omitted, existing ListTables
-                behavior is preserved.
+            should_skip_ocid_translation: When true, skip user OCID translation and
+                return raw OCIDs.
+            display_name: A filter to return only resources that match the given display
+                name exactly.
+            table_type: Filters the response by table type. When omitted, existing
+                ListTables behavior is preserved.
 
                 Allowed values: 'MANAGED', 'EXTERNAL', 'SYNONYM'.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.TableCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:
@@ -1103,36 +1172,41 @@ class SchemaOperations(SyncBase):
         Deletes a table.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            display_name: A filter to return only resources that match the given display
+                name exactly.
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.DELETE_TABLE,
@@ -1164,28 +1238,32 @@ class SchemaOperations(SyncBase):
         Returns detailed information about a table.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
-            should_skip_ocid_translation: When true, skip user OCID translation and return raw OCIDs.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            should_skip_ocid_translation: When true, skip user OCID translation and
+                return raw OCIDs.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.Table``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_TABLE,
@@ -1217,35 +1295,40 @@ class SchemaOperations(SyncBase):
         Updates a table with provided details.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             body: The information to be updated.
-            should_update_recent: A flag to identify if the recent list should be updated.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.UPDATE_TABLE_WITH_PROVIDED_DETAILS,
@@ -1275,33 +1358,37 @@ class SchemaOperations(SyncBase):
         Retrieves PAR for the entities created.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.ParDetails``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.RETRIEVE_PAR_FOR_ENTITIES_CREATED,
@@ -1331,35 +1418,40 @@ class SchemaOperations(SyncBase):
         Updates the permissions for a given table.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             body: The information to be updated.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_TABLE,
@@ -1390,26 +1482,28 @@ class SchemaOperations(SyncBase):
         Refreshes a table through the crawler.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
 
@@ -1417,15 +1511,18 @@ class SchemaOperations(SyncBase):
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.REFRESH_TABLE_THROUGH_CRAWLER,
@@ -1458,43 +1555,47 @@ class SchemaOperations(SyncBase):
         Returns a list of permissions for a given table.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.TablePermissionCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_TABLE,
@@ -1532,39 +1633,43 @@ class SchemaOperations(SyncBase):
         Returns a list of permissions for a given table.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.TablePermissionCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:
@@ -1597,35 +1702,39 @@ class SchemaOperations(SyncBase):
         Creates a view.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             body: Details for the new view.
-            should_update_recent: A flag to identify if the recent list should be updated.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.View``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.CREATE_VIEW,
@@ -1658,45 +1767,48 @@ class SchemaOperations(SyncBase):
         Returns a list of views in a schema.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             schema_key: The fully qualified name of the Data Lake Schema in the format
                 <catalog_name>.<schema_name>
-            display_name: A filter to return only resources that match the given display name
-                exactly.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            display_name: A filter to return only resources that match the given display
+                name exactly.
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.ViewCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_LIST_OF_VIEWS_IN_SCHEMA,
@@ -1736,41 +1848,44 @@ class SchemaOperations(SyncBase):
         Returns a list of views in a schema.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             schema_key: The fully qualified name of the Data Lake Schema in the format
                 <catalog_name>.<schema_name>
-            display_name: A filter to return only resources that match the given display name
-                exactly.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            display_name: A filter to return only resources that match the given display
+                name exactly.
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.ViewCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:
@@ -1805,36 +1920,41 @@ class SchemaOperations(SyncBase):
         Deletes a view.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            display_name: A filter to return only resources that match the given display
+                name exactly.
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.DELETE_VIEW,
@@ -1865,27 +1985,30 @@ class SchemaOperations(SyncBase):
         Returns information about a view.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.View``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_INFORMATION_ABOUT_VIEW,
@@ -1914,35 +2037,40 @@ class SchemaOperations(SyncBase):
         Updates a view with given information.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
             body: The update mode and information to be updated.
-            should_update_recent: A flag to identify if the recent list should be updated.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.View``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.UPDATE_VIEW_WITH_GIVEN_INFORMATION,
@@ -1973,35 +2101,40 @@ class SchemaOperations(SyncBase):
         Updates permissions on a view.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
             body: The information to be updated.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_ON_VIEW,
@@ -2034,43 +2167,47 @@ class SchemaOperations(SyncBase):
         Returns a list of view permissions.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.ViewPermissionCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_LIST_OF_VIEW_PERMISSIONS,
@@ -2108,39 +2245,43 @@ class SchemaOperations(SyncBase):
         Returns a list of view permissions.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.ViewPermissionCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:

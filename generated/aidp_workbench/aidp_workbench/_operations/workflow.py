@@ -31,36 +31,40 @@ class WorkflowOperations(SyncBase):
         Creates a job run.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for the new job run.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.JobRun``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.CREATE_JOB_RUN,
@@ -115,51 +119,54 @@ class WorkflowOperations(SyncBase):
         Returns a detailed list of job runs.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
-            display_name: A filter to return only resources that match the given display name
-                exactly.
+            display_name: A filter to return only resources that match the given display
+                name exactly.
             job_key: The field to filter based on job key.
             status: The field to filter based on state.
-            time_created_greater_than_or_equal_to: Fetch objects from repository that were created after or at the exact
-                timestamp provided in parameter
+            time_created_greater_than_or_equal_to: Fetch objects from repository that
+                were created after or at the exact timestamp provided in parameter
 
                 Format: 'date-time'.
-            time_created_less_than_or_equal_to: Fetch objects from repository that were created before or at the exact
-                timestamp provided in parameter.
+            time_created_less_than_or_equal_to: Fetch objects from repository that were
+                created before or at the exact timestamp provided in parameter.
 
                 Format: 'date-time'.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated List call.
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated List call.
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName', 'status'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.JobRunCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_DETAILED_LIST_OF_JOB_RUNS,
@@ -223,47 +230,50 @@ class WorkflowOperations(SyncBase):
         Returns a detailed list of job runs.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
-            display_name: A filter to return only resources that match the given display name
-                exactly.
+            display_name: A filter to return only resources that match the given display
+                name exactly.
             job_key: The field to filter based on job key.
             status: The field to filter based on state.
-            time_created_greater_than_or_equal_to: Fetch objects from repository that were created after or at the exact
-                timestamp provided in parameter
+            time_created_greater_than_or_equal_to: Fetch objects from repository that
+                were created after or at the exact timestamp provided in parameter
 
                 Format: 'date-time'.
-            time_created_less_than_or_equal_to: Fetch objects from repository that were created before or at the exact
-                timestamp provided in parameter.
+            time_created_less_than_or_equal_to: Fetch objects from repository that were
+                created before or at the exact timestamp provided in parameter.
 
                 Format: 'date-time'.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated List call.
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated List call.
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName', 'status'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.JobRunCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:
@@ -300,33 +310,37 @@ class WorkflowOperations(SyncBase):
         Deletes a job run.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_run_key: Job run key.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.DELETE_JOB_RUN,
@@ -357,36 +371,39 @@ class WorkflowOperations(SyncBase):
         Returns detailed information about a given job run.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_run_key: Job run key.
-            should_include_task_run_summaries: A flag to identify if task run summaries should be included in the job
-                run response. If omitted, the service applies its configured default
-                behavior.
-            repair_key: The root repair version whose corresponding local history should be
-                returned. The response repairHistory contains only the latest retained
-                local entry at or before this key. It is empty when the current JobRun
-                is the applicable version or a child JobRun had not participated in a
-                repair by this key. JobRun fields and TaskRun summaries remain current
-                and complete.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            should_include_task_run_summaries: A flag to identify if task run summaries
+                should be included in the job run response. If omitted, the service
+                applies its configured default behavior.
+            repair_key: The root repair version whose corresponding local history should
+                be returned. The response repairHistory contains only the latest
+                retained local entry at or before this key. It is empty when the current
+                JobRun is the applicable version or a child JobRun had not participated
+                in a repair by this key. JobRun fields and TaskRun summaries remain
+                current and complete.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.JobRun``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_GIVEN_JOB_RUN,
@@ -421,42 +438,47 @@ class WorkflowOperations(SyncBase):
         Cancels a job run.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_run_key: Job run key.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.JobRun``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.CANCEL_JOB_RUN,
@@ -491,43 +513,48 @@ class WorkflowOperations(SyncBase):
         their root job run repair plan.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_run_key: Job run key.
             body: Details of the job run to be repaired.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            should_update_recent: A flag to identify if the recent list should be updated.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.JobRun``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.REPAIR_AND_RERUN_ROOT_JOB_RUN,
@@ -560,36 +587,40 @@ class WorkflowOperations(SyncBase):
         Creates a job.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for the new job.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.Job``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.CREATE_JOB,
@@ -627,49 +658,52 @@ class WorkflowOperations(SyncBase):
         Returns a list of jobs.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
-            display_name: A filter to return only resources that match the given display name
-                exactly.
+            display_name: A filter to return only resources that match the given display
+                name exactly.
             job_key: The field to filter based on job key.
-            display_name_contains: A filter to return only resources that have a display name containing
-                the text provided.
+            display_name_contains: A filter to return only resources that have a display
+                name containing the text provided.
             path: The fully qualified path where the job is stored.
-            created_by: A filter to return only resources that are created by given user with
-                username that matches exactly.
-            updated_by: A filter to return only resources that was last updated by given user
+            created_by: A filter to return only resources that are created by given user
                 with username that matches exactly.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated List call.
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            updated_by: A filter to return only resources that was last updated by given
+                user with username that matches exactly.
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated List call.
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName', 'status'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.JobCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_LIST_OF_JOBS,
@@ -717,45 +751,48 @@ class WorkflowOperations(SyncBase):
         Returns a list of jobs.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
-            display_name: A filter to return only resources that match the given display name
-                exactly.
+            display_name: A filter to return only resources that match the given display
+                name exactly.
             job_key: The field to filter based on job key.
-            display_name_contains: A filter to return only resources that have a display name containing
-                the text provided.
+            display_name_contains: A filter to return only resources that have a display
+                name containing the text provided.
             path: The fully qualified path where the job is stored.
-            created_by: A filter to return only resources that are created by given user with
-                username that matches exactly.
-            updated_by: A filter to return only resources that was last updated by given user
+            created_by: A filter to return only resources that are created by given user
                 with username that matches exactly.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated List call.
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            updated_by: A filter to return only resources that was last updated by given
+                user with username that matches exactly.
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated List call.
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName', 'status'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.JobCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:
@@ -793,33 +830,37 @@ class WorkflowOperations(SyncBase):
         Deletes a job.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_key: Job key.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.DELETE_JOB,
@@ -848,27 +889,30 @@ class WorkflowOperations(SyncBase):
         Returns detailed information about a given job.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_key: Job key.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.Job``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_GIVEN_JOB,
@@ -899,35 +943,40 @@ class WorkflowOperations(SyncBase):
         Updates details for a job.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_key: Job key.
             body: The information to be updated.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.Job``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.UPDATE_DETAILS_FOR_JOB,
@@ -959,25 +1008,26 @@ class WorkflowOperations(SyncBase):
         Cancels all job runs for a given job.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_key: Job key.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
 
@@ -985,15 +1035,18 @@ class WorkflowOperations(SyncBase):
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.CANCEL_ALL_JOB_RUNS_FOR_GIVEN_JOB,
@@ -1024,34 +1077,38 @@ class WorkflowOperations(SyncBase):
         Update job permissions with the provided details.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_key: Job key.
             body: The information to be updated.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.UPDATE_JOB_PERMISSIONS_WITH_PROVIDED_DETAILS,
@@ -1084,40 +1141,43 @@ class WorkflowOperations(SyncBase):
         Returns a list of job permissions.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_key: Job key.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
             sort_by: The field to sort by. You can provide only one sort order.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.JobPermissionCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_LIST_OF_JOB_PERMISSIONS,
@@ -1155,36 +1215,39 @@ class WorkflowOperations(SyncBase):
         Returns a list of job permissions.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_key: Job key.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
             sort_by: The field to sort by. You can provide only one sort order.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.JobPermissionCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:
@@ -1221,41 +1284,44 @@ class WorkflowOperations(SyncBase):
         Returns a list of the latest job runs for a given job key.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_key: The field to filter based on job key.
             record_count: The number of records to fetch.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated List call.
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated List call.
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName', 'status'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.JobRunCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_LIST_OF_LATEST_JOB_RUNS_FOR_GIVEN_JOB_KEY,
@@ -1295,37 +1361,40 @@ class WorkflowOperations(SyncBase):
         Returns a list of the latest job runs for a given job key.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_key: The field to filter based on job key.
             record_count: The number of records to fetch.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated List call.
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated List call.
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName', 'status'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.JobRunCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:
@@ -1384,45 +1453,48 @@ class WorkflowOperations(SyncBase):
         Returns a list of task runs.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_run_key: The field to filter based on job run key.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
+            display_name: A filter to return only resources that match the given display
+                name exactly.
             status: The field to filter based on state.
             parent_job_run_key: The field to filter based on parent job run key.
             root_job_run_key: The field to filter based on root job run key.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated List call.
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated List call.
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName', 'status'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.TaskRunCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_LIST_OF_TASK_RUNS,
@@ -1486,41 +1558,44 @@ class WorkflowOperations(SyncBase):
         Returns a list of task runs.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_run_key: The field to filter based on job run key.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
+            display_name: A filter to return only resources that match the given display
+                name exactly.
             status: The field to filter based on state.
             parent_job_run_key: The field to filter based on parent job run key.
             root_job_run_key: The field to filter based on root job run key.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated List call.
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated List call.
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName', 'status'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.TaskRunCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:
@@ -1557,28 +1632,30 @@ class WorkflowOperations(SyncBase):
         Returns detailed information about a task run with a given task run key.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             task_run_key: Task run key.
-            should_include_task_run_retries: Indicates whether a get task run response should include task run
-                retries.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            should_include_task_run_retries: Indicates whether a get task run response
+                should include task run retries.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.TaskRun``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_TASK_RUN_WITH_GIVEN_TASK_RUN_KEY,
@@ -1610,21 +1687,22 @@ class WorkflowOperations(SyncBase):
         Fetches the task run output from the runtime engine.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             task_run_key: Task run key.
             body: Details for task run output retrieval.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
 
@@ -1632,13 +1710,14 @@ class WorkflowOperations(SyncBase):
             The response; ``data`` is the body as ``models.TaskRunOutput``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.FETCH_TASK_RUN_OUTPUT_FROM_RUNTIME_ENGINE,
@@ -1669,28 +1748,30 @@ class WorkflowOperations(SyncBase):
         Exports task run output in HTML or ipynb format.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             task_run_key: Task run key.
             task_run_output_key: Task run output key.
             body: Payload to export task run output to a file.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.ExportedTaskRunOutputContents``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.EXPORT_TASK_RUN_OUTPUT_IN_HTML_OR_IPYNB_FORMAT,
@@ -1744,45 +1825,48 @@ class WorkflowOperations(SyncBase):
         key.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             task_run_key: Task run key.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
+            display_name: A filter to return only resources that match the given display
+                name exactly.
             status: The field to filter based on state.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName', 'status'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.TaskRunRetryCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_RETRIES_OF_TASK_RUN_WITH_GIVEN_TASK_RUN_KEY,
@@ -1843,41 +1927,44 @@ class WorkflowOperations(SyncBase):
         key.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             task_run_key: Task run key.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
+            display_name: A filter to return only resources that match the given display
+                name exactly.
             status: The field to filter based on state.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName', 'status'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.TaskRunRetryCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:

@@ -30,34 +30,39 @@ class WorkspaceObjectOperations(SyncBase):
         Copy a workspace object to different location.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for copying the workspace object to a different path.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.WorkspaceObjectDetails``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.COPY_WORKSPACE_OBJECT_TO_DIFFERENT_LOCATION,
@@ -92,37 +97,40 @@ class WorkspaceObjectOperations(SyncBase):
         for given path.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             path: The absolute path of the file or folder
             should_generate_new_par: Flag to toggle to generate short living par
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
             type: The type of workspace object.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.DownloadFileWithParResult``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.DOWNLOAD_WORKSPACE_FILE_BY_PROVIDING_PAR_INFO_FOR_DOWNLOADING_FILE_FOR_GIVEN_PATH,
@@ -157,34 +165,39 @@ class WorkspaceObjectOperations(SyncBase):
         Moves a workspace object to different location.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for moving the workspace object to a different path.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.WorkspaceObjectDetails``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.MOVE_WORKSPACE_OBJECT_TO_DIFFERENT_LOCATION,
@@ -215,34 +228,39 @@ class WorkspaceObjectOperations(SyncBase):
         Renames a workspace object.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for renaming the workspace object.
-            should_update_recent: A flag to identify if the recent list should be updated.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.WorkspaceObjectDetails``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.RENAME_WORKSPACE_OBJECT,
@@ -275,35 +293,38 @@ class WorkspaceObjectOperations(SyncBase):
         continue.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for uploading and extracting the workspace ZIP file.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.UploadAndExtractZipResult``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.CREATE_OR_UPDATE_ASYNCHRONOUS_WORKSPACE_ZIP_UPLOAD_AND_EXTRACTION_OPERATION,
@@ -340,43 +361,47 @@ class WorkspaceObjectOperations(SyncBase):
         file. If file exists, then it will be updated.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             path: The absolute path of the file or folder
             body: Contents of the file to upload.
             is_overwrite: A boolean which decides if overwrite is allowed
             should_generate_new_par: Flag to toggle to generate short living par
-            should_create_recursively: A boolean which decides if parent directories should be created
-                recursively during upload.
+            should_create_recursively: A boolean which decides if parent directories
+                should be created recursively during upload.
             object_description: The description of the workspace object
-            should_update_recent: A flag to identify if the recent list should be updated.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
             type: The type of workspace object.
 
         Returns:
             The response; ``data`` is the body as ``models.UploadFileWithParResult``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.CREATE_WORKSPACE_FILE_BY_GENERATING_PAR_OR_UPDATES_METADATA_BY_CLOSE_FILE,
@@ -416,35 +441,38 @@ class WorkspaceObjectOperations(SyncBase):
         succeeds.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for zipping a workspace folder for download.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.ZipAndDownloadFolderResult``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.START_ASYNCHRONOUS_CREATION_OF_ZIP_ARCHIVE_FOR_WORKSPACE_FOLDER,
@@ -479,41 +507,46 @@ class WorkspaceObjectOperations(SyncBase):
         Creates a workspace object. You can create a file or folder in the workspace.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             path: The absolute path of the file or folder
             body: Details for the new workspace object.
             object_description: The description of the workspace object
             type: The type of workspace object.
-            opc_retry_token: A token that uniquely identifies a request so it can be retried in case
-                of a timeout or server error without risk of running that same action
-                again. Retry tokens expire after 24 hours, but can be invalidated before
-                then due to conflicting operations. For example, if a resource has been
-                deleted and removed from the system, then a retry of the original
-                creation request might be rejected.
+            opc_retry_token: A token that uniquely identifies a request so it can be
+                retried in case of a timeout or server error without risk of running
+                that same action again. Retry tokens expire after 24 hours, but can be
+                invalidated before then due to conflicting operations. For example, if a
+                resource has been deleted and removed from the system, then a retry of
+                the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
-            is_upload_file_base64_encoded: A flag to identify if the upload file is base64 encoded
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
+            is_upload_file_base64_encoded: A flag to identify if the upload file is
+                base64 encoded
             is_overwrite: A boolean which decides if overwrite is allowed
 
         Returns:
             The response; ``data`` is the body as ``bytes``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.CREATE_WORKSPACE_OBJECT,
@@ -557,47 +590,51 @@ class WorkspaceObjectOperations(SyncBase):
         Returns a list of objects in the workspace.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             path: The absolute path of the file or folder
             type: Filter by object type. For example, NOTEBOOK, LIBRARY, or FILE.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            display_name: A filter to return only resources that match the given display
+                name exactly.
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
             metadata_keys: Comma separated keys to have in list response.
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.WorkspaceObjectCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_LIST_OF_OBJECTS_IN_WORKSPACE,
@@ -643,43 +680,47 @@ class WorkspaceObjectOperations(SyncBase):
         Returns a list of objects in the workspace.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             path: The absolute path of the file or folder
             type: Filter by object type. For example, NOTEBOOK, LIBRARY, or FILE.
-            display_name: A filter to return only resources that match the given display name
-                exactly.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            display_name: A filter to return only resources that match the given display
+                name exactly.
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
             metadata_keys: Comma separated keys to have in list response.
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``models.WorkspaceObjectCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:
@@ -717,34 +758,38 @@ class WorkspaceObjectOperations(SyncBase):
         Updates permissions on a workspace object.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             object_key: The key of the workspace object.
             body: The information to be updated.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_ON_WORKSPACE_OBJECT,
@@ -777,42 +822,45 @@ class WorkspaceObjectOperations(SyncBase):
         Returns a list of workspace object permissions.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             object_key: The key of the workspace object.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            page: For list pagination. The value of the opc-next-page response header from
-                the previous "List" call. For important details about how pagination
-                works, see [List
+            page: For list pagination. The value of the opc-next-page response header
+                from the previous "List" call. For important details about how
+                pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.WorkspaceObjectPermissionCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_LIST_OF_WORKSPACE_OBJECT_PERMISSIONS,
@@ -850,38 +898,41 @@ class WorkspaceObjectOperations(SyncBase):
         Returns a list of workspace object permissions.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             object_key: The key of the workspace object.
-            limit: For list pagination. The maximum number of results per page, or items to
-                return in a paginated "List" call. For important details about how
+            limit: For list pagination. The maximum number of results per page, or items
+                to return in a paginated "List" call. For important details about how
                 pagination works, see [List
                 Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
-            sort_order: The sort order to use, either ascending (`ASC`) or descending (`DESC`).
+            sort_order: The sort order to use, either ascending (`ASC`) or descending
+                (`DESC`).
 
                 Allowed values: 'ASC', 'DESC'.
-            sort_by: The field to sort by. You can provide only one sort order. Default order
-                for `timeCreated` is descending. Default order for `displayName` is
-                ascending.
+            sort_by: The field to sort by. You can provide only one sort order. Default
+                order for `timeCreated` is descending. Default order for `displayName`
+                is ascending.
 
                 Allowed values: 'timeCreated', 'displayName'.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; ``data`` is the body as ``models.WorkspaceObjectPermissionCollection``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         page: str | None = None
         while True:
@@ -914,33 +965,37 @@ class WorkspaceObjectOperations(SyncBase):
         Deletes a workspace object.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             object_path: The fully qualified path of the workspace object.
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.DELETE_WORKSPACE_OBJECT,
@@ -970,29 +1025,33 @@ class WorkspaceObjectOperations(SyncBase):
         Returns detailed information about a workspace object.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             object_path: The fully qualified path of the workspace object.
-            should_include_metadata: Whether to include custom file or folder metadata. For HEAD requests,
-                metadata is returned as JSON in the file-metadata response header.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            should_include_metadata: Whether to include custom file or folder metadata.
+                For HEAD requests, metadata is returned as JSON in the file-metadata
+                response header.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``bytes``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_WORKSPACE_OBJECT,
@@ -1026,29 +1085,33 @@ class WorkspaceObjectOperations(SyncBase):
         retrieved.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             object_path: The fully qualified path of the workspace object.
-            should_include_metadata: Whether to include custom file or folder metadata. For HEAD requests,
-                metadata is returned as JSON in the file-metadata response header.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            should_include_metadata: Whether to include custom file or folder metadata.
+                For HEAD requests, metadata is returned as JSON in the file-metadata
+                response header.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.GET_METADATA_ABOUT_WORKSPACE_OBJECT,
@@ -1083,36 +1146,41 @@ class WorkspaceObjectOperations(SyncBase):
         Updates a workspace object with the provided information.
 
         Args:
-            ai_data_platform_id: The [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI
-                Data Platform (Data Lake) instance.
+            ai_data_platform_id: The
+                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
+                Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             object_path: The fully qualified path of the workspace object.
             body: The information to be updated.
             object_description: The description of the workspace object
-            if_match: For optimistic concurrency control. In the PUT or DELETE call for a
-                resource, set the `if-match` parameter to the value of the etag from a
+            if_match: For optimistic concurrency control. In the PUT or DELETE call for
+                a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
-            opc_request_id: Unique Oracle-assigned identifier for the request. If you need to
-                contact Oracle about a particular request, please provide the request
-                ID. The only valid characters for request IDs are letters, numbers,
-                underscore, and dash.
-            should_update_recent: A flag to identify if the recent list should be updated.
+            opc_request_id: Unique Oracle-assigned identifier for the request. If you
+                need to contact Oracle about a particular request, please provide the
+                request ID. The only valid characters for request IDs are letters,
+                numbers, underscore, and dash.
+            should_update_recent: A flag to identify if the recent list should be
+                updated.
 
         Returns:
             The response; ``data`` is the body as ``bytes``.
 
         Raises:
-            BadRequestError: Bad Request (invalid query parameters, malformed headers, and so on).
+            BadRequestError: Bad Request (invalid query parameters, malformed headers,
+                and so on).
             UnauthorizedError: Unauthorized (missing or expired credentials, and so on).
             NotFoundError: Not Found. The requested resource was not found.
-            ConflictError: Conflict. Request conflicts with the current state of the resource.
-            PreconditionFailedError: Precondition Failed (One or more conditions in request failed).
-            TooManyRequestsError: Too Many Requests. Too many requests sent to the server in a short
-                period.
-            InternalServerError: Internal Server Error. The server encountered an unexpected condition
-                preventing fulfilment of the request.
+            ConflictError: Conflict. Request conflicts with the current state of the
+                resource.
+            PreconditionFailedError: Precondition Failed (One or more conditions in
+                request failed).
+            TooManyRequestsError: Too Many Requests. Too many requests sent to the
+                server in a short period.
+            InternalServerError: Internal Server Error. The server encountered an
+                unexpected condition preventing fulfilment of the request.
         """
         return self._send(
             endpoints.UPDATE_WORKSPACE_OBJECT_WITH_PROVIDED_INFORMATION,

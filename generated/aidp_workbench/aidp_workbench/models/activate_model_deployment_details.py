@@ -11,8 +11,8 @@ class ActivateModelDeploymentDetails(Model):
 
     Attributes:
         deployment_id: ID of the deployment to activate.
-        message: Optional deployment activation message. At most 2000 characters and 2000
-            UTF-8 bytes.
+        message: Optional deployment activation message. At most 2000 characters and
+            2000 UTF-8 bytes.
     """
 
     deployment_id: str

@@ -34,16 +34,17 @@ class Agent(Model):
         dependencies_file_path: The path to dependencies file.
         deployment_compute_key: The key of the compute where agent is deployed.
         deployment_mode: Agent deployment mode.
-        deployment_state: The latest lifecycle states for the PROD and TEST deployment types.
+        deployment_state: The latest lifecycle states for the PROD and TEST deployment
+            types.
         uri: Agent URI.
         a2a_endpoint_url: The A2A endpoint URL for the PROD deployment.
         uri_state: Agent URI state.
         lifecycle_state: The current state of the agent.
 
             Allowed values: 'DRAFT', 'DEPLOYED'.
-        lifecycle_details: A message that describes the current state of the agent in more detail. For
-            example, can be used to provide actionable information for a resource in the
-            Failed state.
+        lifecycle_details: A message that describes the current state of the agent in
+            more detail. For example, can be used to provide actionable information for
+            a resource in the Failed state.
         time_created: The date and time the agent was created.
 
             Format: 'date-time'.
@@ -53,7 +54,8 @@ class Agent(Model):
         created_by: The OCID of the user/principal who created the agent.
         updated_by: The ID of the user who last updated the schema.
         compute_key: The key of the agent compute associated with this agent.
-        diagram: Diagrammatic representation of the agent with all node and edge details.
+        diagram: Diagrammatic representation of the agent with all node and edge
+            details.
         guardrails: Safety guardrails configuration for an Agent.
         session_config: Session configuration for an Agent.
         agent_card_config: Details of the A2A publish request payload.

@@ -21,7 +21,8 @@ class AgentCardConfigDetail(Model):
         capabilities: Capabilities included in publish request.
         version: Agent version string.
         provider: Service provider information for an agent.
-        documentation_url: Documentation URL for the agent. Serialized as `documentation_url`.
+        documentation_url: Documentation URL for the agent. Serialized as
+            `documentation_url`.
     """
 
     name: str

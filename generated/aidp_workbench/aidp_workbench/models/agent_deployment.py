@@ -21,8 +21,8 @@ class AgentDeployment(Model):
         display_name: Display name.
         agent_key: The Agent key for which the session is started.
         agent_compute_key: The Agent Compute Key where client can run or test the agent.
-        endpoint_url: The endpointUrl where the client should connect to communicate with the
-            agent.
+        endpoint_url: The endpointUrl where the client should connect to communicate
+            with the agent.
         description: deployment description.
         deployment_type: Type of an agent deployment.
 

@@ -26,8 +26,8 @@ class AgentDeploymentSummary(Model):
             Allowed values: 'TEST', 'PROD', 'CODE'.
         agent_compute_key: The Agent Compute Key where client can run or test the agent.
         agent_key: The Agent key for which the session is started.
-        endpoint_url: The endpointUrl where the client should connect to communicate with the
-            agent.
+        endpoint_url: The endpointUrl where the client should connect to communicate
+            with the agent.
         deployment_version: Version of agent deployed on compute.
         time_created: The date and time the Agent session was created.
 

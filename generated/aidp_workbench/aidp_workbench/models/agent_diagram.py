@@ -19,15 +19,16 @@ class AgentDiagram(Model):
         key: The unique identifier (UUID) of the agent.
         display_name: Agent name.
         description: Agent description.
-        model_version_: The model and upgrade compatibility version for this agent diagram.
+        model_version_: The model and upgrade compatibility version for this agent
+            diagram.
         nodes: Mapping of nodeId to node objects.
         edges: Mapping of edgeId to edge objects.
-        tools_map: A hash map with key=tool key, value=tool definition. It is used to find the
-            tool definition for a tool reference, where the tool is marked as a
+        tools_map: A hash map with key=tool key, value=tool definition. It is used to
+            find the tool definition for a tool reference, where the tool is marked as a
             reference.
-        guardrails_map: A hash map with key=guardrails config key, value=guardrails definition. It
-            is used to find the guardrails definition for a guardrails reference by
-            name.
+        guardrails_map: A hash map with key=guardrails config key, value=guardrails
+            definition. It is used to find the guardrails definition for a guardrails
+            reference by name.
     """
 
     key: str | None = None

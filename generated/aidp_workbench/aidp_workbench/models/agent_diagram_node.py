@@ -23,8 +23,8 @@ class AgentDiagramNode(Model):
             Allowed values: 'START_NODE', 'GUARDRAILS', 'AGENT', 'SUPERVISOR_AGENT',
             'SQL_TOOL', 'PROMPT_TOOL', 'RAG_TOOL', 'MCP_TOOL', 'HTTP_TOOL',
             'CUSTOM_TOOL'.
-        node_type: This field is deprecated. | It does not need to be set to any value for API
-            calls.
+        node_type: This field is deprecated. | It does not need to be set to any value
+            for API calls.
         name: Name of this node.
         description: Description of this node.
         position_x: Canvas X coordinate.

@@ -25,16 +25,17 @@ class AgentInfo(Model):
             Allowed values: 'CANVAS', 'CODE'.
         deployment_compute_key: The key of the compute where agent is deployed.
         deployment_mode: Agent deployment mode.
-        deployment_state: The latest lifecycle states for the PROD and TEST deployment types.
+        deployment_state: The latest lifecycle states for the PROD and TEST deployment
+            types.
         uri: Agent URI.
         a2a_endpoint_url: The A2A endpoint URL for the PROD deployment.
         uri_state: Agent URI state.
         entry_file_path: The path to project entry file.
         dependencies_file_path: The path to dependencies file.
         lifecycle_state: The current state of the agent.
-        lifecycle_details: A message that describes the current state of the agent in more detail. For
-            example, can be used to provide actionable information for a resource in the
-            Failed state.
+        lifecycle_details: A message that describes the current state of the agent in
+            more detail. For example, can be used to provide actionable information for
+            a resource in the Failed state.
         compute_key: The key of the agent compute associated with this agent.
         time_created: The date and time the agent was created.
 

@@ -19,8 +19,8 @@ class AgentSession(Model):
         display_name: Display name.
         key: Agent Session identifier.
         agent_key: The Agent key for which the session is started.
-        endpoint_url: The endpointUrl where the client should connect to communicate with the
-            agent.
+        endpoint_url: The endpointUrl where the client should connect to communicate
+            with the agent.
         lifecycle_state: LifecycleState of an Agent Session or Deployment.
 
             Allowed values: 'CREATING', 'ACTIVE', 'INACTIVE', 'FAILED', 'DELETED'.

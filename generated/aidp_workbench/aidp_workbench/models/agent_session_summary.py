@@ -22,8 +22,8 @@ class AgentSessionSummary(Model):
 
             Allowed values: 'CREATING', 'ACTIVE', 'INACTIVE', 'FAILED', 'DELETED'.
         agent_compute_key: The Agent Compute Key where client can run or test the agent.
-        endpoint_url: The endpointUrl where the client should connect to communicate with the
-            agent.
+        endpoint_url: The endpointUrl where the client should connect to communicate
+            with the agent.
         time_created: The date and time the Agent session was created.
 
             Format: 'date-time'.

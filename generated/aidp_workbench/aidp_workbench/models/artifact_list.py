@@ -13,7 +13,8 @@ class ArtifactList(Model):
     Attributes:
         root_uri: Root artifact directory for the run.
         files: File location and metadata for artifacts.
-        next_page_token: Token that can be used to retrieve the next page of artifact results.
+        next_page_token: Token that can be used to retrieve the next page of artifact
+            results.
     """
 
     root_uri: str | None = None

@@ -14,8 +14,8 @@ class AssignJobPermissionDetails(Model):
 
     Attributes:
         assignees: The information about the assignees
-        permissions: The permission assigned to the assignee as per the index of assignee. This
-            list should be same size as assignees list.
+        permissions: The permission assigned to the assignee as per the index of
+            assignee. This list should be same size as assignees list.
     """
 
     assignees: PermissionAssignees

@@ -17,8 +17,10 @@ class AssignViewPermissionDetails(Model):
     Attributes:
         assignees: The information about the assignees
         permissions: The permissions assigned to the assignees.
-        include_columns: The list of columns to be included for the assigning of permissions.
-        exclude_columns: The list of columns to be excluded for the assigning of permissions.
+        include_columns: The list of columns to be included for the assigning of
+            permissions.
+        exclude_columns: The list of columns to be excluded for the assigning of
+            permissions.
     """
 
     assignees: PermissionAssignees

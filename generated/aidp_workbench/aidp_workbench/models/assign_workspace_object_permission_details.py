@@ -17,9 +17,9 @@ class AssignWorkspaceObjectPermissionDetails(Model):
     Attributes:
         assignees: The information about the assignees
         permissions: The permissions assigned to the assignees.
-        is_permissions_inheritable: Property to determine if permission should be inheritable or not, its
-            default value is true. This is applicable only on workspace folders not on
-            files.
+        is_permissions_inheritable: Property to determine if permission should be
+            inheritable or not, its default value is true. This is applicable only on
+            workspace folders not on files.
     """
 
     assignees: PermissionAssignees

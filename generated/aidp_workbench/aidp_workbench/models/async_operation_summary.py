@@ -48,20 +48,20 @@ class AsyncOperationSummary(Model):
             'DEACTIVATE_MODEL_DEPLOYMENT', 'ROLL_FORWARD_MODEL_DEPLOYMENT',
             'ROLL_BACK_MODEL_DEPLOYMENT', 'EXPORT_MODEL_DEPLOYMENT_INFERENCES',
             'CREATE_PRIVATE_NETWORK_PROFILE', 'DELETE_PRIVATE_NETWORK_PROFILE'.
-        resource_name: The fully qualified name of the Data Lake resource. Example: For table, it
-            is <catalog_name>.<schema_name>.<table_name>. For Cluster, it is
+        resource_name: The fully qualified name of the Data Lake resource. Example: For
+            table, it is <catalog_name>.<schema_name>.<table_name>. For Cluster, it is
             <workspace_key>.<cluster_key>. For Git folder creation, this is the
             operation resource name; the Git repository key is stored separately as
             system:repoKey in folder metadata.
         created_by: The principal Id who started the async operation
         created_by_name: The principal name who started the async operation
-        time_started: The date and time the Async operation was started, in the format defined by
-            [RFC 3339](https://tools.ietf.org/html/rfc3339). Example:
+        time_started: The date and time the Async operation was started, in the format
+            defined by [RFC 3339](https://tools.ietf.org/html/rfc3339). Example:
             `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
-        time_finished: The date and time the Async operation finished, in the format defined by
-            [RFC 3339](https://tools.ietf.org/html/rfc3339). Example:
+        time_finished: The date and time the Async operation finished, in the format
+            defined by [RFC 3339](https://tools.ietf.org/html/rfc3339). Example:
             `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.

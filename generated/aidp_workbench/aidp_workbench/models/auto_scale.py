@@ -12,10 +12,10 @@ class AutoScale(Model):
     """Properties required to automatically scale the clusters up and down based on load.
 
     Attributes:
-        min_workers: The minimum number of workers to which the cluster can scale down when
-            underused.
-        max_workers: The maximum number of workers to which the cluster can scale up when
-            overloaded.
+        min_workers: The minimum number of workers to which the cluster can scale down
+            when underused.
+        max_workers: The maximum number of workers to which the cluster can scale up
+            when overloaded.
     """
 
     min_workers: int | None = Field(default=None, alias="minWorkers")

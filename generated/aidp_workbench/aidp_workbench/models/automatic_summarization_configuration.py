@@ -13,8 +13,8 @@ class AutomaticSummarizationConfiguration(Model):
     history. If omitted, automatic summarization is disabled.
 
     Attributes:
-        is_enabled: Whether automatic conversation-history summarization is enabled for this
-            Agent Flow. The setting is ineffective for agent nodes whose memory is
+        is_enabled: Whether automatic conversation-history summarization is enabled for
+            this Agent Flow. The setting is ineffective for agent nodes whose memory is
             disabled.
     """
 

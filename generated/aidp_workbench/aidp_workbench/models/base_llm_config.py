@@ -17,12 +17,12 @@ class BaseLlmConfig(Model):
         type: The type of the Large Language Model configuration.
 
             Allowed values: 'OCI_GEN_AI', 'THIRD_PARTY'.
-        model_id_: The unique identifier of the Large Language Model (LLM) to use in the Agent
-            or Tool.
-        compartment_id: The compartment id of the Large Language Model (LLM) to use in the Agent or
-            Tool
-        endpoint_url: The endpoint URL of the Large Language Model (LLM) to use in the Agent or
-            Tool
+        model_id_: The unique identifier of the Large Language Model (LLM) to use in the
+            Agent or Tool.
+        compartment_id: The compartment id of the Large Language Model (LLM) to use in
+            the Agent or Tool
+        endpoint_url: The endpoint URL of the Large Language Model (LLM) to use in the
+            Agent or Tool
     """
 
     type: Annotated[Literal["OCI_GEN_AI", "THIRD_PARTY"], OpenEnum]

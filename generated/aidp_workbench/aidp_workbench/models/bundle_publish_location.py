@@ -11,8 +11,8 @@ class BundlePublishLocation(Model):
 
     Attributes:
         path: Resolved publish root used by the bundle publish operation.
-        overwrite: Whether the publish operation was allowed to overwrite artifacts not owned
-            by this bundle.
+        overwrite: Whether the publish operation was allowed to overwrite artifacts not
+            owned by this bundle.
     """
 
     path: str

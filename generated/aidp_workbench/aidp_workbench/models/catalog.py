@@ -16,9 +16,10 @@ class Catalog(Model):
     """AI Data Platform catalogs enable you to manage your data and metadata. To use any of
     the API operations, you must be authorized in an IAM policy. If you're not
     authorized, talk to an administrator. If you're an administrator who needs to write
-    policies to give users access, see <a href="https://docs.oracle.com/en/cloud/paas/ai
-    -data-platform/aidug/iam-policies-oracle-ai-data-platform.html" target="_blank"
-    rel="noopener noreferrer">IAM Policies for Oracle AI Data Platform</a>.
+    policies to give users access, see <a
+    href="https://docs.oracle.com/en/cloud/paas/ai-data-platform/aidug/iam-policies-oracle-ai-data-platform.html"
+    target="_blank" rel="noopener noreferrer">IAM Policies for Oracle AI Data
+    Platform</a>.
 
     Attributes:
         key: The AI Data Platform catalog key.
@@ -37,8 +38,9 @@ class Catalog(Model):
         lifecycle_state: The current status of the catalog.
 
             Allowed values: 'ACTIVE', 'CREATING', 'DELETING', 'UPDATING'.
-        lifecycle_state_details: A message describing the current state in more detail. For example, it can
-            be used to provide actionable information for a resource in Failed state.
+        lifecycle_state_details: A message describing the current state in more detail.
+            For example, it can be used to provide actionable information for a resource
+            in Failed state.
         time_created: The date and time the AI Data Platform catalog was created.
 
             Format: 'date-time'.
@@ -47,8 +49,8 @@ class Catalog(Model):
             Format: 'date-time'.
         created_by: The ID of the user that created the catalog.
         updated_by: The ID of the last user to update the catalog.
-        properties: Key-value pair used to provide catalog properties like the subCompartment
-            OCID where the buckets need to reside.
+        properties: Key-value pair used to provide catalog properties like the
+            subCompartment OCID where the buckets need to reside.
     """
 
     key: str

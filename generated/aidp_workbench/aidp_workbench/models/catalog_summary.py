@@ -30,8 +30,9 @@ class CatalogSummary(Model):
         lifecycle_state: The current status of the catalog.
 
             Allowed values: 'ACTIVE', 'CREATING', 'DELETING', 'UPDATING'.
-        lifecycle_state_details: A message describing the current state in more detail. For example, it can
-            be used to provide actionable information for a resource in Failed state.
+        lifecycle_state_details: A message describing the current state in more detail.
+            For example, it can be used to provide actionable information for a resource
+            in Failed state.
         time_created: The date and time the AI Data Platform catalog was created.
 
             Format: 'date-time'.

@@ -18,10 +18,10 @@ class ChatMessage(Model):
 
             Allowed values: 'INPUT_TEXT', 'INPUT_IMAGE', 'INPUT_FILE'.
         text: Text input from the user. Set this parameter when type is input_text.
-        image_url: Image URL for the image user intends to query. Set this parameter when type
-            is input_image.
-        file_url: File URL for the image user intends to query. Set this parameter when type
-            is input_file.
+        image_url: Image URL for the image user intends to query. Set this parameter
+            when type is input_image.
+        file_url: File URL for the image user intends to query. Set this parameter when
+            type is input_file.
     """
 
     type: Annotated[Literal["INPUT_TEXT", "INPUT_IMAGE", "INPUT_FILE"], OpenEnum]

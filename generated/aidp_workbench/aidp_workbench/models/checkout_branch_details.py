@@ -12,9 +12,10 @@ class CheckoutBranchDetails(Model):
     """Branch name and workspace Git folder path for a checkout request.
 
     Attributes:
-        branch_name: Branch to check out. This selects the target branch rather than asserting
-            the current branch.
-        git_folder_path: Workspace path of the Git folder associated with gitRepositoryKey.
+        branch_name: Branch to check out. This selects the target branch rather than
+            asserting the current branch.
+        git_folder_path: Workspace path of the Git folder associated with
+            gitRepositoryKey.
     """
 
     branch_name: str = Field(..., alias="branchName")

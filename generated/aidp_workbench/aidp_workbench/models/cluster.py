@@ -27,8 +27,8 @@ class Cluster(Model):
         key: Cluster key.
         display_name: Cluster name.
         description: Cluster description.
-        source_api: User created clusters are associated with a particular workspace. AI compute
-            is used to execute Agents.
+        source_api: User created clusters are associated with a particular workspace. AI
+            compute is used to execute Agents.
 
             Allowed values: 'CLUSTER_API', 'DEFAULT_CLUSTER_API', 'AI_COMPUTE'.
         type: ClusterType
@@ -61,9 +61,9 @@ class Cluster(Model):
             'NETWORK_CONFIGURATION_DETACH_IN_PROGRESS',
             'NETWORK_CONFIGURATION_DETACH_SUCCESSFUL',
             'NETWORK_CONFIGURATION_DETACH_FAILED'.
-        state_details: A message that describes the current state of the workspace cluster in more
-            detail. For example, can be used to provide actionable information for a
-            resource in the Failed state.
+        state_details: A message that describes the current state of the workspace
+            cluster in more detail. For example, can be used to provide actionable
+            information for a resource in the Failed state.
         node_type: Cluster node type encodes the node shape and associated resources.
         driver_config: Driver configuration.
         active_cluster_resources: Active resources of a cluster.
@@ -71,10 +71,10 @@ class Cluster(Model):
         created_by_name: Name of the user who created this record.
         updated_by: OCID of the user who updated this record.
         updated_by_name: Name of the user who updated this record.
-        stopped_by: OCID of the user who stopped the cluster. Value will be 'SYSTEM' if it was
-            auto stopped.
-        stopped_by_name: Name of the user who stopped the cluster. Value will be 'SYSTEM' if it was
-            auto stopped.
+        stopped_by: OCID of the user who stopped the cluster. Value will be 'SYSTEM' if
+            it was auto stopped.
+        stopped_by_name: Name of the user who stopped the cluster. Value will be
+            'SYSTEM' if it was auto stopped.
     """
 
     key: str

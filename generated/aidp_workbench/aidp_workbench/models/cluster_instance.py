@@ -14,7 +14,8 @@ class ClusterInstance(Model):
     successfully submitted.
 
     Attributes:
-        cluster_key: The cluster key for the cluster configuration on which the job is executed.
+        cluster_key: The cluster key for the cluster configuration on which the job is
+            executed.
         spark_context_key: The spark context used in the job run.
     """
 

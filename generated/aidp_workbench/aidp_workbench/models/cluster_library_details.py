@@ -12,7 +12,8 @@ class ClusterLibraryDetails(Model):
     """Information about a cluster library to install or uninstall.
 
     Attributes:
-        operation: Operation to perform on this library from the cluster. Install or uninstall.
+        operation: Operation to perform on this library from the cluster. Install or
+            uninstall.
 
             Allowed values: 'INSTALL', 'UNINSTALL'.
         type: Library type.

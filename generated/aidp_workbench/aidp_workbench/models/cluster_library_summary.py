@@ -24,11 +24,11 @@ class ClusterLibrarySummary(Model):
             Format: 'date-time'.
         installed_by: Email address or identifier of the user who installed the library.
         installed_by_name: Display name of the user who installed the library.
-        state_message: Additional context or detail about the current state of the library,
-            especially useful when the status is `FAILED`, `SKIPPED`, or requires user
-            intervention. This message can contain information such as the reason for
-            failure, the step where the installation failed, or other diagnostic
-            messages.
+        state_message: Additional context or detail about the current state of the
+            library, especially useful when the status is `FAILED`, `SKIPPED`, or
+            requires user intervention. This message can contain information such as the
+            reason for failure, the step where the installation failed, or other
+            diagnostic messages.
         status: Status of the library installed on the cluster.
 
             Allowed values: 'PENDING', 'RESOLVING', 'INSTALLING', 'INSTALLED', 'FAILED',

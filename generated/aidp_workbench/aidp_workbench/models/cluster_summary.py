@@ -34,17 +34,17 @@ class ClusterSummary(Model):
 
             Format: 'date-time'.
         state: The current state of the cluster.
-        state_details: A message that describes the current state of the workspace cluster in more
-            detail. For example, can be used to provide actionable information for a
-            resource in the Failed state.
+        state_details: A message that describes the current state of the workspace
+            cluster in more detail. For example, can be used to provide actionable
+            information for a resource in the Failed state.
         created_by: OCID of the user who created this record.
         created_by_name: Name of the user who created this record.
         updated_by: OCID of the user who updated this record.
         updated_by_name: Name of the user who updated this record.
-        stopped_by: OCID of the user who stopped the cluster. Value will be 'SYSTEM' if it was
-            auto stopped.
-        stopped_by_name: Name of the user who stopped the cluster. Value will be 'SYSTEM' if it was
-            auto stopped.
+        stopped_by: OCID of the user who stopped the cluster. Value will be 'SYSTEM' if
+            it was auto stopped.
+        stopped_by_name: Name of the user who stopped the cluster. Value will be
+            'SYSTEM' if it was auto stopped.
         cluster_runtime_config: Cluster runtime configurations.
         active_cluster_resources: Active resources of a cluster.
         driver_config: Driver configuration.

@@ -12,10 +12,12 @@ class CommitPushDetails(Model):
     """Commit message and optional file selection for a Git commit and push request.
 
     Attributes:
-        git_folder_path: Workspace Git folder path. The effective path is taken from the repository
-            identified by gitRepositoryKey; the supplied value does not override it.
-        branch_name: Repository branch name. The effective branch is taken from the repository
-            identified by gitRepositoryKey; the supplied value does not override it.
+        git_folder_path: Workspace Git folder path. The effective path is taken from the
+            repository identified by gitRepositoryKey; the supplied value does not
+            override it.
+        branch_name: Repository branch name. The effective branch is taken from the
+            repository identified by gitRepositoryKey; the supplied value does not
+            override it.
         files: Repository-relative paths staged for a normal commit. When omitted, all
             local changes are staged with git add -A. Not applied when continuing a
             resolved rebase. Selected paths must be included by sparse checkout, if

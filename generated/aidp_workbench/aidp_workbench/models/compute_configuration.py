@@ -14,8 +14,8 @@ class ComputeConfiguration(Model):
 
     Attributes:
         cluster_key: Source cluster key.
-        environment_variables: Environment-variable keys and authoritative values configured on the source
-            Compute.
+        environment_variables: Environment-variable keys and authoritative values
+            configured on the source Compute.
         libraries: Cluster-scoped libraries configured on Spark Compute.
     """
 

@@ -32,28 +32,31 @@ class Content(Model):
         last_modified: Last modified timestamp.
 
             Format: 'date-time'.
-        size: Size of file or notebook in bytes. If no size is provided, defaults to null.
-        mimetype: Mimetype is only applicable for File model. For other models, it is None. If
-            content is not null, and type is 'file', this contains the mimetype of file.
-            For example, text/plain application/octet-stream. Otherwise this is null.
-        content: Content if requested, otherwise is Null. For Notebook model, this contains a
-            nbformat NotebookNode representing the .ipynb file represented by the model.
-            For File model, content field is always Unicode type. For text-format file
-            models, content simply contains the bytes of the file after decoding as
-            UTF-8. Non-text (base64) files are read as bytes, base64 encoded, and then
-            decoded as UTF-8. For Directory model, content field contains a list of
-            content-free models representing the entities in the directory.
-        format: Format of content. For Notebook model, format field is always 'json'. For
-            File model, format field is either 'text' or 'base64'. For directory model,
-            format field is always 'json'.
+        size: Size of file or notebook in bytes. If no size is provided, defaults to
+            null.
+        mimetype: Mimetype is only applicable for File model. For other models, it is
+            None. If content is not null, and type is 'file', this contains the mimetype
+            of file. For example, text/plain application/octet-stream. Otherwise this is
+            null.
+        content: Content if requested, otherwise is Null. For Notebook model, this
+            contains a nbformat NotebookNode representing the .ipynb file represented by
+            the model. For File model, content field is always Unicode type. For
+            text-format file models, content simply contains the bytes of the file after
+            decoding as UTF-8. Non-text (base64) files are read as bytes, base64
+            encoded, and then decoded as UTF-8. For Directory model, content field
+            contains a list of content-free models representing the entities in the
+            directory.
+        format: Format of content. For Notebook model, format field is always 'json'.
+            For File model, format field is either 'text' or 'base64'. For directory
+            model, format field is always 'json'.
 
             Allowed values: 'NULL', 'json', 'text', 'base64'.
         hash_: [optional] The hexdigest hash string of content, if requested, otherwise
             null. It cannot be null if hashAlgorithm is defined.
-        hash_algorithm: [optional] The algorithm used to produce the hash, if requested, (otherwise
-            null). It cannot be null if hash is defined. <a href="https://docs.python.or
-            g/3/library/hashlib.html#hashlib.algorithms_available" target="_blank"
-            rel="noopener noreferrer">Available algorithms</a>.
+        hash_algorithm: [optional] The algorithm used to produce the hash, if requested,
+            (otherwise null). It cannot be null if hash is defined. <a
+            href="https://docs.python.org/3/library/hashlib.html#hashlib.algorithms_available"
+            target="_blank" rel="noopener noreferrer">Available algorithms</a>.
         description: A user-provided description of the file.
         upload_id: Upload session UUID for a chunked create or update acknowledgement.
         upload_chunk_index: Accepted upload chunk index. A value of -1 marks completion.

@@ -14,7 +14,8 @@ class Continuous(Model):
     """The continuous property ensures that there is always one execution for this job.
 
     Attributes:
-        pause_status: Indicates whether the continuous execution of this job is paused or not.
+        pause_status: Indicates whether the continuous execution of this job is paused
+            or not.
 
             Allowed values: 'PAUSED', 'UNPAUSED'.
     """

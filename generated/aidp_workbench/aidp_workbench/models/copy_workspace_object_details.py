@@ -12,17 +12,19 @@ class CopyWorkspaceObjectDetails(Model):
     """Details to copy a workspace object to a different location.
 
     Attributes:
-        from_path: The fully qualified path of the Workspace object that should be copied.
-        to_path: The fully qualified destination path to which the Workspace object should be
+        from_path: The fully qualified path of the Workspace object that should be
             copied.
+        to_path: The fully qualified destination path to which the Workspace object
+            should be copied.
         is_delete_source: Flag to delete the source file.
         is_over_write: Flag to overwrite pre existing destination file.
-        buffer_size: Buffer capacity to be hold for copying file from one source to destination.
-        is_include_outputs: Flag to indicate whether to include cell outputs when copying a notebook
-            file. If false, all cell outputs will be cleared. Defaults to true if not
-            specified. Only applies to notebook files.
-        metadata_keys: Comma separated metadata keys, namespace wildcards, or * to copy from the
-            source object to the destination object.
+        buffer_size: Buffer capacity to be hold for copying file from one source to
+            destination.
+        is_include_outputs: Flag to indicate whether to include cell outputs when
+            copying a notebook file. If false, all cell outputs will be cleared.
+            Defaults to true if not specified. Only applies to notebook files.
+        metadata_keys: Comma separated metadata keys, namespace wildcards, or * to copy
+            from the source object to the destination object.
     """
 
     from_path: str | None = Field(default=None, alias="fromPath")

@@ -30,7 +30,8 @@ class CreateAgentDetails(Model):
         guardrails: Safety guardrails configuration for an Agent.
         session_config: Session configuration for an Agent.
         agent_card_config: Details of the A2A publish request payload.
-        diagram: Diagrammatic representation of the agent with all node and edge details.
+        diagram: Diagrammatic representation of the agent with all node and edge
+            details.
     """
 
     display_name: str = Field(..., alias="displayName")

@@ -16,8 +16,8 @@ class CreateBundleDetails(Model):
         name: Name for the new bundle.
         description: Description for the bundle.
         path: Target folder for the new bundle.
-        bundled_resources: List of workspace resource descriptors (jobs, agentflows) to be included.
-            Each has minimally resourceType and resourceKey.
+        bundled_resources: List of workspace resource descriptors (jobs, agentflows) to
+            be included. Each has minimally resourceType and resourceKey.
     """
 
     name: str

@@ -25,8 +25,8 @@ class CreateCatalogDetails(Model):
             Allowed values: 'ADW', 'ALH', 'KAFKA', 'ATP', 'ORACLE', 'EXADATA', 'MYSQL',
             'AZURE_SQLSERVER', 'SNOWFLAKE', 'GOOGLE_BIGQUERY', 'DB2',
             'ORACLE_ANALYTICS'.
-        properties: Key-value pair used to provide catalog properties like the subCompartment
-            OCID where the buckets need to reside.
+        properties: Key-value pair used to provide catalog properties like the
+            subCompartment OCID where the buckets need to reside.
         connection_details: The details of a connection associated with a catalog.
     """
 

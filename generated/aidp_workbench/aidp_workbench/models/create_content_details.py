@@ -22,7 +22,8 @@ class CreateContentDetails(Model):
             Allowed values: 'json'.
         content: Base64-encoded notebook content chunk when upload_id is supplied.
         upload_id: UI-generated UUID that identifies one notebook upload.
-        upload_chunk_index: One-based upload chunk index, or -1 for the final upload chunk.
+        upload_chunk_index: One-based upload chunk index, or -1 for the final upload
+            chunk.
         total_chunks: Total request chunks, including the final chunk.
         total_size_bytes: Total decoded notebook bytes.
         sha256: SHA-256 digest of the complete decoded notebook content.

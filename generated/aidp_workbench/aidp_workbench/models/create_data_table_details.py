@@ -30,7 +30,8 @@ class CreateDataTableDetails(Model):
 
             Allowed values: 'AVRO', 'ORC', 'PARQUET', 'TEXTFILE', 'JSON', 'CSV',
             'DELTA', 'ICEBERG'.
-        object_storage_location_path: The file location from which table details will be used.
+        object_storage_location_path: The file location from which table details will be
+            used.
     """
 
     display_name: str = Field(..., alias="displayName")

@@ -12,8 +12,8 @@ class CreateExperimentDetails(Model):
 
     Attributes:
         name: Name of the experiment.
-        artifact_location: Location where all artifacts for the experiment are stored. If not provided,
-            the remote server will select an appropriate default.
+        artifact_location: Location where all artifacts for the experiment are stored.
+            If not provided, the remote server will select an appropriate default.
         tags: List of tags set on the experiment.
     """
 

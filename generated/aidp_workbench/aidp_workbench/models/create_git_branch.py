@@ -18,8 +18,8 @@ class CreateGitBranch(Model):
         std_out: Git STDOUT message.
         std_err: Git STDERR message.
         git_exit_code: Git exit status.
-        git_folder_path: The path of the current Git folder which has to be created for the new
-            branch.
+        git_folder_path: The path of the current Git folder which has to be created for
+            the new branch.
     """
 
     git_branch_name: str = Field(..., alias="gitBranchName")

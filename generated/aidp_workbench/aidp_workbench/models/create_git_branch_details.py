@@ -12,10 +12,11 @@ class CreateGitBranchDetails(Model):
     """Request details for creating a Git branch in a workspace.
 
     Attributes:
-        git_branch_name: Name of the new branch. The branch must not already exist locally or on
-            origin.
-        git_folder_path: Workspace Git folder path. The effective path is taken from the repository
-            identified by gitRepositoryKey; the supplied value does not override it.
+        git_branch_name: Name of the new branch. The branch must not already exist
+            locally or on origin.
+        git_folder_path: Workspace Git folder path. The effective path is taken from the
+            repository identified by gitRepositoryKey; the supplied value does not
+            override it.
     """
 
     git_branch_name: str = Field(..., alias="gitBranchName")

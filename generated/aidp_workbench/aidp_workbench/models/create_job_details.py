@@ -23,18 +23,19 @@ class CreateJobDetails(Model):
         name: A user-friendly name. Does not have to be unique, and is changeable.
         description: A description for the job.
         schedule: The schedule configuration for the job.
-        continuous: The continuous property ensures that there is always one execution for this
-            job.
-        max_concurrent_runs: Indicates the number of executions for the same job that can be run
-            concurrently. The maximum value cannot exceed 1000.
+        continuous: The continuous property ensures that there is always one execution
+            for this job.
+        max_concurrent_runs: Indicates the number of executions for the same job that
+            can be run concurrently. The maximum value cannot exceed 1000.
         git_config: Git configuration used when source is GIT_PROVIDER.
         queue: Queue configuration for job.
         job_clusters: List of job cluster configurations.
         path: The path to store the job definition in.
         tasks: List of tasks in a job.
         parameters: An optional list of parameters.
-        timeout_seconds: An optional value to indicate the max run duration of a job after which job
-            will be timed out. The default is Zero indicating no timeout value.
+        timeout_seconds: An optional value to indicate the max run duration of a job
+            after which job will be timed out. The default is Zero indicating no timeout
+            value.
     """
 
     run_as: str | None = Field(default=None, alias="runAs")

@@ -18,22 +18,27 @@ class CreateModelDeploymentDetails(Model):
 
     Attributes:
         name: Name of the deployment. At most 255 characters and 255 UTF-8 bytes.
-        description: Description of the deployment. At most 2000 characters and 2000 UTF-8 bytes.
-        model_name_: Name of the registered model. At most 256 characters and 256 UTF-8 bytes.
+        description: Description of the deployment. At most 2000 characters and 2000
+            UTF-8 bytes.
+        model_name_: Name of the registered model. At most 256 characters and 256 UTF-8
+            bytes.
         deployment_targets: Deployment targets of the deployment.
-        workspace_key: Workspace key of the deployment. At most 255 characters and 255 UTF-8 bytes.
-        compute_key: Compute key of the deployment. At most 255 characters and 255 UTF-8 bytes.
+        workspace_key: Workspace key of the deployment. At most 255 characters and 255
+            UTF-8 bytes.
+        compute_key: Compute key of the deployment. At most 255 characters and 255 UTF-8
+            bytes.
         tags: List of tags set on the model deployment.
-        auth_type: Authentication mechanism for the deployment's query endpoint. Required.
+        auth_type: Authentication mechanism for the deployment's query endpoint.
+            Required.
 
             Allowed values: 'AIDP', 'OAUTH'.
-        auth_details: OAuth trust configuration for a model deployment's query endpoint. Required
-            when authType is OAUTH and must be omitted for AIDP. A closed schema: the
-            gateway turns these values into the token policy it enforces, so a member
-            outside this set is not accepted -- it is discarded rather than stored or
-            forwarded, and a misspelled member therefore leaves the one it was meant to
-            be unset, which fails validation. The serialized object must not exceed
-            16000 characters. Cannot be changed while the deployment is ACTIVE.
+        auth_details: OAuth trust configuration for a model deployment's query endpoint.
+            Required when authType is OAUTH and must be omitted for AIDP. A closed
+            schema: the gateway turns these values into the token policy it enforces, so
+            a member outside this set is not accepted -- it is discarded rather than
+            stored or forwarded, and a misspelled member therefore leaves the one it was
+            meant to be unset, which fails validation. The serialized object must not
+            exceed 16000 characters. Cannot be changed while the deployment is ACTIVE.
     """
 
     name: str

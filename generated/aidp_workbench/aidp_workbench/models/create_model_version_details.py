@@ -19,8 +19,8 @@ class CreateModelVersionDetails(Model):
         run_id: Run ID that generated the model version.
         tags: Tags of model version.
         run_link: Direct link to the run that generated this version.
-        model_id_: Model ID for model version that is used to link the registered model to the
-            source logged model.
+        model_id_: Model ID for model version that is used to link the registered model
+            to the source logged model.
     """
 
     name: str

@@ -14,7 +14,8 @@ class CreatePrivateNetworkProfileDetails(Model):
     Attributes:
         name: Display name of the Git connectivity profile.
         description: Optional description of the Git connectivity profile.
-        customer_compartment_id: Customer compartment identifier containing the private network resources.
+        customer_compartment_id: Customer compartment identifier containing the private
+            network resources.
         customer_vcn_id: Customer VCN identifier used for Git connectivity.
         customer_subnet_id: Customer subnet identifier used for Git connectivity.
     """

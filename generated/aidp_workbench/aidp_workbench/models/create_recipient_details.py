@@ -12,7 +12,8 @@ class CreateRecipientDetails(Model):
     """The details for creating a Delta Share recipient in AI Data Platform.
 
     Attributes:
-        display_name: A user-friendly name. Has to be unique within the AI Data Platform instance.
+        display_name: A user-friendly name. Has to be unique within the AI Data Platform
+            instance.
         description: Short description of the Recipient
         properties: Key-value pair representing a defined tag key and value. Example: `{
             "CostCenter": "42" }`

@@ -12,8 +12,8 @@ class CreateRoleDetails(Model):
     """The details about the new role.
 
     Attributes:
-        display_name: The role name, it can be changed. No special characters except for “_”. Case
-            insensitive.
+        display_name: The role name, it can be changed. No special characters except for
+            “_”. Case insensitive.
         description: The description of the role.
     """
 

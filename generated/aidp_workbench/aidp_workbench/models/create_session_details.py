@@ -14,8 +14,8 @@ class CreateSessionDetails(Model):
 
     Attributes:
         id: UUID of the session.
-        path: Path to the session. A directory where notebook server is started and where
-            notebooks are saved. For example, /data/test.ipynb.
+        path: Path to the session. A directory where notebook server is started and
+            where notebooks are saved. For example, /data/test.ipynb.
         name: A user-friendly name for the session.
         type: Type of session.
         cluster_id: Cluster ID.

@@ -14,8 +14,8 @@ class CreateViewDetails(Model):
     """The data to create a view.
 
     Attributes:
-        display_name: A user-friendly name. Has to be unique within the scope of the schema and is
-            changeable.
+        display_name: A user-friendly name. Has to be unique within the scope of the
+            schema and is changeable.
         catalog_key: The name of the catalog to which this view belongs.
         schema_key: The name of the Schema to which this view belongs.
         description: The description of the view.

@@ -14,15 +14,16 @@ class CreateVolumeDetails(Model):
     """The data to create a volume.
 
     Attributes:
-        display_name: A user-friendly name. Has to be unique within the schema and is changeable.
+        display_name: A user-friendly name. Has to be unique within the schema and is
+            changeable.
         catalog_name: The name of the catalog to which this volume belongs.
         schema_name: The name of the schema to which this volume belongs.
         description: Short description of the volume
         volume_type: The type of volume.
 
             Allowed values: 'MANAGED', 'EXTERNAL'.
-        storage_location: The storage location of the external volume. Only applicable for external
-            volumes.
+        storage_location: The storage location of the external volume. Only applicable
+            for external volumes.
     """
 
     display_name: str = Field(..., alias="displayName")

@@ -13,13 +13,14 @@ class CreateWorkspaceDetails(Model):
     """The data to create a workspace.
 
     Attributes:
-        display_name: A user-friendly name that has to be unique in a AI Data Platform instance.
+        display_name: A user-friendly name that has to be unique in a AI Data Platform
+            instance.
         description: Description of the workspace.
-        default_catalog_key: The key of the catalog to be used as the default catalog for this workspace.
-            A default catalog in the workspace will allow users to use that catalog
-            without the need to refer it in the notebook. For example, if default
-            catalog is iCat1, and it has schema1 and table1, you can refer to the table
-            in a notebook using: schema1.table1.
+        default_catalog_key: The key of the catalog to be used as the default catalog
+            for this workspace. A default catalog in the workspace will allow users to
+            use that catalog without the need to refer it in the notebook. For example,
+            if default catalog is iCat1, and it has schema1 and table1, you can refer to
+            the table in a notebook using: schema1.table1.
         network_configuration_details: Private network configuration details.
     """
 

@@ -17,34 +17,38 @@ class Credential(Model):
 
     Attributes:
         key: The unique identifier for the credential object.
-        display_name: A user-friendly name for the credential object. This value does not have to
-            be unique and can be changed. Must start with a letter and contain only
-            letters, numbers, or underscores. Avoid entering confidential information.
-        type: The type of credential stored. Allowed values are defined in CredentialType.
+        display_name: A user-friendly name for the credential object. This value does
+            not have to be unique and can be changed. Must start with a letter and
+            contain only letters, numbers, or underscores. Avoid entering confidential
+            information.
+        type: The type of credential stored. Allowed values are defined in
+            CredentialType.
 
             Allowed values: 'SECRET_TOKEN', 'VAULT_REFERENCE', 'SERVICE_ACCOUNT'.
-        credential_details: The base object containing credential information, extended by specific
-            credential types such as SecretTokenCredentialDetails or
+        credential_details: The base object containing credential information, extended
+            by specific credential types such as SecretTokenCredentialDetails or
             VaultReferenceCredentialDetails. The type of credential is identified by the
             `credentialType` property.
-        credential_description: A brief summary of the credential object and its purpose.
-        lifecycle_state: The current state of the credential object. Allowed values are defined in
-            CredentialLifecycleState.
+        credential_description: A brief summary of the credential object and its
+            purpose.
+        lifecycle_state: The current state of the credential object. Allowed values are
+            defined in CredentialLifecycleState.
 
             Allowed values: 'ACTIVE', 'CREATING', 'UPDATING', 'DELETING'.
-        lifecycle_state_details: Additional details or reasons regarding the current lifecycle state. Often
-            used to provide actionable information (e.g., for resources in a Failed
-            state).
-        time_created: The date and time when the credential object was created, in RFC 3339
-            timestamp format.
+        lifecycle_state_details: Additional details or reasons regarding the current
+            lifecycle state. Often used to provide actionable information (e.g., for
+            resources in a Failed state).
+        time_created: The date and time when the credential object was created, in RFC
+            3339 timestamp format.
 
             Format: 'date-time'.
-        time_updated: The date and time when the credential object was most recently updated, in
-            RFC 3339 timestamp format.
+        time_updated: The date and time when the credential object was most recently
+            updated, in RFC 3339 timestamp format.
 
             Format: 'date-time'.
         created_by: The unique identifier of the user who created the credential object.
-        updated_by: The unique identifier of the user who last updated the credential object.
+        updated_by: The unique identifier of the user who last updated the credential
+            object.
     """
 
     key: str

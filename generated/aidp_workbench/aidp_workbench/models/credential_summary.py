@@ -16,25 +16,28 @@ class CredentialSummary(Model):
 
     Attributes:
         key: The unique identifier for the credential object.
-        display_name: A user-friendly name for the credential object. This value does not have to
-            be unique and can be changed. Must start with a letter and contain only
-            letters, numbers, or underscores. Avoid entering confidential information.
+        display_name: A user-friendly name for the credential object. This value does
+            not have to be unique and can be changed. Must start with a letter and
+            contain only letters, numbers, or underscores. Avoid entering confidential
+            information.
         description: A brief summary of the credential object and its purpose.
-        credential_type: The type of credential stored. Allowed values are defined in CredentialType.
+        credential_type: The type of credential stored. Allowed values are defined in
+            CredentialType.
 
             Allowed values: 'SECRET_TOKEN', 'VAULT_REFERENCE', 'SERVICE_ACCOUNT'.
-        time_created: The date and time when the credential object was created, in RFC 3339
-            timestamp format.
+        time_created: The date and time when the credential object was created, in RFC
+            3339 timestamp format.
 
             Format: 'date-time'.
         created_by: The unique identifier of the user who created the credential object.
-        time_updated: The date and time when the credential object was most recently updated, in
-            RFC 3339 timestamp format.
+        time_updated: The date and time when the credential object was most recently
+            updated, in RFC 3339 timestamp format.
 
             Format: 'date-time'.
-        updated_by: The unique identifier of the user who last updated the credential object.
-        life_cycle_state: The current state of the credential object. Allowed values are defined in
-            CredentialLifecycleState.
+        updated_by: The unique identifier of the user who last updated the credential
+            object.
+        life_cycle_state: The current state of the credential object. Allowed values are
+            defined in CredentialLifecycleState.
 
             Allowed values: 'ACTIVE', 'CREATING', 'UPDATING', 'DELETING'.
     """

@@ -11,8 +11,8 @@ class DeactivateModelDeploymentDetails(Model):
 
     Attributes:
         deployment_id: ID of the deployment to deactivate.
-        message: Optional deployment deactivation message. At most 2000 characters and 2000
-            UTF-8 bytes.
+        message: Optional deployment deactivation message. At most 2000 characters and
+            2000 UTF-8 bytes.
     """
 
     deployment_id: str

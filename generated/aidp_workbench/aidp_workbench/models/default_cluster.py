@@ -24,8 +24,8 @@ class DefaultCluster(Model):
         key: Cluster key.
         display_name: Cluster name.
         description: Cluster description.
-        source_api: User created clusters are associated with a particular workspace. AI compute
-            is used to execute Agents.
+        source_api: User created clusters are associated with a particular workspace. AI
+            compute is used to execute Agents.
 
             Allowed values: 'CLUSTER_API', 'DEFAULT_CLUSTER_API', 'AI_COMPUTE'.
         type: ClusterType
@@ -58,9 +58,9 @@ class DefaultCluster(Model):
             'NETWORK_CONFIGURATION_DETACH_IN_PROGRESS',
             'NETWORK_CONFIGURATION_DETACH_SUCCESSFUL',
             'NETWORK_CONFIGURATION_DETACH_FAILED'.
-        state_details: A message that describes the current state of the workspace cluster in more
-            detail. For example, can be used to provide actionable information for a
-            resource in the Failed state.
+        state_details: A message that describes the current state of the workspace
+            cluster in more detail. For example, can be used to provide actionable
+            information for a resource in the Failed state.
         node_type: Cluster node type encodes the node shape and associated resources.
         driver_config: Driver configuration.
         active_cluster_resources: Active resources of a cluster.
@@ -68,24 +68,25 @@ class DefaultCluster(Model):
         created_by_name: Name of the user who created this record.
         updated_by: OCID of the user who updated this record.
         updated_by_name: Name of the user who updated this record.
-        stopped_by: OCID of the user who stopped the cluster. Value will be 'SYSTEM' if it was
-            auto stopped.
-        stopped_by_name: Name of the user who stopped the cluster. Value will be 'SYSTEM' if it was
-            auto stopped.
-        workspace_key: The key of the AI Data Platform workspace where the default cluster is.
+        stopped_by: OCID of the user who stopped the cluster. Value will be 'SYSTEM' if
+            it was auto stopped.
+        stopped_by_name: Name of the user who stopped the cluster. Value will be
+            'SYSTEM' if it was auto stopped.
+        workspace_key: The key of the AI Data Platform workspace where the default
+            cluster is.
         worker_config: Worker configuration.
         cluster_runtime_config: Cluster runtime configurations.
         logging_config: Logging configuration.
-        auto_termination_minutes: Optional timeout value in minutes used to automatically stop idle compute
-            clusters.
+        auto_termination_minutes: Optional timeout value in minutes used to
+            automatically stop idle compute clusters.
         jdbc_endpoint_url: Spark JDBC URL.
         log_id: The OCID of the log where cluster logs are published and retrieved. This
             logId is always created within the logGroupId returned in the response
             payload.
-        log_group_id: The unique OCID that identifies a specific log group within OCI Logging.
-            This log group is exclusively associated with the AI Data Platform instance
-            and is created in the same compartment within the customer’s tenancy as the
-            AI Data Platform instance.
+        log_group_id: The unique OCID that identifies a specific log group within OCI
+            Logging. This log group is exclusively associated with the AI Data Platform
+            instance and is created in the same compartment within the customer’s
+            tenancy as the AI Data Platform instance.
         subscription: Details of subscription.
     """
 

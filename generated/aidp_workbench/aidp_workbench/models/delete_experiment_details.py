@@ -11,9 +11,9 @@ class DeleteExperimentDetails(Model):
 
     Attributes:
         experiment_id: Unique identifier for the experiment.
-        is_permanent: If true, the experiment is permanently deleted from the database instead of
-            being soft deleted. Permanent deletion is rejected if the experiment has any
-            associated run. Defaults to false.
+        is_permanent: If true, the experiment is permanently deleted from the database
+            instead of being soft deleted. Permanent deletion is rejected if the
+            experiment has any associated run. Defaults to false.
     """
 
     experiment_id: str

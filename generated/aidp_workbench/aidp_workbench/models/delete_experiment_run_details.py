@@ -11,8 +11,8 @@ class DeleteExperimentRunDetails(Model):
 
     Attributes:
         run_id: Unique identifier for the run.
-        is_permanent: If true, the run is permanently deleted from the database instead of being
-            soft deleted. Defaults to false.
+        is_permanent: If true, the run is permanently deleted from the database instead
+            of being soft deleted. Defaults to false.
     """
 
     run_id: str

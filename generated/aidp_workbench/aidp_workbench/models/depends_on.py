@@ -14,8 +14,8 @@ class DependsOn(Model):
 
     Attributes:
         task_key: The name of the task that it depends on.
-        outcome: Specified on condition task dependencies. The outcome of the dependent task
-            should be met for this task to be executed.
+        outcome: Specified on condition task dependencies. The outcome of the dependent
+            task should be met for this task to be executed.
     """
 
     task_key: str = Field(..., alias="taskKey")

@@ -25,13 +25,14 @@ class DeploymentActivity(Model):
         end_time: Unix timestamp in milliseconds of when the activity ended.
         user: User that created the activity.
         message: Comment recorded with the activity.
-        status_message: Details on the outcome: why the operation failed, or -- on a successful
-            deployment -- any advisory about how its dependencies were resolved.
-        deployment_details: Deployment configuration snapshot stored with an activity, recording the
-            configuration the operation left behind. Every property is optional; a null
-            value means the value is not available from any upstream system. Working out
-            which values changed -- by comparing an activity against the one before it
-            -- is left to the consumer.
+        status_message: Details on the outcome: why the operation failed, or -- on a
+            successful deployment -- any advisory about how its dependencies were
+            resolved.
+        deployment_details: Deployment configuration snapshot stored with an activity,
+            recording the configuration the operation left behind. Every property is
+            optional; a null value means the value is not available from any upstream
+            system. Working out which values changed -- by comparing an activity against
+            the one before it -- is left to the consumer.
     """
 
     activity_id: str

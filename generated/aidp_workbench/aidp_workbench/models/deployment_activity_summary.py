@@ -26,9 +26,9 @@ class DeploymentActivitySummary(Model):
         start_time: Unix timestamp in milliseconds of when the activity started.
         end_time: Unix timestamp in milliseconds of when the activity ended.
         user: User that created the activity.
-        deployment_details: Minimal deployment configuration for a deployment-activity list row: the
-            registered model and the served model versions. The full configuration
-            snapshot is available from the single-activity read.
+        deployment_details: Minimal deployment configuration for a deployment-activity
+            list row: the registered model and the served model versions. The full
+            configuration snapshot is available from the single-activity read.
     """
 
     activity_id: str

@@ -38,17 +38,21 @@ class DeploymentDetails(Model):
         autoscaling: Whether the compute cluster autoscales.
         min_instances: Minimum number of compute replicas.
         max_instances: Maximum number of compute replicas.
-        instances: Number of replicas running. Not reported by AI Compute today, so always
-            null.
-        concurrency: Request concurrency. Not modelled by AI Compute today, so always null.
-        cpu_target: Autoscaling CPU target percentage. Not modelled by AI Compute today, so
+        instances: Number of replicas running. Not reported by AI Compute today, so
             always null.
-        cooldown: Autoscaling cooldown in minutes. Not modelled by AI Compute today, so always
+        concurrency: Request concurrency. Not modelled by AI Compute today, so always
             null.
+        cpu_target: Autoscaling CPU target percentage. Not modelled by AI Compute today,
+            so always null.
+        cooldown: Autoscaling cooldown in minutes. Not modelled by AI Compute today, so
+            always null.
         metric: Autoscaling metric. Not modelled by AI Compute today, so always null.
-        authorize_using: Endpoint authorization mode: the deployment's authType (OAUTH or AIDP).
-        audience_claim: OAuth audience claims (aud). Set for OAUTH deployments; null otherwise.
-        issuer_claim: OAuth issuer claim (iss). Set for OAUTH deployments; null otherwise.
+        authorize_using: Endpoint authorization mode: the deployment's authType (OAUTH
+            or AIDP).
+        audience_claim: OAuth audience claims (aud). Set for OAUTH deployments; null
+            otherwise.
+        issuer_claim: OAuth issuer claim (iss). Set for OAUTH deployments; null
+            otherwise.
         jwks_uri: URI to retrieve the JWKS. Set for OAUTH deployments; null otherwise.
     """
 

@@ -16,7 +16,8 @@ class DeploymentDetailsSummary(Model):
 
     Attributes:
         model_name_: Name of the registered model.
-        deployment_targets: Model versions served by the deployment and their traffic share.
+        deployment_targets: Model versions served by the deployment and their traffic
+            share.
     """
 
     model_name_: str | None = Field(default=None, alias="model_name")

@@ -18,7 +18,8 @@ class DeploymentLogCollection(Model):
         deployment_id: The model deployment the logs belong to.
         logs: One page of deployment log events.
         query: Echo of the executed query and its consistency.
-        coverage: How completely the underlying log source can serve the requested window.
+        coverage: How completely the underlying log source can serve the requested
+            window.
     """
 
     deployment_id: str = Field(..., alias="deploymentId")

@@ -20,20 +20,21 @@ class DeploymentLogDetail(Model):
         deployment_id: The model deployment the log event belongs to.
         record_id: Stable identity of the ingested log record.
         log_id: The opaque, expiring locator this event was resolved from.
-        timestamp: Displayed event time (RFC 3339 UTC). Producer event time when available;
-            otherwise the publish time, per timestampSource.
+        timestamp: Displayed event time (RFC 3339 UTC). Producer event time when
+            available; otherwise the publish time, per timestampSource.
 
             Format: 'date-time'.
-        timestamp_source: EVENT_TIME when the producer timestamp was valid; PUBLISH_TIME when the
-            displayed value fell back to the provider publish time.
+        timestamp_source: EVENT_TIME when the producer timestamp was valid; PUBLISH_TIME
+            when the displayed value fell back to the provider publish time.
 
             Allowed values: 'EVENT_TIME', 'PUBLISH_TIME'.
-        level: Normalized severity. Unrecognized producer values are returned as UNKNOWN.
+        level: Normalized severity. Unrecognized producer values are returned as
+            UNKNOWN.
 
             Allowed values: 'DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL', 'UNKNOWN'.
         message: The log event's message, subject to redaction and size limits.
-        metadata: Selected metadata of a log event. Every field may be null when the event
-            does not carry it.
+        metadata: Selected metadata of a log event. Every field may be null when the
+            event does not carry it.
     """
 
     deployment_id: str = Field(..., alias="deploymentId")

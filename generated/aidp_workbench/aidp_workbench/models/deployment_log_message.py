@@ -14,7 +14,8 @@ class DeploymentLogMessage(Model):
     """The log event's message, subject to redaction and size limits.
 
     Attributes:
-        state: Whether the message text is available. Text is only present for AVAILABLE.
+        state: Whether the message text is available. Text is only present for
+            AVAILABLE.
 
             Allowed values: 'AVAILABLE', 'REDACTED', 'NOT_AUTHORIZED', 'UNKNOWN'.
         text: Display text of the log event. Treat as untrusted display data. Null when

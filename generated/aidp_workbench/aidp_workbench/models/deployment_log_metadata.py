@@ -14,8 +14,9 @@ class DeploymentLogMetadata(Model):
 
     Attributes:
         replica_id: Emitting replica or source scope, when the event carries one.
-        opc_request_id: Original request identifier. Absent when the event carries none. Model
-            deployment lifecycle events are not emitted per request and never carry one.
+        opc_request_id: Original request identifier. Absent when the event carries none.
+            Model deployment lifecycle events are not emitted per request and never
+            carry one.
         source: Logical producer of the event within the deployment runtime.
         region: Region the event was emitted from, when the event carries one.
         error_code: Producer error code, when the event carries one.

@@ -13,10 +13,11 @@ class DeploymentLogPage(Model):
     """One page of deployment log events.
 
     Attributes:
-        items: Log events for this page, newest first. May be empty while nextPageToken is
-            set.
-        next_page_token: Continuation token. Absent when the traversal is complete. An empty page
-            with a token means the scan quota ended before matches were found; continue.
+        items: Log events for this page, newest first. May be empty while nextPageToken
+            is set.
+        next_page_token: Continuation token. Absent when the traversal is complete. An
+            empty page with a token means the scan quota ended before matches were
+            found; continue.
     """
 
     items: list[DeploymentLogSummary]

@@ -15,21 +15,22 @@ class DeploymentLogQueryEcho(Model):
     """Echo of the executed query and its consistency.
 
     Attributes:
-        time_start: Start of the publish-time window the query was evaluated against (RFC 3339,
-            inclusive).
+        time_start: Start of the publish-time window the query was evaluated against
+            (RFC 3339, inclusive).
 
             Format: 'date-time'.
-        time_end: End of the publish-time window the query was evaluated against (RFC 3339,
-            exclusive).
+        time_end: End of the publish-time window the query was evaluated against (RFC
+            3339, exclusive).
 
             Format: 'date-time'.
         sort_by: Sort column applied to the results. Only TIMESTAMP is supported.
         sort_order: Sort order applied to the results. Only DESC is supported.
-        time_evaluated: Retrieval time. Not a claim that ingestion is complete through this instant.
+        time_evaluated: Retrieval time. Not a claim that ingestion is complete through
+            this instant.
 
             Format: 'date-time'.
-        consistency: Consistency of the returned page. Always BEST_EFFORT for a live read of the
-            log source.
+        consistency: Consistency of the returned page. Always BEST_EFFORT for a live
+            read of the log source.
 
             Allowed values: 'BEST_EFFORT'.
     """

@@ -17,21 +17,23 @@ class DeploymentLogSummary(Model):
     Attributes:
         record_id: Stable identity of the ingested log record.
         log_id: Opaque, expiring locator usable with the log detail operation.
-        timestamp: Displayed event time (RFC 3339 UTC). Producer event time when available;
-            otherwise the publish time, per timestampSource.
+        timestamp: Displayed event time (RFC 3339 UTC). Producer event time when
+            available; otherwise the publish time, per timestampSource.
 
             Format: 'date-time'.
-        timestamp_source: EVENT_TIME when the producer timestamp was valid; PUBLISH_TIME when the
-            displayed value fell back to the provider publish time.
+        timestamp_source: EVENT_TIME when the producer timestamp was valid; PUBLISH_TIME
+            when the displayed value fell back to the provider publish time.
 
             Allowed values: 'EVENT_TIME', 'PUBLISH_TIME'.
-        level: Normalized severity. Unrecognized producer values are returned as UNKNOWN.
+        level: Normalized severity. Unrecognized producer values are returned as
+            UNKNOWN.
 
             Allowed values: 'DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL', 'UNKNOWN'.
-        opc_request_id: Original request identifier. Absent when the event carries none. Model
-            deployment lifecycle events are not emitted per request and never carry one.
-        latency_ms: Latency in milliseconds, when the event carries one. Zero is a real value,
-            distinct from absent.
+        opc_request_id: Original request identifier. Absent when the event carries none.
+            Model deployment lifecycle events are not emitted per request and never
+            carry one.
+        latency_ms: Latency in milliseconds, when the event carries one. Zero is a real
+            value, distinct from absent.
         replica_id: Emitting replica or source scope, when the event carries one.
         is_detail_available: Whether the log detail operation can resolve this record.
     """

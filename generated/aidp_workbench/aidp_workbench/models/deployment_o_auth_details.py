@@ -18,15 +18,16 @@ class DeploymentOAuthDetails(Model):
     deployment is ACTIVE.
 
     Attributes:
-        issuer_claim: OAuth issuer claim (iss) the query endpoint requires. An https URI whose
-            host is a fully qualified domain name, not an IP literal in any notation,
-            and which carries no userinfo and no fragment.
-        audience_claim: OAuth audience claims (aud) the query endpoint accepts. Entries must be
-            unique.
-        jwks_uri: URI the gateway retrieves the signing keys (JWKS) from. An https URI whose
-            host is a fully qualified domain name, not an IP literal in any notation,
-            and which carries no userinfo and no fragment. A query string and a
-            non-default port are permitted: published provider JWKS endpoints use both.
+        issuer_claim: OAuth issuer claim (iss) the query endpoint requires. An https URI
+            whose host is a fully qualified domain name, not an IP literal in any
+            notation, and which carries no userinfo and no fragment.
+        audience_claim: OAuth audience claims (aud) the query endpoint accepts. Entries
+            must be unique.
+        jwks_uri: URI the gateway retrieves the signing keys (JWKS) from. An https URI
+            whose host is a fully qualified domain name, not an IP literal in any
+            notation, and which carries no userinfo and no fragment. A query string and
+            a non-default port are permitted: published provider JWKS endpoints use
+            both.
     """
 
     issuer_claim: str = Field(..., alias="issuerClaim")

@@ -14,7 +14,8 @@ class DeploymentSummary(Model):
     were not requested or could not be resolved.
 
     Attributes:
-        total_deployment: Number of model deployments for this registered model, in any status.
+        total_deployment: Number of model deployments for this registered model, in any
+            status.
         active_deployment: Number of those deployments that are currently active.
     """
 

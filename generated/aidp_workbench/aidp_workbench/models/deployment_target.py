@@ -13,7 +13,8 @@ class DeploymentTarget(Model):
 
     Attributes:
         model_version_: Version number of the model version.
-        traffic_percentage: Percentage of deployment traffic routed to this model version.
+        traffic_percentage: Percentage of deployment traffic routed to this model
+            version.
     """
 
     model_version_: str = Field(..., alias="model_version")

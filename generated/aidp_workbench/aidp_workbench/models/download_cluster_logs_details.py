@@ -20,21 +20,21 @@ class DownloadClusterLogsDetails(Model):
         time_end: End filter log's date and time, in RFC 3339 format.
 
             Format: 'date-time'.
-        log_content_type_contains: The string represent the type of compute logs Common values include
-            `events`, `driver`, `executor`. Supported only when `logContentTypeContains`
-            is `executor` or `driver`.
-        client_context: UI-generated identifier to correlate the async job.
-        subject_contains: The string represent the specific of compute nodes Common values include
-            `spark-driver`, `spark-executor-1`.
-        log_level: The severity level of the log messages to filter. Common values include
-            `INFO`, `WARN`, `ERROR`, `DEBUG`, etc. Supported only when
+        log_content_type_contains: The string represent the type of compute logs Common
+            values include `events`, `driver`, `executor`. Supported only when
             `logContentTypeContains` is `executor` or `driver`.
-        opc_request_id: The unique request identifier used for tracking the API call. Supported only
-            when `logContentTypeContains` is `executor` or `driver`.
+        client_context: UI-generated identifier to correlate the async job.
+        subject_contains: The string represent the specific of compute nodes Common
+            values include `spark-driver`, `spark-executor-1`.
+        log_level: The severity level of the log messages to filter. Common values
+            include `INFO`, `WARN`, `ERROR`, `DEBUG`, etc. Supported only when
+            `logContentTypeContains` is `executor` or `driver`.
+        opc_request_id: The unique request identifier used for tracking the API call.
+            Supported only when `logContentTypeContains` is `executor` or `driver`.
         thread: The thread identifier that generated the log. Supported only when
             `logContentTypeContains` is `executor` or `driver`.
-        execution_context_id: The execution context identifier associated with the log. Supported only
-            when `logContentTypeContains` is `executor` or `driver`.
+        execution_context_id: The execution context identifier associated with the log.
+            Supported only when `logContentTypeContains` is `executor` or `driver`.
         log_stream_type_contains: Filters logs based on the output stream type.
             - This includes standard output (`stdout`) for regular program output
             - and standard error (`stderr`) for error messages and diagnostics. Only

@@ -23,8 +23,8 @@ class DownloadFileWithParResult(Model):
         created_time: The time at which the file was created.
         updated_time: The last modified time of the file.
         description: The file description.
-        system_tags: System tags for this resource. Each key is predefined and scoped to a
-            namespace.
+        system_tags: System tags for this resource. Each key is predefined and scoped to
+            a namespace.
     """
 
     par_url: str | None = Field(default=None, alias="parUrl")

@@ -13,11 +13,12 @@ class DriverConfig(Model):
     """Driver configuration.
 
     Attributes:
-        driver_node_type: Node type of optional driver node that encodes the driver node shape and
-            associated resources.
-        driver_shape: Shape of compute cluster driver instance. Example - VM.Standard2.x,
-            VM.Standard.E3.Flex
-        driver_shape_config: Shape of the driver or executor if a flexible shape is used.
+        driver_node_type: Node type of optional driver node that encodes the driver node
+            shape and associated resources.
+        driver_shape: Shape of compute cluster driver instance. Example -
+            VM.Standard2.x, VM.Standard.E3.Flex
+        driver_shape_config: Shape of the driver or executor if a flexible shape is
+            used.
     """
 
     driver_node_type: str | None = Field(default=None, alias="driverNodeType")

@@ -13,11 +13,12 @@ class Experiment(Model):
     Attributes:
         experiment_id: Unique identifier for the experiment.
         name: Name of the experiment.
-        artifact_location: Location where all artifacts for the experiment are stored. If not provided,
-            the remote server will select an appropriate default.
+        artifact_location: Location where all artifacts for the experiment are stored.
+            If not provided, the remote server will select an appropriate default.
         lifecycle_stage: Lifecycle stage of the experiment, e.g., 'active' or 'deleted'.
         creation_time: Unix timestamp in milliseconds when the experiment was created.
-        last_update_time: Unix timestamp in milliseconds when the experiment was last updated.
+        last_update_time: Unix timestamp in milliseconds when the experiment was last
+            updated.
         tags: List of tags set on the experiment.
     """
 

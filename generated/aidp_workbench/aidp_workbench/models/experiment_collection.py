@@ -12,8 +12,9 @@ class ExperimentCollection(Model):
 
     Attributes:
         experiments: Experiments that match the search criteria.
-        next_page_token: Token that can be used to retrieve the next page of experiments. An empty
-            token means that no more experiments are available for retrieval.
+        next_page_token: Token that can be used to retrieve the next page of
+            experiments. An empty token means that no more experiments are available for
+            retrieval.
     """
 
     experiments: list[Experiment]

@@ -12,8 +12,8 @@ class ExperimentRunCollection(Model):
 
     Attributes:
         runs: Runs that match the search criteria.
-        next_page_token: Token that can be used to retrieve the next page of runs. An empty token
-            means that no more runs are available for retrieval.
+        next_page_token: Token that can be used to retrieve the next page of runs. An
+            empty token means that no more runs are available for retrieval.
     """
 
     runs: list[ExperimentRun]

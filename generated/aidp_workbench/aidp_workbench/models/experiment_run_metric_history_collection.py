@@ -12,8 +12,9 @@ class ExperimentRunMetricHistoryCollection(Model):
 
     Attributes:
         metrics: Logged values for the metric.
-        next_page_token: Token that can be used to retrieve the next page of metric history. An empty
-            token means that no more metric history are available for retrieval.
+        next_page_token: Token that can be used to retrieve the next page of metric
+            history. An empty token means that no more metric history are available for
+            retrieval.
     """
 
     metrics: list[ExperimentRunMetric] | None = None

@@ -17,9 +17,10 @@ class ExportComputeConfigurationDetails(Model):
             /Volumes/<catalog>/<schema>/<volume>/... for a volume file. Defaults to
             /Workspace/configurations/.
         file_name: Optional YAML filename. API-handler appends .yaml when omitted.
-        cluster_scoped_libraries: Selected cluster-scoped library entries. Each entry must set exactly one of
-            path, pip, or jar.
-        environment_variables: Selected environment-variable keys and values to write to the YAML file.
+        cluster_scoped_libraries: Selected cluster-scoped library entries. Each entry
+            must set exactly one of path, pip, or jar.
+        environment_variables: Selected environment-variable keys and values to write to
+            the YAML file.
     """
 
     destination_path: str | None = Field(default=None, alias="destinationPath")

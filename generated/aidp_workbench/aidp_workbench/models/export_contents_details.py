@@ -12,8 +12,8 @@ class ExportContentsDetails(Model):
     """Payload required to export contents of a file.
 
     Attributes:
-        format: The format in which contents should be exported, supported formats are HTML
-            and ipynb only.
+        format: The format in which contents should be exported, supported formats are
+            HTML and ipynb only.
 
             Default: 'ipynb'. Allowed values: 'ipynb', 'html'.
     """

@@ -16,30 +16,31 @@ class ExportInferenceInvocationsDetails(Model):
     records.
 
     Attributes:
-        volume_location: Destination JSON file, as /Volumes/<catalog>/<schema>/<volume>/<path>.json.
-            The caller must have write access to the destination volume. If the file
-            already exists it is preserved and the export is written to a non-colliding
-            name instead, unless is_overwrite is true. The path actually written is
-            returned in the aidp-export-destination response header.
-        is_overwrite: Whether an existing destination file may be replaced in place. Defaults to
-            false, in which case the existing file is preserved and _copy is appended
-            before the extension until the name is free; the resolved path is returned
-            in the aidp-export-destination response header. The request is rejected only
-            when the requested name and its first 10 generated alternatives are all
-            taken.
-        time_start: Start of the exported publish-time window (RFC 3339, inclusive). Defaults to
-            30 days before timeEnd. The window must not exceed 30 days; export a longer
-            history as consecutive windows. Body timestamps require millisecond
-            precision. Example: 2026-09-01T00:00:00.000Z.
+        volume_location: Destination JSON file, as
+            /Volumes/<catalog>/<schema>/<volume>/<path>.json. The caller must have write
+            access to the destination volume. If the file already exists it is preserved
+            and the export is written to a non-colliding name instead, unless
+            is_overwrite is true. The path actually written is returned in the
+            aidp-export-destination response header.
+        is_overwrite: Whether an existing destination file may be replaced in place.
+            Defaults to false, in which case the existing file is preserved and _copy is
+            appended before the extension until the name is free; the resolved path is
+            returned in the aidp-export-destination response header. The request is
+            rejected only when the requested name and its first 10 generated
+            alternatives are all taken.
+        time_start: Start of the exported publish-time window (RFC 3339, inclusive).
+            Defaults to 30 days before timeEnd. The window must not exceed 30 days;
+            export a longer history as consecutive windows. Body timestamps require
+            millisecond precision. Example: 2026-09-01T00:00:00.000Z.
 
             Format: 'date-time'.
-        time_end: End of the exported publish-time window (RFC 3339, exclusive). Defaults to
-            the current time. Must not be in the future. Body timestamps require
-            millisecond precision. Example: 2026-10-01T00:00:00.000Z.
+        time_end: End of the exported publish-time window (RFC 3339, exclusive).
+            Defaults to the current time. Must not be in the future. Body timestamps
+            require millisecond precision. Example: 2026-10-01T00:00:00.000Z.
 
             Format: 'date-time'.
-        filters: Optional exact-match filters applied to correlated inference invocations
-            before export.
+        filters: Optional exact-match filters applied to correlated inference
+            invocations before export.
     """
 
     volume_location: str

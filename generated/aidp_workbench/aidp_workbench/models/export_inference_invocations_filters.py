@@ -15,15 +15,16 @@ class ExportInferenceInvocationsFilters(Model):
     export.
 
     Attributes:
-        status: Only export invocations with this outcome. Accepts every status the export
-            emits, including MALFORMED (a 4xx response) and UNKNOWN (no status code on
-            the response event).
+        status: Only export invocations with this outcome. Accepts every status the
+            export emits, including MALFORMED (a 4xx response) and UNKNOWN (no status
+            code on the response event).
 
             Allowed values: 'SUCCESS', 'MALFORMED', 'FAILED', 'UNKNOWN'.
-        model_version_: Only export invocations served by this model version. Accepted for forward
-            compatibility; producer records do not carry a model version yet, so this
-            filter currently matches no records.
-        request_uri: Only export invocations whose request URI exactly matches this value.
+        model_version_: Only export invocations served by this model version. Accepted
+            for forward compatibility; producer records do not carry a model version
+            yet, so this filter currently matches no records.
+        request_uri: Only export invocations whose request URI exactly matches this
+            value.
     """
 
     status: Annotated[Literal["SUCCESS", "MALFORMED", "FAILED", "UNKNOWN"], OpenEnum] | None = None

@@ -14,8 +14,8 @@ class ExportLineageDetails(Model):
     """The information needed to export lineage as CSV.
 
     Attributes:
-        anchor_node: Root entity node from which lineage is to be exported. Example format:
-            `aidp://catalogs@<aidpocid>/o/{catalog.db.table}`.
+        anchor_node: Root entity node from which lineage is to be exported. Example
+            format: `aidp://catalogs@<aidpocid>/o/{catalog.db.table}`.
         direction: Direction of the lineage returned.
 
             Allowed values: 'UPSTREAM', 'BOTH', 'DOWNSTREAM'.

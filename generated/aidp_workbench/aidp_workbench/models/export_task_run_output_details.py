@@ -12,8 +12,8 @@ class ExportTaskRunOutputDetails(Model):
     """Payload required to export task run output content to a file.
 
     Attributes:
-        format: The format in which task run output should be exported, supported formats
-            are HTML and ipynb only.
+        format: The format in which task run output should be exported, supported
+            formats are HTML and ipynb only.
 
             Allowed values: 'HTML', 'IPYNB'.
     """

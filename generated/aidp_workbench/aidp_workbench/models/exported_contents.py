@@ -14,8 +14,8 @@ class ExportedContents(Model):
     Attributes:
         name: Name of file, equivalent to the last part of the path.
         path: Full path of the file.
-        content: For ipynb format, this contains a string representing the .ipynb file. For
-            html format, this contains a string representing the HTML page, it has
+        content: For ipynb format, this contains a string representing the .ipynb file.
+            For html format, this contains a string representing the HTML page, it has
             base64 encoded data for images.
         format: Format of content as requested by the client. By default, ipynb format.
 

@@ -14,8 +14,8 @@ class ExportedTaskRunOutputContents(Model):
     Attributes:
         name: Name of file, equivalent to the last part of the path.
         path: Full path of the file.
-        content: For ipynb format, this contains a string representing the .ipynb file. For
-            HTML format, this contains a string representing the HTML page. It has
+        content: For ipynb format, this contains a string representing the .ipynb file.
+            For HTML format, this contains a string representing the HTML page. It has
             base64-encoded data for images.
         format: Format of content as requested by the client. HTML format by default.
 

@@ -15,11 +15,12 @@ class ExternalTableDefinition(Model):
     """The details about the new external table.
 
     Attributes:
-        external_table_location_type: External table location type, either object store location or mount
-            location.
+        external_table_location_type: External table location type, either object store
+            location or mount location.
 
             Allowed values: 'OBJECT_STORAGE', 'MOUNT'.
-        object_storage_location_path: The file location from which table properties are loaded.
+        object_storage_location_path: The file location from which table properties are
+            loaded.
         external_table_data_format: External table data format.
 
             Allowed values: 'AVRO', 'ORC', 'PARQUET', 'TEXTFILE', 'JSON', 'CSV',

@@ -17,18 +17,18 @@ class FetchEntityLineageDetails(Model):
 
     Attributes:
         anchor_node: Root entity node from with the lineage is to be fetched.
-        max_depth: Maximum depth to traverse in lineage graph. Depth is measured as number of
-            links from anchor node to matching nodes.
+        max_depth: Maximum depth to traverse in lineage graph. Depth is measured as
+            number of links from anchor node to matching nodes.
         level: Indicates the level for lineage fetch. It is one of ENTITY/COLUMN
 
             Allowed values: 'ENTITY', 'COLUMN'.
         direction: Direction of the lineage returned.
 
             Allowed values: 'UPSTREAM', 'BOTH', 'DOWNSTREAM'.
-        node_filters: Filtering parameter that lets users define which entities are included in
-            the results, while still traversing the full lineage.
-        path_filters: Filtering parameter that lets the user control how far the lineage is
-            traversed.
+        node_filters: Filtering parameter that lets users define which entities are
+            included in the results, while still traversing the full lineage.
+        path_filters: Filtering parameter that lets the user control how far the lineage
+            is traversed.
         should_include_edges: Controls if the edges will be returned with vertices.
     """
 

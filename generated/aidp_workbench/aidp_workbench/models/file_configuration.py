@@ -20,9 +20,9 @@ class FileConfiguration(Model):
         read: File read/upload settings collected by the UI and persisted as Agent Flow
             session configuration. DataHub stores and forwards these settings; runtime
             and gateway components enforce file policy during execution.
-        write: File write/download settings collected by the UI and persisted as Agent Flow
-            session configuration. DataHub stores and forwards these settings; runtime
-            and gateway components enforce file policy during execution.
+        write: File write/download settings collected by the UI and persisted as Agent
+            Flow session configuration. DataHub stores and forwards these settings;
+            runtime and gateway components enforce file policy during execution.
     """
 
     is_enabled: bool | None = Field(default=None, alias="isEnabled")

@@ -18,17 +18,20 @@ class FileReadConfiguration(Model):
     Attributes:
         is_enabled: Whether file read/upload configuration is enabled.
         allowed_file_types: File type enum values accepted by the UI/runtime contract.
-        max_file_size_mb: Requested maximum uploaded file size in megabytes. When omitted, Agent
-            Service applies the 10 MiB default; explicit values may raise the per-file
-            limit up to 50 MiB while the active session remains capped at 500 MiB.
-        max_file_count: Maximum number of active files allowed in a session. When omitted, Agent
-            Service applies the five-file default; explicit values may raise the limit
-            to twenty while the aggregate byte quota remains authoritative.
-        target_path: Canonical /Volumes/catalog/schema/volume path, optionally followed by safe
-            folder segments, or a legacy relative volumeRef/workspaceFolder path where
-            uploaded/readable files are stored or located for later runtime access.
-        is_persistence_enabled: Whether uploaded files should be retained beyond the current request/session
-            intent.
+        max_file_size_mb: Requested maximum uploaded file size in megabytes. When
+            omitted, Agent Service applies the 10 MiB default; explicit values may raise
+            the per-file limit up to 50 MiB while the active session remains capped at
+            500 MiB.
+        max_file_count: Maximum number of active files allowed in a session. When
+            omitted, Agent Service applies the five-file default; explicit values may
+            raise the limit to twenty while the aggregate byte quota remains
+            authoritative.
+        target_path: Canonical /Volumes/catalog/schema/volume path, optionally followed
+            by safe folder segments, or a legacy relative volumeRef/workspaceFolder path
+            where uploaded/readable files are stored or located for later runtime
+            access.
+        is_persistence_enabled: Whether uploaded files should be retained beyond the
+            current request/session intent.
         retention_days: Retention period in days for persisted files.
     """
 

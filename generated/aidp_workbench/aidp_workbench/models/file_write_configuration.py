@@ -17,20 +17,23 @@ class FileWriteConfiguration(Model):
 
     Attributes:
         is_enabled: Whether file write/download configuration is enabled.
-        is_download_to_catalog_enabled: Whether generated/downloadable files should be written to AIDP Catalog or a
-            configured volume.
-        allowed_file_types: File type enum values allowed for generated/downloadable files.
+        is_download_to_catalog_enabled: Whether generated/downloadable files should be
+            written to AIDP Catalog or a configured volume.
+        allowed_file_types: File type enum values allowed for generated/downloadable
+            files.
         max_file_size_mb: Maximum generated/downloadable file size in megabytes.
-        target_path: Canonical /Volumes/catalog/schema/volume path, optionally followed by safe
-            folder segments, or a legacy relative volumeRef/workspaceFolder path where
-            generated/downloadable files should be stored for retention or delivery.
-        is_persistence_enabled: Whether generated/downloadable files should be retained beyond the current
-            request/session intent.
+        target_path: Canonical /Volumes/catalog/schema/volume path, optionally followed
+            by safe folder segments, or a legacy relative volumeRef/workspaceFolder path
+            where generated/downloadable files should be stored for retention or
+            delivery.
+        is_persistence_enabled: Whether generated/downloadable files should be retained
+            beyond the current request/session intent.
         retention_days: Retention period in days for generated/downloadable files.
         visibility: Intended file visibility for generated/downloadable files.
 
             Allowed values: 'END_USER_ONLY', 'DEVELOPER_ONLY', 'END_USER_AND_DEVELOPER'.
-        download_link_expiry: Intended download link expiry behavior, for example session duration.
+        download_link_expiry: Intended download link expiry behavior, for example
+            session duration.
 
             Allowed values: 'SESSION_DURATION'.
     """

@@ -12,8 +12,8 @@ class GenerateTempFileUploadTargetResponseDetails(Model):
     """The details for a generated URI for uploading a temporary file in a schema.
 
     Attributes:
-        temp_file_upload_target: The generated target URI to upload the file, it must be prefixed by object
-            stroage URL.
+        temp_file_upload_target: The generated target URI to upload the file, it must be
+            prefixed by object stroage URL.
         upload_key: The unique key for this request.
         oci_file_path: The exact URI path of the object storage.
     """

@@ -11,12 +11,12 @@ class GetModelDeploymentContractResponse(Model):
     sample request.
 
     Attributes:
-        input_contract: Model input signature (contract), captured at activation; null if the model
-            has no signature.
-        output_contract: Model output signature (contract), captured at activation; null if the model
-            has no signature.
-        input_example: Sample request payload (input example), captured at activation; null if the
-            model has no example.
+        input_contract: Model input signature (contract), captured at activation; null
+            if the model has no signature.
+        output_contract: Model output signature (contract), captured at activation; null
+            if the model has no signature.
+        input_example: Sample request payload (input example), captured at activation;
+            null if the model has no example.
     """
 
     input_contract: str | None = None

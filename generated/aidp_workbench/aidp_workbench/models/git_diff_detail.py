@@ -18,8 +18,8 @@ class GitDiffDetail(Model):
         is_conflict: Indicates whether the file is currently in a conflicted state.
         is_binary: Indicates whether the file is binary.
         patch: Local unified diff patch text. Binary files may have no textual patch.
-        is_truncated: Whether returned diff output is marked truncated; this does not guarantee
-            enforcement of the requested maxPatchBytes.
+        is_truncated: Whether returned diff output is marked truncated; this does not
+            guarantee enforcement of the requested maxPatchBytes.
         truncated_reason: Indicates the reason for the truncated diff to be returned.
 
             Allowed values: 'MAX_PATCH_BYTES', 'BINARY', 'TOO_LARGE', 'UNKNOWN'.

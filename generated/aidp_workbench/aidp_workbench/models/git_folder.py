@@ -15,25 +15,28 @@ class GitFolder(Model):
     """A workspace Git folder and its repository, branch, and connectivity settings.
 
     Attributes:
-        folder_path: Workspace-relative path of the Git folder, without a leading slash (for
-            example, `sample-repo`). The folder is located at `/Workspace/<folderPath>`.
-        git_provider_key: key corresponding to Git service provider in git provider table.
+        folder_path: Workspace-relative path of the Git folder, without a leading slash
+            (for example, `sample-repo`). The folder is located at
+            `/Workspace/<folderPath>`.
+        git_provider_key: key corresponding to Git service provider in git provider
+            table.
         git_repository_url: Git repository url used to clone.
         description: Short description about the git repository.
         branch_name: Git branch name that is cloned.
-        is_private_connectivity_enabled: Whether this Git folder uses private network connectivity.
-        git_connectivity_profile_key: Key of the private network profile used for Git connectivity, returned by
-            private network profile listings filtered by name. Required when
-            isPrivateConnectivityEnabled is true.
-        credential_store_key: Key of the credential containing the Git server's TLS CA certificate,
-            returned by credential listings filtered by displayName. Required when
-            isPrivateConnectivityEnabled is true.
+        is_private_connectivity_enabled: Whether this Git folder uses private network
+            connectivity.
+        git_connectivity_profile_key: Key of the private network profile used for Git
+            connectivity, returned by private network profile listings filtered by name.
+            Required when isPrivateConnectivityEnabled is true.
+        credential_store_key: Key of the credential containing the Git server's TLS CA
+            certificate, returned by credential listings filtered by displayName.
+            Required when isPrivateConnectivityEnabled is true.
         folder_metadata: The metadata about the folder, like branchName.
-        sparse_checkout: Sparse checkout configuration for a git repository. Only cone mode is
-            supported. Specify only when creating a sparse git folder; sparse checkout
-            cannot be enabled later for a non-sparse git folder. For sparse git folders,
-            settings updates can change cone folder patterns but cannot enable or
-            disable sparse checkout.
+        sparse_checkout: Sparse checkout configuration for a git repository. Only cone
+            mode is supported. Specify only when creating a sparse git folder; sparse
+            checkout cannot be enabled later for a non-sparse git folder. For sparse git
+            folders, settings updates can change cone folder patterns but cannot enable
+            or disable sparse checkout.
     """
 
     folder_path: str = Field(..., alias="folderPath")

@@ -12,12 +12,13 @@ class GitMergeDetails(Model):
     """Remote branch and optional context for a Git merge request.
 
     Attributes:
-        git_folder_path: Workspace Git folder path. The effective path is taken from the repository
-            identified by gitRepositoryKey; the supplied value does not override it.
-        branch_name: Requested destination branch name. The merge destination is the stored
-            repository branch; the supplied value does not override it.
-        remote_branch_name: Remote branch whose origin reference is merged into the stored repository
-            branch.
+        git_folder_path: Workspace Git folder path. The effective path is taken from the
+            repository identified by gitRepositoryKey; the supplied value does not
+            override it.
+        branch_name: Requested destination branch name. The merge destination is the
+            stored repository branch; the supplied value does not override it.
+        remote_branch_name: Remote branch whose origin reference is merged into the
+            stored repository branch.
         commit_id: Requested source commit identifier. The merge source is
             origin/{remoteBranchName}; the supplied value does not override it.
     """

@@ -23,16 +23,16 @@ class GitOperationState(Model):
             Allowed values: 'CLEAN', 'MERGE_IN_PROGRESS', 'REBASE_IN_PROGRESS',
             'PULL_IN_PROGRESS', 'DETACHED_HEAD', 'UNKNOWN'.
         is_blocking: Whether the detected state blocks typical write operations.
-        is_allowed: Whether the supplied operationName is allowed by the detected state and
-            expected branch. With no operationName, indicates general operational
+        is_allowed: Whether the supplied operationName is allowed by the detected state
+            and expected branch. With no operationName, indicates general operational
             readiness. This is a state check, not an authorization decision or execution
             guarantee.
         message: Human-readable hint for UI display.
         current_branch: Current branch name. Empty if detached HEAD.
         head_commit_id: Full commit ID of HEAD.
         is_detached: Whether HEAD is detached.
-        have_conflicts: Indicates if unmerged/conflicted files exist. This does not include file
-            names.
+        have_conflicts: Indicates if unmerged/conflicted files exist. This does not
+            include file names.
         time_checked: Time when the state was computed.
 
             Format: 'date-time'.

@@ -14,19 +14,21 @@ class GitPullDetails(Model):
     """Request details for pulling changes into a workspace Git repository.
 
     Attributes:
-        git_folder_path: Workspace Git folder path. The effective path is taken from the repository
-            identified by gitRepositoryKey; the supplied value does not override it.
-        branch_name: Repository branch name. The effective branch is taken from the repository
-            identified by gitRepositoryKey; the supplied value does not override it.
-        remote_branch_name: Requested remote branch name. The pull source is origin for the stored
-            repository branch; the supplied value does not override it.
-        pull_action: Requested pull action. The effective action is PULL regardless of the
-            supplied value; MERGE_CONTINUE and MERGE_ABORT do not select separate
+        git_folder_path: Workspace Git folder path. The effective path is taken from the
+            repository identified by gitRepositoryKey; the supplied value does not
+            override it.
+        branch_name: Repository branch name. The effective branch is taken from the
+            repository identified by gitRepositoryKey; the supplied value does not
+            override it.
+        remote_branch_name: Requested remote branch name. The pull source is origin for
+            the stored repository branch; the supplied value does not override it.
+        pull_action: Requested pull action. The effective action is PULL regardless of
+            the supplied value; MERGE_CONTINUE and MERGE_ABORT do not select separate
             actions.
 
             Allowed values: 'PULL', 'MERGE_CONTINUE', 'MERGE_ABORT'.
-        commit_message: Requested merge-continuation commit message. The supplied value has no
-            effect, including when pullAction is MERGE_CONTINUE.
+        commit_message: Requested merge-continuation commit message. The supplied value
+            has no effect, including when pullAction is MERGE_CONTINUE.
     """
 
     git_folder_path: str | None = Field(default=None, alias="gitFolderPath")

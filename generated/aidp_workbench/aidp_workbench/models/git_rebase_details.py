@@ -12,11 +12,13 @@ class GitRebaseDetails(Model):
     """Remote branch and optional context for a Git rebase request.
 
     Attributes:
-        git_folder_path: Workspace Git folder path. The effective path is taken from the repository
-            identified by gitRepositoryKey; the supplied value does not override it.
-        branch_name: Requested branch name. The branch being rebased is the stored repository
-            branch; the supplied value does not override it.
-        remote_branch_name: Required remote branch whose origin reference is the rebase target.
+        git_folder_path: Workspace Git folder path. The effective path is taken from the
+            repository identified by gitRepositoryKey; the supplied value does not
+            override it.
+        branch_name: Requested branch name. The branch being rebased is the stored
+            repository branch; the supplied value does not override it.
+        remote_branch_name: Required remote branch whose origin reference is the rebase
+            target.
         commit_id: Requested target commit identifier. The rebase target is
             origin/{remoteBranchName}; the supplied value does not override it.
     """

@@ -17,28 +17,31 @@ class GitRepository(Model):
         workspace_key: The workspaceKey associated with the Git repository.
         branch_name: The name of the Git branch.
         git_url: The Git repository url corresponding to the branch.
-        git_folder_path: The path of the current Git folder which has to be created for the new
-            branch.
-        credential_key: Key of the current user's GIT_ACCOUNT user setting containing Git
-            authentication credentials. Identified by settingType=GIT_ACCOUNT and
+        git_folder_path: The path of the current Git folder which has to be created for
+            the new branch.
+        credential_key: Key of the current user's GIT_ACCOUNT user setting containing
+            Git authentication credentials. Identified by settingType=GIT_ACCOUNT and
             displayName in user setting listings. Distinct from credentialStoreKey,
             which references a TLS CA certificate.
-        sparse_checkout: Sparse checkout configuration for a git repository. Only cone mode is
-            supported. Specify only when creating a sparse git folder; sparse checkout
-            cannot be enabled later for a non-sparse git folder. For sparse git folders,
-            settings updates can change cone folder patterns but cannot enable or
-            disable sparse checkout.
-        is_private_connectivity_enabled: Whether this repository uses private network connectivity.
-        git_connectivity_profile_key: Key of the private network profile used for Git connectivity, returned by
-            private network profile listings filtered by name. Required when
+        sparse_checkout: Sparse checkout configuration for a git repository. Only cone
+            mode is supported. Specify only when creating a sparse git folder; sparse
+            checkout cannot be enabled later for a non-sparse git folder. For sparse git
+            folders, settings updates can change cone folder patterns but cannot enable
+            or disable sparse checkout.
+        is_private_connectivity_enabled: Whether this repository uses private network
+            connectivity.
+        git_connectivity_profile_key: Key of the private network profile used for Git
+            connectivity, returned by private network profile listings filtered by name.
+            Required when isPrivateConnectivityEnabled is true.
+        git_connectivity_profile_name: User-friendly name of the private Git
+            connectivity profile.
+        credential_store_key: Key of the credential-store entry containing the Git
+            server's TLS CA certificate, identified by displayName in credential
+            listings. Provides server certificate trust, separate from the Git
+            authentication user setting referenced by credentialKey. Required when
             isPrivateConnectivityEnabled is true.
-        git_connectivity_profile_name: User-friendly name of the private Git connectivity profile.
-        credential_store_key: Key of the credential-store entry containing the Git server's TLS CA
-            certificate, identified by displayName in credential listings. Provides
-            server certificate trust, separate from the Git authentication user setting
-            referenced by credentialKey. Required when isPrivateConnectivityEnabled is
-            true.
-        credential_store_name: User-friendly display name of the repository TLS CA certificate credential.
+        credential_store_name: User-friendly display name of the repository TLS CA
+            certificate credential.
     """
 
     key: str

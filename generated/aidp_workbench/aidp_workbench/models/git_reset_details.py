@@ -14,15 +14,16 @@ class GitResetDetails(Model):
     """Request details for resetting a workspace Git repository.
 
     Attributes:
-        git_folder_path: Workspace Git folder path. The effective path is taken from the repository
-            identified by gitRepositoryKey; the supplied value does not override it.
-        branch_name: Remote branch whose origin reference is the reset target. Current execution
-            requires a target branch; the stored repository branch is the branch being
-            reset and force-pushed.
-        commit_id: Requested target commit identifier. The reset target is origin/{branchName};
-            the supplied value does not override it.
-        reset_mode: Requested reset mode. The effective mode is HARD regardless of the supplied
-            value, including SOFT or MIXED.
+        git_folder_path: Workspace Git folder path. The effective path is taken from the
+            repository identified by gitRepositoryKey; the supplied value does not
+            override it.
+        branch_name: Remote branch whose origin reference is the reset target. Current
+            execution requires a target branch; the stored repository branch is the
+            branch being reset and force-pushed.
+        commit_id: Requested target commit identifier. The reset target is
+            origin/{branchName}; the supplied value does not override it.
+        reset_mode: Requested reset mode. The effective mode is HARD regardless of the
+            supplied value, including SOFT or MIXED.
 
             Allowed values: 'SOFT', 'MIXED', 'HARD'.
     """

@@ -25,8 +25,8 @@ class InferenceInvocationDetails(Model):
         status: Status derived from the correlated inference response event.
 
             Allowed values: 'SUCCESS', 'MALFORMED', 'FAILED', 'UNKNOWN'.
-        request_id: Request ID of the inference invocation, used to correlate the request and
-            response events.
+        request_id: Request ID of the inference invocation, used to correlate the
+            request and response events.
         request_payload: Request payload captured in the inference request event.
         response_payload: Response payload captured in the inference response event.
         metadata: Metadata recorded with the inference request and response events.

@@ -13,7 +13,8 @@ class InferenceInvocationMetadata(Model):
 
     Attributes:
         region: OCI region that served the inference invocation.
-        replica_id: Identifier of the model deployment replica that served the invocation.
+        replica_id: Identifier of the model deployment replica that served the
+            invocation.
         caller: Caller recorded on the inference request event.
     """
 

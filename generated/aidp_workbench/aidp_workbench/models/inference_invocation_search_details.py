@@ -17,23 +17,24 @@ class InferenceInvocationSearchDetails(Model):
     available.
 
     Attributes:
-        time_start: Inclusive request timestamp start. Defaults to current time minus 24 hours
-            when omitted. The range must be within the most recent 14 days. Body
+        time_start: Inclusive request timestamp start. Defaults to current time minus 24
+            hours when omitted. The range must be within the most recent 14 days. Body
             timestamps require millisecond precision. Example: 2026-09-01T00:00:00.000Z.
 
             Format: 'date-time'.
-        time_end: Inclusive request timestamp end. Defaults to current time when omitted. The
-            range must be within the most recent 14 days. Body timestamps require
-            millisecond precision. Example: 2026-09-15T00:00:00.000Z.
+        time_end: Inclusive request timestamp end. Defaults to current time when
+            omitted. The range must be within the most recent 14 days. Body timestamps
+            require millisecond precision. Example: 2026-09-15T00:00:00.000Z.
 
             Format: 'date-time'.
         status: Restricts results to correlated invocations with this status.
 
             Allowed values: 'SUCCESS', 'MALFORMED', 'FAILED', 'UNKNOWN'.
         model_version_: Restricts results to invocations served by this model version.
-        request_uri: Restricts results to invocations against this inference endpoint URI.
-        page_token: Opaque token from a previous response. It continues pagination of the
-            filtered, correlated invocation rows.
+        request_uri: Restricts results to invocations against this inference endpoint
+            URI.
+        page_token: Opaque token from a previous response. It continues pagination of
+            the filtered, correlated invocation rows.
     """
 
     time_start: datetime | None = Field(default=None, alias="timeStart")

@@ -24,14 +24,14 @@ class InferenceInvocationSearchResult(Model):
 
             Format: 'date-time'.
         items: Correlated inference invocation rows for the requested page.
-        next_page_token: Opaque token for retrieving the next page. Omitted when no additional page
-            is available.
-        statuses: Available filter values: the distinct invocation statuses found across the
-            whole requested time range. This is not narrowed by the filters in the
-            request, so it stays stable while a caller changes filters.
-        request_uris: Available filter values: the distinct inference endpoint URIs found across
+        next_page_token: Opaque token for retrieving the next page. Omitted when no
+            additional page is available.
+        statuses: Available filter values: the distinct invocation statuses found across
             the whole requested time range. This is not narrowed by the filters in the
             request, so it stays stable while a caller changes filters.
+        request_uris: Available filter values: the distinct inference endpoint URIs
+            found across the whole requested time range. This is not narrowed by the
+            filters in the request, so it stays stable while a caller changes filters.
         model_versions_: Model versions configured on the requested deployment.
     """
 

@@ -24,8 +24,9 @@ class InferenceInvocationSummary(Model):
 
             Allowed values: 'SUCCESS', 'MALFORMED', 'FAILED', 'UNKNOWN'.
         latency_ms: Response latency in milliseconds.
-        request_id: Request ID of the inference invocation, used to correlate the request and
-            response events. Pass this value to the get inference details operation.
+        request_id: Request ID of the inference invocation, used to correlate the
+            request and response events. Pass this value to the get inference details
+            operation.
     """
 
     request_timestamp: datetime = Field(..., alias="requestTimestamp")

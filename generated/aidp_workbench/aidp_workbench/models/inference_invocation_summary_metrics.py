@@ -12,12 +12,18 @@ class InferenceInvocationSummaryMetrics(Model):
     """Aggregate metrics for the correlated invocation rows matching the request filters.
 
     Attributes:
-        total_requests: Total number of correlated inference invocations in the resolved time range.
-        successful_requests: Number of correlated invocations whose inference response status is 2xx.
-        failed_requests: Number of correlated invocations whose inference response status is 5xx.
-        success_rate_percent: Percentage of correlated invocations that succeeded, between 0 and 100.
-        malformed_requests: Number of correlated requests whose inference response status is 4xx.
-        average_response_time_ms: Mean response latency in milliseconds across the correlated invocations.
+        total_requests: Total number of correlated inference invocations in the resolved
+            time range.
+        successful_requests: Number of correlated invocations whose inference response
+            status is 2xx.
+        failed_requests: Number of correlated invocations whose inference response
+            status is 5xx.
+        success_rate_percent: Percentage of correlated invocations that succeeded,
+            between 0 and 100.
+        malformed_requests: Number of correlated requests whose inference response
+            status is 4xx.
+        average_response_time_ms: Mean response latency in milliseconds across the
+            correlated invocations.
     """
 
     total_requests: int = Field(..., alias="totalRequests")

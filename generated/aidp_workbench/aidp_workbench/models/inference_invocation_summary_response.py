@@ -21,8 +21,8 @@ class InferenceInvocationSummaryResponse(Model):
         time_end: Inclusive end time resolved for this summary query.
 
             Format: 'date-time'.
-        summary: Aggregate metrics for the correlated invocation rows matching the request
-            filters.
+        summary: Aggregate metrics for the correlated invocation rows matching the
+            request filters.
     """
 
     time_start: datetime = Field(..., alias="timeStart")

@@ -33,28 +33,29 @@ class Job(Model):
         name: A user-friendly name. Does not have to be unique, and is changeable.
         description: A description for the job.
         schedule: The schedule configuration for the job.
-        continuous: The continuous property ensures that there is always one execution for this
-            job.
-        max_concurrent_runs: Indicates the number of executions for the same job that can be run
-            concurrently. The maximum value cannot exceed 1000.
+        continuous: The continuous property ensures that there is always one execution
+            for this job.
+        max_concurrent_runs: Indicates the number of executions for the same job that
+            can be run concurrently. The maximum value cannot exceed 1000.
         git_config: Git configuration used when source is GIT_PROVIDER.
         queue: Queue configuration for job.
         path: The path to store the job definition in.
         job_clusters: List of job cluster configurations.
         tasks: List of tasks in a job.
-        time_created: The date and time the DataLake was created, in the format defined by <a
-            href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
-            noreferrer">RFC 3339</a>. Example: `2025-05-25T21:10:29.600Z`
+        time_created: The date and time the DataLake was created, in the format defined
+            by <a href="https://tools.ietf.org/html/rfc3339" target="_blank"
+            rel="noopener noreferrer">RFC 3339</a>. Example: `2025-05-25T21:10:29.600Z`
 
             Format: 'date-time'.
-        time_updated: The date and time the DataLake was updated, in the format defined by <a
-            href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
-            noreferrer">RFC 3339</a>. Example: `2025-05-25T21:10:29.600Z`
+        time_updated: The date and time the DataLake was updated, in the format defined
+            by <a href="https://tools.ietf.org/html/rfc3339" target="_blank"
+            rel="noopener noreferrer">RFC 3339</a>. Example: `2025-05-25T21:10:29.600Z`
 
             Format: 'date-time'.
         parameters: An optional list of parameters.
-        timeout_seconds: An optional value to indicate the max run duration of a job after which job
-            will be timed out. The default is Zero indicating no timeout value.
+        timeout_seconds: An optional value to indicate the max run duration of a job
+            after which job will be timed out. The default is Zero indicating no timeout
+            value.
     """
 
     key: str

@@ -35,33 +35,36 @@ class JobRun(Model):
         tasks: List of tasks in a job.
         created_by: The OCID of the IAM user.
         created_by_name: Name of the user who created this record
-        max_concurrent_runs: Indicates the number of executions for the same job that can be run
-            concurrently. The maximum value cannot exceed 1000.
+        max_concurrent_runs: Indicates the number of executions for the same job that
+            can be run concurrently. The maximum value cannot exceed 1000.
         git_config: Git configuration used when source is GIT_PROVIDER.
         queue: Queue configuration for job.
         original_attempt_run_id: The OCID of the job.
         state: The current state of the run.
         schedule: The schedule configuration for the job.
         cluster_spec: Cluster specification snapshot of a job.
-        cluster_instance: The cluster used for this run. The value of this field will be set when a
-            new cluster is specified for execution and once the request to create a new
-            cluster is successfully submitted.
+        cluster_instance: The cluster used for this run. The value of this field will be
+            set when a new cluster is specified for execution and once the request to
+            create a new cluster is successfully submitted.
         parameters: An optional list of parameters.
-        unified_job_and_job_run_parameters: Unified List of job and job run parameters after resolving dynamic value
-            references and parameter resolution as per precedence.
+        unified_job_and_job_run_parameters: Unified List of job and job run parameters
+            after resolving dynamic value references and parameter resolution as per
+            precedence.
         repair_history: Array of repaired runs.
-        repair_key: The repair version represented by this JobRun. Zero represents the original
-            execution. Nested JobRuns use the repair key allocated by the root JobRun
-            and can therefore have gaps when they do not participate in every repair.
+        repair_key: The repair version represented by this JobRun. Zero represents the
+            original execution. Nested JobRuns use the repair key allocated by the root
+            JobRun and can therefore have gaps when they do not participate in every
+            repair.
         system_parameters: Map of system parameters with their values for this job run.
         start_time: The time at which the job execution started in epoch milliseconds.
         end_time: The time at which the job execution started in epoch milliseconds.
         setup_duration: The time (in milliseconds) taken to setup the cluster.
-        execution_duration: The time (in milliseconds) taken to complete the job execution.
-        cleanup_duration: The time (in milliseconds) taken to terminate the cluster and to clean up
-            any associated artifacts.
-        run_duration: The time (in milliseconds) taken to complete the job execution and all its
-            repairs to finish.
+        execution_duration: The time (in milliseconds) taken to complete the job
+            execution.
+        cleanup_duration: The time (in milliseconds) taken to terminate the cluster and
+            to clean up any associated artifacts.
+        run_duration: The time (in milliseconds) taken to complete the job execution and
+            all its repairs to finish.
         time_created: The time at which the job execution started.
 
             Format: 'date-time'.
@@ -74,11 +77,12 @@ class JobRun(Model):
         version: Current version of job run object in repository.
         task_to_task_run_map: Task to TaskRun map for given job run.
         task_run_summary_map: TaskRun to TaskRunSummary map for given job run.
-        timeout_seconds: An optional value to indicate the max run duration of a job after which job
-            will be timed out. The default is Zero indicating no timeout value.
+        timeout_seconds: An optional value to indicate the max run duration of a job
+            after which job will be timed out. The default is Zero indicating no timeout
+            value.
         repaired_tasks: A list of repaired tasks.
-        repair_mode: repairMode is no longer supported. Select tasks explicitly, or use the
-            default nested task selection. For a failed nested JobRun, the default
+        repair_mode: repairMode is no longer supported. Select tasks explicitly, or use
+            the default nested task selection. For a failed nested JobRun, the default
             selects only unsuccessful tasks. For a successful nested JobRun, the default
             selects all tasks.
 

@@ -21,7 +21,8 @@ class JobRunSummary(Model):
         state: The current state of the run.
         job_key: The OCID of the job.
         job_name: A user-friendly name. Does not have to be unique, and is changeable.
-        execution_duration: The time (in milliseconds) taken to complete the job execution.
+        execution_duration: The time (in milliseconds) taken to complete the job
+            execution.
         launched: Identify job run launched by schedule or manually.
 
             Allowed values: 'SCHEDULED', 'MANUAL'.

@@ -25,14 +25,14 @@ class JobSummary(Model):
         path: The path to store the job definition in.
         schedule: The schedule configuration for the job.
         run_as: This points to the user or service account executing the job.
-        time_created: The date and time the DataLake was created, in the format defined by <a
-            href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
-            noreferrer">RFC 3339</a>. Example: `2025-05-25T21:10:29.600Z`
+        time_created: The date and time the DataLake was created, in the format defined
+            by <a href="https://tools.ietf.org/html/rfc3339" target="_blank"
+            rel="noopener noreferrer">RFC 3339</a>. Example: `2025-05-25T21:10:29.600Z`
 
             Format: 'date-time'.
-        time_updated: The date and time the DataLake was updated, in the format defined by <a
-            href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
-            noreferrer">RFC 3339</a>. Example: `2025-05-25T21:10:29.600Z`
+        time_updated: The date and time the DataLake was updated, in the format defined
+            by <a href="https://tools.ietf.org/html/rfc3339" target="_blank"
+            rel="noopener noreferrer">RFC 3339</a>. Example: `2025-05-25T21:10:29.600Z`
 
             Format: 'date-time'.
         clusters: List of job cluster keys.

@@ -14,12 +14,13 @@ class Kernel(Model):
     Attributes:
         id: UUID of kernel.
         name: Kernel spec name. (Example python3)
-        last_activity: ISO 8601 timestamp for last-seen activity on this kernel. Use this in
-            combination with execution_state == 'idle' to identify which kernels have
-            been idle since a given time. Timestamps will be UTC, indicated 'Z' suffix.
+        last_activity: ISO 8601 timestamp for last-seen activity on this kernel. Use
+            this in combination with execution_state == 'idle' to identify which kernels
+            have been idle since a given time. Timestamps will be UTC, indicated 'Z'
+            suffix.
         connections: The number of active connections to this kernel.
-        execution_state: Current execution state of Kernel (typically 'idle' or 'busy', but may be
-            other values, such as 'starting'). Added in notebook server 5.0.
+        execution_state: Current execution state of Kernel (typically 'idle' or 'busy',
+            but may be other values, such as 'starting'). Added in notebook server 5.0.
 
             Allowed values: 'unknown', 'starting', 'idle', 'busy', 'terminating',
             'restarting', 'autorestarting', 'dead'.

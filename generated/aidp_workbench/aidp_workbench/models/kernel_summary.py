@@ -12,13 +12,13 @@ class KernelSummary(Model):
     Attributes:
         id: UUID of the kernel.
         name: Kernel spec name.
-        last_activity: ISO 8601 timestamp for the last-seen activity on this kernel. Use this in
-            combination with execution_state == 'idle' to identify which kernels have
-            been idle since a given time. Timestamps will be UTC, indicated 'Z' suffix.
-            Added in notebook server 5.0.
+        last_activity: ISO 8601 timestamp for the last-seen activity on this kernel. Use
+            this in combination with execution_state == 'idle' to identify which kernels
+            have been idle since a given time. Timestamps will be UTC, indicated 'Z'
+            suffix. Added in notebook server 5.0.
         connections: The number of active connections to this kernel.
-        execution_state: Current execution state of the kernel. Typically 'idle' or 'busy', but may
-            be other values, such as 'starting'.
+        execution_state: Current execution state of the kernel. Typically 'idle' or
+            'busy', but may be other values, such as 'starting'.
     """
 
     id: str | None = None

@@ -23,10 +23,10 @@ class LineageObject(Model):
 
             Allowed values: 'UPSTREAM', 'BOTH', 'DOWNSTREAM'.
         depth: Depth is measured as number of links from anchor node to matching nodes.
-        properties: A map of maps that contains the properties which are specific to the entity
-            type. Each entity type definition defines it's set of required and optional
-            properties. The map keys are category names and the values are maps of
-            property name to property value. Every property is contained inside of a
+        properties: A map of maps that contains the properties which are specific to the
+            entity type. Each entity type definition defines it's set of required and
+            optional properties. The map keys are category names and the values are maps
+            of property name to property value. Every property is contained inside of a
             category. Most data entities have required properties within the "default"
             category. Example: `{"properties": { "default": { "key1": "value1"}}}`
     """

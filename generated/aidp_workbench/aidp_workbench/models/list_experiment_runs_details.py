@@ -13,26 +13,27 @@ class ListExperimentRunsDetails(Model):
 
     Attributes:
         experiment_ids: List of experiment IDs to search over.
-        max_results: Maximum number of runs desired. If unspecified, defaults to 1000. All
-            servers are guaranteed to support a max_results threshold of at least 50,000
-            but may support more. Callers are encouraged to pass max_results explicitly
-            and leverage page_token to iterate.
+        max_results: Maximum number of runs desired. If unspecified, defaults to 1000.
+            All servers are guaranteed to support a max_results threshold of at least
+            50,000 but may support more. Callers are encouraged to pass max_results
+            explicitly and leverage page_token to iterate.
         page_token: Token indicating the page of experiment runs to fetch.
-        filter: A filter expression over params, metrics, and tags, that allows returning a
-            subset of runs. The syntax is a subset of SQL that supports ANDing together
-            binary operations between a param, metric, or tag and a constant. Example:
-            metrics.rmse < 1 and params.model_class = 'LogisticRegression' You can
-            select columns with special characters (hyphen, space, period, etc.) by
-            using double quotes: metrics."model class" = 'LinearRegression' and
-            tags."user-name" = 'Tomas' Supported operators are =, !=, >, >=, <, and <=.
-        order_by: List of columns to be ordered by, including attributes, params, metrics, and
-            tags with an optional "DESC" or "ASC" annotation, where "ASC" is the
-            default. Example: ["params.input DESC", "metrics.alpha ASC", "metrics.rmse"]
-            Tiebreaks are done by start_time DESC followed by run_id for runs with the
-            same start time (and this is the default ordering criterion if order_by is
-            not provided).
-        run_view_type: Qualifier for type of runs to be returned. If unspecified, returns only
-            active runs.
+        filter: A filter expression over params, metrics, and tags, that allows
+            returning a subset of runs. The syntax is a subset of SQL that supports
+            ANDing together binary operations between a param, metric, or tag and a
+            constant. Example: metrics.rmse < 1 and params.model_class =
+            'LogisticRegression' You can select columns with special characters (hyphen,
+            space, period, etc.) by using double quotes: metrics."model class" =
+            'LinearRegression' and tags."user-name" = 'Tomas' Supported operators are =,
+            !=, >, >=, <, and <=.
+        order_by: List of columns to be ordered by, including attributes, params,
+            metrics, and tags with an optional "DESC" or "ASC" annotation, where "ASC"
+            is the default. Example: ["params.input DESC", "metrics.alpha ASC",
+            "metrics.rmse"] Tiebreaks are done by start_time DESC followed by run_id for
+            runs with the same start time (and this is the default ordering criterion if
+            order_by is not provided).
+        run_view_type: Qualifier for type of runs to be returned. If unspecified,
+            returns only active runs.
 
             Allowed values: 'ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'.
     """

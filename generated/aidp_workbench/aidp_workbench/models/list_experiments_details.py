@@ -12,10 +12,10 @@ class ListExperimentsDetails(Model):
     """Details of experiments to fetch.
 
     Attributes:
-        max_results: Maximum number of experiments desired. Servers may select a default. All
-            servers are guaranteed to support a max_results threshold of at least 1,000
-            but may support more. Callers are encouraged to pass max_results explicitly
-            and leverage page_token to iterate.
+        max_results: Maximum number of experiments desired. Servers may select a
+            default. All servers are guaranteed to support a max_results threshold of at
+            least 1,000 but may support more. Callers are encouraged to pass max_results
+            explicitly and leverage page_token to iterate.
         page_token: Token indicating the page of experiments to fetch.
         filter: A filter expression over experiment attributes and tags that allows
             returning a subset of experiments. The syntax is a subset of SQL that
@@ -24,11 +24,11 @@ class ListExperimentsDetails(Model):
             special characters (hyphen, space, period, etc.) can be selected using
             double quotes or backticks. Example: tags."extra-key" = 'value' or
             tags.`extra-key` = 'value' Supported operators are =, !=, LIKE, and ILIKE.
-        order_by: List of columns for ordering search results, which can include experiment
-            name and ID with an optional "DESC" or "ASC" annotation, where "ASC" is the
-            default. Tiebreaks are done by experiment ID DESC.
-        view_type: Qualifier for type of experiments to be returned. If unspecified, returns
-            only active experiments.
+        order_by: List of columns for ordering search results, which can include
+            experiment name and ID with an optional "DESC" or "ASC" annotation, where
+            "ASC" is the default. Tiebreaks are done by experiment ID DESC.
+        view_type: Qualifier for type of experiments to be returned. If unspecified,
+            returns only active experiments.
 
             Allowed values: 'ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'.
     """

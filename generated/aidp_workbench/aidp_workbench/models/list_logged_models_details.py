@@ -12,8 +12,8 @@ class ListLoggedModelsDetails(Model):
 
     Attributes:
         experiment_ids: Fetch logged-models under list of experiments.
-        max_results: Maximum number of logged-models desired. Servers may select a default.
-            Callers are encouraged to pass max_results explicitly and leverage
+        max_results: Maximum number of logged-models desired. Servers may select a
+            default. Callers are encouraged to pass max_results explicitly and leverage
             page_token to iterate.
         page_token: Token indicating the page of logged-models to fetch.
         filter: A filter expression over logged-models attributes.

@@ -16,7 +16,8 @@ class ListModelDeploymentActivitiesDetails(Model):
         status: A filter over activity status.
 
             Allowed values: 'SUCCESS', 'FAILURE'.
-        max_results: Maximum number of activities desired. Default is 100. Max threshold is 1000.
+        max_results: Maximum number of activities desired. Default is 100. Max threshold
+            is 1000.
         order_by: List of columns for ordering search results, e.g. 'start_time DESC'.
         page_token: Token indicating the page of activities to fetch.
     """

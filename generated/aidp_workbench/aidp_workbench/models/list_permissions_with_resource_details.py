@@ -20,9 +20,9 @@ class ListPermissionsWithResourceDetails(Model):
             Allowed values: 'WORKSPACE', 'WORKFLOW', 'FOLDER', 'FILE', 'CLUSTER',
             'MASTER_CATALOG', 'CATALOG', 'SCHEMA', 'TABLE', 'SHARE', 'RECIPIENT',
             'VOLUME', 'VIEW', 'KNOWLEDGE_BASE'.
-        resource_key: Workspace and its sub-resources key. For example - For workspaceKey,
-            clusterKey its a UUID Within catalog its a 3 level namespace tableKey -
-            <catalogName>.<schemaName>.<tableName> schemaKey -
+        resource_key: Workspace and its sub-resources key. For example - For
+            workspaceKey, clusterKey its a UUID Within catalog its a 3 level namespace
+            tableKey - <catalogName>.<schemaName>.<tableName> schemaKey -
             <catalogName>.<schemaName> catalogKey - <catalogName>
     """
 

@@ -12,8 +12,9 @@ class LoggedModelCollection(Model):
 
     Attributes:
         models: Logged models that match the search criteria
-        next_page_token: Token that can be used to retrieve the next page of logged-models. An empty
-            token means that no more logged-models are available for retrieval.
+        next_page_token: Token that can be used to retrieve the next page of
+            logged-models. An empty token means that no more logged-models are available
+            for retrieval.
     """
 
     models: list[LoggedModel] | None = None

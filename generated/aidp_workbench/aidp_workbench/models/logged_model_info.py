@@ -16,8 +16,10 @@ class LoggedModelInfo(Model):
         model_id_: ID of logged model.
         experiment_id: Unique identifier for the experiment.
         name: Name of logged model.
-        creation_timestamp_ms: Unix timestamp in milliseconds when the logged model was created.
-        last_updated_timestamp_ms: Unix timestamp in milliseconds when the logged model was last updated.
+        creation_timestamp_ms: Unix timestamp in milliseconds when the logged model was
+            created.
+        last_updated_timestamp_ms: Unix timestamp in milliseconds when the logged model
+            was last updated.
         artifact_uri: Artifact URI.
         status: Status of logged model.
         model_type_: Model type of logged model.

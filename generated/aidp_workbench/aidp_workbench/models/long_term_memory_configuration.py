@@ -14,10 +14,10 @@ class LongTermMemoryConfiguration(Model):
     selects the OCI Generative AI model used for memory extraction and summarization.
 
     Attributes:
-        is_enabled: UI-only authoring state for long-term memory. It is not sent to the deployed
-            runtime.
-        share_between_chat_threads: Whether long-term-memory retrieval can use memories saved in other chat
-            threads for the same user and Agent Flow.
+        is_enabled: UI-only authoring state for long-term memory. It is not sent to the
+            deployed runtime.
+        share_between_chat_threads: Whether long-term-memory retrieval can use memories
+            saved in other chat threads for the same user and Agent Flow.
         llm_config: OCI Generative AI Large Language Model configuration.
     """
 

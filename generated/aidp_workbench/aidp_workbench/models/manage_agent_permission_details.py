@@ -14,8 +14,10 @@ class ManageAgentPermissionDetails(Model):
     """Information to update permissions on a agent.
 
     Attributes:
-        assign_agent_permission_details: The details of the permissions assigned on the agent to assignee.
-        revoke_agent_permission_details: The details of the permissions revoked from assignee for a agent.
+        assign_agent_permission_details: The details of the permissions assigned on the
+            agent to assignee.
+        revoke_agent_permission_details: The details of the permissions revoked from
+            assignee for a agent.
     """
 
     assign_agent_permission_details: AssignAgentPermissionDetails | None = Field(

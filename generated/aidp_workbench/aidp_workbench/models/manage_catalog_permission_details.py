@@ -14,8 +14,10 @@ class ManageCatalogPermissionDetails(Model):
     """Information to update permissions on a catalog.
 
     Attributes:
-        assign_catalog_permission_details: The details of the permissions assigned on the catalog to assignee.
-        revoke_catalog_permission_details: The details of the permissions revoked from assignees for a catalog.
+        assign_catalog_permission_details: The details of the permissions assigned on
+            the catalog to assignee.
+        revoke_catalog_permission_details: The details of the permissions revoked from
+            assignees for a catalog.
     """
 
     assign_catalog_permission_details: AssignCatalogPermissionDetails | None = Field(

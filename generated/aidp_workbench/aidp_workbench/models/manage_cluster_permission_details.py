@@ -14,8 +14,10 @@ class ManageClusterPermissionDetails(Model):
     """Information to update permissions on a cluster.
 
     Attributes:
-        assign_cluster_permission_details: Details of the permissions assigned on the cluster to assignee.
-        revoke_cluster_permission_details: Details of the permissions revoked from assignees for a cluster.
+        assign_cluster_permission_details: Details of the permissions assigned on the
+            cluster to assignee.
+        revoke_cluster_permission_details: Details of the permissions revoked from
+            assignees for a cluster.
     """
 
     assign_cluster_permission_details: AssignClusterPermissionDetails | None = Field(

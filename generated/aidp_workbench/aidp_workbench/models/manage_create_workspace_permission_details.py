@@ -14,8 +14,10 @@ class ManageCreateWorkspacePermissionDetails(Model):
     """Information to update permissions on a workspace.
 
     Attributes:
-        assign_create_workspace_permission_details: The details of the permissions assigned on the workspace to assignee.
-        revoke_create_workspace_permission_details: The details of the permissions revoked from assignees for a workspace.
+        assign_create_workspace_permission_details: The details of the permissions
+            assigned on the workspace to assignee.
+        revoke_create_workspace_permission_details: The details of the permissions
+            revoked from assignees for a workspace.
     """
 
     assign_create_workspace_permission_details: AssignCreateWorkspacePermissionDetails | None = (

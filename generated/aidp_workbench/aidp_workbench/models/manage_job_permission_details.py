@@ -14,8 +14,10 @@ class ManageJobPermissionDetails(Model):
     """Information to update permissions on a job.
 
     Attributes:
-        assign_job_permission_details: The details of the permissions assigned on the Job to assignee.
-        revoke_job_permission_details: The details of the permissions revoked from assignees for a job.
+        assign_job_permission_details: The details of the permissions assigned on the
+            Job to assignee.
+        revoke_job_permission_details: The details of the permissions revoked from
+            assignees for a job.
     """
 
     assign_job_permission_details: AssignJobPermissionDetails | None = Field(

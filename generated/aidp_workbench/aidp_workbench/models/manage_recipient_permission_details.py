@@ -14,8 +14,10 @@ class ManageRecipientPermissionDetails(Model):
     """Information to update permissions on a recipient.
 
     Attributes:
-        assign_recipient_permission_details: The details of the permissions assigned on the recipient to an assignee.
-        revoke_recipient_permission_details: The details of the permissions revoked from assignees for a recipient.
+        assign_recipient_permission_details: The details of the permissions assigned on
+            the recipient to an assignee.
+        revoke_recipient_permission_details: The details of the permissions revoked from
+            assignees for a recipient.
     """
 
     assign_recipient_permission_details: AssignRecipientPermissionDetails | None = Field(

@@ -14,8 +14,10 @@ class ManageRegisteredModelPermissionDetails(Model):
     """Information to grant or revoke permissions on a registered model's dedicated volume.
 
     Attributes:
-        assign_registered_model_permission_details: The permissions assigned on the registered model to assignees.
-        revoke_registered_model_permission_details: The permissions revoked from assignees for a registered model.
+        assign_registered_model_permission_details: The permissions assigned on the
+            registered model to assignees.
+        revoke_registered_model_permission_details: The permissions revoked from
+            assignees for a registered model.
     """
 
     assign_registered_model_permission_details: AssignRegisteredModelPermissionDetails | None = (

@@ -14,8 +14,10 @@ class ManageSchemaPermissionDetails(Model):
     """Information to update permissions on a schema.
 
     Attributes:
-        assign_schema_permission_details: The details of the permissions assigned on the schema to assignee.
-        revoke_schema_permission_details: The details of the permissions revoked from assignees for a schema.
+        assign_schema_permission_details: The details of the permissions assigned on the
+            schema to assignee.
+        revoke_schema_permission_details: The details of the permissions revoked from
+            assignees for a schema.
     """
 
     assign_schema_permission_details: AssignSchemaPermissionDetails | None = Field(

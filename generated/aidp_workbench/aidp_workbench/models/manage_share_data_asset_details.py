@@ -18,11 +18,13 @@ class ManageShareDataAssetDetails(Model):
         type: The asset type for this update.
 
             Allowed values: 'SCHEMA', 'TABLE', 'VIEW'.
-        name: The data asset name for this operation. For relational assets, it should be
-            fully qualified name. For example, catalog.schema or catalog.schema.table.
+        name: The data asset name for this operation. For relational assets, it should
+            be fully qualified name. For example, catalog.schema or
+            catalog.schema.table.
         description: The data asset description for this operation.
         partition: Partition clause information, only applicable for TABLE.
-        alias: The data asset alias for this operation, only applicable for TABLE and VIEW.
+        alias: The data asset alias for this operation, only applicable for TABLE and
+            VIEW.
     """
 
     action: Annotated[Literal["ADD", "REMOVE"], OpenEnum]

@@ -14,8 +14,10 @@ class ManageSharePermissionDetails(Model):
     """Information to update permissions on a share.
 
     Attributes:
-        assign_share_permission_details: The details of the permissions assigned on the share to assignee.
-        revoke_share_permission_details: The details of the permissions revoked from assignees for a share.
+        assign_share_permission_details: The details of the permissions assigned on the
+            share to assignee.
+        revoke_share_permission_details: The details of the permissions revoked from
+            assignees for a share.
     """
 
     assign_share_permission_details: AssignSharePermissionDetails | None = Field(

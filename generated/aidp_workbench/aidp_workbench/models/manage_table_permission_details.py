@@ -14,8 +14,10 @@ class ManageTablePermissionDetails(Model):
     """Information to update permissions on a table.
 
     Attributes:
-        assign_table_permission_details: The details of the permissions assigned on the table to assignee.
-        revoke_table_permission_details: The details of the permissions revoked from assignee for a table.
+        assign_table_permission_details: The details of the permissions assigned on the
+            table to assignee.
+        revoke_table_permission_details: The details of the permissions revoked from
+            assignee for a table.
     """
 
     assign_table_permission_details: AssignTablePermissionDetails | None = Field(

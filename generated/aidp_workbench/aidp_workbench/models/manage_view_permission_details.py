@@ -14,8 +14,10 @@ class ManageViewPermissionDetails(Model):
     """Information to update permissions on a view.
 
     Attributes:
-        assign_view_permission_details: The details of the permissions assigned on the view to assignee.
-        revoke_view_permission_details: The details of the permissions revoked from assignee for a view.
+        assign_view_permission_details: The details of the permissions assigned on the
+            view to assignee.
+        revoke_view_permission_details: The details of the permissions revoked from
+            assignee for a view.
     """
 
     assign_view_permission_details: AssignViewPermissionDetails | None = Field(

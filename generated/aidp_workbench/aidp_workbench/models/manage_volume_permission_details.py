@@ -14,8 +14,10 @@ class ManageVolumePermissionDetails(Model):
     """Information to update permissions on a volume.
 
     Attributes:
-        assign_volume_permission_details: The details of the permissions assigned on the volume to assignee.
-        revoke_volume_permission_details: The details of the permissions revoked from assignees for a volume.
+        assign_volume_permission_details: The details of the permissions assigned on the
+            volume to assignee.
+        revoke_volume_permission_details: The details of the permissions revoked from
+            assignees for a volume.
     """
 
     assign_volume_permission_details: AssignVolumePermissionDetails | None = Field(

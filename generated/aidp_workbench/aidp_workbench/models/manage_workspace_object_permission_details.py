@@ -14,9 +14,10 @@ class ManageWorkspaceObjectPermissionDetails(Model):
     """Information to update permissions on a workspace object.
 
     Attributes:
-        assign_workspace_object_permission_details: The details of the permissions assigned on the workspace object to assignee.
-        revoke_workspace_object_permission_details: The details of the permissions revoked from assignees for a workspace
-            object.
+        assign_workspace_object_permission_details: The details of the permissions
+            assigned on the workspace object to assignee.
+        revoke_workspace_object_permission_details: The details of the permissions
+            revoked from assignees for a workspace object.
     """
 
     assign_workspace_object_permission_details: AssignWorkspaceObjectPermissionDetails | None = (

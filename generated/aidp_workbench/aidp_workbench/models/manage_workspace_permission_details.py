@@ -14,8 +14,10 @@ class ManageWorkspacePermissionDetails(Model):
     """Information to update permissions on a workspace.
 
     Attributes:
-        assign_workspace_permission_details: The details of the permissions assigned on the workspace to assignee.
-        revoke_workspace_permission_details: The details of the permissions revoked from assignees for a workspace.
+        assign_workspace_permission_details: The details of the permissions assigned on
+            the workspace to assignee.
+        revoke_workspace_permission_details: The details of the permissions revoked from
+            assignees for a workspace.
     """
 
     assign_workspace_permission_details: AssignWorkspacePermissionDetails | None = Field(

@@ -16,8 +16,8 @@ class MetricsSummary(Model):
 
     Attributes:
         namespace: The source service or application that emitted the metric.
-        compartment_id: The OCID of the compartment containing the resources that the aggregated
-            data was returned from.
+        compartment_id: The OCID of the compartment containing the resources that the
+            aggregated data was returned from.
         name: The name of the metric.
         dimensions: Key-value pairs that provide context for the metric.
         metadata: Additional references provided in the metric definition.

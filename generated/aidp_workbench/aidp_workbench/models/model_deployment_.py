@@ -24,13 +24,14 @@ class ModelDeployment(Model):
         deployment_targets: Deployment targets of the deployment.
         workspace_key: Workspace key of the deployment.
         compute_key: Compute key of the deployment.
-        compute_deployment_id: Identifier of the AI Compute deployment currently serving this model
-            deployment, when available. Needed to scope monitoring queries.
+        compute_deployment_id: Identifier of the AI Compute deployment currently serving
+            this model deployment, when available. Needed to scope monitoring queries.
         status: Status of the deployment.
 
             Allowed values: 'INACTIVE', 'ACTIVATING', 'ACTIVE', 'DEACTIVATING',
             'UPDATING'.
-        activated_time: Unix timestamp in milliseconds of when the deployment was activated.
+        activated_time: Unix timestamp in milliseconds of when the deployment was
+            activated.
         activated_by: User that activated the model deployment.
         serving_uri: Serving URI of the deployment.
         created_time: Unix timestamp in milliseconds of when the deployment was created.
@@ -38,16 +39,17 @@ class ModelDeployment(Model):
         created_by: User that created the model deployment.
         updated_by: User that last updated the model deployment.
         tags: List of tags set on the model deployment.
-        auth_type: Authentication mechanism selected for the deployment's query endpoint.
+        auth_type: Authentication mechanism selected for the deployment's query
+            endpoint.
 
             Allowed values: 'AIDP', 'OAUTH'.
-        auth_details: OAuth trust configuration for a model deployment's query endpoint. Required
-            when authType is OAUTH and must be omitted for AIDP. A closed schema: the
-            gateway turns these values into the token policy it enforces, so a member
-            outside this set is not accepted -- it is discarded rather than stored or
-            forwarded, and a misspelled member therefore leaves the one it was meant to
-            be unset, which fails validation. The serialized object must not exceed
-            16000 characters. Cannot be changed while the deployment is ACTIVE.
+        auth_details: OAuth trust configuration for a model deployment's query endpoint.
+            Required when authType is OAUTH and must be omitted for AIDP. A closed
+            schema: the gateway turns these values into the token policy it enforces, so
+            a member outside this set is not accepted -- it is discarded rather than
+            stored or forwarded, and a misspelled member therefore leaves the one it was
+            meant to be unset, which fails validation. The serialized object must not
+            exceed 16000 characters. Cannot be changed while the deployment is ACTIVE.
     """
 
     deployment_id: str

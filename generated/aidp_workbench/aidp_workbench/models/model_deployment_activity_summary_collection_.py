@@ -12,8 +12,8 @@ class ModelDeploymentActivitySummaryCollection(Model):
 
     Attributes:
         activities: Activity summaries that match the search criteria.
-        next_page_token: Token that can be used to retrieve the next page of activities. An empty
-            token means that no more activities are available for retrieval.
+        next_page_token: Token that can be used to retrieve the next page of activities.
+            An empty token means that no more activities are available for retrieval.
     """
 
     activities: list[DeploymentActivitySummary]

@@ -12,8 +12,9 @@ class ModelDeploymentCollection(Model):
 
     Attributes:
         deployments: Deployments that match the search criteria.
-        next_page_token: Token that can be used to retrieve the next page of deployments. An empty
-            token means that no more deployments are available for retrieval.
+        next_page_token: Token that can be used to retrieve the next page of
+            deployments. An empty token means that no more deployments are available for
+            retrieval.
     """
 
     deployments: list[ModelDeploymentSummary]

@@ -24,7 +24,8 @@ class ModelDeploymentSummary(Model):
             'UPDATING'.
         created_by: User that created the model deployment.
         created_time: Unix timestamp in milliseconds of when the deployment was created.
-        activated_time: Unix timestamp in milliseconds of when the deployment was activated.
+        activated_time: Unix timestamp in milliseconds of when the deployment was
+            activated.
         activated_by: User that activated the model deployment.
         serving_uri: Serving URI of the deployment.
         updated_time: Unix timestamp in milliseconds of when the deployment was updated.

@@ -10,7 +10,8 @@ class ModelDeploymentTag(Model):
     """A tag associated with a model deployment.
 
     Attributes:
-        key: Key of the model deployment tag. At most 250 characters and 250 UTF-8 bytes.
+        key: Key of the model deployment tag. At most 250 characters and 250 UTF-8
+            bytes.
         value: Value of the model deployment tag. At most 5000 characters and 5000 UTF-8
             bytes.
     """

@@ -20,9 +20,10 @@ class ModelVersion(Model):
     Attributes:
         name: Unique name for the model.
         version: Model’s version number.
-        creation_timestamp: Timestamp in milliseconds when the model version was created.
-        last_updated_timestamp: Timestamp in milliseconds when metadata for the model version was last
-            updated.
+        creation_timestamp: Timestamp in milliseconds when the model version was
+            created.
+        last_updated_timestamp: Timestamp in milliseconds when metadata for the model
+            version was last updated.
         user_id: User that created this model version.
         current_stage: Current stage for this model version.
         description: Description of this model version.
@@ -36,8 +37,8 @@ class ModelVersion(Model):
         tags: Tags of model version.
         run_link: Direct link to the run that generated this version.
         aliases: Aliases pointing to this version.
-        model_id_: Model ID for model version that is used to link the registered model to the
-            source logged model.
+        model_id_: Model ID for model version that is used to link the registered model
+            to the source logged model.
         model_metrics_: Metrics logged for the model.
         model_params_: Parameters logged for the model.
         deployment_job_state: ModelVersion tag.

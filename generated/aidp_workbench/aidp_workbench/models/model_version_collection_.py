@@ -14,7 +14,8 @@ class ModelVersionCollection(Model):
 
     Attributes:
         model_versions_: Model versions that match the search criteria.
-        next_page_token: Token that can be used to retrieve the next page of model versions.
+        next_page_token: Token that can be used to retrieve the next page of model
+            versions.
     """
 
     model_versions_: list[ModelVersion] = Field(..., alias="model_versions")

@@ -12,9 +12,10 @@ class MoveWorkspaceObjectDetails(Model):
     """Details to move a workspace object to a different location.
 
     Attributes:
-        from_path: The fully qualified path of the workspace object that should be moved.
-        to_path: The fully qualified destination path to which the Workspace object should be
+        from_path: The fully qualified path of the workspace object that should be
             moved.
+        to_path: The fully qualified destination path to which the Workspace object
+            should be moved.
     """
 
     from_path: str | None = Field(default=None, alias="fromPath")

@@ -14,8 +14,8 @@ class NewClusterConfiguration(Model):
 
     Attributes:
         num_workers: Number of worker nodes configured for this cluster.
-        auto_scale: Properties required to automatically scale the clusters up and down based on
-            load.
+        auto_scale: Properties required to automatically scale the clusters up and down
+            based on load.
         cluster_name: A unique name for the job cluster.
         spark_version: The Spark version used to run the application.
         spark_conf: The spark configuration in key-value pairs.

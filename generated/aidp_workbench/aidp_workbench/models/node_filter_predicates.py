@@ -12,7 +12,8 @@ class NodeFilterPredicates(Model):
     """List of conditions
 
     Attributes:
-        display_name_contains: Filters nodes whose display name contains the specified value.
+        display_name_contains: Filters nodes whose display name contains the specified
+            value.
         type_equals: Filters nodes whose type exactly matches the specified value.
     """
 

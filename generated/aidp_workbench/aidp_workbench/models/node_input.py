@@ -22,7 +22,8 @@ class NodeInput(Model):
             Allowed values: 'TOP', 'BOTTOM', 'RIGHT', 'LEFT'.
         description: Documentation or tooltip shown in the UI.
         is_required: True if this input is mandatory.
-        is_single_connection: True if only one connection is allowed; false allows multiple.
+        is_single_connection: True if only one connection is allowed; false allows
+            multiple.
     """
 
     name: str

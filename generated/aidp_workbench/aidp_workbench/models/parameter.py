@@ -10,8 +10,8 @@ class Parameter(Model):
     """Specifies the name and value of the defined parameter.
 
     Attributes:
-        name: The name of the defined parameter. May only contain alphanumeric characters,
-            '_', '-', and '.'
+        name: The name of the defined parameter. May only contain alphanumeric
+            characters, '_', '-', and '.'
         value: Value of the defined parameter.
     """
 

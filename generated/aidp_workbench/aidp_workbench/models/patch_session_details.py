@@ -13,8 +13,8 @@ class PatchSessionDetails(Model):
     Attributes:
         id: UUID of the session.
         name: A user-friendly name for the session.
-        path: Path to the session. A directory where notebook server is started and where
-            notebooks are saved. For example, /data/test.ipynb.
+        path: Path to the session. A directory where notebook server is started and
+            where notebooks are saved. For example, /data/test.ipynb.
         type: Type of session.
         kernel: Notebook kernel information.
         cluster_id: Cluster ID.

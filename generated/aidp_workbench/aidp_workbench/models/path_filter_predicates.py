@@ -13,13 +13,13 @@ class PathFilterPredicates(Model):
     """List of conditions
 
     Attributes:
-        pass_through_node: Includes only lineage paths that pass through the specified intermediate
-            node.
-        anchor_node_columns_in: Includes only lineage paths where the anchor node's column is one of the
-            specified values, and column-level traversal starts only from these anchor
-            columns.
-        parent_id_in: Includes only those lineage paths in which each node's parent ID is present
-            in the specified list.
+        pass_through_node: Includes only lineage paths that pass through the specified
+            intermediate node.
+        anchor_node_columns_in: Includes only lineage paths where the anchor node's
+            column is one of the specified values, and column-level traversal starts
+            only from these anchor columns.
+        parent_id_in: Includes only those lineage paths in which each node's parent ID
+            is present in the specified list.
     """
 
     pass_through_node: PassThroughNodeFilterPredicate | None = Field(

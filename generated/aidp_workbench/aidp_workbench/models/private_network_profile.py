@@ -18,7 +18,8 @@ class PrivateNetworkProfile(Model):
         key: Unique key for the Git connectivity profile.
         name: Display name of the Git connectivity profile.
         description: Optional description of the Git connectivity profile.
-        customer_compartment_id: Customer compartment identifier containing the private network resources.
+        customer_compartment_id: Customer compartment identifier containing the private
+            network resources.
         customer_vcn_id: Customer VCN identifier used for Git connectivity.
         customer_subnet_id: Customer subnet identifier used for Git connectivity.
         lifecycle_state: Current lifecycle state of the profile.
@@ -30,8 +31,10 @@ class PrivateNetworkProfile(Model):
         time_last_validated: Time at which the profile was last validated.
 
             Format: 'date-time'.
-        last_validation_error_code: Non-sensitive code for the latest validation failure.
-        last_validation_error_message: Non-sensitive message for the latest validation failure.
+        last_validation_error_code: Non-sensitive code for the latest validation
+            failure.
+        last_validation_error_message: Non-sensitive message for the latest validation
+            failure.
         time_created: Time at which the profile was created.
 
             Format: 'date-time'.

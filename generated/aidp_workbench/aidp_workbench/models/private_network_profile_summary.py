@@ -25,8 +25,10 @@ class PrivateNetworkProfileSummary(Model):
         time_last_validated: Time at which the profile was last validated.
 
             Format: 'date-time'.
-        last_validation_error_code: Non-sensitive code for the latest validation failure.
-        last_validation_error_message: Non-sensitive message for the latest validation failure.
+        last_validation_error_code: Non-sensitive code for the latest validation
+            failure.
+        last_validation_error_message: Non-sensitive message for the latest validation
+            failure.
         time_created: Time at which the profile was created.
 
             Format: 'date-time'.

@@ -14,15 +14,15 @@ class QueryReplicaIdsDetails(Model):
     """Request payload for querying compute replica identifiers from metric data.
 
     Attributes:
-        metric_name: The metric to use when discovering replica identifiers for the selected
-            compute cluster. Allowed values are CpuUtilization, MemoryUtilization,
-            NetworkReceiveBytes, and NetworkTransmitBytes.
-        time_begin: The beginning of the time range to use when searching for replica metric
-            data points. Format is RFC 3339.
+        metric_name: The metric to use when discovering replica identifiers for the
+            selected compute cluster. Allowed values are CpuUtilization,
+            MemoryUtilization, NetworkReceiveBytes, and NetworkTransmitBytes.
+        time_begin: The beginning of the time range to use when searching for replica
+            metric data points. Format is RFC 3339.
 
             Format: 'date-time'.
-        time_end: The end of the time range to use when searching for replica metric data
-            points. Format is RFC 3339.
+        time_end: The end of the time range to use when searching for replica metric
+            data points. Format is RFC 3339.
 
             Format: 'date-time'.
     """

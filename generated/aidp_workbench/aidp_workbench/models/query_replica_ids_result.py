@@ -13,8 +13,8 @@ class QueryReplicaIdsResult(Model):
     data.
 
     Attributes:
-        replica_ids: Distinct compute replica identifiers derived from the Monitoring `agentNode`
-            dimension.
+        replica_ids: Distinct compute replica identifiers derived from the Monitoring
+            `agentNode` dimension.
     """
 
     replica_ids: list[str] = Field(..., alias="replicaIds")

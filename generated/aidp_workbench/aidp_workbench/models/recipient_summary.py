@@ -16,12 +16,14 @@ class RecipientSummary(Model):
 
     Attributes:
         key: Unique identifier for this recipient in AI Data Platform instance.
-        display_name: A user-friendly name. Has to be unique within the AI Data Platform instance.
+        display_name: A user-friendly name. Has to be unique within the AI Data Platform
+            instance.
         description: Short description of the Recipient
         share_count: The number of shares this recipient has access on.
-        time_created: The date and time the Delta Share recipient was created, in the format
-            defined by <a href="https://tools.ietf.org/html/rfc3339" target="_blank"
-            rel="noopener noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
+        time_created: The date and time the Delta Share recipient was created, in the
+            format defined by <a href="https://tools.ietf.org/html/rfc3339"
+            target="_blank" rel="noopener noreferrer">RFC 3339</a>. Example:
+            `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
         created_by: The ID of the user who created the recipient.
@@ -30,9 +32,10 @@ class RecipientSummary(Model):
             Allowed values: 'ACTIVE', 'INACTIVE'.
         lifecycle_details: A message describing the current state in more detail.
         updated_by: The ID of the user who last updated the recipient.
-        time_updated: The date and time the Delta Share recipient was updated, in the format
-            defined by <a href="https://tools.ietf.org/html/rfc3339" target="_blank"
-            rel="noopener noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
+        time_updated: The date and time the Delta Share recipient was updated, in the
+            format defined by <a href="https://tools.ietf.org/html/rfc3339"
+            target="_blank" rel="noopener noreferrer">RFC 3339</a>. Example:
+            `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
     """

@@ -18,22 +18,25 @@ class RegisteredModel(Model):
     Attributes:
         name: Unique name for the model.
         creation_timestamp: Timestamp in milliseconds when the model was created.
-        last_updated_timestamp: Timestamp in milliseconds when metadata for the model was last updated.
+        last_updated_timestamp: Timestamp in milliseconds when metadata for the model
+            was last updated.
         description: Description of the registered model.
-        latest_versions: Collection of latest model versions for each stage. Only contains models
-            with current READY status.
-        aliases: Aliases pointing to model versions associated with this registered_model.
+        latest_versions: Collection of latest model versions for each stage. Only
+            contains models with current READY status.
+        aliases: Aliases pointing to model versions associated with this
+            registered_model.
         deployment_job_id: Deployment job ID.
         deployment_job_state: Job state.
 
             Allowed values: 'DEPLOYMENT_JOB_CONNECTION_STATE_UNSPECIFIED', 'NOT_SET_UP',
             'CONNECTED', 'NOT_FOUND', 'REQUIRED_PARAMETERS_CHANGED'.
         tags: Tags for the registered model.
-        deployment_summary: Deployment counts for a registered model. Returned by a registered-model
-            search only when the search requests the deployment summary, and omitted
-            when it cannot be resolved. Both counts are always present together, so a
-            summary reporting 0 means the model genuinely has no deployments, while no
-            summary at all means the counts were not requested or could not be resolved.
+        deployment_summary: Deployment counts for a registered model. Returned by a
+            registered-model search only when the search requests the deployment
+            summary, and omitted when it cannot be resolved. Both counts are always
+            present together, so a summary reporting 0 means the model genuinely has no
+            deployments, while no summary at all means the counts were not requested or
+            could not be resolved.
     """
 
     name: str | None = None

@@ -12,7 +12,8 @@ class RegisteredModelCollection(Model):
 
     Attributes:
         registered_models: Registered models that match the search criteria.
-        next_page_token: Token that can be used to retrieve the next page of registered models.
+        next_page_token: Token that can be used to retrieve the next page of registered
+            models.
     """
 
     registered_models: list[RegisteredModel]

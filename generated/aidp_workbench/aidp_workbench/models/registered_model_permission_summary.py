@@ -20,11 +20,11 @@ class RegisteredModelPermissionSummary(Model):
 
             Allowed values: 'USER', 'ROLE', 'GROUP'.
         grantee_permissions: The permission tiers granted on the registered model.
-        is_inherited: Whether the permission is inherited from an object higher in the hierarchy
-            (e.g. a catalog/schema/platform admin) rather than granted directly on the
-            model.
-        resource_name: The model this permission applies to (<catalog>.<schema>.<model>) for a
-            direct grant, or the ancestor object's name if the grant is inherited.
+        is_inherited: Whether the permission is inherited from an object higher in the
+            hierarchy (e.g. a catalog/schema/platform admin) rather than granted
+            directly on the model.
+        resource_name: The model this permission applies to (<catalog>.<schema>.<model>)
+            for a direct grant, or the ancestor object's name if the grant is inherited.
     """
 
     grantee: str

@@ -14,7 +14,8 @@ class RegisteredModelSummary(Model):
     Attributes:
         registered_models_count: Number of registered models in the catalog and schema.
         model_versions_count_: Number of model versions across those registered models.
-        model_deployments_count_: Number of model deployments across those registered models.
+        model_deployments_count_: Number of model deployments across those registered
+            models.
         active_deployment_count: Number of model deployments that are currently active.
     """
 

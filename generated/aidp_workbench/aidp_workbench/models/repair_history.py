@@ -30,7 +30,8 @@ class RepairHistory(Model):
         parameters: An optional list of parameters.
         repaired_tasks: A list of repaired tasks.
         lifecycle_states: The collection of lifecycle states.
-        execution_duration: The time (in milliseconds) taken to complete the job execution.
+        execution_duration: The time (in milliseconds) taken to complete the job
+            execution.
         parent_task_run_key: The OCID of the task run.
     """
 

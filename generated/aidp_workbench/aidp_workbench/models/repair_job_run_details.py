@@ -16,8 +16,8 @@ class RepairJobRunDetails(Model):
 
     Attributes:
         task_keys: Deprecated. Use repairTasks to select tasks to be repaired.
-        repair_mode: repairMode is no longer supported. Select tasks explicitly, or use the
-            default nested task selection. For a failed nested JobRun, the default
+        repair_mode: repairMode is no longer supported. Select tasks explicitly, or use
+            the default nested task selection. For a failed nested JobRun, the default
             selects only unsuccessful tasks. For a successful nested JobRun, the default
             selects all tasks.
 
@@ -39,8 +39,10 @@ class RepairTaskDetails(Model):
 
     Attributes:
         task_key: The display name of the task. User can specify a value for this.
-        should_include_downstream: Include transitive downstream tasks for this task selection.
-        should_include_upstream: Include transitive upstream tasks for this task selection.
+        should_include_downstream: Include transitive downstream tasks for this task
+            selection.
+        should_include_upstream: Include transitive upstream tasks for this task
+            selection.
         nested_repair_job_run_details: The data to repair a job run.
     """
 

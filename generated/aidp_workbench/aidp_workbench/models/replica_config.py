@@ -12,10 +12,11 @@ class ReplicaConfig(Model):
     """AI Compute replica configuration.
 
     Attributes:
-        min_replica: Minimum number of AI Compute replicas. If replica configuration is not
-            specified, AI Compute uses one replica by default.
-        max_replica: Maximum number of AI Compute replicas. The default service soft limit is 10;
-            AI Compute uses a fixed replica count when minReplica and maxReplica match.
+        min_replica: Minimum number of AI Compute replicas. If replica configuration is
+            not specified, AI Compute uses one replica by default.
+        max_replica: Maximum number of AI Compute replicas. The default service soft
+            limit is 10; AI Compute uses a fixed replica count when minReplica and
+            maxReplica match.
     """
 
     min_replica: int | None = Field(default=None, alias="minReplica")

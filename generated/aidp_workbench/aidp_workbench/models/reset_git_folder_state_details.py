@@ -14,15 +14,15 @@ class ResetGitFolderStateDetails(Model):
     """Abort or discard action and optional file selection for resetting Git folder state.
 
     Attributes:
-        action: ABORT_MERGE, ABORT_REBASE, and ABORT_PULL abort the respective in-progress
-            operation. DISCARD restores selected tracked paths and removes selected new
-            files.
+        action: ABORT_MERGE, ABORT_REBASE, and ABORT_PULL abort the respective
+            in-progress operation. DISCARD restores selected tracked paths and removes
+            selected new files.
 
             Allowed values: 'ABORT_MERGE', 'ABORT_REBASE', 'ABORT_PULL', 'DISCARD'.
-        discard_paths: Repository-relative paths whose local changes are to be discarded. Required
-            and nonempty when action is DISCARD.
-        can_include_ignored: Requested inclusion of ignored files in a DISCARD request. The supplied
-            value does not enable ignored-file removal.
+        discard_paths: Repository-relative paths whose local changes are to be
+            discarded. Required and nonempty when action is DISCARD.
+        can_include_ignored: Requested inclusion of ignored files in a DISCARD request.
+            The supplied value does not enable ignored-file removal.
     """
 
     action: Annotated[Literal["ABORT_MERGE", "ABORT_REBASE", "ABORT_PULL", "DISCARD"], OpenEnum]

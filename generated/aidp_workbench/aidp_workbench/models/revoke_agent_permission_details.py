@@ -17,8 +17,10 @@ class RevokeAgentPermissionDetails(Model):
     Attributes:
         assignees: The information about the assignees
         permissions: The permissions revoked from the assignee.
-        include_columns: The list of columns to be included for the revoking of permissions.
-        exclude_columns: The list of columns to be excluded for the revoking of permissions.
+        include_columns: The list of columns to be included for the revoking of
+            permissions.
+        exclude_columns: The list of columns to be excluded for the revoking of
+            permissions.
     """
 
     assignees: PermissionAssignees

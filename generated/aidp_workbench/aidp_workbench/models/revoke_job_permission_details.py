@@ -14,8 +14,8 @@ class RevokeJobPermissionDetails(Model):
 
     Attributes:
         assignees: The information about the assignees
-        permissions: The permission revoked from the assignee as per the index of assignee. This
-            list should be same size as assignees list.
+        permissions: The permission revoked from the assignee as per the index of
+            assignee. This list should be same size as assignees list.
     """
 
     assignees: PermissionAssignees

@@ -17,8 +17,9 @@ class RevokeWorkspaceObjectPermissionDetails(Model):
     Attributes:
         assignees: The information about the assignees
         permissions: The permissions revoked from the assignees.
-        is_permissions_inheritable: Property to determine that permission which should be removed is inheritable
-            or not. This is applicable only on workspace folders not on files.
+        is_permissions_inheritable: Property to determine that permission which should
+            be removed is inheritable or not. This is applicable only on workspace
+            folders not on files.
     """
 
     assignees: PermissionAssignees

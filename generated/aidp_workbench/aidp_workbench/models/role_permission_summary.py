@@ -13,7 +13,8 @@ class RolePermissionSummary(Model):
     """Summary of role permissions.
 
     Attributes:
-        permissions_with_resource_details: List of permissions/privileges with resource details.
+        permissions_with_resource_details: List of permissions/privileges with resource
+            details.
         role_key: Role attached to this permission entry.
         role_description: The description of the role.
     """

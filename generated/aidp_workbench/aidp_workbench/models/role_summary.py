@@ -20,19 +20,22 @@ class RoleSummary(Model):
         role_type: Type of role.
 
             Allowed values: 'SYSTEM', 'CUSTOM'.
-        time_created: The time the role summary was created. An RFC3339 formatted datetime string.
+        time_created: The time the role summary was created. An RFC3339 formatted
+            datetime string.
 
             Format: 'date-time'.
-        time_updated: The time the role summary was updated. An RFC3339 formatted datetime string.
+        time_updated: The time the role summary was updated. An RFC3339 formatted
+            datetime string.
 
             Format: 'date-time'.
-        is_assigned: The role summary is assigned to the current user or a group that the user is
-            part of.
+        is_assigned: The role summary is assigned to the current user or a group that
+            the user is part of.
         created_by: The user name of the user/principal who created the role.
         updated_by: The user name of the user/principal who updated the role.
         lifecycle_state: The current state of the role summary.
-        lifecycle_details: A message describing the current state in more detail. For example, it can
-            be used to provide actionable information for a resource in Failed state.
+        lifecycle_details: A message describing the current state in more detail. For
+            example, it can be used to provide actionable information for a resource in
+            Failed state.
         description: The description of the role summary.
     """
 

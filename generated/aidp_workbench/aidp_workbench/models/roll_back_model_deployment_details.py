@@ -16,8 +16,8 @@ class RollBackModelDeploymentDetails(Model):
         deployment_id: ID of the deployment to roll back.
         message: Optional deployment roll-back message. At most 2000 characters and 2000
             UTF-8 bytes.
-        deployment_targets: The single target model version to roll back to (exactly one, at 100%
-            traffic).
+        deployment_targets: The single target model version to roll back to (exactly
+            one, at 100% traffic).
     """
 
     deployment_id: str

@@ -14,10 +14,10 @@ class RollForwardModelDeploymentDetails(Model):
 
     Attributes:
         deployment_id: ID of the deployment to roll forward.
-        message: Optional deployment roll-forward message. At most 2000 characters and 2000
-            UTF-8 bytes.
-        deployment_targets: The single target model version to roll forward to (exactly one, at 100%
-            traffic).
+        message: Optional deployment roll-forward message. At most 2000 characters and
+            2000 UTF-8 bytes.
+        deployment_targets: The single target model version to roll forward to (exactly
+            one, at 100% traffic).
     """
 
     deployment_id: str

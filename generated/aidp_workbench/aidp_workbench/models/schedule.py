@@ -14,9 +14,10 @@ class Schedule(Model):
     """The schedule configuration for the job.
 
     Attributes:
-        quartz_cron_expression: A cron expression using Quartz syntax that describes the schedule for a job.
-        timezone_id: A Java timezone ID. The schedule of the job is resolved with respect to this
-            timezone. Example - US/Pacific.
+        quartz_cron_expression: A cron expression using Quartz syntax that describes the
+            schedule for a job.
+        timezone_id: A Java timezone ID. The schedule of the job is resolved with
+            respect to this timezone. Example - US/Pacific.
         pause_status: Indicates whether the schedule is paused or not.
 
             Allowed values: 'PAUSED', 'UNPAUSED'.

@@ -17,8 +17,8 @@ class Schema(Model):
     default schema is created in all standard catalogs created in the Master Catalog. To
     use any of the API operations, you must be authorized in an IAM policy. If you're
     not authorized, talk to an administrator. If you're an administrator who needs to
-    write policies to give users access, see <a href="https://docs.oracle.com/en/cloud/p
-    aas/ai-data-platform/aidug/iam-policies-oracle-ai-data-platform.html"
+    write policies to give users access, see <a
+    href="https://docs.oracle.com/en/cloud/paas/ai-data-platform/aidug/iam-policies-oracle-ai-data-platform.html"
     target="_blank" rel="noopener noreferrer">IAM Policies for Oracle AI Data
     Platform</a>.
 
@@ -45,10 +45,11 @@ class Schema(Model):
         lifecycle_state: The current state of the schema.
 
             Allowed values: 'ACTIVE', 'CREATING', 'DELETING'.
-        lifecycle_state_details: A message describing the current state in more detail. For example, it can
-            be used to provide actionable information for a resource in Failed state.
-        details: Deprecated field. Map of key-value pairs. This object will be only provided
-            when the parent catalog is external.
+        lifecycle_state_details: A message describing the current state in more detail.
+            For example, it can be used to provide actionable information for a resource
+            in Failed state.
+        details: Deprecated field. Map of key-value pairs. This object will be only
+            provided when the parent catalog is external.
     """
 
     entity_type: Annotated[

@@ -20,10 +20,11 @@ class SchemaPermissionSummary(Model):
 
             Allowed values: 'USER', 'ROLE', 'GROUP'.
         grantee_permissions: Selected permissions for a schema.
-        is_inherited: Permission listed is inherited or not from object higher up in hierarchy.
-        resource_name: Name of the object to which this permission belongs. This would be the name
-            of schema if permission is not inherited or name of object higher up in
-            hierarchy if permission is inherited.
+        is_inherited: Permission listed is inherited or not from object higher up in
+            hierarchy.
+        resource_name: Name of the object to which this permission belongs. This would
+            be the name of schema if permission is not inherited or name of object
+            higher up in hierarchy if permission is inherited.
     """
 
     grantee: str

@@ -35,8 +35,8 @@ class SchemaSummary(Model):
         lifecycle_state: The current state of the schema.
 
             Allowed values: 'ACTIVE', 'CREATING', 'DELETING'.
-        details: Deprecated field. Map of key-value pairs. This object will be only provided
-            when the parent catalog is external.
+        details: Deprecated field. Map of key-value pairs. This object will be only
+            provided when the parent catalog is external.
         last_refresh_status: The status for last refresh performed on schema.
 
             Allowed values: 'FAILED', 'SUCCESS', 'IN_PROGRESS'.

@@ -18,17 +18,17 @@ class SearchDeploymentLogsDetails(Model):
         time_start: Start of the requested publish-time window (RFC 3339, inclusive).
 
             Format: 'date-time'.
-        time_end: End of the requested publish-time window (RFC 3339, exclusive). Must not be
-            in the future.
+        time_end: End of the requested publish-time window (RFC 3339, exclusive). Must
+            not be in the future.
 
             Format: 'date-time'.
         levels: Optional severity filter. Allowed values: DEBUG, INFO, WARNING, ERROR,
             CRITICAL, UNKNOWN; any other value is rejected with 400. An empty or absent
             array means all levels.
-        opc_request_id: Optional exact match on the original request identifier of a log event. Only
-            events that carry a request identifier can match. Model deployment lifecycle
-            events are not emitted per request and carry none, so this filter excludes
-            them.
+        opc_request_id: Optional exact match on the original request identifier of a log
+            event. Only events that carry a request identifier can match. Model
+            deployment lifecycle events are not emitted per request and carry none, so
+            this filter excludes them.
         replica_id: Optional exact match on the emitting replica or source scope.
         sort_by: Sort column. Only TIMESTAMP is supported.
 
@@ -37,8 +37,8 @@ class SearchDeploymentLogsDetails(Model):
 
             Allowed values: 'DESC'.
         limit: Maximum rows per page.
-        page_token: Opaque continuation token from a previous page. Bound to the platform,
-            deployment, and query; expires.
+        page_token: Opaque continuation token from a previous page. Bound to the
+            platform, deployment, and query; expires.
     """
 
     time_start: datetime = Field(..., alias="timeStart")

@@ -19,8 +19,8 @@ class SearchModelDeploymentsDetails(Model):
 
             Allowed values: 'INACTIVE', 'ACTIVATING', 'ACTIVE', 'DEACTIVATING',
             'UPDATING'.
-        max_results: Maximum number of deployments desired. Default is 100. Max threshold is
-            1000.
+        max_results: Maximum number of deployments desired. Default is 100. Max
+            threshold is 1000.
         order_by: List of columns for ordering search results, e.g. 'created_time DESC'.
         page_token: Token indicating the page of deployments to fetch.
     """

@@ -18,7 +18,8 @@ class SessionChatHistorySummary(Model):
     Attributes:
         key: Unique identifier for the message.
         session_key: Identifier of the chat session this message belongs to.
-        role: Role associated with the message, such as user, assistant, system, or tool.
+        role: Role associated with the message, such as user, assistant, system, or
+            tool.
         time_created: Time the message was created.
 
             Format: 'date-time'.

@@ -19,15 +19,16 @@ class SessionConfiguration(Model):
     Attributes:
         variables: Map of session variable name to variable definition.
         session_retention_config: Session data retention configuration for an Agent.
-        automatic_summarization_config: Configuration for automatic summarization of an Agent Flow session's
-            conversation history. If omitted, automatic summarization is disabled.
-        long_term_memory_config: Configuration for Oracle Agent Memory long-term memory. When enabled,
-            llmConfig selects the OCI Generative AI model used for memory extraction and
-            summarization.
-        file_config: File read/write configuration for an agent flow session. DataHub owns this
-            as Agent Flow authoring metadata and passes it to downstream runtime
-            components as structured JSON. Runtime and gateway components enforce file
-            policy during session execution.
+        automatic_summarization_config: Configuration for automatic summarization of an
+            Agent Flow session's conversation history. If omitted, automatic
+            summarization is disabled.
+        long_term_memory_config: Configuration for Oracle Agent Memory long-term memory.
+            When enabled, llmConfig selects the OCI Generative AI model used for memory
+            extraction and summarization.
+        file_config: File read/write configuration for an agent flow session. DataHub
+            owns this as Agent Flow authoring metadata and passes it to downstream
+            runtime components as structured JSON. Runtime and gateway components
+            enforce file policy during session execution.
     """
 
     variables: dict[str, SessionVariableDetails] | None = None

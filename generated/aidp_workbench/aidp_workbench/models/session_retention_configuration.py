@@ -20,7 +20,8 @@ class SessionRetentionConfiguration(Model):
             Allowed values: 'DELETE_FIFO'.
         retention_period_in_days: No. of days session data will be kept
         session_size_limit: Max storage allocated to session data (in MB).
-        thread_count_limit: Maximum no. of user prompt and agent response pairs per session
+        thread_count_limit: Maximum no. of user prompt and agent response pairs per
+            session
     """
 
     is_retention_policy_enabled: bool | None = Field(default=None, alias="isRetentionPolicyEnabled")

@@ -15,8 +15,8 @@ class SessionSummary(Model):
     Attributes:
         id: UUID if the session.
         name: A user-friendly name for the session.
-        path: Path to the session. A directory where notebook server is started and where
-            notebooks are saved. For example, /data/test.ipynb.
+        path: Path to the session. A directory where notebook server is started and
+            where notebooks are saved. For example, /data/test.ipynb.
         type: Type of session.
         cluster_id: Cluster ID.
         kernel: Kernel summary

@@ -17,16 +17,17 @@ class Share(Model):
 
     Attributes:
         key: Unique identifier for this share in AI Data Platform instance.
-        display_name: A user-friendly name. Has to be unique within the AI Data Platform instance.
+        display_name: A user-friendly name. Has to be unique within the AI Data Platform
+            instance.
         description: A description associated with this share.
-        time_created: The date and time the Delta Share was created, in the format defined by <a
-            href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
-            noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
+        time_created: The date and time the Delta Share was created, in the format
+            defined by <a href="https://tools.ietf.org/html/rfc3339" target="_blank"
+            rel="noopener noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
-        time_updated: The date and time the Delta Share was updated, in the format defined by <a
-            href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
-            noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
+        time_updated: The date and time the Delta Share was updated, in the format
+            defined by <a href="https://tools.ietf.org/html/rfc3339" target="_blank"
+            rel="noopener noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
         created_by: The ID of the user who created the share.

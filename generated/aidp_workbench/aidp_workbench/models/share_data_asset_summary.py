@@ -23,14 +23,16 @@ class ShareDataAssetSummary(Model):
         description: Short description or comment.
         catalog: The data asset catalog for this operation.
         partition: Partition clause information, only applicable for TABLE.
-        time_created: The date and time the Delta Share Data Asset was created, in the format
-            defined by <a href="https://tools.ietf.org/html/rfc3339" target="_blank"
-            rel="noopener noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
+        time_created: The date and time the Delta Share Data Asset was created, in the
+            format defined by <a href="https://tools.ietf.org/html/rfc3339"
+            target="_blank" rel="noopener noreferrer">RFC 3339</a>. Example:
+            `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
-        time_updated: The date and time the Delta Share Data Asset was updated, in the format
-            defined by <a href="https://tools.ietf.org/html/rfc3339" target="_blank"
-            rel="noopener noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
+        time_updated: The date and time the Delta Share Data Asset was updated, in the
+            format defined by <a href="https://tools.ietf.org/html/rfc3339"
+            target="_blank" rel="noopener noreferrer">RFC 3339</a>. Example:
+            `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
     """

@@ -15,10 +15,10 @@ class SparseCheckoutDetails(Model):
     change cone folder patterns but cannot enable or disable sparse checkout.
 
     Attributes:
-        patterns: Repository-root-relative folder paths to include in the sparse worktree.
-            Cone patterns apply only to folders; root-level files in the repository are
-            always materialized. Empty or omitted patterns materialize root-level files
-            only.
+        patterns: Repository-root-relative folder paths to include in the sparse
+            worktree. Cone patterns apply only to folders; root-level files in the
+            repository are always materialized. Empty or omitted patterns materialize
+            root-level files only.
         mode: Sparse checkout matching mode. Git supports cone and non-cone sparse
             checkout pattern styles; AIDP supports cone mode only.
 

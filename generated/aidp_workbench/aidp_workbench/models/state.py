@@ -21,10 +21,10 @@ class State(Model):
             'UPSTREAM_CANCELED', 'UPSTREAM_FAILED', 'EXCLUDED', 'TIMED_OUT',
             'PAUSED_MAINTENANCE'.
         state_message: A descriptive message of the current state.
-        error_trace: If there was an error executing the run, this field contains any available
-            stack traces.
-        is_user_canceled_or_timed_out: Set to true, if the job execution is canceled by the user or by the
-            scheduler due to timeout.
+        error_trace: If there was an error executing the run, this field contains any
+            available stack traces.
+        is_user_canceled_or_timed_out: Set to true, if the job execution is canceled by
+            the user or by the scheduler due to timeout.
     """
 
     status: (

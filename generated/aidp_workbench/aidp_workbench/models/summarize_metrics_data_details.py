@@ -35,28 +35,28 @@ class SummarizeMetricsDataDetails(Model):
             introduced in the future.
             - Refer to API documentation or contact support for the latest supported
             metric list.
-        agent_node: Optional Monitoring `agentNode` dimension value used to filter AI compute
-            metrics to a specific AI compute replica. This filter applies only to AI
-            compute clusters.
-        time_begin: The beginning of the time range to use when searching for metric data
+        agent_node: Optional Monitoring `agentNode` dimension value used to filter AI
+            compute metrics to a specific AI compute replica. This filter applies only
+            to AI compute clusters.
+        time_begin: The beginning of the time range to use when searching for metric
+            data points. Format is RFC 3339.
+
+            Format: 'date-time'.
+        time_end: The end of the time range to use when searching for metric data
             points. Format is RFC 3339.
 
             Format: 'date-time'.
-        time_end: The end of the time range to use when searching for metric data points.
-            Format is RFC 3339.
-
-            Format: 'date-time'.
-        interval: The time window used to convert the set of raw data points. The timestamp of
-            the aggregated data point corresponds to the end of the time window during
-            which raw data points are assessed. For example, for a five-minute interval,
-            the timestamp "2:05" corresponds to the five-minute time window from 2:00:00
-            to 2:05:00.
-        resolution: The time between calculated aggregation windows. Use with the query interval
-            to vary the frequency for returning aggregated data points. For example, use
-            a query interval of 5 minutes with a resolution of 1 minute to retrieve
-            five-minute aggregations at a one-minute frequency. The resolution must be
-            equal to or less than the interval in the query. The default resolution is
-            1m (one minute). Supported values: 1m-60m, 1h-24h, 1d.
+        interval: The time window used to convert the set of raw data points. The
+            timestamp of the aggregated data point corresponds to the end of the time
+            window during which raw data points are assessed. For example, for a
+            five-minute interval, the timestamp "2:05" corresponds to the five-minute
+            time window from 2:00:00 to 2:05:00.
+        resolution: The time between calculated aggregation windows. Use with the query
+            interval to vary the frequency for returning aggregated data points. For
+            example, use a query interval of 5 minutes with a resolution of 1 minute to
+            retrieve five-minute aggregations at a one-minute frequency. The resolution
+            must be equal to or less than the interval in the query. The default
+            resolution is 1m (one minute). Supported values: 1m-60m, 1h-24h, 1d.
     """
 
     aggregation_type: Annotated[

@@ -50,8 +50,9 @@ class Table(Model):
         lifecycle_state: The state of the table.
 
             Allowed values: 'ACTIVE', 'CREATING', 'DELETING', 'UPDATING'.
-        lifecycle_state_details: A message describing the current state in more detail. For example, it can
-            be used to provide actionable information for a resource in Failed state.
+        lifecycle_state_details: A message describing the current state in more detail.
+            For example, it can be used to provide actionable information for a resource
+            in Failed state.
     """
 
     entity_type: Annotated[

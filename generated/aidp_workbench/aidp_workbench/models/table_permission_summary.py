@@ -22,11 +22,11 @@ class TablePermissionSummary(Model):
         grantee_permissions: The selected permissions for a table.
         columns: The list of the columns included for permission assignment.
         exclude_columns: The list of the columns excluded from permission assignment.
-        is_inherited: If the permission listed is inherited or not from object higher up in
-            hierarchy.
-        resource_name: Name of the object to which this permission belong to. Name of table if
-            permission is not inherited or name of object higher up in hierarchy if
-            permission is inherited.
+        is_inherited: If the permission listed is inherited or not from object higher up
+            in hierarchy.
+        resource_name: Name of the object to which this permission belong to. Name of
+            table if permission is not inherited or name of object higher up in
+            hierarchy if permission is inherited.
         row_filter_type: Type of row filter expression.
 
             Allowed values: 'SQL'.

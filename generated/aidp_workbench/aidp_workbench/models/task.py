@@ -20,9 +20,10 @@ class Task(Model):
             Allowed values: 'NOTEBOOK_TASK', 'PYTHON_TASK', 'SPARK_SUBMIT_TASK',
             'IF_ELSE_TASK', 'JOB_TASK', 'JAR_TASK', 'AGENT_TASK'.
         task_key: The display name of the task. User can specify a value for this.
-        depends_on: Specifies the dependency graph of the task. All the tasks mentioned in this
-            field need to be completed before executing this task.
-        run_if: The trigger rule based on which the current task execution is determined.
+        depends_on: Specifies the dependency graph of the task. All the tasks mentioned
+            in this field need to be completed before executing this task.
+        run_if: The trigger rule based on which the current task execution is
+            determined.
 
             Allowed values: 'ALL_SUCCESS', 'ALL_DONE', 'NONE_FAILED',
             'AT_LEAST_ONE_SUCCESS', 'ALL_FAILED', 'AT_LEAST_ONE_FAILED'.
@@ -30,13 +31,13 @@ class Task(Model):
             considered to be unsuccessful if it fails with status FAILED or
             INTERNAL_ERROR. Maximum value is 10. This property is not applicable for
             streaming task.
-        min_retry_interval_millis: An optional minimal interval in milliseconds between the start of the failed
-            run and the subsequent retry run. If value is not provided, the run would be
-            immediately retried. Maximum value is 10 mins (600000). This property is not
-            applicable for streaming task.
-        is_retry_on_timeout: An optional policy to specify whether to retry a task when it times out. The
-            default behavior is to not retry on timeout. This property is not applicable
-            for streaming task.
+        min_retry_interval_millis: An optional minimal interval in milliseconds between
+            the start of the failed run and the subsequent retry run. If value is not
+            provided, the run would be immediately retried. Maximum value is 10 mins
+            (600000). This property is not applicable for streaming task.
+        is_retry_on_timeout: An optional policy to specify whether to retry a task when
+            it times out. The default behavior is to not retry on timeout. This property
+            is not applicable for streaming task.
     """
 
     type: Annotated[

@@ -25,19 +25,21 @@ class TaskRun(Model):
         job_run_key: The OCID of the job.
         parent_job_run_key: The OCID of the job.
         root_job_run_key: The OCID of the job.
-        cluster_validation_start_time: The time at which the cluster validation started in epoch milliseconds.
+        cluster_validation_start_time: The time at which the cluster validation started
+            in epoch milliseconds.
         start_time: The time at which the job execution started in epoch milliseconds.
         end_time: The time at which the job execution started in epoch milliseconds.
         state: The current state of the run.
         setup_duration: The time (in milliseconds) taken to setup the cluster.
-        execution_duration: The time (in milliseconds) taken to complete the job execution.
-        cleanup_duration: The time (in milliseconds) taken to terminate the cluster and to clean up
-            any associated artifacts.
+        execution_duration: The time (in milliseconds) taken to complete the job
+            execution.
+        cleanup_duration: The time (in milliseconds) taken to terminate the cluster and
+            to clean up any associated artifacts.
         cluster_spec: Cluster specification snapshot of a job.
         task: Properties of a task provided by the user.
         version: Current version of job run object in repository.
-        retry_attempt: Sequence number of the current retry attempt. 0 for the original. 1, 2, 3,
-            ... for subsequent retry attempts.
+        retry_attempt: Sequence number of the current retry attempt. 0 for the original.
+            1, 2, 3, ... for subsequent retry attempts.
         retries: List of task retries.
         output_key: A unique identifier for the output.
         external_id: The external ID of the task execution.

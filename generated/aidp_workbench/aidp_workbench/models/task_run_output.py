@@ -22,8 +22,8 @@ class TaskRunOutput(Model):
             Allowed values: 'NOTEBOOK_TASK', 'PYTHON_TASK', 'SPARK_SUBMIT_TASK',
             'IF_ELSE_TASK', 'JOB_TASK', 'JAR_TASK', 'AGENT_TASK'.
         is_truncated: True if logs are truncated.
-        error_trace: If there was an error executing the run, this field contains any available
-            stack traces.
+        error_trace: If there was an error executing the run, this field contains any
+            available stack traces.
         data: Array of output objects.
         output_parameters: List of output parameters with name and values.
         version: Current version of job run object in repository.

@@ -19,16 +19,18 @@ class TaskRunRetry(Model):
         start_time: The time at which the job execution started in epoch milliseconds.
         end_time: The time at which the job execution started in epoch milliseconds.
         version: Current version of job run object in repository.
-        cluster_validation_start_time: The time at which the cluster validation started in epoch milliseconds.
+        cluster_validation_start_time: The time at which the cluster validation started
+            in epoch milliseconds.
         state: The current state of the run.
         setup_duration: The time (in milliseconds) taken to setup the cluster.
-        execution_duration: The time (in milliseconds) taken to complete the job execution.
-        cleanup_duration: The time (in milliseconds) taken to terminate the cluster and to clean up
-            any associated artifacts.
+        execution_duration: The time (in milliseconds) taken to complete the job
+            execution.
+        cleanup_duration: The time (in milliseconds) taken to terminate the cluster and
+            to clean up any associated artifacts.
         output_key: A unique identifier for the output.
         external_id: The external ID of the task execution.
-        retry_number: Sequence number of the retry attempt. 0 for the original. 1, 2, 3, ... for
-            subsequent retry attempts.
+        retry_number: Sequence number of the retry attempt. 0 for the original. 1, 2, 3,
+            ... for subsequent retry attempts.
     """
 
     key: str

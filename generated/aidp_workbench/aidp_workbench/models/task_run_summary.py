@@ -19,13 +19,14 @@ class TaskRunSummary(Model):
         job_run_key: The OCID of the job.
         parent_job_run_key: The OCID of the job.
         root_job_run_key: The OCID of the job.
-        cluster_validation_start_time: The time at which the cluster validation started in epoch milliseconds.
+        cluster_validation_start_time: The time at which the cluster validation started
+            in epoch milliseconds.
         start_time: The time at which the job execution started in epoch milliseconds.
         end_time: The time at which the job execution started in epoch milliseconds.
         state: The current state of the run.
         external_id: The external ID of the task execution.
-        retry_attempt: Sequence number of the current retry attempt. 0 for the original. 1, 2, 3,
-            ... for subsequent retry attempts.
+        retry_attempt: Sequence number of the current retry attempt. 0 for the original.
+            1, 2, 3, ... for subsequent retry attempts.
     """
 
     key: str | None = None

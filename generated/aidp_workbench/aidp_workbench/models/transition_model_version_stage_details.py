@@ -13,7 +13,8 @@ class TransitionModelVersionStageDetails(Model):
         name: Name of the registered model.
         version: Model’s version number.
         stage: New stage for the model version.
-        archive_existing_versions: Whether to archive existing versions in the target stage.
+        archive_existing_versions: Whether to archive existing versions in the target
+            stage.
     """
 
     name: str

@@ -15,8 +15,8 @@ class UpdateAgentDeploymentMetadataDetails(Model):
     Attributes:
         deployment_key: Deployment Id on Agent Service
         agent_card_config_detail: Details of the A2A publish request payload.
-        update_agent_flow_agent_card_config: Whether to update the Agent Flow's stored agent card config after deployment
-            metadata is updated.
+        update_agent_flow_agent_card_config: Whether to update the Agent Flow's stored
+            agent card config after deployment metadata is updated.
     """
 
     deployment_key: str | None = Field(default=None, alias="deploymentKey")

@@ -19,7 +19,8 @@ class UpdateAgentDetails(Model):
         display_name: Agent name.
         description: Agent description.
         compute_key: The key of the agent compute associated with this agent.
-        diagram: Diagrammatic representation of the agent with all node and edge details.
+        diagram: Diagrammatic representation of the agent with all node and edge
+            details.
         entry_file_path: The path to project entry file.
         dependencies_file_path: The path to dependencies file.
         deleted_nodes: List of node keys that were removed from the agent diagram.

@@ -16,8 +16,8 @@ class UpdateCatalogDetails(Model):
         display_name: Catalog display name.
         description: Short description of the catalog.
         connection_details: The details of a connection associated with a catalog.
-        properties: Key-value pair used to provide catalog properties like the subCompartment
-            OCID where the buckets need to reside.
+        properties: Key-value pair used to provide catalog properties like the
+            subCompartment OCID where the buckets need to reside.
     """
 
     display_name: str | None = Field(default=None, alias="displayName")

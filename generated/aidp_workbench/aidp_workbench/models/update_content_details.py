@@ -15,26 +15,29 @@ class UpdateContentDetails(Model):
     format. The content and format keys may be null if content is not contained.
 
     Attributes:
-        name: Name of notebook, file or directory, equivalent to the last part of the path
+        name: Name of notebook, file or directory, equivalent to the last part of the
+            path
         path: Full path for notebook, file, or directory.
         type: Type of Content model
 
             Allowed values: 'notebook', 'file', 'directory'.
-        content: Content if requested (otherwise null). For Notebook model, this contains a
-            nbformat NotebookNode representing the .ipynb file represented by the model.
-            For File model, content field is always of type unicode. For text-format
-            file models, content simply contains the file’s bytes after decoding as
-            UTF-8. Non-text (base64) files are read as bytes, base64 encoded, and then
-            decoded as UTF-8. For Directory model, content field contains a list of
-            content-free models representing the entities in the directory.
+        content: Content if requested (otherwise null). For Notebook model, this
+            contains a nbformat NotebookNode representing the .ipynb file represented by
+            the model. For File model, content field is always of type unicode. For
+            text-format file models, content simply contains the file’s bytes after
+            decoding as UTF-8. Non-text (base64) files are read as bytes, base64
+            encoded, and then decoded as UTF-8. For Directory model, content field
+            contains a list of content-free models representing the entities in the
+            directory.
         upload_id: UI-generated UUID that identifies one notebook upload.
-        upload_chunk_index: One-based upload chunk index, or -1 for the final upload chunk.
+        upload_chunk_index: One-based upload chunk index, or -1 for the final upload
+            chunk.
         total_chunks: Total request chunks, including the final chunk.
         total_size_bytes: Total decoded notebook bytes.
         sha256: SHA-256 digest of the complete decoded notebook content.
-        format: Format of content. For Notebook model, format field is always JSON. For File
-            model, format field is either Text or Base64. For Directory model, format
-            field is always JSON.
+        format: Format of content. For Notebook model, format field is always JSON. For
+            File model, format field is either Text or Base64. For Directory model,
+            format field is always JSON.
 
             Allowed values: 'NULL', 'json', 'text', 'base64'.
     """

@@ -15,15 +15,18 @@ class UpdateDataLakeCredentialDetails(Model):
     """The set of details required to update an existing credential object.
 
     Attributes:
-        display_name: A user-friendly name for the credential object. This value does not have to
-            be unique and can be changed. Must start with a letter and contain only
-            letters, numbers, or underscores. Avoid entering confidential information.
-        credential_description: A brief summary of the credential object and its purpose.
-        type: The type of credential stored. Allowed values are defined in CredentialType.
+        display_name: A user-friendly name for the credential object. This value does
+            not have to be unique and can be changed. Must start with a letter and
+            contain only letters, numbers, or underscores. Avoid entering confidential
+            information.
+        credential_description: A brief summary of the credential object and its
+            purpose.
+        type: The type of credential stored. Allowed values are defined in
+            CredentialType.
 
             Allowed values: 'SECRET_TOKEN', 'VAULT_REFERENCE', 'SERVICE_ACCOUNT'.
-        credential_details: The base object containing credential information, extended by specific
-            credential types such as SecretTokenCredentialDetails or
+        credential_details: The base object containing credential information, extended
+            by specific credential types such as SecretTokenCredentialDetails or
             VaultReferenceCredentialDetails. The type of credential is identified by the
             `credentialType` property.
     """

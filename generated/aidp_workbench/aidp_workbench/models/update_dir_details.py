@@ -12,8 +12,8 @@ class UpdateDirDetails(Model):
     """The data to update a folder.
 
     Attributes:
-        display_name: The name of the volume folder. This will be the name of the folder in the
-            volume.
+        display_name: The name of the volume folder. This will be the name of the folder
+            in the volume.
     """
 
     display_name: str | None = Field(default=None, alias="displayName")

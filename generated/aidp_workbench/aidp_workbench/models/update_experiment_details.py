@@ -11,8 +11,8 @@ class UpdateExperimentDetails(Model):
 
     Attributes:
         experiment_id: Unique identifier for the experiment.
-        new_name: If provided, name of the experiment is changed to the new name. The new name
-            must be unique.
+        new_name: If provided, name of the experiment is changed to the new name. The
+            new name must be unique.
     """
 
     experiment_id: str

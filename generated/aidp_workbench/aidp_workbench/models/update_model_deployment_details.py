@@ -19,22 +19,26 @@ class UpdateModelDeploymentDetails(Model):
     Attributes:
         deployment_id: ID of the deployment.
         name: Name of the deployment. At most 255 characters and 255 UTF-8 bytes.
-        description: Description of the deployment. At most 2000 characters and 2000 UTF-8 bytes.
-        workspace_key: Workspace key of the deployment. At most 255 characters and 255 UTF-8 bytes.
-        compute_key: Compute key of the deployment. At most 255 characters and 255 UTF-8 bytes.
-        deployment_targets: Model versions served by the deployment. Immutable through update (use
-            roll-forward/roll-back); accepted here only when unchanged.
-        auth_type: Authentication mechanism for the deployment's query endpoint. Required when
-            authDetails is provided. Cannot be changed while the deployment is ACTIVE.
+        description: Description of the deployment. At most 2000 characters and 2000
+            UTF-8 bytes.
+        workspace_key: Workspace key of the deployment. At most 255 characters and 255
+            UTF-8 bytes.
+        compute_key: Compute key of the deployment. At most 255 characters and 255 UTF-8
+            bytes.
+        deployment_targets: Model versions served by the deployment. Immutable through
+            update (use roll-forward/roll-back); accepted here only when unchanged.
+        auth_type: Authentication mechanism for the deployment's query endpoint.
+            Required when authDetails is provided. Cannot be changed while the
+            deployment is ACTIVE.
 
             Allowed values: 'AIDP', 'OAUTH'.
-        auth_details: OAuth trust configuration for a model deployment's query endpoint. Required
-            when authType is OAUTH and must be omitted for AIDP. A closed schema: the
-            gateway turns these values into the token policy it enforces, so a member
-            outside this set is not accepted -- it is discarded rather than stored or
-            forwarded, and a misspelled member therefore leaves the one it was meant to
-            be unset, which fails validation. The serialized object must not exceed
-            16000 characters. Cannot be changed while the deployment is ACTIVE.
+        auth_details: OAuth trust configuration for a model deployment's query endpoint.
+            Required when authType is OAUTH and must be omitted for AIDP. A closed
+            schema: the gateway turns these values into the token policy it enforces, so
+            a member outside this set is not accepted -- it is discarded rather than
+            stored or forwarded, and a misspelled member therefore leaves the one it was
+            meant to be unset, which fails validation. The serialized object must not
+            exceed 16000 characters. Cannot be changed while the deployment is ACTIVE.
     """
 
     deployment_id: str

@@ -14,10 +14,11 @@ class UpdatePrivateNetworkProfileDetails(Model):
     Attributes:
         name: Updated display name of the Git connectivity profile.
         description: Updated profile description. An empty value clears the description.
-        customer_compartment_id: Updated customer compartment identifier containing the private network
-            resources.
+        customer_compartment_id: Updated customer compartment identifier containing the
+            private network resources.
         customer_vcn_id: Updated customer VCN identifier used for Git connectivity.
-        customer_subnet_id: Updated customer subnet identifier used for Git connectivity.
+        customer_subnet_id: Updated customer subnet identifier used for Git
+            connectivity.
     """
 
     name: str | None = None

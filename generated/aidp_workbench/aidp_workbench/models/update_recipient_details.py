@@ -12,7 +12,8 @@ class UpdateRecipientDetails(Model):
     """The data to update a recipient.
 
     Attributes:
-        display_name: A user-friendly name. Has to be unique within the AI Data Platform instance.
+        display_name: A user-friendly name. Has to be unique within the AI Data Platform
+            instance.
         description: Short description of the Recipient
         properties: Key-value pair representing a defined tag key and value. Example: `{
             "CostCenter": "42" }`

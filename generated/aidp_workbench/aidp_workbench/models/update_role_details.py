@@ -12,8 +12,8 @@ class UpdateRoleDetails(Model):
     """The data to update a role.
 
     Attributes:
-        display_name: The role name, it can be changed. No special characters except for “_”. Case
-            insensitive.
+        display_name: The role name, it can be changed. No special characters except for
+            “_”. Case insensitive.
         description: The description of the role.
     """
 

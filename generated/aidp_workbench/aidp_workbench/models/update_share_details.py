@@ -12,7 +12,8 @@ class UpdateShareDetails(Model):
     """The details for updating a Delta Share metadata in AI Data Platform.
 
     Attributes:
-        display_name: A user-friendly name. Has to be unique within the AI Data Platform instance.
+        display_name: A user-friendly name. Has to be unique within the AI Data Platform
+            instance.
         description: A description associated with this share.
     """
 

@@ -12,7 +12,8 @@ class UpdateVolumeDetails(Model):
     """The data to update a volume.
 
     Attributes:
-        display_name: A user-friendly name. Has to be unique within the schema and is changeable.
+        display_name: A user-friendly name. Has to be unique within the schema and is
+            changeable.
         description: Short description of the volume
     """
 

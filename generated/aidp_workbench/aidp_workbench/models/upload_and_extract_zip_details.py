@@ -14,20 +14,21 @@ class UploadAndExtractZipDetails(Model):
     """Details to create or update a workspace zip upload and extraction operation.
 
     Attributes:
-        action: Action to perform for the upload and extract operation. CREATE starts the
-            async operation and returns an upload PAR URL. UPDATE records final uploaded
-            object metadata for an existing operation.
+        action: Action to perform for the upload and extract operation. CREATE starts
+            the async operation and returns an upload PAR URL. UPDATE records final
+            uploaded object metadata for an existing operation.
 
             Allowed values: 'CREATE', 'UPDATE'.
-        operation_key: Async operation key returned by the CREATE action. Required for UPDATE.
-        zip_file_name: Name of the zip file that will be uploaded through the returned PAR URL.
-            Required for CREATE.
-        destination_folder_path: Workspace folder where the zip root folder will be extracted. Required for
-            CREATE.
-        is_overwrite: Flag to overwrite existing files during extraction. If false, existing files
-            are skipped.
-        e_tag: Final Object Storage ETag for the uploaded zip object. If multipart upload
-            is used, the caller commits the multipart upload directly with Object
+        operation_key: Async operation key returned by the CREATE action. Required for
+            UPDATE.
+        zip_file_name: Name of the zip file that will be uploaded through the returned
+            PAR URL. Required for CREATE.
+        destination_folder_path: Workspace folder where the zip root folder will be
+            extracted. Required for CREATE.
+        is_overwrite: Flag to overwrite existing files during extraction. If false,
+            existing files are skipped.
+        e_tag: Final Object Storage ETag for the uploaded zip object. If multipart
+            upload is used, the caller commits the multipart upload directly with Object
             Storage before calling UPDATE.
         size_in_bytes: Final uploaded zip object size in bytes. Required for UPDATE.
     """

@@ -14,8 +14,8 @@ class UploadAndExtractZipResult(Model):
     Attributes:
         operation_key: Async operation key for upload and extraction.
         upload_url: PAR URL where the caller uploads the zip bytes. Returned for CREATE.
-        destination_folder_path: Final workspace folder path where the zip will be extracted. Returned for
-            CREATE.
+        destination_folder_path: Final workspace folder path where the zip will be
+            extracted. Returned for CREATE.
     """
 
     operation_key: str = Field(..., alias="operationKey")

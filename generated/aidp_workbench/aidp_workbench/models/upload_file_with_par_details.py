@@ -19,8 +19,8 @@ class UploadFileWithParDetails(Model):
             Allowed values: 'CREATE', 'REFRESH', 'UPDATE'.
         e_tag: Etag that needs to be updated.
         size: Size of the file needed when closed.
-        system_tags: System tags for this resource. Each key is predefined and scoped to a
-            namespace.
+        system_tags: System tags for this resource. Each key is predefined and scoped to
+            a namespace.
     """
 
     action: Annotated[Literal["CREATE", "REFRESH", "UPDATE"], OpenEnum] | None = None

@@ -19,20 +19,20 @@ class View(Model):
     Attributes:
         key: The fully qualified name of the view in the format
             <catalog_name>.<schema_name>.<view_name>
-        display_name: A user-friendly name. Has to be unique within the scope of the schema and is
-            changeable.
+        display_name: A user-friendly name. Has to be unique within the scope of the
+            schema and is changeable.
         catalog_key: The name of the catalog to which this view belongs.
         schema_key: The name of the Schema to which this view belongs.
         view_text: The Query used to create the view.
         description: The description of the view.
         view_fields: Columns for view.
-        time_created: The date and time the View was created, in the format defined by <a
-            href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
+        time_created: The date and time the View was created, in the format defined by
+            <a href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
             noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
-        time_updated: The date and time the View was updated, in the format defined by <a
-            href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
+        time_updated: The date and time the View was updated, in the format defined by
+            <a href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
             noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
@@ -42,8 +42,9 @@ class View(Model):
         lifecycle_state: The state of the view.
 
             Allowed values: 'ACTIVE'.
-        lifecycle_state_details: A message describing the current state in more detail. For example, it can
-            be used to provide actionable information for a resource in Failed state.
+        lifecycle_state_details: A message describing the current state in more detail.
+            For example, it can be used to provide actionable information for a resource
+            in Failed state.
     """
 
     key: str | None = None

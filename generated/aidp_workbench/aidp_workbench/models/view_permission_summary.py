@@ -22,9 +22,10 @@ class ViewPermissionSummary(Model):
         grantee_permissions: The selected permissions for a view.
         columns: The list of the columns included for permission assignment.
         excluded_columns: The list of the columns excluded from permission assignment.
-        is_inherited: The permission listed is inherited or not from object up in hierarchy.
-        resource_name: Name of the object to which this permission belong to. This would be the
-            name of view if permission is not inherited or name of object up in
+        is_inherited: The permission listed is inherited or not from object up in
+            hierarchy.
+        resource_name: Name of the object to which this permission belong to. This would
+            be the name of view if permission is not inherited or name of object up in
             hierarchy if permission is inherited.
     """
 

@@ -17,16 +17,16 @@ class ViewSummary(Model):
     Attributes:
         key: The fully qualified name of the view in the format
             <catalog_name>.<schema_name>.<view_name>
-        display_name: A user-friendly name. Has to be unique within the scope of the schema and is
-            changeable.
+        display_name: A user-friendly name. Has to be unique within the scope of the
+            schema and is changeable.
         is_temporary: Denotes whether the view is temporary or permanent.
-        time_created: The date and time the View was created, in the format defined by <a
-            href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
+        time_created: The date and time the View was created, in the format defined by
+            <a href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
             noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
-        time_updated: The date and time the View was updated, in the format defined by <a
-            href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
+        time_updated: The date and time the View was updated, in the format defined by
+            <a href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
             noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.

@@ -14,8 +14,8 @@ class ViewUpdateDetails(Model):
     """The details for updating a view.
 
     Attributes:
-        display_name: A user-friendly name. Has to be unique within the scope of the schema and is
-            changeable.
+        display_name: A user-friendly name. Has to be unique within the scope of the
+            schema and is changeable.
         description: The description of the view.
         view_text: The Query used to create the view.
         view_fields: Columns for view.

@@ -16,23 +16,24 @@ class Volume(Model):
     semi-structured or unstructured data. Volumes can either be external or managed. To
     use any of the API operations, you must be authorized in an IAM policy. If you're
     not authorized, talk to an administrator. If you're an administrator who needs to
-    write policies to give users access, see <a href="https://docs.oracle.com/en/cloud/p
-    aas/ai-data-platform/aidug/iam-policies-oracle-ai-data-platform.html"
+    write policies to give users access, see <a
+    href="https://docs.oracle.com/en/cloud/paas/ai-data-platform/aidug/iam-policies-oracle-ai-data-platform.html"
     target="_blank" rel="noopener noreferrer">IAM Policies for Oracle AI Data
     Platform</a>.
 
     Attributes:
         key: The key of the volume.
-        display_name: A user-friendly name. Has to be unique within the schema and is changeable.
+        display_name: A user-friendly name. Has to be unique within the schema and is
+            changeable.
         description: Short description of the volume
-        time_created: The date and time the Data Lake Volume was created, in the format defined by
-            <a href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
-            noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
+        time_created: The date and time the Data Lake Volume was created, in the format
+            defined by <a href="https://tools.ietf.org/html/rfc3339" target="_blank"
+            rel="noopener noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
-        time_updated: The date and time the Data Lake Volume was updated, in the format defined by
-            <a href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
-            noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
+        time_updated: The date and time the Data Lake Volume was updated, in the format
+            defined by <a href="https://tools.ietf.org/html/rfc3339" target="_blank"
+            rel="noopener noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
         created_by: The ID of the user that created the volume.
@@ -43,15 +44,15 @@ class Volume(Model):
         volume_type: The type of volume.
 
             Allowed values: 'MANAGED', 'EXTERNAL'.
-        storage_location: The storage location of the external volume. Only applicable for external
-            volumes.
-        lifecycle_state: The lifecycle state of the volume. The volume is ready for use in ACTIVE
-            state
+        storage_location: The storage location of the external volume. Only applicable
+            for external volumes.
+        lifecycle_state: The lifecycle state of the volume. The volume is ready for use
+            in ACTIVE state
 
             Allowed values: 'CREATING', 'UPDATING', 'DELETING', 'ACTIVE', 'DELETED'.
         lifecycle_state_details: Additional details associated with the lifecycle state.
-        system_tags: System tags for this resource. Each key is predefined and scoped to a
-            namespace.
+        system_tags: System tags for this resource. Each key is predefined and scoped to
+            a namespace.
     """
 
     key: str

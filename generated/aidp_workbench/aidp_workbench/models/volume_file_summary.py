@@ -17,15 +17,15 @@ class VolumeFileSummary(Model):
     Attributes:
         path: The fully qualified path of the volume file. Example:
             /Shared/Folder1/sample.csv
-        display_name: The name of the volume file. This will be the name of the file/folder in the
-            volume. Example: sample.csv, Folder1
-        time_created: The date and time the file was created, in the format defined by <a
-            href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
+        display_name: The name of the volume file. This will be the name of the
+            file/folder in the volume. Example: sample.csv, Folder1
+        time_created: The date and time the file was created, in the format defined by
+            <a href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
             noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
-        time_updated: The date and time the file was updated, in the format defined by <a
-            href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
+        time_updated: The date and time the file was updated, in the format defined by
+            <a href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
             noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
@@ -35,8 +35,8 @@ class VolumeFileSummary(Model):
         description: The description for the file and folder.
         metadata: Metadata details of file or folder objects.
         composite_etag: Etag combining data and metadata.
-        system_tags: System tags for this resource. Each key is predefined and scoped to a
-            namespace.
+        system_tags: System tags for this resource. Each key is predefined and scoped to
+            a namespace.
         created_by: OCID of the user who created this file.
         created_by_name: Name of the user who created this file.
         updated_by: OCID of the user who last updated this file.

@@ -20,10 +20,11 @@ class VolumePermissionSummary(Model):
 
             Allowed values: 'USER', 'ROLE', 'GROUP'.
         grantee_permissions: The selected permissions for a volume.
-        is_inherited: The permission listed is inherited or not from object up in hierarchy.
-        resource_name: Name of the object to which this permission belongs to. This would be the
-            name of a table if permission is not inherited or name of the object up in
-            hierarchy if permission is inherited.
+        is_inherited: The permission listed is inherited or not from object up in
+            hierarchy.
+        resource_name: Name of the object to which this permission belongs to. This
+            would be the name of a table if permission is not inherited or name of the
+            object up in hierarchy if permission is inherited.
     """
 
     grantee: str

@@ -16,16 +16,17 @@ class VolumeSummary(Model):
 
     Attributes:
         key: The key of the volume.
-        display_name: A user-friendly name. Has to be unique within the schema and is changeable.
+        display_name: A user-friendly name. Has to be unique within the schema and is
+            changeable.
         description: Short description of the volume
-        time_created: The date and time the Data Lake Volume was created, in the format defined by
-            <a href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
-            noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
+        time_created: The date and time the Data Lake Volume was created, in the format
+            defined by <a href="https://tools.ietf.org/html/rfc3339" target="_blank"
+            rel="noopener noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
-        time_updated: The date and time the Data Lake Volume was updated, in the format defined by
-            <a href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
-            noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
+        time_updated: The date and time the Data Lake Volume was updated, in the format
+            defined by <a href="https://tools.ietf.org/html/rfc3339" target="_blank"
+            rel="noopener noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
         created_by: The ID of the user that created the volume.
@@ -36,8 +37,8 @@ class VolumeSummary(Model):
             Allowed values: 'MANAGED', 'EXTERNAL'.
         lifecycle_state: The current state of the volume.
         lifecycle_state_details: Additional details associated with the lifecycle state.
-        system_tags: System tags for this resource. Each key is predefined and scoped to a
-            namespace.
+        system_tags: System tags for this resource. Each key is predefined and scoped to
+            a namespace.
     """
 
     key: str

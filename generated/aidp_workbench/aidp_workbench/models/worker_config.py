@@ -14,10 +14,11 @@ class WorkerConfig(Model):
 
     Attributes:
         worker_shape: Shape of the compute cluster worker instance.
-        worker_shape_config: Shape of the driver or executor if a flexible shape is used.
+        worker_shape_config: Shape of the driver or executor if a flexible shape is
+            used.
         min_worker_count: Minimum number of workers.
-        max_worker_count: Maximum number of workers. When this property is specified, the cluster is
-            auto-scaled.
+        max_worker_count: Maximum number of workers. When this property is specified,
+            the cluster is auto-scaled.
     """
 
     worker_shape: str | None = Field(default=None, alias="workerShape")

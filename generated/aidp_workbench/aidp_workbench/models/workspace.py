@@ -21,50 +21,55 @@ class Workspace(Model):
     (e.g. GitHub) as well as CI/CD tools integration. To use any of the API operations,
     you must be authorized in an IAM policy. If you're not authorized, talk to an
     administrator. If you're an administrator who needs to write policies to give users
-    access, see <a href="https://docs.oracle.com/en/cloud/paas/ai-data-platform/aidug/ia
-    m-policies-oracle-ai-data-platform.html" target="_blank" rel="noopener
-    noreferrer">IAM Policies for Oracle AI Data Platform</a>.
+    access, see <a
+    href="https://docs.oracle.com/en/cloud/paas/ai-data-platform/aidug/iam-policies-oracle-ai-data-platform.html"
+    target="_blank" rel="noopener noreferrer">IAM Policies for Oracle AI Data
+    Platform</a>.
 
     Attributes:
         key: The key of the AI Data Platform workspace.
-        display_name: A user-friendly name that has to be unique in a AI Data Platform instance.
+        display_name: A user-friendly name that has to be unique in a AI Data Platform
+            instance.
         description: Description of the workspace.
         type: Workspace type. Type is DEFAULT for workspace created at AI Data Platform
             creation, type is USER for workspace created by AI Data Platform user.
 
             Allowed values: 'DEFAULT', 'USER'.
-        time_created: The date and time the AI Data Platform workspace was created, in the format
-            defined by <a href="https://tools.ietf.org/html/rfc3339" target="_blank"
-            rel="noopener noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
+        time_created: The date and time the AI Data Platform workspace was created, in
+            the format defined by <a href="https://tools.ietf.org/html/rfc3339"
+            target="_blank" rel="noopener noreferrer">RFC 3339</a>. Example:
+            `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
-        time_updated: The date and time the AI Data Platform workspace was updated, in the format
-            defined by <a href="https://tools.ietf.org/html/rfc3339" target="_blank"
-            rel="noopener noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
+        time_updated: The date and time the AI Data Platform workspace was updated, in
+            the format defined by <a href="https://tools.ietf.org/html/rfc3339"
+            target="_blank" rel="noopener noreferrer">RFC 3339</a>. Example:
+            `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
         lifecycle_state: The current state of the AI Data Platform workspace.
 
             Allowed values: 'CREATING', 'UPDATING', 'ACTIVE', 'DELETING', 'DELETED',
             'FAILED'.
-        lifecycle_details: A message that describes the current state of the workspace in more detail.
-            For example, can be used to provide actionable information for a resource in
-            the Failed state.
-        system_tags: System tags for this resource. Each key is predefined and scoped to a
-            namespace.
+        lifecycle_details: A message that describes the current state of the workspace
+            in more detail. For example, can be used to provide actionable information
+            for a resource in the Failed state.
+        system_tags: System tags for this resource. Each key is predefined and scoped to
+            a namespace.
         created_by: OCID of the user who created this record.
         created_by_name: Name of the user who created this record.
         updated_by: OCID of the user who updated this record.
         updated_by_name: Name of the user who updated this record.
-        default_catalog_key: The key of the catalog to be used as the default catalog for this workspace.
-            A default catalog in the workspace will allow users to use that catalog
-            without the need to refer it in the notebook. For example, if default
-            catalog is iCat1, and it has schema1 and table1, you can refer to the table
-            in a notebook using: schema1.table1.
-        is_private_network_enabled: A flag to display whether workspace is private network enabled or not.
+        default_catalog_key: The key of the catalog to be used as the default catalog
+            for this workspace. A default catalog in the workspace will allow users to
+            use that catalog without the need to refer it in the notebook. For example,
+            if default catalog is iCat1, and it has schema1 and table1, you can refer to
+            the table in a notebook using: schema1.table1.
+        is_private_network_enabled: A flag to display whether workspace is private
+            network enabled or not.
         network_configuration_details: Private network configuration details.
-        log_group_id: The OCID of the log group that contains the logs. This uniquely identifies a
-            collection of logs within OCI Logging Service.
+        log_group_id: The OCID of the log group that contains the logs. This uniquely
+            identifies a collection of logs within OCI Logging Service.
         aic_user_schema_name: The name of the AIC user schema if created.
     """
 

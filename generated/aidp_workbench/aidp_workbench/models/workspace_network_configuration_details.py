@@ -15,12 +15,12 @@ class WorkspaceNetworkConfigurationDetails(Model):
     Attributes:
         subnet_id: The OCID of a subnet.
         nsg_ids: An array of network security group OCIDs.
-        dns_zones: An array of fully qualified domain names to whitelist for workspace network
-            access. Example: `[ "app.examplecorp.com", "app.examplecorp2.com" ]`
-        scan_details: An array of fqdn/port pairs used to create private endpoint. Each object is
-            a simple key-value pair with FQDN as key and port number as value. [ { fqdn:
-            "scan1.oracle.com", port: "1521"}, { fqdn: "scan2.oracle.com", port: "1521"
-            } ]
+        dns_zones: An array of fully qualified domain names to whitelist for workspace
+            network access. Example: `[ "app.examplecorp.com", "app.examplecorp2.com" ]`
+        scan_details: An array of fqdn/port pairs used to create private endpoint. Each
+            object is a simple key-value pair with FQDN as key and port number as value.
+            [ { fqdn: "scan1.oracle.com", port: "1521"}, { fqdn: "scan2.oracle.com",
+            port: "1521" } ]
     """
 
     subnet_id: str | None = Field(default=None, alias="subnetId")

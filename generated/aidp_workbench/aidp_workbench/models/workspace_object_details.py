@@ -15,8 +15,8 @@ class WorkspaceObjectDetails(Model):
     """A WorkspaceObject is a file or folder belonging to an AI Data Platform workspace. To
     use any of the API operations, you must be authorized in an IAM policy. If you're
     not authorized, talk to an administrator. If you're an administrator who needs to
-    write policies to give users access, see <a href="https://docs.oracle.com/en/cloud/p
-    aas/ai-data-platform/aidug/iam-policies-oracle-ai-data-platform.html"
+    write policies to give users access, see <a
+    href="https://docs.oracle.com/en/cloud/paas/ai-data-platform/aidug/iam-policies-oracle-ai-data-platform.html"
     target="_blank" rel="noopener noreferrer">IAM Policies for Oracle AI Data
     Platform</a>.
 
@@ -24,16 +24,17 @@ class WorkspaceObjectDetails(Model):
         path: The fully qualified path of the workspace object. Example:
             /Shared/Folder1/Notebook1.ipynb
         key: The key of the Workspace Object.
-        display_name: The name of the Workspace Object. This will be the name of the file/folder
-            in the workspace. Example: Notebook1.ipynb, Folder1
-        time_created: The date and time the workspace object was created, in the format defined by
-            <a href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
-            noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
-
-            Format: 'date-time'.
-        time_updated: The date and time the workspace object was last updated, in the format
+        display_name: The name of the Workspace Object. This will be the name of the
+            file/folder in the workspace. Example: Notebook1.ipynb, Folder1
+        time_created: The date and time the workspace object was created, in the format
             defined by <a href="https://tools.ietf.org/html/rfc3339" target="_blank"
             rel="noopener noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
+
+            Format: 'date-time'.
+        time_updated: The date and time the workspace object was last updated, in the
+            format defined by <a href="https://tools.ietf.org/html/rfc3339"
+            target="_blank" rel="noopener noreferrer">RFC 3339</a>. Example:
+            `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
         type: The type of the workspace object.
@@ -41,8 +42,8 @@ class WorkspaceObjectDetails(Model):
             Allowed values: 'NOTEBOOK', 'JOB', 'LAKE_FLOW', 'AGENT_LAKE_FLOW',
             'GENERATED_ARTIFACT', 'LIBRARY', 'FILE', 'FOLDER'.
         description: The description for the file and folder.
-        system_tags: System tags for this resource. Each key is predefined and scoped to a
-            namespace.
+        system_tags: System tags for this resource. Each key is predefined and scoped to
+            a namespace.
     """
 
     path: str

@@ -20,8 +20,8 @@ class WorkspaceObjectPermissionSummary(Model):
 
             Allowed values: 'USER', 'ROLE', 'GROUP'.
         grantee_permissions: The selected permissions for a workspace object.
-        is_permissions_inheritable: Property to determine if permission is inheritable or not. This is
-            applicable only on workspace folders not on files.
+        is_permissions_inheritable: Property to determine if permission is inheritable
+            or not. This is applicable only on workspace folders not on files.
     """
 
     grantee: str

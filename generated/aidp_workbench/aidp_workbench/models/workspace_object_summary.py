@@ -17,24 +17,25 @@ class WorkspaceObjectSummary(Model):
     Attributes:
         path: The fully qualified path of the workspace object. Example:
             /Shared/Folder1/Notebook1.ipynb
-        display_name: The name of the workspace object. This will be the name of the file/folder
-            in the workspace. Example: Notebook1.ipynb, Folder1
-        time_created: The date and time the workspace object was created, in the format defined by
-            <a href="https://tools.ietf.org/html/rfc3339" target="_blank" rel="noopener
-            noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
-
-            Format: 'date-time'.
-        time_updated: The date and time the workspace object was last updated, in the format
+        display_name: The name of the workspace object. This will be the name of the
+            file/folder in the workspace. Example: Notebook1.ipynb, Folder1
+        time_created: The date and time the workspace object was created, in the format
             defined by <a href="https://tools.ietf.org/html/rfc3339" target="_blank"
             rel="noopener noreferrer">RFC 3339</a>. Example: `2016-08-25T21:10:29.600Z`
+
+            Format: 'date-time'.
+        time_updated: The date and time the workspace object was last updated, in the
+            format defined by <a href="https://tools.ietf.org/html/rfc3339"
+            target="_blank" rel="noopener noreferrer">RFC 3339</a>. Example:
+            `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
         metadata: Metadata details of file or folder objects.
         composite_etag: Etag combining data and metadata.
         type: The type of workspace object.
         description: The description of workspace object.
-        system_tags: System tags for this resource. Each key is predefined and scoped to a
-            namespace.
+        system_tags: System tags for this resource. Each key is predefined and scoped to
+            a namespace.
         created_by: OCID of the user who created this object.
         created_by_name: Name of the user who created this object.
         updated_by: OCID of the user who last updated this object.

@@ -13,7 +13,8 @@ class ZipAndDownloadFolderResult(Model):
 
     Attributes:
         operation_key: Async operation key for zip creation.
-        download_url: PAR URL for downloading the generated archive after async operation success.
+        download_url: PAR URL for downloading the generated archive after async
+            operation success.
         archive_name: Generated archive basename, including its .zip or .aidp extension.
     """
 

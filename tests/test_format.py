@@ -1,0 +1,107 @@
+"""The format stage: black decides every file, and runs over each only once."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import black
+import pytest
+
+from generator.format import MODE, FormatError, format_source, lay_out_long_lines
+from generator.generate import generate_package
+from generator.pipeline import model_from_book
+
+from .conftest import AIDP_BOOK, BOOKS
+
+LONG_LITERAL = ", ".join(f'"value_number_{n}"' for n in range(12))
+LONG_UNION = " | ".join(f"models.SomeRatherLongModelName{n}" for n in range(5))
+
+# Code as the templates leave it, with the lines only black can lay out.
+CASES = {
+    "parameter": f"""
+        class Operations:
+            def list_things(
+                self,
+                *,
+                kind: Literal[{LONG_LITERAL}] | None = None,
+                state: Literal[{LONG_LITERAL}],
+                limit: int | None = None,
+            ) -> ApiResponse[{LONG_UNION}]:
+                \"\"\"List things.\"\"\"
+                return self._send(endpoints.LIST_THINGS, query={{"kind": kind, "state": state}})
+        """,
+    "long def name": f"""
+        class Operations:
+            async def {"a_very_long_operation_name_" * 4}(
+                self,
+                *,
+                kind: Literal[{LONG_LITERAL}] | None = None,
+            ) -> None:
+                pass
+        """,
+    "signature on one line": f"""
+        def send(kind: Literal[{LONG_LITERAL}], body: {LONG_UNION}) -> None:
+            pass
+        """,
+    "field": f"""
+        class Thing(Model):
+            \"\"\"A thing.\"\"\"
+
+            kind: Literal[{LONG_LITERAL}] | None = None
+            other: {LONG_UNION} = Field(default=None, alias="other-name")
+        """,
+    "import": f"""
+        from ._things import {", ".join(f"ThingNumber{n}" for n in range(12))}
+        """,
+    "call": f"""
+        LIST = Endpoint(
+            "GET",
+            "/things",
+            data=lambda: {LONG_UNION},
+        )
+        """,
+    "string and comment": f"""
+        # {("a comment longer than any line may be " * 3).strip()}
+        TEXT = \"\"\"{"a string longer than any line may be " * 3}
+        {"and another line of it that is just as long as the first " * 2}\"\"\"
+        """,
+    "nested blocks": f"""
+        def outer() -> None:
+            if True:
+                for item in items:
+                    value: Literal[{LONG_LITERAL}] = item
+        """,
+}
+
+
+@pytest.mark.parametrize("code", CASES.values(), ids=CASES.keys())
+def test_formatted_exactly_as_black_formats_it(code: str) -> None:
+    text = textwrap.dedent(code).lstrip()
+    expected = black.format_str(text, mode=MODE)
+    assert format_source("case.py", text) == expected
+    laid_out = lay_out_long_lines(text)
+    # black finds nothing left to change, so it does not run a second pass.
+    assert black.format_str(laid_out, mode=MODE) == laid_out
+
+
+@pytest.mark.parametrize("book", [AIDP_BOOK, BOOKS / "jupyter-ul", BOOKS / "hostile"])
+def test_black_has_nothing_to_change_in_generated_code(book: Path) -> None:
+    model, _ = model_from_book(book)
+    files = generate_package(model, "sdk", "0.1.0", None)
+    unstable = [
+        path
+        for path, text in files.items()
+        if path.endswith(".py")
+        and black.format_str(laid_out := lay_out_long_lines(text), mode=MODE) != laid_out
+    ]
+    assert unstable == []
+
+
+def test_invalid_code_names_the_file() -> None:
+    with pytest.raises(FormatError, match=r"sdk/broken\.py: generated code is not valid Python"):
+        format_source("sdk/broken.py", "def f(:\n    pass\n")
+
+
+def test_other_files_pass_through() -> None:
+    assert format_source("README.md", "#  not   python\n") == "#  not   python\n"
