@@ -104,13 +104,11 @@ def _formatted_alone(lines: list[str], indent: int, header: bool) -> list[str]:
     margin = " " * indent
     if not all(line.startswith(margin) or not line.strip() for line in lines):
         return lines  # a string running over several lines: black's to handle in place
-    source = textwrap.dedent("".join(lines))
-    if header:
-        source += "    pass\n"
+    source = textwrap.dedent("".join(lines)) + ("    pass\n" if header else "")
     formatted = _black(source, LINE_LENGTH - indent)
-    if header:
-        formatted = formatted[:-1]
-    return [margin + line if line.strip() else line for line in formatted]
+    if formatted is None:
+        return lines
+    return [margin + line if line.strip() else line for line in formatted[: -1 if header else None]]
 
 
 def _is_signature_line(line: str, indent: int) -> bool:
@@ -127,17 +125,25 @@ def _signature_line(line: str, indent: int, closing: bool) -> list[str]:
     """One line of an exploded signature at ``indent``, formatted: a parameter, or the
     closing ``) -> ...:``. The same lines recur (sync, async, pages), hence the cache."""
     if closing:
-        source = f"def _(\n    x,\n{line[indent:]}    pass\n"
-        formatted = _black(source, LINE_LENGTH - indent)[2:-1]
+        formatted = _black(f"def _(\n    x,\n{line[indent:]}    pass\n", LINE_LENGTH - indent)
+        part = formatted[2:-1] if formatted else None
     else:
-        source = f"def _(\n    {line.strip()}\n):\n    pass\n"
-        formatted = _black(source, LINE_LENGTH - indent)[1:-2]
-    return [" " * indent + part for part in formatted]
+        formatted = _black(f"def _(\n    {line.strip()}\n):\n    pass\n", LINE_LENGTH - indent)
+        part = formatted[1:-2] if formatted else None
+    return [" " * indent + text for text in part] if part else [line]
 
 
-def _black(source: str, line_length: int) -> list[str]:
-    mode = dataclasses.replace(MODE, line_length=line_length)
-    return black.format_str(source, mode=mode).splitlines(keepends=True)
+def _black(source: str, line_length: int) -> list[str] | None:
+    """``source`` formatted at ``line_length``; None if it is not a whole statement
+    after all (such as the last line of a parameter that spans several), which is
+    then left for black's pass over the whole file."""
+    try:
+        formatted = black.format_str(
+            source, mode=dataclasses.replace(MODE, line_length=line_length)
+        )
+    except black.InvalidInput:
+        return None
+    return formatted.splitlines(keepends=True)
 
 
 def _format(job: tuple[str, str]) -> str:

@@ -85,6 +85,22 @@ def test_formatted_exactly_as_black_formats_it(code: str) -> None:
     assert black.format_str(laid_out, mode=MODE) == laid_out
 
 
+def test_lines_it_cannot_lay_out_alone_are_left_to_black() -> None:
+    # The long line ends a parameter that starts on an earlier line.
+    text = textwrap.dedent(
+        f"""
+        def send(
+            self,
+            body: dict[
+                str, int
+            ] | Literal[{LONG_LITERAL}],
+        ) -> None:
+            pass
+        """
+    ).lstrip()
+    assert format_source("case.py", text) == black.format_str(text, mode=MODE)
+
+
 @pytest.mark.parametrize("book", [AIDP_BOOK, BOOKS / "jupyter-ul", BOOKS / "hostile"])
 def test_black_has_nothing_to_change_in_generated_code(book: Path) -> None:
     model, _ = model_from_book(book)
