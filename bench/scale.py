@@ -8,7 +8,8 @@ For each book, in one run, medians of ``--runs``:
   peak memory (the largest process, parent or worker);
 - openapi-python-client and datamodel-code-generator, each on the OpenAPI document that
   docs2sdk exports from the same model (so they do not even read HTML);
-- the import time of the generated package (``import NAME; from NAME import Client``).
+- the import time of each generated package (``import NAME; from NAME import Client``;
+  for datamodel-code-generator, its one module of models).
 With ``--fractions``, the first book is also built from the first 25%, 50%, ... of its
 pages, to show how time and memory grow with the number of pages.
 """
@@ -25,6 +26,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from importing import import_seconds
 
 INDEX_FILES = ("rest-endpoints.html", "toc.js", "index.html")
 
@@ -66,35 +69,33 @@ def docs2sdk_build(book: Path, package: str) -> tuple[float, float, Path]:
     return seconds, peak, project / "generated" / package
 
 
-def import_time(project: Path, package: str, runs: int) -> float:
-    code = (
-        f"import sys, time; sys.path.insert(0, {str(project)!r}); t = time.perf_counter(); "
-        f"import {package}; from {package} import Client; print(time.perf_counter() - t)"
-    )
-    times = []
-    for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
-        times.append(float(out.stdout))
-    return statistics.median(times)
-
-
-def others(openapi: Path, scratch: Path) -> dict[str, tuple[float, float]]:
-    results: dict[str, tuple[float, float]] = {}
+def others(openapi: Path, scratch: Path) -> dict[str, tuple[float, float, tuple[str, Path]]]:
+    """Each other tool's (seconds, peak MB, (import statement, folder)) on ``openapi``."""
+    results: dict[str, tuple[float, float, tuple[str, Path]]] = {}
     opc = shutil.which("openapi-python-client")
     if opc:
         out = scratch / "opc"
-        results["openapi-python-client"] = run(
+        seconds, peak = run(
             [opc, "generate", "--path", str(openapi), "--output-path", str(out), "--overwrite"],
             scratch,
         )
+        package = next(out.glob("*/client.py")).parent.name
+        results["openapi-python-client"] = (
+            seconds, peak, (f"import {package}; from {package} import Client", out)
+        )  # fmt: skip
     dcg = shutil.which("datamodel-codegen")
     if dcg:
-        results["datamodel-code-generator"] = run(
+        seconds, peak = run(
             [dcg, "--input", str(openapi), "--input-file-type", "openapi",
              "--output-model-type", "pydantic_v2.BaseModel", "--output", str(scratch / "m.py")],
             scratch,
         )  # fmt: skip
+        results["datamodel-code-generator"] = (seconds, peak, ("import m", scratch))
     return results
+
+
+def seconds_text(seconds: float | None) -> str:
+    return "failed" if seconds is None else f"{seconds:.3f}"
 
 
 def median_pairs(pairs: list[tuple[float, float]]) -> tuple[float, float]:
@@ -111,22 +112,27 @@ def main() -> int:
     for book in args.books:
         package = re.sub(r"\W", "_", f"{book.parent.name}_{book.name}".lower()).strip("_")
         pages = len(list(book.glob("op-*.html")))
-        ours, theirs = [], {}
-        project = None
+        ours: list[tuple[float, float]] = []
+        theirs: dict[str, list[tuple[float, float]]] = {}
+        imports: dict[str, tuple[str, Path]] = {}
         for _ in range(args.runs):
             seconds, peak, project = docs2sdk_build(book, package)
             ours.append((seconds, peak))
-            for name, result in others(project / "openapi.yaml", project.parent).items():
-                theirs.setdefault(name, []).append(result)
-        assert project is not None
+            imports["docs2sdk"] = (f"import {package}; from {package} import Client", project)
+            for name, (their_seconds, their_peak, how) in others(
+                project / "openapi.yaml", project.parent
+            ).items():
+                theirs.setdefault(name, []).append((their_seconds, their_peak))
+                imports[name] = how
         full, peak = median_pairs(ours)
-        imported = import_time(project, package, args.runs)
+        imported = seconds_text(import_seconds(*imports["docs2sdk"], runs=args.runs))
         rows.append(f"| {book.parent.name}/{book.name} | {pages} | docs2sdk build (from HTML) "
-                    f"| {full:.1f} | 1.00 | {peak:.0f} | {imported:.3f} |")  # fmt: skip
+                    f"| {full:.1f} | 1.00 | {peak:.0f} | {imported} |")  # fmt: skip
         for name, results in theirs.items():
             seconds, memory = median_pairs(results)
+            load = seconds_text(import_seconds(*imports[name], runs=args.runs))
             rows.append(f"| | | {name} (from the exported OpenAPI) | {seconds:.1f} "
-                        f"| {full / seconds:.2f} | {memory:.0f} | |")  # fmt: skip
+                        f"| {full / seconds:.2f} | {memory:.0f} | {load} |")  # fmt: skip
     print("| book | pages | tool | median s | docs2sdk / tool | peak MB | import s |")
     print("|---|---:|---|---:|---:|---:|---:|")
     print("\n".join(rows))

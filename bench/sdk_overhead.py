@@ -15,13 +15,14 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from importing import import_seconds
 
 SESSION = json.dumps(
     {"id": "s1", "name": "first", "path": "a.ipynb", "type": "notebook", "lifecycleState": "ACTIVE",
@@ -45,17 +46,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
-
-
-def import_time(statement: str, runs: int) -> float | None:
-    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
-    times = []
-    for _ in range(runs):
-        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-        if result.returncode != 0:
-            return None
-        times.append(float(result.stdout))
-    return statistics.median(times)
 
 
 def per_call(calls: int, runs: int, url: str) -> tuple[float, float]:
@@ -84,11 +74,12 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=2000)
     args = parser.parse_args()
     sys.path.insert(0, str(args.project.resolve()))
-    env_path = f"import sys; sys.path.insert(0, {str(args.project.resolve())!r})"
-    ours = import_time(
-        f"{env_path}; import aidp_workbench; from aidp_workbench import Client", args.runs
+    ours = import_seconds(
+        "import aidp_workbench; from aidp_workbench import Client",
+        args.project.resolve(),
+        runs=args.runs,
     )
-    oracle = import_time("import oci.ai_data_platform", args.runs)
+    oracle = import_seconds("import oci.ai_data_platform", runs=args.runs)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     raw, sdk = per_call(args.calls, args.runs, f"http://127.0.0.1:{server.server_address[1]}")
