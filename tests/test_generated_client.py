@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -209,3 +212,19 @@ def test_async_client(aidp_sdk: Path, server: ScriptedServer) -> None:
                 await client.delete_session(**IDS, session_id="s1")
 
     asyncio.run(scenario())
+
+
+def test_importing_the_client_loads_no_model_and_not_pydantic(aidp_sdk: Path) -> None:
+    # A command-line tool that imports the client starts fast: models and pydantic
+    # load with the first call that needs them.
+    code = (
+        "import sys, aidp_workbench\n"
+        "from aidp_workbench import Client\n"
+        "print(sorted(m for m in sys.modules if m.partition('.')[0] == 'pydantic'"
+        " or m.startswith('aidp_workbench.models.')))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(aidp_sdk.parent)}
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"

@@ -106,6 +106,7 @@ def render_package(
         f"{package}/__init__.py": "package/__init__.py.j2",
         f"{package}/py.typed": "package/py.typed.j2",
         f"{package}/_runtime.py": "package/_runtime.py.j2",
+        f"{package}/_model.py": "package/_model.py.j2",
         f"{package}/errors.py": "package/errors.py.j2",
         f"{package}/auth.py": "package/auth.py.j2",
         f"{package}/_endpoints.py": "package/_endpoints.py.j2",

@@ -84,7 +84,7 @@ class ModuleView:
             ({"Model"} if any(cls.alias_of is None for cls in self.classes) else set())
             | ({"OpenEnum"} & self.uses)
         )
-        local = [from_import(".._runtime", runtime)] if runtime else []
+        local = [from_import(".._model", runtime)] if runtime else []
         local += [
             from_import(f".{source}", sorted(names))
             for source, names in sorted(self.imports.items())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .._runtime import Model
+from .._model import Model
 
 
 class AggregatedDataPoint(Model):

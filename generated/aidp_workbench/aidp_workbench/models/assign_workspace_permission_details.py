@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from .._runtime import Model, OpenEnum
+from .._model import Model, OpenEnum
 from .permission_assignees import PermissionAssignees
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .._runtime import Model
+from .._model import Model
 from .audit_log_search_result_summary import AuditLogSearchResultSummary
 
 

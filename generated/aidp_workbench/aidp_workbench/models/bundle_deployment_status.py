@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .._runtime import Model, OpenEnum
+from .._model import Model, OpenEnum
 from .bundle_deployed_resource import BundleDeployedResource
 from .bundle_publish_location import BundlePublishLocation
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .._runtime import Model, OpenEnum
+from .._model import Model, OpenEnum
 from .agent_card_config_detail import AgentCardConfigDetail
 from .agent_diagram import AgentDiagram
 from .guardrails_configuration import GuardrailsConfiguration

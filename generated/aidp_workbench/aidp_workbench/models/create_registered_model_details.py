@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .._runtime import Model
+from .._model import Model
 from .registered_model_tag import RegisteredModelTag
 
 

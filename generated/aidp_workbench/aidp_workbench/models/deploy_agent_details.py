@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .._runtime import Model
+from .._model import Model
 from .o_auth_configuration import OAuthConfiguration
 from .session_retention_configuration import SessionRetentionConfiguration
 

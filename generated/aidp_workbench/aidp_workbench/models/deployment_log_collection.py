@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .._runtime import Model
+from .._model import Model
 from .deployment_log_coverage import DeploymentLogCoverage
 from .deployment_log_page import DeploymentLogPage
 from .deployment_log_query_echo import DeploymentLogQueryEcho

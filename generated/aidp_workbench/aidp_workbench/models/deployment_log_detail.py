@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .._runtime import Model, OpenEnum
+from .._model import Model, OpenEnum
 from .deployment_log_message import DeploymentLogMessage
 from .deployment_log_metadata import DeploymentLogMetadata
 

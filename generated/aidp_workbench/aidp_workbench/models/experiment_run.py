@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .._runtime import Model
+from .._model import Model
 from .experiment_run_data import ExperimentRunData
 from .experiment_run_info import ExperimentRunInfo
 from .experiment_run_inputs import ExperimentRunInputs

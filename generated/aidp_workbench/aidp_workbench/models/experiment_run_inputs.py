@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .._runtime import Model
+from .._model import Model
 from .dataset_input import DatasetInput
 from .model_input_ import ModelInput
 

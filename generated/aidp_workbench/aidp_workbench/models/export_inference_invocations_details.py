@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from .._runtime import Model
+from .._model import Model
 from .export_inference_invocations_filters import ExportInferenceInvocationsFilters
 
 

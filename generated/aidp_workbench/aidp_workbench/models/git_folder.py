@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from .._runtime import Model
+from .._model import Model
 from .sparse_checkout_details import SparseCheckoutDetails
 
 

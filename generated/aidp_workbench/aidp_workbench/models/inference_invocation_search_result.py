@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from .._runtime import Model
+from .._model import Model
 from .inference_invocation_summary import InferenceInvocationSummary
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from .._runtime import Model
+from .._model import Model
 from .continuous import Continuous
 from .git_config import GitConfig
 from .job_cluster import JobCluster

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from .._runtime import Model, OpenEnum
+from .._model import Model, OpenEnum
 from .cluster_instance import ClusterInstance
 from .cluster_spec import ClusterSpec
 from .git_config import GitConfig

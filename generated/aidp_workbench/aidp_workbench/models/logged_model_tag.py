@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .._runtime import Model
+from .._model import Model
 
 
 class LoggedModelTag(Model):

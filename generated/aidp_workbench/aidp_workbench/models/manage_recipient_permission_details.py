@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .._runtime import Model
+from .._model import Model
 from .assign_recipient_permission_details import AssignRecipientPermissionDetails
 from .revoke_recipient_permission_details import RevokeRecipientPermissionDetails
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .._runtime import Model
+from .._model import Model
 from .assign_schema_permission_details import AssignSchemaPermissionDetails
 from .revoke_schema_permission_details import RevokeSchemaPermissionDetails
 

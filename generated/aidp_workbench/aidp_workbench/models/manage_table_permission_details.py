@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .._runtime import Model
+from .._model import Model
 from .assign_table_permission_details import AssignTablePermissionDetails
 from .revoke_table_permission_details import RevokeTablePermissionDetails
 

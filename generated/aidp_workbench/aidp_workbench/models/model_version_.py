@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .._runtime import Model, OpenEnum
+from .._model import Model, OpenEnum
 from .model_metric_ import ModelMetric
 from .model_param_ import ModelParam
 from .model_version_deployment_job_state_ import ModelVersionDeploymentJobState

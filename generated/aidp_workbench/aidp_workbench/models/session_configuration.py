@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .._runtime import Model
+from .._model import Model
 from .automatic_summarization_configuration import AutomaticSummarizationConfiguration
 from .file_configuration import FileConfiguration
 from .long_term_memory_configuration import LongTermMemoryConfiguration

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .._runtime import Model, OpenEnum
+from .._model import Model, OpenEnum
 from .external_table_definition import ExternalTableDefinition
 from .managed_table_definition import ManagedTableDefinition
 from .table_field_details import TableFieldDetails

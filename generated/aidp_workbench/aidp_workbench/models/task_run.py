@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .._runtime import Model
+from .._model import Model
 from .cluster_spec import ClusterSpec
 from .lifecycle_state import LifecycleState
 from .parameter import Parameter

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .._runtime import Model, OpenEnum
+from .._model import Model, OpenEnum
 from .output_parameter import OutputParameter
 from .run_output_data import RunOutputData
 

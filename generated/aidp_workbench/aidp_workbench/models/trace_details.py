@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from .._runtime import Model
+from .._model import Model
 from .span_details import SpanDetails
 
 

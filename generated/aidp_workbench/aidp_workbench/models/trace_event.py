@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .._runtime import Model
+from .._model import Model
 
 
 class TraceEvent(Model):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .._runtime import Model
+from .._model import Model
 from .model_deployment_tag_ import ModelDeploymentTag
 from .model_deployment_tag_key_ import ModelDeploymentTagKey
 

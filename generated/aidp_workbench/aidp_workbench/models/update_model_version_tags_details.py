@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .._runtime import Model
+from .._model import Model
 from .model_version_tag_ import ModelVersionTag
 from .model_version_tag_key_ import ModelVersionTagKey
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .._runtime import Model
+from .._model import Model
 from .rename_table_field_details import RenameTableFieldDetails
 from .table_field_details import TableFieldDetails
 from .table_property import TableProperty

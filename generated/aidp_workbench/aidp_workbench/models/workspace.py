@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from .._runtime import Model, OpenEnum
+from .._model import Model, OpenEnum
 from .workspace_network_configuration_details import WorkspaceNetworkConfigurationDetails
 
 
