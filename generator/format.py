@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import functools
+import re
 import textwrap
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from .parallel import parallel_map
 
 LINE_LENGTH = 100
 MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY310})
+# Lines black cannot shorten: a comment; an entry of a list or dict of strings.
+_UNSPLITTABLE = re.compile(r'\s*(#|"[^"\\]*"(: "[^"\\]*")?,?\n?$)')
 # Formatted files are reused only with the same black and the same settings.
 _FORMAT_KEY = f"black {black.__version__} {MODE!r}"
 
@@ -47,7 +50,7 @@ def lay_out_long_lines(text: str) -> str:
     long_lines = [
         number
         for number, line in enumerate(lines, 1)
-        if len(line.rstrip("\n")) > LINE_LENGTH and not line.lstrip().startswith("#")
+        if len(line.rstrip("\n")) > LINE_LENGTH and not _UNSPLITTABLE.match(line)
     ]
     if not long_lines:
         return text
@@ -66,7 +69,9 @@ def lay_out_long_lines(text: str) -> str:
                 closing = number == last
                 edits[number] = (number, _signature_line(lines[number - 1], indent, closing))
         else:
-            edits[first] = (last, _formatted_alone(lines[first - 1 : last], indent, header))
+            statement = lines[first - 1 : last]
+            formatted = _formatted_alone("".join(statement), indent, header)
+            edits[first] = (last, statement if formatted is None else formatted)
     for first in sorted(edits, reverse=True):
         last, replacement = edits[first]
         lines[first - 1 : last] = replacement
@@ -98,16 +103,20 @@ def _statement_span(body: list[ast.stmt], line: int) -> _Span | None:
     return None
 
 
-def _formatted_alone(lines: list[str], indent: int, header: bool) -> list[str]:
-    """Lines of one statement formatted by black at their indentation; a header is
-    given a body of ``pass`` to be a statement, which is then dropped again."""
+@functools.lru_cache(maxsize=4096)
+def _formatted_alone(statement: str, indent: int, header: bool) -> list[str] | None:
+    """The lines of one statement formatted by black at their indentation, or None when
+    a string runs over its lines (black's to handle in place). A header is given a body
+    of ``pass`` to be a statement, which is then dropped again. Statements recur (the
+    same enum field in many models), hence the cache."""
     margin = " " * indent
+    lines = statement.splitlines(keepends=True)
     if not all(line.startswith(margin) or not line.strip() for line in lines):
-        return lines  # a string running over several lines: black's to handle in place
-    source = textwrap.dedent("".join(lines)) + ("    pass\n" if header else "")
+        return None
+    source = textwrap.dedent(statement) + ("    pass\n" if header else "")
     formatted = _black(source, LINE_LENGTH - indent)
     if formatted is None:
-        return lines
+        return None
     return [margin + line if line.strip() else line for line in formatted[: -1 if header else None]]
 
 

@@ -1,9 +1,12 @@
-"""Spread CPU-bound work (parsing pages, formatting files) over the machine's cores."""
+"""Spread CPU-bound work (parsing pages, formatting files, writing the YAML documents)
+over the machine's cores."""
 
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -47,3 +50,46 @@ def _heap_frozen() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+@contextmanager
+def forked(function: Callable[[], R]) -> Iterator[Callable[[], R]]:
+    """Start ``function()`` in a forked child now, and give a callable that waits for
+    its result (or raises what it raised). The child reads what the parent holds
+    without copying it. Where forking is not the way (one worker, not Linux), the
+    function runs when its result is asked for. A child not waited for is stopped."""
+    if workers() == 1 or sys.platform != "linux":
+        yield function
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def run_and_send() -> None:
+        try:
+            sender.send((True, function()))
+        except BaseException as exc:  # raised in the parent, as if run there
+            try:
+                sender.send((False, exc))
+            except Exception:  # an exception that does not pickle
+                sender.send((False, RuntimeError(repr(exc))))
+
+    with _heap_frozen():
+        child = context.Process(target=run_and_send, daemon=True)
+        child.start()
+    sender.close()
+
+    def result() -> R:
+        try:
+            succeeded, value = receiver.recv()
+        except EOFError:
+            raise RuntimeError(f"the process running {function!r} died") from None
+        if not succeeded:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    try:
+        yield result
+    finally:
+        receiver.close()
+        child.terminate()
+        child.join()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from .format import format_files
 from .generate import generate_package, header_text
 from .model import ApiModel, load_model
 from .openapi import to_openapi
+from .parallel import forked
 from .pipeline import model_from_book
 from .write import read_tree, write_file_atomic, write_tree
 from .yamlio import dump_yaml
@@ -48,17 +48,19 @@ def project_files(
     model: ApiModel, package: str, version: str, templates: Path | None
 ) -> dict[str, str]:
     """The generated project: the package, and the model and OpenAPI it came from."""
-    code = generate_package(model, package, version, templates)
-    # black runs in worker processes; writing the YAML here meanwhile uses the wait.
-    with ThreadPoolExecutor(max_workers=1) as background:
-        formatting = background.submit(format_files, code)
-        header = f"# {header_text(model.title or package)}\n"
-        documents = {
+    header = f"# {header_text(model.title or package)}\n"
+
+    def documents() -> dict[str, str]:
+        return {
             MODEL_FILE: header + model.to_yaml(),
             OPENAPI_FILE: header + dump_yaml(to_openapi(model, version)),
         }
-        files = formatting.result()
-    return dict(sorted({**files, **documents}.items()))
+
+    # The YAML documents are written in a child process meanwhile: rendering uses one
+    # core, and black's workers are busy with the code.
+    with forked(documents) as written:
+        files = format_files(generate_package(model, package, version, templates))
+        return dict(sorted({**files, **written()}.items()))
 
 
 def build_book(
