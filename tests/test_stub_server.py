@@ -466,19 +466,6 @@ def test_create_app_serves_in_process_with_its_own_body_limit(aidp_sdk: Path) ->
     asyncio.run(scenario())
 
 
-def test_importing_the_client_does_not_load_the_server(aidp_sdk: Path) -> None:
-    code = (
-        "import sys, aidp_workbench, aidp_workbench.client\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('starlette', 'uvicorn'))"
-        " or m == 'aidp_workbench.server'))"
-    )
-    env = {**os.environ, "PYTHONPATH": str(aidp_sdk.parent)}
-    loaded = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    )
-    assert loaded.stdout.strip() == "[]"
-
-
 def test_server_spec_infers_resources_from_paths() -> None:
     spec = server_spec(load_model(AIDP_PROJECT / "model.yaml"))
     prefix = "/20260430/aiDataPlatforms/{aiDataPlatformId}"
