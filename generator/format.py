@@ -6,7 +6,6 @@ import ast
 import dataclasses
 import functools
 import re
-import textwrap
 from pathlib import Path
 
 import black
@@ -45,14 +44,16 @@ def lay_out_long_lines(text: str) -> str:
     be sure the result is stable. The templates lay out all but the lines they cannot
     know the length of (a long ``Literal``, a long union); formatting just those
     statements first leaves black's pass over the whole file nothing to change, so it
-    runs once. black's pass over the whole file still decides the result."""
-    lines = text.splitlines(keepends=True)
+    runs once. black's pass over the whole file still decides the result: a statement
+    this cannot handle (a string over several lines, an unusual indent, a long line in
+    an ``else:`` or a decorator) is left as it is, at the cost of that second pass."""
+    lines = _lines(text)
     long_lines = [
         number
         for number, line in enumerate(lines, 1)
         if len(line.rstrip("\n")) > LINE_LENGTH and not _UNSPLITTABLE.match(line)
     ]
-    if not long_lines:
+    if not long_lines or "\r" in text:  # Python would count a lone CR as a line break
         return text
     statements = ast.parse(text).body
     edits: dict[int, tuple[int, list[str]]] = {}  # first line: (last line, new lines)
@@ -78,43 +79,65 @@ def lay_out_long_lines(text: str) -> str:
     return "".join(lines)
 
 
+def _lines(text: str) -> list[str]:
+    """``text`` split after each newline only, as Python numbers lines: ``splitlines``
+    also splits at form feeds and Unicode line separators, which strings may hold."""
+    return re.findall(r"[^\n]*\n|[^\n]+$", text)
+
+
 # (first line, last line, indent, is the header of a def or class) of a statement
 _Span = tuple[int, int, int, bool]
 
 
-def _statement_span(body: list[ast.stmt], line: int) -> _Span | None:
-    """The innermost statement holding ``line``: a def or class header when the line is
-    in one; None for a line inside a string or a compound statement's header, which
-    are left to black."""
+def _statement_span(body: list[ast.stmt], line: int, depth: int = 0) -> _Span | None:
+    """The innermost statement holding ``line``, or the header of the def or class it
+    is in; None where formatting it alone could differ from black's pass over the
+    file, or could change what the code means."""
     for node in body:
         end = node.end_lineno or node.lineno
         if not node.lineno <= line <= end:
             continue
         inner: list[ast.stmt] | None = getattr(node, "body", None)
         if inner and line >= inner[0].lineno:
-            return _statement_span(inner, line)
+            return _statement_span(inner, line, depth + 1)
+        if node.col_offset != 4 * depth:
+            return None  # black re-indents to four spaces a level: widths would differ
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and inner:
-            if inner[0].lineno > node.lineno:
-                return node.lineno, inner[0].lineno - 1, node.col_offset, True
-            return None
+            last = inner[0].lineno - 1
+            if last < node.lineno or _has_string_over_lines(node, last):
+                return None
+            return node.lineno, last, node.col_offset, True
         if inner or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):
+            return None
+        if _has_string_over_lines(node, end):
             return None
         return node.lineno, end, node.col_offset, False
     return None
 
 
+def _has_string_over_lines(node: ast.AST, last: int) -> bool:
+    """Whether a string that starts by line ``last`` in ``node`` runs over several
+    lines: its inner lines are not indented code, so they cannot be moved."""
+    return any(
+        isinstance(part, ast.Constant | ast.JoinedStr)
+        and part.lineno <= last
+        and part.end_lineno != part.lineno
+        for part in ast.walk(node)
+    )
+
+
 @functools.lru_cache(maxsize=4096)
 def _formatted_alone(statement: str, indent: int, header: bool) -> list[str] | None:
-    """The lines of one statement formatted by black at their indentation, or None when
-    a string runs over its lines (black's to handle in place). A header is given a body
-    of ``pass`` to be a statement, which is then dropped again. Statements recur (the
-    same enum field in many models), hence the cache."""
+    """The lines of one statement formatted by black at their indentation; None when
+    black rejects the statement alone. A header is given a body of ``pass`` to be a
+    statement, which is then dropped again. Statements recur (the same enum field in
+    many models), hence the cache."""
     margin = " " * indent
-    lines = statement.splitlines(keepends=True)
+    lines = _lines(statement)
     if not all(line.startswith(margin) or not line.strip() for line in lines):
         return None
-    source = textwrap.dedent(statement) + ("    pass\n" if header else "")
-    formatted = _black(source, LINE_LENGTH - indent)
+    source = "".join(line[indent:] if line.strip() else "\n" for line in lines)
+    formatted = _black(source + ("    pass\n" if header else ""), LINE_LENGTH - indent)
     if formatted is None:
         return None
     return [margin + line if line.strip() else line for line in formatted[: -1 if header else None]]
@@ -152,7 +175,7 @@ def _black(source: str, line_length: int) -> list[str] | None:
         )
     except black.InvalidInput:
         return None
-    return formatted.splitlines(keepends=True)
+    return _lines(formatted)
 
 
 def _format(job: tuple[str, str]) -> str:
