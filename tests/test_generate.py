@@ -6,9 +6,11 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from generator.generate.render import docstring
 from generator.project import book_configs, build_all, stale_diff
 
 from .conftest import AIDP_PROJECT, BOOKS, ROOT, docs2sdk, make_project
@@ -98,3 +100,14 @@ def test_generated_aidp_package_passes_mypy_strict_and_ruff(tmp_path: Path) -> N
 def test_input_configs_validate() -> None:
     configs = book_configs(ROOT)
     assert [c.package for _, c in configs] == ["aidp_workbench"]
+
+
+@pytest.mark.parametrize(
+    "text", ['The state, e.g. "ACTIVE"\n', 'Ends in """', "A backslash \\", '"Quoted"', " "]
+)
+def test_a_docstring_holds_any_text(text: str) -> None:
+    # A one-line docstring closes on its line: the text's own quotes must not close it.
+    source = f'def f() -> None:\n    """{docstring(text, 4)}"""\n'
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "doc.py", "exec"), namespace)
+    assert namespace["f"].__doc__ == text.strip()

@@ -24,11 +24,11 @@ def docstring(text: str, indent: int, start: int | None = None, width: int = 88)
     """Text made safe inside a triple-quoted docstring and wrapped to ``width``, with its
     lines after the first at ``indent``. ``start`` is the column of the first line when
     something such as ``name: `` comes before it there."""
-    text = _CONTROL.sub("", text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    if text.endswith('"'):
+    text = _CONTROL.sub("", text).strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if text.endswith('"') and not text.endswith('\\"'):  # it would run into the closing quotes
         text = text[:-1] + '\\"'
     lines: list[str] = []
-    for number, line in enumerate(text.strip().splitlines()):
+    for number, line in enumerate(text.splitlines()):
         lead = max(0, start - indent) if start is not None and number == 0 else 0
         if lead + len(line) + indent > width and not line.startswith((" ", "|", "```")):
             wrapped = textwrap.wrap(
