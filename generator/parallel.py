@@ -3,10 +3,13 @@ over the machine's cores."""
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
+import pickle
 import sys
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -56,10 +59,11 @@ def _heap_frozen() -> Iterator[None]:
 def forked(function: Callable[[], R]) -> Iterator[Callable[[], R]]:
     """Start ``function()`` in a forked child now, and give a callable that waits for
     its result (or raises what it raised). The child reads what the parent holds
-    without copying it. Where forking is not the way (one worker, not Linux), the
-    function runs when its result is asked for. A child not waited for is stopped."""
+    without copying it; it cannot start processes of its own. Where forking is not the
+    way (one worker, not Linux), the function runs when its result is asked for. A
+    child not waited for is stopped."""
     if workers() == 1 or sys.platform != "linux":
-        yield function
+        yield functools.cache(function)
         return
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
@@ -67,17 +71,15 @@ def forked(function: Callable[[], R]) -> Iterator[Callable[[], R]]:
     def run_and_send() -> None:
         try:
             sender.send((True, function()))
-        except BaseException as exc:  # raised in the parent, as if run there
-            try:
-                sender.send((False, exc))
-            except Exception:  # an exception that does not pickle
-                sender.send((False, RuntimeError(repr(exc))))
+        except BaseException as exc:  # raised in the parent, as if it ran there
+            sender.send((False, exc if _survives_pickling(exc) else _described(exc)))
 
     with _heap_frozen():
         child = context.Process(target=run_and_send, daemon=True)
         child.start()
     sender.close()
 
+    @functools.cache
     def result() -> R:
         try:
             succeeded, value = receiver.recv()
@@ -93,3 +95,16 @@ def forked(function: Callable[[], R]) -> Iterator[Callable[[], R]]:
         receiver.close()
         child.terminate()
         child.join()
+
+
+def _survives_pickling(exc: BaseException) -> bool:
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return False
+    return True
+
+
+def _described(exc: BaseException) -> RuntimeError:
+    """An exception that cannot cross to the parent, as text with its traceback."""
+    return RuntimeError("".join(traceback.format_exception(exc)).rstrip())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 
 import pytest
@@ -30,15 +31,31 @@ def test_parallel_map_raises_a_worker_error() -> None:
         parallel_map(_fail_on_seven, list(range(40)))
 
 
+@pytest.fixture
+def two_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    if sys.platform != "linux":
+        pytest.skip("forks only on Linux")
+    monkeypatch.setenv("DOCS2SDK_WORKERS", "2")
+
+
+class _TwoPartError(Exception):
+    """An exception pickle cannot rebuild: its ``args`` are not what ``__init__`` takes."""
+
+    def __init__(self, page: str, item: str) -> None:
+        super().__init__(f"{page}: {item}")
+
+
+@pytest.mark.usefixtures("two_workers")
 def test_forked_runs_in_another_process_reading_the_parents_data() -> None:
     data = {"pages": list(range(10_000))}
     with forked(lambda: (os.getpid(), sum(data["pages"]))) as result:
         pid, total = result()
+        assert result() == (pid, total)
     assert total == sum(range(10_000))
-    if os.environ.get("DOCS2SDK_WORKERS") != "1":
-        assert pid != os.getpid()
+    assert pid != os.getpid()
 
 
+@pytest.mark.usefixtures("two_workers")
 def test_forked_raises_what_the_function_raised() -> None:
     def broken() -> None:
         raise Docs2SdkError("page op-x.html: no path")
@@ -47,8 +64,27 @@ def test_forked_raises_what_the_function_raised() -> None:
         result()
 
 
+@pytest.mark.usefixtures("two_workers")
+def test_forked_describes_an_exception_that_cannot_cross() -> None:
+    def broken() -> None:
+        raise _TwoPartError("op-x.html", "no path")
+
+    with forked(broken) as result, pytest.raises(RuntimeError, match=r"_TwoPartError: op-x"):
+        result()
+
+
+@pytest.mark.usefixtures("two_workers")
 def test_forked_child_not_waited_for_is_stopped() -> None:
     started = time.monotonic()
     with forked(lambda: time.sleep(60)):
         pass
     assert time.monotonic() - started < 10
+
+
+def test_forked_without_fork_runs_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCS2SDK_WORKERS", "1")
+    calls: list[int] = []
+    with forked(lambda: calls.append(os.getpid()) or len(calls)) as result:
+        assert calls == []
+        assert result() == 1 and result() == 1
+    assert calls == [os.getpid()]
