@@ -10,6 +10,7 @@ import email.utils
 import json
 import random
 import re
+import sys
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -206,9 +207,9 @@ def request_body(model: type[Model], body: Model | Mapping[str, Any]) -> Model:
 
 
 def _is_model(value: Any) -> bool:
-    from ._model import Model
-
-    return isinstance(value, Model)
+    # No model exists before _model is imported; a plain dict body need not load pydantic.
+    loaded = sys.modules.get(f"{__package__}._model")
+    return loaded is not None and isinstance(value, loaded.Model)
 
 
 def error_code(response: httpx.Response) -> str | None:
