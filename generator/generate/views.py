@@ -80,11 +80,11 @@ class ModuleView:
             standard.append(f"from typing import {', '.join(typing_names)}")
         fields = [f for cls in self.classes for f in cls.fields]
         third_party = ["from pydantic import Field"] if any(f.aliased for f in fields) else []
-        runtime = sorted(
+        bases = sorted(
             ({"Model"} if any(cls.alias_of is None for cls in self.classes) else set())
             | ({"OpenEnum"} & self.uses)
         )
-        local = [from_import(".._model", runtime)] if runtime else []
+        local = [from_import(".._model", bases)] if bases else []
         local += [
             from_import(f".{source}", sorted(names))
             for source, names in sorted(self.imports.items())
