@@ -11,7 +11,6 @@ from typing import Any
 import jinja2
 
 from ..model import ApiModel
-from .layout import from_import
 from .names import literal
 from .server_spec import spec_json
 from .views import ERROR_CLASSES, PackageView
@@ -83,7 +82,6 @@ def environment(templates: Path | None) -> jinja2.Environment:
         pyrepr=pyrepr,
         sentence=sentence,
         tomlstr=tomlstr,
-        from_import=from_import,
     )
     return env
 

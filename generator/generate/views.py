@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import ApiModel, Operation, Parameter, Schema, child_schemas
-from .layout import from_import
 from .names import NameSpace, class_name, literal, pascal_case, safe_attribute, snake_case
 
 SUCCESS = re.compile(r"2\d\d")
@@ -84,9 +83,9 @@ class ModuleView:
             ({"Model"} if any(cls.alias_of is None for cls in self.classes) else set())
             | ({"OpenEnum"} & self.uses)
         )
-        local = [from_import(".._model", bases)] if bases else []
+        local = [f"from .._model import {', '.join(bases)}"] if bases else []
         local += [
-            from_import(f".{source}", sorted(names))
+            f"from .{source} import {', '.join(sorted(names))}"
             for source, names in sorted(self.imports.items())
         ]
         return [group for group in (standard, third_party, local) if group]
