@@ -42,7 +42,7 @@ def lay_out_long_lines(text: str) -> str:
 
     When black changes anything in a file it formats the whole file a second time, to
     be sure the result is stable. The templates lay out all but the lines they cannot
-    know the length of (a long ``Literal``, a long union); formatting just those
+    know the length of (a long ``Literal``, union or import); formatting just those
     statements first leaves black's pass over the whole file nothing to change, so it
     runs once. black's pass over the whole file still decides the result: a statement
     this cannot handle (a string over several lines, an unusual indent, a long line in
