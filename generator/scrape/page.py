@@ -29,7 +29,7 @@ from .labels import (
     skip_space,
     take_value,
 )
-from .text import Line, visible_lines
+from .text import Line, visible_text
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -48,6 +48,7 @@ STATUS = re.compile(r"(?P<status>\d{3}|\dXX|Default) Response")
 SCHEMA_BLOCK = re.compile(r"(?P<where>Root|Nested) Schema\s*:\s*(?P<name>.+)")
 COMPOSITIONS = {"Match All": "all_of", "Match One Schema": "one_of", "Match Any Schema": "any_of"}
 INLINE_ROOT = "schema"
+ARRAY_OF = "Array of"
 INLINE_MEMBER = re.compile(r"(allOf|oneOf|anyOf)-\d+")
 MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+*-]+(?:\s*;.*)?")
 ITEM_HEADER = re.compile(r"(?P<name>.+?)(?P<required>\(required\))?\s*:\s*(?P<type>\S.*)")
@@ -111,13 +112,16 @@ def scrape_page(html: str, page: str) -> ScrapedPage:
     if re.search(r"<html", html, re.I) and not re.search(r"</html\s*>", html, re.I):
         raise ScrapeError(page, "page", "the HTML ends before </html>: the page is truncated")
     try:
-        lines = visible_lines(html)
+        text = visible_text(html)
     except etree.LxmlError as exc:
         # lxml's own verdict on markup it cannot read even in recovery mode. None is
         # known, but the parser is not ours to vouch for. Only lxml's errors are
         # caught: an exception from the scraper's own code is a bug and propagates.
         raise ScrapeError(page, "page", f"the HTML parser gives up: {exc}") from exc
-    return _PageReader(lines, page).read()
+    reader = _PageReader(text.lines, page)
+    for problem in text.problems:
+        reader.warn("layout", problem)
+    return reader.read()
 
 
 def _is_structural(text: str, in_responses: bool) -> bool:
@@ -328,15 +332,27 @@ class _PageReader:
         return out
 
     def read_items(self, lines: list[Line], what: str, kind: str = "named") -> list[Item]:
-        """Split a list section into items; text before the first item is an error."""
+        """Split a list section into items; text before the first item is an error.
+
+        An item starts at a line shaped like an item's header, whatever element holds
+        it; the layout's own marks (list items, definition terms, table rows) are only
+        checked against that, and a disagreement is reported.
+        """
         items: list[Item] = []
         body: list[Line] = []
+        marked = any(line.item for line in lines)
         i = 0
         while i < len(lines):
-            header = self.item_header(lines, i, kind) if lines[i].item or not items else None
+            header = self.header_at(lines, i, kind, first=not items)
             if header is not None:
                 if items:
                     self.fill_item(items[-1], body, what)
+                    if marked and not lines[i].item:
+                        self.warn(
+                            what,
+                            f"a line shaped like an item is not laid out as one: "
+                            f"{lines[i].text[:80]!r}; read as an item",
+                        )
                 item, used = header
                 items.append(item)
                 body = []
@@ -348,11 +364,34 @@ class _PageReader:
                     f"an item with no name: {lines[i].text[:80]!r} "
                     "(expected 'name(required): type')",
                 )
+            if lines[i].item:
+                self.warn(
+                    what,
+                    f"laid out as an item but not shaped like one: {lines[i].text[:80]!r}; "
+                    f"read as part of {items[-1].header[:80]!r}",
+                )
             body.append(lines[i])
             i += 1
         if items:
             self.fill_item(items[-1], body, what)
         return items
+
+    def header_at(
+        self, lines: list[Line], i: int, kind: str, first: bool
+    ) -> tuple[Item, int] | None:
+        """The item that starts at line ``i``, if the line reads as an item's header.
+
+        A constraint line (``Minimum Length: 1``) and the value of a label that stands
+        alone on the line before (``Type:`` then ``object``) are never items; nor is
+        an ``Array of:`` line after the ``first`` item, as an array block has no other.
+        """
+        text = lines[i].text
+        found = match_label(text)
+        if found is not None and (found[0] != ARRAY_OF or not first):
+            return None
+        if i > 0 and _ends_with_bare_label(lines[i - 1]):
+            return None
+        return self.item_header(lines, i, kind)
 
     def item_header(self, lines: list[Line], i: int, kind: str) -> tuple[Item, int] | None:
         """Parse an item's first line(s). In a schema block (``kind`` "schema") an item
@@ -360,14 +399,15 @@ class _PageReader:
         text = lines[i].text
         if kind == "schema":
             found = match_label(text)
-            if found and found[0] == "Array of":
+            if found and found[0] == ARRAY_OF:
                 type_text = text[found[1] :]
                 tt = parse_type_text(type_text)
                 if tt is None:
                     raise self.fail("Array of", f"unknown item type {type_text[:80]!r}")
                 return Item(text, None, False, tt, role="items"), 1
             tt = parse_type_text(text)
-            if tt is not None:
+            # A member names a schema in one word; "array of paths ..." is prose.
+            if tt is not None and (tt.name is None or " " not in tt.name):
                 return Item(text, None, False, tt, role="member"), 1
         # A line has no line breaks, so a match anywhere is a match at its start.
         match = ITEM_HEADER.match(text)
@@ -403,7 +443,10 @@ class _PageReader:
     ) -> str | None:
         """Read label lines into ``values``/``labels``; return the rest as description."""
         paragraphs: list[str] = []
+        taken = -1  # a line that was all the value of a label on the line before it
         for n, line in enumerate(lines):
+            if n == taken:
+                continue
             parts = list(line.parts)
             if not any(match_label(p) or UNKNOWN_LABEL.fullmatch(p) for p in parts):
                 paragraphs.append("".join(line.segments))
@@ -425,13 +468,18 @@ class _PageReader:
                     continue
                 label, start = found
                 source, whole = part, start == len(part)
+                next_line = False
                 if whole:
                     k, start = k + 1, 0
                     if k < len(parts):
                         source = parts[k]
-                    elif n + 1 < len(lines) and not lines[n + 1].parts[0].endswith(":"):
-                        # The value is the next line, which is still read as a line of its own.
+                    elif line.ends_empty:
+                        source = ""
+                    elif n + 1 < len(lines) and _is_value_line(label, lines[n + 1]):
+                        # The value is the next line; what it holds past the value is
+                        # still read as a line of its own.
                         source = lines[n + 1].text
+                        next_line = True
                     else:
                         source = ""
                 try:
@@ -451,6 +499,8 @@ class _PageReader:
                 else:
                     values[key] = value.value
                 pos = skip_space(source, end)
+                if next_line and pos == len(source):
+                    taken = n + 1
                 if k >= len(parts) or pos == len(source):
                     k, pos = k + 1, 0
             if loose:
@@ -488,7 +538,11 @@ class _PageReader:
         # The block's own lines come before its first item; block-only labels after.
         head: list[Line] = []
         i = 0
-        while i < len(lines) and not lines[i].item:
+        while (
+            i < len(lines)
+            and not lines[i].item
+            and self.header_at(lines, i, "schema", True) is None
+        ):
             if lines[i].text in COMPOSITIONS:
                 block.composition = COMPOSITIONS[lines[i].text]
             else:
@@ -714,6 +768,24 @@ class _Tree:
             if required:
                 data["required"] = required
         return Schema.model_validate(_clean(data))
+
+
+def _is_value_line(label: str, line: Line) -> bool:
+    """Whether the line after a label that stands alone is that label's value.
+
+    Any line but another label is, and a type only when it reads as one. A value
+    shown empty (an empty table cell) never reaches here.
+    """
+    if line.parts[0].endswith(":"):
+        return False
+    return label != "Type" or parse_type_text(line.text) is not None
+
+
+def _ends_with_bare_label(line: Line) -> bool:
+    """Whether a line ends with a known label whose value is on the next line."""
+    last = line.parts[-1] if line.parts else ""
+    found = match_label(last)
+    return found is not None and found[1] == len(last)
 
 
 def _inline_member(item: Item) -> str | None:

@@ -1,0 +1,272 @@
+"""Re-mark-up a ``book-ul`` or ``book-dl`` page while keeping what a reader sees.
+
+Every parameter, header and property list is set again in a markup chosen at random:
+kept as a list, a ``dl``, a table (columns in any order, with or without a heading
+row), ``div`` blocks with ``br`` line breaks (one block per item, or one for the whole
+list), or ``p`` paragraphs. Classes and ids go, headings become plain blocks, label /
+value pairs change their wrappers (or move into a two-cell table), text nodes gain
+inline wrappers, white space between blocks varies, and hidden decoys are added: text
+a browser does not show, shaped like items, schema headings and labels. A scraper that
+reads what a person reads gives the same model for every rendering.
+
+It knows its source markups (the classes of the ``book-ul`` and ``book-dl``
+renderings) and nothing of the scraper.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+import re
+from collections.abc import Iterable
+
+from lxml import etree
+from lxml import html as lhtml
+
+LIST_STYLES = ("ul", "ol", "dl", "table", "table-noheading", "div-item", "div-flat", "p")
+ITEM_LISTS = ("params", "properties", "headers", "props")
+# ``book-dl``'s item header: ``name(required): type``, ``Array of: type`` or a type.
+DT_HEADER = re.compile(r"(?P<name>.*?)\s*(?P<req>\(required\))?:\s*(?P<type>.*)", re.S)
+HIDDEN_DECOYS = (
+    "<span hidden>ghost(required): string</span>",
+    '<div style="display: none">Nested Schema : Ghost</div>',
+    '<div style="color:red; visibility:hidden">Minimum Length: 99</div>',
+    '<span aria-hidden="true">ghost: integer</span>',
+    "<template><div>ghost: boolean</div></template>",
+    "<details><summary></summary><pre>ghost: object Ghost</pre></details>",
+)
+SOURCES = (
+    '<div><a href="#">Show Source</a></div>',
+    '<p><a href="#">Show Source</a></p><pre hidden>{{ "title": "{0}" }}</pre>',
+    "<details><summary>Show Source</summary>"
+    '<pre>{{ "title": "{0}", "type": "object" }}</pre></details>',
+    '<div><button>Show Source</button><div style="display:none"><pre>{{ }}</pre></div></div>',
+)
+TOGGLE = "Show Source"
+INLINE_WRAPPERS = ("span", "em", "strong", "code", "b", "i", "small")
+
+
+def remarkup(page: str, rnd: random.Random, styles: Iterable[str] = LIST_STYLES) -> str:
+    """The page in a markup chosen with ``rnd`` from ``styles``."""
+    styles = tuple(styles)
+    doc = lhtml.document_fromstring(page)
+    media_style = [s for s in ("ul", "div-flat", "p") if s in styles] or ["p"]
+    for element in doc.xpath("//ul | //dl"):
+        kind = element.get("class", "")
+        if kind in ITEM_LISTS:
+            items = (
+                [_Item.from_li(li) for li in element.findall("li")]
+                if element.tag == "ul"
+                else [_Item.from_dt(dt, rnd) for dt in element.findall("dt")]
+            )
+            _replace(element, _item_list(items, rnd.choice(styles), rnd))
+        elif kind == "media-types":
+            texts = [_inner(li) for li in element.findall("li")]
+            _replace(element, _lines(texts, rnd.choice(media_style)))
+    for select in doc.xpath("//div[@class='media']"):
+        texts = [html.escape(o.text_content()) for o in select.iter("option")]
+        _replace(select, _lines(texts, rnd.choice(media_style)))
+    for meta in doc.xpath(
+        "//div[@class='schema-meta'] | //div[@class='constraint'] | //table[@class='kv']"
+    ):
+        _replace(meta, "".join(_label_lines(meta, rnd)))
+    for toggle in doc.xpath("//div[@class='show-source'] | //div[@class='srcbar']"):
+        block = toggle.getparent()
+        title = next(iter(block.xpath("h4 | div[starts-with(@class, 'hdr')]")), None)
+        name = title.text_content().split(":")[-1].strip() if title is not None else ""
+        _replace(toggle, rnd.choice(SOURCES).format(html.escape(name)))
+    for heading in doc.xpath("//h1 | //h2 | //h3 | //h4 | //div[starts-with(@class, 'hdr')]"):
+        heading.tag = rnd.choice(("div", "p", heading.tag, "section"))
+    for element in doc.iter():
+        if isinstance(element.tag, str):
+            element.attrib.pop("class", None)
+            element.attrib.pop("id", None)
+    _vary_text(doc, rnd)
+    body = doc.find("body")
+    if body is not None:
+        for _ in range(rnd.randint(0, 3)):
+            decoy = lhtml.fragment_fromstring(rnd.choice(HIDDEN_DECOYS))
+            anchors = [e for e in body.iter() if isinstance(e.tag, str) and e.tag == "div"]
+            if anchors:
+                rnd.choice(anchors).addnext(decoy)
+    return "<!DOCTYPE html>\n" + etree.tostring(doc, encoding="unicode", method="html")
+
+
+def _item_list(items: list[_Item], style: str, rnd: random.Random) -> str:
+    if style in ("ul", "ol"):
+        body = "".join(
+            f"<li>{it.header}{''.join(f'<div>{b}</div>' for b in it.blocks)}</li>" for it in items
+        )
+        return f"<{style}>{body}</{style}>"
+    if style == "dl":
+        body = "".join(
+            f"<dt>{it.header}</dt><dd>{''.join(f'<p>{b}</p>' for b in it.blocks)}</dd>"
+            for it in items
+        )
+        return f"<dl>{body}</dl>"
+    if style.startswith("table"):
+        return _table(items, heading=style == "table", rnd=rnd)
+    if style == "div-item":
+        return "".join(f"<div>{'<br>'.join([it.header, *it.blocks])}</div>" for it in items)
+    lines = [line for it in items for line in (it.header, *it.blocks)]
+    return _lines(lines, style)
+
+
+def _lines(lines: list[str], style: str) -> str:
+    if style == "ul":
+        return "<ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>"
+    if style == "p":
+        return "".join(f"<p>{line}</p>" for line in lines)
+    return "<div>" + "<br>\n".join(lines) + "</div>"
+
+
+def _table(items: list[_Item], heading: bool, rnd: random.Random) -> str:
+    columns = ["Name", "Type", "Description"]
+    if heading:
+        rnd.shuffle(columns)
+    rows = []
+    if heading:
+        rows.append("<tr>" + "".join(f"<th>{c}</th>" for c in columns) + "</tr>")
+    for it in items:
+        name = it.name + (f" <span>{it.required}</span>" if it.required else "")
+        cells = {
+            "Name": f"<code>{name}</code>" if name else "",
+            "Type": it.type,
+            "Description": "".join(f"<div>{b}</div>" for b in it.blocks),
+        }
+        rows.append("<tr>" + "".join(f"<td>{cells[c]}</td>" for c in columns) + "</tr>")
+    if heading and rnd.random() < 0.5:
+        return f"<table><thead>{rows[0]}</thead><tbody>{''.join(rows[1:])}</tbody></table>"
+    return f"<table>{''.join(rows)}</table>"
+
+
+class _Item:
+    """A list item: its name, required mark and type as text, and its header line and
+    block lines as HTML."""
+
+    def __init__(self, name: str, required: str, type_: str, header: str, blocks: list[str]):
+        self.name, self.required, self.type = name, required, type_
+        self.header, self.blocks = header, blocks
+
+    @classmethod
+    def from_li(cls, li: lhtml.HtmlElement) -> _Item:
+        """``book-ul``: spans for the name, mark and type, then ``div`` blocks."""
+        inline: list[str] = [html.escape(li.text or "")]
+        blocks: list[str] = []
+        for child in li:
+            if child.tag == "div":
+                blocks.append(_inner(child))
+            else:
+                inline.append(etree.tostring(child, encoding="unicode", method="html"))
+        name = _text_of(li, "name") or _text_of(li, "label")
+        return cls(name, _text_of(li, "req"), _text_of(li, "type"), "".join(inline), blocks)
+
+    @classmethod
+    def from_dt(cls, dt: lhtml.HtmlElement, rnd: random.Random) -> _Item:
+        """``book-dl``: the header as one text in ``dt``; its ``dd`` holds the blocks."""
+        text = dt.text_content()
+        head = DT_HEADER.fullmatch(text)
+        name, required, type_ = (
+            (head["name"], head["req"] or "", head["type"]) if head else ("", "", text)
+        )
+        if name == "Array of":
+            name += ":"
+        dd = dt.getnext()
+        blocks: list[str] = []
+        if dd is not None and dd.tag == "dd":
+            for child in dd:
+                if child.tag == "table" and child.get("class") == "kv":
+                    blocks.extend(_label_lines(child, rnd, kinds=(0, 2)))
+                else:
+                    blocks.append(_inner(child))
+        esc = html.escape
+        return cls(esc(name), esc(required), esc(type_), _inner(dt), blocks)
+
+
+def _text_of(li: lhtml.HtmlElement, cls: str) -> str:
+    found = li.find(f"span[@class='{cls}']")
+    return html.escape(found.text_content()) if found is not None else ""
+
+
+def _inner(element: lhtml.HtmlElement) -> str:
+    """An element's content as HTML, its tail left out."""
+    text = html.escape(element.text or "")
+    children = "".join(etree.tostring(c, encoding="unicode", method="html") for c in element)
+    return text + children
+
+
+def _label_lines(
+    meta: lhtml.HtmlElement, rnd: random.Random, kinds: tuple[int, ...] = (0, 1, 2, 3, 4)
+) -> list[str]:
+    """Each ``Label: value`` pair of a ``book-ul`` label line or a ``book-dl`` table,
+    in another wrapper."""
+    if meta.tag == "table":
+        keys, values = meta.xpath(".//td[@class='k']"), meta.xpath(".//td[@class='v']")
+        # A value cell can hold the "Show Source" toggle; it goes with the wrapper.
+        pairs = [
+            (html.escape(k.text_content()), html.escape(v.text_content().replace(TOGGLE, "")))
+            for k, v in zip(keys, values, strict=True)
+        ]
+    else:
+        pairs = [(_text_of(meta, "label"), _text_of(meta, "value"))]
+    if not all(label for label, _ in pairs):
+        return [f"<div>{_inner(meta)}</div>"]
+    out = []
+    for label, value in pairs:
+        # An empty value looks empty only in a table, with its empty cell.
+        choice = rnd.choice(kinds) if value.strip() else 1
+        if choice == 0:
+            out.append(f"<div><b>{label}</b> {value}</div>")
+        elif choice == 1:
+            out.append(f"<table><tr><td>{label}</td><td>{value}</td></tr></table>")
+        elif choice == 2:
+            out.append(f"<p><span>{label}</span><span>{value}</span></p>")
+        elif choice == 3:
+            out.append(f"<div>{label} <code>{value}</code></div>")
+        else:  # label and value on lines of their own
+            out.append(f"<div>{label}<br>{value}</div>")
+    return out
+
+
+def _replace(old: lhtml.HtmlElement, new_html: str) -> None:
+    """Put the content of ``new_html`` where ``old`` was, keeping the text around it."""
+    wrapper = lhtml.fragment_fromstring(new_html, create_parent="div")
+    parent = old.getparent()
+    index = parent.index(old)
+    previous = old.getprevious()
+    tail = old.tail or ""
+    parent.remove(old)  # its tail goes with it
+    children = list(wrapper)
+    for k, child in enumerate(children):
+        parent.insert(index + k, child)
+    after = (wrapper.text or "") if not children else ""
+    if children:
+        children[-1].tail = (children[-1].tail or "") + tail
+        lead = wrapper.text or ""
+    else:
+        lead, tail = "", after + tail
+    text_before = lead if children else tail
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text_before
+    else:
+        parent.text = (parent.text or "") + text_before
+
+
+def _vary_text(doc: lhtml.HtmlElement, rnd: random.Random) -> None:
+    """Inline wrappers around whole text nodes, and white space between blocks."""
+    for element in list(doc.iter()):
+        if not isinstance(element.tag, str) or element.tag in ("pre", "script", "style"):
+            continue
+        text = element.text
+        if (
+            text
+            and text.strip()
+            and rnd.random() < 0.3
+            and element.tag not in ("html", "head", "title")
+        ):
+            wrapper = etree.Element(rnd.choice(INLINE_WRAPPERS))
+            wrapper.text = text
+            element.text = None
+            element.insert(0, wrapper)
+        if element.tail is not None and not element.tail.strip() and rnd.random() < 0.5:
+            element.tail = rnd.choice(("", "\n", "\n    ", " \n\t"))
