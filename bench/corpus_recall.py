@@ -1,23 +1,38 @@
-"""Recall and precision of the scraper on every corpus book, as a Markdown table.
+"""Recall and precision of the scraper on every book and markup, as a Markdown table.
 
-    python bench/corpus_recall.py SHARED_DIR
+    python bench/corpus_recall.py SHARED_DIR [--styles div-flat,div-item,p,...] [--seed N]
 
-SHARED_DIR holds ``corpus/<api>/spec.*``, ``corpus/<api>/book-*/`` and
-``tools/api_facts.py``. Each book is scraped, exported to OpenAPI, and compared with
-its spec by ``api_facts.py compare`` (run as its own process, as a user would).
+SHARED_DIR holds ``corpus/<api>/spec.*`` with ``corpus/<api>/book-*/``, the AI Data
+Platform book in ``aidp-book*/``, and ``tools/api_facts.py``. Each book is scraped,
+exported to OpenAPI, and compared with its spec by ``api_facts.py compare`` (run as its
+own process, as a user would).
+
+Besides the markups given, each API is measured in markups no given book uses: its
+``book-ul`` (or ``book-dl``) re-marked by the test suite's re-markup generator in one
+style for every list (``div-flat``: one block of lines and line breaks per list;
+``div-item``: a block per item; ``p``: a paragraph per line; ``table-noheading``:
+tables with no heading row), and ``mixed`` (a style chosen per list, with every other
+variation the generator has). The AI Data Platform book has no source spec here: its
+renderings are compared with the OpenAPI export of its ``aidp-book`` scrape, so they
+show how far a markup changes what is read.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
+import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from generator.openapi import to_openapi
 from generator.pipeline import model_from_book
+from tests.remarkup import LIST_STYLES, remarkup
 
 COLUMNS = [
     ("recall", "recall"),
@@ -27,12 +42,16 @@ COLUMNS = [
     ("recall_descriptions_only", "recall of desc"),
     ("precision_descriptions_only", "precision of desc"),
 ]
+UNSEEN = "div-flat,div-item,p,table-noheading,mixed"
 
 
-def compare(tool: Path, spec: Path, book: Path, tmp: Path) -> dict[str, object]:
+def export(book: Path, target: Path) -> Path:
     model, _ = model_from_book(book)
-    exported = tmp / f"{book.parent.name}-{book.name}.json"
-    exported.write_text(json.dumps(to_openapi(model)), encoding="utf-8")
+    target.write_text(json.dumps(to_openapi(model)), encoding="utf-8")
+    return target
+
+
+def compare(tool: Path, spec: Path, exported: Path) -> dict[str, object]:
     command = [sys.executable, str(tool), "compare", str(spec), str(exported), "--json"]
     result: dict[str, object] = json.loads(
         subprocess.run(command, check=True, capture_output=True, text=True).stdout
@@ -40,20 +59,57 @@ def compare(tool: Path, spec: Path, book: Path, tmp: Path) -> dict[str, object]:
     return result
 
 
+def remarked(source: Path, style: str, seed: int, target: Path) -> Path:
+    """``source`` with every operation page re-marked in ``style``."""
+    shutil.copytree(source, target)
+    styles = LIST_STYLES if style == "mixed" else (style,)
+    rnd = random.Random(seed)
+    for page in sorted(target.glob("op-*.html")):
+        page.write_text(remarkup(page.read_text(encoding="utf-8"), rnd, styles), "utf-8")
+    return target
+
+
+def books_of(folder: Path, styles: list[str], seed: int, tmp: Path) -> list[tuple[str, Path]]:
+    """The given books in ``folder`` (``book-*`` or ``aidp-book*``) and re-marked ones."""
+    given = sorted(p for p in folder.iterdir() if p.is_dir() and "book" in p.name)
+    source = next((b for b in given if b.name.endswith("-ul")), None) or next(
+        (b for b in given if b.name == "aidp-book"), None
+    ) or next(b for b in given if b.name.endswith("-dl"))
+    out = [(book.name, book) for book in given]
+    for style in styles:
+        target = tmp / f"{folder.name}-{style}"
+        out.append((f"{style} (from {source.name})", remarked(source, style, seed, target)))
+    return out
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description="scraper accuracy on the corpus")
+    parser = argparse.ArgumentParser(description="scraper accuracy on every book and markup")
     parser.add_argument("shared", type=Path)
+    parser.add_argument("--styles", default=UNSEEN, help=f"re-marked styles (default {UNSEEN})")
+    parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     tool = args.shared / "tools" / "api_facts.py"
+    styles = [s for s in args.styles.split(",") if s]
     header = "| book | markup | source facts | " + " | ".join(c[1] for c in COLUMNS) + " |"
     lines = [header, "|---|---|---:|" + "---:|" * len(COLUMNS)]
-    with tempfile.TemporaryDirectory() as tmp:
-        for api in sorted((args.shared / "corpus").iterdir()):
-            spec = next(api.glob("spec.*"))
-            for book in sorted(api.glob("book-*")):
-                res = compare(tool, spec, book, Path(tmp))
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        apis = [(api, next(api.glob("spec.*"))) for api in sorted((args.shared / "corpus").iterdir())]
+        aidp = tmp / "aidp"
+        aidp.mkdir()
+        for book in ("aidp-book", "aidp-book-table"):
+            if (args.shared / book).is_dir():
+                (aidp / book).symlink_to((args.shared / book).resolve())
+        if (aidp / "aidp-book").exists():
+            apis.append((aidp, export(aidp / "aidp-book", tmp / "aidp-reference.json")))
+        for api, spec in apis:
+            for markup, book in books_of(api, styles, args.seed, tmp):
+                res = compare(tool, spec, export(book, tmp / "scraped.json"))
                 cells = " | ".join(f"{100 * float(res[key]):.1f}%" for key, _ in COLUMNS)  # type: ignore[arg-type]
-                lines.append(f"| {api.name} | {book.name} | {res['source_facts']} | {cells} |")
+                label = "aidp (vs its aidp-book scrape)" if api == aidp else api.name
+                row = f"| {label} | {markup} | {res['source_facts']} | {cells} |"
+                lines.append(row)
+                print(row, file=sys.stderr, flush=True)
     print("\n".join(lines))
     return 0
 

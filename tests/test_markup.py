@@ -174,3 +174,14 @@ def test_a_description_line_shaped_like_an_item_is_reported(tmp_path: Path) -> N
     result = docs2sdk("scrape", str(book), "-o", str(tmp_path / "m.yaml"), "--strict")
     assert result.returncode == 4
     assert "op-things-get.html: path parameter: a line shaped like an item" in result.stderr
+
+
+def test_a_table_with_no_type_column_takes_the_type_from_the_description() -> None:
+    params = (
+        "<table><tr><th>Parameter</th><th>Description</th></tr>"
+        "<tr><td>limit</td><td>integer<br>Maximum Value: 10<br>How many.</td></tr></table>"
+    )
+    page = scrape_page(_page(params, "Query Parameters"), "op-things-get.html")
+    [param] = page.operation.parameters
+    assert (param.name, param.schema_.type, param.schema_.maximum) == ("limit", "integer", 10)
+    assert param.description == "How many."

@@ -6,6 +6,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 PRIMITIVES = ("string", "integer", "number", "boolean", "file", "null")
@@ -30,6 +31,8 @@ class TypeText:
     inner: str | None = None  # the item type of a parameter's ``array[...]``
 
 
+# Pages repeat a handful of type texts thousands of times.
+@lru_cache(maxsize=4096)
 def parse_type_text(text: str) -> TypeText | None:
     text = " ".join(text.split())
     match = TYPE_TEXT.fullmatch(text)

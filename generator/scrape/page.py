@@ -386,6 +386,8 @@ class _PageReader:
         an ``Array of:`` line after the ``first`` item, as an array block has no other.
         """
         text = lines[i].text
+        if ":" not in text and (kind != "schema" or TYPE_START.match(text) is None):
+            return None  # most lines, description lines: no name and no bare type
         found = match_label(text)
         if found is not None and (found[0] != ARRAY_OF or not first):
             return None

@@ -72,6 +72,8 @@ BLOCK_TAGS = frozenset(
 )
 ITEM_TAGS = frozenset({"li", "dt"})
 CELL_TAGS = frozenset({"td", "th"})
+TABLE_TAGS = frozenset({"table", "tr"}) | CELL_TAGS
+LINE_TAGS = BLOCK_TAGS | CELL_TAGS
 # Not shown to a reader, or page furniture around the article.
 SKIPPED_TAGS = frozenset(
     {"head", "script", "style", "noscript", "template", "header", "footer", "nav"}
@@ -97,14 +99,27 @@ REQUIRED_MARK = "(required)"
 YES = frozenset({"yes", "true", "required", "y", "\u2713", "\u2714"})
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Line:
     """One visible line: its text nodes in order (each with text, but for an empty
-    table cell), whether it opens a list item, and the targets of the links in it."""
+    table cell), whether it opens a list item, and the targets of the links in it.
+    Not to be changed once made."""
 
     segments: tuple[str, ...]
     item: bool
     links: tuple[str, ...] = ()
+    # The text as a reader sees it: read many times, and never for the many cell lines
+    # that join into one row, so made on first use. (Not frozen: a frozen dataclass is
+    # slow to make, and a page has tens of thousands of lines.)
+    _text: str | None = field(default=None, compare=False, repr=False)
+    _parts: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def text(self) -> str:
+        """The text as a reader sees it, white space collapsed."""
+        if self._text is None:
+            self._text = " ".join("".join(self.segments).split())
+        return self._text
 
     @property
     def ends_empty(self) -> bool:
@@ -112,13 +127,11 @@ class Line:
         return self.segments[-1] == ""
 
     @property
-    def text(self) -> str:
-        return " ".join("".join(self.segments).split())
-
-    @property
     def parts(self) -> tuple[str, ...]:
         """The non-blank segments, stripped."""
-        return tuple(s.strip() for s in self.segments if s.strip())
+        if self._parts is None:
+            self._parts = tuple(s.strip() for s in self.segments if s.strip())
+        return self._parts
 
 
 @dataclass
@@ -162,11 +175,12 @@ def visible_text(html: str) -> PageText:
     return PageText(builder.out[0], builder.problems)
 
 
-def _hides(name: str, attrib: Mapping[str, str]) -> bool:
-    """Whether an element is not shown, with all it holds."""
-    if name in SKIPPED_TAGS or "hidden" in attrib:
+def _hidden_by(attrib: Mapping[str, str]) -> bool:
+    """Whether an element's attributes hide it, with all it holds."""
+    if "hidden" in attrib:
         return True
-    if attrib.get("aria-hidden", "").strip().lower() == "true":
+    aria = attrib.get("aria-hidden")
+    if aria is not None and aria.strip().lower() == "true":
         return True
     style = attrib.get("style")
     return style is not None and HIDING_STYLE.search(style) is not None
@@ -180,6 +194,7 @@ class _Table:
     base: int  # how many outputs were open when the table started
     columns: list[str] | None = None
     row: list[list[Line]] = field(default_factory=list)
+    first_row: bool = True  # only a table's first row can be its heading row
 
 
 class _LineBuilder:
@@ -205,59 +220,71 @@ class _LineBuilder:
         self.tables: list[_Table] = []
 
     def start(self, tag: str, attrib: Mapping[str, str]) -> None:
-        self.end_text()
+        if self.pieces:
+            self.end_text()
         name = tag.lower()
         self.depth += 1
-        if self.hidden or _hides(name, attrib) or self.in_closed_details(name):
+        if (
+            self.hidden
+            or name in SKIPPED_TAGS
+            or (attrib and _hidden_by(attrib))
+            or (  # right inside a closed details, only the summary shows
+                self.closed_details
+                and self.closed_details[-1] == self.depth - 1
+                and name != "summary"
+            )
+        ):
             self.hidden += 1
             return
-        if name == "details" and "open" not in attrib:
-            self.closed_details.append(self.depth)
-        if name == "a" and (href := attrib.get("href")) is not None:
-            self.links.append(href)
-        if name == "table":
-            self.flush()
-            self.tables.append(_Table(len(self.out)))
-        elif name == "tr" and self.tables:
-            self.flush()
-            self.end_row()
-        elif name in CELL_TAGS and self.tables:
-            self.flush()
-            self.end_cells()
-            self.out.append([])
-        elif name in BLOCK_TAGS or name in CELL_TAGS:
-            self.flush()
+        if name in LINE_TAGS:
+            if self.segments or self.links:
+                self.flush()
             if name in ITEM_TAGS:
                 self.pending_item = True
+            elif name in TABLE_TAGS:
+                self.start_table_part(name)
+            elif name == "details" and "open" not in attrib:
+                self.closed_details.append(self.depth)
+        elif name == "a" and (href := attrib.get("href")) is not None:
+            self.links.append(href)
 
     def end(self, tag: str) -> None:
-        self.end_text()
-        name = tag.lower()
-        if self.closed_details and self.closed_details[-1] == self.depth:
-            self.closed_details.pop()
+        if self.pieces:
+            self.end_text()
+        depth = self.depth
         self.depth -= 1
+        if self.closed_details and self.closed_details[-1] == depth:
+            self.closed_details.pop()
         if self.hidden:
             self.hidden -= 1
-        elif name == "table" and self.tables:
-            self.flush()
+            return
+        name = tag.lower()
+        if name in LINE_TAGS:
+            if self.segments or self.links:
+                self.flush()
+            if name in TABLE_TAGS and self.tables:
+                self.end_table_part(name)
+
+    def start_table_part(self, name: str) -> None:
+        if name == "table":
+            self.tables.append(_Table(len(self.out)))
+        elif not self.tables:
+            return  # a row or cell outside any table: a plain block
+        elif name == "tr":
+            if self.tables[-1].row or len(self.out) > self.tables[-1].base:
+                self.end_row()  # the row before it was never closed
+        else:
+            self.end_cells()
+            self.out.append([])  # the cell's lines
+
+    def end_table_part(self, name: str) -> None:
+        if name == "table":
             self.end_row()
             self.tables.pop()
-        elif name == "tr" and self.tables:
-            self.flush()
+        elif name == "tr":
             self.end_row()
-        elif name in CELL_TAGS and self.tables:
-            self.flush()
+        else:
             self.end_cells()
-        elif name in BLOCK_TAGS or name in CELL_TAGS:
-            self.flush()
-
-    def in_closed_details(self, name: str) -> bool:
-        """An element right inside a closed ``details`` is hidden, but its summary."""
-        return (
-            bool(self.closed_details)
-            and self.closed_details[-1] == self.depth - 1
-            and (name != "summary")
-        )
 
     def data(self, text: str) -> None:
         self.pieces.append(text)
@@ -313,9 +340,11 @@ class _LineBuilder:
         cells, table.row = table.row, []
         if not any(cells):
             return
-        if table.columns is None and (columns := self.heading_row(cells)) is not None:
-            table.columns = columns
-            return
+        if table.first_row:
+            table.first_row = False
+            if (columns := self.heading_row(cells)) is not None:
+                table.columns = columns
+                return
         self.out[-1].extend(self.row_lines(table, cells))
 
     def end_cells(self) -> None:
@@ -328,7 +357,7 @@ class _LineBuilder:
         """The column roles, when a row is a heading row of a table of items."""
         names = [_cell_text(cell).lower().rstrip(":") for cell in cells]
         roles = [COLUMN_ROLES.get(name, "") for name in names]
-        if "name" not in roles or "type" not in roles:
+        if "name" not in roles or len(set(roles) - {""}) < 2:
             return None
         unplaced = [cell for cell, role in zip(names, roles, strict=True) if not role]
         if unplaced:
@@ -367,6 +396,8 @@ class _LineBuilder:
                 type_ = text
             elif role == "required":
                 required = text.lower() in YES
+        if "type" not in columns and rest and parse_type_text(rest[0].text) is not None:
+            type_, rest = rest[0].text, rest[1:]  # no Type column: the type leads the text
         return [Line((_item_header(name, type_, required),), True, tuple(links)), *rest]
 
 
@@ -389,9 +420,11 @@ def _guess_columns(cells: list[list[Line]]) -> list[str] | None:
     """Columns of a table with no heading row: name, type, then description, when
     the second cell reads as a type. Two cells whose first is a label are a label and
     its value (``Type:`` | ``object``), read as one line."""
-    if len(cells) < 2 or len(cells[1]) != 1 or parse_type_text(cells[1][0].text) is None:
+    if len(cells) < 2 or len(cells[1]) != 1:
         return None
-    if len(cells) == 2 and _cell_text(cells[0]).endswith(":"):
+    if len(cells) == 2 and cells[0] and cells[0][-1].segments[-1].rstrip().endswith(":"):
+        return None
+    if parse_type_text(cells[1][0].text) is None:
         return None
     return ["name", "type"] + ["description"] * (len(cells) - 2)
 
