@@ -18,7 +18,7 @@ SUCCESS = re.compile(r"2\d\d")
 MODULE_NAMES = frozenset({"date", "datetime"})
 # Names an operation's method uses itself: its parameters must not shadow them.
 METHOD_LOCALS = frozenset(
-    {"self", "body", "models", "endpoints", "request_body", "response", "ApiResponse"}
+    {"self", "body", "models", "endpoints", "response", "ApiResponse"}
     | {"date", "datetime", "Any", "Literal"}
 )
 ERROR_CLASSES = {
@@ -70,13 +70,7 @@ class ModuleView:
     @property
     def import_groups(self) -> list[list[str]]:
         """The module's import lines, grouped and ordered as isort orders them."""
-        standard = []
-        dates = sorted({"date", "datetime"} & self.uses)
-        if dates:
-            standard.append(f"from datetime import {', '.join(dates)}")
-        typing_names = sorted({"Annotated", "Any", "Literal"} & self.uses)
-        if typing_names:
-            standard.append(f"from typing import {', '.join(typing_names)}")
+        standard = _imports(self.uses)
         fields = [f for cls in self.classes for f in cls.fields]
         third_party = ["from pydantic import Field"] if any(f.aliased for f in fields) else []
         bases = sorted(
@@ -119,8 +113,6 @@ class OperationView:
     tag: str | None
     parameters: list[ParameterView]
     body_annotation: str | None
-    body_model: str | None  # the body's model class, when it has one
-    body_required: bool
     body_format: str | None  # json | form | bytes
     body_doc: str | None
     data_annotation: str  # what ``.data`` holds
@@ -157,6 +149,8 @@ class PackageView:
     operations: list[OperationView]
     groups: list[OperationGroupView]
     tags: list[str]
+    # What the response types in _endpoints.py import (``dict[str, Any]``, ``datetime``).
+    endpoint_imports: list[str]
 
 
 def schema_doc(schema: Schema) -> str | None:
@@ -371,7 +365,7 @@ class _Builder:
             if p.in_ == "form":
                 continue
             parameters.append(self.parameter(p, names, context, module))
-        body_annotation, body_model, body_format, body_doc = self.body(op, context, module)
+        body_annotation, body_format, body_doc = self.body(op, context, module)
         data_annotation, data_type, data_format = self.data(op, context, module)
         errors = [
             ErrorView(r.status, ERROR_CLASSES.get(r.status, "ApiError"), r.description)
@@ -398,8 +392,6 @@ class _Builder:
             tag=op.tag,
             parameters=parameters,
             body_annotation=body_annotation,
-            body_model=body_model,
-            body_required=body_annotation is not None,
             body_format=body_format,
             body_doc=body_doc,
             data_annotation=data_annotation,
@@ -427,22 +419,24 @@ class _Builder:
 
     def body(
         self, op: Operation, context: str, module: ModuleView
-    ) -> tuple[str | None, str | None, str | None, str | None]:
-        """(annotation, model class, format, description) of the request body."""
+    ) -> tuple[str | None, str | None, str | None]:
+        """(annotation, format, description) of the request body."""
         rb = op.request_body
         description = rb.description if rb else None
         if any(p.in_ == "form" for p in op.parameters):
-            return "dict[str, Any]", None, "form", description
+            return "dict[str, Any]", "form", description
         if rb is None or not rb.content:
-            return None, None, None, None
+            return None, None, None
         content = _primary(rb.content)
         if not _is_json(content.media_type) or content.schema_ is None:
-            return "bytes", None, "bytes", description
+            return "bytes", "bytes", description
         annotation = self.annotation(content.schema_, f"{context}Request", module)
         if annotation in self.model_classes:
-            model = f"models.{annotation}"
-            return f"{model} | dict[str, Any]", model, "json", description
-        return self.qualify(annotation), None, "json", description
+            # A dict is sent as given: a mistake in the docs must not block a request.
+            checked = f"A ``models.{annotation}`` is checked when built; a dict is sent as given."
+            doc = f"{description.strip()}\n\n{checked}" if description else checked
+            return f"models.{annotation} | dict[str, Any]", "json", doc
+        return self.qualify(annotation), "json", description
 
     def data(self, op: Operation, context: str, module: ModuleView) -> tuple[str, str | None, str]:
         for response in op.responses:
@@ -530,16 +524,32 @@ def header_text(title: str) -> str:
 
 def _names_used(operations: list[OperationView]) -> set[str]:
     """The names from datetime and typing that these operations' signatures use."""
-    text = " ".join(
-        f"{op.body_annotation} {op.data_annotation} "
-        + " ".join(p.annotation for p in op.parameters)
-        for op in operations
+    return _names_in(
+        " ".join(
+            f"{op.body_annotation} {op.data_annotation} "
+            + " ".join(p.annotation for p in op.parameters)
+            for op in operations
+        )
     )
+
+
+def _names_in(text: str) -> set[str]:
+    """The names from datetime and typing that annotations in ``text`` use."""
     return {
         name
         for name in ("date", "datetime", "Any", "Literal")
         if re.search(rf"(?<![.\w]){name}\b", text)
     }
+
+
+def _imports(names: set[str]) -> list[str]:
+    """Import lines for names from datetime and typing."""
+    lines = []
+    if dates := sorted({"date", "datetime"} & names):
+        lines.append(f"from datetime import {', '.join(dates)}")
+    if typing_names := sorted({"Annotated", "Any", "Literal"} & names):
+        lines.append(f"from typing import {', '.join(typing_names)}")
+    return lines
 
 
 def build_views(model: ApiModel, package: str, version: str) -> PackageView:
@@ -579,4 +589,7 @@ def build_views(model: ApiModel, package: str, version: str) -> PackageView:
         operations=[op for group in groups.values() for op in group.operations],
         groups=list(groups.values()),
         tags=[t.name for t in model.tags],
+        endpoint_imports=_imports(
+            _names_in(" ".join(op.data_type or "" for g in groups.values() for op in g.operations))
+        ),
     )

@@ -34,11 +34,17 @@ class SyncBase:
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         retries: Retries | int | None = DEFAULT_RETRIES,
         http_client: httpx.Client | None = None,
+        strict: bool = False,
     ) -> None:
         self._http = http_client or httpx.Client(
-            base_url=base_url, headers=headers, auth=auth, timeout=timeout
+            base_url=base_url,
+            headers=headers,
+            auth=auth,
+            timeout=timeout,
+            follow_redirects=True,
         )
         self._retries = retries_from(retries)
+        self._strict = strict
 
     def close(self) -> None:
         self._http.close()
@@ -62,7 +68,7 @@ class SyncBase:
             else:
                 delay = self._retries.delay(attempt, response) if response.is_error else None
                 if delay is None:
-                    return read_response(endpoint, response)
+                    return read_response(endpoint, response, strict=self._strict)
                 response.close()
             time.sleep(delay)
             attempt += 1
@@ -80,11 +86,17 @@ class AsyncBase:
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         retries: Retries | int | None = DEFAULT_RETRIES,
         http_client: httpx.AsyncClient | None = None,
+        strict: bool = False,
     ) -> None:
         self._http = http_client or httpx.AsyncClient(
-            base_url=base_url, headers=headers, auth=auth, timeout=timeout
+            base_url=base_url,
+            headers=headers,
+            auth=auth,
+            timeout=timeout,
+            follow_redirects=True,
         )
         self._retries = retries_from(retries)
+        self._strict = strict
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -108,7 +120,7 @@ class AsyncBase:
             else:
                 delay = self._retries.delay(attempt, response) if response.is_error else None
                 if delay is None:
-                    return read_response(endpoint, response)
+                    return read_response(endpoint, response, strict=self._strict)
                 await response.aclose()
             await asyncio.sleep(delay)
             attempt += 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import random
 import re
 import sys
@@ -20,17 +21,14 @@ from urllib.parse import quote
 
 import httpx
 
-from .errors import ApiError, error_class
+from .errors import ApiError, UnexpectedResponseError, error_class
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
-    from ._model import Model
-
 T = TypeVar("T")
 
-# Passed to pydantic when reading a response: see ``_model.OpenEnum``.
-RESPONSE_CONTEXT = {"response": True}
+logger = logging.getLogger(__package__)
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 _PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
 
@@ -120,11 +118,17 @@ class Endpoint:
 
 @dataclass(frozen=True)
 class ApiResponse(Generic[T]):
-    """A successful response: the parsed body in ``data``, and what came with it."""
+    """A successful response: the parsed body in ``data``, and what came with it.
+
+    ``problems`` lists where the body differs from the docs (a documented field
+    missing, a value of another type, an enum value the pages do not list). The call
+    still succeeds: those values are in ``data`` as the server sent them.
+    """
 
     data: T
     status_code: int
     headers: httpx.Headers
+    problems: tuple[str, ...] = ()
 
     @property
     def etag(self) -> str | None:
@@ -199,13 +203,6 @@ def build_request(
     )
 
 
-def request_body(model: type[Model], body: Model | Mapping[str, Any]) -> Model:
-    """A request body as its model: a dict is checked (types, enums) like a model."""
-    if _is_model(body):
-        return body  # type: ignore[return-value]
-    return model.model_validate(dict(body))
-
-
 def _is_model(value: Any) -> bool:
     # No model exists before _model is imported; a plain dict body need not load pydantic.
     loaded = sys.modules.get(f"{__package__}._model")
@@ -225,23 +222,67 @@ def _json_or_none(response: httpx.Response) -> Any:
         return None
 
 
-def read_response(endpoint: Endpoint, response: httpx.Response) -> ApiResponse[Any]:
-    """The parsed response; an error status raises the ``ApiError`` for it."""
-    if response.status_code >= 400:
+def read_response(
+    endpoint: Endpoint, response: httpx.Response, *, strict: bool = False
+) -> ApiResponse[Any]:
+    """The parsed response. An error status raises the ``ApiError`` for it, and so
+    does a redirect that was not followed. A body that differs from the docs is read
+    as sent and its problems listed; with ``strict`` they raise
+    ``UnexpectedResponseError``."""
+    if response.status_code >= 300:
         raise error_for(response)
     data: Any = None
+    problems: list[str] = []
     if endpoint.data_format == "text":
         data = response.text
     elif endpoint.data_format == "bytes":
         data = response.content
     elif endpoint.data_format == "json" and response.content:
+        data, problems = _read_json(endpoint, response)
+    if problems:
+        if strict:
+            raise UnexpectedResponseError.of(response, problems)
+        _warn_once(endpoint, problems)
+    return ApiResponse(data, response.status_code, response.headers, tuple(problems))
+
+
+def _read_json(endpoint: Endpoint, response: httpx.Response) -> tuple[Any, list[str]]:
+    """The body as its documented type, as far as it fits, and where it does not."""
+    try:
         value = response.json()
-        data = (
-            endpoint.adapter().validate_python(value, context=RESPONSE_CONTEXT)
-            if endpoint.data is not None
-            else value
-        )
-    return ApiResponse(data, response.status_code, response.headers)
+    except (ValueError, UnicodeDecodeError):
+        return response.text, ["the body is not JSON, kept as text"]
+    if endpoint.data is None:
+        return value, []
+    from pydantic import ValidationError
+
+    problems: list[str] = []
+    try:
+        data = endpoint.adapter().validate_python(value, context={"problems": problems})
+    except ValidationError as exc:  # not even the shape fits: a list for an object
+        return value, [f"{_location(e['loc'])}{e['msg']}, kept as sent" for e in exc.errors()]
+    return data, problems
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    return ".".join(map(str, loc)) + ": " if loc else ""
+
+
+_warned: set[tuple[str, str, str]] = set()
+
+
+def _warn_once(endpoint: Endpoint, problems: list[str]) -> None:
+    """Log each problem once per operation: a polling loop would repeat them."""
+    for problem in problems:
+        key = (endpoint.method, endpoint.path, problem)
+        if key not in _warned:
+            _warned.add(key)
+            logger.warning(
+                "%s %s: the response differs from the docs: %s",
+                endpoint.method,
+                endpoint.path,
+                problem,
+            )
 
 
 def error_for(response: httpx.Response) -> ApiError:
@@ -266,4 +307,5 @@ def error_for(response: httpx.Response) -> ApiError:
         request_id=response.headers.get("opc-request-id"),
         headers=response.headers,
         body=body if body is not None else response.text,
+        response=response,
     )

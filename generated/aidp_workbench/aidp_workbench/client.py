@@ -62,6 +62,13 @@ class Client(
         timeout: Seconds, or an ``httpx.Timeout``; 10 s to connect, 60 s to read by default.
         retries: A ``Retries``, or how many times to retry; 0 or None turns retrying off.
         http_client: An ``httpx.Client`` to send through instead of one made here.
+        strict: Raise ``UnexpectedResponseError`` for a successful response whose
+            body differs from the docs, instead of reading it as sent and listing
+            the differences in ``ApiResponse.problems`` (logged once at WARNING).
+
+    Redirects are followed. A plain ``dict`` body is sent as given, unchecked, so a
+    mistake in the docs never blocks a request the server accepts; a model body is
+    checked when it is built.
     """
 
 

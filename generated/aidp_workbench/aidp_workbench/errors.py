@@ -9,10 +9,12 @@ import httpx
 
 
 class ApiError(Exception):
-    """The service answered with an error status.
+    """The service answered with an error status, or with a response the client
+    cannot take as success.
 
     ``code`` and ``message`` come from the documented Error body when the service
     sent one; any other body (HTML, plain text, other JSON) still gives a message.
+    ``response`` is the ``httpx.Response`` itself.
     """
 
     def __init__(
@@ -24,6 +26,7 @@ class ApiError(Exception):
         request_id: str | None,
         headers: httpx.Headers,
         body: Any,
+        response: httpx.Response | None = None,
     ) -> None:
         super().__init__(message)
         self.status_code = status_code
@@ -32,11 +35,35 @@ class ApiError(Exception):
         self.request_id = request_id
         self.headers = headers
         self.body = body
+        self.response = response
 
     def __str__(self) -> str:
         code = f" {self.code}" if self.code else ""
         request = f" (opc-request-id {self.request_id})" if self.request_id else ""
         return f"{self.status_code}{code}: {self.message}{request}"
+
+
+class UnexpectedResponseError(ApiError):
+    """A successful response whose body differs from the docs, with ``strict=True``.
+
+    ``problems`` lists each difference; the call itself succeeded on the server.
+    """
+
+    problems: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, response: httpx.Response, problems: list[str]) -> UnexpectedResponseError:
+        error = cls(
+            status_code=response.status_code,
+            code=None,
+            message="the response differs from the docs: " + "; ".join(problems),
+            request_id=response.headers.get("opc-request-id"),
+            headers=response.headers,
+            body=response.content,
+            response=response,
+        )
+        error.problems = tuple(problems)
+        return error
 
 
 class BadRequestError(ApiError):

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse, request_body
+from .._runtime import ApiResponse
 
 
 class AgentOperations(SyncBase):
@@ -36,6 +36,9 @@ class AgentOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for the new agent.
+
+                A ``models.CreateAgentDetails`` is checked when built; a dict is sent as
+                given.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
             opc_retry_token: A token that uniquely identifies a request so it can be
@@ -77,7 +80,7 @@ class AgentOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateAgentDetails, body),
+            body=body,
         )
 
     def get_agents_in_schema(
@@ -263,6 +266,9 @@ class AgentOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request details for previewing an agent card.
+
+                A ``models.PreviewAgentCardDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -310,7 +316,7 @@ class AgentOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.PreviewAgentCardDetails, body),
+            body=body,
         )
 
     def delete_agent(
@@ -450,6 +456,9 @@ class AgentOperations(SyncBase):
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             body: The information to be updated.
+
+                A ``models.UpdateAgentDetails`` is checked when built; a dict is sent as
+                given.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -491,7 +500,7 @@ class AgentOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateAgentDetails, body),
+            body=body,
         )
 
     def copy_agent(
@@ -517,6 +526,9 @@ class AgentOperations(SyncBase):
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             body: Details for copying the agent.
+
+                A ``models.CopyAgentDetails`` is checked when built; a dict is sent as
+                given.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
             opc_retry_token: A token that uniquely identifies a request so it can be
@@ -567,7 +579,7 @@ class AgentOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
-            body=request_body(models.CopyAgentDetails, body),
+            body=body,
         )
 
     def update_agent_permissions(
@@ -592,6 +604,9 @@ class AgentOperations(SyncBase):
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             body: The information to be updated.
+
+                A ``models.ManageAgentPermissionDetails`` is checked when built; a dict
+                is sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -633,7 +648,7 @@ class AgentOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.ManageAgentPermissionDetails, body),
+            body=body,
         )
 
     def update_agent_card_details(
@@ -659,6 +674,9 @@ class AgentOperations(SyncBase):
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             body: Agent card details to update.
+
+                A ``models.UpdateAgentDeploymentMetadataDetails`` is checked when built;
+                a dict is sent as given.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
             opc_retry_token: A token that uniquely identifies a request so it can be
@@ -709,7 +727,7 @@ class AgentOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
-            body=request_body(models.UpdateAgentDeploymentMetadataDetails, body),
+            body=body,
         )
 
     def validate_agent_diagram(
@@ -989,6 +1007,9 @@ class AgentOperations(SyncBase):
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             body: Details of a deployable agent.
+
+                A ``models.DeployAgentDetails`` is checked when built; a dict is sent as
+                given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -1028,7 +1049,7 @@ class AgentOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeployAgentDetails, body),
+            body=body,
         )
 
     def redeploy_agent(
@@ -1053,6 +1074,9 @@ class AgentOperations(SyncBase):
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             body: Details for updating an agent deployment asynchronously.
+
+                A ``models.UpdateAgentDeploymentDetails`` is checked when built; a dict
+                is sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -1100,7 +1124,7 @@ class AgentOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateAgentDeploymentDetails, body),
+            body=body,
         )
 
     def delete_agent_deployment(
@@ -1871,7 +1895,7 @@ class AsyncAgentOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateAgentDetails, body),
+            body=body,
         )
 
     async def get_agents_in_schema(
@@ -1975,7 +1999,7 @@ class AsyncAgentOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.PreviewAgentCardDetails, body),
+            body=body,
         )
 
     async def delete_agent(
@@ -2059,7 +2083,7 @@ class AsyncAgentOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateAgentDetails, body),
+            body=body,
         )
 
     async def copy_agent(
@@ -2091,7 +2115,7 @@ class AsyncAgentOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
-            body=request_body(models.CopyAgentDetails, body),
+            body=body,
         )
 
     async def update_agent_permissions(
@@ -2121,7 +2145,7 @@ class AsyncAgentOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.ManageAgentPermissionDetails, body),
+            body=body,
         )
 
     async def update_agent_card_details(
@@ -2153,7 +2177,7 @@ class AsyncAgentOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
-            body=request_body(models.UpdateAgentDeploymentMetadataDetails, body),
+            body=body,
         )
 
     async def validate_agent_diagram(
@@ -2301,7 +2325,7 @@ class AsyncAgentOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeployAgentDetails, body),
+            body=body,
         )
 
     async def redeploy_agent(
@@ -2331,7 +2355,7 @@ class AsyncAgentOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateAgentDeploymentDetails, body),
+            body=body,
         )
 
     async def delete_agent_deployment(

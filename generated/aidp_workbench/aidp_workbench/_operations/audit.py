@@ -9,7 +9,7 @@ from typing import Any
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse, request_body
+from .._runtime import ApiResponse
 
 
 class AuditOperations(SyncBase):
@@ -32,6 +32,9 @@ class AuditOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details to update in an audit log.
+
+                A ``models.ManageAuditLogsDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -69,7 +72,7 @@ class AuditOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ManageAuditLogsDetails, body),
+            body=body,
         )
 
     def search_audit_logs(
@@ -91,6 +94,9 @@ class AuditOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the audit log search.
+
+                A ``models.SearchAuditLogsDetails`` is checked when built; a dict is
+                sent as given.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
@@ -138,7 +144,7 @@ class AuditOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.SearchAuditLogsDetails, body),
+            body=body,
         )
 
     def search_audit_logs_pages(
@@ -161,6 +167,9 @@ class AuditOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the audit log search.
+
+                A ``models.SearchAuditLogsDetails`` is checked when built; a dict is
+                sent as given.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
@@ -231,7 +240,7 @@ class AsyncAuditOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ManageAuditLogsDetails, body),
+            body=body,
         )
 
     async def search_audit_logs(
@@ -261,7 +270,7 @@ class AsyncAuditOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.SearchAuditLogsDetails, body),
+            body=body,
         )
 
     async def search_audit_logs_pages(

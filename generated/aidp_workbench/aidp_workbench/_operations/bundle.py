@@ -8,7 +8,7 @@ from typing import Any
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse, request_body
+from .._runtime import ApiResponse
 
 
 class BundleOperations(SyncBase):
@@ -33,6 +33,9 @@ class BundleOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for bundle creation.
+
+                A ``models.CreateBundleDetails`` is checked when built; a dict is sent
+                as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -71,7 +74,7 @@ class BundleOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateBundleDetails, body),
+            body=body,
         )
 
     def preview_deploy_all_bundle_resources(
@@ -93,6 +96,9 @@ class BundleOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for bundle deploy.
+
+                A ``models.DeployBundleDetails`` is checked when built; a dict is sent
+                as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -131,7 +137,7 @@ class BundleOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeployBundleDetails, body),
+            body=body,
         )
 
     def preview_returns_latest_known_deployment_summary_for_bundle(
@@ -152,6 +158,9 @@ class BundleOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for FetchBundleDeploymentStatusDetails.
+
+                A ``models.FetchBundleDeploymentStatusDetails`` is checked when built; a
+                dict is sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -179,7 +188,7 @@ class BundleOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.FetchBundleDeploymentStatusDetails, body),
+            body=body,
         )
 
     def preview_get_latest_publish_summary(
@@ -200,6 +209,9 @@ class BundleOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Publish status request.
+
+                A ``models.FetchBundlePublishStatusDetails`` is checked when built; a
+                dict is sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -227,7 +239,7 @@ class BundleOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.FetchBundlePublishStatusDetails, body),
+            body=body,
         )
 
     def preview_publish_specified_bundle(
@@ -251,6 +263,9 @@ class BundleOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for bundle publish.
+
+                A ``models.PublishBundleDetails`` is checked when built; a dict is sent
+                as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -289,7 +304,7 @@ class BundleOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.PublishBundleDetails, body),
+            body=body,
         )
 
     def preview_destroy_all_deployed_bundle_resources(
@@ -312,6 +327,9 @@ class BundleOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for bundle purge.
+
+                A ``models.PurgeBundleDetails`` is checked when built; a dict is sent as
+                given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -350,7 +368,7 @@ class BundleOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.PurgeBundleDetails, body),
+            body=body,
         )
 
     def preview_sync_bundle_artifacts_and_descriptors(
@@ -374,6 +392,9 @@ class BundleOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for bundle sync.
+
+                A ``models.SyncBundleDetails`` is checked when built; a dict is sent as
+                given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -412,7 +433,7 @@ class BundleOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.SyncBundleDetails, body),
+            body=body,
         )
 
     def deprecated_create_bundle(
@@ -434,6 +455,9 @@ class BundleOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for bundle creation.
+
+                A ``models.CreateBundleDetails`` is checked when built; a dict is sent
+                as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -472,7 +496,7 @@ class BundleOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateBundleDetails, body),
+            body=body,
         )
 
     def deprecated_deploy_bundle(
@@ -494,6 +518,9 @@ class BundleOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for bundle deploy.
+
+                A ``models.DeployBundleDetails`` is checked when built; a dict is sent
+                as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -532,7 +559,7 @@ class BundleOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeployBundleDetails, body),
+            body=body,
         )
 
     def deprecated_fetch_bundle_deployment_status(
@@ -553,6 +580,9 @@ class BundleOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for FetchBundleDeploymentStatusDetails.
+
+                A ``models.FetchBundleDeploymentStatusDetails`` is checked when built; a
+                dict is sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -580,7 +610,7 @@ class BundleOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.FetchBundleDeploymentStatusDetails, body),
+            body=body,
         )
 
     def deprecated_purge_bundle(
@@ -602,6 +632,9 @@ class BundleOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for bundle purge.
+
+                A ``models.PurgeBundleDetails`` is checked when built; a dict is sent as
+                given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -640,7 +673,7 @@ class BundleOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.PurgeBundleDetails, body),
+            body=body,
         )
 
     def deprecated_sync_bundle(
@@ -662,6 +695,9 @@ class BundleOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for bundle sync.
+
+                A ``models.SyncBundleDetails`` is checked when built; a dict is sent as
+                given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -700,7 +736,7 @@ class BundleOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.SyncBundleDetails, body),
+            body=body,
         )
 
 
@@ -730,7 +766,7 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateBundleDetails, body),
+            body=body,
         )
 
     async def preview_deploy_all_bundle_resources(
@@ -756,7 +792,7 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeployBundleDetails, body),
+            body=body,
         )
 
     async def preview_returns_latest_known_deployment_summary_for_bundle(
@@ -780,7 +816,7 @@ class AsyncBundleOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.FetchBundleDeploymentStatusDetails, body),
+            body=body,
         )
 
     async def preview_get_latest_publish_summary(
@@ -804,7 +840,7 @@ class AsyncBundleOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.FetchBundlePublishStatusDetails, body),
+            body=body,
         )
 
     async def preview_publish_specified_bundle(
@@ -830,7 +866,7 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.PublishBundleDetails, body),
+            body=body,
         )
 
     async def preview_destroy_all_deployed_bundle_resources(
@@ -856,7 +892,7 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.PurgeBundleDetails, body),
+            body=body,
         )
 
     async def preview_sync_bundle_artifacts_and_descriptors(
@@ -882,7 +918,7 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.SyncBundleDetails, body),
+            body=body,
         )
 
     async def deprecated_create_bundle(
@@ -908,7 +944,7 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateBundleDetails, body),
+            body=body,
         )
 
     async def deprecated_deploy_bundle(
@@ -934,7 +970,7 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeployBundleDetails, body),
+            body=body,
         )
 
     async def deprecated_fetch_bundle_deployment_status(
@@ -958,7 +994,7 @@ class AsyncBundleOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.FetchBundleDeploymentStatusDetails, body),
+            body=body,
         )
 
     async def deprecated_purge_bundle(
@@ -984,7 +1020,7 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.PurgeBundleDetails, body),
+            body=body,
         )
 
     async def deprecated_sync_bundle(
@@ -1010,5 +1046,5 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.SyncBundleDetails, body),
+            body=body,
         )

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse, request_body
+from .._runtime import ApiResponse
 
 
 class CatalogOperations(SyncBase):
@@ -33,6 +33,9 @@ class CatalogOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the AI Data Platform catalog to be tested for connection.
+
+                A ``models.CatalogTestConnectionDetails`` is checked when built; a dict
+                is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -71,7 +74,7 @@ class CatalogOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CatalogTestConnectionDetails, body),
+            body=body,
         )
 
     def create_catalog_with_given_id(
@@ -92,6 +95,9 @@ class CatalogOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the new AI Data Platform catalog.
+
+                A ``models.CreateCatalogDetails`` is checked when built; a dict is sent
+                as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -132,7 +138,7 @@ class CatalogOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateCatalogDetails, body),
+            body=body,
         )
 
     def get_list_of_catalogs_with_given_id(
@@ -448,6 +454,9 @@ class CatalogOperations(SyncBase):
                 Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             body: The information to be updated.
+
+                A ``models.UpdateCatalogDetails`` is checked when built; a dict is sent
+                as given.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -488,7 +497,7 @@ class CatalogOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateCatalogDetails, body),
+            body=body,
         )
 
     def update_permission_details_for_catalog(
@@ -511,6 +520,9 @@ class CatalogOperations(SyncBase):
                 Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             body: The information to be updated.
+
+                A ``models.ManageCatalogPermissionDetails`` is checked when built; a
+                dict is sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -551,7 +563,7 @@ class CatalogOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.ManageCatalogPermissionDetails, body),
+            body=body,
         )
 
     def refresh_catalog_through_crawler(
@@ -799,7 +811,7 @@ class AsyncCatalogOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CatalogTestConnectionDetails, body),
+            body=body,
         )
 
     async def create_catalog_with_given_id(
@@ -825,7 +837,7 @@ class AsyncCatalogOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateCatalogDetails, body),
+            body=body,
         )
 
     async def get_list_of_catalogs_with_given_id(
@@ -985,7 +997,7 @@ class AsyncCatalogOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateCatalogDetails, body),
+            body=body,
         )
 
     async def update_permission_details_for_catalog(
@@ -1013,7 +1025,7 @@ class AsyncCatalogOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.ManageCatalogPermissionDetails, body),
+            body=body,
         )
 
     async def refresh_catalog_through_crawler(

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse, request_body
+from .._runtime import ApiResponse
 
 
 class ClusterOperations(SyncBase):
@@ -77,6 +77,9 @@ class ClusterOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for the new cluster.
+
+                A ``models.CreateClusterDetails`` is checked when built; a dict is sent
+                as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -118,7 +121,7 @@ class ClusterOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateClusterDetails, body),
+            body=body,
         )
 
     def get_list_of_all_clusters_in_given_workspace(
@@ -488,6 +491,9 @@ class ClusterOperations(SyncBase):
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: The information to be updated.
+
+                A ``models.UpdateClusterDetails`` is checked when built; a dict is sent
+                as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -529,7 +535,7 @@ class ClusterOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.UpdateClusterDetails, body),
+            body=body,
         )
 
     def create_one_spark_compute_by_copying_all_source_compute_settings_and_configuration(
@@ -617,6 +623,9 @@ class ClusterOperations(SyncBase):
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request payload containing the parameters for filtering cluster logs.
+
+                A ``models.DownloadClusterLogsDetails`` is checked when built; a dict is
+                sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -654,7 +663,7 @@ class ClusterOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "opc-retry-token": opc_retry_token,
             },
-            body=request_body(models.DownloadClusterLogsDetails, body),
+            body=body,
         )
 
     def write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file(
@@ -680,6 +689,9 @@ class ClusterOperations(SyncBase):
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Selected identifiers and destination for the YAML export.
+
+                A ``models.ExportComputeConfigurationDetails`` is checked when built; a
+                dict is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -717,7 +729,7 @@ class ClusterOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ExportComputeConfigurationDetails, body),
+            body=body,
         )
 
     def get_cluster_scoped_python_and_jar_libraries_and_environment_variables_from_spark_compute(
@@ -791,6 +803,9 @@ class ClusterOperations(SyncBase):
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: YAML workspace paths to import.
+
+                A ``models.ImportComputeConfigurationDetails`` is checked when built; a
+                dict is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -830,7 +845,7 @@ class ClusterOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ImportComputeConfigurationDetails, body),
+            body=body,
         )
 
     def update_permissions_for_given_cluster(
@@ -855,6 +870,9 @@ class ClusterOperations(SyncBase):
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: The information to be updated.
+
+                A ``models.ManageClusterPermissionDetails`` is checked when built; a
+                dict is sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -902,7 +920,7 @@ class ClusterOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ManageClusterPermissionDetails, body),
+            body=body,
         )
 
     def query_compute_replica_identifiers_from_metrics_data(
@@ -927,6 +945,9 @@ class ClusterOperations(SyncBase):
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request body containing replica query parameters.
+
+                A ``models.QueryReplicaIdsDetails`` is checked when built; a dict is
+                sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -955,7 +976,7 @@ class ClusterOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.QueryReplicaIdsDetails, body),
+            body=body,
         )
 
     def restart_running_cluster(
@@ -1055,6 +1076,9 @@ class ClusterOperations(SyncBase):
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request body containing the search parameters for cluster logs.
+
+                A ``models.SearchClusterLogsDetails`` is checked when built; a dict is
+                sent as given.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
@@ -1112,7 +1136,7 @@ class ClusterOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "if-match": if_match,
             },
-            body=request_body(models.SearchClusterLogsDetails, body),
+            body=body,
         )
 
     def search_logs_within_specified_cluster_and_time_range_pages(
@@ -1141,6 +1165,9 @@ class ClusterOperations(SyncBase):
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request body containing the search parameters for cluster logs.
+
+                A ``models.SearchClusterLogsDetails`` is checked when built; a dict is
+                sent as given.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
@@ -1365,6 +1392,9 @@ class ClusterOperations(SyncBase):
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request body containing metric parameters.
+
+                A ``models.SummarizeMetricsDataDetails`` is checked when built; a dict
+                is sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1410,7 +1440,7 @@ class ClusterOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "if-match": if_match,
             },
-            body=request_body(models.SummarizeMetricsDataDetails, body),
+            body=body,
         )
 
     def get_list_of_libraries_installed_on_cluster(
@@ -1588,6 +1618,9 @@ class ClusterOperations(SyncBase):
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: The information to be updated.
+
+                A ``models.PatchClusterLibraryDetails`` is checked when built; a dict is
+                sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -1626,7 +1659,7 @@ class ClusterOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.PatchClusterLibraryDetails, body),
+            body=body,
         )
 
     def search_maven_packages_available_for_cluster_library_installation(
@@ -1962,7 +1995,7 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateClusterDetails, body),
+            body=body,
         )
 
     async def get_list_of_all_clusters_in_given_workspace(
@@ -2164,7 +2197,7 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.UpdateClusterDetails, body),
+            body=body,
         )
 
     async def create_one_spark_compute_by_copying_all_source_compute_settings_and_configuration(
@@ -2219,7 +2252,7 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "opc-retry-token": opc_retry_token,
             },
-            body=request_body(models.DownloadClusterLogsDetails, body),
+            body=body,
         )
 
     async def write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file(
@@ -2248,7 +2281,7 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ExportComputeConfigurationDetails, body),
+            body=body,
         )
 
     async def get_cluster_scoped_python_and_jar_libraries_and_environment_variables_from_spark_compute(
@@ -2301,7 +2334,7 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ImportComputeConfigurationDetails, body),
+            body=body,
         )
 
     async def update_permissions_for_given_cluster(
@@ -2331,7 +2364,7 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ManageClusterPermissionDetails, body),
+            body=body,
         )
 
     async def query_compute_replica_identifiers_from_metrics_data(
@@ -2357,7 +2390,7 @@ class AsyncClusterOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.QueryReplicaIdsDetails, body),
+            body=body,
         )
 
     async def restart_running_cluster(
@@ -2423,7 +2456,7 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "if-match": if_match,
             },
-            body=request_body(models.SearchClusterLogsDetails, body),
+            body=body,
         )
 
     async def search_logs_within_specified_cluster_and_time_range_pages(
@@ -2547,7 +2580,7 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "if-match": if_match,
             },
-            body=request_body(models.SummarizeMetricsDataDetails, body),
+            body=body,
         )
 
     async def get_list_of_libraries_installed_on_cluster(
@@ -2645,7 +2678,7 @@ class AsyncClusterOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.PatchClusterLibraryDetails, body),
+            body=body,
         )
 
     async def search_maven_packages_available_for_cluster_library_installation(

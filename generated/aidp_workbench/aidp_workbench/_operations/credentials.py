@@ -9,7 +9,7 @@ from typing import Any, Literal
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse, request_body
+from .._runtime import ApiResponse
 
 
 class CredentialsOperations(SyncBase):
@@ -37,6 +37,9 @@ class CredentialsOperations(SyncBase):
             body: Details for the new credential object. When the internal flag is
                 enabled, callers must supply a `namespace` value of `default` or
                 `user_settings` in the payload.
+
+                A ``models.CreateDataLakeCredentialDetails`` is checked when built; a
+                dict is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -77,7 +80,7 @@ class CredentialsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateDataLakeCredentialDetails, body),
+            body=body,
         )
 
     def get_list_of_credentials(
@@ -391,6 +394,9 @@ class CredentialsOperations(SyncBase):
                 Platform (Data Lake) instance.
             credential_key: The unique identifier of an credential
             body: The information to be updated.
+
+                A ``models.UpdateDataLakeCredentialDetails`` is checked when built; a
+                dict is sent as given.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -431,7 +437,7 @@ class CredentialsOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateDataLakeCredentialDetails, body),
+            body=body,
         )
 
 
@@ -461,7 +467,7 @@ class AsyncCredentialsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateDataLakeCredentialDetails, body),
+            body=body,
         )
 
     async def get_list_of_credentials(
@@ -621,5 +627,5 @@ class AsyncCredentialsOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateDataLakeCredentialDetails, body),
+            body=body,
         )

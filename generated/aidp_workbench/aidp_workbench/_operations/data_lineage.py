@@ -9,7 +9,7 @@ from typing import Any
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse, request_body
+from .._runtime import ApiResponse
 
 
 class DataLineageOperations(SyncBase):
@@ -33,6 +33,9 @@ class DataLineageOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: The information needed to export lineage.
+
+                A ``models.ExportLineageDetails`` is checked when built; a dict is sent
+                as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -76,7 +79,7 @@ class DataLineageOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
-            body=request_body(models.ExportLineageDetails, body),
+            body=body,
         )
 
     def preview_returns_lineage_for_given_entity_object(
@@ -99,6 +102,9 @@ class DataLineageOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: The information needed to obtain desired lineage.
+
+                A ``models.FetchEntityLineageDetails`` is checked when built; a dict is
+                sent as given.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
@@ -154,7 +160,7 @@ class DataLineageOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
-            body=request_body(models.FetchEntityLineageDetails, body),
+            body=body,
         )
 
     def preview_returns_lineage_for_given_entity_object_pages(
@@ -178,6 +184,9 @@ class DataLineageOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: The information needed to obtain desired lineage.
+
+                A ``models.FetchEntityLineageDetails`` is checked when built; a dict is
+                sent as given.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
@@ -258,7 +267,7 @@ class AsyncDataLineageOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
-            body=request_body(models.ExportLineageDetails, body),
+            body=body,
         )
 
     async def preview_returns_lineage_for_given_entity_object(
@@ -290,7 +299,7 @@ class AsyncDataLineageOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
-            body=request_body(models.FetchEntityLineageDetails, body),
+            body=body,
         )
 
     async def preview_returns_lineage_for_given_entity_object_pages(

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse, request_body
+from .._runtime import ApiResponse
 
 
 class DeltaShareOperations(SyncBase):
@@ -34,6 +34,9 @@ class DeltaShareOperations(SyncBase):
                 Platform (Data Lake) instance.
             body: Details for the new recipient for Delta Share protocol in AI Data
                 Platform.
+
+                A ``models.CreateRecipientDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -74,7 +77,7 @@ class DeltaShareOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateRecipientDetails, body),
+            body=body,
         )
 
     def get_list_of_delta_share_recipients(
@@ -348,6 +351,9 @@ class DeltaShareOperations(SyncBase):
                 Platform (Data Lake) instance.
             recipient_key: The key of the recipient resource
             body: The information to be updated for a recipient.
+
+                A ``models.UpdateRecipientDetails`` is checked when built; a dict is
+                sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -388,7 +394,7 @@ class DeltaShareOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.UpdateRecipientDetails, body),
+            body=body,
         )
 
     def update_permissions_of_delta_share_recipient(
@@ -411,6 +417,9 @@ class DeltaShareOperations(SyncBase):
                 Platform (Data Lake) instance.
             recipient_key: The key of the recipient resource
             body: The information to be updated.
+
+                A ``models.ManageRecipientPermissionDetails`` is checked when built; a
+                dict is sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -451,7 +460,7 @@ class DeltaShareOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.ManageRecipientPermissionDetails, body),
+            body=body,
         )
 
     def get_detailed_list_of_delta_share_recipient_permissions(
@@ -779,6 +788,9 @@ class DeltaShareOperations(SyncBase):
                 Platform (Data Lake) instance.
             body: Details for the new share for Delta Share protocol in AI Data
                 Platform.
+
+                A ``models.CreateShareDetails`` is checked when built; a dict is sent as
+                given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -819,7 +831,7 @@ class DeltaShareOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateShareDetails, body),
+            body=body,
         )
 
     def get_list_of_delta_shares(
@@ -1093,6 +1105,9 @@ class DeltaShareOperations(SyncBase):
                 Platform (Data Lake) instance.
             share_key: The unique key of the Share.
             body: The information to be updated.
+
+                A ``models.UpdateShareDetails`` is checked when built; a dict is sent as
+                given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -1133,7 +1148,7 @@ class DeltaShareOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.UpdateShareDetails, body),
+            body=body,
         )
 
     def update_consumer_side_access_on_share_for_recipient(
@@ -1158,6 +1173,9 @@ class DeltaShareOperations(SyncBase):
                 Platform (Data Lake) instance.
             share_key: The unique key of the Share.
             body: The information to be updated.
+
+                A ``models.ManageShareAccessDetails`` is checked when built; a dict is
+                sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -1207,7 +1225,7 @@ class DeltaShareOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.ManageShareAccessDetails, body),
+            body=body,
         )
 
     def update_data_assets_on_delta_share_with_provided_information(
@@ -1230,6 +1248,9 @@ class DeltaShareOperations(SyncBase):
                 Platform (Data Lake) instance.
             share_key: The unique key of the Share.
             body: The Delta Share data asset information to be updated.
+
+                A ``models.ManageShareDataAssetDetails`` is checked when built; a dict
+                is sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -1270,7 +1291,7 @@ class DeltaShareOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.ManageShareDataAssetDetails, body),
+            body=body,
         )
 
     def update_permissions_on_delta_share(
@@ -1293,6 +1314,9 @@ class DeltaShareOperations(SyncBase):
                 Platform (Data Lake) instance.
             share_key: The unique key of the Share.
             body: The information to be updated.
+
+                A ``models.ManageSharePermissionDetails`` is checked when built; a dict
+                is sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -1333,7 +1357,7 @@ class DeltaShareOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.ManageSharePermissionDetails, body),
+            body=body,
         )
 
     def get_list_of_delta_share_assets(
@@ -1831,7 +1855,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateRecipientDetails, body),
+            body=body,
         )
 
     async def get_list_of_delta_share_recipients(
@@ -1971,7 +1995,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.UpdateRecipientDetails, body),
+            body=body,
         )
 
     async def update_permissions_of_delta_share_recipient(
@@ -1999,7 +2023,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.ManageRecipientPermissionDetails, body),
+            body=body,
         )
 
     async def get_detailed_list_of_delta_share_recipient_permissions(
@@ -2163,7 +2187,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateShareDetails, body),
+            body=body,
         )
 
     async def get_list_of_delta_shares(
@@ -2303,7 +2327,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.UpdateShareDetails, body),
+            body=body,
         )
 
     async def update_consumer_side_access_on_share_for_recipient(
@@ -2333,7 +2357,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.ManageShareAccessDetails, body),
+            body=body,
         )
 
     async def update_data_assets_on_delta_share_with_provided_information(
@@ -2361,7 +2385,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.ManageShareDataAssetDetails, body),
+            body=body,
         )
 
     async def update_permissions_on_delta_share(
@@ -2389,7 +2413,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.ManageSharePermissionDetails, body),
+            body=body,
         )
 
     async def get_list_of_delta_share_assets(

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse, request_body
+from .._runtime import ApiResponse
 
 
 class GitOperations(SyncBase):
@@ -105,6 +105,9 @@ class GitOperations(SyncBase):
                 HEAD response header when shouldIncludeMetadata=true. Distinct from the
                 async operation resourceName.
             body: The information to be updated.
+
+                A ``models.UpdateGitRepositoryDetails`` is checked when built; a dict is
+                sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -143,7 +146,7 @@ class GitOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateGitRepositoryDetails, body),
+            body=body,
         )
 
     def preview_check_out_git_branch(
@@ -175,6 +178,9 @@ class GitOperations(SyncBase):
                 HEAD response header when shouldIncludeMetadata=true. Distinct from the
                 async operation resourceName.
             body: Details for the new branch.
+
+                A ``models.CheckoutBranchDetails`` is checked when built; a dict is sent
+                as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -225,7 +231,7 @@ class GitOperations(SyncBase):
                 "should-update-recent": should_update_recent,
                 "if-match": if_match,
             },
-            body=request_body(models.CheckoutBranchDetails, body),
+            body=body,
         )
 
     def preview_commit_and_push_git_changes(
@@ -258,6 +264,9 @@ class GitOperations(SyncBase):
                 HEAD response header when shouldIncludeMetadata=true. Distinct from the
                 async operation resourceName.
             body: Commit details.
+
+                A ``models.CommitPushDetails`` is checked when built; a dict is sent as
+                given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -308,7 +317,7 @@ class GitOperations(SyncBase):
                 "should-update-recent": should_update_recent,
                 "if-match": if_match,
             },
-            body=request_body(models.CommitPushDetails, body),
+            body=body,
         )
 
     def preview_list_local_file_changes_with_snapshot_pagination(
@@ -675,6 +684,9 @@ class GitOperations(SyncBase):
                 HEAD response header when shouldIncludeMetadata=true. Distinct from the
                 async operation resourceName.
             body: Folder/branch details to merge.
+
+                A ``models.GitMergeDetails`` is checked when built; a dict is sent as
+                given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -725,7 +737,7 @@ class GitOperations(SyncBase):
                 "if-match": if_match,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.GitMergeDetails, body),
+            body=body,
         )
 
     def preview_pull_git_changes(
@@ -757,6 +769,9 @@ class GitOperations(SyncBase):
                 HEAD response header when shouldIncludeMetadata=true. Distinct from the
                 async operation resourceName.
             body: Folder/branch details to pull.
+
+                A ``models.GitPullDetails`` is checked when built; a dict is sent as
+                given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -807,7 +822,7 @@ class GitOperations(SyncBase):
                 "if-match": if_match,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.GitPullDetails, body),
+            body=body,
         )
 
     def preview_rebase_git_branch(
@@ -840,6 +855,9 @@ class GitOperations(SyncBase):
                 HEAD response header when shouldIncludeMetadata=true. Distinct from the
                 async operation resourceName.
             body: Details needed to perform rebase operation.
+
+                A ``models.GitRebaseDetails`` is checked when built; a dict is sent as
+                given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -890,7 +908,7 @@ class GitOperations(SyncBase):
                 "if-match": if_match,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.GitRebaseDetails, body),
+            body=body,
         )
 
     def preview_reset_git_branch(
@@ -922,6 +940,9 @@ class GitOperations(SyncBase):
                 HEAD response header when shouldIncludeMetadata=true. Distinct from the
                 async operation resourceName.
             body: Details needed to perform Git reset operation.
+
+                A ``models.GitResetDetails`` is checked when built; a dict is sent as
+                given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -972,7 +993,7 @@ class GitOperations(SyncBase):
                 "if-match": if_match,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.GitResetDetails, body),
+            body=body,
         )
 
     def preview_reset_workspace_git_state(
@@ -1002,6 +1023,9 @@ class GitOperations(SyncBase):
                 HEAD response header when shouldIncludeMetadata=true. Distinct from the
                 async operation resourceName.
             body: Abort action or local file changes to discard.
+
+                A ``models.ResetGitFolderStateDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -1049,7 +1073,7 @@ class GitOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
-            body=request_body(models.ResetGitFolderStateDetails, body),
+            body=body,
         )
 
     def preview_synchronously_select_local_or_remote_file_versions(
@@ -1079,6 +1103,9 @@ class GitOperations(SyncBase):
                 HEAD response header when shouldIncludeMetadata=true. Distinct from the
                 async operation resourceName.
             body: Conflict resolution details.
+
+                A ``models.ConflictResolveDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -1126,7 +1153,7 @@ class GitOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
-            body=request_body(models.ConflictResolveDetails, body),
+            body=body,
         )
 
     def preview_create_git_branch(
@@ -1156,6 +1183,9 @@ class GitOperations(SyncBase):
                 HEAD response header when shouldIncludeMetadata=true. Distinct from the
                 async operation resourceName.
             body: Name of the branch to create in the stored Git folder.
+
+                A ``models.CreateGitBranchDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -1198,7 +1228,7 @@ class GitOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateGitBranchDetails, body),
+            body=body,
         )
 
     def preview_list_branches_on_origin_with_pagination(
@@ -1431,7 +1461,7 @@ class AsyncGitOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateGitRepositoryDetails, body),
+            body=body,
         )
 
     async def preview_check_out_git_branch(
@@ -1463,7 +1493,7 @@ class AsyncGitOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
                 "if-match": if_match,
             },
-            body=request_body(models.CheckoutBranchDetails, body),
+            body=body,
         )
 
     async def preview_commit_and_push_git_changes(
@@ -1495,7 +1525,7 @@ class AsyncGitOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
                 "if-match": if_match,
             },
-            body=request_body(models.CommitPushDetails, body),
+            body=body,
         )
 
     async def preview_list_local_file_changes_with_snapshot_pagination(
@@ -1680,7 +1710,7 @@ class AsyncGitOperations(AsyncBase):
                 "if-match": if_match,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.GitMergeDetails, body),
+            body=body,
         )
 
     async def preview_pull_git_changes(
@@ -1712,7 +1742,7 @@ class AsyncGitOperations(AsyncBase):
                 "if-match": if_match,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.GitPullDetails, body),
+            body=body,
         )
 
     async def preview_rebase_git_branch(
@@ -1744,7 +1774,7 @@ class AsyncGitOperations(AsyncBase):
                 "if-match": if_match,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.GitRebaseDetails, body),
+            body=body,
         )
 
     async def preview_reset_git_branch(
@@ -1776,7 +1806,7 @@ class AsyncGitOperations(AsyncBase):
                 "if-match": if_match,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.GitResetDetails, body),
+            body=body,
         )
 
     async def preview_reset_workspace_git_state(
@@ -1806,7 +1836,7 @@ class AsyncGitOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
-            body=request_body(models.ResetGitFolderStateDetails, body),
+            body=body,
         )
 
     async def preview_synchronously_select_local_or_remote_file_versions(
@@ -1836,7 +1866,7 @@ class AsyncGitOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
-            body=request_body(models.ConflictResolveDetails, body),
+            body=body,
         )
 
     async def preview_create_git_branch(
@@ -1866,7 +1896,7 @@ class AsyncGitOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateGitBranchDetails, body),
+            body=body,
         )
 
     async def preview_list_branches_on_origin_with_pagination(

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse, request_body
+from .._runtime import ApiResponse
 
 
 class MLOpsOperations(SyncBase):
@@ -33,6 +33,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details of model version tags to update.
+
+                A ``models.UpdateModelVersionTagsDetails`` is checked when built; a dict
+                is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -70,7 +73,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateModelVersionTagsDetails, body),
+            body=body,
         )
 
     def preview_update_tags_on_registered_model(
@@ -90,6 +93,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details of registered model tags.
+
+                A ``models.UpdateRegisteredModelTagsDetails`` is checked when built; a
+                dict is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -127,7 +133,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateRegisteredModelTagsDetails, body),
+            body=body,
         )
 
     def preview_create_model_version(
@@ -147,6 +153,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the new model version.
+
+                A ``models.CreateModelVersionDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -184,7 +193,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateModelVersionDetails, body),
+            body=body,
         )
 
     def preview_delete_model_version(
@@ -204,6 +213,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details of the model version to delete.
+
+                A ``models.DeleteModelVersionDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -241,7 +253,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeleteModelVersionDetails, body),
+            body=body,
         )
 
     def preview_delete_tag_on_model_version(
@@ -261,6 +273,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details of a model version tag to delete.
+
+                A ``models.DeleteModelVersionTagDetails`` is checked when built; a dict
+                is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -298,7 +313,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeleteModelVersionTagDetails, body),
+            body=body,
         )
 
     def preview_get_detailed_information_for_model_version(
@@ -429,6 +444,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details of a model version tag.
+
+                A ``models.SetModelVersionTagDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -466,7 +484,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.SetModelVersionTagDetails, body),
+            body=body,
         )
 
     def preview_transition_model_version_stage(
@@ -486,6 +504,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details to transition a model version stage.
+
+                A ``models.TransitionModelVersionStageDetails`` is checked when built; a
+                dict is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -523,7 +544,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.TransitionModelVersionStageDetails, body),
+            body=body,
         )
 
     def preview_update_model_version(
@@ -543,6 +564,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details to update model version.
+
+                A ``models.UpdateModelVersionDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -580,7 +604,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateModelVersionDetails, body),
+            body=body,
         )
 
     def preview_create_registered_model_in_workspace(
@@ -600,6 +624,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the new registered model.
+
+                A ``models.CreateRegisteredModelDetails`` is checked when built; a dict
+                is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -637,7 +664,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateRegisteredModelDetails, body),
+            body=body,
         )
 
     def preview_delete_registered_model(
@@ -657,6 +684,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details of the registered model to delete.
+
+                A ``models.DeleteRegisteredModelDetails`` is checked when built; a dict
+                is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -694,7 +724,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeleteRegisteredModelDetails, body),
+            body=body,
         )
 
     def preview_delete_tag_on_registered_model(
@@ -714,6 +744,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details of a registered model tag.
+
+                A ``models.DeleteRegisteredModelTagDetails`` is checked when built; a
+                dict is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -751,7 +784,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeleteRegisteredModelTagDetails, body),
+            body=body,
         )
 
     def preview_get_details_for_specified_registered_model(
@@ -818,6 +851,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details of a registered model rename.
+
+                A ``models.RenameRegisteredModelDetails`` is checked when built; a dict
+                is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -855,7 +891,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.RenameRegisteredModelDetails, body),
+            body=body,
         )
 
     def preview_get_list_of_registered_models_in_workspace(
@@ -948,6 +984,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details of a registered model tag.
+
+                A ``models.SetRegisteredModelTagDetails`` is checked when built; a dict
+                is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -985,7 +1024,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.SetRegisteredModelTagDetails, body),
+            body=body,
         )
 
     def preview_update_registered_model_with_provided_details(
@@ -1005,6 +1044,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details to update the registered model.
+
+                A ``models.UpdateRegisteredModelDetails`` is checked when built; a dict
+                is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -1042,7 +1084,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateRegisteredModelDetails, body),
+            body=body,
         )
 
     def preview_grant_or_revoke_read_manage_or_admin_on_registered_model_s_dedicated_volume(
@@ -1067,6 +1109,9 @@ class MLOpsOperations(SyncBase):
             registered_model_key: The fully-qualified registered model name in the
                 format <catalog>.<schema>.<model>.
             body: The grant or revoke details for the registered model.
+
+                A ``models.ManageRegisteredModelPermissionDetails`` is checked when
+                built; a dict is sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1096,7 +1141,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ManageRegisteredModelPermissionDetails, body),
+            body=body,
         )
 
     def preview_get_users(
@@ -1261,6 +1306,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the model deployment activation.
+
+                A ``models.ActivateModelDeploymentDetails`` is checked when built; a
+                dict is sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1289,7 +1337,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ActivateModelDeploymentDetails, body),
+            body=body,
         )
 
     def preview_get_full_detail_for_single_deployment_activity(
@@ -1357,6 +1405,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Filters and pagination for the activity search.
+
+                A ``models.ListModelDeploymentActivitiesDetails`` is checked when built;
+                a dict is sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1383,7 +1434,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ListModelDeploymentActivitiesDetails, body),
+            body=body,
         )
 
     def preview_get_model_contract_input_output_signatures_and_sample_request_for_query_endpoint_playground(
@@ -1457,6 +1508,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the new model deployment.
+
+                A ``models.CreateModelDeploymentDetails`` is checked when built; a dict
+                is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -1494,7 +1548,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateModelDeploymentDetails, body),
+            body=body,
         )
 
     def preview_deactivate_model_deployment_to_safely_take_model_offline(
@@ -1513,6 +1567,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the model deployment deactivation.
+
+                A ``models.DeactivateModelDeploymentDetails`` is checked when built; a
+                dict is sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1541,7 +1598,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeactivateModelDeploymentDetails, body),
+            body=body,
         )
 
     def preview_delete_model_deployment_that_is_not_active(
@@ -1560,6 +1617,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the model deployment to delete.
+
+                A ``models.DeleteModelDeploymentDetails`` is checked when built; a dict
+                is sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1588,7 +1648,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeleteModelDeploymentDetails, body),
+            body=body,
         )
 
     def preview_get_details_for_specified_model_deployment(
@@ -1657,6 +1717,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the model deployment roll back.
+
+                A ``models.RollBackModelDeploymentDetails`` is checked when built; a
+                dict is sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1685,7 +1748,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.RollBackModelDeploymentDetails, body),
+            body=body,
         )
 
     def preview_roll_active_model_deployment_forward_to_higher_model_version_of_same_registered_model(
@@ -1706,6 +1769,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the model deployment roll forward.
+
+                A ``models.RollForwardModelDeploymentDetails`` is checked when built; a
+                dict is sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1734,7 +1800,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.RollForwardModelDeploymentDetails, body),
+            body=body,
         )
 
     def preview_get_list_of_model_deployments_matching_given_criteria(
@@ -1753,6 +1819,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Filters and pagination for the search.
+
+                A ``models.SearchModelDeploymentsDetails`` is checked when built; a dict
+                is sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1779,7 +1848,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.SearchModelDeploymentsDetails, body),
+            body=body,
         )
 
     def preview_update_model_deployment(
@@ -1798,6 +1867,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the model deployment update.
+
+                A ``models.UpdateModelDeploymentDetails`` is checked when built; a dict
+                is sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1826,7 +1898,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateModelDeploymentDetails, body),
+            body=body,
         )
 
     def preview_update_tags_on_model_deployment(
@@ -1846,6 +1918,9 @@ class MLOpsOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the model deployment tags update.
+
+                A ``models.UpdateModelDeploymentTagsDetails`` is checked when built; a
+                dict is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -1883,7 +1958,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateModelDeploymentTagsDetails, body),
+            body=body,
         )
 
     def preview_start_asynchronous_export_of_correlated_inference_invocation_records_in_requested_publish_time_window_to_json_file_in_volume(
@@ -1911,6 +1986,9 @@ class MLOpsOperations(SyncBase):
             deployment_id: The unique 32-character hexadecimal ID of the model
                 deployment.
             body: Destination, window, and filters for the export.
+
+                A ``models.ExportInferenceInvocationsDetails`` is checked when built; a
+                dict is sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1938,7 +2016,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ExportInferenceInvocationsDetails, body),
+            body=body,
         )
 
     def preview_get_paginated_request_and_response_correlated_inference_invocation_records_for_model_deployment(
@@ -1966,6 +2044,9 @@ class MLOpsOperations(SyncBase):
                 deployment.
             body: Timestamp range, optional post-correlation filters, and pagination
                 settings.
+
+                A ``models.InferenceInvocationSearchDetails`` is checked when built; a
+                dict is sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1993,7 +2074,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.InferenceInvocationSearchDetails, body),
+            body=body,
         )
 
     def preview_get_aggregate_metrics_for_correlated_request_and_response_inference_events_within_requested_timestamp_range(
@@ -2139,6 +2220,9 @@ class MLOpsOperations(SyncBase):
             deployment_id: The unique 32-character hexadecimal ID of the model
                 deployment.
             body: Window, filters, and pagination for the log search.
+
+                A ``models.SearchDeploymentLogsDetails`` is checked when built; a dict
+                is sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -2166,7 +2250,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.SearchDeploymentLogsDetails, body),
+            body=body,
         )
 
     def preview_get_one_deployment_log_event_with_its_full(
@@ -2350,6 +2434,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for the new experiment.
+
+                A ``models.CreateExperimentDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -2388,7 +2475,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateExperimentDetails, body),
+            body=body,
         )
 
     def preview_delete_experiment(
@@ -2410,6 +2497,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of the experiment.
+
+                A ``models.DeleteExperimentDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -2448,7 +2538,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeleteExperimentDetails, body),
+            body=body,
         )
 
     def preview_delete_tag_on_experiment(
@@ -2470,6 +2560,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Tag details to delete on an experiment.
+
+                A ``models.DeleteExperimentTagDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -2508,7 +2601,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeleteExperimentTagDetails, body),
+            body=body,
         )
 
     def preview_get_metadata_for_experiment_by_id(
@@ -2634,6 +2727,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Restore experiment details.
+
+                A ``models.RestoreExperimentDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -2672,7 +2768,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.RestoreExperimentDetails, body),
+            body=body,
         )
 
     def preview_get_list_of_experiments_with_given_details(
@@ -2693,6 +2789,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of experiments to fetch.
+
+                A ``models.ListExperimentsDetails`` is checked when built; a dict is
+                sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -2720,7 +2819,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ListExperimentsDetails, body),
+            body=body,
         )
 
     def preview_set_tag_on_experiment(
@@ -2742,6 +2841,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Tag details to set on an experiment.
+
+                A ``models.SetExperimentTagDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -2780,7 +2882,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.SetExperimentTagDetails, body),
+            body=body,
         )
 
     def preview_update_experiment(
@@ -2802,6 +2904,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Update experiment metadata.
+
+                A ``models.UpdateExperimentDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -2840,7 +2945,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateExperimentDetails, body),
+            body=body,
         )
 
     def preview_update_tags_on_experiment(
@@ -2862,6 +2967,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of Experiment tags.
+
+                A ``models.UpdateExperimentTagsDetails`` is checked when built; a dict
+                is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -2900,7 +3008,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateExperimentTagsDetails, body),
+            body=body,
         )
 
     def preview_update_tags_on_experiment_run(
@@ -2922,6 +3030,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of ExperimentRun tags.
+
+                A ``models.UpdateExperimentRunTagsDetails`` is checked when built; a
+                dict is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -2960,7 +3071,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateExperimentRunTagsDetails, body),
+            body=body,
         )
 
     def preview_get_list_of_logged_models(
@@ -2981,6 +3092,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of logged models to fetch.
+
+                A ``models.ListLoggedModelsDetails`` is checked when built; a dict is
+                sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -3008,7 +3122,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ListLoggedModelsDetails, body),
+            body=body,
         )
 
     def preview_get_history_of_experiment_run_metrics(
@@ -3094,6 +3208,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for the new model version.
+
+                A ``models.CreateModelVersionDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -3132,7 +3249,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateModelVersionDetails, body),
+            body=body,
         )
 
     def preview_create_new_run_within_experiment(
@@ -3154,6 +3271,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for the new run.
+
+                A ``models.CreateExperimentRunDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -3192,7 +3312,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateExperimentRunDetails, body),
+            body=body,
         )
 
     def preview_delete_experiment_run(
@@ -3214,6 +3334,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of the Experiment Run.
+
+                A ``models.DeleteExperimentRunDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -3252,7 +3375,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeleteExperimentRunDetails, body),
+            body=body,
         )
 
     def preview_delete_tag_on_experiment_run(
@@ -3274,6 +3397,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Tag details to delete on an experiment run.
+
+                A ``models.DeleteExperimentRunTagDetails`` is checked when built; a dict
+                is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -3312,7 +3438,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeleteExperimentRunTagDetails, body),
+            body=body,
         )
 
     def preview_get_details_of_experiment_run_by_id(
@@ -3384,6 +3510,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of an experiment run batch.
+
+                A ``models.LogExperimentRunBatchDetails`` is checked when built; a dict
+                is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -3422,7 +3551,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.LogExperimentRunBatchDetails, body),
+            body=body,
         )
 
     def preview_log_experiment_run_inputs(
@@ -3444,6 +3573,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of experiment run inputs.
+
+                A ``models.LogExperimentRunInputsDetails`` is checked when built; a dict
+                is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -3482,7 +3614,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.LogExperimentRunInputsDetails, body),
+            body=body,
         )
 
     def preview_log_experiment_run_metric(
@@ -3504,6 +3636,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of an experiment run metric.
+
+                A ``models.LogExperimentRunMetricDetails`` is checked when built; a dict
+                is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -3542,7 +3677,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.LogExperimentRunMetricDetails, body),
+            body=body,
         )
 
     def preview_log_experiment_run_model(
@@ -3564,6 +3699,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of an experiment run model.
+
+                A ``models.LogExperimentRunModelDetails`` is checked when built; a dict
+                is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -3602,7 +3740,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.LogExperimentRunModelDetails, body),
+            body=body,
         )
 
     def preview_log_experiment_run_parameter(
@@ -3624,6 +3762,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of an experiment run parameter.
+
+                A ``models.LogExperimentRunParamDetails`` is checked when built; a dict
+                is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -3662,7 +3803,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.LogExperimentRunParamDetails, body),
+            body=body,
         )
 
     def preview_restore_experiment_run(
@@ -3684,6 +3825,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Restore experiment run details.
+
+                A ``models.RestoreExperimentRunDetails`` is checked when built; a dict
+                is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -3722,7 +3866,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.RestoreExperimentRunDetails, body),
+            body=body,
         )
 
     def preview_get_list_of_experiment_runs_in_workspace(
@@ -3743,6 +3887,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of experiment runs to fetch.
+
+                A ``models.ListExperimentRunsDetails`` is checked when built; a dict is
+                sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -3770,7 +3917,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ListExperimentRunsDetails, body),
+            body=body,
         )
 
     def preview_set_tag_on_experiment_run(
@@ -3792,6 +3939,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Tag details to set on an experiment run.
+
+                A ``models.SetExperimentRunTagDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -3830,7 +3980,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.SetExperimentRunTagDetails, body),
+            body=body,
         )
 
     def preview_update_experiment_run(
@@ -3852,6 +4002,9 @@ class MLOpsOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Update experiment run details.
+
+                A ``models.UpdateExperimentRunDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -3890,7 +4043,7 @@ class MLOpsOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateExperimentRunDetails, body),
+            body=body,
         )
 
 
@@ -3918,7 +4071,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateModelVersionTagsDetails, body),
+            body=body,
         )
 
     async def preview_update_tags_on_registered_model(
@@ -3942,7 +4095,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateRegisteredModelTagsDetails, body),
+            body=body,
         )
 
     async def preview_create_model_version(
@@ -3966,7 +4119,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateModelVersionDetails, body),
+            body=body,
         )
 
     async def preview_delete_model_version(
@@ -3990,7 +4143,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeleteModelVersionDetails, body),
+            body=body,
         )
 
     async def preview_delete_tag_on_model_version(
@@ -4014,7 +4167,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeleteModelVersionTagDetails, body),
+            body=body,
         )
 
     async def preview_get_detailed_information_for_model_version(
@@ -4094,7 +4247,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.SetModelVersionTagDetails, body),
+            body=body,
         )
 
     async def preview_transition_model_version_stage(
@@ -4118,7 +4271,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.TransitionModelVersionStageDetails, body),
+            body=body,
         )
 
     async def preview_update_model_version(
@@ -4142,7 +4295,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateModelVersionDetails, body),
+            body=body,
         )
 
     async def preview_create_registered_model_in_workspace(
@@ -4166,7 +4319,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateRegisteredModelDetails, body),
+            body=body,
         )
 
     async def preview_delete_registered_model(
@@ -4190,7 +4343,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeleteRegisteredModelDetails, body),
+            body=body,
         )
 
     async def preview_delete_tag_on_registered_model(
@@ -4214,7 +4367,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeleteRegisteredModelTagDetails, body),
+            body=body,
         )
 
     async def preview_get_details_for_specified_registered_model(
@@ -4262,7 +4415,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.RenameRegisteredModelDetails, body),
+            body=body,
         )
 
     async def preview_get_list_of_registered_models_in_workspace(
@@ -4318,7 +4471,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.SetRegisteredModelTagDetails, body),
+            body=body,
         )
 
     async def preview_update_registered_model_with_provided_details(
@@ -4342,7 +4495,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateRegisteredModelDetails, body),
+            body=body,
         )
 
     async def preview_grant_or_revoke_read_manage_or_admin_on_registered_model_s_dedicated_volume(
@@ -4367,7 +4520,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ManageRegisteredModelPermissionDetails, body),
+            body=body,
         )
 
     async def preview_get_users(
@@ -4452,7 +4605,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ActivateModelDeploymentDetails, body),
+            body=body,
         )
 
     async def preview_get_full_detail_for_single_deployment_activity(
@@ -4498,7 +4651,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ListModelDeploymentActivitiesDetails, body),
+            body=body,
         )
 
     async def preview_get_model_contract_input_output_signatures_and_sample_request_for_query_endpoint_playground(
@@ -4549,7 +4702,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateModelDeploymentDetails, body),
+            body=body,
         )
 
     async def preview_deactivate_model_deployment_to_safely_take_model_offline(
@@ -4571,7 +4724,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeactivateModelDeploymentDetails, body),
+            body=body,
         )
 
     async def preview_delete_model_deployment_that_is_not_active(
@@ -4593,7 +4746,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeleteModelDeploymentDetails, body),
+            body=body,
         )
 
     async def preview_get_details_for_specified_model_deployment(
@@ -4640,7 +4793,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.RollBackModelDeploymentDetails, body),
+            body=body,
         )
 
     async def preview_roll_active_model_deployment_forward_to_higher_model_version_of_same_registered_model(
@@ -4663,7 +4816,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.RollForwardModelDeploymentDetails, body),
+            body=body,
         )
 
     async def preview_get_list_of_model_deployments_matching_given_criteria(
@@ -4685,7 +4838,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.SearchModelDeploymentsDetails, body),
+            body=body,
         )
 
     async def preview_update_model_deployment(
@@ -4707,7 +4860,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateModelDeploymentDetails, body),
+            body=body,
         )
 
     async def preview_update_tags_on_model_deployment(
@@ -4731,7 +4884,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateModelDeploymentTagsDetails, body),
+            body=body,
         )
 
     async def preview_start_asynchronous_export_of_correlated_inference_invocation_records_in_requested_publish_time_window_to_json_file_in_volume(
@@ -4756,7 +4909,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ExportInferenceInvocationsDetails, body),
+            body=body,
         )
 
     async def preview_get_paginated_request_and_response_correlated_inference_invocation_records_for_model_deployment(
@@ -4781,7 +4934,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.InferenceInvocationSearchDetails, body),
+            body=body,
         )
 
     async def preview_get_aggregate_metrics_for_correlated_request_and_response_inference_events_within_requested_timestamp_range(
@@ -4860,7 +5013,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.SearchDeploymentLogsDetails, body),
+            body=body,
         )
 
     async def preview_get_one_deployment_log_event_with_its_full(
@@ -4967,7 +5120,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateExperimentDetails, body),
+            body=body,
         )
 
     async def preview_delete_experiment(
@@ -4993,7 +5146,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeleteExperimentDetails, body),
+            body=body,
         )
 
     async def preview_delete_tag_on_experiment(
@@ -5019,7 +5172,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeleteExperimentTagDetails, body),
+            body=body,
         )
 
     async def preview_get_metadata_for_experiment_by_id(
@@ -5097,7 +5250,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.RestoreExperimentDetails, body),
+            body=body,
         )
 
     async def preview_get_list_of_experiments_with_given_details(
@@ -5121,7 +5274,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ListExperimentsDetails, body),
+            body=body,
         )
 
     async def preview_set_tag_on_experiment(
@@ -5147,7 +5300,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.SetExperimentTagDetails, body),
+            body=body,
         )
 
     async def preview_update_experiment(
@@ -5173,7 +5326,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateExperimentDetails, body),
+            body=body,
         )
 
     async def preview_update_tags_on_experiment(
@@ -5199,7 +5352,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateExperimentTagsDetails, body),
+            body=body,
         )
 
     async def preview_update_tags_on_experiment_run(
@@ -5225,7 +5378,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateExperimentRunTagsDetails, body),
+            body=body,
         )
 
     async def preview_get_list_of_logged_models(
@@ -5249,7 +5402,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ListLoggedModelsDetails, body),
+            body=body,
         )
 
     async def preview_get_history_of_experiment_run_metrics(
@@ -5307,7 +5460,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateModelVersionDetails, body),
+            body=body,
         )
 
     async def preview_create_new_run_within_experiment(
@@ -5333,7 +5486,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateExperimentRunDetails, body),
+            body=body,
         )
 
     async def preview_delete_experiment_run(
@@ -5359,7 +5512,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeleteExperimentRunDetails, body),
+            body=body,
         )
 
     async def preview_delete_tag_on_experiment_run(
@@ -5385,7 +5538,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.DeleteExperimentRunTagDetails, body),
+            body=body,
         )
 
     async def preview_get_details_of_experiment_run_by_id(
@@ -5437,7 +5590,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.LogExperimentRunBatchDetails, body),
+            body=body,
         )
 
     async def preview_log_experiment_run_inputs(
@@ -5463,7 +5616,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.LogExperimentRunInputsDetails, body),
+            body=body,
         )
 
     async def preview_log_experiment_run_metric(
@@ -5489,7 +5642,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.LogExperimentRunMetricDetails, body),
+            body=body,
         )
 
     async def preview_log_experiment_run_model(
@@ -5515,7 +5668,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.LogExperimentRunModelDetails, body),
+            body=body,
         )
 
     async def preview_log_experiment_run_parameter(
@@ -5541,7 +5694,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.LogExperimentRunParamDetails, body),
+            body=body,
         )
 
     async def preview_restore_experiment_run(
@@ -5567,7 +5720,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.RestoreExperimentRunDetails, body),
+            body=body,
         )
 
     async def preview_get_list_of_experiment_runs_in_workspace(
@@ -5591,7 +5744,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ListExperimentRunsDetails, body),
+            body=body,
         )
 
     async def preview_set_tag_on_experiment_run(
@@ -5617,7 +5770,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.SetExperimentRunTagDetails, body),
+            body=body,
         )
 
     async def preview_update_experiment_run(
@@ -5643,5 +5796,5 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateExperimentRunDetails, body),
+            body=body,
         )

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse, request_body
+from .._runtime import ApiResponse
 
 
 class NotebookOperations(SyncBase):
@@ -37,6 +37,9 @@ class NotebookOperations(SyncBase):
             workspace_key: The key of the Workspace
             content_path: The path to the notebook file.
             body: Payload to export contents of a file.
+
+                A ``models.ExportContentsDetails`` is checked when built; a dict is sent
+                as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -65,7 +68,7 @@ class NotebookOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ExportContentsDetails, body),
+            body=body,
         )
 
     def create_new_notebook_file_or_directory(
@@ -94,6 +97,9 @@ class NotebookOperations(SyncBase):
             workspace_key: The key of the Workspace
             content_path: The path to the notebook file.
             body: Notebook content to create a new notebook.
+
+                A ``models.CreateContentDetails`` is checked when built; a dict is sent
+                as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -140,7 +146,7 @@ class NotebookOperations(SyncBase):
                 "should-update-recent": should_update_recent,
                 "datalake-tenant-id": datalake_tenant_id,
             },
-            body=request_body(models.CreateContentDetails, body),
+            body=body,
         )
 
     def delete_notebook_file_or_directory(
@@ -312,6 +318,9 @@ class NotebookOperations(SyncBase):
             workspace_key: The key of the Workspace
             content_path: The path to the notebook file.
             body: New path for file or directory.
+
+                A ``models.ModifyContentDetails`` is checked when built; a dict is sent
+                as given.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
 
@@ -355,7 +364,7 @@ class NotebookOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ModifyContentDetails, body),
+            body=body,
         )
 
     def update_notebook_contents(
@@ -381,6 +390,9 @@ class NotebookOperations(SyncBase):
             workspace_key: The key of the Workspace
             content_path: The path to the notebook file.
             body: Details to update the notebook content model file.
+
+                A ``models.UpdateContentDetails`` is checked when built; a dict is sent
+                as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -424,7 +436,7 @@ class NotebookOperations(SyncBase):
                 "should-update-recent": should_update_recent,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateContentDetails, body),
+            body=body,
         )
 
     def create_new_session(
@@ -448,6 +460,9 @@ class NotebookOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details to create a new session.
+
+                A ``models.CreateSessionDetails`` is checked when built; a dict is sent
+                as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -488,7 +503,7 @@ class NotebookOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "datalake-tenant-id": datalake_tenant_id,
             },
-            body=request_body(models.CreateSessionDetails, body),
+            body=body,
         )
 
     def get_available_sessions(
@@ -776,6 +791,9 @@ class NotebookOperations(SyncBase):
             workspace_key: The key of the Workspace
             session_id: The ID of the Data Lake Notebook Session
             body: Details to patch for an existing session.
+
+                A ``models.PatchSessionDetails`` is checked when built; a dict is sent
+                as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -814,7 +832,7 @@ class NotebookOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.PatchSessionDetails, body),
+            body=body,
         )
 
 
@@ -844,7 +862,7 @@ class AsyncNotebookOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ExportContentsDetails, body),
+            body=body,
         )
 
     async def create_new_notebook_file_or_directory(
@@ -876,7 +894,7 @@ class AsyncNotebookOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
                 "datalake-tenant-id": datalake_tenant_id,
             },
-            body=request_body(models.CreateContentDetails, body),
+            body=body,
         )
 
     async def delete_notebook_file_or_directory(
@@ -968,7 +986,7 @@ class AsyncNotebookOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ModifyContentDetails, body),
+            body=body,
         )
 
     async def update_notebook_contents(
@@ -998,7 +1016,7 @@ class AsyncNotebookOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateContentDetails, body),
+            body=body,
         )
 
     async def create_new_session(
@@ -1026,7 +1044,7 @@ class AsyncNotebookOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "datalake-tenant-id": datalake_tenant_id,
             },
-            body=request_body(models.CreateSessionDetails, body),
+            body=body,
         )
 
     async def get_available_sessions(
@@ -1178,5 +1196,5 @@ class AsyncNotebookOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.PatchSessionDetails, body),
+            body=body,
         )

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse, request_body
+from .._runtime import ApiResponse
 
 
 class PrivateNetworkProfileOperations(SyncBase):
@@ -34,6 +34,9 @@ class PrivateNetworkProfileOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the private network profile.
+
+                A ``models.CreatePrivateNetworkProfileDetails`` is checked when built; a
+                dict is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -71,7 +74,7 @@ class PrivateNetworkProfileOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreatePrivateNetworkProfileDetails, body),
+            body=body,
         )
 
     def get_private_network_profile_summaries_for_requested_ai_data_platform(
@@ -354,6 +357,9 @@ class PrivateNetworkProfileOperations(SyncBase):
                 Platform (Data Lake) instance.
             private_network_profile_key: The private network profile key.
             body: Fields to update on the private network profile.
+
+                A ``models.UpdatePrivateNetworkProfileDetails`` is checked when built; a
+                dict is sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -391,7 +397,7 @@ class PrivateNetworkProfileOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdatePrivateNetworkProfileDetails, body),
+            body=body,
         )
 
 
@@ -420,7 +426,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreatePrivateNetworkProfileDetails, body),
+            body=body,
         )
 
     async def get_private_network_profile_summaries_for_requested_ai_data_platform(
@@ -565,5 +571,5 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdatePrivateNetworkProfileDetails, body),
+            body=body,
         )

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse, request_body
+from .._runtime import ApiResponse
 
 
 class RoleOperations(SyncBase):
@@ -32,6 +32,9 @@ class RoleOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the new role.
+
+                A ``models.CreateRoleDetails`` is checked when built; a dict is sent as
+                given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -69,7 +72,7 @@ class RoleOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateRoleDetails, body),
+            body=body,
         )
 
     def get_list_of_roles(
@@ -353,6 +356,9 @@ class RoleOperations(SyncBase):
                 Platform (Data Lake) instance.
             role_key: The unique key of the Role.
             body: The information to be updated.
+
+                A ``models.UpdateRoleDetails`` is checked when built; a dict is sent as
+                given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -390,7 +396,7 @@ class RoleOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateRoleDetails, body),
+            body=body,
         )
 
     def assign_given_user_group_principal_to_role(
@@ -413,6 +419,9 @@ class RoleOperations(SyncBase):
                 Platform (Data Lake) instance.
             role_key: The unique key of the Role.
             body: The details of the assignee(s) to which a role is assigned.
+
+                A ``models.AddMemberToRoleDetails`` is checked when built; a dict is
+                sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -459,7 +468,7 @@ class RoleOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.AddMemberToRoleDetails, body),
+            body=body,
         )
 
     def revoke_role_from_given_user_or_group(
@@ -482,6 +491,9 @@ class RoleOperations(SyncBase):
                 Platform (Data Lake) instance.
             role_key: The unique key of the Role.
             body: The details of the user or group from which the role is to be revoked.
+
+                A ``models.RemoveMemberFromRoleDetails`` is checked when built; a dict
+                is sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -528,7 +540,7 @@ class RoleOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.RemoveMemberFromRoleDetails, body),
+            body=body,
         )
 
     def get_list_of_permissions_for_given_role(
@@ -708,7 +720,7 @@ class AsyncRoleOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateRoleDetails, body),
+            body=body,
         )
 
     async def get_list_of_roles(
@@ -850,7 +862,7 @@ class AsyncRoleOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateRoleDetails, body),
+            body=body,
         )
 
     async def assign_given_user_group_principal_to_role(
@@ -878,7 +890,7 @@ class AsyncRoleOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.AddMemberToRoleDetails, body),
+            body=body,
         )
 
     async def revoke_role_from_given_user_or_group(
@@ -906,7 +918,7 @@ class AsyncRoleOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.RemoveMemberFromRoleDetails, body),
+            body=body,
         )
 
     async def get_list_of_permissions_for_given_role(

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse, request_body
+from .._runtime import ApiResponse
 
 
 class SchemaOperations(SyncBase):
@@ -33,6 +33,9 @@ class SchemaOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the new managed table with data.
+
+                A ``models.CreateDataTableDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -73,7 +76,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateDataTableDetails, body),
+            body=body,
         )
 
     def create_schema(
@@ -94,6 +97,9 @@ class SchemaOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the new schema.
+
+                A ``models.CreateSchemaDetails`` is checked when built; a dict is sent
+                as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -134,7 +140,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateSchemaDetails, body),
+            body=body,
         )
 
     def get_list_of_schemas(
@@ -435,6 +441,9 @@ class SchemaOperations(SyncBase):
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             body: The information to be updated.
+
+                A ``models.UpdateSchemaDetails`` is checked when built; a dict is sent
+                as given.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -475,7 +484,7 @@ class SchemaOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateSchemaDetails, body),
+            body=body,
         )
 
     def generate_uri_for_uploading_sample_file_to_temporary_folder_in_schema(
@@ -548,6 +557,9 @@ class SchemaOperations(SyncBase):
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             body: Details of the location from which the table schema can be inferred.
+
+                A ``models.PerformInferSchemaDetails`` is checked when built; a dict is
+                sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -578,7 +590,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.PerformInferSchemaDetails, body),
+            body=body,
         )
 
     def get_table_schema_and_data_from_specified_location(
@@ -602,6 +614,9 @@ class SchemaOperations(SyncBase):
                 <catalog_name>.<schema_name>.
             body: Details of the location from which the table schema and data can be
                 inferred.
+
+                A ``models.PerformInferSchemaDetails`` is checked when built; a dict is
+                sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -632,7 +647,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.PerformInferSchemaDetails, body),
+            body=body,
         )
 
     def update_permissions_for_given_schema(
@@ -656,6 +671,9 @@ class SchemaOperations(SyncBase):
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             body: The information to be updated.
+
+                A ``models.ManageSchemaPermissionDetails`` is checked when built; a dict
+                is sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -696,7 +714,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.ManageSchemaPermissionDetails, body),
+            body=body,
         )
 
     def refresh_schema_through_crawler(
@@ -938,6 +956,9 @@ class SchemaOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the new table.
+
+                A ``models.CreateTableDetails`` is checked when built; a dict is sent as
+                given.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
             opc_retry_token: A token that uniquely identifies a request so it can be
@@ -978,7 +999,7 @@ class SchemaOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateTableDetails, body),
+            body=body,
         )
 
     def get_list_of_tables_in_schema(
@@ -1301,6 +1322,9 @@ class SchemaOperations(SyncBase):
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             body: The information to be updated.
+
+                A ``models.UpdateTableDetails`` is checked when built; a dict is sent as
+                given.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -1341,7 +1365,7 @@ class SchemaOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateTableDetails, body),
+            body=body,
         )
 
     def retrieve_par_for_entities_created(
@@ -1424,6 +1448,9 @@ class SchemaOperations(SyncBase):
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             body: The information to be updated.
+
+                A ``models.ManageTablePermissionDetails`` is checked when built; a dict
+                is sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -1464,7 +1491,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.ManageTablePermissionDetails, body),
+            body=body,
         )
 
     def refresh_table_through_crawler(
@@ -1706,6 +1733,9 @@ class SchemaOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the new view.
+
+                A ``models.CreateViewDetails`` is checked when built; a dict is sent as
+                given.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
             opc_retry_token: A token that uniquely identifies a request so it can be
@@ -1746,7 +1776,7 @@ class SchemaOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateViewDetails, body),
+            body=body,
         )
 
     def get_list_of_views_in_schema(
@@ -2043,6 +2073,9 @@ class SchemaOperations(SyncBase):
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
             body: The update mode and information to be updated.
+
+                A ``models.UpdateViewDetails`` is checked when built; a dict is sent as
+                given.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -2083,7 +2116,7 @@ class SchemaOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateViewDetails, body),
+            body=body,
         )
 
     def update_permissions_on_view(
@@ -2107,6 +2140,9 @@ class SchemaOperations(SyncBase):
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
             body: The information to be updated.
+
+                A ``models.ManageViewPermissionDetails`` is checked when built; a dict
+                is sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -2147,7 +2183,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.ManageViewPermissionDetails, body),
+            body=body,
         )
 
     def get_list_of_view_permissions(
@@ -2327,7 +2363,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateDataTableDetails, body),
+            body=body,
         )
 
     async def create_schema(
@@ -2353,7 +2389,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateSchemaDetails, body),
+            body=body,
         )
 
     async def get_list_of_schemas(
@@ -2507,7 +2543,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateSchemaDetails, body),
+            body=body,
         )
 
     async def generate_uri_for_uploading_sample_file_to_temporary_folder_in_schema(
@@ -2557,7 +2593,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.PerformInferSchemaDetails, body),
+            body=body,
         )
 
     async def get_table_schema_and_data_from_specified_location(
@@ -2583,7 +2619,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.PerformInferSchemaDetails, body),
+            body=body,
         )
 
     async def update_permissions_for_given_schema(
@@ -2611,7 +2647,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.ManageSchemaPermissionDetails, body),
+            body=body,
         )
 
     async def refresh_schema_through_crawler(
@@ -2731,7 +2767,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateTableDetails, body),
+            body=body,
         )
 
     async def get_list_of_tables_in_schema(
@@ -2895,7 +2931,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateTableDetails, body),
+            body=body,
         )
 
     async def retrieve_par_for_entities_created(
@@ -2949,7 +2985,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.ManageTablePermissionDetails, body),
+            body=body,
         )
 
     async def refresh_table_through_crawler(
@@ -3069,7 +3105,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateViewDetails, body),
+            body=body,
         )
 
     async def get_list_of_views_in_schema(
@@ -3221,7 +3257,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateViewDetails, body),
+            body=body,
         )
 
     async def update_permissions_on_view(
@@ -3249,7 +3285,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.ManageViewPermissionDetails, body),
+            body=body,
         )
 
     async def get_list_of_view_permissions(

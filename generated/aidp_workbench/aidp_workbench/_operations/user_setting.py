@@ -9,7 +9,7 @@ from typing import Any, Literal
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse, request_body
+from .._runtime import ApiResponse
 
 
 class UserSettingOperations(SyncBase):
@@ -43,6 +43,9 @@ class UserSettingOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the new setting.
+
+                A ``models.CreateUserSettingDetails`` is checked when built; a dict is
+                sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -80,7 +83,7 @@ class UserSettingOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "opc-retry-token": opc_retry_token,
             },
-            body=request_body(models.CreateUserSettingDetails, body),
+            body=body,
         )
 
     def preview_get_list_of_all_user_specific_configurations(
@@ -369,6 +372,9 @@ class UserSettingOperations(SyncBase):
                 Platform (Data Lake) instance.
             setting_key: The UUID of the user setting.
             body: Details for the user setting to be updated.
+
+                A ``models.UpdateUserSettingDetails`` is checked when built; a dict is
+                sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -406,7 +412,7 @@ class UserSettingOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
-            body=request_body(models.UpdateUserSettingDetails, body),
+            body=body,
         )
 
 
@@ -435,7 +441,7 @@ class AsyncUserSettingOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "opc-retry-token": opc_retry_token,
             },
-            body=request_body(models.CreateUserSettingDetails, body),
+            body=body,
         )
 
     async def preview_get_list_of_all_user_specific_configurations(
@@ -578,5 +584,5 @@ class AsyncUserSettingOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
-            body=request_body(models.UpdateUserSettingDetails, body),
+            body=body,
         )

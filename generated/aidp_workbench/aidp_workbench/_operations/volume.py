@@ -9,7 +9,7 @@ from typing import Any, Literal
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse, request_body
+from .._runtime import ApiResponse
 
 
 class VolumeOperations(SyncBase):
@@ -33,6 +33,9 @@ class VolumeOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the new volume.
+
+                A ``models.CreateVolumeDetails`` is checked when built; a dict is sent
+                as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -73,7 +76,7 @@ class VolumeOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateVolumeDetails, body),
+            body=body,
         )
 
     def get_list_of_volumes(
@@ -357,6 +360,9 @@ class VolumeOperations(SyncBase):
                 Platform (Data Lake) instance.
             volume_key: The key of the volume.
             body: The information to be updated.
+
+                A ``models.UpdateVolumeDetails`` is checked when built; a dict is sent
+                as given.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -397,7 +403,7 @@ class VolumeOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateVolumeDetails, body),
+            body=body,
         )
 
     def delete_directory_in_volume(
@@ -644,6 +650,9 @@ class VolumeOperations(SyncBase):
                 Platform (Data Lake) instance.
             volume_key: The key of the volume.
             body: The information to be updated.
+
+                A ``models.ManageVolumePermissionDetails`` is checked when built; a dict
+                is sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -681,7 +690,7 @@ class VolumeOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ManageVolumePermissionDetails, body),
+            body=body,
         )
 
     def create_directory_in_volume(
@@ -776,6 +785,9 @@ class VolumeOperations(SyncBase):
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             body: The information to be updated.
+
+                A ``models.UpdateDirDetails`` is checked when built; a dict is sent as
+                given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -826,7 +838,7 @@ class VolumeOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.UpdateDirDetails, body),
+            body=body,
         )
 
     def create_or_update_asynchronous_volume_zip_upload_and_extraction_operation(
@@ -850,6 +862,9 @@ class VolumeOperations(SyncBase):
                 Platform (Data Lake) instance.
             volume_key: The key of the volume.
             body: Details for uploading and extracting the volume ZIP file.
+
+                A ``models.UploadAndExtractZipDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -888,7 +903,7 @@ class VolumeOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UploadAndExtractZipDetails, body),
+            body=body,
         )
 
     def upload_file_to_volume(
@@ -993,6 +1008,9 @@ class VolumeOperations(SyncBase):
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             body: Contents of the file to upload.
+
+                A ``models.UploadFileWithParDetails`` is checked when built; a dict is
+                sent as given.
             is_overwrite: A boolean which decides if overwrite is allowed
             should_generate_new_par: Flag to toggle to generate short living par
             should_create_recursively: A boolean which decides if parent directories
@@ -1044,7 +1062,7 @@ class VolumeOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UploadFileWithParDetails, body),
+            body=body,
         )
 
     def start_asynchronous_creation_of_zip_archive_for_volume_folder(
@@ -1067,6 +1085,9 @@ class VolumeOperations(SyncBase):
                 Platform (Data Lake) instance.
             volume_key: The key of the volume.
             body: Details for zipping a volume folder for download.
+
+                A ``models.ZipAndDownloadFolderDetails`` is checked when built; a dict
+                is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -1105,7 +1126,7 @@ class VolumeOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ZipAndDownloadFolderDetails, body),
+            body=body,
         )
 
     def get_list_of_files_in_volume(
@@ -1451,7 +1472,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateVolumeDetails, body),
+            body=body,
         )
 
     async def get_list_of_volumes(
@@ -1597,7 +1618,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateVolumeDetails, body),
+            body=body,
         )
 
     async def delete_directory_in_volume(
@@ -1729,7 +1750,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ManageVolumePermissionDetails, body),
+            body=body,
         )
 
     async def create_directory_in_volume(
@@ -1793,7 +1814,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.UpdateDirDetails, body),
+            body=body,
         )
 
     async def create_or_update_asynchronous_volume_zip_upload_and_extraction_operation(
@@ -1819,7 +1840,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UploadAndExtractZipDetails, body),
+            body=body,
         )
 
     async def upload_file_to_volume(
@@ -1893,7 +1914,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UploadFileWithParDetails, body),
+            body=body,
         )
 
     async def start_asynchronous_creation_of_zip_archive_for_volume_folder(
@@ -1919,7 +1940,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ZipAndDownloadFolderDetails, body),
+            body=body,
         )
 
     async def get_list_of_files_in_volume(

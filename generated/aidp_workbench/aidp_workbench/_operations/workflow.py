@@ -10,7 +10,7 @@ from typing import Any, Literal
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse, request_body
+from .._runtime import ApiResponse
 
 
 class WorkflowOperations(SyncBase):
@@ -36,6 +36,9 @@ class WorkflowOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for the new job run.
+
+                A ``models.CreateJobRunDetails`` is checked when built; a dict is sent
+                as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -77,7 +80,7 @@ class WorkflowOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateJobRunDetails, body),
+            body=body,
         )
 
     def get_detailed_list_of_job_runs(
@@ -519,6 +522,9 @@ class WorkflowOperations(SyncBase):
             workspace_key: The key of the Workspace
             job_run_key: Job run key.
             body: Details of the job run to be repaired.
+
+                A ``models.RepairJobRunDetails`` is checked when built; a dict is sent
+                as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -569,7 +575,7 @@ class WorkflowOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.RepairJobRunDetails, body),
+            body=body,
         )
 
     def create_job(
@@ -592,6 +598,9 @@ class WorkflowOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for the new job.
+
+                A ``models.CreateJobDetails`` is checked when built; a dict is sent as
+                given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -633,7 +642,7 @@ class WorkflowOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateJobDetails, body),
+            body=body,
         )
 
     def get_list_of_jobs(
@@ -949,6 +958,9 @@ class WorkflowOperations(SyncBase):
             workspace_key: The key of the Workspace
             job_key: Job key.
             body: The information to be updated.
+
+                A ``models.UpdateJobDetails`` is checked when built; a dict is sent as
+                given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -990,7 +1002,7 @@ class WorkflowOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.UpdateJobDetails, body),
+            body=body,
         )
 
     def cancel_all_job_runs_for_given_job(
@@ -1083,6 +1095,9 @@ class WorkflowOperations(SyncBase):
             workspace_key: The key of the Workspace
             job_key: Job key.
             body: The information to be updated.
+
+                A ``models.ManageJobPermissionDetails`` is checked when built; a dict is
+                sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -1121,7 +1136,7 @@ class WorkflowOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ManageJobPermissionDetails, body),
+            body=body,
         )
 
     def get_list_of_job_permissions(
@@ -1693,6 +1708,9 @@ class WorkflowOperations(SyncBase):
             workspace_key: The key of the Workspace
             task_run_key: Task run key.
             body: Details for task run output retrieval.
+
+                A ``models.FetchOutputDetails`` is checked when built; a dict is sent as
+                given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1730,7 +1748,7 @@ class WorkflowOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "opc-retry-token": opc_retry_token,
             },
-            body=request_body(models.FetchOutputDetails, body),
+            body=body,
         )
 
     def export_task_run_output_in_html_or_ipynb_format(
@@ -1755,6 +1773,9 @@ class WorkflowOperations(SyncBase):
             task_run_key: Task run key.
             task_run_output_key: Task run output key.
             body: Payload to export task run output to a file.
+
+                A ``models.ExportTaskRunOutputDetails`` is checked when built; a dict is
+                sent as given.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1784,7 +1805,7 @@ class WorkflowOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ExportTaskRunOutputDetails, body),
+            body=body,
         )
 
     def get_detailed_information_about_retries_of_task_run_with_given_task_run_key(
@@ -2016,7 +2037,7 @@ class AsyncWorkflowOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateJobRunDetails, body),
+            body=body,
         )
 
     async def get_detailed_list_of_job_runs(
@@ -2254,7 +2275,7 @@ class AsyncWorkflowOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.RepairJobRunDetails, body),
+            body=body,
         )
 
     async def create_job(
@@ -2282,7 +2303,7 @@ class AsyncWorkflowOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CreateJobDetails, body),
+            body=body,
         )
 
     async def get_list_of_jobs(
@@ -2450,7 +2471,7 @@ class AsyncWorkflowOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.UpdateJobDetails, body),
+            body=body,
         )
 
     async def cancel_all_job_runs_for_given_job(
@@ -2506,7 +2527,7 @@ class AsyncWorkflowOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ManageJobPermissionDetails, body),
+            body=body,
         )
 
     async def get_list_of_job_permissions(
@@ -2816,7 +2837,7 @@ class AsyncWorkflowOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "opc-retry-token": opc_retry_token,
             },
-            body=request_body(models.FetchOutputDetails, body),
+            body=body,
         )
 
     async def export_task_run_output_in_html_or_ipynb_format(
@@ -2844,7 +2865,7 @@ class AsyncWorkflowOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ExportTaskRunOutputDetails, body),
+            body=body,
         )
 
     async def get_detailed_information_about_retries_of_task_run_with_given_task_run_key(

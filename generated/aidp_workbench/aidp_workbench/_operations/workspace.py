@@ -10,7 +10,7 @@ from typing import Any, Literal
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse, request_body
+from .._runtime import ApiResponse
 
 
 class WorkspaceOperations(SyncBase):
@@ -34,6 +34,9 @@ class WorkspaceOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: The information to be updated.
+
+                A ``models.ManageCreateWorkspacePermissionDetails`` is checked when
+                built; a dict is sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -79,7 +82,7 @@ class WorkspaceOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ManageCreateWorkspacePermissionDetails, body),
+            body=body,
         )
 
     def get_list_of_create_workspace_permissions(
@@ -231,6 +234,9 @@ class WorkspaceOperations(SyncBase):
                 [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
                 Platform (Data Lake) instance.
             body: Details for the new workspace.
+
+                A ``models.CreateWorkspaceDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -268,7 +274,7 @@ class WorkspaceOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateWorkspaceDetails, body),
+            body=body,
         )
 
     def get_list_of_workspaces(
@@ -585,6 +591,9 @@ class WorkspaceOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: The information to be updated.
+
+                A ``models.UpdateWorkspaceDetails`` is checked when built; a dict is
+                sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -622,7 +631,7 @@ class WorkspaceOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateWorkspaceDetails, body),
+            body=body,
         )
 
     def update_permissions_on_workspace(
@@ -645,6 +654,9 @@ class WorkspaceOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: The information to be updated.
+
+                A ``models.ManageWorkspacePermissionDetails`` is checked when built; a
+                dict is sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -691,7 +703,7 @@ class WorkspaceOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ManageWorkspacePermissionDetails, body),
+            body=body,
         )
 
     def update_status_of_workspace(
@@ -715,6 +727,9 @@ class WorkspaceOperations(SyncBase):
             workspace_key: The key of the Workspace
             async_operation_key: The unique identifier of an async operation
             body: The information to be updated.
+
+                A ``models.UpdateWorkspaceAsyncOperationStatusDetails`` is checked when
+                built; a dict is sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -753,7 +768,7 @@ class WorkspaceOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateWorkspaceAsyncOperationStatusDetails, body),
+            body=body,
         )
 
     def creates_git_folder_in_workspace(
@@ -779,6 +794,9 @@ class WorkspaceOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: The information to be updated.
+
+                A ``models.CreateGitFolderDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -825,7 +843,7 @@ class WorkspaceOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateGitFolderDetails, body),
+            body=body,
         )
 
     def get_list_of_workspace_permissions(
@@ -993,7 +1011,7 @@ class AsyncWorkspaceOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ManageCreateWorkspacePermissionDetails, body),
+            body=body,
         )
 
     async def get_list_of_create_workspace_permissions(
@@ -1075,7 +1093,7 @@ class AsyncWorkspaceOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateWorkspaceDetails, body),
+            body=body,
         )
 
     async def get_list_of_workspaces(
@@ -1231,7 +1249,7 @@ class AsyncWorkspaceOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateWorkspaceDetails, body),
+            body=body,
         )
 
     async def update_permissions_on_workspace(
@@ -1259,7 +1277,7 @@ class AsyncWorkspaceOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ManageWorkspacePermissionDetails, body),
+            body=body,
         )
 
     async def update_status_of_workspace(
@@ -1287,7 +1305,7 @@ class AsyncWorkspaceOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UpdateWorkspaceAsyncOperationStatusDetails, body),
+            body=body,
         )
 
     async def creates_git_folder_in_workspace(
@@ -1315,7 +1333,7 @@ class AsyncWorkspaceOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.CreateGitFolderDetails, body),
+            body=body,
         )
 
     async def get_list_of_workspace_permissions(

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse, request_body
+from .._runtime import ApiResponse
 
 
 class WorkspaceObjectOperations(SyncBase):
@@ -35,6 +35,9 @@ class WorkspaceObjectOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for copying the workspace object to a different path.
+
+                A ``models.CopyWorkspaceObjectDetails`` is checked when built; a dict is
+                sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -75,7 +78,7 @@ class WorkspaceObjectOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CopyWorkspaceObjectDetails, body),
+            body=body,
         )
 
     def download_workspace_file_by_providing_par_info_for_downloading_file_for_given_path(
@@ -170,6 +173,9 @@ class WorkspaceObjectOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for moving the workspace object to a different path.
+
+                A ``models.MoveWorkspaceObjectDetails`` is checked when built; a dict is
+                sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -210,7 +216,7 @@ class WorkspaceObjectOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.MoveWorkspaceObjectDetails, body),
+            body=body,
         )
 
     def rename_workspace_object(
@@ -233,6 +239,9 @@ class WorkspaceObjectOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for renaming the workspace object.
+
+                A ``models.RenameWorkspaceObjectDetails`` is checked when built; a dict
+                is sent as given.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -273,7 +282,7 @@ class WorkspaceObjectOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.RenameWorkspaceObjectDetails, body),
+            body=body,
         )
 
     def create_or_update_asynchronous_workspace_zip_upload_and_extraction_operation(
@@ -298,6 +307,9 @@ class WorkspaceObjectOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for uploading and extracting the workspace ZIP file.
+
+                A ``models.UploadAndExtractZipDetails`` is checked when built; a dict is
+                sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -336,7 +348,7 @@ class WorkspaceObjectOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UploadAndExtractZipDetails, body),
+            body=body,
         )
 
     def create_workspace_file_by_generating_par_or_updates_metadata_by_close_file(
@@ -367,6 +379,9 @@ class WorkspaceObjectOperations(SyncBase):
             workspace_key: The key of the Workspace
             path: The absolute path of the file or folder
             body: Contents of the file to upload.
+
+                A ``models.UploadFileWithParDetails`` is checked when built; a dict is
+                sent as given.
             is_overwrite: A boolean which decides if overwrite is allowed
             should_generate_new_par: Flag to toggle to generate short living par
             should_create_recursively: A boolean which decides if parent directories
@@ -422,7 +437,7 @@ class WorkspaceObjectOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "type": type,
             },
-            body=request_body(models.UploadFileWithParDetails, body),
+            body=body,
         )
 
     def start_asynchronous_creation_of_zip_archive_for_workspace_folder(
@@ -446,6 +461,9 @@ class WorkspaceObjectOperations(SyncBase):
                 Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for zipping a workspace folder for download.
+
+                A ``models.ZipAndDownloadFolderDetails`` is checked when built; a dict
+                is sent as given.
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -484,7 +502,7 @@ class WorkspaceObjectOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ZipAndDownloadFolderDetails, body),
+            body=body,
         )
 
     def create_workspace_object(
@@ -764,6 +782,9 @@ class WorkspaceObjectOperations(SyncBase):
             workspace_key: The key of the Workspace
             object_key: The key of the workspace object.
             body: The information to be updated.
+
+                A ``models.ManageWorkspaceObjectPermissionDetails`` is checked when
+                built; a dict is sent as given.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
                 previous GET or POST response for that resource. The resource will be
@@ -802,7 +823,7 @@ class WorkspaceObjectOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ManageWorkspaceObjectPermissionDetails, body),
+            body=body,
         )
 
     def get_list_of_workspace_object_permissions(
@@ -1229,7 +1250,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.CopyWorkspaceObjectDetails, body),
+            body=body,
         )
 
     async def download_workspace_file_by_providing_par_info_for_downloading_file_for_given_path(
@@ -1292,7 +1313,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
-            body=request_body(models.MoveWorkspaceObjectDetails, body),
+            body=body,
         )
 
     async def rename_workspace_object(
@@ -1320,7 +1341,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.RenameWorkspaceObjectDetails, body),
+            body=body,
         )
 
     async def create_or_update_asynchronous_workspace_zip_upload_and_extraction_operation(
@@ -1346,7 +1367,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.UploadAndExtractZipDetails, body),
+            body=body,
         )
 
     async def create_workspace_file_by_generating_par_or_updates_metadata_by_close_file(
@@ -1388,7 +1409,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "type": type,
             },
-            body=request_body(models.UploadFileWithParDetails, body),
+            body=body,
         )
 
     async def start_asynchronous_creation_of_zip_archive_for_workspace_folder(
@@ -1414,7 +1435,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ZipAndDownloadFolderDetails, body),
+            body=body,
         )
 
     async def create_workspace_object(
@@ -1564,7 +1585,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
-            body=request_body(models.ManageWorkspaceObjectPermissionDetails, body),
+            body=body,
         )
 
     async def get_list_of_workspace_object_permissions(
