@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +20,11 @@ from .scripted_server import ScriptedServer, scripted_server
 
 # Test books and the package each becomes: free-form maps, text and byte bodies, forms,
 # hostile names.
-PACKAGES = {"jupyter-ul": "every_jupyter", "airflow-ul": "every_airflow", "hostile": "every_hostile"}
+PACKAGES = {
+    "jupyter-ul": "every_jupyter",
+    "airflow-ul": "every_airflow",
+    "hostile": "every_hostile",
+}
 
 
 @pytest.fixture(scope="module")
@@ -54,11 +57,14 @@ def calls(client_class: type) -> Iterator[tuple[str, dict[str, Any]]]:
     """Each operation method and the arguments it requires."""
     for name, method in sorted(vars_of(client_class).items()):
         parameters = inspect.signature(method).parameters.values()
-        yield name, {
-            p.name: argument(str(p.annotation))
-            for p in parameters
-            if p.name != "self" and p.default is inspect.Parameter.empty
-        }
+        yield (
+            name,
+            {
+                p.name: argument(str(p.annotation))
+                for p in parameters
+                if p.name != "self" and p.default is inspect.Parameter.empty
+            },
+        )
 
 
 def vars_of(client_class: type) -> dict[str, Any]:
