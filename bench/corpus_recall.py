@@ -72,9 +72,11 @@ def remarked(source: Path, style: str, seed: int, target: Path) -> Path:
 def books_of(folder: Path, styles: list[str], seed: int, tmp: Path) -> list[tuple[str, Path]]:
     """The given books in ``folder`` (``book-*`` or ``aidp-book*``) and re-marked ones."""
     given = sorted(p for p in folder.iterdir() if p.is_dir() and "book" in p.name)
-    source = next((b for b in given if b.name.endswith("-ul")), None) or next(
-        (b for b in given if b.name == "aidp-book"), None
-    ) or next(b for b in given if b.name.endswith("-dl"))
+    source = (
+        next((b for b in given if b.name.endswith("-ul")), None)
+        or next((b for b in given if b.name == "aidp-book"), None)
+        or next(b for b in given if b.name.endswith("-dl"))
+    )
     out = [(book.name, book) for book in given]
     for style in styles:
         target = tmp / f"{folder.name}-{style}"
@@ -94,7 +96,9 @@ def main() -> int:
     lines = [header, "|---|---|---:|" + "---:|" * len(COLUMNS)]
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        apis = [(api, next(api.glob("spec.*"))) for api in sorted((args.shared / "corpus").iterdir())]
+        apis = [
+            (api, next(api.glob("spec.*"))) for api in sorted((args.shared / "corpus").iterdir())
+        ]
         aidp = tmp / "aidp"
         aidp.mkdir()
         for book in ("aidp-book", "aidp-book-table"):

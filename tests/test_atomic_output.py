@@ -30,7 +30,7 @@ def test_a_template_that_raises_leaves_generated_untouched(built: Path, tmp_path
     before = read_tree(built / "generated")
     templates = tmp_path / "broken"
     (templates / "package").mkdir(parents=True)
-    (templates / "package" / "errors.py.j2").write_text("{{ no_such_thing.at_all }}\n")
+    (templates / "package" / "client.py.j2").write_text("{{ no_such_thing.at_all }}\n")
     result = docs2sdk("build", "--templates", str(templates), cwd=built)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr and "no_such_thing" in result.stderr

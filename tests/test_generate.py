@@ -111,3 +111,18 @@ def test_a_docstring_holds_any_text(text: str) -> None:
     namespace: dict[str, Any] = {}
     exec(compile(source, "doc.py", "exec"), namespace)
     assert namespace["f"].__doc__ == text.strip()
+
+
+def test_the_fixed_modules_are_copied_as_they_are() -> None:
+    runtime = ROOT / "generator" / "runtime"
+    package = AIDP_PROJECT / "aidp_workbench"
+    header = (package / "client.py").read_text(encoding="utf-8").splitlines()[0]
+    copied = sorted(
+        p.relative_to(runtime)
+        for p in runtime.rglob("*.py")
+        if p.name != "__init__.py" or p.parent != runtime
+    )
+    assert Path("server/_store.py") in copied and Path("_runtime.py") in copied
+    for relative in copied:
+        text = (package / relative).read_text(encoding="utf-8")
+        assert text == f"{header}\n{(runtime / relative).read_text(encoding='utf-8')}", relative

@@ -28,6 +28,7 @@ from generator.model import load_model
 from .conftest import AIDP_PROJECT, ROOT
 
 SESSIONS = "/20260430/aiDataPlatforms/{platform}/workspaces/{workspace}/notebook/api/sessions"
+JOBS = "/20260430/aiDataPlatforms/{platform}/workspaces/{workspace}/jobs"
 FAULT = "x-docs2sdk-fault"
 
 
@@ -538,3 +539,49 @@ def test_serve_model_runs_a_stub_with_no_package_on_disk(tmp_path: Path) -> None
         small = httpx.post(f"{url}/things", json={"name": "a", "size": 0})
         assert small.json()["message"] == "Invalid request body field 'size': must be at least 1"
     assert list(temporary.iterdir()) == [], "the generated package is removed"
+
+
+def test_null_for_an_optional_field_means_absent(stub: str, ids: dict[str, str]) -> None:
+    url = stub + JOBS.format(platform=ids["ai_data_platform_id"], workspace=ids["workspace_key"])
+    created = httpx.post(url, json={"name": "j1", "description": None})
+    assert created.status_code == 201, created.text
+    assert created.json().get("description") is not None
+    [listed] = httpx.get(url).json()["items"]
+    assert None not in listed.values()
+
+
+def test_stored_values_fit_the_response_schema(client: Any, ids: dict[str, str]) -> None:
+    # The request documents "type" as any string, the response as an enum.
+    created = client.create_new_session(**ids, body={"path": "a.ipynb", "type": ""})
+    assert created.problems == ()
+    assert created.data.type in ("notebook", "file", "agentflow")
+    fetched = client.get_session_details(**ids, session_id=created.data.id)
+    assert fetched.problems == () and fetched.data.type == created.data.type
+
+
+@pytest.mark.parametrize("odd", ["a%0Ab", "a%0Db", "%00", "a%09b", "%E2%80%8B"])
+def test_any_path_gets_the_documented_json_error(stub: str, ids: dict[str, str], odd: str) -> None:
+    answer = httpx.get(f"{sessions_url(stub, ids)}/{odd}")
+    assert answer.status_code == 404
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.json()["code"] == "NotAuthorizedOrNotFound"
+
+
+def test_a_retry_token_belongs_to_one_operation_and_resource(
+    client: Any, ids: dict[str, str]
+) -> None:
+    token = uuid.uuid4().hex
+    other = {**ids, "workspace_key": ids["workspace_key"] + "-other"}
+    first = client.create_new_session(**ids, body={"path": "a.ipynb"}, opc_retry_token=token)
+    elsewhere = client.create_new_session(**other, body={"path": "a.ipynb"}, opc_retry_token=token)
+    assert elsewhere.status_code == 201 and elsewhere.data.id != first.data.id
+    job = client.create_job(**ids, body={"name": "j1"}, opc_retry_token=token)
+    assert job.status_code == 201 and job.data.name == "j1"
+
+
+def test_downloads_answer_a_body_of_their_media_type(client: Any) -> None:
+    answer = client.preview_export_lineage_for_anchor_node_as_csv(
+        ai_data_platform_id="adp1", body={"anchorNode": "n1", "direction": "BOTH"}
+    )
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert answer.data.splitlines()[0] == "id,name"

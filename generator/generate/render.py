@@ -11,11 +11,14 @@ from typing import Any
 import jinja2
 
 from ..model import ApiModel
+from ..runtime.errors import ERROR_CLASS_NAMES
 from .names import literal
 from .server_spec import spec_json
-from .views import ERROR_CLASSES, PackageView
+from .views import PackageView
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+# The fixed modules every package gets as they are (see ``generator/runtime``).
+RUNTIME = Path(__file__).resolve().parents[1] / "runtime"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -96,32 +99,37 @@ def render_package(
     common = {
         **vars(view),
         "header": f"# {view.header_text}",
-        "error_classes": sorted(ERROR_CLASSES.items()),
+        "error_classes": sorted(ERROR_CLASS_NAMES.items()),
     }
     files = {
         "pyproject.toml": "pyproject.toml.j2",
         "README.md": "README.md.j2",
         f"{package}/__init__.py": "package/__init__.py.j2",
         f"{package}/py.typed": "package/py.typed.j2",
-        f"{package}/_runtime.py": "package/_runtime.py.j2",
-        f"{package}/_model.py": "package/_model.py.j2",
-        f"{package}/errors.py": "package/errors.py.j2",
-        f"{package}/auth.py": "package/auth.py.j2",
         f"{package}/_endpoints.py": "package/_endpoints.py.j2",
         f"{package}/client.py": "package/client.py.j2",
         f"{package}/models/__init__.py": "package/models/__init__.py.j2",
     }
     out = {path: env.get_template(name).render(common) for path, name in files.items()}
-    out[f"{package}/_base.py"] = env.get_template("package/_base.py.j2").render(common)
+    out.update(runtime_files(package, common["header"]))
     out[f"{package}/_operations/__init__.py"] = env.get_template(
         "package/_operations/__init__.py.j2"
     ).render(common)
     group_template = env.get_template("package/_operations/group.py.j2")
     for group in view.groups:
         out[f"{package}/_operations/{group.module}.py"] = group_template.render(common, group=group)
-    out[f"{package}/server.py"] = env.get_template("package/server.py.j2").render(common)
     out[f"{package}/_server_spec.json"] = spec_json(model, view.header_text)
     module_template = env.get_template("package/models/module.py.j2")
     for module in view.modules:
         out[f"{package}/models/{module.name}.py"] = module_template.render(common, module=module)
+    return out
+
+
+def runtime_files(package: str, header: str) -> dict[str, str]:
+    """The fixed modules, by their path in the package, each under the header line."""
+    out = {}
+    for path in sorted(RUNTIME.rglob("*.py")):
+        relative = path.relative_to(RUNTIME).as_posix()
+        if relative != "__init__.py":
+            out[f"{package}/{relative}"] = f"{header}\n{path.read_text(encoding='utf-8')}"
     return out

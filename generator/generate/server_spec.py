@@ -279,6 +279,8 @@ class _SpecBuilder:
                 else None
             ),
         }
+        if (error_media_type := _error_media_type(op)) is not None:
+            out["error_media_type"] = error_media_type
         if kind == "list":
             item_props = self._properties(self._list_item(op))
             out["list_field"] = self._list_field(op) or None
@@ -347,3 +349,14 @@ class _SpecBuilder:
             "collections": collections,
             "schemas": self._referenced(roots),
         }
+
+
+def _error_media_type(op: Operation) -> str | None:
+    """The media type the pages give error responses, where it is not JSON (an
+    operation whose every response is a YAML download documents its errors as YAML)."""
+    for response in op.responses:
+        if not _SUCCESS.fullmatch(response.status) and response.content:
+            if not any("json" in c.media_type.lower() for c in response.content):
+                return response.content[0].media_type
+            return None
+    return None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import ApiModel, Operation, Parameter, Schema, child_schemas
+from ..runtime.errors import ERROR_CLASS_NAMES
 from .names import NameSpace, class_name, literal, pascal_case, safe_attribute, snake_case
 
 SUCCESS = re.compile(r"2\d\d")
@@ -21,17 +22,6 @@ METHOD_LOCALS = frozenset(
     {"self", "body", "models", "endpoints", "response", "ApiResponse"}
     | {"date", "datetime", "Any", "Literal"}
 )
-ERROR_CLASSES = {
-    "400": "BadRequestError",
-    "401": "UnauthorizedError",
-    "403": "ForbiddenError",
-    "404": "NotFoundError",
-    "409": "ConflictError",
-    "412": "PreconditionFailedError",
-    "429": "TooManyRequestsError",
-    "500": "InternalServerError",
-    "503": "ServiceUnavailableError",
-}
 PRIMITIVE_TYPES = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 STRING_FORMATS = {"date-time": "datetime", "date": "date", "binary": "bytes"}
 
@@ -368,7 +358,7 @@ class _Builder:
         body_annotation, body_format, body_doc = self.body(op, context, module)
         data_annotation, data_type, data_format = self.data(op, context, module)
         errors = [
-            ErrorView(r.status, ERROR_CLASSES.get(r.status, "ApiError"), r.description)
+            ErrorView(r.status, ERROR_CLASS_NAMES.get(r.status, "ApiError"), r.description)
             for r in op.responses
             if not SUCCESS.fullmatch(r.status) and r.status != "default"
         ]

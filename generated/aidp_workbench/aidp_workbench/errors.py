@@ -113,6 +113,8 @@ _BY_STATUS: dict[int, type[ApiError]] = {
     500: InternalServerError,
     503: ServiceUnavailableError,
 }
+# The statuses with a class of their own, by status text: what the generator documents.
+ERROR_CLASS_NAMES = {str(status): cls.__name__ for status, cls in _BY_STATUS.items()}
 
 
 def error_class(status_code: int) -> type[ApiError]:

@@ -1,4 +1,3 @@
-{{ header }}
 """The transport under both clients: one ``httpx`` client, and retries around it."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-{{ header }}
 """What the clients share: building requests, retrying, reading responses.
 
 pydantic is imported on the first response or body that needs it, not with the client.

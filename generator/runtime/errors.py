@@ -1,4 +1,3 @@
-{{ header }}
 """The errors a call raises: one class per documented failure status."""
 
 from __future__ import annotations
@@ -64,19 +63,57 @@ class UnexpectedResponseError(ApiError):
         )
         error.problems = tuple(problems)
         return error
-{% for status, name in error_classes %}
 
 
-class {{ name }}(ApiError):
-    """Status {{ status }}."""
-{% endfor %}
+class BadRequestError(ApiError):
+    """Status 400."""
+
+
+class UnauthorizedError(ApiError):
+    """Status 401."""
+
+
+class ForbiddenError(ApiError):
+    """Status 403."""
+
+
+class NotFoundError(ApiError):
+    """Status 404."""
+
+
+class ConflictError(ApiError):
+    """Status 409."""
+
+
+class PreconditionFailedError(ApiError):
+    """Status 412."""
+
+
+class TooManyRequestsError(ApiError):
+    """Status 429."""
+
+
+class InternalServerError(ApiError):
+    """Status 500."""
+
+
+class ServiceUnavailableError(ApiError):
+    """Status 503."""
 
 
 _BY_STATUS: dict[int, type[ApiError]] = {
-{% for status, name in error_classes %}
-    {{ status }}: {{ name }},
-{% endfor %}
+    400: BadRequestError,
+    401: UnauthorizedError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    409: ConflictError,
+    412: PreconditionFailedError,
+    429: TooManyRequestsError,
+    500: InternalServerError,
+    503: ServiceUnavailableError,
 }
+# The statuses with a class of their own, by status text: what the generator documents.
+ERROR_CLASS_NAMES = {str(status): cls.__name__ for status, cls in _BY_STATUS.items()}
 
 
 def error_class(status_code: int) -> type[ApiError]:

@@ -1,4 +1,3 @@
-{{ header }}
 """The base of every model, and how responses that differ from the docs are read.
 
 A response is read with a context (``_runtime.response_context``) that collects what

@@ -1,4 +1,3 @@
-{{ header }}
 """Oracle Cloud Infrastructure API-key request signing for httpx.
 
 ``OciSigner`` reproduces ``oci.signer.Signer`` from the official ``oci`` SDK: draft-cavage HTTP

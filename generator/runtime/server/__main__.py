@@ -1,0 +1,5 @@
+"""``python -m PACKAGE.server``: serve the stub."""
+
+from . import main
+
+main()
