@@ -46,7 +46,8 @@ def test_the_stub_keeps_its_own_description(aidp_sdk: Path, tmp_path: Path) -> N
                 "--generation-codec", "ascii",
                 "--report-dir", str(tmp_path),
             ],
-            capture_output=True, text=True, timeout=600, env={**os.environ, "NO_COLOR": "1"},
+            capture_output=True, text=True, timeout=600, cwd=tmp_path,
+            env={**os.environ, "NO_COLOR": "1"},
         )  # fmt: skip
     summary = result.stdout[result.stdout.rfind("SUMMARY") :]
     assert result.returncode == 0, summary or result.stdout[-4000:] + result.stderr[-2000:]
