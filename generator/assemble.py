@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .errors import Diagnostics, ScrapeError
+from .errors import ConfigError, Diagnostics, ScrapeError
 from .model import FORMAT_VERSION, ApiModel, NamedSchema, Operation, Schema, Tag
 from .scrape.book import BookIndex
 from .scrape.page import ScrapedPage
@@ -231,5 +231,5 @@ def _name_operations(operations: list[Operation], overrides: dict[str, str]) -> 
         named.append(op.model_copy(update={"name": name}))
     if overrides:
         unknown = ", ".join(sorted(overrides))
-        raise ScrapeError("docs2sdk.yaml", "operation_names", f"no such operation: {unknown}")
+        raise ConfigError(f"docs2sdk.yaml: key operation_names: no such operation: {unknown}")
     return named

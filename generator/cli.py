@@ -13,6 +13,7 @@ from . import __version__
 from .diff import diff_models
 from .errors import Diagnostics, Docs2SdkError, StrictError
 from .fetch import fetch_book
+from .generate.names import package_problem
 from .model import ApiModel, load_model
 from .openapi import to_openapi
 from .pipeline import book_overrides, model_from_book
@@ -35,6 +36,13 @@ def _report(diagnostics: Diagnostics, strict: bool) -> None:
         click.echo(f"warning: {warning}", err=True)
     if strict and diagnostics.warnings:
         raise StrictError(f"{len(diagnostics.warnings)} warning(s) and --strict was given")
+
+
+def _checked_package(_context: click.Context, _parameter: click.Parameter, value: str) -> str:
+    problem = package_problem(value)
+    if problem is not None:
+        raise click.BadParameter(f"{value!r} {problem}: no package by that name can be imported")
+    return value
 
 
 @click.group(epilog=EXIT_CODES)
@@ -133,7 +141,12 @@ TEMPLATES_OPTION = click.option(
     required=True,
     help="The folder to write the package project into (replaced whole).",
 )
-@click.option("--package", required=True, help="The Python package name, e.g. aidp_workbench.")
+@click.option(
+    "--package",
+    required=True,
+    callback=_checked_package,
+    help="The Python package name, e.g. aidp_workbench.",
+)
 @click.option(
     "--version",
     "version",
@@ -226,7 +239,8 @@ def main() -> None:
         sys.exit(1)
     except click.ClickException as exc:
         exc.show()
-        sys.exit(exc.exit_code)
+        # 2 is this command's "a page could not be read"; a usage error is 1, as documented.
+        sys.exit(1 if isinstance(exc, click.UsageError) else exc.exit_code)
     except Docs2SdkError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)

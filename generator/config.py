@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
+from .generate.names import package_problem
 from .yamlio import load_yaml
 
 CONFIG_NAME = "docs2sdk.yaml"
@@ -16,7 +17,7 @@ CONFIG_NAME = "docs2sdk.yaml"
 class BookConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    package: str = Field(pattern=r"^[a-z_][a-z0-9_]*$")
+    package: str
     output: str
     version: str = "0.1.0"
     book: str = "."
@@ -25,6 +26,14 @@ class BookConfig(BaseModel):
         default_factory=dict,
         description='Python names that replace the derived ones, keyed "METHOD /path".',
     )
+
+    @field_validator("package")
+    @classmethod
+    def _importable(cls, value: str) -> str:
+        problem = package_problem(value)
+        if problem is not None:
+            raise ValueError(f"{value!r} {problem}")
+        return value
 
 
 def load_config(path: Path) -> BookConfig:

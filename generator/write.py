@@ -72,9 +72,12 @@ def read_tree(root: Path) -> dict[str, str]:
     """The text files under ``root`` by relative path, without tools' leftovers."""
     if not root.exists():
         return {}
-    return {
-        path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-        and not any(p in _TOOL_LEFTOVERS or p.endswith(".egg-info") for p in path.parts)
-    }
+    files = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        # Only the parts under root: a folder named "build" above it is no leftover.
+        if path.is_file() and not any(
+            p in _TOOL_LEFTOVERS or p.endswith(".egg-info") for p in relative.parts
+        ):
+            files[relative.as_posix()] = path.read_text(encoding="utf-8")
+    return files

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 CONFTEST = 'pytest_plugins = ["aidp_workbench.testing"]\n'
-USER_TESTS = '''
+USER_TESTS = """
 import asyncio
 
 import pytest
@@ -44,8 +44,8 @@ def test_async_client(async_client):
         return (await async_client.get_session_details(**IDS, session_id=created.data.id)).data
 
     assert asyncio.run(scenario()).path == "b.ipynb"
-'''
-SEEDED_TESTS = '''
+"""
+SEEDED_TESTS = """
 import pytest
 
 PATH = "/20260430/aiDataPlatforms/adp1/workspaces/ws1/notebook/api/sessions"
@@ -61,7 +61,7 @@ def test_seeded(client):
         ai_data_platform_id="adp1", workspace_key="ws1", session_id="s1"
     )
     assert session.data.name == "seeded"
-'''
+"""
 
 
 def test_a_user_suite_runs_on_the_fixtures(aidp_sdk: Path, tmp_path: Path) -> None:

@@ -24,6 +24,15 @@ RESERVED_CLASS_NAMES = frozenset(
 )  # fmt: skip
 
 
+def package_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a generated package's import name, or None when it can."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        return "must be lower-case letters, digits and underscores, not starting with a digit"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return "is a Python keyword"
+    return None
+
+
 def _ascii_words(text: str) -> list[str]:
     """Words of ``text``: split on non-alphanumerics and on lower-to-upper case changes."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -17,6 +17,8 @@ from ._runtime import (
     Retries,
     build_request,
     read_response,
+    replayable,
+    retried_transport_error,
     retries_from,
 )
 
@@ -56,16 +58,22 @@ class SyncBase:
 
     def _send(self, endpoint: Endpoint, **parts: Any) -> ApiResponse[Any]:
         request = build_request(self._http, endpoint, **parts)
+        again = replayable(request)
         attempt = 0
         while True:
             try:
                 response = self._http.send(request)
-            except httpx.TransportError:
-                delay = self._retries.delay(attempt, None)
+            except httpx.TransportError as error:
+                retried = retried_transport_error(error, request)
+                delay = self._retries.delay(attempt, None) if retried else None
                 if delay is None:
                     raise
             else:
-                delay = self._retries.delay(attempt, response) if response.is_error else None
+                delay = (
+                    self._retries.delay(attempt, response, replayable=again)
+                    if response.is_error
+                    else None
+                )
                 if delay is None:
                     return read_response(endpoint, response, strict=self._strict)
                 response.close()
@@ -108,16 +116,22 @@ class AsyncBase:
 
     async def _send(self, endpoint: Endpoint, **parts: Any) -> ApiResponse[Any]:
         request = build_request(self._http, endpoint, **parts)
+        again = replayable(request)
         attempt = 0
         while True:
             try:
                 response = await self._http.send(request)
-            except httpx.TransportError:
-                delay = self._retries.delay(attempt, None)
+            except httpx.TransportError as error:
+                retried = retried_transport_error(error, request)
+                delay = self._retries.delay(attempt, None) if retried else None
                 if delay is None:
                     raise
             else:
-                delay = self._retries.delay(attempt, response) if response.is_error else None
+                delay = (
+                    self._retries.delay(attempt, response, replayable=again)
+                    if response.is_error
+                    else None
+                )
                 if delay is None:
                     return read_response(endpoint, response, strict=self._strict)
                 await response.aclose()

@@ -47,11 +47,17 @@ class Retries:
     statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
     conflict_codes: frozenset[str] = frozenset({"IncorrectState", "LockConflict"})
 
-    def delay(self, attempt: int, response: httpx.Response | None) -> float | None:
-        """Seconds to wait before attempt ``attempt + 1``, or None to stop."""
+    def delay(
+        self, attempt: int, response: httpx.Response | None, *, replayable: bool = True
+    ) -> float | None:
+        """Seconds to wait before attempt ``attempt + 1``, or None to stop.
+
+        A request that is not ``replayable`` (see ``replayable``) is tried again only
+        when the answer says it was not carried out: 429, or a 409 conflict code.
+        """
         if attempt >= self.total:
             return None
-        if response is not None and not self.retryable(response):
+        if response is not None and not self.retryable(response, replayable=replayable):
             return None
         if response is not None:
             after = _retry_after(response.headers.get("retry-after"))
@@ -60,12 +66,28 @@ class Retries:
         ceiling = min(self.max_backoff, self.backoff * 2.0**attempt)
         return ceiling / 2 + random.uniform(0, ceiling / 2)
 
-    def retryable(self, response: httpx.Response) -> bool:
+    def retryable(self, response: httpx.Response, *, replayable: bool = True) -> bool:
         if response.status_code in self.statuses:
-            return True
+            return replayable or response.status_code == 429
         if response.status_code == 409 and self.conflict_codes:
             return error_code(response) in self.conflict_codes
         return False
+
+
+# Methods that do the same however often they are sent.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+def replayable(request: httpx.Request) -> bool:
+    """Whether sending ``request`` again cannot repeat a side effect: its method is
+    idempotent, or it carries an ``opc-retry-token`` the service replays it by."""
+    return request.method in IDEMPOTENT_METHODS or "opc-retry-token" in request.headers
+
+
+def retried_transport_error(error: httpx.TransportError, request: httpx.Request) -> bool:
+    """Whether a transport error allows another attempt: any, for a replayable request;
+    only one raised before the request was sent (no connection), for any other."""
+    return replayable(request) or isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout))
 
 
 DEFAULT_RETRIES = Retries()

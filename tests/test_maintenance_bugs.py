@@ -1,0 +1,106 @@
+"""Bugs a review of the codebase found, each held by a test that failed before its fix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.write import read_tree, write_tree
+
+from .conftest import docs2sdk, make_project
+from .scripted_server import Reply, ScriptedServer, scripted_server
+
+IDS = {"ai_data_platform_id": "adp1", "workspace_key": "ws1"}
+
+
+def test_read_tree_ignores_folders_named_build_above_it(tmp_path: Path) -> None:
+    root = tmp_path / "build" / "checkout" / "generated"
+    write_tree(root, {"sdk/a.py": "x = 1\n", "sdk/build/leftover.txt": "old\n"})
+    assert read_tree(root) == {"sdk/a.py": "x = 1\n"}
+
+
+def test_an_unknown_operation_name_override_is_a_config_error(tmp_path: Path) -> None:
+    folder = make_project(tmp_path, "jupyter-ul", "jupyter_sdk")
+    config = folder / "docs2sdk.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + 'operation_names:\n  "GET /nowhere": x\n',
+        encoding="utf-8",
+    )
+    result = docs2sdk("build", cwd=tmp_path)
+    assert result.returncode == 3, result.stderr
+    assert "operation_names" in result.stderr and "GET /nowhere" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "why"), [("bad-name", "lower-case letters"), ("class", "keyword"), ("1st", "digit")]
+)
+def test_a_package_name_that_cannot_be_imported_is_refused(
+    name: str, why: str, tmp_path: Path
+) -> None:
+    model = tmp_path / "model.yaml"
+    assert docs2sdk("scrape", str(Path(__file__).parent / "fixtures" / "books" / "jupyter-ul"),
+                    "-o", str(model)).returncode == 0  # fmt: skip
+    result = docs2sdk("generate", str(model), "-o", str(tmp_path / "out"), "--package", name)
+    assert result.returncode == 1
+    assert why in result.stderr and not (tmp_path / "out").exists()
+    folder = make_project(tmp_path / "project", "jupyter-ul", "ok_name")
+    config = folder / "docs2sdk.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("package: ok_name", f"package: '{name}'"),
+        encoding="utf-8",
+    )
+    result = docs2sdk("build", cwd=tmp_path / "project")
+    assert result.returncode == 3 and "package" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ScriptedServer]:
+    with scripted_server() as running:
+        yield running
+
+
+@pytest.fixture
+def client(aidp_sdk: Path, server: ScriptedServer) -> Iterator[Any]:
+    from aidp_workbench import Client, Retries
+
+    with Client(server.url, retries=Retries(total=3, backoff=0.01)) as made:
+        yield made
+
+
+def validate(client: Any) -> Any:
+    # A POST with no opc-retry-token: repeating it could repeat what it does.
+    return client.validate_agent_diagram(**IDS, agent_key="a1")
+
+
+def test_a_post_with_no_retry_token_is_not_retried_on_a_server_error(
+    client: Any, server: ScriptedServer
+) -> None:
+    from aidp_workbench import ServiceUnavailableError
+
+    server.script(Reply(503, {"code": "x", "message": "busy"}), Reply(200, {}))
+    with pytest.raises(ServiceUnavailableError):
+        validate(client)
+    assert len(server.seen) == 1
+
+
+def test_a_post_with_no_retry_token_is_retried_when_it_was_not_carried_out(
+    client: Any, server: ScriptedServer
+) -> None:
+    server.script(
+        Reply(429, {"code": "TooManyRequests", "message": "slow down"}),
+        Reply(409, {"code": "LockConflict", "message": "locked"}),
+        Reply(200, {}),
+    )
+    assert validate(client).status_code == 200
+    assert len(server.seen) == 3
+
+
+def test_a_post_with_a_retry_token_is_retried(client: Any, server: ScriptedServer) -> None:
+    server.script(Reply(503, {"code": "x", "message": "busy"}), Reply(201, {"id": "a1"}))
+    created = client.create_agent(**IDS, body={"displayName": "a"})
+    assert created.status_code == 201
+    tokens = {seen.headers["opc-retry-token"] for seen in server.seen}
+    assert len(server.seen) == 2 and len(tokens) == 1
