@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.cache import CACHE_ENV
 from generator.model import ApiModel
 from generator.pipeline import model_from_book
 
@@ -15,6 +17,13 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BOOKS = FIXTURES / "books"
 AIDP_BOOK = ROOT / "input" / "aidp"
 AIDP_PROJECT = ROOT / "generated" / "aidp_workbench"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test run caches in a folder of its own, never in the user's: a stale entry
+    from another checkout cannot make a test pass. Processes the tests start inherit it."""
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("docs2sdk-cache"))
 
 
 @pytest.fixture(scope="session")
