@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from .client import AsyncClient, Client
-from .server import FAULT_HEADER, StubServer, create_app
+from .server import FAULT_HEADER, StubServer, SyncASGITransport, create_app
 
 __all__ = [
     "BASE_URL",
@@ -42,11 +42,8 @@ BASE_URL = "http://stub.invalid"
 
 def stub_client(app: StubServer, *, faults: str | None = None, **options: Any) -> Client:
     """A ``Client`` for ``app``; ``faults`` is an ``x-docs2sdk-fault`` header value."""
-    # Imported here: starlette is in the server extra, with the stub.
-    from starlette.testclient import TestClient
-
     headers = {FAULT_HEADER: faults} if faults else None
-    http = TestClient(app, base_url=BASE_URL, headers=headers)
+    http = httpx.Client(transport=SyncASGITransport(app), base_url=BASE_URL, headers=headers)
     options.setdefault("retries", 0)
     return Client(BASE_URL, http_client=http, **options)
 

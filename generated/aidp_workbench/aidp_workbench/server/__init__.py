@@ -53,10 +53,20 @@ and no process; ``PACKAGE.testing`` wires it to a ``Client`` and an ``AsyncClien
 The modules, one concern each: ``_app`` (HTTP: routing, checking, answering, the
 command), ``_store`` (resources and what operations do with them), ``_schemas``
 (checking values), ``_fill`` (made-up values), ``_faults`` (injected faults),
-``_routing`` (path patterns), ``_errors`` and ``_types`` (what they hand each other).
+``_routing`` (path patterns), ``_transport`` (the stub for a sync client, in process),
+``_errors`` and ``_types`` (what they hand each other).
 """
 
 from ._app import DEFAULT_MAX_BODY, StubServer, create_app, load_data, main
 from ._faults import FAULT_HEADER
+from ._transport import SyncASGITransport
 
-__all__ = ["DEFAULT_MAX_BODY", "FAULT_HEADER", "StubServer", "create_app", "load_data", "main"]
+__all__ = [
+    "DEFAULT_MAX_BODY",
+    "FAULT_HEADER",
+    "StubServer",
+    "SyncASGITransport",
+    "create_app",
+    "load_data",
+    "main",
+]
