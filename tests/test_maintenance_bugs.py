@@ -10,7 +10,7 @@ import pytest
 
 from generator.write import read_tree, write_tree
 
-from .conftest import docs2sdk, make_project
+from .conftest import AIDP_PROJECT, docs2sdk, make_project
 from .scripted_server import Reply, ScriptedServer, scripted_server
 
 IDS = {"ai_data_platform_id": "adp1", "workspace_key": "ws1"}
@@ -104,3 +104,19 @@ def test_a_post_with_a_retry_token_is_retried(client: Any, server: ScriptedServe
     assert created.status_code == 201
     tokens = {seen.headers["opc-retry-token"] for seen in server.seen}
     assert len(server.seen) == 2 and len(tokens) == 1
+
+
+def test_module_names_follow_module_rules() -> None:
+    from generator.generate.names import module_name
+
+    assert [module_name(n) for n in ("schema", "ModelVersion", "class", "List")] == [
+        "schema",
+        "model_version",
+        "class_module",
+        "list",
+    ]
+    package = AIDP_PROJECT / "aidp_workbench"
+    modules = [p.stem for p in package.rglob("*.py") if p.stem not in ("__init__", "__main__")]
+    assert [m for m in modules if m.endswith("_")] == []
+    client = (package / "client.py").read_text(encoding="utf-8")
+    assert "OperationsOperations" not in client and "AsyncOperations," in client

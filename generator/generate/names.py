@@ -76,6 +76,14 @@ def safe_attribute(name: str, reserved: frozenset[str] = frozenset()) -> str:
     return name
 
 
+def module_name(text: str) -> str:
+    """A module name for ``text``: snake_case, and ``_module`` after a keyword. Module
+    names follow import rules, not a model field's (``schema``, ``model_version`` and
+    ``list`` are fine module names)."""
+    name = snake_case(text)
+    return f"{name}_module" if keyword.iskeyword(name) or keyword.issoftkeyword(name) else name
+
+
 def class_name(text: str) -> str:
     name = pascal_case(text)
     return f"{name}Model" if name in RESERVED_CLASS_NAMES else name

@@ -12,7 +12,15 @@ from typing import Any
 
 from ..model import ApiModel, Operation, Parameter, Schema, child_schemas
 from ..runtime.errors import ERROR_CLASS_NAMES
-from .names import NameSpace, class_name, literal, pascal_case, safe_attribute, snake_case
+from .names import (
+    NameSpace,
+    class_name,
+    literal,
+    module_name,
+    pascal_case,
+    safe_attribute,
+    snake_case,
+)
 
 SUCCESS = re.compile(r"2\d\d")
 # Names a models module imports: a field of that name would shadow them in annotations.
@@ -190,7 +198,7 @@ class _Builder:
         module_names = NameSpace({"__init__"})
         for group in _cycles(self.model):
             first = min(self.named[n] for n in group)
-            module = module_names.claim(safe_attribute(snake_case(first)))
+            module = module_names.claim(module_name(first))
             view = self.modules.setdefault(module, ModuleView(module))
             for name in sorted(group):
                 self.module_of[self.named[name]] = module
@@ -557,10 +565,11 @@ def build_views(model: ApiModel, package: str, version: str) -> PackageView:
             base = snake_case(op.tag) if op.tag else "other"
             stem = group_classes.claim(pascal_case(op.tag) if op.tag else "Other")
             group = groups[op.tag] = OperationGroupView(
-                module=group_modules.claim(safe_attribute(base)),
-                class_name=f"{stem}Operations",
+                module=group_modules.claim(module_name(base)),
+                # A tag named "AsyncOperations" gives AsyncOperations, not ...OperationsOperations.
+                class_name=stem if stem.endswith("Operations") else f"{stem}Operations",
                 tag=op.tag,
-                models=ModuleView(f"_{safe_attribute(base)}"),
+                models=ModuleView(f"_{module_name(base)}"),
             )
         group.operations.append(builder.operation(op, group.models, constants))
         if group.models.classes:

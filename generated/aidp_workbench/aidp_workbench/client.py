@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from ._operations.agent import AgentOperations, AsyncAgentOperations
-from ._operations.async_operations import AsyncAsyncOperationsOperations, AsyncOperationsOperations
+from ._operations.async_operations import AsyncAsyncOperations, AsyncOperations
 from ._operations.audit import AsyncAuditOperations, AuditOperations
 from ._operations.bundle import AsyncBundleOperations, BundleOperations
 from ._operations.catalog import AsyncCatalogOperations, CatalogOperations
@@ -20,7 +20,7 @@ from ._operations.private_network_profile import (
     PrivateNetworkProfileOperations,
 )
 from ._operations.role import AsyncRoleOperations, RoleOperations
-from ._operations.schema_ import AsyncSchemaOperations, SchemaOperations
+from ._operations.schema import AsyncSchemaOperations, SchemaOperations
 from ._operations.user_setting import AsyncUserSettingOperations, UserSettingOperations
 from ._operations.volume import AsyncVolumeOperations, VolumeOperations
 from ._operations.workflow import AsyncWorkflowOperations, WorkflowOperations
@@ -32,7 +32,7 @@ __all__ = ["AsyncClient", "Client"]
 
 class Client(
     AgentOperations,
-    AsyncOperationsOperations,
+    AsyncOperations,
     AuditOperations,
     BundleOperations,
     CatalogOperations,
@@ -74,7 +74,7 @@ class Client(
 
 class AsyncClient(
     AsyncAgentOperations,
-    AsyncAsyncOperationsOperations,
+    AsyncAsyncOperations,
     AsyncAuditOperations,
     AsyncBundleOperations,
     AsyncCatalogOperations,

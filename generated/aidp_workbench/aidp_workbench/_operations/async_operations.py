@@ -12,7 +12,7 @@ from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
 
 
-class AsyncOperationsOperations(SyncBase):
+class AsyncOperations(SyncBase):
     """The AsyncOperations operations of ``Client``."""
 
     def list_all_async_operations_for_resource_type(
@@ -291,7 +291,7 @@ class AsyncOperationsOperations(SyncBase):
         )
 
 
-class AsyncAsyncOperationsOperations(AsyncBase):
+class AsyncAsyncOperations(AsyncBase):
     """The AsyncOperations operations of ``AsyncClient``."""
 
     async def list_all_async_operations_for_resource_type(

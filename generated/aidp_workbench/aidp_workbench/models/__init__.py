@@ -510,25 +510,25 @@ if TYPE_CHECKING:
         MavenSearchSummaryCollection as MavenSearchSummaryCollection,
     )
     from .metrics_summary import MetricsSummary as MetricsSummary
-    from .model_deployment_ import ModelDeployment as ModelDeployment
-    from .model_deployment_activity_summary_collection_ import (
+    from .model_deployment import ModelDeployment as ModelDeployment
+    from .model_deployment_activity_summary_collection import (
         ModelDeploymentActivitySummaryCollection as ModelDeploymentActivitySummaryCollection,
     )
-    from .model_deployment_collection_ import ModelDeploymentCollection as ModelDeploymentCollection
-    from .model_deployment_summary_ import ModelDeploymentSummary as ModelDeploymentSummary
-    from .model_deployment_tag_ import ModelDeploymentTag as ModelDeploymentTag
-    from .model_deployment_tag_key_ import ModelDeploymentTagKey as ModelDeploymentTagKey
-    from .model_input_ import ModelInput as ModelInput
-    from .model_metric_ import ModelMetric as ModelMetric
-    from .model_output_ import ModelOutput as ModelOutput
-    from .model_param_ import ModelParam as ModelParam
-    from .model_version_ import ModelVersion as ModelVersion
-    from .model_version_collection_ import ModelVersionCollection as ModelVersionCollection
-    from .model_version_deployment_job_state_ import (
+    from .model_deployment_collection import ModelDeploymentCollection as ModelDeploymentCollection
+    from .model_deployment_summary import ModelDeploymentSummary as ModelDeploymentSummary
+    from .model_deployment_tag import ModelDeploymentTag as ModelDeploymentTag
+    from .model_deployment_tag_key import ModelDeploymentTagKey as ModelDeploymentTagKey
+    from .model_input import ModelInput as ModelInput
+    from .model_metric import ModelMetric as ModelMetric
+    from .model_output import ModelOutput as ModelOutput
+    from .model_param import ModelParam as ModelParam
+    from .model_version import ModelVersion as ModelVersion
+    from .model_version_collection import ModelVersionCollection as ModelVersionCollection
+    from .model_version_deployment_job_state import (
         ModelVersionDeploymentJobState as ModelVersionDeploymentJobState,
     )
-    from .model_version_tag_ import ModelVersionTag as ModelVersionTag
-    from .model_version_tag_key_ import ModelVersionTagKey as ModelVersionTagKey
+    from .model_version_tag import ModelVersionTag as ModelVersionTag
+    from .model_version_tag_key import ModelVersionTagKey as ModelVersionTagKey
     from .modify_content_details import ModifyContentDetails as ModifyContentDetails
     from .move_workspace_object_details import (
         MoveWorkspaceObjectDetails as MoveWorkspaceObjectDetails,
@@ -679,7 +679,7 @@ if TYPE_CHECKING:
     from .safety_policy import SafetyPolicy as SafetyPolicy
     from .scan import Scan as Scan
     from .schedule import Schedule as Schedule
-    from .schema_ import Schema as Schema
+    from .schema import Schema as Schema
     from .schema_collection import SchemaCollection as SchemaCollection
     from .schema_permission_collection import (
         SchemaPermissionCollection as SchemaPermissionCollection,
@@ -1221,21 +1221,21 @@ _MODULES: dict[str, str] = {
     "MavenSearchSummary": "maven_search_summary",
     "MavenSearchSummaryCollection": "maven_search_summary_collection",
     "MetricsSummary": "metrics_summary",
-    "ModelDeployment": "model_deployment_",
-    "ModelDeploymentActivitySummaryCollection": "model_deployment_activity_summary_collection_",
-    "ModelDeploymentCollection": "model_deployment_collection_",
-    "ModelDeploymentSummary": "model_deployment_summary_",
-    "ModelDeploymentTag": "model_deployment_tag_",
-    "ModelDeploymentTagKey": "model_deployment_tag_key_",
-    "ModelInput": "model_input_",
-    "ModelMetric": "model_metric_",
-    "ModelOutput": "model_output_",
-    "ModelParam": "model_param_",
-    "ModelVersion": "model_version_",
-    "ModelVersionCollection": "model_version_collection_",
-    "ModelVersionDeploymentJobState": "model_version_deployment_job_state_",
-    "ModelVersionTag": "model_version_tag_",
-    "ModelVersionTagKey": "model_version_tag_key_",
+    "ModelDeployment": "model_deployment",
+    "ModelDeploymentActivitySummaryCollection": "model_deployment_activity_summary_collection",
+    "ModelDeploymentCollection": "model_deployment_collection",
+    "ModelDeploymentSummary": "model_deployment_summary",
+    "ModelDeploymentTag": "model_deployment_tag",
+    "ModelDeploymentTagKey": "model_deployment_tag_key",
+    "ModelInput": "model_input",
+    "ModelMetric": "model_metric",
+    "ModelOutput": "model_output",
+    "ModelParam": "model_param",
+    "ModelVersion": "model_version",
+    "ModelVersionCollection": "model_version_collection",
+    "ModelVersionDeploymentJobState": "model_version_deployment_job_state",
+    "ModelVersionTag": "model_version_tag",
+    "ModelVersionTagKey": "model_version_tag_key",
     "ModifyContentDetails": "modify_content_details",
     "MoveWorkspaceObjectDetails": "move_workspace_object_details",
     "NewClusterConfiguration": "new_cluster_configuration",
@@ -1320,7 +1320,7 @@ _MODULES: dict[str, str] = {
     "SafetyPolicy": "safety_policy",
     "Scan": "scan",
     "Schedule": "schedule",
-    "Schema": "schema_",
+    "Schema": "schema",
     "SchemaCollection": "schema_collection",
     "SchemaPermissionCollection": "schema_permission_collection",
     "SchemaPermissionSummary": "schema_permission_summary",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from .._model import Model
-from .model_version_tag_ import ModelVersionTag
+from .model_version_tag import ModelVersionTag
 
 
 class CreateModelVersionDetails(Model):

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from .._model import Model
 from .dataset_input import DatasetInput
-from .model_input_ import ModelInput
+from .model_input import ModelInput
 
 
 class ExperimentRunInputs(Model):

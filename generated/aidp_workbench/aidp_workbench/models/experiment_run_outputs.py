@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from .._model import Model
-from .model_output_ import ModelOutput
+from .model_output import ModelOutput
 
 
 class ExperimentRunOutputs(Model):

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from .._model import Model, OpenEnum
 from .deployment_summary import DeploymentSummary
-from .model_version_ import ModelVersion
+from .model_version import ModelVersion
 from .registered_model_alias import RegisteredModelAlias
 from .registered_model_tag import RegisteredModelTag
 

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from .._model import Model
-from .model_deployment_tag_ import ModelDeploymentTag
-from .model_deployment_tag_key_ import ModelDeploymentTagKey
+from .model_deployment_tag import ModelDeploymentTag
+from .model_deployment_tag_key import ModelDeploymentTagKey
 
 
 class UpdateModelDeploymentTagsDetails(Model):

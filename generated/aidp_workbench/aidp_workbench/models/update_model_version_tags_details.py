@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from .._model import Model
-from .model_version_tag_ import ModelVersionTag
-from .model_version_tag_key_ import ModelVersionTagKey
+from .model_version_tag import ModelVersionTag
+from .model_version_tag_key import ModelVersionTagKey
 
 
 class UpdateModelVersionTagsDetails(Model):

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from .._model import Model
-from .model_deployment_summary_ import ModelDeploymentSummary
+from .model_deployment_summary import ModelDeploymentSummary
 
 
 class ModelDeploymentCollection(Model):

@@ -8,10 +8,10 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from .._model import Model, OpenEnum
-from .model_metric_ import ModelMetric
-from .model_param_ import ModelParam
-from .model_version_deployment_job_state_ import ModelVersionDeploymentJobState
-from .model_version_tag_ import ModelVersionTag
+from .model_metric import ModelMetric
+from .model_param import ModelParam
+from .model_version_deployment_job_state import ModelVersionDeploymentJobState
+from .model_version_tag import ModelVersionTag
 
 
 class ModelVersion(Model):

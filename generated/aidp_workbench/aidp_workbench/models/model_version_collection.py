@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from .._model import Model
-from .model_version_ import ModelVersion
+from .model_version import ModelVersion
 
 
 class ModelVersionCollection(Model):

@@ -10,7 +10,7 @@ from pydantic import Field
 from .._model import Model, OpenEnum
 from .deployment_o_auth_details import DeploymentOAuthDetails
 from .deployment_target import DeploymentTarget
-from .model_deployment_tag_ import ModelDeploymentTag
+from .model_deployment_tag import ModelDeploymentTag
 
 
 class ModelDeployment(Model):
