@@ -10,7 +10,7 @@ import pytest
 
 from generator.write import read_tree, write_tree
 
-from .conftest import AIDP_PROJECT, docs2sdk, make_project
+from .conftest import AIDP_BOOK, AIDP_PROJECT, docs2sdk, make_project
 from .scripted_server import Reply, ScriptedServer, scripted_server
 
 IDS = {"ai_data_platform_id": "adp1", "workspace_key": "ws1"}
@@ -120,3 +120,28 @@ def test_module_names_follow_module_rules() -> None:
     assert [m for m in modules if m.endswith("_")] == []
     client = (package / "client.py").read_text(encoding="utf-8")
     assert "OperationsOperations" not in client and "AsyncOperations," in client
+
+
+def test_a_pager_never_takes_the_name_of_another_operation(tmp_path: Path) -> None:
+    from generator.pipeline import model_from_book
+    from generator.project import project_files
+
+    name = "aidataplatformid-workspaces-workspacekey-notebook-api-sessions-get"
+    page = AIDP_BOOK / f"op-aidataplatforms-{name}.html"
+    html = page.read_text(encoding="utf-8")
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / page.name).write_text(html, encoding="utf-8")
+    other = html.replace("Get available sessions<", "Get available sessions pages<").replace(
+        "/notebook/api/sessions<", "/notebook/api/sessionPages<"
+    )
+    (book / "op-other-get.html").write_text(other, encoding="utf-8")
+    model, _ = model_from_book(book)
+    assert sorted(op.name for op in model.operations) == [
+        "get_available_sessions",
+        "get_available_sessions_pages",
+    ]
+    files = project_files(model, "pager_sdk", "0.1.0", None)
+    [module] = [text for path, text in files.items() if "/_operations/" in path and "def " in text]
+    assert module.count("    def get_available_sessions_pages(") == 1
+    assert module.count("    def get_available_sessions_pages_2(") == 1

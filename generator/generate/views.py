@@ -119,8 +119,14 @@ class OperationView:
     errors: list[ErrorView]
     request_id: bool
     retry_token: bool
-    paginated: bool
     page_parameter: str | None
+    # The method that yields every page, when the operation pages; named with the
+    # others (see build_views), so no operation's own name can take it.
+    pages_name: str | None = None
+
+    @property
+    def paginated(self) -> bool:
+        return self.pages_name is not None
 
 
 @dataclass
@@ -398,8 +404,8 @@ class _Builder:
             errors=errors,
             request_id="opc-request-id" in header_names,
             retry_token="opc-retry-token" in header_names,
-            paginated=page is not None and next_page,
             page_parameter=page.name if page else None,
+            pages_name=f"{op.name}_pages" if page is not None and next_page else None,
         )
 
     def parameter(
@@ -574,6 +580,11 @@ def build_views(model: ApiModel, package: str, version: str) -> PackageView:
         group.operations.append(builder.operation(op, group.models, constants))
         if group.models.classes:
             builder.modules[group.models.name] = group.models
+    operations = [op for group in groups.values() for op in group.operations]
+    methods = NameSpace(op.name for op in operations)
+    for operation in operations:
+        if operation.pages_name is not None:
+            operation.pages_name = methods.claim(operation.pages_name)
     for group in groups.values():
         group.uses = _names_used(group.operations)
     title = model.title or package
@@ -585,7 +596,7 @@ def build_views(model: ApiModel, package: str, version: str) -> PackageView:
         header_text=header_text(title),
         modules=sorted(builder.modules.values(), key=lambda m: m.name),
         exports=dict(sorted(builder.module_of.items())),
-        operations=[op for group in groups.values() for op in group.operations],
+        operations=operations,
         groups=list(groups.values()),
         tags=[t.name for t in model.tags],
         endpoint_imports=_imports(
