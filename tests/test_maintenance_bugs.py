@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import pytest
 
 from generator.write import read_tree, write_tree
 
-from .conftest import AIDP_BOOK, AIDP_PROJECT, docs2sdk, make_project
+from .conftest import AIDP_BOOK, AIDP_PROJECT, BOOKS, docs2sdk, make_project
 from .scripted_server import Reply, ScriptedServer, scripted_server
 
 IDS = {"ai_data_platform_id": "adp1", "workspace_key": "ws1"}
@@ -145,3 +146,29 @@ def test_a_pager_never_takes_the_name_of_another_operation(tmp_path: Path) -> No
     [module] = [text for path, text in files.items() if "/_operations/" in path and "def " in text]
     assert module.count("    def get_available_sessions_pages(") == 1
     assert module.count("    def get_available_sessions_pages_2(") == 1
+
+
+def test_an_object_query_parameter_imports_any_only_where_used(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from generator.pipeline import model_from_book
+    from generator.project import project_files
+
+    book = tmp_path / "book"
+    shutil.copytree(BOOKS / "jupyter-ul", book)
+    page = book / "op-api-contents-path-get.html"
+    integer = '<span class="name">content</span>: <span class="type">integer</span>'
+    html = page.read_text(encoding="utf-8")
+    assert integer in html
+    page.write_text(html.replace(integer, integer.replace("integer", "object")), "utf-8")
+    model, _ = model_from_book(book)
+    write_tree(tmp_path / "sdk", project_files(model, "filter_sdk", "0.1.0", None))
+    package = tmp_path / "sdk" / "filter_sdk"
+    assert "content: dict[str, Any] | None" in (package / "_operations" / "contents.py").read_text()
+    assert (package / "models" / "_contents.py").exists(), "the tag's own models module"
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--select", "F", "--no-cache", "."],
+        capture_output=True, text=True, cwd=tmp_path / "sdk",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout

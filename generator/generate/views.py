@@ -63,7 +63,20 @@ class ModuleView:
     name: str  # module name inside NAME.models
     classes: list[ClassView] = field(default_factory=list)
     imports: dict[str, list[str]] = field(default_factory=dict)  # module -> class names
-    uses: set[str] = field(default_factory=set)  # datetime, date, Literal, Any, OpenEnum
+
+    @property
+    def annotations(self) -> str:
+        """Every annotation the module's classes hold, as one text."""
+        return " ".join(
+            [f.annotation for cls in self.classes for f in cls.fields]
+            + [cls.alias_of for cls in self.classes if cls.alias_of]
+        )
+
+    @property
+    def uses(self) -> set[str]:
+        """The names from datetime, typing and _model that the classes' annotations use:
+        read from what the module holds, as an operations module's are."""
+        return _names_in(self.annotations)
 
     @property
     def import_groups(self) -> list[list[str]]:
@@ -76,10 +89,13 @@ class ModuleView:
             | ({"OpenEnum"} & self.uses)
         )
         local = [f"from .._model import {', '.join(bases)}"] if bases else []
-        local += [
-            f"from .{source} import {', '.join(sorted(names))}"
-            for source, names in sorted(self.imports.items())
-        ]
+        # Only what the classes name: an annotation made for an operation's signature
+        # (a parameter, a response) also noted its classes here.
+        text = self.annotations
+        for source, names in sorted(self.imports.items()):
+            used = sorted(n for n in names if re.search(rf"(?<![.\w]){n}\b", text))
+            if used:
+                local.append(f"from .{source} import {', '.join(used)}")
         return [group for group in (standard, third_party, local) if group]
 
 
@@ -301,7 +317,6 @@ class _Builder:
             values = ", ".join(literal(v) for v in schema.enum if v is not None)
             if not open_enums:
                 return f"Literal[{values}]"
-            module.uses |= {"Literal", "OpenEnum", "Annotated"}
             return f"Annotated[Literal[{values}], OpenEnum]"
         members = schema.one_of or schema.any_of
         if members:
@@ -324,7 +339,7 @@ class _Builder:
             item = (
                 self.annotation(schema.items, f"{context}Item", module, open_enums=open_enums)
                 if schema.items is not None
-                else self.any(module)
+                else "Any"
             )
             return f"list[{item}]"
         if type_ == "object" or (not type_ and schema.additional_properties is not None):
@@ -333,15 +348,13 @@ class _Builder:
                     schema.additional_properties, f"{context}Value", module, open_enums=open_enums
                 )
                 return f"dict[str, {value}]"
-            return f"dict[str, {self.any(module)}]"
+            return "dict[str, Any]"
         if type_ in ("string", "file"):
             python = STRING_FORMATS.get(schema.format or "", "str")
-            if python in ("datetime", "date"):
-                module.uses.add(python)
             return "bytes" if type_ == "file" else python
         if type_ in PRIMITIVE_TYPES:
             return PRIMITIVE_TYPES[type_]
-        return self.any(module)
+        return "Any"
 
     def qualify(self, annotation: str) -> str:
         """``list[Session]`` -> ``list[models.Session]``, for code outside the models;
@@ -354,11 +367,6 @@ class _Builder:
                 parts[i],
             )
         return "".join(parts)
-
-    @staticmethod
-    def any(module: ModuleView) -> str:
-        module.uses.add("Any")
-        return "Any"
 
     # ------------------------------------------------------------------ operations
     def operation(self, op: Operation, module: ModuleView, constants: NameSpace) -> OperationView:
@@ -452,7 +460,7 @@ class _Builder:
                     return "str", None, "text"
                 return "bytes", None, "bytes"
             if content.schema_ is None:
-                return self.any(module), None, "json"
+                return "Any", None, "json"
             annotation = self.qualify(
                 self.annotation(content.schema_, f"{context}Response", module)
             )
@@ -527,7 +535,8 @@ def header_text(title: str) -> str:
 
 
 def _names_used(operations: list[OperationView]) -> set[str]:
-    """The names from datetime and typing that these operations' signatures use."""
+    """The names from datetime and typing that these operations' signatures use, and
+    ``models`` when they name a model."""
     return _names_in(
         " ".join(
             f"{op.body_annotation} {op.data_annotation} "
@@ -538,10 +547,10 @@ def _names_used(operations: list[OperationView]) -> set[str]:
 
 
 def _names_in(text: str) -> set[str]:
-    """The names from datetime and typing that annotations in ``text`` use."""
+    """The names from datetime, typing and _model that annotations in ``text`` use."""
     return {
         name
-        for name in ("date", "datetime", "Any", "Literal")
+        for name in ("date", "datetime", "Annotated", "Any", "Literal", "OpenEnum", "models")
         if re.search(rf"(?<![.\w]){name}\b", text)
     }
 
