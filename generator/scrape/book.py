@@ -22,7 +22,7 @@ TAG_TITLE_SUFFIX = " REST Endpoints"
 
 @dataclass(frozen=True)
 class PageRef:
-    """An operation page: its file name in the book, its tag and its index title."""
+    """An operation page: its file name in the book, and its tag."""
 
     file: str
     tag: str | None = None

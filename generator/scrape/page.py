@@ -192,7 +192,7 @@ class _PageReader:
                 parameters.extend(self.read_parameters(PARAMETER_SECTIONS[text]))
             elif text == MEDIA_TYPES:
                 self.pos += 1
-                self.read_media_types()
+                self.skip_media_types()
             elif BODY.fullmatch(text):
                 content, desc = self.read_body("request body")
                 bodies.append(content)
@@ -270,7 +270,7 @@ class _PageReader:
             self.pos += 1
             match = STATUS.fullmatch(text)
             if text == MEDIA_TYPES:
-                self.read_media_types()
+                self.skip_media_types()
             elif text == BACK_TO_TOP:
                 # What follows the last response is page furniture.
                 if self.at_end() or not STATUS.fullmatch(self.peek()):
@@ -300,8 +300,10 @@ class _PageReader:
         return responses
 
     # ---------------------------------------------------------------- lists
-    def read_media_types(self) -> list[str]:
-        return [ln.text for ln in self.take_until_structural() if MEDIA_TYPE.fullmatch(ln.text)]
+    def skip_media_types(self) -> None:
+        """``Supported Media Types`` lists what each body shows again in ``Body (...)``:
+        its lines are passed over."""
+        self.take_until_structural()
 
     def read_parameters(self, location: str) -> list[Parameter]:
         out: list[Parameter] = []
