@@ -12,7 +12,7 @@ from generator.format import MODE, FormatError, format_source, lay_out_long_line
 from generator.generate import generate_package
 from generator.pipeline import model_from_book
 
-from .conftest import AIDP_BOOK, BOOKS
+from .conftest import BOOKS
 
 LONG_LITERAL = ", ".join(f'"value_number_{n}"' for n in range(12))
 LONG_UNION = " | ".join(f"models.SomeRatherLongModelName{n}" for n in range(5))
@@ -120,7 +120,9 @@ def test_what_it_cannot_lay_out_alone_is_left_to_black(code: str) -> None:
     assert format_source("case.py", text) == black.format_str(text, mode=MODE)
 
 
-@pytest.mark.parametrize("book", [AIDP_BOOK, BOOKS / "jupyter-ul", BOOKS / "hostile"])
+# Small books with every kind of file; the AI Data Platform package is held to black's
+# output, byte for byte, by the check that generated/ is current.
+@pytest.mark.parametrize("book", [BOOKS / "jupyter-ul", BOOKS / "hostile"])
 def test_black_has_nothing_to_change_in_generated_code(book: Path) -> None:
     model, _ = model_from_book(book)
     files = generate_package(model, "sdk", "0.1.0", None)

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +23,7 @@ from generator.model import Schema, parse_model
 from generator.pipeline import model_from_book
 from generator.scrape.labels import KNOWN_LABELS
 from generator.scrape.page import MAX_SCHEMA_DEPTH, ScrapedPage, scrape_page
+from generator.yamlio import load_yaml
 
 from .conftest import BOOKS, ROOT
 
@@ -344,7 +344,7 @@ def test_recursive_schemas_make_a_valid_model(
     monkeypatch.setenv("DOCS2SDK_CACHE", "off")
     (tmp_path / "op-x-patch.html").write_text(recursive_page(), encoding="utf-8")
     model, _ = model_from_book(tmp_path)
-    again = parse_model(yaml.safe_load(model.to_yaml()))  # checks every ref resolves
+    again = parse_model(load_yaml(model.to_yaml()))  # checks every ref resolves
     assert again.schemas["Kernel"].properties["parent"].ref == "Kernel"  # type: ignore[index]
 
 

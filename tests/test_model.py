@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from generator.assemble import python_name
 from generator.errors import ModelError
 from generator.model import ApiModel, load_model
+from generator.yamlio import dump_yaml, load_yaml
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_model_round_trips_through_yaml(aidp_model: ApiModel, tmp_path: Path) ->
 
 
 def _broken(aidp_model: ApiModel, tmp_path: Path, change: str) -> Path:
-    data = yaml.safe_load(aidp_model.to_yaml())
+    data = load_yaml(aidp_model.to_yaml())
     if change == "method":
         data["operations"][3]["method"] = "fetch"
     elif change == "ref":
@@ -49,7 +49,7 @@ def _broken(aidp_model: ApiModel, tmp_path: Path, change: str) -> Path:
     elif change == "version":
         data["format_version"] = 99
     path = tmp_path / "model.yaml"
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    path.write_text(dump_yaml(data), encoding="utf-8")
     return path
 
 

@@ -7,12 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
 from openapi_spec_validator import validate
 
 from generator.model import ApiModel
 from generator.openapi import to_openapi
 from generator.pipeline import model_from_book
+from generator.yamlio import load_yaml
 
 from .conftest import BOOKS
 
@@ -45,6 +45,6 @@ def test_cli_exports_yaml_and_json(tmp_path: Path) -> None:
     subprocess.run([*run, "scrape", str(BOOKS / "jupyter-dl"), "-o", str(model)], check=True)
     subprocess.run([*run, "openapi", str(model), "-o", str(tmp_path / "o.yaml")], check=True)
     subprocess.run([*run, "openapi", str(model), "-o", str(tmp_path / "o.json")], check=True)
-    from_yaml = yaml.safe_load((tmp_path / "o.yaml").read_text())
+    from_yaml = load_yaml((tmp_path / "o.yaml").read_text())
     assert from_yaml == json.loads((tmp_path / "o.json").read_text())
     validate(from_yaml)

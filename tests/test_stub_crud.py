@@ -9,12 +9,12 @@ import re
 from typing import Any
 
 import httpx
-import yaml
 from openapi_schema_validator import OAS31Validator
 
 from generator.runtime.server import SyncASGITransport, create_app
 from generator.runtime.server._fill import Filler
 from generator.runtime.server._schemas import Schemas
+from generator.yamlio import load_yaml
 
 from .conftest import AIDP_PROJECT
 
@@ -45,7 +45,7 @@ def found_id(op: dict[str, Any], answer: Any, id_param: str, id_field: str) -> d
 
 def test_every_resource_operation_answers_its_documented_schema() -> None:
     spec = json.loads((AIDP_PROJECT / "aidp_workbench" / "_server_spec.json").read_text())
-    document = yaml.safe_load((AIDP_PROJECT / "openapi.yaml").read_text(encoding="utf-8"))
+    document = load_yaml((AIDP_PROJECT / "openapi.yaml").read_text(encoding="utf-8"))
     filler = Filler(Schemas(spec["schemas"]), seed=7)
     by_collection: dict[str, list[dict[str, Any]]] = {}
     for op in spec["operations"]:
