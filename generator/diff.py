@@ -17,8 +17,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .generate.views import STRING_FORMATS, SUCCESS
-from .model import ApiModel, Content, NamedSchema, Operation, Parameter, Schema, child_schemas
+from .generate.views import STRING_FORMATS
+from .model import (
+    ApiModel,
+    Content,
+    NamedSchema,
+    Operation,
+    Parameter,
+    Schema,
+    child_schemas,
+    is_success,
+)
 
 # Kinds that change only documentation; all other non-breaking kinds bump minor.
 DOC_KINDS = frozenset({"description-changed", "title-changed", "tag-changed", "format-changed"})
@@ -214,13 +223,13 @@ def _operation_changes(old: Operation, new: Operation, schemas: _Schemas) -> lis
             if name not in new_headers:
                 summary = f"Response header `{header.name}` was removed."
                 emit("header-removed", True, f"{where} header {header.name}", summary)
-        success = SUCCESS.fullmatch(response.status) is not None
+        success = is_success(response.status)
         body = f"{response.status} response body"
         _contents(before.content, response.content, body, False, success, schemas, emit)
     for status in old_responses:
         if status not in new_statuses:
             # Callers rely on success statuses; a dropped error status only stops failing.
-            success = SUCCESS.fullmatch(status) is not None
+            success = is_success(status)
             summary = f"The {status} response was removed."
             emit("status-removed", success, f"{status} response", summary)
     return out

@@ -7,6 +7,7 @@ Schema has a word for the thing, in snake_case.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,6 +22,14 @@ FORMAT_VERSION = 1
 ParameterLocation = Literal["path", "query", "header", "form"]
 HttpMethod = Literal["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 JsonValue = Any
+
+
+_SUCCESS = re.compile(r"2\d\d")
+
+
+def is_success(status: str) -> bool:
+    """Whether a documented status (``200``, ``2XX``'s members, ``default``) is a success."""
+    return _SUCCESS.fullmatch(status) is not None
 
 
 class _Data(BaseModel):
@@ -76,6 +85,11 @@ class Parameter(_Data):
     description: str | None = None
     schema_: Schema = Field(alias="schema")
 
+    @property
+    def always_required(self) -> bool:
+        """Required as documented, or a path parameter, which always is."""
+        return self.required or self.in_ == "path"
+
 
 class Header(_Data):
     name: str
@@ -125,6 +139,31 @@ class ApiModel(_Data):
     tags: list[Tag] = []
     operations: list[Operation] = []
     schemas: dict[str, NamedSchema] = {}
+
+    def resolve(self, schema: Schema | None) -> Schema | None:
+        """The schema a reference leads to, through references; None where one dangles."""
+        seen: set[str] = set()
+        while schema is not None and schema.ref is not None and schema.ref not in seen:
+            seen.add(schema.ref)
+            schema = self.schemas.get(schema.ref)
+        return schema
+
+    def merged_properties(self, schema: Schema | None) -> tuple[dict[str, Schema], set[str]]:
+        """A schema's properties and required names, with those of its ``Match All``
+        members under its own, as the generated models and the stub merge them."""
+        target = self.resolve(schema)
+        if target is None:
+            return {}, set()
+        props: dict[str, Schema] = {}
+        required: set[str] = set()
+        for member in target.all_of or []:
+            if self.resolve(member) is not target:
+                member_props, member_required = self.merged_properties(member)
+                props.update(member_props)
+                required |= member_required
+        props.update(target.properties or {})
+        required |= set(target.required or [])
+        return props, required
 
     def to_yaml(self) -> str:
         data = self.model_dump(by_alias=True, exclude_none=True, exclude_defaults=False)

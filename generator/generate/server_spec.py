@@ -26,10 +26,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import ApiModel, Operation, Schema, child_schemas
+from ..model import ApiModel, Operation, Schema, child_schemas, is_success
 
 _PARAMETER = re.compile(r"\{([^{}]+)\}")
-_SUCCESS = re.compile(r"2\d\d")
 # Schema keys the server has no use for: they only make the description bigger.
 _DOC_KEYS = frozenset({"title", "description", "labels", "page"})
 _NESTED_KEYS = frozenset(
@@ -143,30 +142,11 @@ class _SpecBuilder:
                 found[path] = _Collection(path, None, None)
         return found
 
-    def _resolve(self, schema: Schema | None) -> Schema | None:
-        seen: set[str] = set()
-        while schema is not None and schema.ref is not None and schema.ref not in seen:
-            seen.add(schema.ref)
-            schema = self.model.schemas.get(schema.ref)
-        return schema
-
-    def _properties(self, schema: Schema | None) -> dict[str, Schema]:
-        """Own properties and those of ``Match All`` members, as the generated models merge them."""
-        target = self._resolve(schema)
-        if target is None:
-            return {}
-        props: dict[str, Schema] = {}
-        for member in target.all_of or []:
-            if member is not schema:
-                props.update(self._properties(member))
-        props.update(target.properties or {})
-        return props
-
     @staticmethod
     def _success(op: Operation) -> tuple[int, Schema | None, str | None]:
         """The documented success status, and its response body's schema and media type."""
         for response in op.responses:
-            if _SUCCESS.fullmatch(response.status):
+            if is_success(response.status):
                 content = next(
                     (c for c in response.content if "json" in c.media_type.lower()),
                     response.content[0] if response.content else None,
@@ -181,18 +161,22 @@ class _SpecBuilder:
         _status, schema, media_type = self._success(op)
         if media_type is None or "json" not in media_type.lower():
             return None
-        target = self._resolve(schema)
+        target = self.model.resolve(schema)
         if target is None:
             return None
         if target.type == "array":
             return ""
-        arrays = [name for name, prop in self._properties(target).items() if self._is_array(prop)]
+        arrays = [
+            name
+            for name, prop in self.model.merged_properties(target)[0].items()
+            if self._is_array(prop)
+        ]
         if "items" in arrays:
             return "items"
         return arrays[0] if arrays else None
 
     def _is_array(self, schema: Schema) -> bool:
-        target = self._resolve(schema)
+        target = self.model.resolve(schema)
         return target is not None and target.type == "array"
 
     def _item_schema(self, collection: _Collection) -> Schema | None:
@@ -216,12 +200,16 @@ class _SpecBuilder:
         field = self._list_field(op)
         if field is None:
             return None
-        schema = self._resolve(self._success(op)[1])
-        array = schema if field == "" else self._resolve(self._properties(schema).get(field))
+        schema = self.model.resolve(self._success(op)[1])
+        array = (
+            schema
+            if field == ""
+            else self.model.resolve(self.model.merged_properties(schema)[0].get(field))
+        )
         return array.items if array is not None else None
 
     def _id_field(self, collection: _Collection, item: Schema | None) -> str | None:
-        props = self._properties(item)
+        props = self.model.merged_properties(item)[0]
         names = (
             [collection.id_param, _last_word(collection.id_param)] if collection.id_param else []
         )
@@ -249,8 +237,10 @@ class _SpecBuilder:
         if body is None or not body.content:
             return False
         content = next((c for c in body.content if "json" in c.media_type.lower()), None)
-        target = self._resolve(content.schema_ if content else None)
-        return target is not None and bool(self._properties(target) or target.type == "object")
+        target = self.model.resolve(content.schema_ if content else None)
+        return target is not None and bool(
+            self.model.merged_properties(target)[0] or target.type == "object"
+        )
 
     def _operation(self, op: Operation) -> dict[str, Any]:
         kind, collection = self._kind(op)
@@ -266,7 +256,7 @@ class _SpecBuilder:
                 {
                     "name": p.name,
                     "in": p.in_,
-                    "required": p.required or p.in_ == "path",
+                    "required": p.always_required,
                     "schema": schema_data(p.schema_),
                 }
                 for p in op.parameters
@@ -282,7 +272,7 @@ class _SpecBuilder:
         if (error_media_type := _error_media_type(op)) is not None:
             out["error_media_type"] = error_media_type
         if kind == "list":
-            item_props = self._properties(self._list_item(op))
+            item_props = self.model.merged_properties(self._list_item(op))[0]
             out["list_field"] = self._list_field(op) or None
             out["filters"] = [
                 filter_
@@ -355,7 +345,7 @@ def _error_media_type(op: Operation) -> str | None:
     """The media type the pages give error responses, where it is not JSON (an
     operation whose every response is a YAML download documents its errors as YAML)."""
     for response in op.responses:
-        if not _SUCCESS.fullmatch(response.status) and response.content:
+        if not is_success(response.status) and response.content:
             if not any("json" in c.media_type.lower() for c in response.content):
                 return response.content[0].media_type
             return None

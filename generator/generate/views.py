@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import ApiModel, Operation, Parameter, Schema, child_schemas
+from ..model import ApiModel, Operation, Parameter, Schema, child_schemas, is_success
 from ..runtime.errors import ERROR_CLASS_NAMES
 from .names import (
     NameSpace,
@@ -22,7 +22,6 @@ from .names import (
     snake_case,
 )
 
-SUCCESS = re.compile(r"2\d\d")
 # Names a models module imports: a field of that name would shadow them in annotations.
 MODULE_NAMES = frozenset({"date", "datetime"})
 # Names an operation's method uses itself: its parameters must not shadow them.
@@ -250,7 +249,7 @@ class _Builder:
         return bool(schema.all_of) and not schema.one_of and not schema.any_of
 
     def fields(self, owner: str, schema: Schema, module: ModuleView) -> list[FieldView]:
-        props, required = self.merged_properties(schema)
+        props, required = self.model.merged_properties(schema)
         names = NameSpace()
         out = []
         for wire, prop in props.items():
@@ -268,20 +267,6 @@ class _Builder:
                     annotation = f"{annotation} | None"
             out.append(FieldView(py, wire, annotation, is_required, default, schema_doc(prop)))
         return out
-
-    def merged_properties(self, schema: Schema) -> tuple[dict[str, Schema], set[str]]:
-        """Own properties, and those of ``Match All`` members laid over them."""
-        props: dict[str, Schema] = {}
-        required: set[str] = set()
-        for member in schema.all_of or []:
-            target = self.model.schemas.get(member.ref) if member.ref else member
-            if target is not None and target is not schema:
-                member_props, member_required = self.merged_properties(target)
-                props.update(member_props)
-                required |= member_required
-        props.update(schema.properties or {})
-        required |= set(schema.required or [])
-        return props, required
 
     # ------------------------------------------------------------------ types
     def annotation(
@@ -373,7 +358,7 @@ class _Builder:
         names = NameSpace(METHOD_LOCALS)
         context = pascal_case(op.name)
         parameters = []
-        for p in sorted(op.parameters, key=lambda p: not (p.required or p.in_ == "path")):
+        for p in sorted(op.parameters, key=lambda p: not p.always_required):
             if p.in_ == "form":
                 continue
             parameters.append(self.parameter(p, names, context, module))
@@ -382,7 +367,7 @@ class _Builder:
         errors = [
             ErrorView(r.status, ERROR_CLASS_NAMES.get(r.status, "ApiError"), r.description)
             for r in op.responses
-            if not SUCCESS.fullmatch(r.status) and r.status != "default"
+            if not is_success(r.status) and r.status != "default"
         ]
         header_names = {p.name.lower() for p in op.parameters if p.in_ == "header"}
         page = next(
@@ -391,7 +376,7 @@ class _Builder:
         next_page = any(
             h.name.lower() == "opc-next-page"
             for r in op.responses
-            if SUCCESS.fullmatch(r.status)
+            if is_success(r.status)
             for h in r.headers
         )
         return OperationView(
@@ -424,7 +409,7 @@ class _Builder:
             self.annotation(p.schema_, context + pascal_case(p.name), module, open_enums=False)
         )
         doc = "\n\n".join(x for x in (p.description, schema_doc(p.schema_)) if x) or None
-        required = p.required or p.in_ == "path"
+        required = p.always_required
         if not required and "None" not in annotation.split(" | "):
             annotation = f"{annotation} | None"
         return ParameterView(name, p.name, p.in_, annotation, required, doc)
@@ -452,7 +437,7 @@ class _Builder:
 
     def data(self, op: Operation, context: str, module: ModuleView) -> tuple[str, str | None, str]:
         for response in op.responses:
-            if not SUCCESS.fullmatch(response.status) or not response.content:
+            if not is_success(response.status) or not response.content:
                 continue
             content = _primary(response.content)
             if not _is_json(content.media_type):
