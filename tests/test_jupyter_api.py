@@ -110,6 +110,10 @@ def server_and_identity(api: Recorder, models: Any) -> None:
     assert identity.identity is not None
     specs = api.get_kernel_specs().data
     assert specs.default == "python3"
+    # The pages document "logo-*": the server's logo-64x64 and the like are kept.
+    resources = specs.kernelspecs["python3"].resources
+    assert any(name.startswith("logo-") for name in resources.model_extra), resources
+    assert all("*" not in (f.alias or "") for f in type(resources).model_fields.values())
 
 
 def contents_and_checkpoints(api: Recorder, models: Any, not_found: type[Exception]) -> None:

@@ -237,6 +237,13 @@ class _Builder:
         if self.is_object(schema):
             self.model_classes.add(name)
             view.fields = self.fields(name, schema, module)
+            patterns = [wire for wire in self.model.merged_properties(schema)[0] if "*" in wire]
+            if patterns:
+                # A name with a wildcard (``logo-*``) stands for many fields, none of
+                # them named that: what a server sends under them stays in model_extra.
+                kept = ", ".join(f"``{wire}``" for wire in patterns)
+                note = f"Fields named {kept} (any name of that form) are kept in ``model_extra``."
+                view.doc = f"{view.doc}\n\n{note}" if view.doc else note
         else:
             view.alias_of = self.annotation(schema, name, module, nullable=False)
         return name
@@ -253,6 +260,8 @@ class _Builder:
         names = NameSpace()
         out = []
         for wire, prop in props.items():
+            if "*" in wire:
+                continue  # a pattern of names, not a name: see add_class
             py = names.claim(safe_attribute(snake_case(wire), MODULE_NAMES))
             context = owner + pascal_case(wire)
             annotation = self.annotation(prop, context, module)
