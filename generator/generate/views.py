@@ -72,27 +72,22 @@ class ModuleView:
         )
 
     @property
-    def uses(self) -> set[str]:
-        """The names from datetime, typing and _model that the classes' annotations use:
-        read from what the module holds, as an operations module's are."""
-        return _names_in(self.annotations)
-
-    @property
     def import_groups(self) -> list[list[str]]:
         """The module's import lines, grouped and ordered as isort orders them."""
-        standard = _imports(self.uses)
+        text = self.annotations
+        uses = _names_in(text)
+        standard = _imports(uses)
         fields = [f for cls in self.classes for f in cls.fields]
         third_party = ["from pydantic import Field"] if any(f.aliased for f in fields) else []
         bases = sorted(
             ({"Model"} if any(cls.alias_of is None for cls in self.classes) else set())
-            | ({"OpenEnum"} & self.uses)
+            | ({"OpenEnum"} & uses)
         )
         local = [f"from .._model import {', '.join(bases)}"] if bases else []
         # Only what the classes name: an annotation made for an operation's signature
         # (a parameter, a response) also noted its classes here.
-        text = self.annotations
         for source, names in sorted(self.imports.items()):
-            used = sorted(n for n in names if re.search(rf"(?<![.\w]){n}\b", text))
+            used = sorted(n for n in names if _mentions(text, n))
             if used:
                 local.append(f"from .{source} import {', '.join(used)}")
         return [group for group in (standard, third_party, local) if group]
@@ -153,7 +148,17 @@ class OperationGroupView:
     tag: str | None
     models: ModuleView  # the inline schemas of these operations
     operations: list[OperationView] = field(default_factory=list)
-    uses: set[str] = field(default_factory=set)  # names from datetime and typing
+
+    @property
+    def uses(self) -> set[str]:
+        """The names from datetime, typing and models that the signatures use."""
+        return _names_used(self.operations)
+
+    @property
+    def standard_imports(self) -> list[str]:
+        """The module's imports from the standard library, in isort's order."""
+        pagers = ["from collections.abc import AsyncIterator, Iterator"]
+        return (pagers if any(op.paginated for op in self.operations) else []) + _imports(self.uses)
 
 
 @dataclass
@@ -541,12 +546,18 @@ def _names_used(operations: list[OperationView]) -> set[str]:
 
 
 def _names_in(text: str) -> set[str]:
-    """The names from datetime, typing and _model that annotations in ``text`` use."""
+    """The names from datetime, typing and _model that annotations in ``text`` use (a
+    module's imports are read from what it holds)."""
     return {
         name
         for name in ("date", "datetime", "Annotated", "Any", "Literal", "OpenEnum", "models")
-        if re.search(rf"(?<![.\w]){name}\b", text)
+        if _mentions(text, name)
     }
+
+
+def _mentions(text: str, name: str) -> bool:
+    """Whether ``name`` stands in ``text`` as a name of its own (not ``models.name``)."""
+    return re.search(rf"(?<![.\w]){re.escape(name)}\b", text) is not None
 
 
 def _imports(names: set[str]) -> list[str]:
@@ -588,8 +599,6 @@ def build_views(model: ApiModel, package: str, version: str) -> PackageView:
     for operation in operations:
         if operation.pages_name is not None:
             operation.pages_name = methods.claim(operation.pages_name)
-    for group in groups.values():
-        group.uses = _names_used(group.operations)
     title = model.title or package
     return PackageView(
         package=package,

@@ -19,7 +19,6 @@ from ._runtime import (
     build_request,
     read_response,
     replayable,
-    retried_transport_error,
     retries_from,
 )
 
@@ -59,19 +58,18 @@ class SyncBase:
 
     def _send(self, endpoint: Endpoint, **parts: Any) -> ApiResponse[Any]:
         request = build_request(self._http, endpoint, **parts)
-        again = replayable(request)
+        may_repeat = replayable(request)
         attempt = 0
         while True:
             try:
                 response = self._http.send(request)
             except httpx.TransportError as error:
-                retried = retried_transport_error(error, request)
-                delay = self._retries.delay(attempt, None) if retried else None
+                delay = self._retries.delay(attempt, error, replayable=may_repeat)
                 if delay is None:
                     raise
             else:
                 delay = (
-                    self._retries.delay(attempt, response, replayable=again)
+                    self._retries.delay(attempt, response, replayable=may_repeat)
                     if response.is_error
                     else None
                 )
@@ -117,19 +115,18 @@ class AsyncBase:
 
     async def _send(self, endpoint: Endpoint, **parts: Any) -> ApiResponse[Any]:
         request = build_request(self._http, endpoint, **parts)
-        again = replayable(request)
+        may_repeat = replayable(request)
         attempt = 0
         while True:
             try:
                 response = await self._http.send(request)
             except httpx.TransportError as error:
-                retried = retried_transport_error(error, request)
-                delay = self._retries.delay(attempt, None) if retried else None
+                delay = self._retries.delay(attempt, error, replayable=may_repeat)
                 if delay is None:
                     raise
             else:
                 delay = (
-                    self._retries.delay(attempt, response, replayable=again)
+                    self._retries.delay(attempt, response, replayable=may_repeat)
                     if response.is_error
                     else None
                 )

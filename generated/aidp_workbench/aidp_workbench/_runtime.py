@@ -49,19 +49,28 @@ class Retries:
     conflict_codes: frozenset[str] = frozenset({"IncorrectState", "LockConflict"})
 
     def delay(
-        self, attempt: int, response: httpx.Response | None, *, replayable: bool = True
+        self,
+        attempt: int,
+        outcome: httpx.Response | httpx.TransportError,
+        *,
+        replayable: bool = True,
     ) -> float | None:
-        """Seconds to wait before attempt ``attempt + 1``, or None to stop.
+        """Seconds to wait before attempt ``attempt + 1`` after ``outcome`` (an error
+        response or a transport error), or None to stop.
 
         A request that is not ``replayable`` (see ``replayable``) is tried again only
-        when the answer says it was not carried out: 429, or a 409 conflict code.
+        when it was certainly not carried out: no connection was made, 429, or a 409
+        conflict code.
         """
         if attempt >= self.total:
             return None
-        if response is not None and not self.retryable(response, replayable=replayable):
+        if isinstance(outcome, httpx.TransportError):
+            if not replayable and not isinstance(outcome, _NOT_SENT):
+                return None
+        elif not self.retryable(outcome, replayable=replayable):
             return None
-        if response is not None:
-            after = _retry_after(response.headers.get("retry-after"))
+        else:
+            after = _retry_after(outcome.headers.get("retry-after"))
             if after is not None:
                 return min(after, self.max_backoff)
         ceiling = min(self.max_backoff, self.backoff * 2.0**attempt)
@@ -75,6 +84,8 @@ class Retries:
         return False
 
 
+# Transport errors raised before the request left: retrying cannot repeat anything.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
 # Methods that do the same however often they are sent.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
@@ -83,12 +94,6 @@ def replayable(request: httpx.Request) -> bool:
     """Whether sending ``request`` again cannot repeat a side effect: its method is
     idempotent, or it carries an ``opc-retry-token`` the service replays it by."""
     return request.method in IDEMPOTENT_METHODS or "opc-retry-token" in request.headers
-
-
-def retried_transport_error(error: httpx.TransportError, request: httpx.Request) -> bool:
-    """Whether a transport error allows another attempt: any, for a replayable request;
-    only one raised before the request was sent (no connection), for any other."""
-    return replayable(request) or isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout))
 
 
 DEFAULT_RETRIES = Retries()
