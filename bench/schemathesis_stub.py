@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.test_stub_server import serving
 
 CHECKS = (
     "not_a_server_error,status_code_conformance,response_schema_conformance,"
@@ -33,31 +33,16 @@ def main() -> int:
     parser.add_argument("--phases", default="examples,coverage,fuzzing")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    package = next(p.parent.name for p in args.project.glob("*/_server_spec.json"))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "PYTHONPATH": str(args.project.resolve())}
-    server = subprocess.Popen(
-        [sys.executable, "-m", f"{package}.server", "--port", str(port)], env=env
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                httpx.get(url)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    project = args.project.resolve()
+    package = next(p.parent.name for p in project.glob("*/_server_spec.json"))
+    server = [sys.executable, "-m", f"{package}.server", "--port", "{port}"]
+    with serving(server, {**os.environ, "PYTHONPATH": str(project)}) as url:
         command = [
-            sys.executable, "-m", "schemathesis.cli", "run", str(args.project / "openapi.yaml"),
+            sys.executable, "-m", "schemathesis.cli", "run", str(project / "openapi.yaml"),
             "--url", url, "--checks", CHECKS, "--max-examples", str(args.examples),
             "--phases", args.phases, "--seed", str(args.seed), "--generation-codec", "ascii",
         ]  # fmt: skip
         return subprocess.run(command).returncode
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

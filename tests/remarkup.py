@@ -234,22 +234,19 @@ def _replace(old: lhtml.HtmlElement, new_html: str) -> None:
     parent = old.getparent()
     index = parent.index(old)
     previous = old.getprevious()
-    tail = old.tail or ""
-    parent.remove(old)  # its tail goes with it
     children = list(wrapper)
+    # Text before the new elements (or all of it, when there are none) follows what
+    # stood before ``old``; ``old``'s own tail follows the last new element.
+    leading = (wrapper.text or "") + ("" if children else old.tail or "")
+    if children:
+        children[-1].tail = (children[-1].tail or "") + (old.tail or "")
+    parent.remove(old)  # its tail goes with it
     for k, child in enumerate(children):
         parent.insert(index + k, child)
-    after = (wrapper.text or "") if not children else ""
-    if children:
-        children[-1].tail = (children[-1].tail or "") + tail
-        lead = wrapper.text or ""
-    else:
-        lead, tail = "", after + tail
-    text_before = lead if children else tail
     if previous is not None:
-        previous.tail = (previous.tail or "") + text_before
+        previous.tail = (previous.tail or "") + leading
     else:
-        parent.text = (parent.text or "") + text_before
+        parent.text = (parent.text or "") + leading
 
 
 def _vary_text(doc: lhtml.HtmlElement, rnd: random.Random) -> None:

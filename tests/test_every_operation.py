@@ -55,7 +55,7 @@ def argument(annotation: str) -> Any:
 
 def calls(client_class: type) -> Iterator[tuple[str, dict[str, Any]]]:
     """Each operation method and the arguments it requires."""
-    for name, method in sorted(vars_of(client_class).items()):
+    for name, method in sorted(operation_methods(client_class).items()):
         parameters = inspect.signature(method).parameters.values()
         yield (
             name,
@@ -67,7 +67,7 @@ def calls(client_class: type) -> Iterator[tuple[str, dict[str, Any]]]:
         )
 
 
-def vars_of(client_class: type) -> dict[str, Any]:
+def operation_methods(client_class: type) -> dict[str, Any]:
     return {
         name: getattr(client_class, name)
         for name in dir(client_class)

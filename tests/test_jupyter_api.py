@@ -4,8 +4,6 @@ terminals and config created, read, updated and deleted."""
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,9 +15,8 @@ from generator.project import project_files
 from generator.write import write_tree
 
 from .conftest import BOOKS, install_package
-from .test_stub_server import serving
+from .test_jupyter_session import TOKEN, jupyter_server
 
-TOKEN = "docs2sdk-test-token"
 NOTEBOOK = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 
 
@@ -35,20 +32,7 @@ def jupyter_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("jupyter-root")
-    (root / "work").mkdir()
-    command = [
-        sys.executable, "-m", "jupyter_server",
-        "--ServerApp.ip=127.0.0.1", "--ServerApp.port={port}",
-        f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",
-        "--ServerApp.open_browser=False", "--allow-root",
-    ]  # fmt: skip
-    env = {
-        **os.environ,
-        "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
-        "JUPYTER_CONFIG_DIR": str(root / ".config"),
-    }
-    with serving(command, env) as url:
+    with jupyter_server(tmp_path_factory.mktemp("jupyter-root")) as url:
         yield url
 
 

@@ -25,16 +25,22 @@ class Backend:
 
 
 @contextmanager
-def jupyter_server(root: Path) -> Iterator[str]:
+def jupyter_server(root: Path, base_url: str = "/") -> Iterator[str]:
+    """A real jupyter_server serving ``root`` at ``base_url``, its runtime and config
+    files kept in ``root`` (a config PATCH writes there, not in the user's home)."""
     (root / "work").mkdir()
     command = [
         sys.executable, "-m", "jupyter_server",
         "--ServerApp.ip=127.0.0.1", "--ServerApp.port={port}",
-        f"--ServerApp.base_url={BASE}", f"--IdentityProvider.token={TOKEN}",
+        f"--ServerApp.base_url={base_url}", f"--IdentityProvider.token={TOKEN}",
         f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False",
         "--allow-root",
     ]  # fmt: skip
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(root / ".runtime")}
+    env = {
+        **os.environ,
+        "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
+        "JUPYTER_CONFIG_DIR": str(root / ".config"),
+    }
     with serving(command, env) as url:
         yield url
 
@@ -47,7 +53,7 @@ def backend(
         with running_stub(aidp_sdk.parent) as url:
             yield Backend(url, {})
     else:
-        with jupyter_server(tmp_path_factory.mktemp("notebooks")) as url:
+        with jupyter_server(tmp_path_factory.mktemp("notebooks"), BASE) as url:
             yield Backend(url, {"Authorization": f"token {TOKEN}"})
 
 
