@@ -3,37 +3,21 @@
 Each page shows the named schemas its bodies use. Here they become one schema per
 name; where pages disagree about a name, each distinct version is kept under its own
 deterministic name (``Error``, ``Error_2``, ...) and a warning says where and how they
-differ. Operations get their Python names here.
+differ. Operations get their Python names here, by the rules in ``generate.names``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import keyword
-import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from .errors import ConfigError, Diagnostics, ScrapeError
+from .generate.names import CLIENT_ATTRIBUTES, NameSpace, method_name
 from .model import FORMAT_VERSION, ApiModel, NamedSchema, Operation, Schema, Tag
 from .scrape.book import BookIndex
 from .scrape.page import ScrapedPage
-
-ARTICLES = frozenset({"a", "an", "the"})
-# Methods every generated client has of its own; an operation may not take their names.
-CLIENT_METHODS = frozenset({"close"})
-
-
-def python_name(title: str) -> str:
-    """ "Patch a session" -> ``patch_session``: the title's words, less the articles."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    words = [w for w in re.findall(r"[a-z0-9]+", ascii_title.lower()) if w not in ARTICLES]
-    name = "_".join(words) or "operation"
-    if name[0].isdigit():
-        name = f"op_{name}"
-    return f"{name}_" if keyword.iskeyword(name) or name in CLIENT_METHODS else name
 
 
 def assemble(
@@ -219,15 +203,11 @@ def _rename_refs(data: Any, rename: Mapping[str, str] | Callable[[str], str]) ->
 
 def _name_operations(operations: list[Operation], overrides: dict[str, str]) -> list[Operation]:
     """Give each operation a unique Python name; overrides are keyed "METHOD /path"."""
-    taken: set[str] = set()
+    methods = NameSpace(CLIENT_ATTRIBUTES)
     named = []
     for op in operations:
         key = f"{op.method.upper()} {op.path}"
-        base = overrides.pop(key, None) or python_name(op.title)
-        name, n = base, 2
-        while name in taken:
-            name, n = f"{base}_{n}", n + 1
-        taken.add(name)
+        name = methods.claim(overrides.pop(key, None) or method_name(op.title))
         named.append(op.model_copy(update={"name": name}))
     if overrides:
         unknown = ", ".join(sorted(overrides))

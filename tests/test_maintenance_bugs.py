@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -121,6 +122,29 @@ def test_module_names_follow_module_rules() -> None:
     assert [m for m in modules if m.endswith("_")] == []
     client = (package / "client.py").read_text(encoding="utf-8")
     assert "OperationsOperations" not in client and "AsyncOperations," in client
+    # No class name says a word twice, the asyncio twins included.
+    classes = re.findall(
+        r"^class (\w+)",
+        client
+        + "".join(p.read_text(encoding="utf-8") for p in (package / "_operations").glob("*.py")),
+        re.MULTILINE,
+    )
+    assert "AioAsyncOperations" in classes
+    assert [c for c in classes if re.search(r"([A-Z][a-z]+)\1", c)] == []
+
+
+def test_an_operation_never_takes_a_name_the_client_has_of_its_own(tmp_path: Path) -> None:
+    from generator.generate.names import CLIENT_ATTRIBUTES
+    from generator.pipeline import model_from_book
+
+    page = next(AIDP_BOOK.glob("op-*-notebook-api-sessions-get.html"))
+    book = tmp_path / "book"
+    book.mkdir()
+    html = page.read_text(encoding="utf-8")
+    (book / page.name).write_text(html.replace("Get available sessions<", "Close<"), "utf-8")
+    model, _ = model_from_book(book)
+    assert "close" in CLIENT_ATTRIBUTES
+    assert [op.name for op in model.operations] == ["close_"]
 
 
 def test_a_pager_never_takes_the_name_of_another_operation(tmp_path: Path) -> None:

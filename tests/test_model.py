@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.assemble import python_name
 from generator.errors import ModelError
+from generator.generate.names import method_name
 from generator.model import ApiModel, load_model
 from generator.yamlio import dump_yaml, load_yaml
 
@@ -23,11 +23,12 @@ from generator.yamlio import dump_yaml, load_yaml
         ("Créer une session", "creer_une_session"),
         ("2FA settings", "op_2fa_settings"),
         ("Import", "import_"),
+        ("Close", "close_"),
         ("", "operation"),
     ],
 )
-def test_python_name(title: str, name: str) -> None:
-    assert python_name(title) == name
+def test_method_name(title: str, name: str) -> None:
+    assert method_name(title) == name
 
 
 def test_model_round_trips_through_yaml(aidp_model: ApiModel, tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from ..runtime._base import AsyncBase, SyncBase
+
 # Attributes of pydantic's BaseModel: a field of that name would shadow them.
 MODEL_ATTRIBUTES = frozenset(
     {
@@ -22,6 +24,12 @@ RESERVED_CLASS_NAMES = frozenset(
         "OpenEnum", "TYPE_CHECKING", "annotations", "date", "datetime",
     }
 )  # fmt: skip
+# What every generated client has of its own (``close``, ...): no operation takes these.
+CLIENT_ATTRIBUTES = frozenset(
+    name for base in (SyncBase, AsyncBase) for name in dir(base) if not name.startswith("_")
+)
+# Words a method name made from a title leaves out: "Get a session" -> get_session.
+ARTICLES = frozenset({"a", "an", "the"})
 
 
 def package_problem(name: str) -> str | None:
@@ -82,6 +90,34 @@ def module_name(text: str) -> str:
     ``list`` are fine module names)."""
     name = snake_case(text)
     return f"{name}_module" if keyword.iskeyword(name) or keyword.issoftkeyword(name) else name
+
+
+def method_name(title: str) -> str:
+    """ "Patch a session" -> ``patch_session``: the title's words, less the articles."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = [w for w in re.findall(r"[a-z0-9]+", ascii_title.lower()) if w not in ARTICLES]
+    name = "_".join(words) or "operation"
+    if name[0].isdigit():
+        name = f"op_{name}"
+    return f"{name}_" if keyword.iskeyword(name) or name in CLIENT_ATTRIBUTES else name
+
+
+def pages_method_name(method: str) -> str:
+    """The method that yields every page of a paginated operation's results."""
+    return f"{method}_pages"
+
+
+def operations_class_name(tag: str | None) -> str:
+    """The class of one tag's methods: ``Notebook`` -> ``NotebookOperations``; a tag
+    that already ends in the word (``AsyncOperations``) does not get it twice."""
+    stem = pascal_case(tag) if tag else "Other"
+    return stem if stem.endswith("Operations") else f"{stem}Operations"
+
+
+def async_class_name(name: str) -> str:
+    """The asyncio twin of a class: ``Async`` in front, or ``Aio`` where the name
+    already starts with ``Async`` (``AioAsyncOperations``, not ``AsyncAsyncOperations``)."""
+    return f"Aio{name}" if re.match(r"Async(?![a-z])", name) else f"Async{name}"
 
 
 def class_name(text: str) -> str:

@@ -48,6 +48,12 @@ def docstring(text: str, indent: int, start: int | None = None, width: int = 88)
     return ("\n" + " " * indent).join(lines).replace(" " * indent + "\n", "\n")
 
 
+def entry(text: str, name: str, indent: int) -> str:
+    """``name: text``, one entry of a docstring's ``Args:`` (or ``Raises:``, or a class's
+    ``Attributes:``) at ``indent``; the text's further lines hang 4 columns deeper."""
+    return f"{name}: " + docstring(text, indent + 4, indent + len(name) + 2)
+
+
 def comment(text: str) -> str:
     return " ".join(_CONTROL.sub("", text).split())
 
@@ -81,6 +87,7 @@ def environment(templates: Path | None) -> jinja2.Environment:
     )
     env.filters.update(
         docstring=docstring,
+        entry=entry,
         comment=comment,
         pyrepr=pyrepr,
         sentence=sentence,

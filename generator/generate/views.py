@@ -13,10 +13,14 @@ from typing import Any
 from ..model import ApiModel, Operation, Parameter, Schema, child_schemas, is_success
 from ..runtime.errors import ERROR_CLASS_NAMES
 from .names import (
+    CLIENT_ATTRIBUTES,
     NameSpace,
+    async_class_name,
     class_name,
     literal,
     module_name,
+    operations_class_name,
+    pages_method_name,
     pascal_case,
     safe_attribute,
     snake_case,
@@ -138,13 +142,19 @@ class OperationView:
     def paginated(self) -> bool:
         return self.pages_name is not None
 
+    @property
+    def pager_parameters(self) -> list[ParameterView]:
+        """The pager's parameters: the operation's, less the page it sets itself."""
+        return [p for p in self.parameters if p.name != self.page_parameter]
+
 
 @dataclass
 class OperationGroupView:
     """One tag's operations: a module of methods that the clients inherit."""
 
     module: str  # NAME._operations.<module>
-    class_name: str  # NotebookOperations (and AsyncNotebookOperations)
+    class_name: str  # NotebookOperations
+    async_class_name: str  # AsyncNotebookOperations
     tag: str | None
     models: ModuleView  # the inline schemas of these operations
     operations: list[OperationView] = field(default_factory=list)
@@ -412,7 +422,7 @@ class _Builder:
             request_id="opc-request-id" in header_names,
             retry_token="opc-retry-token" in header_names,
             page_parameter=page.name if page else None,
-            pages_name=f"{op.name}_pages" if page is not None and next_page else None,
+            pages_name=pages_method_name(op.name) if page is not None and next_page else None,
         )
 
     def parameter(
@@ -583,11 +593,11 @@ def build_views(model: ApiModel, package: str, version: str) -> PackageView:
             # Each tag's operations, and the inline schemas they use, get modules of
             # their own: small files, formatted in parallel, rebuilt only when changed.
             base = snake_case(op.tag) if op.tag else "other"
-            stem = group_classes.claim(pascal_case(op.tag) if op.tag else "Other")
+            sync_class = group_classes.claim(operations_class_name(op.tag))
             group = groups[op.tag] = OperationGroupView(
                 module=group_modules.claim(module_name(base)),
-                # A tag named "AsyncOperations" gives AsyncOperations, not ...OperationsOperations.
-                class_name=stem if stem.endswith("Operations") else f"{stem}Operations",
+                class_name=sync_class,
+                async_class_name=group_classes.claim(async_class_name(sync_class)),
                 tag=op.tag,
                 models=ModuleView(f"_{module_name(base)}"),
             )
@@ -595,7 +605,8 @@ def build_views(model: ApiModel, package: str, version: str) -> PackageView:
         if group.models.classes:
             builder.modules[group.models.name] = group.models
     operations = [op for group in groups.values() for op in group.operations]
-    methods = NameSpace(op.name for op in operations)
+    # Pagers are named last, in the client's whole namespace: an operation keeps its name.
+    methods = NameSpace(CLIENT_ATTRIBUTES | {op.name for op in operations})
     for operation in operations:
         if operation.pages_name is not None:
             operation.pages_name = methods.claim(operation.pages_name)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from ._operations.agent import AgentOperations, AsyncAgentOperations
-from ._operations.async_operations import AsyncAsyncOperations, AsyncOperations
+from ._operations.async_operations import AioAsyncOperations, AsyncOperations
 from ._operations.audit import AsyncAuditOperations, AuditOperations
 from ._operations.bundle import AsyncBundleOperations, BundleOperations
 from ._operations.catalog import AsyncCatalogOperations, CatalogOperations
@@ -74,7 +74,7 @@ class Client(
 
 class AsyncClient(
     AsyncAgentOperations,
-    AsyncAsyncOperations,
+    AioAsyncOperations,
     AsyncAuditOperations,
     AsyncBundleOperations,
     AsyncCatalogOperations,

@@ -291,7 +291,7 @@ class AsyncOperations(SyncBase):
         )
 
 
-class AsyncAsyncOperations(AsyncBase):
+class AioAsyncOperations(AsyncBase):
     """The AsyncOperations operations of ``AsyncClient``."""
 
     async def list_all_async_operations_for_resource_type(
