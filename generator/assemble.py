@@ -207,7 +207,7 @@ def _name_operations(operations: list[Operation], overrides: dict[str, str]) -> 
     named = []
     for op in operations:
         key = f"{op.method.upper()} {op.path}"
-        name = methods.claim(overrides.pop(key, None) or method_name(op.title))
+        name = methods.claim(overrides.pop(key, "") or method_name(op.title))
         named.append(op.model_copy(update={"name": name}))
     if overrides:
         unknown = ", ".join(sorted(overrides))
