@@ -196,3 +196,59 @@ def test_an_object_query_parameter_imports_any_only_where_used(tmp_path: Path) -
         capture_output=True, text=True, cwd=tmp_path / "sdk",
     )  # fmt: skip
     assert result.returncode == 0, result.stdout
+
+
+def test_a_class_name_quoted_as_an_enum_value_is_not_imported() -> None:
+    from generator.generate.views import build_views
+    from generator.model import ApiModel
+
+    model = ApiModel.model_validate(
+        {
+            "format_version": 1,
+            "title": "Teams",
+            "operations": [
+                {
+                    "name": "list_owners",
+                    "title": "List owners",
+                    "method": "get",
+                    "path": "/owners",
+                    "tag": "Owners",
+                    "page": "op-owners-get.html",
+                    # The parameter names Team in the signature, not in the tag's models.
+                    "parameters": [{"name": "team", "in": "query", "schema": {"ref": "Team"}}],
+                    "responses": [
+                        {
+                            "status": "200",
+                            "content": [
+                                {
+                                    "media_type": "application/json",
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "kind": {"type": "string", "enum": ["User", "Team"]}
+                                        },
+                                    },
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ],
+            "schemas": {
+                "Team": {
+                    "page": "team.html",
+                    "type": "object",
+                    "properties": {"name": {"type": "string"}},
+                },
+                "Owner": {
+                    "page": "owner.html",
+                    "type": "object",
+                    "properties": {"kind": {"type": "string", "enum": ["User", "Team"]}},
+                },
+            },
+        }
+    )
+    modules = {m.name: m for m in build_views(model, "teams", "0.1.0").modules}
+    assert [c.name for c in modules["_owners"].classes] == ["ListOwnersResponse"]
+    assert modules["_owners"].imports == {}
+    assert "from .team import Team" not in sum(modules["_owners"].import_groups, [])

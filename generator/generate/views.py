@@ -59,6 +59,7 @@ class ClassView:
     doc: str | None
     fields: list[FieldView] = field(default_factory=list)
     alias_of: str | None = None  # set for aliases: "list[Session]", "A | B"
+    uses: frozenset[str] = frozenset()  # the classes its annotations name
 
 
 @dataclass
@@ -78,8 +79,7 @@ class ModuleView:
     @property
     def import_groups(self) -> list[list[str]]:
         """The module's import lines, grouped and ordered as isort orders them."""
-        text = self.annotations
-        uses = _names_in(text)
+        uses = _names_in(self.annotations)
         standard = _imports(uses)
         fields = [f for cls in self.classes for f in cls.fields]
         third_party = ["from pydantic import Field"] if any(f.aliased for f in fields) else []
@@ -88,13 +88,43 @@ class ModuleView:
             | ({"OpenEnum"} & uses)
         )
         local = [f"from .._model import {', '.join(bases)}"] if bases else []
-        # Only what the classes name: an annotation made for an operation's signature
-        # (a parameter, a response) also noted its classes here.
-        for source, names in sorted(self.imports.items()):
-            used = sorted(n for n in names if _mentions(text, n))
-            if used:
-                local.append(f"from .{source} import {', '.join(used)}")
+        local += [
+            f"from .{source} import {', '.join(names)}"
+            for source, names in sorted(self.imports.items())
+        ]
         return [group for group in (standard, third_party, local) if group]
+
+
+@dataclass(frozen=True)
+class TypeView:
+    """A Python type for a schema, with what it needs: the named classes it refers to
+    and the inline classes made for it (to be placed in a module with it)."""
+
+    text: str
+    refs: frozenset[str] = frozenset()  # named classes the text names
+    classes: tuple[ClassView, ...] = ()
+
+    @property
+    def model_names(self) -> frozenset[str]:
+        return self.refs | {cls.name for cls in self.classes}
+
+    @property
+    def is_model_class(self) -> bool:
+        """Whether the type is exactly one pydantic model class."""
+        return any(cls.name == self.text and cls.alias_of is None for cls in self.classes)
+
+    def nullable(self) -> TypeView:
+        if self.text == "Any" or "None" in self.text.split(" | "):
+            return self
+        return TypeView(f"{self.text} | None", self.refs, self.classes)
+
+
+def _union(parts: list[TypeView]) -> TypeView:
+    return TypeView(
+        " | ".join(dict.fromkeys(t.text for t in parts)),
+        frozenset().union(*(t.refs for t in parts)),
+        tuple(cls for t in parts for cls in t.classes),
+    )
 
 
 @dataclass
@@ -217,13 +247,17 @@ def schema_doc(schema: Schema) -> str | None:
 
 
 class _Builder:
+    """Turns schemas into classes and types. Building a type changes nothing here but
+    the class names it claims: what it needs comes back as data (``TypeView``), and
+    ``place`` puts that in a module."""
+
     def __init__(self, model: ApiModel) -> None:
         self.model = model
         self.class_names = NameSpace()
         self.named: dict[str, str] = {}  # schema name -> class name
         self.module_of: dict[str, str] = {}  # class name -> module
         self.modules: dict[str, ModuleView] = {}
-        self.model_classes: set[str] = set()  # classes, as opposed to type aliases
+        self.model_classes: set[str] = set()  # named classes, as opposed to type aliases
         for name in model.schemas:
             self.named[name] = self.class_names.claim(class_name(name))
 
@@ -237,31 +271,44 @@ class _Builder:
             module = module_names.claim(module_name(first))
             view = self.modules.setdefault(module, ModuleView(module))
             for name in sorted(group):
-                self.module_of[self.named[name]] = module
-                self.named_class(name, view)
+                schema = self.model.schemas[name]
+                if self.is_object(schema):
+                    self.model_classes.add(self.named[name])
+                self.place(self.class_type(self.named[name], schema), view)
 
-    def named_class(self, name: str, module: ModuleView) -> None:
-        schema = self.model.schemas[name]
-        self.add_class(self.named[name], schema, module)
+    def place(self, type_view: TypeView, module: ModuleView) -> None:
+        """Put the classes a type needs in ``module``."""
+        module.classes.extend(type_view.classes)
+        for cls in type_view.classes:
+            self.module_of[cls.name] = module.name
 
-    def add_class(self, name: str, schema: Schema, module: ModuleView) -> str:
-        """Add the class (or alias) for ``schema`` to ``module``; return its name."""
+    def link_modules(self) -> None:
+        """Each module's imports: the classes its classes use from other modules."""
+        for module in self.modules.values():
+            imports: dict[str, list[str]] = {}
+            for used in sorted({name for cls in module.classes for name in cls.uses}):
+                source = self.module_of[used]
+                if source != module.name:
+                    imports.setdefault(source, []).append(used)
+            module.imports = imports
+
+    def class_type(self, name: str, schema: Schema) -> TypeView:
+        """The class (or alias) ``name`` for ``schema``, and the inline classes it needs."""
         view = ClassView(name, schema_doc(schema))
-        module.classes.append(view)
-        self.module_of[name] = module.name
-        if self.is_object(schema):
-            self.model_classes.add(name)
-            view.fields = self.fields(name, schema, module)
-            patterns = [wire for wire in self.model.merged_properties(schema)[0] if "*" in wire]
-            if patterns:
-                # A name with a wildcard (``logo-*``) stands for many fields, none of
-                # them named that: what a server sends under them stays in model_extra.
-                kept = ", ".join(f"``{wire}``" for wire in patterns)
-                note = f"Fields named {kept} (any name of that form) are kept in ``model_extra``."
-                view.doc = f"{view.doc}\n\n{note}" if view.doc else note
-        else:
-            view.alias_of = self.annotation(schema, name, module, nullable=False)
-        return name
+        if not self.is_object(schema):
+            alias = self.annotation(schema, name, nullable=False)
+            view.alias_of, view.uses = alias.text, alias.model_names
+            return TypeView(name, frozenset(), (view, *alias.classes))
+        view.fields, needed = self.fields(name, schema)
+        view.uses = needed.model_names
+        patterns = [wire for wire in self.model.merged_properties(schema)[0] if "*" in wire]
+        if patterns:
+            # A name with a wildcard (``logo-*``) stands for many fields, none of
+            # them named that: what a server sends under them stays in model_extra.
+            kept = ", ".join(f"``{wire}``" for wire in patterns)
+            note = f"Fields named {kept} (any name of that form) are kept in ``model_extra``."
+            view.doc = f"{view.doc}\n\n{note}" if view.doc else note
+        return TypeView(name, frozenset(), (view, *needed.classes))
 
     def is_object(self, schema: Schema) -> bool:
         if schema.ref is not None:
@@ -270,16 +317,18 @@ class _Builder:
             return True
         return bool(schema.all_of) and not schema.one_of and not schema.any_of
 
-    def fields(self, owner: str, schema: Schema, module: ModuleView) -> list[FieldView]:
+    def fields(self, owner: str, schema: Schema) -> tuple[list[FieldView], TypeView]:
+        """The fields of a model class, and (as one type) what their types need."""
         props, required = self.model.merged_properties(schema)
         names = NameSpace()
         out = []
+        types = []
         for wire, prop in props.items():
             if "*" in wire:
-                continue  # a pattern of names, not a name: see add_class
+                continue  # a pattern of names, not a name: see class_type
             py = names.claim(safe_attribute(snake_case(wire), MODULE_NAMES))
-            context = owner + pascal_case(wire)
-            annotation = self.annotation(prop, context, module)
+            type_view = self.annotation(prop, owner + pascal_case(wire))
+            types.append(type_view)
             is_required = wire in required
             default = None
             if not is_required:
@@ -287,92 +336,79 @@ class _Builder:
                     default = literal(prop.default)
                 else:
                     default = "None"
-                if "None" not in annotation.split(" | "):
-                    annotation = f"{annotation} | None"
-            out.append(FieldView(py, wire, annotation, is_required, default, schema_doc(prop)))
-        return out
+                type_view = type_view.nullable()
+            out.append(FieldView(py, wire, type_view.text, is_required, default, schema_doc(prop)))
+        return out, _union(types)
 
     # ------------------------------------------------------------------ types
     def annotation(
         self,
         schema: Schema,
         context: str,
-        module: ModuleView,
         nullable: bool = True,
         open_enums: bool = True,
-    ) -> str:
+    ) -> TypeView:
         """The Python type of ``schema``; inline objects become classes named ``context``.
 
         Model fields keep enum values the pages do not list (``OpenEnum``), so a
         response from a newer server still parses; parameters take only listed ones.
         """
-        text = self._annotation(schema, context, module, open_enums)
-        if nullable and schema.nullable and text != "Any" and "None" not in text.split(" | "):
-            return f"{text} | None"
-        return text
+        type_view = self._annotation(schema, context, open_enums)
+        return type_view.nullable() if nullable and schema.nullable else type_view
 
-    def _annotation(
-        self, schema: Schema, context: str, module: ModuleView, open_enums: bool
-    ) -> str:
+    def _annotation(self, schema: Schema, context: str, open_enums: bool) -> TypeView:
         if schema.ref is not None:
             target = self.named[schema.ref]
-            target_module = self.module_of.get(target)
-            if target_module and target_module != module.name:
-                module.imports.setdefault(target_module, [])
-                if target not in module.imports[target_module]:
-                    module.imports[target_module].append(target)
-            return target
+            return TypeView(target, frozenset({target}))
         if schema.enum and schema.type in ("string", "integer", "number", "boolean", None):
             values = ", ".join(literal(v) for v in schema.enum if v is not None)
             if not open_enums:
-                return f"Literal[{values}]"
-            return f"Annotated[Literal[{values}], OpenEnum]"
+                return TypeView(f"Literal[{values}]")
+            return TypeView(f"Annotated[Literal[{values}], OpenEnum]")
         members = schema.one_of or schema.any_of
         if members:
-            parts = [
-                self.annotation(m, f"{context}Option{i}", module, open_enums=open_enums)
-                for i, m in enumerate(members, 1)
-            ]
-            return " | ".join(dict.fromkeys(parts))
+            return _union(
+                [
+                    self.annotation(m, f"{context}Option{i}", open_enums=open_enums)
+                    for i, m in enumerate(members, 1)
+                ]
+            )
         if self.is_object(schema):
-            name = self.class_names.claim(class_name(context))
-            self.add_class(name, schema, module)
-            return name
+            return self.class_type(self.class_names.claim(class_name(context)), schema)
         type_ = schema.type or ""
         if " | " in type_:
-            return " | ".join(
-                self._annotation(Schema(type=t), context, module, open_enums)
-                for t in type_.split(" | ")
+            return _union(
+                [self._annotation(Schema(type=t), context, open_enums) for t in type_.split(" | ")]
             )
         if type_ == "array":
-            item = (
-                self.annotation(schema.items, f"{context}Item", module, open_enums=open_enums)
-                if schema.items is not None
-                else "Any"
-            )
-            return f"list[{item}]"
+            if schema.items is None:
+                return TypeView("list[Any]")
+            item = self.annotation(schema.items, f"{context}Item", open_enums=open_enums)
+            return TypeView(f"list[{item.text}]", item.refs, item.classes)
         if type_ == "object" or (not type_ and schema.additional_properties is not None):
             if isinstance(schema.additional_properties, Schema):
                 value = self.annotation(
-                    schema.additional_properties, f"{context}Value", module, open_enums=open_enums
+                    schema.additional_properties, f"{context}Value", open_enums=open_enums
                 )
-                return f"dict[str, {value}]"
-            return "dict[str, Any]"
+                return TypeView(f"dict[str, {value.text}]", value.refs, value.classes)
+            return TypeView("dict[str, Any]")
         if type_ in ("string", "file"):
-            python = STRING_FORMATS.get(schema.format or "", "str")
-            return "bytes" if type_ == "file" else python
-        if type_ in PRIMITIVE_TYPES:
-            return PRIMITIVE_TYPES[type_]
-        return "Any"
+            return TypeView(
+                "bytes" if type_ == "file" else STRING_FORMATS.get(schema.format or "", "str")
+            )
+        return TypeView(PRIMITIVE_TYPES.get(type_, "Any"))
 
-    def qualify(self, annotation: str) -> str:
-        """``list[Session]`` -> ``list[models.Session]``, for code outside the models;
-        quoted enum values are left alone."""
-        parts = re.split(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""", annotation)
+    def qualify(self, type_view: TypeView, module: ModuleView) -> str:
+        """Place what an operation's type needs in the tag's models module, and give
+        the type as code outside the models writes it: ``list[models.Session]``
+        (quoted enum values are left alone)."""
+        self.place(type_view, module)
+        model_names = type_view.model_names
+        parts = re.split(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""", type_view.text)
         for i in range(0, len(parts), 2):
             parts[i] = re.sub(
                 r"\b[A-Za-z_]\w*\b",
-                lambda m: f"models.{m[0]}" if m[0] in self.module_of else m[0],
+                lambda m: f"models.{m[0]}" if m[0] in model_names else m[0],
                 parts[i],
             )
         return "".join(parts)
@@ -430,7 +466,7 @@ class _Builder:
     ) -> ParameterView:
         name = names.claim(safe_attribute(snake_case(p.name), METHOD_LOCALS))
         annotation = self.qualify(
-            self.annotation(p.schema_, context + pascal_case(p.name), module, open_enums=False)
+            self.annotation(p.schema_, context + pascal_case(p.name), open_enums=False), module
         )
         doc = "\n\n".join(x for x in (p.description, schema_doc(p.schema_)) if x) or None
         required = p.always_required
@@ -451,13 +487,14 @@ class _Builder:
         content = _primary(rb.content)
         if not _is_json(content.media_type) or content.schema_ is None:
             return "bytes", "bytes", description
-        annotation = self.annotation(content.schema_, f"{context}Request", module)
-        if annotation in self.model_classes:
+        request = self.annotation(content.schema_, f"{context}Request")
+        annotation = self.qualify(request, module)
+        if request.is_model_class or request.text in self.model_classes:
             # A dict is sent as given: a mistake in the docs must not block a request.
-            checked = f"A ``models.{annotation}`` is checked when built; a dict is sent as given."
+            checked = f"A ``{annotation}`` is checked when built; a dict is sent as given."
             doc = f"{description.strip()}\n\n{checked}" if description else checked
-            return f"models.{annotation} | dict[str, Any]", "json", doc
-        return self.qualify(annotation), "json", description
+            return f"{annotation} | dict[str, Any]", "json", doc
+        return annotation, "json", description
 
     def data(self, op: Operation, context: str, module: ModuleView) -> tuple[str, str | None, str]:
         for response in op.responses:
@@ -471,7 +508,7 @@ class _Builder:
             if content.schema_ is None:
                 return "Any", None, "json"
             annotation = self.qualify(
-                self.annotation(content.schema_, f"{context}Response", module)
+                self.annotation(content.schema_, f"{context}Response"), module
             )
             return annotation, annotation, "json"
         return "None", None, "none"
@@ -604,6 +641,7 @@ def build_views(model: ApiModel, package: str, version: str) -> PackageView:
         group.operations.append(builder.operation(op, group.models, constants))
         if group.models.classes:
             builder.modules[group.models.name] = group.models
+    builder.link_modules()
     operations = [op for group in groups.values() for op in group.operations]
     # Pagers are named last, in the client's whole namespace: an operation keeps its name.
     methods = NameSpace(CLIENT_ATTRIBUTES | {op.name for op in operations})
