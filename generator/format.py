@@ -1,4 +1,11 @@
-"""Format stage: generated Python goes through black, so it reads as if typed by hand."""
+"""Format stage: generated Python laid out by black's rules, so it reads as if typed by hand.
+
+The templates lay out everything as black would, except the lines whose length depends
+on the API (a long ``Literal``, union or import). black formats those statements alone;
+a file with nothing else over the limit is then exactly what black would make of it and
+is not formatted again. Any file with a line this cannot lay out goes through black whole.
+Tests hold every generated package to black's output, byte for byte.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,7 @@ from pathlib import Path
 
 import black
 
-from .cache import Cache, default_root
+from .cache import Cache, code_digest, default_root
 from .errors import Docs2SdkError
 from .parallel import parallel_map
 
@@ -18,8 +25,8 @@ LINE_LENGTH = 100
 MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY310})
 # Lines black cannot shorten: a comment; an entry of a list or dict of strings.
 _UNSPLITTABLE = re.compile(r'\s*(#|"[^"\\]*"(: "[^"\\]*")?,?\n?$)')
-# Formatted files are reused only with the same black and the same settings.
-_FORMAT_KEY = f"black {black.__version__} {MODE!r}"
+# Formatted files are reused only with the same black, settings and code.
+_FORMAT_KEY = f"black {black.__version__} {MODE!r} {code_digest(Path(__file__))}"
 
 
 class FormatError(Docs2SdkError):
@@ -32,7 +39,8 @@ def format_source(path: str, text: str) -> str:
     try:
         # black's own parser accepts some code Python rejects, so compile first.
         compile(text, path, "exec", dont_inherit=True)
-        return black.format_str(lay_out_long_lines(text), mode=MODE)
+        laid_out, complete = _lay_out(text)
+        return laid_out if complete else black.format_str(laid_out, mode=MODE)
     except (SyntaxError, black.InvalidInput) as exc:
         raise FormatError(f"{path}: generated code is not valid Python: {exc}") from exc
 
@@ -40,25 +48,32 @@ def format_source(path: str, text: str) -> str:
 def lay_out_long_lines(text: str) -> str:
     """``text`` with each statement that has a line over the limit formatted alone.
 
-    When black changes anything in a file it formats the whole file a second time, to
-    be sure the result is stable. The templates lay out all but the lines they cannot
-    know the length of (a long ``Literal``, union or import); formatting just those
-    statements first leaves black's pass over the whole file nothing to change, so it
-    runs once. black's pass over the whole file still decides the result: a statement
-    this cannot handle (a string over several lines, an unusual indent, a long line in
-    an ``else:`` or a decorator) is left as it is, at the cost of that second pass."""
+    The templates lay out all but the lines they cannot know the length of (a long
+    ``Literal``, union or import); once those statements are formatted, the file is
+    what black would make of it. A statement this cannot handle (a string over several
+    lines, an unusual indent, a long line in an ``else:`` or a decorator) is left as it
+    is, for black's pass over the whole file."""
+    return _lay_out(text)[0]
+
+
+def _lay_out(text: str) -> tuple[str, bool]:
+    """``lay_out_long_lines``, and whether it laid out every long line (so black's pass
+    over the whole file would change nothing the templates did not already decide)."""
     lines = _lines(text)
-    long_lines = [
-        number
-        for number, line in enumerate(lines, 1)
-        if len(line.rstrip("\n")) > LINE_LENGTH and not _UNSPLITTABLE.match(line)
-    ]
-    if not long_lines or "\r" in text:  # Python would count a lone CR as a line break
-        return text
+    long_lines = _long_lines(lines)
+    if not long_lines:
+        return text, True
+    if "\r" in text:  # Python would count a lone CR as a line break
+        return text, False
     statements = ast.parse(text).body
+    # black never shortens a line of a docstring.
+    docstrings = _docstring_lines(statements)
+    long_lines = [n for n in long_lines if n not in docstrings]
+    complete = True
     edits: dict[int, tuple[int, list[str]]] = {}  # first line: (last line, new lines)
     for span in {_statement_span(statements, number) for number in long_lines}:
         if span is None:
+            complete = False
             continue
         first, last, indent, header = span
         # A long ``def name(`` is as short as black can make it.
@@ -68,15 +83,38 @@ def lay_out_long_lines(text: str) -> str:
             # One parameter a line: black lays out each of those lines on its own.
             for number in inside:
                 closing = number == last
-                edits[number] = (number, _signature_line(lines[number - 1], indent, closing))
+                laid_out = _signature_line(lines[number - 1], indent, closing)
+                complete = complete and laid_out is not None
+                edits[number] = (number, laid_out or [lines[number - 1]])
         else:
             statement = lines[first - 1 : last]
             formatted = _formatted_alone("".join(statement), indent, header)
+            complete = complete and formatted is not None
             edits[first] = (last, statement if formatted is None else formatted)
     for first in sorted(edits, reverse=True):
         last, replacement = edits[first]
         lines[first - 1 : last] = replacement
-    return "".join(lines)
+    return "".join(lines), complete
+
+
+def _docstring_lines(statements: list[ast.stmt]) -> set[int]:
+    """The numbers of the lines that docstrings (and other bare strings) stand on."""
+    return {
+        number
+        for node in ast.walk(ast.Module(body=statements, type_ignores=[]))
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        for number in range(node.lineno, (node.end_lineno or node.lineno) + 1)
+    }
+
+
+def _long_lines(text: str | list[str]) -> list[int]:
+    """The numbers of the lines over the limit that black could shorten."""
+    lines = _lines(text) if isinstance(text, str) else text
+    return [
+        number
+        for number, line in enumerate(lines, 1)
+        if len(line.rstrip("\n")) > LINE_LENGTH and not _UNSPLITTABLE.match(line)
+    ]
 
 
 def _lines(text: str) -> list[str]:
@@ -153,16 +191,17 @@ def _is_signature_line(line: str, indent: int) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _signature_line(line: str, indent: int, closing: bool) -> list[str]:
+def _signature_line(line: str, indent: int, closing: bool) -> list[str] | None:
     """One line of an exploded signature at ``indent``, formatted: a parameter, or the
-    closing ``) -> ...:``. The same lines recur (sync, async, pages), hence the cache."""
+    closing ``) -> ...:``; None when black rejects it alone. The same lines recur
+    (sync, async, pages), hence the cache."""
     if closing:
         formatted = _black(f"def _(\n    x,\n{line[indent:]}    pass\n", LINE_LENGTH - indent)
         part = formatted[2:-1] if formatted else None
     else:
         formatted = _black(f"def _(\n    {line.strip()}\n):\n    pass\n", LINE_LENGTH - indent)
         part = formatted[1:-2] if formatted else None
-    return [" " * indent + text for text in part] if part else [line]
+    return [" " * indent + text for text in part] if part else None
 
 
 def _black(source: str, line_length: int) -> list[str] | None:
