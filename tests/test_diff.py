@@ -379,7 +379,8 @@ def test_small_model_changes(
 
 def test_operation_added_and_removed_ordering() -> None:
     old, new = _small(), _small()
-    new["operations"][0]["path"] = "/20260430/things/{thingId}/v2"
+    # Another path and another title: nothing says it is the same operation.
+    new["operations"][0].update(path="/20260430/things/{thingId}/v2", title="Tag a thing")
     diff = diff_models(ApiModel.model_validate(old), ApiModel.model_validate(new))
     # The new model's operations first, then those only the old one has.
     assert [(c.kind, c.breaking, c.path) for c in diff.changes] == [
@@ -420,6 +421,7 @@ def test_schema_no_operation_uses() -> None:
             "breaking": True,
             "location": {"operation": "", "method": "", "path": "", "field": "schema Spare $.x"},
             "summary": "New required field `x` (string).",
+            "migration": _migration("Check your uses of `models.Spare`."),
         },
         {
             "kind": "schema-added",
@@ -511,11 +513,20 @@ def _diff(model: ApiModel, edit: Callable[[Data], object]) -> dict[str, Any]:
 
 
 def _change(
-    kind: str, breaking: bool, op: tuple[str, str, str], field: str, summary: str
+    kind: str,
+    breaking: bool,
+    op: tuple[str, str, str],
+    field: str,
+    summary: str,
+    **more: Any,
 ) -> dict[str, Any]:
     title, method, path = op
     location = {"operation": title, "method": method, "path": path, "field": field}
-    return {"kind": kind, "breaking": breaking, "location": location, "summary": summary}
+    return {"kind": kind, "breaking": breaking, "location": location, "summary": summary, **more}
+
+
+def _migration(note: str, old: str = "", new: str = "") -> dict[str, str]:
+    return {"note": note, "old": old, "new": new}
 
 
 def test_real_identical(aidp_model: ApiModel) -> None:
@@ -536,7 +547,22 @@ def test_real_schema_renamed(aidp_model: ApiModel) -> None:
         renamed["schemas"]["Error_2"] = renamed["schemas"].pop("Error")
         data.update(renamed)
 
-    assert _diff(aidp_model, edit) == {"bump": "none", "changes": []}
+    # The class users import is gone; every operation sees the same content as before.
+    assert _diff(aidp_model, edit) == {
+        "bump": "major",
+        "changes": [
+            _change(
+                "schema-renamed",
+                True,
+                ("", "", ""),
+                "schema Error",
+                "Schema `Error` is now `Error_2`, the same content under a new name.",
+                migration=_migration(
+                    "Use the class by its new name.", "models.Error", "models.Error2"
+                ),
+            )
+        ],
+    }
 
 
 def test_real_operation_removed(aidp_model: ApiModel) -> None:
@@ -547,7 +573,18 @@ def test_real_operation_removed(aidp_model: ApiModel) -> None:
     assert _diff(aidp_model, edit) == {
         "bump": "major",
         "changes": [
-            _change("operation-removed", True, patch, "", "Operation `patch_session` was removed.")
+            _change(
+                "operation-removed",
+                True,
+                patch,
+                "",
+                "Operation `patch_session` was removed.",
+                migration=_migration(
+                    "The API no longer has this operation: remove the call.",
+                    "client.patch_session("
+                    "ai_data_platform_id, workspace_key, session_id, body=...)",
+                ),
+            )
         ],
     }
 
@@ -602,6 +639,12 @@ def test_real_required_query_parameter_added(aidp_model: ApiModel) -> None:
                 get,
                 "query parameter region",
                 "New required query parameter `region` (string).",
+                migration=_migration(
+                    "Pass `region`, now required.",
+                    "client.get_session_details(ai_data_platform_id, workspace_key, session_id)",
+                    "client.get_session_details("
+                    "ai_data_platform_id, workspace_key, session_id, region)",
+                ),
             )
         ],
     }
@@ -614,7 +657,17 @@ def test_real_description_edited(aidp_model: ApiModel) -> None:
     get = ("Get session details", "GET", f"{SESSIONS}/{{sessionId}}")
     assert _diff(aidp_model, edit) == {
         "bump": "patch",
-        "changes": [_change("description-changed", False, get, "", "Description changed.")],
+        "changes": [
+            _change(
+                "description-changed",
+                False,
+                get,
+                "",
+                "Description changed.",
+                old="Returns session details for a given session ID.",
+                new="Reads one session.",
+            )
+        ],
     }
 
 
@@ -634,6 +687,12 @@ def test_real_request_enum_value_removed(aidp_model: ApiModel) -> None:
                 create,
                 "request body $.volumeType",
                 "Value `EXTERNAL` was removed.",
+                old="MANAGED, EXTERNAL",
+                new="MANAGED",
+                migration=_migration(
+                    "Check the `body` you pass to "
+                    "`client.create_volume(ai_data_platform_id, body=...)`, at `$.volumeType`."
+                ),
             )
         ],
     }
