@@ -752,7 +752,7 @@ def _enum(
         emit("constraint-loosened", False, where, "No longer limited to a list of values.")
     else:
         old_keys, new_keys = {_key(v) for v in old}, {_key(v) for v in new}
-        texts = (", ".join(_show(v) for v in old), ", ".join(_show(v) for v in new))
+        texts = (" | ".join(_show(v) for v in old), " | ".join(_show(v) for v in new))
         for value in old:
             if _key(value) not in new_keys:
                 # The SDK keeps values it does not know, so only requests break.
