@@ -246,23 +246,33 @@ def _change(
 def _schema_renames(old: ApiModel, new: ApiModel, schemas: _Schemas) -> list[tuple[str, str]]:
     """(old name, new name) of each schema gone from ``old`` whose content a schema
     new in ``new`` has."""
-    added = [name for name in new.schemas if name not in old.schemas]
+    # Only schemas alike at the top can have the same content: compared in full, every
+    # removed schema against every added one would be slow when most names changed.
+    added: dict[tuple[Any, ...], list[str]] = {}
+    for name in new.schemas:
+        if name not in old.schemas:
+            added.setdefault(_outline(new.schemas[name]), []).append(name)
     renames: list[tuple[str, str]] = []
-    for name in old.schemas:
+    for name, schema in old.schemas.items():
         if name in new.schemas:
             continue
-        found = next(
-            (
-                candidate
-                for candidate in added
-                if schemas.same(old.schemas[name], new.schemas[candidate])
-            ),
-            None,
-        )
+        candidates = added.get(_outline(schema), [])
+        found = next((c for c in candidates if schemas.same(schema, new.schemas[c])), None)
         if found is not None:
-            added.remove(found)
+            candidates.remove(found)
             renames.append((name, found))
     return renames
+
+
+def _outline(schema: Schema) -> tuple[Any, ...]:
+    """What two schemas with the same content have in common at the top."""
+    return (
+        _type_of(schema),
+        tuple(sorted(schema.properties or ())),
+        tuple(sorted(schema.required or ())),
+        _key(schema.enum),
+        schema.description,
+    )
 
 
 def _schema_renamed(was: str, now: str, calls: Calls) -> Change:

@@ -44,19 +44,25 @@ def match_operations(old: ApiModel, new: ApiModel) -> OperationMatch:
     new_ops = {(op.method, op.path): op for op in new.operations}
     matched: dict[Key, Key] = {key: key for key in new_ops if key in old_ops}  # new -> old
     moves: list[PrefixMove] = []
-    while True:
-        taken = set(matched.values())
-        unmatched_old = [key for key in old_ops if key not in taken]
-        unmatched_new = [key for key in new_ops if key not in matched]
-        move = _prefix_move(unmatched_old, unmatched_new, len(old_ops))
-        if move is None:
-            break
-        moves.append(move)
-        wanted = set(unmatched_new)
+    unmatched_old = [key for key in old_ops if key not in new_ops]
+    new_in_order = [key for key in new_ops if key not in matched]
+    unmatched_new = set(new_in_order)
+    # Counted once: the prefix change that fits the most operations is applied first,
+    # and each after it to what is still unmatched.
+    for move, count in _prefix_votes(unmatched_old, new_in_order).most_common():
+        if not _version_change(move) and count < max(2, len(old_ops) / 2):
+            continue
+        found = False
         for method, path in unmatched_old:
             moved = move.moved(path)
-            if moved is not None and (method, moved) in wanted:
+            if moved is not None and (method, moved) in unmatched_new:
                 matched[(method, moved)] = (method, path)
+                unmatched_new.discard((method, moved))
+                found = True
+        if found:
+            moves.append(move)
+            taken = set(matched.values())
+            unmatched_old = [key for key in unmatched_old if key not in taken]
     _match_titles(old_ops, new_ops, matched)
     pairs = [(old_ops[matched[key]], new_ops[key]) for key in new_ops if key in matched]
     old_matched = set(matched.values())
@@ -76,9 +82,9 @@ def match_operations(old: ApiModel, new: ApiModel) -> OperationMatch:
     )
 
 
-def _prefix_move(old: list[Key], new: list[Key], operations: int) -> PrefixMove | None:
-    """The prefix change that matches the most of these operations, if it is a version
-    change or moves at least half of the old model's operations (a new base path)."""
+def _prefix_votes(old: list[Key], new: list[Key]) -> Counter[PrefixMove]:
+    """Each prefix change, with how many old operations it would match to a new one:
+    the two paths with their longest common tail of segments taken off."""
     new_by_method: dict[str, list[list[str]]] = defaultdict(list)
     for method, path in new:
         new_by_method[method].append(path.split("/"))
@@ -90,10 +96,7 @@ def _prefix_move(old: list[Key], new: list[Key], operations: int) -> PrefixMove 
             # At least one segment of the path must stay, or anything matches anything.
             if same:
                 votes[PrefixMove("/".join(a[:-same]), "/".join(b[:-same]))] += 1
-    for move, count in votes.most_common():
-        if _version_change(move) or count >= max(2, operations / 2):
-            return move
-    return None
+    return votes
 
 
 def _version_change(move: PrefixMove) -> bool:
