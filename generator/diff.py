@@ -193,10 +193,10 @@ def diff_models(old: ApiModel, new: ApiModel) -> ApiDiff:
     groups: list[list[Change]] = []
     if match.book_move is not None:
         moved_from, moved_to = match.book_move.old or "/", match.book_move.new or "/"
-        summary = (
-            f"Every path moved from `{moved_from}` to `{moved_to}`; "
-            "the SDK's methods keep their names."
-        )
+        summary = f"Every path moved from `{moved_from}` to `{moved_to}`"
+        if all(before.name == after.name for before, after in match.pairs):
+            summary += "; the SDK's methods keep their names"
+        summary += "."
         groups.append([Change("paths-moved", False, "", "", "", "", summary)])
     renames = _schema_renames(old, new, schemas)
     groups.append([_schema_renamed(was, now, calls) for was, now in renames])
@@ -313,8 +313,8 @@ def _operation_changes(
         out.append(_change(new, kind, breaking, field, summary, texts, migration))
 
     if moved:
-        summary = f"Moved from `{old.path}`; the SDK method keeps its name."
-        emit("path-moved", False, "", summary)
+        keeps = "; the SDK method keeps its name" if old.name == new.name else ""
+        emit("path-moved", False, "", f"Moved from `{old.path}`{keeps}.")
     if old.name != new.name:
         summary = f"The SDK method `{old.name}` is now `{new.name}`."
         migration = Migration(

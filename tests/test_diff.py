@@ -734,6 +734,17 @@ def test_new_version_for_every_operation_is_one_change() -> None:
     ]
 
 
+def test_new_version_and_a_method_renamed() -> None:
+    new = _two_operations()
+    for op in new["operations"]:
+        op["path"] = MOVED
+    _at(new, OP)["name"] = "replace_thing"
+    assert _changes(_two_operations(), new) == [
+        ("paths-moved", False, "", "Every path moved from `/20260430` to `/20270101`."),
+        ("operation-renamed", True, MOVED, "The SDK method `update_thing` is now `replace_thing`."),
+    ]
+
+
 def test_some_operations_moved() -> None:
     new = _two_operations()
     _at(new, OP)["path"] = MOVED
