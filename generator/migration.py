@@ -77,8 +77,9 @@ def _class_names(model: ApiModel) -> dict[str, str]:
 
 
 def _argument(view: OperationView, param: Parameter) -> str:
-    """The keyword argument of ``param`` in the generated method."""
-    return next(p.name for p in view.parameters if _is(p, param))
+    """The keyword argument of ``param`` in the generated method; a form field is a
+    key of the ``body`` dict."""
+    return next((p.name for p in view.parameters if _is(p, param)), f'body["{param.name}"]')
 
 
 def _is(view: ParameterView, param: Parameter) -> bool:

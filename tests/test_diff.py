@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from generator.diff import ApiDiff, Change, bump_version, diff_models
+from generator.migration import Migration
 from generator.model import ApiModel
 from generator.textdiff import word_diff
 
@@ -795,6 +796,24 @@ def test_parameter_renamed_in_place() -> None:
         "client.update_thing(thing_id, limit=..., body=...)",
         "client.update_thing(thing_id, max_items=..., body=...)",
     )
+
+
+def test_form_field_removed() -> None:
+    old, new = _small(), _small()
+    for data in (old, new):
+        _at(data, OP).pop("request_body")
+    _at(old, f"{OP}.parameters").append({"name": "file", "in": "form", "schema": {}})
+    diff = diff_models(ApiModel.model_validate(old), ApiModel.model_validate(new))
+    assert [(c.kind, c.migration) for c in diff.changes] == [
+        (
+            "parameter-removed",
+            Migration(
+                'Stop passing `body["file"]`.',
+                "client.update_thing(thing_id, body=...)",
+                "client.update_thing(thing_id)",
+            ),
+        )
+    ]
 
 
 def test_parameter_renamed_on_the_wire_only() -> None:
