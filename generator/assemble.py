@@ -16,6 +16,7 @@ from typing import Any
 from .errors import ConfigError, Diagnostics, ScrapeError
 from .generate.names import CLIENT_ATTRIBUTES, NameSpace, method_name
 from .model import FORMAT_VERSION, ApiModel, NamedSchema, Operation, Schema, Tag
+from .path_versions import versionless
 from .scrape.book import BookIndex
 from .scrape.page import ScrapedPage
 
@@ -201,13 +202,23 @@ def _rename_refs(data: Any, rename: Mapping[str, str] | Callable[[str], str]) ->
     return data
 
 
+def _override_key(op: Operation, overrides: Mapping[str, str]) -> str | None:
+    """The key in ``overrides`` for ``op``: its own "METHOD /path", else the one key
+    written for another version of the API, so names survive a new version date."""
+    key = f"{op.method.upper()} {op.path}"
+    if key in overrides:
+        return key
+    same = [k for k in overrides if versionless(k) == versionless(key)]
+    return same[0] if len(same) == 1 else None
+
+
 def _name_operations(operations: list[Operation], overrides: dict[str, str]) -> list[Operation]:
     """Give each operation a unique Python name; overrides are keyed "METHOD /path"."""
     methods = NameSpace(CLIENT_ATTRIBUTES)
     named = []
     for op in operations:
-        key = f"{op.method.upper()} {op.path}"
-        name = methods.claim(overrides.pop(key, "") or method_name(op.title))
+        key = _override_key(op, overrides)
+        name = methods.claim((overrides.pop(key) if key else "") or method_name(op.title))
         named.append(op.model_copy(update={"name": name}))
     if overrides:
         unknown = ", ".join(sorted(overrides))

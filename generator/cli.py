@@ -17,7 +17,7 @@ from .generate.names import package_problem
 from .model import ApiModel, load_model
 from .openapi import to_openapi
 from .pipeline import book_overrides, model_from_book
-from .project import build_all, project_files, stale_diff, write_builds
+from .project import book_configs, build_all, project_files, stale_diff, write_builds
 from .write import write_file_atomic, write_tree
 from .yamlio import dump_yaml
 
@@ -173,10 +173,18 @@ def generate(
     help="Compare each API with its committed model, raise the version in docs2sdk.yaml "
     "as the changes call for, and add the entry to the package's CHANGELOG.md.",
 )
-def build(templates: Path | None, strict: bool, bump: bool) -> None:
-    """Scrape and generate every input/*/docs2sdk.yaml into generated/."""
+@click.argument(
+    "books", metavar="[BOOKS]...", nargs=-1, type=click.Path(file_okay=False, path_type=Path)
+)
+def build(books: tuple[Path, ...], templates: Path | None, strict: bool, bump: bool) -> None:
+    """Scrape and generate every input/*/docs2sdk.yaml into generated/, or only the
+    BOOKS given by their folders (e.g. input/aidp)."""
     root = Path.cwd()
-    builds = build_all(root, templates, bump)
+    known = {path.parent.resolve() for path, _config in book_configs(root)}
+    unknown = [str(book) for book in books if book.resolve() not in known]
+    if unknown:
+        raise click.UsageError(f"no input/*/docs2sdk.yaml in {', '.join(unknown)}")
+    builds = build_all(root, templates, bump, books)
     if not builds:
         raise click.UsageError("no input/*/docs2sdk.yaml here: run in the project root")
     for b in builds:

@@ -1,9 +1,12 @@
 """A semantic changelog of an API between two models, for the people who use its SDK.
 
-Operations are matched by method and path, parameters by location and name, fields
-by name. Schemas are compared by structure with their ``ref``s resolved, never by
-name, so ``Error`` and ``Error_2`` with the same content are the same schema. Each
-change says whether it breaks callers of the generated SDK; that decides the bump.
+Operations are matched by method and path, or across a moved version or base prefix,
+or by method and title (``matching``); parameters by location and name, fields by
+name. Schemas are compared by structure with their ``ref``s resolved, so a schema
+used under another name changes nothing inside the operations; a name that is gone
+while a new name has the same content is reported once, as a renamed class. Each
+change says whether it breaks callers of the generated SDK, which decides the bump,
+and a breaking change says what callers change in their code (``migration``).
 
 Direction matters: a request schema is what callers send (accepting less breaks
 them), a response schema is what they read (returning something else breaks them).
@@ -13,11 +16,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from .generate.views import STRING_FORMATS
+from .matching import match_operations
+from .migration import Calls, Migration
 from .model import (
     ApiModel,
     Content,
@@ -28,6 +33,7 @@ from .model import (
     child_schemas,
     is_success,
 )
+from .textdiff import word_diff
 
 # Kinds that change only documentation; all other non-breaking kinds bump minor.
 DOC_KINDS = frozenset({"description-changed", "title-changed", "tag-changed", "format-changed"})
@@ -51,7 +57,20 @@ _CONSTRAINTS = {
     "closed": "Closed to additional properties",
 }
 
-Emit = Callable[[str, bool, str, str], None]  # kind, breaking, field, summary
+Texts = tuple[str, str]  # the old and the new text
+
+
+class Emit(Protocol):
+    def __call__(
+        self,
+        kind: str,
+        breaking: bool,
+        field: str,
+        summary: str,
+        *,
+        texts: Texts | None = None,
+        migration: Migration | None = None,
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -63,6 +82,8 @@ class Change:
     path: str
     field: str  # where inside the operation, e.g. "request body $.kernel.name"
     summary: str
+    texts: Texts | None = None  # a changed description, title or list of values, in full
+    migration: Migration | None = None  # what callers change, for a breaking change
 
     @property
     def level(self) -> str:
@@ -89,18 +110,7 @@ class ApiDiff:
         return max((c.level for c in self.changes), key=BUMPS.index, default="none")
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "bump": self.bump,
-            "changes": [
-                {
-                    "kind": c.kind,
-                    "breaking": c.breaking,
-                    "location": c.location(),
-                    "summary": c.summary,
-                }
-                for c in self.changes
-            ],
-        }
+        return {"bump": self.bump, "changes": [_change_json(c) for c in self.changes]}
 
     def to_markdown(self) -> str:
         lines = [f"## API changes (bump: {self.bump})", ""]
@@ -114,14 +124,49 @@ class ApiDiff:
             changes = [c for c in self.changes if c.level == level]
             if changes:
                 lines += [f"### {heading}", "", *(_bullet(c) for c in changes), ""]
+        notes = [_migration_bullet(c, c.migration) for c in self.changes if c.migration]
+        if notes:
+            lines += ["### Migration notes", "", *notes, ""]
         return "\n".join(lines)
 
 
-def _bullet(change: Change) -> str:
+def _change_json(change: Change) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "kind": change.kind,
+        "breaking": change.breaking,
+        "location": change.location(),
+        "summary": change.summary,
+    }
+    if change.texts is not None:
+        out["old"], out["new"] = change.texts
+    if change.migration is not None:
+        out["migration"] = change.migration.to_json()
+    return out
+
+
+def _where(change: Change) -> str:
     where = [f"**{change.operation}** `{change.method} {change.path}`"] if change.method else []
     if change.field:
         where.append(f"`{change.field}`")
-    return f"- {', '.join(where)}: {change.summary}"
+    return ", ".join(where)
+
+
+def _bullet(change: Change) -> str:
+    where = _where(change)
+    line = f"- {where}: {change.summary}" if where else f"- {change.summary}"
+    if change.texts is not None:
+        line += "\n  " + word_diff(*change.texts)
+    return line
+
+
+def _migration_bullet(change: Change, migration: Migration) -> str:
+    where = _where(change)
+    lines = [f"- {where}: {migration.note}" if where else f"- {migration.note}"]
+    if migration.old:
+        lines.append(f"  - was: `{migration.old}`")
+    if migration.new:
+        lines.append(f"  - now: `{migration.new}`")
+    return "\n".join(lines)
 
 
 def bump_version(version: str, bump: str) -> str:
@@ -143,25 +188,39 @@ def bump_version(version: str, bump: str) -> str:
 
 def diff_models(old: ApiModel, new: ApiModel) -> ApiDiff:
     schemas = _Schemas(old, new)
-    old_ops = {(op.method, op.path): op for op in old.operations}
-    new_keys = {(op.method, op.path) for op in new.operations}
+    calls = Calls(old, new)
+    match = match_operations(old, new)
     groups: list[list[Change]] = []
+    if match.book_move is not None:
+        moved_from, moved_to = match.book_move.old or "/", match.book_move.new or "/"
+        summary = f"Every path moved from `{moved_from}` to `{moved_to}`"
+        if all(before.name == after.name for before, after in match.pairs):
+            summary += "; the SDK's methods keep their names"
+        summary += "."
+        groups.append([Change("paths-moved", False, "", "", "", "", summary)])
+    renames = _schema_renames(old, new, schemas)
+    groups.append([_schema_renamed(was, now, calls) for was, now in renames])
+    before_of = {(op.method, op.path): before for before, op in match.pairs}
     for op in new.operations:
-        before = old_ops.get((op.method, op.path))
+        before = before_of.get((op.method, op.path))
         if before is None:
             groups.append(
                 [_change(op, "operation-added", False, "", f"New operation `{op.name}`.")]
             )
         else:
-            groups.append(_operation_changes(before, op, schemas))
-    for op in old.operations:
-        if (op.method, op.path) not in new_keys:
-            summary = f"Operation `{op.name}` was removed."
-            groups.append([_change(op, "operation-removed", True, "", summary)])
+            moved = match.book_move is None and before.path != op.path
+            groups.append(_operation_changes(before, op, moved, schemas, calls))
+    for op in match.removed:
+        summary = f"Operation `{op.name}` was removed."
+        migration = Migration(
+            "The API no longer has this operation: remove the call.", calls.old_call(op)
+        )
+        groups.append([_change(op, "operation-removed", True, "", summary, migration=migration)])
     if old.title != new.title:
         summary = f"The API's title changed from “{old.title}” to “{new.title}”."
         groups.append([Change("title-changed", False, "", "", "", "", summary)])
-    groups.append(_unused_schema_changes(old, new, schemas))
+    renamed = {name for pair in renames for name in pair}
+    groups.append(_unused_schema_changes(old, new, schemas, calls, renamed))
     return ApiDiff(
         [
             change
@@ -171,31 +230,113 @@ def diff_models(old: ApiModel, new: ApiModel) -> ApiDiff:
     )
 
 
-def _change(op: Operation, kind: str, breaking: bool, field: str, summary: str) -> Change:
-    return Change(kind, breaking, op.title, op.method.upper(), op.path, field, summary)
+def _change(
+    op: Operation,
+    kind: str,
+    breaking: bool,
+    field: str,
+    summary: str,
+    texts: Texts | None = None,
+    migration: Migration | None = None,
+) -> Change:
+    path, method = op.path, op.method.upper()
+    return Change(kind, breaking, op.title, method, path, field, summary, texts, migration)
 
 
-def _operation_changes(old: Operation, new: Operation, schemas: _Schemas) -> list[Change]:
+def _schema_renames(old: ApiModel, new: ApiModel, schemas: _Schemas) -> list[tuple[str, str]]:
+    """(old name, new name) of each schema gone from ``old`` whose content a schema
+    new in ``new`` has."""
+    # Only schemas alike at the top can have the same content: compared in full, every
+    # removed schema against every added one would be slow when most names changed.
+    added: dict[tuple[Any, ...], list[str]] = {}
+    for name in new.schemas:
+        if name not in old.schemas:
+            added.setdefault(_outline(new.schemas[name]), []).append(name)
+    renames: list[tuple[str, str]] = []
+    for name, schema in old.schemas.items():
+        if name in new.schemas:
+            continue
+        candidates = added.get(_outline(schema), [])
+        found = next((c for c in candidates if schemas.same(schema, new.schemas[c])), None)
+        if found is not None:
+            candidates.remove(found)
+            renames.append((name, found))
+    return renames
+
+
+def _outline(schema: Schema) -> tuple[Any, ...]:
+    """What two schemas with the same content have in common at the top."""
+    return (
+        _type_of(schema),
+        tuple(sorted(schema.properties or ())),
+        tuple(sorted(schema.required or ())),
+        _key(schema.enum),
+        schema.description,
+    )
+
+
+def _schema_renamed(was: str, now: str, calls: Calls) -> Change:
+    old_class, new_class = calls.old_class(was), calls.new_class(now)
+    migration = Migration("Use the class by its new name.", old_class, new_class)
+    summary = f"Schema `{was}` is now `{now}`, the same content under a new name."
+    # Two names may give one class name, and then no code changes.
+    breaking = old_class != new_class
+    return Change(
+        "schema-renamed",
+        breaking,
+        "",
+        "",
+        "",
+        f"schema {was}",
+        summary,
+        migration=migration if breaking else None,
+    )
+
+
+def _operation_changes(
+    old: Operation, new: Operation, moved: bool, schemas: _Schemas, calls: Calls
+) -> list[Change]:
+    """What changed in one operation; ``moved`` reports a path the operation alone moved."""
     out: list[Change] = []
 
-    def emit(kind: str, breaking: bool, field: str, summary: str) -> None:
-        out.append(_change(new, kind, breaking, field, summary))
+    def emit(
+        kind: str,
+        breaking: bool,
+        field: str,
+        summary: str,
+        *,
+        texts: Texts | None = None,
+        migration: Migration | None = None,
+    ) -> None:
+        if breaking and migration is None:
+            migration = _check_note(calls, new, field)
+        out.append(_change(new, kind, breaking, field, summary, texts, migration))
 
+    if moved:
+        keeps = "; the SDK method keeps its name" if old.name == new.name else ""
+        emit("path-moved", False, "", f"Moved from `{old.path}`{keeps}.")
     if old.name != new.name:
         summary = f"The SDK method `{old.name}` is now `{new.name}`."
-        emit("operation-renamed", True, "", summary)
+        migration = Migration(
+            "Call the method by its new name.", calls.old_call(old), calls.new_call(new)
+        )
+        emit("operation-renamed", True, "", summary, migration=migration)
     if old.title != new.title:
         emit("title-changed", False, "", f"Title changed from “{old.title}” to “{new.title}”.")
     if old.tag != new.tag:
         emit("tag-changed", False, "", f"Tag changed from `{old.tag}` to `{new.tag}`.")
     _text(old.description, new.description, "", emit)
-    _parameters(old.parameters, new.parameters, schemas, emit)
+    _parameters(old, new, schemas, calls, emit)
 
     ob, nb = old.request_body, new.request_body
     if ob is None and nb is not None:
-        emit("request-body-added", True, "request body", "The operation now takes a body.")
+        migration = Migration("Pass a `body`.", calls.old_call(old), calls.new_call(new))
+        summary = "The operation now takes a body."
+        emit("request-body-added", True, "request body", summary, migration=migration)
     elif ob is not None and nb is None:
-        emit("request-body-removed", True, "request body", "The operation no longer takes a body.")
+        migration = Migration("Stop passing a `body`.", calls.old_call(old), calls.new_call(new))
+        summary = "The operation no longer takes a body."
+        emit("request-body-removed", True, "request body", summary, migration=migration)
     elif ob is not None and nb is not None:
         _text(ob.description, nb.description, "request body", emit)
         _contents(ob.content, nb.content, "request body", True, True, schemas, emit)
@@ -235,31 +376,98 @@ def _operation_changes(old: Operation, new: Operation, schemas: _Schemas) -> lis
     return out
 
 
-def _parameters(old: list[Parameter], new: list[Parameter], schemas: _Schemas, emit: Emit) -> None:
-    old_by_key = {_parameter_key(p): p for p in old}
-    new_keys = {_parameter_key(p) for p in new}
-    for param in new:
+def _parameters(
+    old_op: Operation, new_op: Operation, schemas: _Schemas, calls: Calls, emit: Emit
+) -> None:
+    old_by_key = {_parameter_key(p): p for p in old_op.parameters}
+    new_keys = {_parameter_key(p) for p in new_op.parameters}
+    renamed_from = _parameter_renames(old_op, new_op, schemas)
+    for param in new_op.parameters:
         where = f"{param.in_} parameter {param.name}"
         before = old_by_key.get(_parameter_key(param))
         now = _required(param)
-        if before is None:
+        if before is None and param.name in renamed_from:
+            before = renamed_from[param.name]
+            old_argument = calls.old_argument(old_op, before)
+            new_argument = calls.new_argument(new_op, param)
+            summary = f"The {param.in_} parameter `{before.name}` is now `{param.name}`."
+            # The wire name may change while the SDK's argument stays, e.g. thingId to thing_id.
+            breaking = old_argument != new_argument
+            migration = Migration(
+                f"Pass `{new_argument}` where you passed `{old_argument}`.",
+                calls.old_call(old_op, before),
+                calls.new_call(new_op, param),
+            )
+            emit("parameter-renamed", breaking, where, summary, migration=migration)
+        elif before is None:
             kind_of = "required" if now else "optional"
             shape = _describe(param.schema_, schemas.new)
             summary = f"New {kind_of} {param.in_} parameter `{param.name}` ({shape})."
-            emit("parameter-added", now, where, summary)
+            note = _required_note(old_op, new_op, param, calls) if now else None
+            emit("parameter-added", now, where, summary, migration=note)
             continue
         was = _required(before)
         if now and not was:
-            emit("parameter-required", True, where, f"`{param.name}` is now required.")
+            migration = _required_note(old_op, new_op, param, calls)
+            summary = f"`{param.name}` is now required."
+            emit("parameter-required", True, where, summary, migration=migration)
         elif was and not now:
             emit("parameter-optional", False, where, f"`{param.name}` is now optional.")
         _text(before.description, param.description, where, emit)
         schemas.compare(before.schema_, param.schema_, where, True, emit)
+    renamed = {_parameter_key(p) for p in renamed_from.values()}
     for key, param in old_by_key.items():
-        if key not in new_keys:
+        if key not in new_keys and key not in renamed:
             where = f"{param.in_} parameter {param.name}"
             summary = f"The {param.in_} parameter `{param.name}` was removed."
-            emit("parameter-removed", True, where, summary)
+            migration = Migration(
+                f"Stop passing `{calls.old_argument(old_op, param)}`.",
+                calls.old_call(old_op, param),
+                calls.new_call(new_op),
+            )
+            emit("parameter-removed", True, where, summary, migration=migration)
+
+
+def _parameter_renames(
+    old_op: Operation, new_op: Operation, schemas: _Schemas
+) -> dict[str, Parameter]:
+    """New parameter name -> the old parameter it replaces in place: the same location,
+    requiredness and schema, where the old name is gone and the new one is new."""
+    new_keys = {_parameter_key(p) for p in new_op.parameters}
+    old_keys = {_parameter_key(p) for p in old_op.parameters}
+    gone = [p for p in old_op.parameters if _parameter_key(p) not in new_keys]
+    renames: dict[str, Parameter] = {}
+    for param in new_op.parameters:
+        if _parameter_key(param) in old_keys:
+            continue
+        candidates = [
+            p
+            for p in gone
+            if p.in_ == param.in_
+            and _required(p) == _required(param)
+            and schemas.same(p.schema_, param.schema_)
+        ]
+        # Several alike: the one at the same place in the list, if any.
+        in_place = [p for p in candidates if _position(old_op, p) == _position(new_op, param)]
+        chosen = in_place or (candidates if len(candidates) == 1 else [])
+        if chosen:
+            renames[param.name] = chosen[0]
+            gone.remove(chosen[0])
+    return renames
+
+
+def _position(op: Operation, param: Parameter) -> int:
+    return op.parameters.index(param)
+
+
+def _required_note(
+    old_op: Operation, new_op: Operation, param: Parameter, calls: Calls
+) -> Migration:
+    return Migration(
+        f"Pass `{calls.new_argument(new_op, param)}`, now required.",
+        calls.old_call(old_op),
+        calls.new_call(new_op),
+    )
 
 
 def _parameter_key(param: Parameter) -> tuple[str, str]:
@@ -308,18 +516,42 @@ def _text(
     if before == after:
         return
     what = "added" if not before else "removed" if not after else "changed"
-    emit(f"{kind}-changed", False, where, f"{kind.capitalize()} {what}.")
+    emit(f"{kind}-changed", False, where, f"{kind.capitalize()} {what}.", texts=(before, after))
 
 
-def _unused_schema_changes(old: ApiModel, new: ApiModel, schemas: _Schemas) -> list[Change]:
+def _check_note(calls: Calls, op: Operation, field: str) -> Migration:
+    """The note for a breaking change inside what an operation sends or returns."""
+    call = calls.new_call(op)
+    _, dollar, inside = field.partition("$")
+    at = f", at `${inside}`" if dollar else ""
+    if field.startswith("request body"):
+        return Migration(f"Check the `body` you pass to `{call}`{at}.")
+    if " response" in field:
+        return Migration(f"Check how you use the {field.split()[0]} response of `{call}`{at}.")
+    if field:
+        return Migration(f"Check the {field} you pass to `{call}`.")
+    return Migration(f"Check your calls of `{call}`.")
+
+
+def _unused_schema_changes(
+    old: ApiModel, new: ApiModel, schemas: _Schemas, calls: Calls, renamed: set[str]
+) -> list[Change]:
     """Named schemas no operation uses in either model are still SDK classes: compare
     them by name, and since nobody says which way they travel, as both ways."""
-    old_unused = set(old.schemas) - _used_schemas(old)
-    new_unused = set(new.schemas) - _used_schemas(new)
-    found: dict[tuple[str, str, str], bool] = {}
+    old_unused = set(old.schemas) - _used_schemas(old) - renamed
+    new_unused = set(new.schemas) - _used_schemas(new) - renamed
+    found: dict[tuple[str, str, str, Texts | None], bool] = {}
 
-    def emit(kind: str, breaking: bool, field: str, summary: str) -> None:
-        key = (kind, field, summary)
+    def emit(
+        kind: str,
+        breaking: bool,
+        field: str,
+        summary: str,
+        *,
+        texts: Texts | None = None,
+        migration: Migration | None = None,
+    ) -> None:
+        key = (kind, field, summary, texts)
         found[key] = found.get(key, False) or breaking
 
     for name in sorted(old_unused | new_unused):
@@ -331,7 +563,14 @@ def _unused_schema_changes(old: ApiModel, new: ApiModel, schemas: _Schemas) -> l
             emit("schema-added", False, where, f"New schema `{name}`.")
         elif name in old_unused and name not in new.schemas:
             emit("schema-removed", True, where, f"Schema `{name}` was removed.")
-    return [Change(k, b, "", "", "", field, summary) for (k, field, summary), b in found.items()]
+    changes = []
+    for (kind, field, summary, texts), breaking in found.items():
+        schema = field.split()[1]
+        # The class is gone, or what it holds changed: code using it is what to check.
+        own_class = calls.old_class(schema) if kind == "schema-removed" else calls.new_class(schema)
+        migration = Migration(f"Check your uses of `{own_class}`.") if breaking else None
+        changes.append(Change(kind, breaking, "", "", "", field, summary, texts, migration))
+    return changes
 
 
 def _used_schemas(model: ApiModel) -> set[str]:
@@ -364,6 +603,25 @@ class _Schemas:
         """Report how ``new`` differs from ``old``; ``where`` names the spot, and the
         JSONPath of anything inside is appended to it."""
         self._compare(old, new, where, request, emit, frozenset(), 0)
+
+    def same(self, old: Schema, new: Schema) -> bool:
+        """Whether the two have the same content, documentation included."""
+        found: list[str] = []
+
+        def emit(
+            kind: str,
+            breaking: bool,
+            field: str,
+            summary: str,
+            *,
+            texts: Texts | None = None,
+            migration: Migration | None = None,
+        ) -> None:
+            found.append(kind)
+
+        for request in (True, False):
+            self.compare(old, new, "", request, emit)
+        return not found
 
     def _compare(
         self,
@@ -504,13 +762,15 @@ def _enum(
         emit("constraint-loosened", False, where, "No longer limited to a list of values.")
     else:
         old_keys, new_keys = {_key(v) for v in old}, {_key(v) for v in new}
+        texts = (" | ".join(_show(v) for v in old), " | ".join(_show(v) for v in new))
         for value in old:
             if _key(value) not in new_keys:
                 # The SDK keeps values it does not know, so only requests break.
-                emit("enum-value-removed", request, where, f"Value `{_show(value)}` was removed.")
+                summary = f"Value `{_show(value)}` was removed."
+                emit("enum-value-removed", request, where, summary, texts=texts)
         for value in new:
             if _key(value) not in old_keys:
-                emit("enum-value-added", False, where, f"New value `{_show(value)}`.")
+                emit("enum-value-added", False, where, f"New value `{_show(value)}`.", texts=texts)
 
 
 def _constraints(schema: Schema) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,9 +98,17 @@ def _with_entry(changelog: str, version: str, changes: ApiDiff) -> str:
     return "\n\n".join(part for part in (head.strip(), entry, older) if part) + "\n"
 
 
-def build_all(root: Path, templates: Path | None = None, bump: bool = False) -> list[BookBuild]:
-    """Every book built in memory; nothing is written until all have succeeded."""
-    return [build_book(root, path, config, templates, bump) for path, config in book_configs(root)]
+def build_all(
+    root: Path, templates: Path | None = None, bump: bool = False, only: Collection[Path] = ()
+) -> list[BookBuild]:
+    """Every book built in memory, or those whose folders are in ``only``; nothing is
+    written until all have succeeded."""
+    folders = {folder.resolve() for folder in only}
+    return [
+        build_book(root, path, config, templates, bump)
+        for path, config in book_configs(root)
+        if not folders or path.parent.resolve() in folders
+    ]
 
 
 def write_builds(builds: list[BookBuild]) -> None:

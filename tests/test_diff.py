@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from generator.diff import ApiDiff, Change, bump_version, diff_models
+from generator.migration import Migration
 from generator.model import ApiModel
+from generator.textdiff import word_diff
 
 Data = dict[str, Any]
 
@@ -379,7 +382,8 @@ def test_small_model_changes(
 
 def test_operation_added_and_removed_ordering() -> None:
     old, new = _small(), _small()
-    new["operations"][0]["path"] = "/20260430/things/{thingId}/v2"
+    # Another path and another title: nothing says it is the same operation.
+    new["operations"][0].update(path="/20260430/things/{thingId}/v2", title="Tag a thing")
     diff = diff_models(ApiModel.model_validate(old), ApiModel.model_validate(new))
     # The new model's operations first, then those only the old one has.
     assert [(c.kind, c.breaking, c.path) for c in diff.changes] == [
@@ -420,6 +424,7 @@ def test_schema_no_operation_uses() -> None:
             "breaking": True,
             "location": {"operation": "", "method": "", "path": "", "field": "schema Spare $.x"},
             "summary": "New required field `x` (string).",
+            "migration": _migration("Check your uses of `models.Spare`."),
         },
         {
             "kind": "schema-added",
@@ -511,11 +516,20 @@ def _diff(model: ApiModel, edit: Callable[[Data], object]) -> dict[str, Any]:
 
 
 def _change(
-    kind: str, breaking: bool, op: tuple[str, str, str], field: str, summary: str
+    kind: str,
+    breaking: bool,
+    op: tuple[str, str, str],
+    field: str,
+    summary: str,
+    **more: Any,
 ) -> dict[str, Any]:
     title, method, path = op
     location = {"operation": title, "method": method, "path": path, "field": field}
-    return {"kind": kind, "breaking": breaking, "location": location, "summary": summary}
+    return {"kind": kind, "breaking": breaking, "location": location, "summary": summary, **more}
+
+
+def _migration(note: str, old: str = "", new: str = "") -> dict[str, str]:
+    return {"note": note, "old": old, "new": new}
 
 
 def test_real_identical(aidp_model: ApiModel) -> None:
@@ -536,7 +550,22 @@ def test_real_schema_renamed(aidp_model: ApiModel) -> None:
         renamed["schemas"]["Error_2"] = renamed["schemas"].pop("Error")
         data.update(renamed)
 
-    assert _diff(aidp_model, edit) == {"bump": "none", "changes": []}
+    # The class users import is gone; every operation sees the same content as before.
+    assert _diff(aidp_model, edit) == {
+        "bump": "major",
+        "changes": [
+            _change(
+                "schema-renamed",
+                True,
+                ("", "", ""),
+                "schema Error",
+                "Schema `Error` is now `Error_2`, the same content under a new name.",
+                migration=_migration(
+                    "Use the class by its new name.", "models.Error", "models.Error2"
+                ),
+            )
+        ],
+    }
 
 
 def test_real_operation_removed(aidp_model: ApiModel) -> None:
@@ -547,7 +576,18 @@ def test_real_operation_removed(aidp_model: ApiModel) -> None:
     assert _diff(aidp_model, edit) == {
         "bump": "major",
         "changes": [
-            _change("operation-removed", True, patch, "", "Operation `patch_session` was removed.")
+            _change(
+                "operation-removed",
+                True,
+                patch,
+                "",
+                "Operation `patch_session` was removed.",
+                migration=_migration(
+                    "The API no longer has this operation: remove the call.",
+                    "client.patch_session("
+                    "ai_data_platform_id, workspace_key, session_id, body=...)",
+                ),
+            )
         ],
     }
 
@@ -602,6 +642,12 @@ def test_real_required_query_parameter_added(aidp_model: ApiModel) -> None:
                 get,
                 "query parameter region",
                 "New required query parameter `region` (string).",
+                migration=_migration(
+                    "Pass `region`, now required.",
+                    "client.get_session_details(ai_data_platform_id, workspace_key, session_id)",
+                    "client.get_session_details("
+                    "ai_data_platform_id, workspace_key, session_id, region)",
+                ),
             )
         ],
     }
@@ -614,7 +660,17 @@ def test_real_description_edited(aidp_model: ApiModel) -> None:
     get = ("Get session details", "GET", f"{SESSIONS}/{{sessionId}}")
     assert _diff(aidp_model, edit) == {
         "bump": "patch",
-        "changes": [_change("description-changed", False, get, "", "Description changed.")],
+        "changes": [
+            _change(
+                "description-changed",
+                False,
+                get,
+                "",
+                "Description changed.",
+                old="Returns session details for a given session ID.",
+                new="Reads one session.",
+            )
+        ],
     }
 
 
@@ -634,6 +690,212 @@ def test_real_request_enum_value_removed(aidp_model: ApiModel) -> None:
                 create,
                 "request body $.volumeType",
                 "Value `EXTERNAL` was removed.",
+                old="MANAGED | EXTERNAL",
+                new="MANAGED",
+                migration=_migration(
+                    "Check the `body` you pass to "
+                    "`client.create_volume(ai_data_platform_id, body=...)`, at `$.volumeType`."
+                ),
             )
         ],
     }
+
+
+# ---------------------------------------------------------------- moves and renames
+MOVED = "/20270101/things/{thingId}"
+
+
+def _two_operations() -> Data:
+    """The small model with a second operation on the same path."""
+    data = _small()
+    second = dict(copy.deepcopy(_at(data, OP)), name="get_thing", title="Get a thing", method="get")
+    second.pop("request_body")
+    data["operations"].append(second)
+    return data
+
+
+def _changes(old: Data, new: Data) -> list[tuple[str, bool, str, str]]:
+    diff = diff_models(ApiModel.model_validate(old), ApiModel.model_validate(new))
+    return [(c.kind, c.breaking, c.path, c.summary) for c in diff.changes]
+
+
+def test_new_version_for_every_operation_is_one_change() -> None:
+    new = _two_operations()
+    for op in new["operations"]:
+        op["path"] = MOVED
+    _at(new, f"{OP}.parameters").append(
+        {"name": "region", "in": "query", "required": True, "schema": {"type": "string"}}
+    )
+    summary = (
+        "Every path moved from `/20260430` to `/20270101`; the SDK's methods keep their names."
+    )
+    assert _changes(_two_operations(), new) == [
+        ("paths-moved", False, "", summary),
+        ("parameter-added", True, MOVED, "New required query parameter `region` (string)."),
+    ]
+
+
+def test_new_version_and_a_method_renamed() -> None:
+    new = _two_operations()
+    for op in new["operations"]:
+        op["path"] = MOVED
+    _at(new, OP)["name"] = "replace_thing"
+    assert _changes(_two_operations(), new) == [
+        ("paths-moved", False, "", "Every path moved from `/20260430` to `/20270101`."),
+        ("operation-renamed", True, MOVED, "The SDK method `update_thing` is now `replace_thing`."),
+    ]
+
+
+def test_some_operations_moved() -> None:
+    new = _two_operations()
+    _at(new, OP)["path"] = MOVED
+    assert _changes(_two_operations(), new) == [
+        ("path-moved", False, MOVED, f"Moved from `{THING}`; the SDK method keeps its name."),
+    ]
+
+
+def test_moved_path_matched_by_title() -> None:
+    new = _small()
+    _at(new, OP)["path"] = f"{THING}/details"
+    assert _changes(_small(), new) == [
+        (
+            "path-moved",
+            False,
+            f"{THING}/details",
+            f"Moved from `{THING}`; the SDK method keeps its name.",
+        ),
+    ]
+
+
+def test_other_resource_is_no_move() -> None:
+    """A prefix that changes more than a version, for one operation, matches nothing."""
+    new = _small()
+    _at(new, OP).update(path="/20260430/widgets/{thingId}", title="Update a widget")
+    assert [kind for kind, *_ in _changes(_small(), new)] == [
+        "operation-added",
+        "operation-removed",
+    ]
+
+
+def test_parameter_renamed_in_place() -> None:
+    new = _small()
+    _at(new, f"{OP}.parameters.1")["name"] = "maxItems"
+    diff = diff_models(ApiModel.model_validate(_small()), ApiModel.model_validate(new))
+    assert [(c.kind, c.breaking, c.field, c.summary) for c in diff.changes] == [
+        (
+            "parameter-renamed",
+            True,
+            "query parameter maxItems",
+            "The query parameter `limit` is now `maxItems`.",
+        )
+    ]
+    migration = diff.changes[0].migration
+    assert migration is not None
+    assert (migration.note, migration.old, migration.new) == (
+        "Pass `max_items` where you passed `limit`.",
+        "client.update_thing(thing_id, limit=..., body=...)",
+        "client.update_thing(thing_id, max_items=..., body=...)",
+    )
+
+
+def test_form_field_removed() -> None:
+    old, new = _small(), _small()
+    for data in (old, new):
+        _at(data, OP).pop("request_body")
+    _at(old, f"{OP}.parameters").append({"name": "file", "in": "form", "schema": {}})
+    diff = diff_models(ApiModel.model_validate(old), ApiModel.model_validate(new))
+    assert [(c.kind, c.migration) for c in diff.changes] == [
+        (
+            "parameter-removed",
+            Migration(
+                'Stop passing `body["file"]`.',
+                "client.update_thing(thing_id, body=...)",
+                "client.update_thing(thing_id)",
+            ),
+        )
+    ]
+
+
+def test_parameter_renamed_on_the_wire_only() -> None:
+    """``sort_order`` is the SDK's argument for both names: nothing breaks."""
+    new = _small()
+    _at(new, f"{OP}.parameters.2")["name"] = "sort_order"
+    assert [(c.kind, c.breaking) for c in _diff_small(new).changes] == [
+        ("parameter-renamed", False)
+    ]
+
+
+def test_parameter_replaced_is_no_rename() -> None:
+    new = _small()
+    _at(new, f"{OP}.parameters.1").update(name="cursor", schema={"type": "string"})
+    assert [(c.kind, c.field) for c in _diff_small(new).changes] == [
+        ("parameter-added", "query parameter cursor"),
+        ("parameter-removed", "query parameter limit"),
+    ]
+
+
+def test_schema_renamed_and_changed_is_no_rename() -> None:
+    """A removed name whose content no new schema has is no rename: the operations
+    that use it say what changed."""
+    new = _small()
+    new["schemas"]["Problem"] = dict(new["schemas"].pop("Error"), description="Why.")
+    _at(new, f"{OP}.responses.1.content.0.schema")["ref"] = "Problem"
+    assert [(c.kind, c.field) for c in _diff_small(new).changes] == [
+        ("description-changed", "404 response body $")
+    ]
+
+
+def _diff_small(new: Data) -> ApiDiff:
+    return diff_models(ApiModel.model_validate(_small()), ApiModel.model_validate(new))
+
+
+def test_markdown_shows_texts_and_migration_notes() -> None:
+    new = _small()
+    _at(new, OP)["description"] = "Replaces the thing."
+    _at(new, SORT_ORDER)["enum"] = ["ASC"]
+    new["operations"][0]["name"] = "replace_thing"
+    markdown = diff_models(
+        ApiModel.model_validate(_small()), ApiModel.model_validate(new)
+    ).to_markdown()
+    put = f"**Update a thing** `PUT {THING}`"
+    assert markdown == (
+        "## API changes (bump: major)\n"
+        "\n"
+        "### Breaking changes\n"
+        "\n"
+        f"- {put}, `query parameter sortOrder`: Value `DESC` was removed.\n"
+        "  ASC ~~| DESC~~\n"
+        f"- {put}: The SDK method `update_thing` is now `replace_thing`.\n"
+        "\n"
+        "### Other changes\n"
+        "\n"
+        f"- {put}: Description added.\n"
+        "  **Replaces the thing.**\n"
+        "\n"
+        "### Migration notes\n"
+        "\n"
+        f"- {put}, `query parameter sortOrder`: Check the query parameter sortOrder you pass to"
+        " `client.replace_thing(thing_id, body=...)`.\n"
+        f"- {put}: Call the method by its new name.\n"
+        "  - was: `client.update_thing(thing_id, body=...)`\n"
+        "  - now: `client.replace_thing(thing_id, body=...)`\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("Reads a thing.", "Reads one thing.", "Reads ~~a~~ **one** thing."),
+        ("", "New text.", "**New text.**"),
+        ("Old text.", "", "~~Old text.~~"),
+        # Long unchanged stretches are cut to five words either side of a change.
+        (
+            "one two three four five six seven eight nine ten eleven twelve",
+            "one two three four five six seven eight nine ten eleven twelve thirteen",
+            "… eight nine ten eleven twelve **thirteen**",
+        ),
+        ("Use `a_b` *here*", "Use `a_c` *here*", r"Use ~~\`a\_b\`~~ **\`a\_c\`** \*here\*"),
+    ],
+)
+def test_word_diff(old: str, new: str, expected: str) -> None:
+    assert word_diff(old, new) == expected
