@@ -32,9 +32,11 @@ def copy_page(page: str, k: int, schemas: set[str]) -> str:
     title = re.search(r'<div class="hdr hdr-1">(.*?)</div>', page)
     if title:
         marked = f"{title[1]} (copy {k})"
-        page = page.replace(f'<div class="hdr hdr-1">{title[1]}</div>', f'<div class="hdr hdr-1">{marked}</div>', 1)
+        heading = '<div class="hdr hdr-1">{}</div>'
+        page = page.replace(heading.format(title[1]), heading.format(marked), 1)
         page = page.replace(f"<title>{title[1]} -", f"<title>{marked} -", 1)
-    page = re.sub(r'<div class="endpoint"><code>/', f'<div class="endpoint"><code>/c{k}/', page, count=1)
+    endpoint = '<div class="endpoint"><code>/'
+    page = page.replace(endpoint, f"{endpoint}c{k}/", 1)
 
     def rename(match: re.Match[str]) -> str:
         return f"{match[1]}{match[2]}-c{k}" if html.unescape(match[2]) in schemas else match[0]
