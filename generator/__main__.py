@@ -1,3 +1,5 @@
 from .cli import main
 
-main()
+# Guarded: worker processes start from a fresh interpreter that imports this module.
+if __name__ == "__main__":
+    main()

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from .errors import ConfigError, Diagnostics, ScrapeError
 from .generate.names import CLIENT_ATTRIBUTES, NameSpace, method_name
@@ -20,31 +20,47 @@ from .path_versions import versionless
 from .scrape.book import BookIndex
 from .scrape.page import ScrapedPage
 
+_Item = TypeVar("_Item", Operation, NamedSchema)
+
 
 def assemble(
     index: BookIndex,
-    pages: list[ScrapedPage],
+    pages: Iterable[ScrapedPage],
     name_overrides: Mapping[str, str] | None = None,
 ) -> tuple[ApiModel, Diagnostics]:
+    """The model of the book, from its pages in the index's order. Each page is taken
+    in once and let go: of the schemas it shows, only a version not seen before is
+    kept, so a book of thousands of pages that each repeat the same schemas is never
+    held whole."""
     diagnostics = Diagnostics()
-    _check_duplicate_operations(pages)
-    renames, schemas = _merge_schemas(pages, diagnostics)
-    tag_of = {ref.file: ref.tag for ref in index.pages}
-    operations = []
+    shown = _ShownSchemas()
+    seen: dict[tuple[str, str], str] = {}  # (method, path) -> page
+    operations: list[tuple[str, Operation]] = []
     for page in pages:
-        op = page.operation
-        rename = renames.get(page.page)
+        key = (page.operation.method, page.operation.path)
+        if key in seen:
+            raise ScrapeError(
+                page.page, f"{key[0].upper()} {key[1]}", f"documented twice: also on {seen[key]}"
+            )
+        seen[key] = page.page
+        shown.add(page)
+        operations.append((page.page, page.operation))
+    renames, schemas = shown.merged(diagnostics)
+    tag_of = {ref.file: ref.tag for ref in index.pages}
+    named = []
+    for page_name, op in operations:
+        rename = renames.get(page_name)
         if rename:
             op = Operation.model_validate(_rename_refs(op.model_dump(by_alias=True), rename))
-        operations.append(op.model_copy(update={"tag": tag_of.get(page.page)}))
-    operations = _name_operations(operations, dict(name_overrides or {}))
-    used_tags = {op.tag for op in operations}
+        named.append(op.model_copy(update={"tag": tag_of.get(page_name)}))
+    named = _name_operations(named, dict(name_overrides or {}))
+    used_tags = {op.tag for op in named}
     tags = [Tag(name=name, page=page) for name, page in index.tags if name in used_tags]
     model = ApiModel(
         format_version=FORMAT_VERSION,
         title=index.title,
         tags=tags,
-        operations=operations,
+        operations=named,
         schemas=dict(sorted(schemas.items())),
     )
     return _prefer_named_schemas(model), diagnostics
@@ -80,22 +96,18 @@ def _prefer_named_schemas(model: ApiModel) -> ApiModel:
             return {"ref": name}
         return visit(prop)
 
-    before = model.model_dump(by_alias=True, exclude_none=True)
-    after = visit(before)
-    return model if after == before else ApiModel.model_validate(after)
+    def revisited(item: _Item) -> _Item:
+        # One operation or schema at a time: the whole model is never copied as data.
+        before = item.model_dump(by_alias=True, exclude_none=True)
+        after = visit(before)
+        return item if after == before else type(item).model_validate(after)
 
-
-def _check_duplicate_operations(pages: list[ScrapedPage]) -> None:
-    seen: dict[tuple[str, str], str] = {}
-    for page in pages:
-        key = (page.operation.method, page.operation.path)
-        if key in seen:
-            raise ScrapeError(
-                page.page,
-                f"{key[0].upper()} {key[1]}",
-                f"documented twice: also on {seen[key]}",
-            )
-        seen[key] = page.page
+    return model.model_copy(
+        update={
+            "operations": [revisited(op) for op in model.operations],
+            "schemas": {name: revisited(schema) for name, schema in model.schemas.items()},
+        }
+    )
 
 
 def _fingerprints(schemas: Mapping[str, Schema]) -> dict[str, str]:
@@ -120,51 +132,67 @@ def _fingerprints(schemas: Mapping[str, Schema]) -> dict[str, str]:
     return done
 
 
-def _merge_schemas(
-    pages: list[ScrapedPage], diagnostics: Diagnostics
-) -> tuple[dict[str, dict[str, str]], dict[str, NamedSchema]]:
-    """One schema per distinct version; per page, the names its refs must take."""
-    versions: dict[str, list[tuple[str, Schema, str]]] = {}  # name -> (digest, schema, page)
-    chosen: dict[tuple[str, str], str] = {}  # (name, digest) -> final name
-    taken = {name for page in pages for name in page.schemas}
-    renames: dict[str, dict[str, str]] = {}
-    for page in pages:
+class _ShownSchemas:
+    """The named schemas the pages show, taken in a page at a time: each distinct
+    version (by content, the schemas it refers to included) once, with the first page
+    that showed it, and per page which version of each name it showed."""
+
+    def __init__(self) -> None:
+        self.first: dict[tuple[str, str], tuple[Schema, str]] = {}  # version -> (schema, page)
+        self.shown: list[tuple[str, list[tuple[str, str]]]] = []  # page -> its versions
+        self.names: set[str] = set()
+
+    def add(self, page: ScrapedPage) -> None:
         digests = _fingerprints(page.schemas)
+        versions = []
         for name, schema in page.schemas.items():
-            digest = digests[name]
-            known = versions.setdefault(name, [])
-            if (name, digest) not in chosen:
-                final = name
-                if known:
-                    n = len(known) + 1
-                    while f"{name}_{n}" in taken:
-                        n += 1
-                    final = f"{name}_{n}"
-                    taken.add(final)
-                    _, first, first_page = known[0]
-                    diagnostics.warn(
-                        page.page,
-                        f"schema {name}",
-                        f"differs from {first_page} ({_difference(first, schema)}); "
-                        f"kept as {final}",
-                    )
-                known.append((digest, schema, page.page))
-                chosen[(name, digest)] = final
-            final = chosen[(name, digest)]
-            if final != name:
-                renames.setdefault(page.page, {})[name] = final
-    schemas: dict[str, NamedSchema] = {}
-    for name, known in versions.items():
-        for digest, schema, page_name in known:
-            final = chosen[(name, digest)]
-            if final in schemas:
-                continue
-            data = schema.model_dump(by_alias=True)
-            rename = renames.get(page_name)
-            if rename:
-                data = _rename_refs(data, rename)
-            schemas[final] = NamedSchema.model_validate({**data, "page": page_name})
-    return renames, schemas
+            version = (name, digests[name])
+            self.first.setdefault(version, (schema, page.page))
+            versions.append(version)
+        self.names.update(page.schemas)
+        self.shown.append((page.page, versions))
+
+    def merged(
+        self, diagnostics: Diagnostics
+    ) -> tuple[dict[str, dict[str, str]], dict[str, NamedSchema]]:
+        """One schema per distinct version; per page, the names its refs must take."""
+        chosen: dict[tuple[str, str], str] = {}  # version -> final name
+        versions: dict[str, list[tuple[str, str]]] = {}  # name -> its versions, in order
+        taken = set(self.names)
+        renames: dict[str, dict[str, str]] = {}
+        for page, shown in self.shown:
+            for version in shown:
+                name = version[0]
+                known = versions.setdefault(name, [])
+                if version not in chosen:
+                    final = name
+                    if known:
+                        n = len(known) + 1
+                        while f"{name}_{n}" in taken:
+                            n += 1
+                        final = f"{name}_{n}"
+                        taken.add(final)
+                        first, first_page = self.first[known[0]]
+                        diagnostics.warn(
+                            page,
+                            f"schema {name}",
+                            f"differs from {first_page} "
+                            f"({_difference(first, self.first[version][0])}); kept as {final}",
+                        )
+                    known.append(version)
+                    chosen[version] = final
+                if chosen[version] != name:
+                    renames.setdefault(page, {})[name] = chosen[version]
+        schemas: dict[str, NamedSchema] = {}
+        for known in versions.values():
+            for version in known:
+                schema, page = self.first[version]
+                data = schema.model_dump(by_alias=True)
+                rename = renames.get(page)
+                if rename:
+                    data = _rename_refs(data, rename)
+                schemas[chosen[version]] = NamedSchema.model_validate({**data, "page": page})
+        return renames, schemas
 
 
 def _difference(a: Schema, b: Schema) -> str:

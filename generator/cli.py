@@ -9,17 +9,16 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, progress
 from .diff import diff_models
 from .errors import Diagnostics, Docs2SdkError, StrictError
 from .fetch import fetch_book
 from .generate.names import package_problem
 from .model import ApiModel, load_model
-from .openapi import to_openapi
+from .openapi import openapi_yaml, to_openapi
 from .pipeline import book_overrides, model_from_book
 from .project import book_configs, build_all, project_files, stale_diff, write_builds
 from .write import write_file_atomic, write_tree
-from .yamlio import dump_yaml
 
 EXIT_CODES = """\b
 Exit codes:
@@ -45,6 +44,21 @@ def _checked_package(_context: click.Context, _parameter: click.Parameter, value
     return value
 
 
+def _show_progress(_context: click.Context, _parameter: click.Parameter, quiet: bool) -> None:
+    progress.enable(not quiet)
+
+
+QUIET_OPTION = click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_progress,
+    help="Show no progress (a bar per stage on a terminal, else a line per stage).",
+)
+
+
 @click.group(epilog=EXIT_CODES)
 @click.version_option(__version__, prog_name="docs2sdk")
 def cli() -> None:
@@ -52,6 +66,7 @@ def cli() -> None:
 
 
 @cli.command(epilog=EXIT_CODES)
+@QUIET_OPTION
 @click.argument("book", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "-o",
@@ -82,15 +97,16 @@ def scrape(book: Path, output: Path, strict: bool) -> None:
 )
 def openapi(model_file: Path, output: Path) -> None:
     """Export MODEL as an OpenAPI 3.1 document."""
-    doc = to_openapi(load_model(model_file))
+    model = load_model(model_file)
     if output.suffix == ".json":
-        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(to_openapi(model), indent=2, ensure_ascii=False) + "\n"
     else:
-        text = dump_yaml(doc)
+        text = openapi_yaml(model)
     write_file_atomic(output, text)
 
 
 @cli.command(epilog=EXIT_CODES)
+@QUIET_OPTION
 @click.argument("url")
 @click.option(
     "-o",
@@ -133,6 +149,7 @@ TEMPLATES_OPTION = click.option(
 
 
 @cli.command(epilog=EXIT_CODES)
+@QUIET_OPTION
 @click.argument("model_file", metavar="MODEL", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "-o",
@@ -165,6 +182,7 @@ def generate(
 
 
 @cli.command(epilog=EXIT_CODES)
+@QUIET_OPTION
 @TEMPLATES_OPTION
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
@@ -221,6 +239,7 @@ def diff_command(old: Path, new: Path, as_json: bool) -> None:
 
 
 @cli.command(epilog=EXIT_CODES)
+@QUIET_OPTION
 @TEMPLATES_OPTION
 def check(templates: Path | None) -> None:
     """Exit 1 with a diff when generated/ is not what a build would write."""

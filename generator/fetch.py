@@ -31,7 +31,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from . import __version__
+from . import __version__, progress
 from .errors import Docs2SdkError
 from .scrape.book import ENDPOINTS_PAGE, INDEX_PAGE, OPERATION_PAGE, TOC_SCRIPT
 from .scrape.text import page_soup
@@ -131,10 +131,18 @@ def fetch_book(
     except OSError as exc:
         raise FetchError(str(dest), f"cannot create a temporary folder: {exc}") from exc
     try:
-        crawler = _Crawler(
-            book, dest, staging, current, old_lock, retries=retries, max_bytes=max_page_bytes
-        )
-        asyncio.run(crawler.run(start, concurrency, timeout, transport))
+        with progress.stage("fetch", 0, "pages") as counter:
+            crawler = _Crawler(
+                book,
+                dest,
+                staging,
+                current,
+                old_lock,
+                retries=retries,
+                max_bytes=max_page_bytes,
+                counter=counter,
+            )
+            asyncio.run(crawler.run(start, concurrency, timeout, transport))
         if not any(OPERATION_PAGE.fullmatch(name) for name in crawler.lock):
             raise FetchError(book.prefix, "no operation pages (op-*.html): not a REST API book?")
         report = FetchReport(book.prefix, shown, not_found=sorted(crawler.not_found))
@@ -220,8 +228,10 @@ class _Crawler:
         *,
         retries: int,
         max_bytes: int,
+        counter: progress.Stage,
     ) -> None:
         self.book, self.dest, self.staging = book, dest, staging
+        self.counter = counter
         self.current, self.old_lock = current, old_lock
         self.retries, self.max_bytes = retries, max_bytes
         self.lock: dict[str, LockEntry] = {}
@@ -252,6 +262,7 @@ class _Crawler:
                     done, _ = await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
                     for task in done:
                         self._tasks.discard(task)
+                        self.counter.advance()
                         for name in task.result():
                             self._schedule(name, "link")
             finally:
@@ -264,6 +275,7 @@ class _Crawler:
     def _schedule(self, name: str, reason: Reason) -> None:
         if name not in self._seen:
             self._seen.add(name)
+            self.counter.expect()
             self._tasks.add(asyncio.create_task(self._page(name, reason)))
 
     async def _page(self, name: str, reason: Reason) -> list[str]:

@@ -13,13 +13,16 @@ import ast
 import dataclasses
 import functools
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import black
 
+from . import progress
 from .cache import Cache, code_digest, default_root
 from .errors import Docs2SdkError
-from .parallel import parallel_map
+from .parallel import started
 
 LINE_LENGTH = 100
 MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY310})
@@ -224,6 +227,16 @@ def _format(job: tuple[str, str]) -> str:
 def format_files(files: dict[str, str], cache_root: Path | None = None) -> dict[str, str]:
     """Every file formatted; files formatted before come from the cache, the others
     are formatted in parallel, largest first."""
+    with formatting(files, cache_root) as formatted:
+        return formatted()
+
+
+@contextmanager
+def formatting(
+    files: dict[str, str], cache_root: Path | None = None
+) -> Iterator[Callable[[], dict[str, str]]]:
+    """``format_files``, started now: the caller can do other work before asking for
+    the result."""
     cache = Cache(cache_root if cache_root is not None else default_root(), "formatted")
     out: dict[str, str] = {}
     todo: list[tuple[str, str]] = []
@@ -234,7 +247,15 @@ def format_files(files: dict[str, str], cache_root: Path | None = None) -> dict[
         else:
             out[path] = cached
     todo.sort(key=lambda job: -len(job[1]))
-    for (path, text), formatted in zip(todo, parallel_map(_format, todo, chunksize=1), strict=True):
-        cache.put(Cache.key(_FORMAT_KEY, path, text), formatted)
-        out[path] = formatted
-    return {path: out[path] for path in files}
+    with started(_format, todo, chunksize=1) as results:
+
+        def collect() -> dict[str, str]:
+            with progress.stage("format", len(files), "files") as counter:
+                counter.advance(len(files) - len(todo))
+                for (path, text), formatted in zip(todo, results, strict=True):
+                    cache.put(Cache.key(_FORMAT_KEY, path, text), formatted)
+                    out[path] = formatted
+                    counter.advance()
+            return {path: out[path] for path in files}
+
+        yield functools.cache(collect)

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ModelError
-from .yamlio import dump_yaml, load_yaml
+from .yamlio import Items, dump_document, load_yaml
 
 FORMAT_VERSION = 1
 
@@ -166,9 +166,19 @@ class ApiModel(_Data):
         return props, required
 
     def to_yaml(self) -> str:
-        data = self.model_dump(by_alias=True, exclude_none=True, exclude_defaults=False)
-        data = _drop_empty(data)
-        return dump_yaml(data)
+        """The model file's text, made an operation and a schema at a time."""
+        data = _dumped(self, exclude={"operations", "schemas"})
+        if self.operations:
+            data["operations"] = Items(_dumped(op) for op in self.operations)
+        if self.schemas:
+            data["schemas"] = Items(
+                ((name, _dumped(schema)) for name, schema in self.schemas.items()), pairs=True
+            )
+        return dump_document(data)
+
+
+def _dumped(item: BaseModel, exclude: set[str] | None = None) -> Any:
+    return _drop_empty(item.model_dump(by_alias=True, exclude_none=True, exclude=exclude))
 
 
 def _drop_empty(value: Any) -> Any:

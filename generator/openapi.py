@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .model import ApiModel, Content, Operation, Parameter, Schema
+from .yamlio import Items, dump_document
 
 OPENAPI_VERSION = "3.1.0"
 COMPONENTS = "#/components/schemas/"
@@ -29,6 +30,15 @@ _KEYWORDS = {
 
 
 def to_openapi(model: ApiModel, version: str = "0") -> dict[str, Any]:
+    return _document(model, version, lazy=False)
+
+
+def openapi_yaml(model: ApiModel, version: str = "0") -> str:
+    """``to_openapi`` as YAML, made a path and a schema at a time."""
+    return dump_document(_document(model, version, lazy=True))
+
+
+def _document(model: ApiModel, version: str, lazy: bool) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "openapi": OPENAPI_VERSION,
         "info": {"title": model.title or "API", "version": version},
@@ -38,16 +48,20 @@ def to_openapi(model: ApiModel, version: str = "0") -> dict[str, Any]:
         doc["tags"] = [
             {"name": t.name, **({"x-docs2sdk-page": t.page} if t.page else {})} for t in model.tags
         ]
-    paths: dict[str, dict[str, Any]] = {}
+    by_path: dict[str, list[Operation]] = {}
     for op in model.operations:
-        paths.setdefault(op.path, {})[op.method] = _operation(op)
-    doc["paths"] = paths
-    doc["components"] = {
-        "schemas": {
-            name: {**schema_to_json(s), "x-docs2sdk-page": s.page}
-            for name, s in model.schemas.items()
-        }
-    }
+        by_path.setdefault(op.path, []).append(op)
+    paths = ((path, {op.method: _operation(op) for op in ops}) for path, ops in by_path.items())
+    schemas = (
+        (name, {**schema_to_json(s), "x-docs2sdk-page": s.page})
+        for name, s in model.schemas.items()
+    )
+    if lazy:
+        doc["paths"] = Items(paths, pairs=True)
+        doc["components"] = {"schemas": Items(schemas, pairs=True)}
+    else:
+        doc["paths"] = dict(paths)
+        doc["components"] = {"schemas": dict(schemas)}
     return doc
 
 

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .assemble import assemble
 from .config import CONFIG_NAME, load_config
 from .errors import Diagnostics
 from .model import ApiModel
-from .scrape import index_book, scrape_pages
+from .scrape import ScrapedPage, index_book, scrape_pages
 
 
 def model_from_book(
     folder: Path, name_overrides: Mapping[str, str] | None = None
 ) -> tuple[ApiModel, Diagnostics]:
     index = index_book(folder)
-    pages, diagnostics = scrape_pages(folder, index)
-    model, assembly = assemble(index, pages, name_overrides)
+    diagnostics = Diagnostics()
+    diagnostics.extend(index.diagnostics)
+
+    def noted(pages: Iterator[ScrapedPage]) -> Iterator[ScrapedPage]:
+        for page in pages:
+            diagnostics.extend(page.diagnostics)
+            yield page
+
+    model, assembly = assemble(index, noted(scrape_pages(folder, index)), name_overrides)
     diagnostics.extend(assembly)
     return model, diagnostics
 

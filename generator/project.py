@@ -11,14 +11,12 @@ from pathlib import Path
 from .config import CONFIG_NAME, BookConfig, load_config
 from .diff import ApiDiff, bump_version, diff_models
 from .errors import Diagnostics
-from .format import format_files
+from .format import formatting
 from .generate import generate_package, header_text
 from .model import ApiModel, load_model
-from .openapi import to_openapi
-from .parallel import forked
+from .openapi import openapi_yaml
 from .pipeline import model_from_book
 from .write import read_tree, write_file_atomic, write_tree
-from .yamlio import dump_yaml
 
 INPUT_FOLDER = "input"
 MODEL_FILE = "model.yaml"
@@ -51,17 +49,13 @@ def project_files(
     """The generated project: the package, and the model and OpenAPI it came from."""
     header = f"# {header_text(model.title or package)}\n"
 
-    def documents() -> dict[str, str]:
-        return {
+    with formatting(generate_package(model, package, version, templates)) as formatted:
+        # Made here while the workers format the code.
+        documents = {
             MODEL_FILE: header + model.to_yaml(),
-            OPENAPI_FILE: header + dump_yaml(to_openapi(model, version)),
+            OPENAPI_FILE: header + openapi_yaml(model, version),
         }
-
-    # The YAML documents are written in a child process meanwhile: rendering uses one
-    # core, and black's workers are busy with the code.
-    with forked(documents) as written:
-        files = format_files(generate_package(model, package, version, templates))
-        return dict(sorted({**files, **written()}.items()))
+        return dict(sorted({**formatted(), **documents}.items()))
 
 
 def build_book(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -11,7 +13,9 @@ _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
-    pass
+    def ignore_aliases(self, data: Any) -> bool:
+        # Each value is written out where it stands, as it would be in a part of the text.
+        return True
 
 
 def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
@@ -27,6 +31,54 @@ def dump_yaml(data: Any) -> str:
     """Keys in the order given, unicode kept, lines up to 100 characters."""
     text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     return text
+
+
+@dataclass(frozen=True)
+class Items:
+    """A long list (or, with ``pairs``, a mapping given as key-value pairs) in a document
+    for ``dump_document``: each item is made only when it is written, then let go."""
+
+    source: Iterable[Any]
+    pairs: bool = False
+
+
+def dump_document(data: Mapping[str, Any]) -> str:
+    """``dump_yaml`` of a mapping whose long parts are ``Items`` (directly, or in a
+    mapping under it), written an item at a time: the same text, without the whole
+    document ever held as data and YAML nodes."""
+    return "".join(_parts(data, ()))
+
+
+def _parts(data: Mapping[str, Any], path: tuple[str, ...]) -> Iterator[str]:
+    indent = "  " * len(path)
+    for key, value in data.items():
+        here = (*path, key)
+        if isinstance(value, Items):
+            written = False
+            for item in value.source:
+                if not written:
+                    yield f"{indent}{key}:\n"
+                    written = True
+                part = dict([item]) if value.pairs else [item]
+                yield _below(dump_yaml(_nested(here, part)), len(here))
+            if not written:
+                yield _below(dump_yaml(_nested(here, {} if value.pairs else [])), len(path))
+        elif isinstance(value, Mapping) and any(isinstance(v, Items) for v in value.values()):
+            yield f"{indent}{key}:\n"
+            yield from _parts(value, here)
+        else:
+            yield _below(dump_yaml(_nested(path, {key: value})), len(path))
+
+
+def _nested(path: tuple[str, ...], value: Any) -> Any:
+    for key in reversed(path):
+        value = {key: value}
+    return value
+
+
+def _below(text: str, lines: int) -> str:
+    """``text`` without its first ``lines`` lines (the keys it was nested under)."""
+    return text.split("\n", lines)[lines] if lines else text
 
 
 def load_yaml(text: str) -> Any:

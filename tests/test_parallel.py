@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from generator.errors import Docs2SdkError
-from generator.parallel import forked, parallel_map
+from generator.parallel import parallel_map, started
 
 
 def _square(value: int) -> int:
@@ -33,58 +34,42 @@ def test_parallel_map_raises_a_worker_error() -> None:
 
 @pytest.fixture
 def two_workers(monkeypatch: pytest.MonkeyPatch) -> None:
-    if sys.platform != "linux":
-        pytest.skip("forks only on Linux")
     monkeypatch.setenv("DOCS2SDK_WORKERS", "2")
 
 
-class _TwoPartError(Exception):
-    """An exception pickle cannot rebuild: its ``args`` are not what ``__init__`` takes."""
+def _resident_mb(_: int) -> int:
+    status = Path("/proc/self/status").read_text()
+    return int(status.split("VmRSS:")[1].split()[0]) // 1024
 
-    def __init__(self, page: str, item: str) -> None:
-        super().__init__(f"{page}: {item}")
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+@pytest.mark.usefixtures("two_workers")
+def test_workers_do_not_start_as_copies_of_the_caller() -> None:
+    # A forked copy of this process would be counted with the 300 MB it holds.
+    held = bytes(range(256)) * (300 * 2**20 // 256)
+    assert _resident_mb(0) > 300
+    assert max(parallel_map(_resident_mb, list(range(32)))) < 200
+    assert len(held) == 300 * 2**20
+
+
+def _slow_square(value: int) -> int:
+    time.sleep(0.05)
+    return value * value
 
 
 @pytest.mark.usefixtures("two_workers")
-def test_forked_runs_in_another_process_reading_the_parents_data() -> None:
-    data = {"pages": list(range(10_000))}
-    with forked(lambda: (os.getpid(), sum(data["pages"]))) as result:
-        pid, total = result()
-        assert result() == (pid, total)
-    assert total == sum(range(10_000))
-    assert pid != os.getpid()
+def test_started_work_runs_while_the_caller_does_other_work() -> None:
+    with started(_slow_square, list(range(40)), chunksize=1) as results:
+        begun = time.monotonic()
+        time.sleep(1.5)  # the workers need about 1 s for all 40
+        assert list(results) == [n * n for n in range(40)]
+        assert time.monotonic() - begun < 2.5
 
 
-@pytest.mark.usefixtures("two_workers")
-def test_forked_raises_what_the_function_raised() -> None:
-    def broken() -> None:
-        raise Docs2SdkError("page op-x.html: no path")
-
-    with forked(broken) as result, pytest.raises(Docs2SdkError, match=r"op-x\.html: no path"):
-        result()
-
-
-@pytest.mark.usefixtures("two_workers")
-def test_forked_describes_an_exception_that_cannot_cross() -> None:
-    def broken() -> None:
-        raise _TwoPartError("op-x.html", "no path")
-
-    with forked(broken) as result, pytest.raises(RuntimeError, match=r"_TwoPartError: op-x"):
-        result()
-
-
-@pytest.mark.usefixtures("two_workers")
-def test_forked_child_not_waited_for_is_stopped() -> None:
-    started = time.monotonic()
-    with forked(lambda: time.sleep(60)):
-        pass
-    assert time.monotonic() - started < 10
-
-
-def test_forked_without_fork_runs_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_worker_works_as_the_results_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOCS2SDK_WORKERS", "1")
     calls: list[int] = []
-    with forked(lambda: calls.append(os.getpid()) or len(calls)) as result:
+    with started(lambda n: calls.append(os.getpid()) or n, list(range(20))) as results:
         assert calls == []
-        assert result() == 1 and result() == 1
-    assert calls == [os.getpid()]
+        assert list(results) == list(range(20))
+    assert calls == [os.getpid()] * 20

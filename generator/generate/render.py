@@ -10,6 +10,7 @@ from typing import Any
 
 import jinja2
 
+from .. import progress
 from ..model import ApiModel
 from ..runtime.errors import ERROR_CLASS_NAMES
 from .names import literal
@@ -117,18 +118,31 @@ def render_package(
         f"{package}/client.py": "package/client.py.j2",
         f"{package}/models/__init__.py": "package/models/__init__.py.j2",
     }
-    out = {path: env.get_template(name).render(common) for path, name in files.items()}
-    out.update(runtime_files(package, common["header"]))
-    out[f"{package}/_operations/__init__.py"] = env.get_template(
-        "package/_operations/__init__.py.j2"
-    ).render(common)
-    group_template = env.get_template("package/_operations/group.py.j2")
-    for group in view.groups:
-        out[f"{package}/_operations/{group.module}.py"] = group_template.render(common, group=group)
-    out[f"{package}/_server_spec.json"] = spec_json(model, view.header_text)
-    module_template = env.get_template("package/models/module.py.j2")
-    for module in view.modules:
-        out[f"{package}/models/{module.name}.py"] = module_template.render(common, module=module)
+    files[f"{package}/_operations/__init__.py"] = "package/_operations/__init__.py.j2"
+    # Each tag's operations, and each module of models, from one template apiece.
+    parts = [
+        (
+            f"{package}/_operations/{group.module}.py",
+            "package/_operations/group.py.j2",
+            "group",
+            group,
+        )
+        for group in view.groups
+    ] + [
+        (f"{package}/models/{module.name}.py", "package/models/module.py.j2", "module", module)
+        for module in view.modules
+    ]
+    out: dict[str, str] = {}
+    with progress.stage("generate", len(files) + len(parts) + 1, "files") as counter:
+        for path, name in files.items():
+            out[path] = env.get_template(name).render(common)
+            counter.advance()
+        out.update(runtime_files(package, common["header"]))
+        out[f"{package}/_server_spec.json"] = spec_json(model, view.header_text)
+        counter.advance()
+        for path, name, key, part in parts:
+            out[path] = env.get_template(name).render(common, **{key: part})
+            counter.advance()
     return out
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+from .. import progress
 from ..cache import Cache, code_digest, default_root
-from ..errors import Diagnostics, ScrapeError
-from ..parallel import parallel_map
+from ..errors import ScrapeError
+from ..parallel import parallel_iter
 from .book import BookIndex, PageRef, index_book
 from .page import ScrapedPage, scrape_page
 
@@ -19,41 +21,38 @@ SCRAPER_DIGEST = code_digest(
 )
 
 
-def _read(base: Path, ref: PageRef) -> str:
-    path = base / ref.file
+def _read(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ScrapeError(ref.file, "page", f"not UTF-8 text: {exc.reason}") from exc
+        raise ScrapeError(path.name, "page", f"not UTF-8 text: {exc.reason}") from exc
     except OSError as exc:
-        raise ScrapeError(ref.file, "page", f"cannot read: {exc.strerror}") from exc
+        raise ScrapeError(path.name, "page", f"cannot read: {exc.strerror}") from exc
 
 
-def _scrape(job: tuple[str, str]) -> ScrapedPage:
-    html, name = job
-    return scrape_page(html, name)
+def _scrape(job: tuple[Path, str, Path | None]) -> ScrapedPage:
+    """One page, read and parsed where this runs (a worker): the parent never holds
+    the book's HTML. A page whose bytes were parsed before comes from the cache."""
+    base, name, cache_root = job
+    html = _read(base / name)
+    cache = Cache(cache_root, "pages")
+    key = Cache.key(SCRAPER_DIGEST, name, html)
+    page: ScrapedPage | None = cache.get(key)
+    if page is None:
+        page = scrape_page(html, name)
+        cache.put(key, page)
+    return page
 
 
 def scrape_pages(
     folder: Path, index: BookIndex, cache_root: Path | None = None
-) -> tuple[list[ScrapedPage], Diagnostics]:
-    """Read every page the index lists, in the index's order.
-
-    A page whose bytes were parsed before (by this version of the scraper) comes from
-    the cache; the others are parsed in parallel.
-    """
-    cache = Cache(cache_root if cache_root is not None else default_root(), "pages")
+) -> Iterator[ScrapedPage]:
+    """Every page the index lists, in the index's order, one at a time as the workers
+    read them (a book of thousands of pages is never held whole)."""
+    root = cache_root if cache_root is not None else default_root()
     base = folder if folder.is_dir() else folder.parent
-    jobs = [(_read(base, ref), ref.file) for ref in index.pages]
-    keys = [Cache.key(SCRAPER_DIGEST, name, html) for html, name in jobs]
-    pages: list[ScrapedPage | None] = [cache.get(key) for key in keys]
-    missing = [i for i, page in enumerate(pages) if page is None]
-    for i, page in zip(missing, parallel_map(_scrape, [jobs[i] for i in missing]), strict=True):
-        pages[i] = page
-        cache.put(keys[i], page)
-    diagnostics = Diagnostics()
-    diagnostics.extend(index.diagnostics)
-    done = [page for page in pages if page is not None]
-    for page in done:
-        diagnostics.extend(page.diagnostics)
-    return done, diagnostics
+    jobs = [(base, ref.file, root) for ref in index.pages]
+    with progress.stage("scrape", len(jobs), "pages") as counter:
+        for page in parallel_iter(_scrape, jobs):
+            counter.advance()
+            yield page
