@@ -161,6 +161,14 @@ class OperationGroupView:
         return (pagers if any(op.paginated for op in self.operations) else []) + _imports(self.uses)
 
 
+@dataclass(frozen=True)
+class Site:
+    """Where a book is published and where its service answers, when known."""
+
+    docs_url: str | None = None  # the book's folder, e.g. https://docs.oracle.com/.../aiwap/
+    endpoint: str | None = None  # the service's address template ({region}, {secondLevelDomain})
+
+
 @dataclass
 class PackageView:
     package: str
@@ -175,6 +183,7 @@ class PackageView:
     tags: list[str]
     # What the response types in _endpoints.py import (``dict[str, Any]``, ``datetime``).
     endpoint_imports: list[str]
+    endpoint: str | None = None  # the service's address template, see Site
 
 
 def schema_doc(schema: Schema) -> str | None:
@@ -570,7 +579,10 @@ def _imports(names: set[str]) -> list[str]:
     return lines
 
 
-def build_views(model: ApiModel, package: str, version: str) -> PackageView:
+def build_views(
+    model: ApiModel, package: str, version: str, site: Site | None = None
+) -> PackageView:
+    site = site or Site()
     builder = _Builder(model)
     builder.plan_modules()
     constants = NameSpace()
@@ -614,4 +626,5 @@ def build_views(model: ApiModel, package: str, version: str) -> PackageView:
         endpoint_imports=_imports(
             _names_in(" ".join(op.data_type or "" for g in groups.values() for op in g.operations))
         ),
+        endpoint=site.endpoint,
     )

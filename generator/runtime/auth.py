@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-__all__ = ["OciAuth", "OciSigner", "import_oci", "oci_config"]
+__all__ = ["OciAuth", "OciSigner", "config_auth", "import_oci", "oci_config", "oci_settings"]
 
 DEFAULT_CONFIG_FILE = "~/.oci/config"
 DEFAULT_PROFILE = "DEFAULT"
@@ -350,3 +350,31 @@ def config_auth(config: Mapping[str, Any]) -> httpx.Auth:
         private_key=Path(config["key_file"]).expanduser().read_bytes(),
         pass_phrase=config.get("pass_phrase") or None,
     )
+
+
+def oci_settings(
+    endpoint_template: str | None,
+    profile: str,
+    file: str | os.PathLike[str] | None,
+    region: str | None,
+    auth: httpx.Auth | None,
+) -> tuple[str, httpx.Auth]:
+    """The base URL and auth a client gets from an OCI config profile, as ``oci`` clients
+    do: the region (``region``, else the one ``auth`` runs in, else the profile's) fills
+    the endpoint template; the profile's session token or API key signs, unless ``auth``
+    is given. The file is read only for what the arguments leave open."""
+    if endpoint_template is None:
+        raise ValueError("The docs state no endpoint for this API: pass its base URL instead")
+    oci = import_oci("from_oci_config")
+    if region is None and isinstance(auth, OciAuth):
+        region = auth.region
+    if auth is None or region is None:
+        config = oci_config(file, profile)
+        auth = auth or config_auth(config)
+        region = region or config.get("region") or os.environ.get("OCI_REGION")
+    if not region:
+        raise ValueError(f"No region: profile {profile!r} names none; pass region=...")
+    base_url: str = oci.regions.endpoint_for(
+        "service", region=region, service_endpoint_template=endpoint_template
+    )
+    return base_url, auth
