@@ -84,6 +84,12 @@ def module_name(text: str) -> str:
     return f"{name}_module" if keyword.iskeyword(name) or keyword.issoftkeyword(name) else name
 
 
+def waiter_name(resource: str) -> str:
+    """The method that waits for a resource (``AgentSession``) to reach a state:
+    ``wait_for_agent_session``."""
+    return f"wait_for_{snake_case(resource)}"
+
+
 def class_name(text: str) -> str:
     name = pascal_case(text)
     return f"{name}Model" if name in RESERVED_CLASS_NAMES else name

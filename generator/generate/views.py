@@ -12,6 +12,7 @@ from typing import Any
 
 from ..model import ApiModel, Operation, Parameter, Schema, child_schemas, is_success
 from ..runtime.errors import ERROR_CLASS_NAMES
+from ..runtime.waiters import LIFECYCLE_FIELDS, is_failure
 from .names import (
     NameSpace,
     class_name,
@@ -20,6 +21,7 @@ from .names import (
     pascal_case,
     safe_attribute,
     snake_case,
+    waiter_name,
 )
 
 # Names a models module imports: a field of that name would shadow them in annotations.
@@ -111,6 +113,18 @@ class ErrorView:
 
 
 @dataclass
+class WaiterView:
+    """A method that polls a get operation until its resource is in a wanted state."""
+
+    name: str  # claimed with the operations' names, see build_views
+    resource: str  # the model class the get operation answers
+    field: str  # the model's attribute that holds the lifecycle state
+    states: str  # the annotation of one wanted state: Literal[...]
+    failed: list[str]  # documented states that end a wait as a failure
+    gone: str | None  # the state a 404 stands for, when documented
+
+
+@dataclass
 class OperationView:
     name: str
     constant: str  # the endpoint's constant in _endpoints.py
@@ -133,6 +147,7 @@ class OperationView:
     # The method that yields every page, when the operation pages; named with the
     # others (see build_views), so no operation's own name can take it.
     pages_name: str | None = None
+    waiter: WaiterView | None = None
 
     @property
     def paginated(self) -> bool:
@@ -155,10 +170,16 @@ class OperationGroupView:
         return _names_used(self.operations)
 
     @property
+    def waits(self) -> bool:
+        return any(op.waiter for op in self.operations)
+
+    @property
     def standard_imports(self) -> list[str]:
         """The module's imports from the standard library, in isort's order."""
-        pagers = ["from collections.abc import AsyncIterator, Iterator"]
-        return (pagers if any(op.paginated for op in self.operations) else []) + _imports(self.uses)
+        abc = ["AsyncIterator", "Iterator"] if any(op.paginated for op in self.operations) else []
+        abc += ["Collection"] if self.waits else []
+        lines = [f"from collections.abc import {', '.join(sorted(abc))}"] if abc else []
+        return lines + _imports(self.uses)
 
 
 @dataclass(frozen=True)
@@ -422,6 +443,43 @@ class _Builder:
             retry_token="opc-retry-token" in header_names,
             page_parameter=page.name if page else None,
             pages_name=f"{op.name}_pages" if page is not None and next_page else None,
+            waiter=self.waiter(op),
+        )
+
+    def waiter(self, op: Operation) -> WaiterView | None:
+        """A wait on ``op``, when it reads one resource (a GET on an item's path) whose
+        model documents its lifecycle states."""
+        if op.method != "get" or not op.path.endswith("}"):
+            return None
+        response = next((r for r in op.responses if is_success(r.status) and r.content), None)
+        schema = _primary(response.content).schema_ if response else None
+        if schema is None or schema.ref is None:
+            return None
+        properties = self.model.merged_properties(schema)[0]
+        wire = next((name for name in LIFECYCLE_FIELDS if name in properties), None)
+        state = self.model.resolve(properties[wire]) if wire else None
+        values = [v for v in (state.enum or []) if isinstance(v, str)] if state else []
+        resource = self.named[schema.ref]
+        owner = self.modules[self.module_of[resource]].classes
+        field = next(
+            (
+                f.name
+                for cls in owner
+                if cls.name == resource
+                for f in cls.fields
+                if f.alias == wire
+            ),
+            None,
+        )
+        if len(values) < 2 or field is None:
+            return None  # a single documented state is nothing to wait for
+        return WaiterView(
+            name=waiter_name(resource),
+            resource=resource,
+            field=field,
+            states=f"Literal[{', '.join(literal(v) for v in values)}]",
+            failed=[v for v in values if is_failure(v)],
+            gone="DELETED" if "DELETED" in values else None,
         )
 
     def parameter(
@@ -549,6 +607,7 @@ def _names_used(operations: list[OperationView]) -> set[str]:
         " ".join(
             f"{op.body_annotation} {op.data_annotation} "
             + " ".join(p.annotation for p in op.parameters)
+            + (f" {op.waiter.states}" if op.waiter else "")
             for op in operations
         )
     )
@@ -611,6 +670,8 @@ def build_views(
     for operation in operations:
         if operation.pages_name is not None:
             operation.pages_name = methods.claim(operation.pages_name)
+        if operation.waiter is not None:
+            operation.waiter.name = methods.claim(operation.waiter.name)
     title = model.title or package
     return PackageView(
         package=package,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from datetime import datetime
 from typing import Any, Literal
 
@@ -11,6 +11,7 @@ from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class AgentOperations(SyncBase):
@@ -432,6 +433,38 @@ class AgentOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    def wait_for_agent(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        agent_key: str,
+        states: Collection[Literal["DRAFT", "DEPLOYED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Agent]:
+        """Wait until the Agent's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_agent_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state.
+
+        Raises:
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_agent_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                agent_key=agent_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
         )
 
     def update_agent(
@@ -1240,6 +1273,42 @@ class AgentOperations(SyncBase):
             },
         )
 
+    def wait_for_agent_deployment(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        agent_key: str,
+        agent_deployment_key: str,
+        states: Collection[Literal["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.AgentDeployment] | None:
+        """Wait until the AgentDeployment's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_agent_deployment_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state; None when ``states`` holds
+            ``DELETED`` and the AgentDeployment is gone (404).
+
+        Raises:
+            WaitFailedError: At FAILED, unless among ``states``.
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_agent_deployment_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                agent_key=agent_key,
+                agent_deployment_key=agent_deployment_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone="DELETED",
+            timeout=timeout,
+        )
+
     def get_agent_permissions(
         self,
         *,
@@ -1685,6 +1754,42 @@ class AgentOperations(SyncBase):
             },
         )
 
+    def wait_for_agent_session(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        agent_key: str,
+        session_id: str,
+        states: Collection[Literal["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.AgentSession] | None:
+        """Wait until the AgentSession's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_agent_session_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state; None when ``states`` holds
+            ``DELETED`` and the AgentSession is gone (404).
+
+        Raises:
+            WaitFailedError: At FAILED, unless among ``states``.
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_agent_session_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                agent_key=agent_key,
+                session_id=session_id,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone="DELETED",
+            timeout=timeout,
+        )
+
     def get_agent_session_chat_messages(
         self,
         *,
@@ -2056,6 +2161,32 @@ class AsyncAgentOperations(AsyncBase):
             },
         )
 
+    async def wait_for_agent(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        agent_key: str,
+        states: Collection[Literal["DRAFT", "DEPLOYED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Agent]:
+        """Wait until the Agent's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_agent``.
+        """
+        return await async_wait_until(
+            lambda: self.get_agent_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                agent_key=agent_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
+        )
+
     async def update_agent(
         self,
         *,
@@ -2412,6 +2543,34 @@ class AsyncAgentOperations(AsyncBase):
             },
         )
 
+    async def wait_for_agent_deployment(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        agent_key: str,
+        agent_deployment_key: str,
+        states: Collection[Literal["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.AgentDeployment] | None:
+        """Wait until the AgentDeployment's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_agent_deployment``.
+        """
+        return await async_wait_until(
+            lambda: self.get_agent_deployment_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                agent_key=agent_key,
+                agent_deployment_key=agent_deployment_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone="DELETED",
+            timeout=timeout,
+        )
+
     async def get_agent_permissions(
         self,
         *,
@@ -2612,6 +2771,34 @@ class AsyncAgentOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+        )
+
+    async def wait_for_agent_session(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        agent_key: str,
+        session_id: str,
+        states: Collection[Literal["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.AgentSession] | None:
+        """Wait until the AgentSession's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_agent_session``.
+        """
+        return await async_wait_until(
+            lambda: self.get_agent_session_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                agent_key=agent_key,
+                session_id=session_id,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone="DELETED",
+            timeout=timeout,
         )
 
     async def get_agent_session_chat_messages(

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class CatalogOperations(SyncBase):
@@ -432,6 +433,36 @@ class CatalogOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    def wait_for_catalog(
+        self,
+        *,
+        ai_data_platform_id: str,
+        catalog_key: str,
+        states: Collection[Literal["ACTIVE", "CREATING", "DELETING", "UPDATING"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Catalog]:
+        """Wait until the Catalog's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_detailed_information_about_catalog_with_given_catalog_key`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state.
+
+        Raises:
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_detailed_information_about_catalog_with_given_catalog_key(
+                ai_data_platform_id=ai_data_platform_id,
+                catalog_key=catalog_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
         )
 
     def update_details_of_catalog_with_given_information(
@@ -970,6 +1001,30 @@ class AsyncCatalogOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    async def wait_for_catalog(
+        self,
+        *,
+        ai_data_platform_id: str,
+        catalog_key: str,
+        states: Collection[Literal["ACTIVE", "CREATING", "DELETING", "UPDATING"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Catalog]:
+        """Wait until the Catalog's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_catalog``.
+        """
+        return await async_wait_until(
+            lambda: self.get_detailed_information_about_catalog_with_given_catalog_key(
+                ai_data_platform_id=ai_data_platform_id,
+                catalog_key=catalog_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
         )
 
     async def update_details_of_catalog_with_given_information(

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class ClusterOperations(SyncBase):
@@ -467,6 +468,64 @@ class ClusterOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    def wait_for_cluster(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        cluster_key: str,
+        states: Collection[
+            Literal[
+                "ACCEPTED",
+                "CREATING",
+                "ACTIVE",
+                "DELETING",
+                "DELETED",
+                "FAILED",
+                "STOPPING",
+                "STOPPED",
+                "UPDATING",
+                "RESTARTING",
+                "STARTING",
+                "NETWORK_CONFIGURATION_ATTACH_IN_PROGRESS",
+                "NETWORK_CONFIGURATION_ATTACH_SUCCESSFUL",
+                "NETWORK_CONFIGURATION_ATTACH_FAILED",
+                "NETWORK_CONFIGURATION_DETACH_IN_PROGRESS",
+                "NETWORK_CONFIGURATION_DETACH_SUCCESSFUL",
+                "NETWORK_CONFIGURATION_DETACH_FAILED",
+            ]
+        ],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Cluster] | None:
+        """Wait until the Cluster's ``state`` is one of ``states``.
+
+        Calls ``get_detailed_information_about_cluster`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state; None when ``states`` holds
+            ``DELETED`` and the Cluster is gone (404).
+
+        Raises:
+            WaitFailedError: At FAILED, NETWORK_CONFIGURATION_ATTACH_FAILED, NETWORK_CONFIGURATION_DETACH_FAILED, unless among ``states``.
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_detailed_information_about_cluster(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                cluster_key=cluster_key,
+            ),
+            "state",
+            states,
+            failed=[
+                "FAILED",
+                "NETWORK_CONFIGURATION_ATTACH_FAILED",
+                "NETWORK_CONFIGURATION_DETACH_FAILED",
+            ],
+            gone="DELETED",
+            timeout=timeout,
         )
 
     def update_details_of_given_cluster(
@@ -2168,6 +2227,56 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    async def wait_for_cluster(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        cluster_key: str,
+        states: Collection[
+            Literal[
+                "ACCEPTED",
+                "CREATING",
+                "ACTIVE",
+                "DELETING",
+                "DELETED",
+                "FAILED",
+                "STOPPING",
+                "STOPPED",
+                "UPDATING",
+                "RESTARTING",
+                "STARTING",
+                "NETWORK_CONFIGURATION_ATTACH_IN_PROGRESS",
+                "NETWORK_CONFIGURATION_ATTACH_SUCCESSFUL",
+                "NETWORK_CONFIGURATION_ATTACH_FAILED",
+                "NETWORK_CONFIGURATION_DETACH_IN_PROGRESS",
+                "NETWORK_CONFIGURATION_DETACH_SUCCESSFUL",
+                "NETWORK_CONFIGURATION_DETACH_FAILED",
+            ]
+        ],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Cluster] | None:
+        """Wait until the Cluster's ``state`` is one of ``states``.
+
+        See ``Client.wait_for_cluster``.
+        """
+        return await async_wait_until(
+            lambda: self.get_detailed_information_about_cluster(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                cluster_key=cluster_key,
+            ),
+            "state",
+            states,
+            failed=[
+                "FAILED",
+                "NETWORK_CONFIGURATION_ATTACH_FAILED",
+                "NETWORK_CONFIGURATION_DETACH_FAILED",
+            ],
+            gone="DELETED",
+            timeout=timeout,
         )
 
     async def update_details_of_given_cluster(

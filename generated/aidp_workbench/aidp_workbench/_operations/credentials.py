@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class CredentialsOperations(SyncBase):
@@ -373,6 +374,36 @@ class CredentialsOperations(SyncBase):
             },
         )
 
+    def wait_for_credential(
+        self,
+        *,
+        ai_data_platform_id: str,
+        credential_key: str,
+        states: Collection[Literal["ACTIVE", "CREATING", "UPDATING", "DELETING"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Credential]:
+        """Wait until the Credential's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_detailed_information_about_credential_with_given_credential_key`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state.
+
+        Raises:
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_detailed_information_about_credential_with_given_credential_key(
+                ai_data_platform_id=ai_data_platform_id,
+                credential_key=credential_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
+        )
+
     def update_credential_object(
         self,
         *,
@@ -600,6 +631,30 @@ class AsyncCredentialsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    async def wait_for_credential(
+        self,
+        *,
+        ai_data_platform_id: str,
+        credential_key: str,
+        states: Collection[Literal["ACTIVE", "CREATING", "UPDATING", "DELETING"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Credential]:
+        """Wait until the Credential's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_credential``.
+        """
+        return await async_wait_until(
+            lambda: self.get_detailed_information_about_credential_with_given_credential_key(
+                ai_data_platform_id=ai_data_platform_id,
+                credential_key=credential_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
         )
 
     async def update_credential_object(

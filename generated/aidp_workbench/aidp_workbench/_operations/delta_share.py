@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class DeltaShareOperations(SyncBase):
@@ -329,6 +330,36 @@ class DeltaShareOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    def wait_for_recipient(
+        self,
+        *,
+        ai_data_platform_id: str,
+        recipient_key: str,
+        states: Collection[Literal["ACTIVE", "INACTIVE"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Recipient]:
+        """Wait until the Recipient's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_detailed_information_about_delta_share_recipient`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state.
+
+        Raises:
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_detailed_information_about_delta_share_recipient(
+                ai_data_platform_id=ai_data_platform_id,
+                recipient_key=recipient_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
         )
 
     def update_metadata_of_delta_share_recipient(
@@ -1968,6 +1999,30 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    async def wait_for_recipient(
+        self,
+        *,
+        ai_data_platform_id: str,
+        recipient_key: str,
+        states: Collection[Literal["ACTIVE", "INACTIVE"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Recipient]:
+        """Wait until the Recipient's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_recipient``.
+        """
+        return await async_wait_until(
+            lambda: self.get_detailed_information_about_delta_share_recipient(
+                ai_data_platform_id=ai_data_platform_id,
+                recipient_key=recipient_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
         )
 
     async def update_metadata_of_delta_share_recipient(

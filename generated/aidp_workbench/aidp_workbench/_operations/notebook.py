@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class NotebookOperations(SyncBase):
@@ -769,6 +770,39 @@ class NotebookOperations(SyncBase):
             },
         )
 
+    def wait_for_session(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        session_id: str,
+        states: Collection[Literal["CREATING", "ACTIVE", "FAILED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Session]:
+        """Wait until the Session's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_session_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state.
+
+        Raises:
+            WaitFailedError: At FAILED, unless among ``states``.
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_session_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                session_id=session_id,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone=None,
+            timeout=timeout,
+        )
+
     def patch_session(
         self,
         *,
@@ -1169,6 +1203,32 @@ class AsyncNotebookOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+        )
+
+    async def wait_for_session(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        session_id: str,
+        states: Collection[Literal["CREATING", "ACTIVE", "FAILED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Session]:
+        """Wait until the Session's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_session``.
+        """
+        return await async_wait_until(
+            lambda: self.get_session_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                session_id=session_id,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone=None,
+            timeout=timeout,
         )
 
     async def patch_session(

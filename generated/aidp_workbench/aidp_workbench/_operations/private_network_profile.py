@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class PrivateNetworkProfileOperations(SyncBase):
@@ -336,6 +337,37 @@ class PrivateNetworkProfileOperations(SyncBase):
             },
         )
 
+    def wait_for_private_network_profile(
+        self,
+        *,
+        ai_data_platform_id: str,
+        private_network_profile_key: str,
+        states: Collection[Literal["CREATING", "ACTIVE", "DELETING", "FAILED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.PrivateNetworkProfile]:
+        """Wait until the PrivateNetworkProfile's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_private_network_profile_for_requested_ai_data_platform`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state.
+
+        Raises:
+            WaitFailedError: At FAILED, unless among ``states``.
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_private_network_profile_for_requested_ai_data_platform(
+                ai_data_platform_id=ai_data_platform_id,
+                private_network_profile_key=private_network_profile_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone=None,
+            timeout=timeout,
+        )
+
     def update_selected_fields_of_reusable_private_network_profile_in_ai_data_platform(
         self,
         *,
@@ -545,6 +577,30 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+        )
+
+    async def wait_for_private_network_profile(
+        self,
+        *,
+        ai_data_platform_id: str,
+        private_network_profile_key: str,
+        states: Collection[Literal["CREATING", "ACTIVE", "DELETING", "FAILED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.PrivateNetworkProfile]:
+        """Wait until the PrivateNetworkProfile's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_private_network_profile``.
+        """
+        return await async_wait_until(
+            lambda: self.get_private_network_profile_for_requested_ai_data_platform(
+                ai_data_platform_id=ai_data_platform_id,
+                private_network_profile_key=private_network_profile_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone=None,
+            timeout=timeout,
         )
 
     async def update_selected_fields_of_reusable_private_network_profile_in_ai_data_platform(

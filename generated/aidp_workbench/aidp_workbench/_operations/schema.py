@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class SchemaOperations(SyncBase):
@@ -418,6 +419,36 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    def wait_for_schema(
+        self,
+        *,
+        ai_data_platform_id: str,
+        schema_key: str,
+        states: Collection[Literal["ACTIVE", "CREATING", "DELETING"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Schema]:
+        """Wait until the Schema's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_detailed_information_about_specified_schema`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state.
+
+        Raises:
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_detailed_information_about_specified_schema(
+                ai_data_platform_id=ai_data_platform_id,
+                schema_key=schema_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
         )
 
     def update_schema(
@@ -1299,6 +1330,36 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    def wait_for_table(
+        self,
+        *,
+        ai_data_platform_id: str,
+        table_key: str,
+        states: Collection[Literal["ACTIVE", "CREATING", "DELETING", "UPDATING"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Table]:
+        """Wait until the Table's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_detailed_information_about_table`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state.
+
+        Raises:
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_detailed_information_about_table(
+                ai_data_platform_id=ai_data_platform_id,
+                table_key=table_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
         )
 
     def update_table_with_provided_details(
@@ -2518,6 +2579,30 @@ class AsyncSchemaOperations(AsyncBase):
             },
         )
 
+    async def wait_for_schema(
+        self,
+        *,
+        ai_data_platform_id: str,
+        schema_key: str,
+        states: Collection[Literal["ACTIVE", "CREATING", "DELETING"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Schema]:
+        """Wait until the Schema's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_schema``.
+        """
+        return await async_wait_until(
+            lambda: self.get_detailed_information_about_specified_schema(
+                ai_data_platform_id=ai_data_platform_id,
+                schema_key=schema_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
+        )
+
     async def update_schema(
         self,
         *,
@@ -2904,6 +2989,30 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    async def wait_for_table(
+        self,
+        *,
+        ai_data_platform_id: str,
+        table_key: str,
+        states: Collection[Literal["ACTIVE", "CREATING", "DELETING", "UPDATING"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Table]:
+        """Wait until the Table's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_table``.
+        """
+        return await async_wait_until(
+            lambda: self.get_detailed_information_about_table(
+                ai_data_platform_id=ai_data_platform_id,
+                table_key=table_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
         )
 
     async def update_table_with_provided_details(

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class VolumeOperations(SyncBase):
@@ -338,6 +339,37 @@ class VolumeOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    def wait_for_volume(
+        self,
+        *,
+        ai_data_platform_id: str,
+        volume_key: str,
+        states: Collection[Literal["CREATING", "UPDATING", "DELETING", "ACTIVE", "DELETED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Volume] | None:
+        """Wait until the Volume's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_detailed_information_about_volume`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state; None when ``states`` holds
+            ``DELETED`` and the Volume is gone (404).
+
+        Raises:
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_detailed_information_about_volume(
+                ai_data_platform_id=ai_data_platform_id,
+                volume_key=volume_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone="DELETED",
+            timeout=timeout,
         )
 
     def update_volume_with_provided_information(
@@ -1591,6 +1623,30 @@ class AsyncVolumeOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    async def wait_for_volume(
+        self,
+        *,
+        ai_data_platform_id: str,
+        volume_key: str,
+        states: Collection[Literal["CREATING", "UPDATING", "DELETING", "ACTIVE", "DELETED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Volume] | None:
+        """Wait until the Volume's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_volume``.
+        """
+        return await async_wait_until(
+            lambda: self.get_detailed_information_about_volume(
+                ai_data_platform_id=ai_data_platform_id,
+                volume_key=volume_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone="DELETED",
+            timeout=timeout,
         )
 
     async def update_volume_with_provided_information(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from datetime import datetime
 from typing import Any, Literal
 
@@ -11,6 +11,7 @@ from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class WorkspaceOperations(SyncBase):
@@ -570,6 +571,40 @@ class WorkspaceOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+        )
+
+    def wait_for_workspace(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        states: Collection[
+            Literal["CREATING", "UPDATING", "ACTIVE", "DELETING", "DELETED", "FAILED"]
+        ],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Workspace] | None:
+        """Wait until the Workspace's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_workspace_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state; None when ``states`` holds
+            ``DELETED`` and the Workspace is gone (404).
+
+        Raises:
+            WaitFailedError: At FAILED, unless among ``states``.
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_workspace_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone="DELETED",
+            timeout=timeout,
         )
 
     def update_workspace(
@@ -1224,6 +1259,32 @@ class AsyncWorkspaceOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+        )
+
+    async def wait_for_workspace(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        states: Collection[
+            Literal["CREATING", "UPDATING", "ACTIVE", "DELETING", "DELETED", "FAILED"]
+        ],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Workspace] | None:
+        """Wait until the Workspace's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_workspace``.
+        """
+        return await async_wait_until(
+            lambda: self.get_workspace_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone="DELETED",
+            timeout=timeout,
         )
 
     async def update_workspace(
