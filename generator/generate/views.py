@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 from ..model import ApiModel, Operation, Parameter, Schema, child_schemas, is_success
 from ..runtime.errors import ERROR_CLASS_NAMES
@@ -31,6 +32,9 @@ METHOD_LOCALS = frozenset(
     {"self", "body", "models", "endpoints", "response", "ApiResponse"}
     | {"date", "datetime", "Any", "Literal"}
 )
+# Where the pages' root-relative links (``/iaas/Content/...``) lead.
+DOCS_SITE = "https://docs.oracle.com"
+_RELATIVE_LINK = re.compile(r"""(\]\(|href=")(/[^)"\s]*)""")
 PRIMITIVE_TYPES = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 STRING_FORMATS = {"date-time": "datetime", "date": "date", "binary": "bytes"}
 
@@ -57,6 +61,7 @@ class ClassView:
     doc: str | None
     fields: list[FieldView] = field(default_factory=list)
     alias_of: str | None = None  # set for aliases: "list[Session]", "A | B"
+    page_url: str | None = None  # the page the schema was read from, when known
 
 
 @dataclass
@@ -120,6 +125,7 @@ class WaiterView:
     resource: str  # the model class the get operation answers
     field: str  # the model's attribute that holds the lifecycle state
     states: str  # the annotation of one wanted state: Literal[...]
+    values: list[str]  # the documented states, in their order
     failed: list[str]  # documented states that end a wait as a failure
     gone: str | None  # the state a 404 stands for, when documented
 
@@ -148,6 +154,7 @@ class OperationView:
     # others (see build_views), so no operation's own name can take it.
     pages_name: str | None = None
     waiter: WaiterView | None = None
+    page_url: str | None = None  # the operation's page, when the book's URL is known
 
     @property
     def paginated(self) -> bool:
@@ -207,9 +214,16 @@ class PackageView:
     endpoint: str | None = None  # the service's address template, see Site
 
 
+def absolute_links(text: str | None) -> str | None:
+    """``text`` with its root-relative links (Markdown or HTML) made absolute against
+    the docs site, so that they work where the text is read: an editor, a README."""
+    return _RELATIVE_LINK.sub(lambda m: m[1] + DOCS_SITE + m[2], text) if text else text
+
+
 def schema_doc(schema: Schema) -> str | None:
     """The description, then the constraints and allowed values the pages give."""
-    lines = [schema.description.strip()] if schema.description else []
+    description = absolute_links(schema.description)
+    lines = [description.strip()] if description else []
     facts = []
     for label, value in (
         ("Title", schema.title),
@@ -237,8 +251,9 @@ def schema_doc(schema: Schema) -> str | None:
 
 
 class _Builder:
-    def __init__(self, model: ApiModel) -> None:
+    def __init__(self, model: ApiModel, docs_url: str | None = None) -> None:
         self.model = model
+        self.docs_url = docs_url
         self.class_names = NameSpace()
         self.named: dict[str, str] = {}  # schema name -> class name
         self.module_of: dict[str, str] = {}  # class name -> module
@@ -263,6 +278,12 @@ class _Builder:
     def named_class(self, name: str, module: ModuleView) -> None:
         schema = self.model.schemas[name]
         self.add_class(self.named[name], schema, module)
+        module.classes[-1].page_url = self.page_url(schema.page)
+
+    def page_url(self, page: str) -> str | None:
+        """Where a page of the book is published, when that is known."""
+        # The book's URL names a folder, with or without its closing slash.
+        return urljoin(self.docs_url.rstrip("/") + "/", page) if self.docs_url else None
 
     def add_class(self, name: str, schema: Schema, module: ModuleView) -> str:
         """Add the class (or alias) for ``schema`` to ``module``; return its name."""
@@ -409,7 +430,9 @@ class _Builder:
         body_annotation, body_format, body_doc = self.body(op, context, module)
         data_annotation, data_type, data_format = self.data(op, context, module)
         errors = [
-            ErrorView(r.status, ERROR_CLASS_NAMES.get(r.status, "ApiError"), r.description)
+            ErrorView(
+                r.status, ERROR_CLASS_NAMES.get(r.status, "ApiError"), absolute_links(r.description)
+            )
             for r in op.responses
             if not is_success(r.status) and r.status != "default"
         ]
@@ -427,7 +450,7 @@ class _Builder:
             name=op.name,
             constant=constants.claim(op.name.upper()),
             title=op.title,
-            description=op.description,
+            description=absolute_links(op.description),
             method=op.method.upper(),
             path=op.path,
             tag=op.tag,
@@ -444,6 +467,7 @@ class _Builder:
             page_parameter=page.name if page else None,
             pages_name=f"{op.name}_pages" if page is not None and next_page else None,
             waiter=self.waiter(op),
+            page_url=self.page_url(op.page),
         )
 
     def waiter(self, op: Operation) -> WaiterView | None:
@@ -478,6 +502,7 @@ class _Builder:
             resource=resource,
             field=field,
             states=f"Literal[{', '.join(literal(v) for v in values)}]",
+            values=values,
             failed=[v for v in values if is_failure(v)],
             gone="DELETED" if "DELETED" in values else None,
         )
@@ -489,18 +514,18 @@ class _Builder:
         annotation = self.qualify(
             self.annotation(p.schema_, context + pascal_case(p.name), module, open_enums=False)
         )
-        doc = "\n\n".join(x for x in (p.description, schema_doc(p.schema_)) if x) or None
+        doc = "\n\n".join(x for x in (absolute_links(p.description), schema_doc(p.schema_)) if x)
         required = p.always_required
         if not required and "None" not in annotation.split(" | "):
             annotation = f"{annotation} | None"
-        return ParameterView(name, p.name, p.in_, annotation, required, doc)
+        return ParameterView(name, p.name, p.in_, annotation, required, doc or None)
 
     def body(
         self, op: Operation, context: str, module: ModuleView
     ) -> tuple[str | None, str | None, str | None]:
         """(annotation, format, description) of the request body."""
         rb = op.request_body
-        description = rb.description if rb else None
+        description = absolute_links(rb.description) if rb else None
         if any(p.in_ == "form" for p in op.parameters):
             return "dict[str, Any]", "form", description
         if rb is None or not rb.content:
@@ -642,7 +667,7 @@ def build_views(
     model: ApiModel, package: str, version: str, site: Site | None = None
 ) -> PackageView:
     site = site or Site()
-    builder = _Builder(model)
+    builder = _Builder(model, site.docs_url)
     builder.plan_modules()
     constants = NameSpace()
     group_modules = NameSpace({"__init__"})

@@ -31,8 +31,8 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the AI Data Platform catalog to be tested for connection.
 
                 A ``models.CatalogTestConnectionDetails`` is checked when built; a dict
@@ -64,6 +64,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-testconnection-post.html
         """
         return self._send(
             endpoints.TEST_CONNECTION_TO_EXTERNAL_CATALOG,
@@ -93,8 +95,8 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new AI Data Platform catalog.
 
                 A ``models.CreateCatalogDetails`` is checked when built; a dict is sent
@@ -128,6 +130,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-post.html
         """
         return self._send(
             endpoints.CREATE_CATALOG_WITH_GIVEN_ID,
@@ -162,8 +166,8 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             display_name: A filter to return only resources that match the given display
                 name exactly.
             catalog_state: The state of the catalog.
@@ -177,11 +181,11 @@ class CatalogOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -208,6 +212,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_CATALOGS_WITH_GIVEN_ID,
@@ -250,8 +256,8 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             display_name: A filter to return only resources that match the given display
                 name exactly.
             catalog_state: The state of the catalog.
@@ -265,7 +271,7 @@ class CatalogOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -292,6 +298,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-get.html
         """
         page: str | None = None
         while True:
@@ -328,8 +336,8 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             is_forced: A boolean which decides if an entity should be deleted with
                 Cascade effect
@@ -361,6 +369,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-delete.html
         """
         return self._send(
             endpoints.DELETE_SPECIFIED_CATALOG,
@@ -392,8 +402,8 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             is_catalog_guid: A boolean which decides if catalogKey path parameter is
                 catalog GUID (UUID) or name.
@@ -418,6 +428,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_CATALOG_WITH_GIVEN_CATALOG_KEY,
@@ -481,8 +493,8 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             body: The information to be updated.
 
@@ -516,6 +528,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-put.html
         """
         return self._send(
             endpoints.UPDATE_DETAILS_OF_CATALOG_WITH_GIVEN_INFORMATION,
@@ -547,8 +561,8 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             body: The information to be updated.
 
@@ -582,6 +596,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-actions-managepermission-post.html
         """
         return self._send(
             endpoints.UPDATE_PERMISSION_DETAILS_FOR_CATALOG,
@@ -613,8 +629,8 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
@@ -652,6 +668,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-actions-refresh-post.html
         """
         return self._send(
             endpoints.REFRESH_CATALOG_THROUGH_CRAWLER,
@@ -685,17 +703,17 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -724,6 +742,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-permissions-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_ALL_PERMISSIONS_IN_SPECIFIED_CATALOG,
@@ -762,13 +782,13 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -797,6 +817,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -831,6 +853,8 @@ class AsyncCatalogOperations(AsyncBase):
         """Test the connection to an external catalog.
 
         See ``Client.test_connection_to_external_catalog`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-testconnection-post.html
         """
         return await self._send(
             endpoints.TEST_CONNECTION_TO_EXTERNAL_CATALOG,
@@ -857,6 +881,8 @@ class AsyncCatalogOperations(AsyncBase):
         """Create a catalog with the given ID.
 
         See ``Client.create_catalog_with_given_id`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-post.html
         """
         return await self._send(
             endpoints.CREATE_CATALOG_WITH_GIVEN_ID,
@@ -888,6 +914,8 @@ class AsyncCatalogOperations(AsyncBase):
         """Get a list of catalogs with a given ID.
 
         See ``Client.get_list_of_catalogs_with_given_id`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_CATALOGS_WITH_GIVEN_ID,
@@ -958,6 +986,8 @@ class AsyncCatalogOperations(AsyncBase):
         """Delete the specified catalog.
 
         See ``Client.delete_specified_catalog`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-delete.html
         """
         return await self._send(
             endpoints.DELETE_SPECIFIED_CATALOG,
@@ -986,6 +1016,8 @@ class AsyncCatalogOperations(AsyncBase):
         """Get detailed information about a catalog with a given catalog key.
 
         See ``Client.get_detailed_information_about_catalog_with_given_catalog_key`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_CATALOG_WITH_GIVEN_CATALOG_KEY,
@@ -1040,6 +1072,8 @@ class AsyncCatalogOperations(AsyncBase):
         """Update the details of a catalog with the given information.
 
         See ``Client.update_details_of_catalog_with_given_information`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-put.html
         """
         return await self._send(
             endpoints.UPDATE_DETAILS_OF_CATALOG_WITH_GIVEN_INFORMATION,
@@ -1068,6 +1102,8 @@ class AsyncCatalogOperations(AsyncBase):
         """Update permission details for a catalog.
 
         See ``Client.update_permission_details_for_catalog`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-actions-managepermission-post.html
         """
         return await self._send(
             endpoints.UPDATE_PERMISSION_DETAILS_FOR_CATALOG,
@@ -1096,6 +1132,8 @@ class AsyncCatalogOperations(AsyncBase):
         """Refresh a catalog through a crawler.
 
         See ``Client.refresh_catalog_through_crawler`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-actions-refresh-post.html
         """
         return await self._send(
             endpoints.REFRESH_CATALOG_THROUGH_CRAWLER,
@@ -1126,6 +1164,8 @@ class AsyncCatalogOperations(AsyncBase):
         """Get a list of all permissions in the specified catalog.
 
         See ``Client.get_list_of_all_permissions_in_specified_catalog`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-permissions-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_ALL_PERMISSIONS_IN_SPECIFIED_CATALOG,

@@ -28,8 +28,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -47,6 +47,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
         """
         return self._send(
             endpoints.GET_INFORMATION_ABOUT_MASTER_CATALOG_DEFAULT_CLUSTER,
@@ -74,8 +76,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for the new cluster.
 
@@ -110,6 +112,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-post.html
         """
         return self._send(
             endpoints.CREATE_NEW_CLUSTER_WITH_PROVIDED_DETAILS,
@@ -167,8 +171,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             state: A filter to return only resources that match the given lifecycle
                 state. The state value is case-insensitive.
@@ -191,11 +195,11 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -222,6 +226,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_ALL_CLUSTERS_IN_GIVEN_WORKSPACE,
@@ -287,8 +293,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             state: A filter to return only resources that match the given lifecycle
                 state. The state value is case-insensitive.
@@ -311,7 +317,7 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -338,6 +344,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-get.html
         """
         page: str | None = None
         while True:
@@ -374,8 +382,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -404,6 +412,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-delete.html
         """
         return self._send(
             endpoints.DELETE_CLUSTER_FROM_WORKSPACE,
@@ -433,8 +443,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -456,6 +466,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_CLUSTER,
@@ -545,8 +557,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: The information to be updated.
@@ -581,6 +593,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-put.html
         """
         return self._send(
             endpoints.UPDATE_DETAILS_OF_GIVEN_CLUSTER,
@@ -614,8 +628,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             opc_retry_token: A token that uniquely identifies a request so it can be
@@ -645,6 +659,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-clonecompute-post.html
         """
         return self._send(
             endpoints.CREATE_ONE_SPARK_COMPUTE_BY_COPYING_ALL_SOURCE_COMPUTE_SETTINGS_AND_CONFIGURATION,
@@ -677,8 +693,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request payload containing the parameters for filtering cluster logs.
@@ -710,6 +726,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-downloadlogs-post.html
         """
         return self._send(
             endpoints.DOWNLOAD_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE,
@@ -743,8 +761,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Selected identifiers and destination for the YAML export.
@@ -776,6 +794,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-exportcomputeconfiguration-post.html
         """
         return self._send(
             endpoints.WRITE_SELECTED_COMPUTE_CONFIGURATION_VALUES_SUPPLIED_BY_CALLER_TO_WORKSPACE_YAML_FILE,
@@ -807,8 +827,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -828,6 +848,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-getcomputeconfiguration-get.html
         """
         return self._send(
             endpoints.GET_CLUSTER_SCOPED_PYTHON_AND_JAR_LIBRARIES_AND_ENVIRONMENT_VARIABLES_FROM_SPARK_COMPUTE,
@@ -857,8 +879,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: YAML workspace paths to import.
@@ -892,6 +914,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-importcomputeconfiguration-post.html
         """
         return self._send(
             endpoints.IMPORT_ONE_OR_MORE_UNIQUE_WORKSPACE_YAML_FILES_INTO_ACTIVE_SPARK_COMPUTE,
@@ -924,8 +948,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: The information to be updated.
@@ -966,6 +990,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-managepermission-post.html
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_CLUSTER,
@@ -999,8 +1025,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request body containing replica query parameters.
@@ -1024,6 +1050,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-queryreplicaids-post.html
         """
         return self._send(
             endpoints.QUERY_COMPUTE_REPLICA_IDENTIFIERS_FROM_METRICS_DATA,
@@ -1055,8 +1083,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Details for restarting the cluster.
@@ -1094,6 +1122,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-restart-post.html
         """
         return self._send(
             endpoints.RESTART_RUNNING_CLUSTER,
@@ -1130,8 +1160,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request body containing the search parameters for cluster logs.
@@ -1141,11 +1171,11 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1178,6 +1208,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
         """
         return self._send(
             endpoints.SEARCH_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE,
@@ -1219,8 +1251,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request body containing the search parameters for cluster logs.
@@ -1230,7 +1262,7 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1263,6 +1295,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
         """
         page: str | None = None
         while True:
@@ -1299,8 +1333,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Details of the cluster being started.
@@ -1338,6 +1372,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-start-post.html
         """
         return self._send(
             endpoints.START_CLUSTER_THAT_HAS_HALTED_OPERATION,
@@ -1371,8 +1407,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Details for stopping the cluster.
@@ -1410,6 +1446,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-stop-post.html
         """
         return self._send(
             endpoints.STOP_ACTIVE_CLUSTER,
@@ -1446,8 +1484,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request body containing metric parameters.
@@ -1486,6 +1524,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-summarizemetricsdata-post.html
         """
         return self._send(
             endpoints.PROVIDE_SUMMARIZED_COMPUTE_METRICS_FOR_COMPUTE_CLUSTER_IN_GIVEN_WORKSPACE,
@@ -1521,8 +1561,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             display_name: A filter to return only resources that match the given display
@@ -1530,11 +1570,11 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1561,6 +1601,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_LIBRARIES_INSTALLED_ON_CLUSTER,
@@ -1601,8 +1643,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             display_name: A filter to return only resources that match the given display
@@ -1610,7 +1652,7 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1637,6 +1679,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-get.html
         """
         page: str | None = None
         while True:
@@ -1672,8 +1716,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: The information to be updated.
@@ -1706,6 +1750,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-patch.html
         """
         return self._send(
             endpoints.UPDATE_LIBRARIES_OF_CLUSTER_WITH_PROVIDED_PATCHES,
@@ -1738,8 +1784,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             maven_search_query: Search text matched against Maven package metadata,
@@ -1748,11 +1794,11 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1770,6 +1816,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-mavenpackages-get.html
         """
         return self._send(
             endpoints.SEARCH_MAVEN_PACKAGES_AVAILABLE_FOR_CLUSTER_LIBRARY_INSTALLATION,
@@ -1806,8 +1854,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             maven_search_query: Search text matched against Maven package metadata,
@@ -1816,7 +1864,7 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1834,6 +1882,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-mavenpackages-get.html
         """
         page: str | None = None
         while True:
@@ -1870,8 +1920,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             display_name: A filter to return only resources that match the given display
@@ -1879,11 +1929,11 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1910,6 +1960,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-permissions-get.html
         """
         return self._send(
             endpoints.RETURN_LIST_OF_PERMISSIONS_FOR_GIVEN_CLUSTER,
@@ -1950,8 +2002,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             display_name: A filter to return only resources that match the given display
@@ -1959,7 +2011,7 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1986,6 +2038,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -2018,6 +2072,8 @@ class AsyncClusterOperations(AsyncBase):
         """Get information about the master catalog default cluster.
 
         See ``Client.get_information_about_master_catalog_default_cluster`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
         """
         return await self._send(
             endpoints.GET_INFORMATION_ABOUT_MASTER_CATALOG_DEFAULT_CLUSTER,
@@ -2042,6 +2098,8 @@ class AsyncClusterOperations(AsyncBase):
         """Create a new cluster with the provided details.
 
         See ``Client.create_new_cluster_with_provided_details`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-post.html
         """
         return await self._send(
             endpoints.CREATE_NEW_CLUSTER_WITH_PROVIDED_DETAILS,
@@ -2096,6 +2154,8 @@ class AsyncClusterOperations(AsyncBase):
         """Get a list of all clusters in a given workspace.
 
         See ``Client.get_list_of_all_clusters_in_given_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_ALL_CLUSTERS_IN_GIVEN_WORKSPACE,
@@ -2189,6 +2249,8 @@ class AsyncClusterOperations(AsyncBase):
         """Delete a cluster from a workspace.
 
         See ``Client.delete_cluster_from_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-delete.html
         """
         return await self._send(
             endpoints.DELETE_CLUSTER_FROM_WORKSPACE,
@@ -2215,6 +2277,8 @@ class AsyncClusterOperations(AsyncBase):
         """Get detailed information about a cluster.
 
         See ``Client.get_detailed_information_about_cluster`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_CLUSTER,
@@ -2293,6 +2357,8 @@ class AsyncClusterOperations(AsyncBase):
         """Update the details of a given cluster.
 
         See ``Client.update_details_of_given_cluster`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-put.html
         """
         return await self._send(
             endpoints.UPDATE_DETAILS_OF_GIVEN_CLUSTER,
@@ -2322,6 +2388,8 @@ class AsyncClusterOperations(AsyncBase):
         configuration.
 
         See ``Client.create_one_spark_compute_by_copying_all_source_compute_settings_and_configuration`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-clonecompute-post.html
         """
         return await self._send(
             endpoints.CREATE_ONE_SPARK_COMPUTE_BY_COPYING_ALL_SOURCE_COMPUTE_SETTINGS_AND_CONFIGURATION,
@@ -2349,6 +2417,8 @@ class AsyncClusterOperations(AsyncBase):
         """Download logs within the specified cluster and time range.
 
         See ``Client.download_logs_within_specified_cluster_and_time_range`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-downloadlogs-post.html
         """
         return await self._send(
             endpoints.DOWNLOAD_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE,
@@ -2378,6 +2448,8 @@ class AsyncClusterOperations(AsyncBase):
         workspace YAML file.
 
         See ``Client.write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-exportcomputeconfiguration-post.html
         """
         return await self._send(
             endpoints.WRITE_SELECTED_COMPUTE_CONFIGURATION_VALUES_SUPPLIED_BY_CALLER_TO_WORKSPACE_YAML_FILE,
@@ -2405,6 +2477,8 @@ class AsyncClusterOperations(AsyncBase):
         Compute.
 
         See ``Client.get_cluster_scoped_python_and_jar_libraries_and_environment_variables_from_spark_compute`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-getcomputeconfiguration-get.html
         """
         return await self._send(
             endpoints.GET_CLUSTER_SCOPED_PYTHON_AND_JAR_LIBRARIES_AND_ENVIRONMENT_VARIABLES_FROM_SPARK_COMPUTE,
@@ -2431,6 +2505,8 @@ class AsyncClusterOperations(AsyncBase):
         """Import one or more unique workspace YAML files into an active Spark Compute.
 
         See ``Client.import_one_or_more_unique_workspace_yaml_files_into_active_spark_compute`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-importcomputeconfiguration-post.html
         """
         return await self._send(
             endpoints.IMPORT_ONE_OR_MORE_UNIQUE_WORKSPACE_YAML_FILES_INTO_ACTIVE_SPARK_COMPUTE,
@@ -2460,6 +2536,8 @@ class AsyncClusterOperations(AsyncBase):
         """Update the permissions for a given cluster.
 
         See ``Client.update_permissions_for_given_cluster`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-managepermission-post.html
         """
         return await self._send(
             endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_CLUSTER,
@@ -2488,6 +2566,8 @@ class AsyncClusterOperations(AsyncBase):
         """Query compute replica identifiers from metrics data.
 
         See ``Client.query_compute_replica_identifiers_from_metrics_data`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-queryreplicaids-post.html
         """
         return await self._send(
             endpoints.QUERY_COMPUTE_REPLICA_IDENTIFIERS_FROM_METRICS_DATA,
@@ -2516,6 +2596,8 @@ class AsyncClusterOperations(AsyncBase):
         """Restart a running cluster.
 
         See ``Client.restart_running_cluster`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-restart-post.html
         """
         return await self._send(
             endpoints.RESTART_RUNNING_CLUSTER,
@@ -2548,6 +2630,8 @@ class AsyncClusterOperations(AsyncBase):
         """Search logs within the specified cluster and time range.
 
         See ``Client.search_logs_within_specified_cluster_and_time_range`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
         """
         return await self._send(
             endpoints.SEARCH_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE,
@@ -2616,6 +2700,8 @@ class AsyncClusterOperations(AsyncBase):
         """Start a cluster that has halted operation.
 
         See ``Client.start_cluster_that_has_halted_operation`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-start-post.html
         """
         return await self._send(
             endpoints.START_CLUSTER_THAT_HAS_HALTED_OPERATION,
@@ -2646,6 +2732,8 @@ class AsyncClusterOperations(AsyncBase):
         """Stop an active cluster.
 
         See ``Client.stop_active_cluster`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-stop-post.html
         """
         return await self._send(
             endpoints.STOP_ACTIVE_CLUSTER,
@@ -2676,6 +2764,8 @@ class AsyncClusterOperations(AsyncBase):
         """Provide summarized compute metrics for a compute cluster in the given workspace.
 
         See ``Client.provide_summarized_compute_metrics_for_compute_cluster_in_given_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-summarizemetricsdata-post.html
         """
         return await self._send(
             endpoints.PROVIDE_SUMMARIZED_COMPUTE_METRICS_FOR_COMPUTE_CLUSTER_IN_GIVEN_WORKSPACE,
@@ -2708,6 +2798,8 @@ class AsyncClusterOperations(AsyncBase):
         """Get a list of libraries installed on a cluster.
 
         See ``Client.get_list_of_libraries_installed_on_cluster`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_LIBRARIES_INSTALLED_ON_CLUSTER,
@@ -2775,6 +2867,8 @@ class AsyncClusterOperations(AsyncBase):
         """Update libraries of a cluster with the provided patches.
 
         See ``Client.update_libraries_of_cluster_with_provided_patches`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-patch.html
         """
         return await self._send(
             endpoints.UPDATE_LIBRARIES_OF_CLUSTER_WITH_PROVIDED_PATCHES,
@@ -2804,6 +2898,8 @@ class AsyncClusterOperations(AsyncBase):
         """Search Maven packages available for cluster library installation.
 
         See ``Client.search_maven_packages_available_for_cluster_library_installation`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-mavenpackages-get.html
         """
         return await self._send(
             endpoints.SEARCH_MAVEN_PACKAGES_AVAILABLE_FOR_CLUSTER_LIBRARY_INSTALLATION,
@@ -2868,6 +2964,8 @@ class AsyncClusterOperations(AsyncBase):
         """Return a list of permissions for a given cluster.
 
         See ``Client.return_list_of_permissions_for_given_cluster`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-permissions-get.html
         """
         return await self._send(
             endpoints.RETURN_LIST_OF_PERMISSIONS_FOR_GIVEN_CLUSTER,

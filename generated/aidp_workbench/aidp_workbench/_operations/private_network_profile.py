@@ -32,8 +32,8 @@ class PrivateNetworkProfileOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the private network profile.
 
                 A ``models.CreatePrivateNetworkProfileDetails`` is checked when built; a
@@ -65,6 +65,8 @@ class PrivateNetworkProfileOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-post.html
         """
         return self._send(
             endpoints.CREATE_REUSABLE_PRIVATE_NETWORK_PROFILE_FOR_GIT_REPOSITORIES_IN_AI_DATA_PLATFORM,
@@ -97,8 +99,8 @@ class PrivateNetworkProfileOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             name: An exact-name filter for private network profiles.
             lifecycle_state: A filter to return only private network profiles with the
                 given lifecycle state.
@@ -109,11 +111,11 @@ class PrivateNetworkProfileOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -139,6 +141,8 @@ class PrivateNetworkProfileOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-get.html
         """
         return self._send(
             endpoints.GET_PRIVATE_NETWORK_PROFILE_SUMMARIES_FOR_REQUESTED_AI_DATA_PLATFORM,
@@ -179,8 +183,8 @@ class PrivateNetworkProfileOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             name: An exact-name filter for private network profiles.
             lifecycle_state: A filter to return only private network profiles with the
                 given lifecycle state.
@@ -191,7 +195,7 @@ class PrivateNetworkProfileOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -217,6 +221,8 @@ class PrivateNetworkProfileOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-get.html
         """
         page: str | None = None
         while True:
@@ -250,8 +256,8 @@ class PrivateNetworkProfileOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             private_network_profile_key: The private network profile key.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
@@ -279,6 +285,8 @@ class PrivateNetworkProfileOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-delete.html
         """
         return self._send(
             endpoints.DELETE_UNUSED_PRIVATE_NETWORK_PROFILE_FROM_AI_DATA_PLATFORM,
@@ -305,8 +313,8 @@ class PrivateNetworkProfileOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             private_network_profile_key: The private network profile key.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
@@ -325,6 +333,8 @@ class PrivateNetworkProfileOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-get.html
         """
         return self._send(
             endpoints.GET_PRIVATE_NETWORK_PROFILE_FOR_REQUESTED_AI_DATA_PLATFORM,
@@ -385,8 +395,8 @@ class PrivateNetworkProfileOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             private_network_profile_key: The private network profile key.
             body: Fields to update on the private network profile.
 
@@ -418,6 +428,8 @@ class PrivateNetworkProfileOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-put.html
         """
         return self._send(
             endpoints.UPDATE_SELECTED_FIELDS_OF_REUSABLE_PRIVATE_NETWORK_PROFILE_IN_AI_DATA_PLATFORM,
@@ -448,6 +460,8 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         platform.
 
         See ``Client.create_reusable_private_network_profile_for_git_repositories_in_ai_data_platform`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-post.html
         """
         return await self._send(
             endpoints.CREATE_REUSABLE_PRIVATE_NETWORK_PROFILE_FOR_GIT_REPOSITORIES_IN_AI_DATA_PLATFORM,
@@ -477,6 +491,8 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         """Get private network profile summaries for the requested AI data platform.
 
         See ``Client.get_private_network_profile_summaries_for_requested_ai_data_platform`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-get.html
         """
         return await self._send(
             endpoints.GET_PRIVATE_NETWORK_PROFILE_SUMMARIES_FOR_REQUESTED_AI_DATA_PLATFORM,
@@ -544,6 +560,8 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         """Delete an unused private network profile from an AI data platform.
 
         See ``Client.delete_unused_private_network_profile_from_ai_data_platform`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-delete.html
         """
         return await self._send(
             endpoints.DELETE_UNUSED_PRIVATE_NETWORK_PROFILE_FROM_AI_DATA_PLATFORM,
@@ -567,6 +585,8 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         """Get a private network profile for the requested AI data platform.
 
         See ``Client.get_private_network_profile_for_requested_ai_data_platform`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-get.html
         """
         return await self._send(
             endpoints.GET_PRIVATE_NETWORK_PROFILE_FOR_REQUESTED_AI_DATA_PLATFORM,
@@ -616,6 +636,8 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         platform.
 
         See ``Client.update_selected_fields_of_reusable_private_network_profile_in_ai_data_platform`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-put.html
         """
         return await self._send(
             endpoints.UPDATE_SELECTED_FIELDS_OF_REUSABLE_PRIVATE_NETWORK_PROFILE_IN_AI_DATA_PLATFORM,

@@ -31,8 +31,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new managed table with data.
 
                 A ``models.CreateDataTableDetails`` is checked when built; a dict is
@@ -66,6 +66,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-datatables-post.html
         """
         return self._send(
             endpoints.CREATE_MANAGED_TABLE_WITH_DATA_LOADED_FROM_SAMPLE_FILE,
@@ -95,8 +97,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new schema.
 
                 A ``models.CreateSchemaDetails`` is checked when built; a dict is sent
@@ -130,6 +132,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-post.html
         """
         return self._send(
             endpoints.CREATE_SCHEMA,
@@ -163,8 +167,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             should_skip_ocid_translation: When true, skip user OCID translation and
                 return raw OCIDs.
@@ -173,11 +177,11 @@ class SchemaOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -204,6 +208,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_SCHEMAS,
@@ -244,8 +250,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             should_skip_ocid_translation: When true, skip user OCID translation and
                 return raw OCIDs.
@@ -254,7 +260,7 @@ class SchemaOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -281,6 +287,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-get.html
         """
         page: str | None = None
         while True:
@@ -316,8 +324,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             is_forced: A boolean which decides if an entity should be deleted with
@@ -350,6 +358,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-delete.html
         """
         return self._send(
             endpoints.DELETE_SCHEMA,
@@ -380,8 +390,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             should_skip_ocid_translation: When true, skip user OCID translation and
@@ -405,6 +415,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_SPECIFIED_SCHEMA,
@@ -467,8 +479,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             body: The information to be updated.
@@ -503,6 +515,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-put.html
         """
         return self._send(
             endpoints.UPDATE_SCHEMA,
@@ -532,8 +546,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -555,6 +569,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-generatetempfileuploadtarget-post.html
         """
         return self._send(
             endpoints.GENERATE_URI_FOR_UPLOADING_SAMPLE_FILE_TO_TEMPORARY_FOLDER_IN_SCHEMA,
@@ -583,8 +599,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             body: Details of the location from which the table schema can be inferred.
@@ -610,6 +626,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschema-post.html
         """
         return self._send(
             endpoints.GET_DETAILS_OF_TABLE_SCHEMA_FROM_SPECIFIED_LOCATION,
@@ -639,8 +657,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             body: Details of the location from which the table schema and data can be
@@ -667,6 +685,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschemawithpreview-post.html
         """
         return self._send(
             endpoints.GET_TABLE_SCHEMA_AND_DATA_FROM_SPECIFIED_LOCATION,
@@ -697,8 +717,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             body: The information to be updated.
@@ -733,6 +753,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-managepermission-post.html
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_SCHEMA,
@@ -764,8 +786,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -804,6 +826,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-refresh-post.html
         """
         return self._send(
             endpoints.REFRESH_SCHEMA_THROUGH_CRAWLER,
@@ -837,18 +861,18 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -877,6 +901,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-permissions-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_SCHEMA,
@@ -915,14 +941,14 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -951,6 +977,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -984,8 +1012,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new table.
 
                 A ``models.CreateTableDetails`` is checked when built; a dict is sent as
@@ -1019,6 +1047,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-post.html
         """
         return self._send(
             endpoints.CREATE_TABLE,
@@ -1054,8 +1084,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             schema_key: The fully qualified name of the Data Lake Schema in the format
                 <catalog_name>.<schema_name>
@@ -1070,11 +1100,11 @@ class SchemaOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1101,6 +1131,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_TABLES_IN_SCHEMA,
@@ -1145,8 +1177,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             schema_key: The fully qualified name of the Data Lake Schema in the format
                 <catalog_name>.<schema_name>
@@ -1161,7 +1193,7 @@ class SchemaOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1188,6 +1220,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-get.html
         """
         page: str | None = None
         while True:
@@ -1225,8 +1259,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             display_name: A filter to return only resources that match the given display
@@ -1259,6 +1293,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-delete.html
         """
         return self._send(
             endpoints.DELETE_TABLE,
@@ -1291,8 +1327,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             should_skip_ocid_translation: When true, skip user OCID translation and
@@ -1316,6 +1352,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_TABLE,
@@ -1378,8 +1416,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             body: The information to be updated.
@@ -1414,6 +1452,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-put.html
         """
         return self._send(
             endpoints.UPDATE_TABLE_WITH_PROVIDED_DETAILS,
@@ -1444,8 +1484,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -1474,6 +1514,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-getpar-post.html
         """
         return self._send(
             endpoints.RETRIEVE_PAR_FOR_ENTITIES_CREATED,
@@ -1504,8 +1546,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             body: The information to be updated.
@@ -1540,6 +1582,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-managepermission-post.html
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_TABLE,
@@ -1571,8 +1615,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -1611,6 +1655,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-refresh-post.html
         """
         return self._send(
             endpoints.REFRESH_TABLE_THROUGH_CRAWLER,
@@ -1644,18 +1690,18 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1684,6 +1730,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-permissions-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_TABLE,
@@ -1722,14 +1770,14 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1758,6 +1806,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -1791,8 +1841,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new view.
 
                 A ``models.CreateViewDetails`` is checked when built; a dict is sent as
@@ -1826,6 +1876,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-post.html
         """
         return self._send(
             endpoints.CREATE_VIEW,
@@ -1859,8 +1911,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             schema_key: The fully qualified name of the Data Lake Schema in the format
                 <catalog_name>.<schema_name>
@@ -1869,11 +1921,11 @@ class SchemaOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1900,6 +1952,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_VIEWS_IN_SCHEMA,
@@ -1940,8 +1994,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             schema_key: The fully qualified name of the Data Lake Schema in the format
                 <catalog_name>.<schema_name>
@@ -1950,7 +2004,7 @@ class SchemaOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1977,6 +2031,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-get.html
         """
         page: str | None = None
         while True:
@@ -2012,8 +2068,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
             display_name: A filter to return only resources that match the given display
@@ -2046,6 +2102,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-delete.html
         """
         return self._send(
             endpoints.DELETE_VIEW,
@@ -2077,8 +2135,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -2100,6 +2158,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-get.html
         """
         return self._send(
             endpoints.GET_INFORMATION_ABOUT_VIEW,
@@ -2129,8 +2189,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
             body: The update mode and information to be updated.
@@ -2165,6 +2225,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-put.html
         """
         return self._send(
             endpoints.UPDATE_VIEW_WITH_GIVEN_INFORMATION,
@@ -2196,8 +2258,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
             body: The information to be updated.
@@ -2232,6 +2294,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-actions-managepermission-post.html
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_ON_VIEW,
@@ -2265,18 +2329,18 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -2305,6 +2369,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-permissions-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_VIEW_PERMISSIONS,
@@ -2343,14 +2409,14 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -2379,6 +2445,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -2413,6 +2481,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Create a managed table with data loaded from a sample file.
 
         See ``Client.create_managed_table_with_data_loaded_from_sample_file`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-datatables-post.html
         """
         return await self._send(
             endpoints.CREATE_MANAGED_TABLE_WITH_DATA_LOADED_FROM_SAMPLE_FILE,
@@ -2439,6 +2509,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Create a schema.
 
         See ``Client.create_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-post.html
         """
         return await self._send(
             endpoints.CREATE_SCHEMA,
@@ -2469,6 +2541,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get a list of schemas.
 
         See ``Client.get_list_of_schemas`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_SCHEMAS,
@@ -2536,6 +2610,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Delete a schema.
 
         See ``Client.delete_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-delete.html
         """
         return await self._send(
             endpoints.DELETE_SCHEMA,
@@ -2563,6 +2639,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get detailed information about a specified schema.
 
         See ``Client.get_detailed_information_about_specified_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_SPECIFIED_SCHEMA,
@@ -2616,6 +2694,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Update a schema.
 
         See ``Client.update_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-put.html
         """
         return await self._send(
             endpoints.UPDATE_SCHEMA,
@@ -2642,6 +2722,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Generate a URI for uploading a sample file to a temporary folder in a schema.
 
         See ``Client.generate_uri_for_uploading_sample_file_to_temporary_folder_in_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-generatetempfileuploadtarget-post.html
         """
         return await self._send(
             endpoints.GENERATE_URI_FOR_UPLOADING_SAMPLE_FILE_TO_TEMPORARY_FOLDER_IN_SCHEMA,
@@ -2667,6 +2749,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get details of a table schema from the specified location.
 
         See ``Client.get_details_of_table_schema_from_specified_location`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschema-post.html
         """
         return await self._send(
             endpoints.GET_DETAILS_OF_TABLE_SCHEMA_FROM_SPECIFIED_LOCATION,
@@ -2693,6 +2777,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get table schema and data from the specified location.
 
         See ``Client.get_table_schema_and_data_from_specified_location`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschemawithpreview-post.html
         """
         return await self._send(
             endpoints.GET_TABLE_SCHEMA_AND_DATA_FROM_SPECIFIED_LOCATION,
@@ -2720,6 +2806,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Update the permissions for a given schema.
 
         See ``Client.update_permissions_for_given_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-managepermission-post.html
         """
         return await self._send(
             endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_SCHEMA,
@@ -2748,6 +2836,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Refresh schema through the crawler.
 
         See ``Client.refresh_schema_through_crawler`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-refresh-post.html
         """
         return await self._send(
             endpoints.REFRESH_SCHEMA_THROUGH_CRAWLER,
@@ -2778,6 +2868,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get a list of permissions for a given schema.
 
         See ``Client.get_list_of_permissions_for_given_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-permissions-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_SCHEMA,
@@ -2841,6 +2933,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Create a table.
 
         See ``Client.create_table`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-post.html
         """
         return await self._send(
             endpoints.CREATE_TABLE,
@@ -2873,6 +2967,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get a list of tables in a schema.
 
         See ``Client.get_list_of_tables_in_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_TABLES_IN_SCHEMA,
@@ -2946,6 +3042,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Delete a table.
 
         See ``Client.delete_table`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-delete.html
         """
         return await self._send(
             endpoints.DELETE_TABLE,
@@ -2975,6 +3073,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get detailed information about a table.
 
         See ``Client.get_detailed_information_about_table`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_TABLE,
@@ -3028,6 +3128,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Update a table with provided details.
 
         See ``Client.update_table_with_provided_details`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-put.html
         """
         return await self._send(
             endpoints.UPDATE_TABLE_WITH_PROVIDED_DETAILS,
@@ -3055,6 +3157,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Retrieve PAR for the entities created.
 
         See ``Client.retrieve_par_for_entities_created`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-getpar-post.html
         """
         return await self._send(
             endpoints.RETRIEVE_PAR_FOR_ENTITIES_CREATED,
@@ -3082,6 +3186,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Update the permissions for a given table.
 
         See ``Client.update_permissions_for_given_table`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-managepermission-post.html
         """
         return await self._send(
             endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_TABLE,
@@ -3110,6 +3216,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Refresh a table through the crawler.
 
         See ``Client.refresh_table_through_crawler`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-refresh-post.html
         """
         return await self._send(
             endpoints.REFRESH_TABLE_THROUGH_CRAWLER,
@@ -3140,6 +3248,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get a list of permissions for a given table.
 
         See ``Client.get_list_of_permissions_for_given_table`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-permissions-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_TABLE,
@@ -3203,6 +3313,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Create a view.
 
         See ``Client.create_view`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-post.html
         """
         return await self._send(
             endpoints.CREATE_VIEW,
@@ -3233,6 +3345,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get a list of views in a schema.
 
         See ``Client.get_list_of_views_in_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_VIEWS_IN_SCHEMA,
@@ -3300,6 +3414,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Delete a view.
 
         See ``Client.delete_view`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-delete.html
         """
         return await self._send(
             endpoints.DELETE_VIEW,
@@ -3328,6 +3444,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get information about a view.
 
         See ``Client.get_information_about_view`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-get.html
         """
         return await self._send(
             endpoints.GET_INFORMATION_ABOUT_VIEW,
@@ -3354,6 +3472,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Update a view with given information.
 
         See ``Client.update_view_with_given_information`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-put.html
         """
         return await self._send(
             endpoints.UPDATE_VIEW_WITH_GIVEN_INFORMATION,
@@ -3382,6 +3502,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Update permissions on a view.
 
         See ``Client.update_permissions_on_view`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-actions-managepermission-post.html
         """
         return await self._send(
             endpoints.UPDATE_PERMISSIONS_ON_VIEW,
@@ -3412,6 +3534,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get a list of view permissions.
 
         See ``Client.get_list_of_view_permissions`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-permissions-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_VIEW_PERMISSIONS,

@@ -31,8 +31,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new volume.
 
                 A ``models.CreateVolumeDetails`` is checked when built; a dict is sent
@@ -66,6 +66,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-post.html
         """
         return self._send(
             endpoints.CREATE_VOLUME,
@@ -99,8 +101,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             schema_key: The fully qualified name of the Data Lake Schema in the format
                 <catalog_name>.<schema_name>
@@ -109,11 +111,11 @@ class VolumeOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -140,6 +142,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_VOLUMES,
@@ -180,8 +184,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             schema_key: The fully qualified name of the Data Lake Schema in the format
                 <catalog_name>.<schema_name>
@@ -190,7 +194,7 @@ class VolumeOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -217,6 +221,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-get.html
         """
         page: str | None = None
         while True:
@@ -250,8 +256,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
@@ -279,6 +285,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-delete.html
         """
         return self._send(
             endpoints.DELETE_VOLUME,
@@ -306,8 +314,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
@@ -328,6 +336,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_VOLUME,
@@ -388,8 +398,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             body: The information to be updated.
 
@@ -423,6 +433,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-put.html
         """
         return self._send(
             endpoints.UPDATE_VOLUME_WITH_PROVIDED_INFORMATION,
@@ -453,8 +465,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             opc_retry_token: A token that uniquely identifies a request so it can be
@@ -484,6 +496,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-deletedir-delete.html
         """
         return self._send(
             endpoints.DELETE_DIRECTORY_IN_VOLUME,
@@ -512,8 +526,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -535,6 +549,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-deletefile-delete.html
         """
         return self._send(
             endpoints.DELETE_FILE_OR_FOLDER_IN_VOLUME,
@@ -563,8 +579,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -586,6 +602,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-downloadfile-post.html
         """
         return self._send(
             endpoints.DOWNLOAD_FILE_FROM_VOLUME,
@@ -616,8 +634,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             should_generate_new_par: Flag to toggle to generate short living par
@@ -646,6 +664,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-downloadfilemeta-post.html
         """
         return self._send(
             endpoints.PROVIDE_PAR_INFO_FOR_DOWNLOADING_FILE_FOR_GIVEN_PATH,
@@ -678,8 +698,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             body: The information to be updated.
 
@@ -711,6 +731,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-managepermission-put.html
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_ON_VOLUME,
@@ -742,8 +764,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             description: The description of the folder.
@@ -776,6 +798,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-mkdir-post.html
         """
         return self._send(
             endpoints.CREATE_DIRECTORY_IN_VOLUME,
@@ -812,8 +836,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             body: The information to be updated.
@@ -856,6 +880,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-updatedir-put.html
         """
         return self._send(
             endpoints.UPDATE_DIRECTORY_IN_VOLUME_WITH_PROVIDED_INFORMATION,
@@ -890,8 +916,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             body: Details for uploading and extracting the volume ZIP file.
 
@@ -924,6 +950,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadandextractzip-post.html
         """
         return self._send(
             endpoints.CREATE_OR_UPDATE_ASYNCHRONOUS_VOLUME_ZIP_UPLOAD_AND_EXTRACTION_OPERATION,
@@ -957,8 +985,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             body: Contents of the file to upload.
@@ -994,6 +1022,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadfile-post.html
         """
         return self._send(
             endpoints.UPLOAD_FILE_TO_VOLUME,
@@ -1035,8 +1065,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             body: Contents of the file to upload.
@@ -1076,6 +1106,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadfilemeta-post.html
         """
         return self._send(
             endpoints.UPLOAD_VOLUME_FILE_BY_GENERATING_PAR,
@@ -1113,8 +1145,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             body: Details for zipping a volume folder for download.
 
@@ -1147,6 +1179,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-zipanddownloadfolder-post.html
         """
         return self._send(
             endpoints.START_ASYNCHRONOUS_CREATION_OF_ZIP_ARCHIVE_FOR_VOLUME_FOLDER,
@@ -1183,8 +1217,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             is_recursive: A boolean which decides if nested files should be in the list
@@ -1195,11 +1229,11 @@ class VolumeOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1228,6 +1262,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-files-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_FILES_IN_VOLUME,
@@ -1274,8 +1310,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             is_recursive: A boolean which decides if nested files should be in the list
@@ -1286,7 +1322,7 @@ class VolumeOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1315,6 +1351,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-files-get.html
         """
         page: str | None = None
         while True:
@@ -1354,17 +1392,17 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1391,6 +1429,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-permissions-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_VOLUME_PERMISSIONS,
@@ -1427,13 +1467,13 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1460,6 +1500,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -1493,6 +1535,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Create a volume.
 
         See ``Client.create_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-post.html
         """
         return await self._send(
             endpoints.CREATE_VOLUME,
@@ -1523,6 +1567,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Get a list of volumes.
 
         See ``Client.get_list_of_volumes`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_VOLUMES,
@@ -1588,6 +1634,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Delete a volume.
 
         See ``Client.delete_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-delete.html
         """
         return await self._send(
             endpoints.DELETE_VOLUME,
@@ -1612,6 +1660,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Get detailed information about a volume.
 
         See ``Client.get_detailed_information_about_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_VOLUME,
@@ -1662,6 +1712,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Update a volume with the provided information.
 
         See ``Client.update_volume_with_provided_information`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-put.html
         """
         return await self._send(
             endpoints.UPDATE_VOLUME_WITH_PROVIDED_INFORMATION,
@@ -1689,6 +1741,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Delete a directory in a volume.
 
         See ``Client.delete_directory_in_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-deletedir-delete.html
         """
         return await self._send(
             endpoints.DELETE_DIRECTORY_IN_VOLUME,
@@ -1714,6 +1768,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Delete a file or folder in a volume.
 
         See ``Client.delete_file_or_folder_in_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-deletefile-delete.html
         """
         return await self._send(
             endpoints.DELETE_FILE_OR_FOLDER_IN_VOLUME,
@@ -1739,6 +1795,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Download a file from a volume.
 
         See ``Client.download_file_from_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-downloadfile-post.html
         """
         return await self._send(
             endpoints.DOWNLOAD_FILE_FROM_VOLUME,
@@ -1766,6 +1824,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Provide the par info for downloading the file for given path.
 
         See ``Client.provide_par_info_for_downloading_file_for_given_path`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-downloadfilemeta-post.html
         """
         return await self._send(
             endpoints.PROVIDE_PAR_INFO_FOR_DOWNLOADING_FILE_FOR_GIVEN_PATH,
@@ -1795,6 +1855,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Update the permissions on a volume.
 
         See ``Client.update_permissions_on_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-managepermission-put.html
         """
         return await self._send(
             endpoints.UPDATE_PERMISSIONS_ON_VOLUME,
@@ -1823,6 +1885,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Create a directory in a volume.
 
         See ``Client.create_directory_in_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-mkdir-post.html
         """
         return await self._send(
             endpoints.CREATE_DIRECTORY_IN_VOLUME,
@@ -1856,6 +1920,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Update a directory in volume with the provided information.
 
         See ``Client.update_directory_in_volume_with_provided_information`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-updatedir-put.html
         """
         return await self._send(
             endpoints.UPDATE_DIRECTORY_IN_VOLUME_WITH_PROVIDED_INFORMATION,
@@ -1885,6 +1951,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Create or update an asynchronous volume ZIP upload and extraction operation.
 
         See ``Client.create_or_update_asynchronous_volume_zip_upload_and_extraction_operation`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadandextractzip-post.html
         """
         return await self._send(
             endpoints.CREATE_OR_UPDATE_ASYNCHRONOUS_VOLUME_ZIP_UPLOAD_AND_EXTRACTION_OPERATION,
@@ -1915,6 +1983,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Upload a file to volume.
 
         See ``Client.upload_file_to_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadfile-post.html
         """
         return await self._send(
             endpoints.UPLOAD_FILE_TO_VOLUME,
@@ -1952,6 +2022,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Upload a volume file by generating PAR.
 
         See ``Client.upload_volume_file_by_generating_par`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadfilemeta-post.html
         """
         return await self._send(
             endpoints.UPLOAD_VOLUME_FILE_BY_GENERATING_PAR,
@@ -1985,6 +2057,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Start asynchronous creation of a ZIP archive for a volume folder.
 
         See ``Client.start_asynchronous_creation_of_zip_archive_for_volume_folder`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-zipanddownloadfolder-post.html
         """
         return await self._send(
             endpoints.START_ASYNCHRONOUS_CREATION_OF_ZIP_ARCHIVE_FOR_VOLUME_FOLDER,
@@ -2018,6 +2092,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Get a list of files in a volume.
 
         See ``Client.get_list_of_files_in_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-files-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_FILES_IN_VOLUME,
@@ -2095,6 +2171,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Get a list of volume permissions.
 
         See ``Client.get_list_of_volume_permissions`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-permissions-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_VOLUME_PERMISSIONS,

@@ -32,8 +32,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: The information to be updated.
 
                 A ``models.ManageCreateWorkspacePermissionDetails`` is checked when
@@ -72,6 +72,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-managecreateworkspacepermission-post.html
         """
         return self._send(
             endpoints.UPDATE_CREATE_WORKSPACE_PERMISSIONS_ON_WORKSPACE,
@@ -102,16 +104,16 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -137,6 +139,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-createworkspacepermissions-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_CREATE_WORKSPACE_PERMISSIONS,
@@ -171,12 +175,12 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -202,6 +206,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-createworkspacepermissions-get.html
         """
         page: str | None = None
         while True:
@@ -232,8 +238,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new workspace.
 
                 A ``models.CreateWorkspaceDetails`` is checked when built; a dict is
@@ -265,6 +271,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-post.html
         """
         return self._send(
             endpoints.CREATE_WORKSPACE,
@@ -301,8 +309,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             lifecycle_state: A filter to return only resources that match the given
                 lifecycle state. The state value is case-insensitive.
 
@@ -319,11 +327,11 @@ class WorkspaceOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -352,6 +360,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_WORKSPACES,
@@ -398,8 +408,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             lifecycle_state: A filter to return only resources that match the given
                 lifecycle state. The state value is case-insensitive.
 
@@ -416,7 +426,7 @@ class WorkspaceOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -445,6 +455,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-get.html
         """
         page: str | None = None
         while True:
@@ -481,8 +493,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
@@ -514,6 +526,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-delete.html
         """
         return self._send(
             endpoints.DELETE_WORKSPACE,
@@ -541,8 +555,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
@@ -561,6 +575,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-get.html
         """
         return self._send(
             endpoints.GET_WORKSPACE_DETAILS,
@@ -622,8 +638,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: The information to be updated.
 
@@ -655,6 +671,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-put.html
         """
         return self._send(
             endpoints.UPDATE_WORKSPACE,
@@ -685,8 +703,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: The information to be updated.
 
@@ -726,6 +744,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-managepermission-post.html
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_ON_WORKSPACE,
@@ -757,8 +777,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             async_operation_key: The unique identifier of an async operation
             body: The information to be updated.
@@ -791,6 +811,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-asyncoperations-asyncoperationkey-status-put.html
         """
         return self._send(
             endpoints.UPDATE_STATUS_OF_WORKSPACE,
@@ -825,8 +847,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: The information to be updated.
 
@@ -866,6 +888,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitfolders-post.html
         """
         return self._send(
             endpoints.CREATES_GIT_FOLDER_IN_WORKSPACE,
@@ -898,17 +922,17 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -934,6 +958,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-permissions-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_WORKSPACE_PERMISSIONS,
@@ -970,13 +996,13 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1002,6 +1028,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -1035,6 +1063,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Update create workspace permissions on a workspace.
 
         See ``Client.update_create_workspace_permissions_on_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-managecreateworkspacepermission-post.html
         """
         return await self._send(
             endpoints.UPDATE_CREATE_WORKSPACE_PERMISSIONS_ON_WORKSPACE,
@@ -1062,6 +1092,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Get a list of create workspace permissions.
 
         See ``Client.get_list_of_create_workspace_permissions`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-createworkspacepermissions-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_CREATE_WORKSPACE_PERMISSIONS,
@@ -1118,6 +1150,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Create a workspace.
 
         See ``Client.create_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-post.html
         """
         return await self._send(
             endpoints.CREATE_WORKSPACE,
@@ -1151,6 +1185,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Get a list of workspaces.
 
         See ``Client.get_list_of_workspaces`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_WORKSPACES,
@@ -1225,6 +1261,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Delete a workspace.
 
         See ``Client.delete_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-delete.html
         """
         return await self._send(
             endpoints.DELETE_WORKSPACE,
@@ -1249,6 +1287,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Get workspace details.
 
         See ``Client.get_workspace_details`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-get.html
         """
         return await self._send(
             endpoints.GET_WORKSPACE_DETAILS,
@@ -1299,6 +1339,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Update a workspace.
 
         See ``Client.update_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-put.html
         """
         return await self._send(
             endpoints.UPDATE_WORKSPACE,
@@ -1326,6 +1368,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Update permissions on a workspace.
 
         See ``Client.update_permissions_on_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-managepermission-post.html
         """
         return await self._send(
             endpoints.UPDATE_PERMISSIONS_ON_WORKSPACE,
@@ -1354,6 +1398,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Update the status of a workspace.
 
         See ``Client.update_status_of_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-asyncoperations-asyncoperationkey-status-put.html
         """
         return await self._send(
             endpoints.UPDATE_STATUS_OF_WORKSPACE,
@@ -1382,6 +1428,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Creates a git folder in the workspace.
 
         See ``Client.creates_git_folder_in_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitfolders-post.html
         """
         return await self._send(
             endpoints.CREATES_GIT_FOLDER_IN_WORKSPACE,
@@ -1411,6 +1459,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Get a list of workspace permissions.
 
         See ``Client.get_list_of_workspace_permissions`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-permissions-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_WORKSPACE_PERMISSIONS,
