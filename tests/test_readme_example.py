@@ -1,0 +1,56 @@
+"""The generated README's quick start runs as it is written, against the stub server."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import AIDP_PROJECT
+
+
+def _quick_start() -> str:
+    readme = (AIDP_PROJECT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python\n(.*?)^```$", readme, flags=re.DOTALL | re.MULTILINE)
+    return str(blocks[0])
+
+
+def test_the_quick_start_runs_against_the_stub(
+    aidp_sdk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aidp_workbench import Client
+    from aidp_workbench.server import create_app
+    from aidp_workbench.testing import stub_client
+
+    stub = create_app(lifecycle_delay=0.2)
+    configured: list[dict[str, Any]] = []
+
+    def from_oci_config(cls: type[Client], **options: Any) -> Client:
+        configured.append(options)
+        return stub_client(stub)
+
+    # Only where the client comes from changes: the stub stands in for the service.
+    monkeypatch.setattr(Client, "from_oci_config", classmethod(from_oci_config))
+    code = _quick_start()
+    assert "Client.from_oci_config()" in code
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
+    lines = printed.getvalue().splitlines()
+    assert configured == [{}]
+    # The wait saw the workspace settle; the list showed it; the delete took.
+    assert lines[0].startswith("ACTIVE ")
+    assert any("display_name='example'" in line for line in lines[1:-1])
+    assert lines[-1].startswith("Deleted: 404 NotAuthorizedOrNotFound")
+    # Everything it created, it deleted.
+    assert not any(stub.store.items.values())
+
+
+def test_the_quick_start_covers_a_whole_life() -> None:
+    code = _quick_start()
+    for step in ("create_", "wait_for_", "_pages(", "if_match=", "delete_", "NotFoundError"):
+        assert step in code, step
