@@ -10,13 +10,24 @@ from typing import Any
 
 import pytest
 
-from .conftest import AIDP_PROJECT
+from generator.pipeline import model_from_book
+from generator.project import project_files
+from generator.write import write_tree
+
+from .conftest import AIDP_PROJECT, BOOKS, install_package
 
 
-def _quick_start() -> str:
-    readme = (AIDP_PROJECT / "README.md").read_text(encoding="utf-8")
+def _quick_start(project: Path = AIDP_PROJECT) -> str:
+    readme = (project / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"^```python\n(.*?)^```$", readme, flags=re.DOTALL | re.MULTILINE)
     return str(blocks[0])
+
+
+def _run(code: str) -> list[str]:
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
+    return printed.getvalue().splitlines()
 
 
 def test_the_quick_start_runs_against_the_stub(
@@ -37,10 +48,7 @@ def test_the_quick_start_runs_against_the_stub(
     monkeypatch.setattr(Client, "from_oci_config", classmethod(from_oci_config))
     code = _quick_start()
     assert "Client.from_oci_config()" in code
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
-    lines = printed.getvalue().splitlines()
+    lines = _run(code)
     assert configured == [{}]
     # The wait saw the workspace settle; the list showed it; the delete took.
     assert lines[0].startswith("ACTIVE ")
@@ -54,3 +62,26 @@ def test_the_quick_start_covers_a_whole_life() -> None:
     code = _quick_start()
     for step in ("create_", "wait_for_", "_pages(", "if_match=", "delete_", "NotFoundError"):
         assert step in code, step
+
+
+def test_a_book_with_no_endpoint_starts_from_a_base_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A book whose config gives no endpoint: the example names a base URL and an API key."""
+    model, _ = model_from_book(BOOKS / "jupyter-ul")
+    write_tree(tmp_path / "readme_sdk", project_files(model, "readme_sdk", "0.1.0", None))
+    install_package(tmp_path / "readme_sdk", tmp_path / "site")
+    import readme_sdk
+    import readme_sdk.auth
+    from readme_sdk.server import create_app
+    from readme_sdk.testing import stub_client
+
+    stub = create_app()
+    code = _quick_start(tmp_path / "readme_sdk")
+    assert 'Client("https://example.com", auth=OciSigner.from_config())' in code
+    # The stub stands in for the service, and no key is needed to talk to it.
+    monkeypatch.setattr(readme_sdk, "Client", lambda *args, **options: stub_client(stub))
+    monkeypatch.setattr(readme_sdk.auth.OciSigner, "from_config", staticmethod(lambda: None))
+    lines = _run(code)
+    assert lines[-1].startswith("Deleted: 404")
+    assert not any(stub.store.items.values())

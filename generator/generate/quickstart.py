@@ -1,10 +1,10 @@
 """The README's quick start: one resource of the API, taken through its whole life.
 
-A resource qualifies when it can be created, read, listed page by page, updated and
-deleted with path arguments and bodies alone, and its bodies need only values that can
-be made up here (strings, numbers, booleans, documented enum values). Of those, the one
-with a waiter and an ``if-match`` on its update, then the fewest arguments, is shown, so
-that the example reads short and runs as it is against the stub server.
+A resource qualifies when it can be created, read, listed, updated and deleted with
+path arguments and bodies alone, and its bodies need only values that can be made up
+here (strings, numbers, booleans, documented enum values). Of those, the one with a
+waiter, pages and an ``if-match`` on its update, then the fewest arguments, is shown,
+so that the example reads short and runs as it is against the stub server.
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ _NAME_FIELDS = ("displayName", "name")
 class QuickStartView:
     """What the README's example calls, and the Python source of what it passes."""
 
-    where: str  # the collection's path arguments, as a dict display
+    where: str | None  # the collection's path arguments, as a dict display, if any
     create: OperationView
     create_body: str
     id_argument: str  # the keyword that names the created resource
     id_attribute: str  # the attribute of the created model that holds its id
     wait_state: str | None  # the state to wait for, when the read has a waiter
     read: OperationView
-    pages: OperationView
+    listing: OperationView  # its pages method is used, when it has one
     page_size: bool  # whether the list takes ``limit``
     items_attribute: str | None  # None when a page is a bare list
     update: OperationView
@@ -40,6 +40,16 @@ class QuickStartView:
     update_if_match: bool
     delete: OperationView
     delete_if_match: bool
+
+    @property
+    def spread(self) -> str:
+        """What every call passes first: the path arguments, if there are any."""
+        return "**where" if self.where else ""
+
+    @property
+    def lead(self) -> str:
+        """``spread`` followed by more arguments."""
+        return "**where, " if self.where else ""
 
 
 def quick_start(model: ApiModel, view: PackageView, spec: dict[str, Any]) -> QuickStartView | None:
@@ -68,31 +78,39 @@ def quick_start(model: ApiModel, view: PackageView, spec: dict[str, Any]) -> Qui
             for p in op.parameters
             if p.required and p.location != "path"
         ]
-        if id_param is None or required or listing.pages_name is None:
+        if id_param is None or required:
             continue  # the example passes path arguments and bodies, nothing else
         id_attribute = _attribute(view, create.data_annotation, collection["id_field"])
         list_field = entries[listing.name].get("list_field")
         items = _attribute(view, listing.data_annotation, list_field)
         create_body = _body(model, view, ops[create.name], create, "example")
-        update_body = _body(model, view, ops[update.name], update, "renamed")
+        # An update that changes nothing would show nothing.
+        update_body = _body(
+            model,
+            view,
+            ops[update.name],
+            update,
+            "renamed",
+            empty=False,
+            keep=collection["id_field"],
+        )
         if None in (id_attribute, create_body, update_body) or (list_field and items is None):
             continue
         where = [p for p in create.parameters if p.location == "path"]
         states = settling(read.waiter.values) if read.waiter else None
         quick = QuickStartView(
-            where="{"
-            + ", ".join(
-                f"{literal(p.name)}: {literal('my-' + snake_case(p.wire_name).replace('_', '-'))}"
-                for p in where
+            where=literal(
+                {p.name: "my-" + snake_case(p.wire_name).replace("_", "-") for p in where}
             )
-            + "}",
+            if where
+            else None,
             create=create,
             create_body=str(create_body),
             id_argument=id_param.name,
             id_attribute=str(id_attribute),
             wait_state=states[1] if states else None,
             read=read,
-            pages=listing,
+            listing=listing,
             page_size=any(p.wire_name == "limit" for p in listing.parameters),
             items_attribute=items,
             update=update,
@@ -102,7 +120,7 @@ def quick_start(model: ApiModel, view: PackageView, spec: dict[str, Any]) -> Qui
             delete_if_match=_takes_if_match(delete),
         )
         # Fewest missing features first, then the fewest arguments to read.
-        missing = (states is None) + (not quick.update_if_match)
+        missing = (states is None) + (not quick.update_if_match) + (listing.pages_name is None)
         size = len(where) + quick.create_body.count("=") + quick.update_body.count("=")
         found.append(((missing, size, path), quick))
     return min(found, key=lambda pair: pair[0])[1] if found else None
@@ -129,25 +147,34 @@ def _attribute(view: PackageView, annotation: str, wire: str | None) -> str | No
 
 
 def _body(
-    model: ApiModel, view: PackageView, op: Operation, op_view: OperationView, text: str
+    model: ApiModel,
+    view: PackageView,
+    op: Operation,
+    op_view: OperationView,
+    text: str,
+    *,
+    empty: bool = True,
+    keep: str | None = None,
 ) -> str | None:
     """Python source of a body with made-up values for its required fields (and its
-    name), or None when one of them cannot be made up."""
+    name, unless that is ``keep``, the resource's id), or None when one of them cannot be
+    made up, or it has none and not ``empty``."""
     content = next(
         (c for c in (op.request_body.content if op.request_body else []) if c.schema_), None
     )
     if content is None or op_view.body_annotation is None:
         return None
     properties, required = model.merged_properties(content.schema_)
-    chosen = set(required) | {n for n in _NAME_FIELDS[:1] if n in properties}
-    if not chosen & set(_NAME_FIELDS):
-        chosen |= {n for n in _NAME_FIELDS if n in properties}
+    named = next((n for n in _NAME_FIELDS if n in properties and n != keep), None)
+    chosen = set(required) | ({named} if named else set())
     values: dict[str, Any] = {}
     for wire in sorted(chosen, key=list(properties).index):
         value = _sample(model.resolve(properties[wire]), text)
         if value is None:
             return None
         values[wire] = value
+    if not values and not empty:
+        return None
     model_class = op_view.body_annotation.partition(" | ")[0]
     if not model_class.startswith("models."):
         return literal(values)
