@@ -8,10 +8,12 @@ from pathlib import Path
 
 from generator.config import load_config
 from generator.generate import Site, generate_package
-from generator.generate.views import absolute_links
+from generator.generate.names import class_name
+from generator.generate.views import absolute_links, build_views
 from generator.model import ApiModel
+from generator.pipeline import model_from_book
 
-from .conftest import AIDP_BOOK, AIDP_PROJECT
+from .conftest import AIDP_BOOK, AIDP_PROJECT, BOOKS
 
 BOOK_URL = load_config(AIDP_BOOK / "docs2sdk.yaml").url
 
@@ -32,8 +34,11 @@ def test_methods_and_models_end_with_their_page(aidp_sdk: Path, aidp_model: ApiM
     page = f"{BOOK_URL}{op.page}"
     for method in (Client.get_session_details, AsyncClient.get_session_details):
         assert (method.__doc__ or "").strip().endswith(page)
-    schema_page = f"{BOOK_URL}{aidp_model.schemas['Session'].page}"
-    assert (models.Session.__doc__ or "").strip().endswith(schema_page)
+    # Every model of a named schema, also those that hold classes of their own inline.
+    for name, schema in aidp_model.schemas.items():
+        model = getattr(models, name, None)
+        if isinstance(model, type):
+            assert (model.__doc__ or "").strip().endswith(f"{BOOK_URL}{schema.page}"), name
 
 
 def test_no_relative_link_is_left() -> None:
@@ -52,3 +57,15 @@ def test_the_readme_links_every_operation(aidp_model: ApiModel) -> None:
 def test_no_link_without_the_books_url(aidp_model: ApiModel) -> None:
     files = generate_package(aidp_model, "sdk", site=Site(docs_url=None))
     assert BOOK_URL is not None and not any(BOOK_URL in text for text in files.values())
+
+
+def test_each_named_model_and_no_other_has_a_page() -> None:
+    """Classes a schema holds inline come after it in its module: the page is its own."""
+    model, _ = model_from_book(BOOKS / "jupyter-ul")
+    view = build_views(model, "sdk", "0.1.0", Site(docs_url="https://example.org/book"))
+    pages = {c.name: c.page_url for m in view.modules for c in m.classes}
+    expected = {
+        class_name(n): f"https://example.org/book/{s.page}" for n, s in model.schemas.items()
+    }
+    assert {name: url for name, url in pages.items() if url} == expected
+    assert len(pages) > len(expected)  # some classes are inline ones, with no page

@@ -277,8 +277,9 @@ class _Builder:
 
     def named_class(self, name: str, module: ModuleView) -> None:
         schema = self.model.schemas[name]
+        first = len(module.classes)  # the class itself; any it holds inline come after it
         self.add_class(self.named[name], schema, module)
-        module.classes[-1].page_url = self.page_url(schema.page)
+        module.classes[first].page_url = self.page_url(schema.page)
 
     def page_url(self, page: str) -> str | None:
         """Where a page of the book is published, when that is known."""
@@ -483,6 +484,8 @@ class _Builder:
         wire = next((name for name in LIFECYCLE_FIELDS if name in properties), None)
         state = self.model.resolve(properties[wire]) if wire else None
         values = [v for v in (state.enum or []) if isinstance(v, str)] if state else []
+        if len(values) < 2:
+            return None  # a single documented state is nothing to wait for
         resource = self.named[schema.ref]
         owner = self.modules[self.module_of[resource]].classes
         field = next(
@@ -495,8 +498,8 @@ class _Builder:
             ),
             None,
         )
-        if len(values) < 2 or field is None:
-            return None  # a single documented state is nothing to wait for
+        if field is None:
+            return None
         return WaiterView(
             name=waiter_name(resource),
             resource=resource,
