@@ -58,6 +58,7 @@ def assemble(
     model = ApiModel(
         format_version=FORMAT_VERSION,
         title=index.title,
+        endpoint=index.endpoint,
         tags=tags,
         operations=operations,
         schemas=dict(sorted(schemas.items())),

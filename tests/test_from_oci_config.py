@@ -4,6 +4,7 @@ its own: the region picks the endpoint, the profile signs."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from generator.config import BookConfig
+from generator.generate import Site, generate_package
+from generator.pipeline import model_from_book
 
+from .conftest import BOOKS
 from .test_oci_signer import BASE, DATE, FINGERPRINT, TENANCY, USER, _send
 
 oci = pytest.importorskip("oci")
@@ -134,3 +138,26 @@ def test_endpoint_setting_is_checked() -> None:
     assert BookConfig(**settings, endpoint="https://s.{region}.oci.{secondLevelDomain}").endpoint
     with pytest.raises(ValueError, match="region"):
         BookConfig(**settings, endpoint="https://s.example.com")
+
+
+def test_endpoint_stated_by_the_book(tmp_path: Path) -> None:
+    """The index page's address with ``{region}`` becomes the template; the book's
+    ``endpoint:`` setting wins over it."""
+    book = tmp_path / "book"
+    shutil.copytree(BOOKS / "jupyter-ul", book)
+    index = book / "index.html"
+    stated = "https://jupyter.{region}.oci.{secondLevelDomain}"
+    index.write_text(
+        index.read_text(encoding="utf-8").replace(
+            "<body>", f"<body><p>Send requests to <code>{stated}</code>.</p>", 1
+        ),
+        encoding="utf-8",
+    )
+    model, _ = model_from_book(book)
+    assert model.endpoint == stated
+    client = generate_package(model, "sdk")["sdk/client.py"]
+    assert f'endpoint_template = "{stated}"' in client
+    chosen = "https://other.{region}.example.com"
+    client = generate_package(model, "sdk", site=Site(endpoint=chosen))["sdk/client.py"]
+    assert f'endpoint_template = "{chosen}"' in client
+    assert model_from_book(BOOKS / "jupyter-ul")[0].endpoint is None

@@ -211,7 +211,8 @@ class PackageView:
     tags: list[str]
     # What the response types in _endpoints.py import (``dict[str, Any]``, ``datetime``).
     endpoint_imports: list[str]
-    endpoint: str | None = None  # the service's address template, see Site
+    # The service's address template: the book's setting, else what its index states.
+    endpoint: str | None = None
 
 
 def absolute_links(text: str | None) -> str | None:
@@ -715,5 +716,5 @@ def build_views(
         endpoint_imports=_imports(
             _names_in(" ".join(op.data_type or "" for g in groups.values() for op in g.operations))
         ),
-        endpoint=site.endpoint,
+        endpoint=site.endpoint or model.endpoint,
     )
