@@ -59,6 +59,7 @@ def assemble(
     model = ApiModel(
         format_version=FORMAT_VERSION,
         title=index.title,
+        endpoint=index.endpoint,
         tags=tags,
         operations=named,
         schemas=dict(sorted(schemas.items())),

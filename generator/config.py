@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -21,11 +22,26 @@ class BookConfig(BaseModel):
     output: str
     version: str = "0.1.0"
     book: str = "."
-    url: str | None = Field(default=None, description="Where the book is published, for fetch.")
+    url: str | None = Field(
+        default=None,
+        description="Where the book is published: for fetch, and the links to its pages.",
+    )
+    endpoint: str | None = Field(
+        default=None,
+        description="The service's address in each region, for from_oci_config: "
+        "``https://name.{region}.oci.{secondLevelDomain}``.",
+    )
     operation_names: dict[str, str] = Field(
         default_factory=dict,
         description='Python names that replace the derived ones, keyed "METHOD /path".',
     )
+
+    @field_validator("endpoint")
+    @classmethod
+    def _regional(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://\S*\{region\}\S*", value):
+            raise ValueError(f"{value!r} is no http(s) URL with a {{region}} in it")
+        return value
 
     @field_validator("package")
     @classmethod

@@ -136,6 +136,10 @@ class Tag(_Data):
 class ApiModel(_Data):
     format_version: int
     title: str | None = None
+    endpoint: str | None = Field(
+        default=None,
+        description="The service's address in each region, where the book's index states it.",
+    )
     tags: list[Tag] = []
     operations: list[Operation] = []
     schemas: dict[str, NamedSchema] = {}

@@ -12,7 +12,7 @@ from .config import CONFIG_NAME, BookConfig, load_config
 from .diff import ApiDiff, bump_version, diff_models
 from .errors import Diagnostics
 from .format import formatting
-from .generate import generate_package, header_text
+from .generate import Site, generate_package, header_text
 from .model import ApiModel, load_model
 from .openapi import openapi_yaml
 from .pipeline import model_from_book
@@ -44,12 +44,18 @@ def book_configs(root: Path) -> list[tuple[Path, BookConfig]]:
 
 
 def project_files(
-    model: ApiModel, package: str, version: str, templates: Path | None
+    model: ApiModel,
+    package: str,
+    version: str,
+    templates: Path | None,
+    *,
+    site: Site | None = None,
 ) -> dict[str, str]:
-    """The generated project: the package, and the model and OpenAPI it came from."""
+    """The generated project: the package, and the model and OpenAPI it came from;
+    ``site`` is where the book and the service are, when known."""
     header = f"# {header_text(model.title or package)}\n"
 
-    with formatting(generate_package(model, package, version, templates)) as formatted:
+    with formatting(generate_package(model, package, version, templates, site=site)) as formatted:
         # Made here while the workers format the code.
         documents = {
             MODEL_FILE: header + model.to_yaml(),
@@ -79,7 +85,8 @@ def build_book(
         if version != config.version:
             config = config.model_copy(update={"version": version})
             changelog = _with_entry(changelog, version, changes)
-    files = project_files(model, config.package, config.version, templates)
+    site = Site(docs_url=config.url, endpoint=config.endpoint)
+    files = project_files(model, config.package, config.version, templates, site=site)
     files[CHANGELOG_FILE] = changelog
     return BookBuild(config_path, config, output, dict(sorted(files.items())), diagnostics, changes)
 

@@ -33,6 +33,9 @@ class ScriptedServer(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.replies: list[Reply] = []
+        # Answers by path (the query left out), before the scripted ones, for clients
+        # whose order of requests is theirs to choose.
+        self.routes: dict[str, Reply] = {}
         self.seen: list[Seen] = []
         self.lock = threading.Lock()
 
@@ -58,7 +61,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.seen.append(
                 Seen(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
             )
-            reply = self.server.replies.pop(0) if self.server.replies else Reply(200, {})
+            route = self.server.routes.get(self.path.partition("?")[0])
+            if route is not None:
+                reply = route
+            else:
+                reply = self.server.replies.pop(0) if self.server.replies else Reply(200, {})
         payload = reply.body
         content_type = "application/json"
         if isinstance(payload, (dict, list)):

@@ -68,10 +68,13 @@ def calls(client_class: type) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def operation_methods(client_class: type) -> dict[str, Any]:
+    """The methods that call one operation each: not pagers, waiters nor the client's own."""
     return {
         name: getattr(client_class, name)
         for name in dir(client_class)
-        if not name.startswith("_") and name not in ("close",) and not name.endswith("_pages")
+        if not name.startswith(("_", "wait_for_"))
+        and name not in ("close", "from_oci_config", "endpoint_template")
+        and not name.endswith("_pages")
     }
 
 

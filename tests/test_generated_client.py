@@ -214,14 +214,16 @@ def test_async_client(aidp_sdk: Path, server: ScriptedServer) -> None:
     asyncio.run(scenario())
 
 
-def test_importing_the_client_loads_no_model_nor_pydantic_nor_the_server(aidp_sdk: Path) -> None:
+def test_importing_the_client_loads_no_model_nor_pydantic_nor_the_server_nor_oci(
+    aidp_sdk: Path,
+) -> None:
     # A command-line tool that imports the client starts fast: models and pydantic
-    # load with the first call that needs them, the stub server never.
+    # load with the first call that needs them, the stub server and oci never.
     code = (
         "import sys, aidp_workbench\n"
         "from aidp_workbench import Client\n"
         "print(sorted(m for m in sys.modules"
-        " if m.partition('.')[0] in ('pydantic', 'starlette', 'uvicorn')"
+        " if m.partition('.')[0] in ('pydantic', 'starlette', 'uvicorn', 'oci', 'cryptography')"
         " or m.startswith('aidp_workbench.models.') or m == 'aidp_workbench.server'))"
     )
     env = {**os.environ, "PYTHONPATH": str(aidp_sdk.parent)}

@@ -15,6 +15,7 @@ from generator.project import project_files
 from generator.write import write_tree
 
 from .conftest import BOOKS, install_package
+from .test_every_operation import operation_methods
 from .test_jupyter_session import TOKEN, jupyter_server
 
 NOTEBOOK = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
@@ -72,11 +73,7 @@ def test_every_operation_against_the_real_server(jupyter_sdk: Path, server_url: 
         kernels_and_sessions(api, models)
         terminals(api, models)
         config(api)
-        operations = {
-            name
-            for name in dir(Client)
-            if not name.startswith("_") and not name.endswith("_pages") and name != "close"
-        }
+        operations = set(operation_methods(Client))
     assert api.operations == operations, sorted(operations - api.operations)
     assert (api.calls, len(operations)) == (39, 32)
 

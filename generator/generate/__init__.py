@@ -10,9 +10,9 @@ import jinja2
 from ..errors import Docs2SdkError
 from ..model import ApiModel
 from .render import render_package
-from .views import build_views, header_text
+from .views import Site, build_views, header_text
 
-__all__ = ["TemplateError", "generate_package", "header_text"]
+__all__ = ["Site", "TemplateError", "generate_package", "header_text"]
 
 
 class TemplateError(Docs2SdkError):
@@ -20,16 +20,23 @@ class TemplateError(Docs2SdkError):
 
 
 def generate_package(
-    model: ApiModel, package: str, version: str = "0.1.0", templates: Path | None = None
+    model: ApiModel,
+    package: str,
+    version: str = "0.1.0",
+    templates: Path | None = None,
+    *,
+    site: Site | None = None,
 ) -> dict[str, str]:
     """The generated project's files, unformatted, by relative path."""
     try:
-        return _render(model, package, version, templates)
+        return _render(model, package, version, templates, site or Site())
     except jinja2.TemplateError as exc:
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
         where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "a template"
         raise TemplateError(f"{where}: {exc}") from exc
 
 
-def _render(model: ApiModel, package: str, version: str, templates: Path | None) -> dict[str, str]:
-    return render_package(build_views(model, package, version), templates, model=model)
+def _render(
+    model: ApiModel, package: str, version: str, templates: Path | None, site: Site
+) -> dict[str, str]:
+    return render_package(build_views(model, package, version, site), templates, model=model)

@@ -120,6 +120,12 @@ def async_class_name(name: str) -> str:
     return f"Aio{name}" if re.match(r"Async(?![a-z])", name) else f"Async{name}"
 
 
+def waiter_name(resource: str) -> str:
+    """The method that waits for a resource (``AgentSession``) to reach a state:
+    ``wait_for_agent_session``."""
+    return f"wait_for_{snake_case(resource)}"
+
+
 def class_name(text: str) -> str:
     name = pascal_case(text)
     return f"{name}Model" if name in RESERVED_CLASS_NAMES else name

@@ -11,10 +11,12 @@ from typing import Any
 import jinja2
 
 from .. import progress
+from ..format import format_source
 from ..model import ApiModel
 from ..runtime.errors import ERROR_CLASS_NAMES
 from .names import literal
-from .server_spec import spec_json
+from .quickstart import quick_start
+from .server_spec import server_spec, spec_json
 from .views import PackageView
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -104,11 +106,17 @@ def render_package(
     ``model`` is what the views came from, which the stub server describes."""
     env = environment(templates)
     package = view.package
-    common = {
+    spec = server_spec(model)
+    common: dict[str, Any] = {
         **vars(view),
         "header": f"# {view.header_text}",
         "error_classes": sorted(ERROR_CLASS_NAMES.items()),
     }
+    example = quick_start(model, view, spec)
+    # The README's example, formatted as code is: a test runs it as the README shows it.
+    common["quick_start"] = example and format_source(
+        "quick_start.py", env.get_template("quick_start.py.j2").render(common, qs=example)
+    )
     files = {
         "pyproject.toml": "pyproject.toml.j2",
         "README.md": "README.md.j2",
@@ -138,7 +146,7 @@ def render_package(
             out[path] = env.get_template(name).render(common)
             counter.advance()
         out.update(runtime_files(package, common["header"]))
-        out[f"{package}/_server_spec.json"] = spec_json(model, view.header_text)
+        out[f"{package}/_server_spec.json"] = spec_json(spec, view.header_text)
         counter.advance()
         for path, name, key, part in parts:
             out[path] = env.get_template(name).render(common, **{key: part})

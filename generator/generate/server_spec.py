@@ -57,11 +57,10 @@ def server_spec(model: ApiModel) -> dict[str, Any]:
     return _SpecBuilder(model).build()
 
 
-def spec_json(model: ApiModel, header: str) -> str:
-    """``server_spec(model)`` as the compact JSON text the stub server reads, ``header``
+def spec_json(spec: dict[str, Any], header: str) -> str:
+    """A ``server_spec`` as the compact JSON text the stub server reads, ``header``
     first (as ``$comment``: JSON has no comments)."""
-    spec = {"$comment": header, **server_spec(model)}
-    return json.dumps(spec, ensure_ascii=True, separators=(",", ":")) + "\n"
+    return json.dumps({"$comment": header, **spec}, ensure_ascii=True, separators=(",", ":")) + "\n"
 
 
 def schema_data(schema: Schema) -> dict[str, Any]:

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 from ..model import ApiModel, Operation, Parameter, Schema, child_schemas, is_success
 from ..runtime.errors import ERROR_CLASS_NAMES
+from ..runtime.waiters import LIFECYCLE_FIELDS, is_failure
 from .names import (
     CLIENT_ATTRIBUTES,
     NameSpace,
@@ -24,6 +26,7 @@ from .names import (
     pascal_case,
     safe_attribute,
     snake_case,
+    waiter_name,
 )
 
 # Names a models module imports: a field of that name would shadow them in annotations.
@@ -33,6 +36,9 @@ METHOD_LOCALS = frozenset(
     {"self", "body", "models", "endpoints", "response", "ApiResponse"}
     | {"date", "datetime", "Any", "Literal"}
 )
+# Where the pages' root-relative links (``/iaas/Content/...``) lead.
+DOCS_SITE = "https://docs.oracle.com"
+_RELATIVE_LINK = re.compile(r"""(\]\(|href=")(/[^)"\s]*)""")
 PRIMITIVE_TYPES = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 STRING_FORMATS = {"date-time": "datetime", "date": "date", "binary": "bytes"}
 
@@ -60,6 +66,7 @@ class ClassView:
     fields: list[FieldView] = field(default_factory=list)
     alias_of: str | None = None  # set for aliases: "list[Session]", "A | B"
     uses: frozenset[str] = frozenset()  # the classes its annotations name
+    page_url: str | None = None  # the page the schema was read from, when known
 
 
 @dataclass
@@ -145,6 +152,19 @@ class ErrorView:
 
 
 @dataclass
+class WaiterView:
+    """A method that polls a get operation until its resource is in a wanted state."""
+
+    name: str  # claimed with the operations' names, see build_views
+    resource: str  # the model class the get operation answers
+    field: str  # the model's attribute that holds the lifecycle state
+    states: str  # the annotation of one wanted state: Literal[...]
+    values: list[str]  # the documented states, in their order
+    failed: list[str]  # documented states that end a wait as a failure
+    gone: str | None  # the state a 404 stands for, when documented
+
+
+@dataclass
 class OperationView:
     name: str
     constant: str  # the endpoint's constant in _endpoints.py
@@ -167,6 +187,8 @@ class OperationView:
     # The method that yields every page, when the operation pages; named with the
     # others (see build_views), so no operation's own name can take it.
     pages_name: str | None = None
+    waiter: WaiterView | None = None
+    page_url: str | None = None  # the operation's page, when the book's URL is known
 
     @property
     def paginated(self) -> bool:
@@ -195,10 +217,24 @@ class OperationGroupView:
         return _names_used(self.operations)
 
     @property
+    def waits(self) -> bool:
+        return any(op.waiter for op in self.operations)
+
+    @property
     def standard_imports(self) -> list[str]:
         """The module's imports from the standard library, in isort's order."""
-        pagers = ["from collections.abc import AsyncIterator, Iterator"]
-        return (pagers if any(op.paginated for op in self.operations) else []) + _imports(self.uses)
+        abc = ["AsyncIterator", "Iterator"] if any(op.paginated for op in self.operations) else []
+        abc += ["Collection"] if self.waits else []
+        lines = [f"from collections.abc import {', '.join(sorted(abc))}"] if abc else []
+        return lines + _imports(self.uses)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where a book is published and where its service answers, when known."""
+
+    docs_url: str | None = None  # the book's folder, e.g. https://docs.oracle.com/.../aiwap/
+    endpoint: str | None = None  # the service's address template ({region}, {secondLevelDomain})
 
 
 @dataclass
@@ -215,11 +251,20 @@ class PackageView:
     tags: list[str]
     # What the response types in _endpoints.py import (``dict[str, Any]``, ``datetime``).
     endpoint_imports: list[str]
+    # The service's address template: the book's setting, else what its index states.
+    endpoint: str | None = None
+
+
+def absolute_links(text: str | None) -> str | None:
+    """``text`` with its root-relative links (Markdown or HTML) made absolute against
+    the docs site, so that they work where the text is read: an editor, a README."""
+    return _RELATIVE_LINK.sub(lambda m: m[1] + DOCS_SITE + m[2], text) if text else text
 
 
 def schema_doc(schema: Schema) -> str | None:
     """The description, then the constraints and allowed values the pages give."""
-    lines = [schema.description.strip()] if schema.description else []
+    description = absolute_links(schema.description)
+    lines = [description.strip()] if description else []
     facts = []
     for label, value in (
         ("Title", schema.title),
@@ -251,8 +296,9 @@ class _Builder:
     the class names it claims: what it needs comes back as data (``TypeView``), and
     ``place`` puts that in a module."""
 
-    def __init__(self, model: ApiModel) -> None:
+    def __init__(self, model: ApiModel, docs_url: str | None = None) -> None:
         self.model = model
+        self.docs_url = docs_url
         self.class_names = NameSpace()
         self.named: dict[str, str] = {}  # schema name -> class name
         self.module_of: dict[str, str] = {}  # class name -> module
@@ -274,13 +320,21 @@ class _Builder:
                 schema = self.model.schemas[name]
                 if self.is_object(schema):
                     self.model_classes.add(self.named[name])
-                self.place(self.class_type(self.named[name], schema), view)
+                type_view = self.class_type(self.named[name], schema)
+                # The class itself comes first; any it holds inline come after it.
+                type_view.classes[0].page_url = self.page_url(schema.page)
+                self.place(type_view, view)
 
     def place(self, type_view: TypeView, module: ModuleView) -> None:
         """Put the classes a type needs in ``module``."""
         module.classes.extend(type_view.classes)
         for cls in type_view.classes:
             self.module_of[cls.name] = module.name
+
+    def page_url(self, page: str) -> str | None:
+        """Where a page of the book is published, when that is known."""
+        # The book's URL names a folder, with or without its closing slash.
+        return urljoin(self.docs_url.rstrip("/") + "/", page) if self.docs_url else None
 
     def link_modules(self) -> None:
         """Each module's imports: the classes its classes use from other modules."""
@@ -425,7 +479,9 @@ class _Builder:
         body_annotation, body_format, body_doc = self.body(op, context, module)
         data_annotation, data_type, data_format = self.data(op, context, module)
         errors = [
-            ErrorView(r.status, ERROR_CLASS_NAMES.get(r.status, "ApiError"), r.description)
+            ErrorView(
+                r.status, ERROR_CLASS_NAMES.get(r.status, "ApiError"), absolute_links(r.description)
+            )
             for r in op.responses
             if not is_success(r.status) and r.status != "default"
         ]
@@ -443,7 +499,7 @@ class _Builder:
             name=op.name,
             constant=constants.claim(op.name.upper()),
             title=op.title,
-            description=op.description,
+            description=absolute_links(op.description),
             method=op.method.upper(),
             path=op.path,
             tag=op.tag,
@@ -459,6 +515,47 @@ class _Builder:
             retry_token="opc-retry-token" in header_names,
             page_parameter=page.name if page else None,
             pages_name=pages_method_name(op.name) if page is not None and next_page else None,
+            waiter=self.waiter(op),
+            page_url=self.page_url(op.page),
+        )
+
+    def waiter(self, op: Operation) -> WaiterView | None:
+        """A wait on ``op``, when it reads one resource (a GET on an item's path) whose
+        model documents its lifecycle states."""
+        if op.method != "get" or not op.path.endswith("}"):
+            return None
+        response = next((r for r in op.responses if is_success(r.status) and r.content), None)
+        schema = _primary(response.content).schema_ if response else None
+        if schema is None or schema.ref is None:
+            return None
+        properties = self.model.merged_properties(schema)[0]
+        wire = next((name for name in LIFECYCLE_FIELDS if name in properties), None)
+        state = self.model.resolve(properties[wire]) if wire else None
+        values = [v for v in (state.enum or []) if isinstance(v, str)] if state else []
+        if len(values) < 2:
+            return None  # a single documented state is nothing to wait for
+        resource = self.named[schema.ref]
+        owner = self.modules[self.module_of[resource]].classes
+        field = next(
+            (
+                f.name
+                for cls in owner
+                if cls.name == resource
+                for f in cls.fields
+                if f.alias == wire
+            ),
+            None,
+        )
+        if field is None:
+            return None
+        return WaiterView(
+            name=waiter_name(resource),
+            resource=resource,
+            field=field,
+            states=f"Literal[{', '.join(literal(v) for v in values)}]",
+            values=values,
+            failed=[v for v in values if is_failure(v)],
+            gone="DELETED" if "DELETED" in values else None,
         )
 
     def parameter(
@@ -468,18 +565,18 @@ class _Builder:
         annotation = self.qualify(
             self.annotation(p.schema_, context + pascal_case(p.name), open_enums=False), module
         )
-        doc = "\n\n".join(x for x in (p.description, schema_doc(p.schema_)) if x) or None
+        doc = "\n\n".join(x for x in (absolute_links(p.description), schema_doc(p.schema_)) if x)
         required = p.always_required
         if not required and "None" not in annotation.split(" | "):
             annotation = f"{annotation} | None"
-        return ParameterView(name, p.name, p.in_, annotation, required, doc)
+        return ParameterView(name, p.name, p.in_, annotation, required, doc or None)
 
     def body(
         self, op: Operation, context: str, module: ModuleView
     ) -> tuple[str | None, str | None, str | None]:
         """(annotation, format, description) of the request body."""
         rb = op.request_body
-        description = rb.description if rb else None
+        description = absolute_links(rb.description) if rb else None
         if any(p.in_ == "form" for p in op.parameters):
             return "dict[str, Any]", "form", description
         if rb is None or not rb.content:
@@ -587,6 +684,7 @@ def _names_used(operations: list[OperationView]) -> set[str]:
         " ".join(
             f"{op.body_annotation} {op.data_annotation} "
             + " ".join(p.annotation for p in op.parameters)
+            + (f" {op.waiter.states}" if op.waiter else "")
             for op in operations
         )
     )
@@ -617,8 +715,11 @@ def _imports(names: set[str]) -> list[str]:
     return lines
 
 
-def build_views(model: ApiModel, package: str, version: str) -> PackageView:
-    builder = _Builder(model)
+def build_views(
+    model: ApiModel, package: str, version: str, site: Site | None = None
+) -> PackageView:
+    site = site or Site()
+    builder = _Builder(model, site.docs_url)
     builder.plan_modules()
     constants = NameSpace()
     group_modules = NameSpace({"__init__"})
@@ -648,6 +749,8 @@ def build_views(model: ApiModel, package: str, version: str) -> PackageView:
     for operation in operations:
         if operation.pages_name is not None:
             operation.pages_name = methods.claim(operation.pages_name)
+        if operation.waiter is not None:
+            operation.waiter.name = methods.claim(operation.waiter.name)
     title = model.title or package
     return PackageView(
         package=package,
@@ -663,4 +766,5 @@ def build_views(model: ApiModel, package: str, version: str) -> PackageView:
         endpoint_imports=_imports(
             _names_in(" ".join(op.data_type or "" for g in groups.values() for op in g.operations))
         ),
+        endpoint=site.endpoint or model.endpoint,
     )

@@ -1,18 +1,25 @@
-"""Oracle Cloud Infrastructure API-key request signing for httpx.
+"""Oracle Cloud Infrastructure request signing for httpx.
 
 ``OciSigner`` reproduces ``oci.signer.Signer`` from the official ``oci`` SDK: draft-cavage HTTP
-signatures (RSA-SHA256) in the ``authorization`` header.
+signatures (RSA-SHA256) in the ``authorization`` header, with an API key and no other
+dependency than ``cryptography``. ``OciAuth`` lends any signer of the ``oci`` package to httpx:
+session tokens, instance principals, resource principals; the token flows are ``oci``'s own.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import configparser
 import email.utils
 import hashlib
+import importlib
+import io
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -21,7 +28,7 @@ if TYPE_CHECKING:
 
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-__all__ = ["OciSigner"]
+__all__ = ["OciAuth", "OciSigner", "config_auth", "import_oci", "oci_config", "oci_settings"]
 
 DEFAULT_CONFIG_FILE = "~/.oci/config"
 DEFAULT_PROFILE = "DEFAULT"
@@ -41,12 +48,28 @@ _AUTHORIZATION = (
 _REQUIRED_CONFIG_KEYS = ("user", "fingerprint", "tenancy", "key_file")
 
 
-def _missing_cryptography() -> ImportError:
+def _missing(requirement: str, needed_by: str) -> ImportError:
     package = (__package__ or "").partition(".")[0] or "this SDK"
     return ImportError(
-        "OciSigner needs the 'cryptography' package: install it with the 'oci' extra, "
+        f"{needed_by} needs the {requirement!r} package: install it with the 'oci' extra, "
         f"e.g. pip install '{package}[oci]'"
     )
+
+
+def import_oci(needed_by: str) -> ModuleType:
+    """The ``oci`` package, imported only when a feature needs it: the client itself does not."""
+    try:
+        return importlib.import_module("oci")
+    except ImportError as exc:
+        raise _missing("oci", needed_by) from exc
+
+
+def oci_config(file: str | os.PathLike[str] | None, profile: str) -> dict[str, Any]:
+    """A profile of an OCI config file, read (and checked) by the ``oci`` package itself."""
+    oci = import_oci("Reading an OCI config file")
+    location = os.fspath(file) if file is not None else oci.config.DEFAULT_LOCATION
+    config: dict[str, Any] = oci.config.from_file(location, profile)
+    return config
 
 
 def _to_bytes(value: str | bytes) -> bytes:
@@ -134,13 +157,7 @@ class OciSigner(httpx.Auth):
             raise ValueError(f"Don't know how to sign request verb {method}")
         sign_body = method in _BODY_METHODS
         headers = request.headers
-        body = request.read()
-
-        # The body is fully buffered by now, so chunked framing is never needed: the oci SDK drops
-        # it for body-less verbs (OCI services reject it), and for body verbs the signed
-        # content-length must frame the body (both framings at once is invalid HTTP).
-        if headers.pop("transfer-encoding", None) is not None and (sign_body or body):
-            headers["content-length"] = str(len(body))
+        body = _frame_body(request)
 
         headers.setdefault("date", email.utils.formatdate(usegmt=True))
         headers.setdefault("host", request.url.netloc.decode("ascii"))
@@ -187,7 +204,7 @@ class OciSigner(httpx.Auth):
             from cryptography.hazmat.primitives import serialization
             from cryptography.hazmat.primitives.asymmetric import rsa
         except ImportError as exc:
-            raise _missing_cryptography() from exc
+            raise _missing("cryptography", "OciSigner") from exc
 
         pem = _to_bytes(private_key).strip()
         password = None if pass_phrase is None else _to_bytes(pass_phrase)
@@ -209,3 +226,155 @@ class OciSigner(httpx.Auth):
         if not isinstance(key, rsa.RSAPrivateKey):
             raise TypeError("OCI API signing keys must be RSA keys")
         return key
+
+
+def _frame_body(request: httpx.Request) -> bytes:
+    """The buffered body, framed by a content-length as the signed headers require."""
+    body = request.read()
+    # The body is fully buffered by now, so chunked framing is never needed: the oci SDK drops
+    # it for body-less verbs (OCI services reject it), and for body verbs the signed
+    # content-length must frame the body (both framings at once is invalid HTTP).
+    if request.headers.pop("transfer-encoding", None) is not None and (
+        request.method.lower() in _BODY_METHODS or body
+    ):
+        request.headers["content-length"] = str(len(body))
+    return body
+
+
+class OciAuth(httpx.Auth):
+    """Sign httpx requests with any signer of the ``oci`` package.
+
+    The ``oci`` signer does the signing (and fetches or refreshes its token when it has
+    one), on a ``requests``-style copy of the request whose headers are then sent; so a
+    request is signed exactly as ``oci`` signs it. Needs the ``oci`` extra.
+    """
+
+    requires_request_body = True
+
+    def __init__(self, signer: Any) -> None:
+        """Use ``signer``: an ``oci.signer.Signer``, one of ``oci.auth.signers``, or any other
+        ``requests`` auth of the ``oci`` package."""
+        self.signer = signer
+
+    @property
+    def region(self) -> str | None:
+        """The region the signer knows it is in (instance and resource principals do)."""
+        region = getattr(self.signer, "region", None)
+        return region if isinstance(region, str) and region else None
+
+    @classmethod
+    def session_token(
+        cls, profile: str = DEFAULT_PROFILE, file: str | os.PathLike[str] | None = None
+    ) -> OciAuth:
+        """The session token of a profile that ``oci session authenticate`` wrote."""
+        return cls(session_token_signer(oci_config(file, profile)))
+
+    @classmethod
+    def instance_principals(cls, **options: Any) -> OciAuth:
+        """The identity of the compute instance this runs on, from its metadata service.
+
+        ``options`` go to ``oci.auth.signers.InstancePrincipalsSecurityTokenSigner`` (e.g.
+        ``federation_endpoint``); ``OCI_METADATA_BASE_URL`` moves the metadata service.
+        """
+        oci = import_oci("Instance principals")
+        return cls(oci.auth.signers.InstancePrincipalsSecurityTokenSigner(**options))
+
+    @classmethod
+    def resource_principals(cls) -> OciAuth:
+        """The identity of the resource this runs in (a function, a job...), which the
+        platform passes in ``OCI_RESOURCE_PRINCIPAL_*`` environment variables."""
+        oci = import_oci("Resource principals")
+        return cls(oci.auth.signers.get_resource_principals_signer())
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        streamed = not isinstance(request.stream, httpx.ByteStream)
+        request.read()
+        self.sign(request, streamed=streamed)
+        yield request
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        streamed = not isinstance(request.stream, httpx.ByteStream)
+        await request.aread()
+        # A token signer may fetch a token over the network, blocking: not on the event loop.
+        await asyncio.to_thread(self.sign, request, streamed=streamed)
+        yield request
+
+    def sign(self, request: httpx.Request, *, streamed: bool = False) -> None:
+        """Have the ``oci`` signer sign ``request``, and set the headers it set."""
+        requests = _requests_module()
+        body = _frame_body(request)
+        copy = requests.PreparedRequest()
+        copy.method = request.method
+        # The URL as sent, escapes and all: the signer signs its path and query as given.
+        copy.url = str(request.url)
+        copy.headers = requests.structures.CaseInsensitiveDict(request.headers)
+        # A stream reaches the signer as a file, as with ``requests``: oci types it binary.
+        copy.body = io.BytesIO(body) if streamed else body
+        self.signer(copy)
+        request.headers.update(dict(copy.headers))
+
+
+def _requests_module() -> ModuleType:
+    """The ``requests`` the ``oci`` signers are written against: their vendored copy."""
+    import_oci("OciAuth")
+    try:
+        return importlib.import_module("oci._vendor.requests")
+    except ImportError:
+        return importlib.import_module("requests")
+
+
+def session_token_signer(config: Mapping[str, Any]) -> Any:
+    """An ``oci`` security token signer for a profile with a ``security_token_file``, made
+    as the ``oci`` CLI makes it."""
+    oci = import_oci("A session token")
+    token_file = config.get("security_token_file")
+    if not token_file:
+        raise ValueError("The profile has no security_token_file: run 'oci session authenticate'")
+    token = Path(token_file).expanduser().read_text(encoding="utf-8").strip()
+    key = oci.signer.load_private_key_from_file(config["key_file"], config.get("pass_phrase"))
+    return oci.auth.signers.SecurityTokenSigner(token, key)
+
+
+def config_auth(config: Mapping[str, Any]) -> httpx.Auth:
+    """How a profile signs: its session token when it has one, else its API key."""
+    if config.get("security_token_file"):
+        return OciAuth(session_token_signer(config))
+    return OciSigner(
+        tenancy=config["tenancy"],
+        user=config["user"],
+        fingerprint=config["fingerprint"],
+        private_key=Path(config["key_file"]).expanduser().read_bytes(),
+        pass_phrase=config.get("pass_phrase") or None,
+    )
+
+
+def oci_settings(
+    endpoint_template: str | None,
+    profile: str,
+    file: str | os.PathLike[str] | None,
+    region: str | None,
+    auth: httpx.Auth | None,
+) -> tuple[str, httpx.Auth]:
+    """The base URL and auth a client gets from an OCI config profile, as ``oci`` clients
+    do: the region (``region``, else the one ``auth`` runs in, else the profile's) fills
+    the endpoint template; the profile's session token or API key signs, unless ``auth``
+    is given. The file is read only for what the arguments leave open."""
+    if endpoint_template is None:
+        raise ValueError("The docs state no endpoint for this API: pass its base URL instead")
+    oci = import_oci("from_oci_config")
+    if region is None and isinstance(auth, OciAuth):
+        region = auth.region
+    if auth is None or region is None:
+        config = oci_config(file, profile)
+        auth = auth or config_auth(config)
+        region = region or config.get("region") or os.environ.get("OCI_REGION")
+    if not region:
+        raise ValueError(f"No region: profile {profile!r} names none; pass region=...")
+    base_url: str = oci.regions.endpoint_for(
+        "service", region=region, service_endpoint_template=endpoint_template
+    )
+    return base_url, auth

@@ -18,6 +18,8 @@ INDEX_PAGE = "index.html"
 TAG_PAGE = re.compile(r"api-.+\.html")
 OPERATION_PAGE = re.compile(r"op-.+\.html")
 TAG_TITLE_SUFFIX = " REST Endpoints"
+# An address with the region left open, as Oracle writes them: https://x.{region}.oci.{...}
+REGIONAL_URL = re.compile(r"https?://[^\s\"'<>]*\{region\}[^\s\"'<>]*")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class BookIndex:
     tags: list[tuple[str, str | None]]  # (tag, its page)
     pages: list[PageRef]
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    endpoint: str | None = None  # the service's address in each region, when stated
 
 
 def index_book(folder: Path) -> BookIndex:
@@ -47,7 +50,7 @@ def index_book(folder: Path) -> BookIndex:
         found = reader(folder)
         if found is not None:
             tags, pages = found
-            index = BookIndex(title, tags, _unique(pages))
+            index = BookIndex(title, tags, _unique(pages), endpoint=_book_endpoint(folder))
             _check_files(folder, index)
             return index
     pages = [PageRef(p.name) for p in sorted(folder.glob("op-*.html"))]
@@ -55,7 +58,19 @@ def index_book(folder: Path) -> BookIndex:
         pages = [PageRef(p.name) for p in sorted(folder.glob("*.html"))]
     if not pages:
         raise ScrapeError(str(folder), "book", "no operation pages (op-*.html) and no index")
-    return BookIndex(title, [], pages)
+    return BookIndex(title, [], pages, endpoint=_book_endpoint(folder))
+
+
+def _book_endpoint(folder: Path) -> str | None:
+    """The first address with ``{region}`` in it that the index page shows."""
+    index = folder / INDEX_PAGE
+    if not index.exists():
+        return None
+    for line in _read_lines(index):
+        found = REGIONAL_URL.search(line.text)
+        if found:
+            return found[0].rstrip(".,;:)")
+    return None
 
 
 def _read_lines(path: Path) -> list[Line]:

@@ -18,6 +18,7 @@ from .errors import (
     TooManyRequestsError,
     UnauthorizedError,
 )
+from .waiters import WaitError, WaitFailedError, WaitTimeoutError
 
 __version__ = "0.1.0"
 
@@ -36,4 +37,7 @@ __all__ = [
     "ServiceUnavailableError",
     "TooManyRequestsError",
     "UnauthorizedError",
+    "WaitError",
+    "WaitFailedError",
+    "WaitTimeoutError",
 ]

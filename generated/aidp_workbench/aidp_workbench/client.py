@@ -69,7 +69,11 @@ class Client(
     Redirects are followed. A plain ``dict`` body is sent as given, unchecked, so a
     mistake in the docs never blocks a request the server accepts; a model body is
     checked when it is built.
+
+    ``Client.from_oci_config()`` takes the endpoint and auth from an OCI config profile.
     """
+
+    endpoint_template = "https://datalake.{region}.oci.{secondLevelDomain}"
 
 
 class AsyncClient(
@@ -98,3 +102,5 @@ class AsyncClient(
 
     See ``Client`` for the arguments.
     """
+
+    endpoint_template = "https://datalake.{region}.oci.{secondLevelDomain}"

@@ -9,9 +9,11 @@ test gets a fresh stub, so nothing one test creates is seen by the next. Needs t
 
 then ask for ``client`` (a ``Client``) or ``async_client`` (an ``AsyncClient``) in a
 test. Override the ``stub_data`` fixture to seed the stub (collection path, with its
-parameters filled, to a list of resources), and ``stub_seed`` to change the made-up
-values. Faults are asked for per client with ``stub_client(stub, faults="503;count=2")``
-(see ``server.FAULT_HEADER``); ``stub`` is the stub itself.
+parameters filled, to a list of resources), ``stub_seed`` to change the made-up
+values, and ``stub_lifecycle_delay`` to keep created resources in their first lifecycle
+state (CREATING...) longer than the default 0 seconds. Faults are asked for per client
+with ``stub_client(stub, faults="503;count=2")`` (see ``server.FAULT_HEADER``); ``stub``
+is the stub itself.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ __all__ = [
     "stub",
     "stub_client",
     "stub_data",
+    "stub_lifecycle_delay",
     "stub_seed",
 ]
 
@@ -72,9 +75,17 @@ def stub_seed() -> int:
 
 
 @pytest.fixture
-def stub(stub_data: Mapping[str, Any] | None, stub_seed: int) -> StubServer:
+def stub_lifecycle_delay() -> float:
+    """Seconds before a created resource moves to its next lifecycle state."""
+    return 0.0
+
+
+@pytest.fixture
+def stub(
+    stub_data: Mapping[str, Any] | None, stub_seed: int, stub_lifecycle_delay: float
+) -> StubServer:
     """A fresh stub for each test."""
-    return create_app(seed=stub_seed, data=stub_data)
+    return create_app(seed=stub_seed, data=stub_data, lifecycle_delay=stub_lifecycle_delay)
 
 
 @pytest.fixture

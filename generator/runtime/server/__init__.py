@@ -5,6 +5,7 @@ path, keeps what it creates in memory, and checks requests the way the pages des
 them. Install the ``server`` extra and run::
 
     python -m PACKAGE.server --host 127.0.0.1 --port 8000 [--seed N] [--data SEED.yaml]
+        [--lifecycle-delay SECONDS]
 
 Resources are inferred from the paths (docs2sdk decided which, see ``../_server_spec.json``):
 a POST on a collection creates a resource (the documented status; an id is generated
@@ -17,7 +18,11 @@ that name fields, sorted by ``sortBy``/``sortOrder`` and paged by ``limit`` and 
 and the like) answer their documented status and body and change nothing. Response
 fields no request supplied are filled with schema-valid values, the same for the same
 ``--seed``. ``--data`` (YAML or JSON) seeds the store: a mapping of collection path, with
-its parameters filled, to a list of resources.
+its parameters filled, to a list of resources. A created resource whose documented
+lifecycle states (``lifecycleState``, or ``state``) start with a transition (CREATING)
+starts in it, and ``--lifecycle-delay`` seconds later (default 0: at the first read)
+settles in the next documented state that is neither a transition nor a failure
+(ACTIVE), so that the clients' ``wait_for_...`` methods can be tried.
 
 Requests are checked against the description: path, query and header parameters and the
 JSON body (types, required fields, enums, lengths, patterns, ranges). ``null`` for an

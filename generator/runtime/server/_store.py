@@ -8,10 +8,12 @@ import hashlib
 import itertools
 import json
 import re
+import time
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from ..waiters import LIFECYCLE_FIELDS, settling
 from ._errors import ApiFailure
 from ._fill import Filler
 from ._routing import match_path, pattern_of, segments_of
@@ -20,14 +22,26 @@ from ._types import MISSING, Collection, Operation, Resource, Result
 
 
 class Store:
-    """Resources by collection and id; ``data`` seeds it (collection path -> resources)."""
+    """Resources by collection and id; ``data`` seeds it (collection path -> resources).
+
+    A created resource whose model documents lifecycle states that start with a
+    transition (CREATING) starts in it and settles ``lifecycle_delay`` seconds later in
+    the next documented state that is neither a transition nor a failure (ACTIVE), so
+    that waiting for it can be tested.
+    """
 
     def __init__(
-        self, spec: Mapping[str, Any], *, seed: int = 0, data: Mapping[str, Any] | None = None
+        self,
+        spec: Mapping[str, Any],
+        *,
+        seed: int = 0,
+        data: Mapping[str, Any] | None = None,
+        lifecycle_delay: float = 0.0,
     ) -> None:
         self.schemas = Schemas(spec["schemas"])
         self.filler = Filler(self.schemas, seed)
         self.seed = seed
+        self.lifecycle_delay = lifecycle_delay
         self.collections = {
             path: Collection(
                 path,
@@ -37,6 +51,12 @@ class Store:
                 c["schema"],
             )
             for path, c in spec["collections"].items()
+        }
+        # collection path -> (its lifecycle field, the first state, the next)
+        self.lifecycles = {
+            path: found
+            for path, collection in self.collections.items()
+            if (found := self._lifecycle(collection.schema)) is not None
         }
         self.items: dict[tuple[str, ...], dict[str, Resource]] = {}
         self.action_bodies: dict[str, Any] = {}
@@ -71,6 +91,7 @@ class Store:
         resource = items.get(ident)
         if resource is None:
             raise ApiFailure(404, f"Resource {ident!r} not found at {url_path}")
+        _advance(resource)
         if op.kind == "read":
             return self._answer(op, collection, resource, item_key(key, ident))
         if if_match is not None and if_match.strip('"') not in ("*", resource.etag):
@@ -114,8 +135,25 @@ class Store:
         items = self.items.setdefault(key, {})
         if ident in items:
             raise ApiFailure(409, f"Resource {ident!r} already exists")
-        items[ident] = self._resource(collection, key, ident, data)
-        return self._answer(op, collection, items[ident], item_key(key, ident))
+        resource = items[ident] = self._resource(collection, key, ident, data)
+        lifecycle = self.lifecycles.get(collection.path)
+        if lifecycle is not None and lifecycle[0] not in data:
+            field, first, then = lifecycle
+            resource.data[field] = first
+            resource.pending = (field, then, time.monotonic() + self.lifecycle_delay)
+        return self._answer(op, collection, resource, item_key(key, ident))
+
+    def _lifecycle(self, schema: dict[str, Any] | None) -> tuple[str, str, str] | None:
+        """The field that holds an item's lifecycle state, the state a new item starts
+        in, and the one it settles in, when the item's model documents such states."""
+        if schema is None:
+            return None
+        properties = self.schemas.properties(schema)[0]
+        for name in LIFECYCLE_FIELDS:
+            if name in properties:
+                steps = settling(self.schemas.resolve(properties[name]).get("enum") or [])
+                return None if steps is None else (name, *steps)
+        return None
 
     def _resource(
         self, collection: Collection, key: tuple[str, ...], ident: str, data: dict[str, Any]
@@ -156,6 +194,8 @@ class Store:
         raw_query: Mapping[str, str],
     ) -> Result:
         found = list(self.items.get(key, {}).items())
+        for _ident, resource in found:
+            _advance(resource)
         for parameter, name, how in op.filters:
             if parameter in query:
                 wanted = query[parameter]
@@ -225,6 +265,15 @@ class Store:
             sent_id = data.get(collection.id_field) if collection.id_field else None
             ident = str(sent_id) if sent_id not in (None, "") else self._new_id()
             items[ident] = self._resource(collection, key, ident, data)
+
+
+def _advance(resource: Resource) -> None:
+    """Take the lifecycle step that is due, if any. The etag stays: the step is the
+    server's own, and an ``if-match`` from the create response must still match."""
+    if resource.pending is not None and time.monotonic() >= resource.pending[2]:
+        field, state, _when = resource.pending
+        resource.data[field] = state
+        resource.pending = None
 
 
 def item_key(key: tuple[str, ...], ident: str) -> str:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from datetime import datetime
 from typing import Any, Literal
 
@@ -11,6 +11,7 @@ from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class AgentOperations(SyncBase):
@@ -32,8 +33,8 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for the new agent.
 
@@ -68,6 +69,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
         """
         return self._send(
             endpoints.CREATE_AGENT,
@@ -103,8 +106,8 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             compute_key: Compute key.
             display_name: A filter to return only resources that match the given display
@@ -114,11 +117,11 @@ class AgentOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -145,6 +148,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-get.html
         """
         return self._send(
             endpoints.GET_AGENTS_IN_SCHEMA,
@@ -187,8 +192,8 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             compute_key: Compute key.
             display_name: A filter to return only resources that match the given display
@@ -198,7 +203,7 @@ class AgentOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -225,6 +230,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-get.html
         """
         page: str | None = None
         while True:
@@ -262,8 +269,8 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request details for previewing an agent card.
 
@@ -303,6 +310,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-actions-previewagentcard-post.html
         """
         return self._send(
             endpoints.PREVIEW_AGENT_CARD,
@@ -335,8 +344,8 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -367,6 +376,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-delete.html
         """
         return self._send(
             endpoints.DELETE_AGENT,
@@ -397,8 +408,8 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -420,6 +431,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-get.html
         """
         return self._send(
             endpoints.GET_AGENT_DETAILS,
@@ -432,6 +445,38 @@ class AgentOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    def wait_for_agent(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        agent_key: str,
+        states: Collection[Literal["DRAFT", "DEPLOYED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Agent]:
+        """Wait until the Agent's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_agent_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state.
+
+        Raises:
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_agent_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                agent_key=agent_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
         )
 
     def update_agent(
@@ -451,8 +496,8 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             body: The information to be updated.
@@ -487,6 +532,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-put.html
         """
         return self._send(
             endpoints.UPDATE_AGENT,
@@ -521,8 +568,8 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             body: Details for copying the agent.
@@ -565,6 +612,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-copy-post.html
         """
         return self._send(
             endpoints.COPY_AGENT,
@@ -599,8 +648,8 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             body: The information to be updated.
@@ -635,6 +684,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-managepermission-post.html
         """
         return self._send(
             endpoints.UPDATE_AGENT_PERMISSIONS,
@@ -669,8 +720,8 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             body: Agent card details to update.
@@ -713,6 +764,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-updatedeploymentmetadata-put.html
         """
         return self._send(
             endpoints.UPDATE_AGENT_CARD_DETAILS,
@@ -745,8 +798,8 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -768,6 +821,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-validate-post.html
         """
         return self._send(
             endpoints.VALIDATE_AGENT_DIAGRAM,
@@ -808,18 +863,18 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -861,6 +916,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-get.html
         """
         return self._send(
             endpoints.LIST_ALL_DEPLOYMENTS_OF_AGENT,
@@ -913,14 +970,14 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -962,6 +1019,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-get.html
         """
         page: str | None = None
         while True:
@@ -1002,8 +1061,8 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             body: Details of a deployable agent.
@@ -1037,6 +1096,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-actions-deploy-post.html
         """
         return self._send(
             endpoints.DEPLOY_AGENT,
@@ -1069,8 +1130,8 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             body: Details for updating an agent deployment asynchronously.
@@ -1111,6 +1172,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-actions-redeploy-post.html
         """
         return self._send(
             endpoints.REDEPLOY_AGENT,
@@ -1143,8 +1206,8 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             agent_deployment_key: The UUID of the agent deployment.
@@ -1174,6 +1237,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-agentdeploymentkey-delete.html
         """
         return self._send(
             endpoints.DELETE_AGENT_DEPLOYMENT,
@@ -1204,8 +1269,8 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             agent_deployment_key: The UUID of the agent deployment.
@@ -1226,6 +1291,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-agentdeploymentkey-get.html
         """
         return self._send(
             endpoints.GET_AGENT_DEPLOYMENT_DETAILS,
@@ -1238,6 +1305,42 @@ class AgentOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+        )
+
+    def wait_for_agent_deployment(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        agent_key: str,
+        agent_deployment_key: str,
+        states: Collection[Literal["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.AgentDeployment] | None:
+        """Wait until the AgentDeployment's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_agent_deployment_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state; None when ``states`` holds
+            ``DELETED`` and the AgentDeployment is gone (404).
+
+        Raises:
+            WaitFailedError: At FAILED, unless among ``states``.
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_agent_deployment_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                agent_key=agent_key,
+                agent_deployment_key=agent_deployment_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone="DELETED",
+            timeout=timeout,
         )
 
     def get_agent_permissions(
@@ -1259,18 +1362,18 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1299,6 +1402,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-permissions-get.html
         """
         return self._send(
             endpoints.GET_AGENT_PERMISSIONS,
@@ -1339,14 +1444,14 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1375,6 +1480,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -1415,18 +1522,18 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1463,6 +1570,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-get.html
         """
         return self._send(
             endpoints.LIST_ALL_TEST_SESSIONS_OF_AGENT,
@@ -1507,14 +1616,14 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1551,6 +1660,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-get.html
         """
         page: str | None = None
         while True:
@@ -1588,8 +1699,8 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             session_id: The UUID of the agent session.
@@ -1619,6 +1730,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-delete.html
         """
         return self._send(
             endpoints.DELETE_AGENT_SESSION,
@@ -1649,8 +1762,8 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             session_id: The UUID of the agent session.
@@ -1671,6 +1784,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-get.html
         """
         return self._send(
             endpoints.GET_AGENT_SESSION_DETAILS,
@@ -1683,6 +1798,42 @@ class AgentOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+        )
+
+    def wait_for_agent_session(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        agent_key: str,
+        session_id: str,
+        states: Collection[Literal["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.AgentSession] | None:
+        """Wait until the AgentSession's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_agent_session_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state; None when ``states`` holds
+            ``DELETED`` and the AgentSession is gone (404).
+
+        Raises:
+            WaitFailedError: At FAILED, unless among ``states``.
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_agent_session_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                agent_key=agent_key,
+                session_id=session_id,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone="DELETED",
+            timeout=timeout,
         )
 
     def get_agent_session_chat_messages(
@@ -1702,19 +1853,19 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             session_id: The UUID of the agent session.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1732,6 +1883,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-chathistory-get.html
         """
         return self._send(
             endpoints.GET_AGENT_SESSION_CHAT_MESSAGES,
@@ -1768,15 +1921,15 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             session_id: The UUID of the agent session.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1794,6 +1947,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-chathistory-get.html
         """
         page: str | None = None
         while True:
@@ -1827,8 +1982,8 @@ class AgentOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             agent_key: The UUID of the agent.
             session_id: The UUID of the agent session.
@@ -1851,6 +2006,8 @@ class AgentOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-traces-tracekey-get.html
         """
         return self._send(
             endpoints.GET_AGENT_SESSION_TRACE_FOR_GIVEN_MESSAGE_KEY,
@@ -1883,6 +2040,8 @@ class AsyncAgentOperations(AsyncBase):
         """Create an Agent.
 
         See ``Client.create_agent`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
         """
         return await self._send(
             endpoints.CREATE_AGENT,
@@ -1915,6 +2074,8 @@ class AsyncAgentOperations(AsyncBase):
         """Get Agents in schema.
 
         See ``Client.get_agents_in_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-get.html
         """
         return await self._send(
             endpoints.GET_AGENTS_IN_SCHEMA,
@@ -1986,6 +2147,8 @@ class AsyncAgentOperations(AsyncBase):
         """Preview agent card.
 
         See ``Client.preview_agent_card`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-actions-previewagentcard-post.html
         """
         return await self._send(
             endpoints.PREVIEW_AGENT_CARD,
@@ -2015,6 +2178,8 @@ class AsyncAgentOperations(AsyncBase):
         """Delete an Agent.
 
         See ``Client.delete_agent`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-delete.html
         """
         return await self._send(
             endpoints.DELETE_AGENT,
@@ -2042,6 +2207,8 @@ class AsyncAgentOperations(AsyncBase):
         """Get Agent details.
 
         See ``Client.get_agent_details`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-get.html
         """
         return await self._send(
             endpoints.GET_AGENT_DETAILS,
@@ -2054,6 +2221,32 @@ class AsyncAgentOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    async def wait_for_agent(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        agent_key: str,
+        states: Collection[Literal["DRAFT", "DEPLOYED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Agent]:
+        """Wait until the Agent's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_agent``.
+        """
+        return await async_wait_until(
+            lambda: self.get_agent_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                agent_key=agent_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
         )
 
     async def update_agent(
@@ -2070,6 +2263,8 @@ class AsyncAgentOperations(AsyncBase):
         """Update an Agent.
 
         See ``Client.update_agent`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-put.html
         """
         return await self._send(
             endpoints.UPDATE_AGENT,
@@ -2101,6 +2296,8 @@ class AsyncAgentOperations(AsyncBase):
         """Copy an Agent.
 
         See ``Client.copy_agent`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-copy-post.html
         """
         return await self._send(
             endpoints.COPY_AGENT,
@@ -2132,6 +2329,8 @@ class AsyncAgentOperations(AsyncBase):
         """Update Agent permissions.
 
         See ``Client.update_agent_permissions`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-managepermission-post.html
         """
         return await self._send(
             endpoints.UPDATE_AGENT_PERMISSIONS,
@@ -2163,6 +2362,8 @@ class AsyncAgentOperations(AsyncBase):
         """Update agent card details.
 
         See ``Client.update_agent_card_details`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-updatedeploymentmetadata-put.html
         """
         return await self._send(
             endpoints.UPDATE_AGENT_CARD_DETAILS,
@@ -2192,6 +2393,8 @@ class AsyncAgentOperations(AsyncBase):
         """Validate Agent diagram.
 
         See ``Client.validate_agent_diagram`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-validate-post.html
         """
         return await self._send(
             endpoints.VALIDATE_AGENT_DIAGRAM,
@@ -2229,6 +2432,8 @@ class AsyncAgentOperations(AsyncBase):
         """List all deployments of an Agent.
 
         See ``Client.list_all_deployments_of_agent`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-get.html
         """
         return await self._send(
             endpoints.LIST_ALL_DEPLOYMENTS_OF_AGENT,
@@ -2313,6 +2518,8 @@ class AsyncAgentOperations(AsyncBase):
         """Deploy an Agent.
 
         See ``Client.deploy_agent`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-actions-deploy-post.html
         """
         return await self._send(
             endpoints.DEPLOY_AGENT,
@@ -2342,6 +2549,8 @@ class AsyncAgentOperations(AsyncBase):
         """Redeploy an Agent.
 
         See ``Client.redeploy_agent`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-actions-redeploy-post.html
         """
         return await self._send(
             endpoints.REDEPLOY_AGENT,
@@ -2371,6 +2580,8 @@ class AsyncAgentOperations(AsyncBase):
         """Delete an Agent Deployment.
 
         See ``Client.delete_agent_deployment`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-agentdeploymentkey-delete.html
         """
         return await self._send(
             endpoints.DELETE_AGENT_DEPLOYMENT,
@@ -2398,6 +2609,8 @@ class AsyncAgentOperations(AsyncBase):
         """Get Agent deployment details.
 
         See ``Client.get_agent_deployment_details`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-agentdeploymentkey-get.html
         """
         return await self._send(
             endpoints.GET_AGENT_DEPLOYMENT_DETAILS,
@@ -2410,6 +2623,34 @@ class AsyncAgentOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+        )
+
+    async def wait_for_agent_deployment(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        agent_key: str,
+        agent_deployment_key: str,
+        states: Collection[Literal["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.AgentDeployment] | None:
+        """Wait until the AgentDeployment's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_agent_deployment``.
+        """
+        return await async_wait_until(
+            lambda: self.get_agent_deployment_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                agent_key=agent_key,
+                agent_deployment_key=agent_deployment_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone="DELETED",
+            timeout=timeout,
         )
 
     async def get_agent_permissions(
@@ -2428,6 +2669,8 @@ class AsyncAgentOperations(AsyncBase):
         """Get Agent permissions.
 
         See ``Client.get_agent_permissions`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-permissions-get.html
         """
         return await self._send(
             endpoints.GET_AGENT_PERMISSIONS,
@@ -2500,6 +2743,8 @@ class AsyncAgentOperations(AsyncBase):
         """List all test sessions of an agent.
 
         See ``Client.list_all_test_sessions_of_agent`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-get.html
         """
         return await self._send(
             endpoints.LIST_ALL_TEST_SESSIONS_OF_AGENT,
@@ -2573,6 +2818,8 @@ class AsyncAgentOperations(AsyncBase):
         """Delete an Agent Session.
 
         See ``Client.delete_agent_session`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-delete.html
         """
         return await self._send(
             endpoints.DELETE_AGENT_SESSION,
@@ -2600,6 +2847,8 @@ class AsyncAgentOperations(AsyncBase):
         """Get Agent Session details.
 
         See ``Client.get_agent_session_details`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-get.html
         """
         return await self._send(
             endpoints.GET_AGENT_SESSION_DETAILS,
@@ -2612,6 +2861,34 @@ class AsyncAgentOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+        )
+
+    async def wait_for_agent_session(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        agent_key: str,
+        session_id: str,
+        states: Collection[Literal["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.AgentSession] | None:
+        """Wait until the AgentSession's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_agent_session``.
+        """
+        return await async_wait_until(
+            lambda: self.get_agent_session_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                agent_key=agent_key,
+                session_id=session_id,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone="DELETED",
+            timeout=timeout,
         )
 
     async def get_agent_session_chat_messages(
@@ -2628,6 +2905,8 @@ class AsyncAgentOperations(AsyncBase):
         """Get Agent Session chat messages.
 
         See ``Client.get_agent_session_chat_messages`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-chathistory-get.html
         """
         return await self._send(
             endpoints.GET_AGENT_SESSION_CHAT_MESSAGES,
@@ -2689,6 +2968,8 @@ class AsyncAgentOperations(AsyncBase):
         """Get Agent Session trace for a given message key.
 
         See ``Client.get_agent_session_trace_for_given_message_key`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-traces-tracekey-get.html
         """
         return await self._send(
             endpoints.GET_AGENT_SESSION_TRACE_FOR_GIVEN_MESSAGE_KEY,

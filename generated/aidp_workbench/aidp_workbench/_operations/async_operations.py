@@ -37,8 +37,8 @@ class AsyncOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             resource_type: Required parameter which decides async operation resource
                 type
             resource_name: A filter to return only resources that match the given
@@ -51,11 +51,11 @@ class AsyncOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -81,6 +81,8 @@ class AsyncOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-get.html
         """
         return self._send(
             endpoints.LIST_ALL_ASYNC_OPERATIONS_FOR_RESOURCE_TYPE,
@@ -126,8 +128,8 @@ class AsyncOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             resource_type: Required parameter which decides async operation resource
                 type
             resource_name: A filter to return only resources that match the given
@@ -140,7 +142,7 @@ class AsyncOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -166,6 +168,8 @@ class AsyncOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-get.html
         """
         page: str | None = None
         while True:
@@ -200,8 +204,8 @@ class AsyncOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             async_operation_key: The unique identifier of an async operation
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
@@ -220,6 +224,8 @@ class AsyncOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-asyncoperationkey-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_FOR_PARTICULAR_ASYNC_OPERATION,
@@ -247,8 +253,8 @@ class AsyncOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             async_operation_key: The unique identifier of an async operation
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
@@ -277,6 +283,8 @@ class AsyncOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-asyncoperationkey-actions-cancel-post.html
         """
         return self._send(
             endpoints.CANCEL_SUPPORTED_ASYNCHRONOUS_OPERATION_CREATED_BY_CALLER,
@@ -312,6 +320,8 @@ class AioAsyncOperations(AsyncBase):
         """List all async operations for a resource type.
 
         See ``Client.list_all_async_operations_for_resource_type`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-get.html
         """
         return await self._send(
             endpoints.LIST_ALL_ASYNC_OPERATIONS_FOR_RESOURCE_TYPE,
@@ -382,6 +392,8 @@ class AioAsyncOperations(AsyncBase):
         """Get detailed information for a particular async operation.
 
         See ``Client.get_detailed_information_for_particular_async_operation`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-asyncoperationkey-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_FOR_PARTICULAR_ASYNC_OPERATION,
@@ -405,6 +417,8 @@ class AioAsyncOperations(AsyncBase):
         """Cancel a supported asynchronous operation created by the caller.
 
         See ``Client.cancel_supported_asynchronous_operation_created_by_caller`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-asyncoperationkey-actions-cancel-post.html
         """
         return await self._send(
             endpoints.CANCEL_SUPPORTED_ASYNCHRONOUS_OPERATION_CREATED_BY_CALLER,

@@ -29,8 +29,8 @@ class BundleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for bundle creation.
 
@@ -63,6 +63,8 @@ class BundleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-createbundle-post.html
         """
         return self._send(
             endpoints.PREVIEW_CREATE_BUNDLE,
@@ -92,8 +94,8 @@ class BundleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for bundle deploy.
 
@@ -126,6 +128,8 @@ class BundleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-deploybundle-post.html
         """
         return self._send(
             endpoints.PREVIEW_DEPLOY_ALL_BUNDLE_RESOURCES,
@@ -154,8 +158,8 @@ class BundleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for FetchBundleDeploymentStatusDetails.
 
@@ -178,6 +182,8 @@ class BundleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-getbundledeploymentstatus-post.html
         """
         return self._send(
             endpoints.PREVIEW_RETURNS_LATEST_KNOWN_DEPLOYMENT_SUMMARY_FOR_BUNDLE,
@@ -205,8 +211,8 @@ class BundleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Publish status request.
 
@@ -229,6 +235,8 @@ class BundleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-getbundlepublishstatus-post.html
         """
         return self._send(
             endpoints.PREVIEW_GET_LATEST_PUBLISH_SUMMARY,
@@ -259,8 +267,8 @@ class BundleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for bundle publish.
 
@@ -293,6 +301,8 @@ class BundleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-publishbundle-post.html
         """
         return self._send(
             endpoints.PREVIEW_PUBLISH_SPECIFIED_BUNDLE,
@@ -323,8 +333,8 @@ class BundleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for bundle purge.
 
@@ -357,6 +367,8 @@ class BundleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-purgebundle-post.html
         """
         return self._send(
             endpoints.PREVIEW_DESTROY_ALL_DEPLOYED_BUNDLE_RESOURCES,
@@ -388,8 +400,8 @@ class BundleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for bundle sync.
 
@@ -422,6 +434,8 @@ class BundleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-syncbundle-post.html
         """
         return self._send(
             endpoints.PREVIEW_SYNC_BUNDLE_ARTIFACTS_AND_DESCRIPTORS,
@@ -451,8 +465,8 @@ class BundleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for bundle creation.
 
@@ -485,6 +499,8 @@ class BundleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-post.html
         """
         return self._send(
             endpoints.DEPRECATED_CREATE_BUNDLE,
@@ -514,8 +530,8 @@ class BundleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for bundle deploy.
 
@@ -548,6 +564,8 @@ class BundleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-deploy-post.html
         """
         return self._send(
             endpoints.DEPRECATED_DEPLOY_BUNDLE,
@@ -576,8 +594,8 @@ class BundleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for FetchBundleDeploymentStatusDetails.
 
@@ -600,6 +618,8 @@ class BundleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-getdeploymentstatus-post.html
         """
         return self._send(
             endpoints.DEPRECATED_FETCH_BUNDLE_DEPLOYMENT_STATUS,
@@ -628,8 +648,8 @@ class BundleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for bundle purge.
 
@@ -662,6 +682,8 @@ class BundleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-purge-post.html
         """
         return self._send(
             endpoints.DEPRECATED_PURGE_BUNDLE,
@@ -691,8 +713,8 @@ class BundleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Request payload for bundle sync.
 
@@ -725,6 +747,8 @@ class BundleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-sync-post.html
         """
         return self._send(
             endpoints.DEPRECATED_SYNC_BUNDLE,
@@ -755,6 +779,8 @@ class AsyncBundleOperations(AsyncBase):
         """(Preview) Create a bundle.
 
         See ``Client.preview_create_bundle`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-createbundle-post.html
         """
         return await self._send(
             endpoints.PREVIEW_CREATE_BUNDLE,
@@ -781,6 +807,8 @@ class AsyncBundleOperations(AsyncBase):
         """(Preview) Deploy all bundle resources.
 
         See ``Client.preview_deploy_all_bundle_resources`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-deploybundle-post.html
         """
         return await self._send(
             endpoints.PREVIEW_DEPLOY_ALL_BUNDLE_RESOURCES,
@@ -806,6 +834,8 @@ class AsyncBundleOperations(AsyncBase):
         """(Preview) Returns the latest known deployment summary for a bundle.
 
         See ``Client.preview_returns_latest_known_deployment_summary_for_bundle`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-getbundledeploymentstatus-post.html
         """
         return await self._send(
             endpoints.PREVIEW_RETURNS_LATEST_KNOWN_DEPLOYMENT_SUMMARY_FOR_BUNDLE,
@@ -830,6 +860,8 @@ class AsyncBundleOperations(AsyncBase):
         """(Preview) Get the latest publish summary.
 
         See ``Client.preview_get_latest_publish_summary`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-getbundlepublishstatus-post.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_LATEST_PUBLISH_SUMMARY,
@@ -855,6 +887,8 @@ class AsyncBundleOperations(AsyncBase):
         """(Preview) Publish the specified bundle.
 
         See ``Client.preview_publish_specified_bundle`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-publishbundle-post.html
         """
         return await self._send(
             endpoints.PREVIEW_PUBLISH_SPECIFIED_BUNDLE,
@@ -881,6 +915,8 @@ class AsyncBundleOperations(AsyncBase):
         """(Preview) Destroy all deployed bundle resources.
 
         See ``Client.preview_destroy_all_deployed_bundle_resources`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-purgebundle-post.html
         """
         return await self._send(
             endpoints.PREVIEW_DESTROY_ALL_DEPLOYED_BUNDLE_RESOURCES,
@@ -907,6 +943,8 @@ class AsyncBundleOperations(AsyncBase):
         """(Preview) Sync bundle artifacts and descriptors.
 
         See ``Client.preview_sync_bundle_artifacts_and_descriptors`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-syncbundle-post.html
         """
         return await self._send(
             endpoints.PREVIEW_SYNC_BUNDLE_ARTIFACTS_AND_DESCRIPTORS,
@@ -933,6 +971,8 @@ class AsyncBundleOperations(AsyncBase):
         """(Deprecated) Create bundle.
 
         See ``Client.deprecated_create_bundle`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-post.html
         """
         return await self._send(
             endpoints.DEPRECATED_CREATE_BUNDLE,
@@ -959,6 +999,8 @@ class AsyncBundleOperations(AsyncBase):
         """(Deprecated) Deploy bundle.
 
         See ``Client.deprecated_deploy_bundle`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-deploy-post.html
         """
         return await self._send(
             endpoints.DEPRECATED_DEPLOY_BUNDLE,
@@ -984,6 +1026,8 @@ class AsyncBundleOperations(AsyncBase):
         """(Deprecated) Fetch bundle deployment status.
 
         See ``Client.deprecated_fetch_bundle_deployment_status`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-getdeploymentstatus-post.html
         """
         return await self._send(
             endpoints.DEPRECATED_FETCH_BUNDLE_DEPLOYMENT_STATUS,
@@ -1009,6 +1053,8 @@ class AsyncBundleOperations(AsyncBase):
         """(Deprecated) Purge bundle.
 
         See ``Client.deprecated_purge_bundle`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-purge-post.html
         """
         return await self._send(
             endpoints.DEPRECATED_PURGE_BUNDLE,
@@ -1035,6 +1081,8 @@ class AsyncBundleOperations(AsyncBase):
         """(Deprecated) Sync bundle.
 
         See ``Client.deprecated_sync_bundle`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-sync-post.html
         """
         return await self._send(
             endpoints.DEPRECATED_SYNC_BUNDLE,

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class CatalogOperations(SyncBase):
@@ -30,8 +31,8 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the AI Data Platform catalog to be tested for connection.
 
                 A ``models.CatalogTestConnectionDetails`` is checked when built; a dict
@@ -63,6 +64,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-testconnection-post.html
         """
         return self._send(
             endpoints.TEST_CONNECTION_TO_EXTERNAL_CATALOG,
@@ -92,8 +95,8 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new AI Data Platform catalog.
 
                 A ``models.CreateCatalogDetails`` is checked when built; a dict is sent
@@ -127,6 +130,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-post.html
         """
         return self._send(
             endpoints.CREATE_CATALOG_WITH_GIVEN_ID,
@@ -161,8 +166,8 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             display_name: A filter to return only resources that match the given display
                 name exactly.
             catalog_state: The state of the catalog.
@@ -176,11 +181,11 @@ class CatalogOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -207,6 +212,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_CATALOGS_WITH_GIVEN_ID,
@@ -249,8 +256,8 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             display_name: A filter to return only resources that match the given display
                 name exactly.
             catalog_state: The state of the catalog.
@@ -264,7 +271,7 @@ class CatalogOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -291,6 +298,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-get.html
         """
         page: str | None = None
         while True:
@@ -327,8 +336,8 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             is_forced: A boolean which decides if an entity should be deleted with
                 Cascade effect
@@ -360,6 +369,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-delete.html
         """
         return self._send(
             endpoints.DELETE_SPECIFIED_CATALOG,
@@ -391,8 +402,8 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             is_catalog_guid: A boolean which decides if catalogKey path parameter is
                 catalog GUID (UUID) or name.
@@ -417,6 +428,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_CATALOG_WITH_GIVEN_CATALOG_KEY,
@@ -432,6 +445,36 @@ class CatalogOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    def wait_for_catalog(
+        self,
+        *,
+        ai_data_platform_id: str,
+        catalog_key: str,
+        states: Collection[Literal["ACTIVE", "CREATING", "DELETING", "UPDATING"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Catalog]:
+        """Wait until the Catalog's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_detailed_information_about_catalog_with_given_catalog_key`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state.
+
+        Raises:
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_detailed_information_about_catalog_with_given_catalog_key(
+                ai_data_platform_id=ai_data_platform_id,
+                catalog_key=catalog_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
         )
 
     def update_details_of_catalog_with_given_information(
@@ -450,8 +493,8 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             body: The information to be updated.
 
@@ -485,6 +528,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-put.html
         """
         return self._send(
             endpoints.UPDATE_DETAILS_OF_CATALOG_WITH_GIVEN_INFORMATION,
@@ -516,8 +561,8 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             body: The information to be updated.
 
@@ -551,6 +596,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-actions-managepermission-post.html
         """
         return self._send(
             endpoints.UPDATE_PERMISSION_DETAILS_FOR_CATALOG,
@@ -582,8 +629,8 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
@@ -621,6 +668,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-actions-refresh-post.html
         """
         return self._send(
             endpoints.REFRESH_CATALOG_THROUGH_CRAWLER,
@@ -654,17 +703,17 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -693,6 +742,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-permissions-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_ALL_PERMISSIONS_IN_SPECIFIED_CATALOG,
@@ -731,13 +782,13 @@ class CatalogOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -766,6 +817,8 @@ class CatalogOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -800,6 +853,8 @@ class AsyncCatalogOperations(AsyncBase):
         """Test the connection to an external catalog.
 
         See ``Client.test_connection_to_external_catalog`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-testconnection-post.html
         """
         return await self._send(
             endpoints.TEST_CONNECTION_TO_EXTERNAL_CATALOG,
@@ -826,6 +881,8 @@ class AsyncCatalogOperations(AsyncBase):
         """Create a catalog with the given ID.
 
         See ``Client.create_catalog_with_given_id`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-post.html
         """
         return await self._send(
             endpoints.CREATE_CATALOG_WITH_GIVEN_ID,
@@ -857,6 +914,8 @@ class AsyncCatalogOperations(AsyncBase):
         """Get a list of catalogs with a given ID.
 
         See ``Client.get_list_of_catalogs_with_given_id`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_CATALOGS_WITH_GIVEN_ID,
@@ -927,6 +986,8 @@ class AsyncCatalogOperations(AsyncBase):
         """Delete the specified catalog.
 
         See ``Client.delete_specified_catalog`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-delete.html
         """
         return await self._send(
             endpoints.DELETE_SPECIFIED_CATALOG,
@@ -955,6 +1016,8 @@ class AsyncCatalogOperations(AsyncBase):
         """Get detailed information about a catalog with a given catalog key.
 
         See ``Client.get_detailed_information_about_catalog_with_given_catalog_key`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_CATALOG_WITH_GIVEN_CATALOG_KEY,
@@ -972,6 +1035,30 @@ class AsyncCatalogOperations(AsyncBase):
             },
         )
 
+    async def wait_for_catalog(
+        self,
+        *,
+        ai_data_platform_id: str,
+        catalog_key: str,
+        states: Collection[Literal["ACTIVE", "CREATING", "DELETING", "UPDATING"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Catalog]:
+        """Wait until the Catalog's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_catalog``.
+        """
+        return await async_wait_until(
+            lambda: self.get_detailed_information_about_catalog_with_given_catalog_key(
+                ai_data_platform_id=ai_data_platform_id,
+                catalog_key=catalog_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
+        )
+
     async def update_details_of_catalog_with_given_information(
         self,
         *,
@@ -985,6 +1072,8 @@ class AsyncCatalogOperations(AsyncBase):
         """Update the details of a catalog with the given information.
 
         See ``Client.update_details_of_catalog_with_given_information`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-put.html
         """
         return await self._send(
             endpoints.UPDATE_DETAILS_OF_CATALOG_WITH_GIVEN_INFORMATION,
@@ -1013,6 +1102,8 @@ class AsyncCatalogOperations(AsyncBase):
         """Update permission details for a catalog.
 
         See ``Client.update_permission_details_for_catalog`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-actions-managepermission-post.html
         """
         return await self._send(
             endpoints.UPDATE_PERMISSION_DETAILS_FOR_CATALOG,
@@ -1041,6 +1132,8 @@ class AsyncCatalogOperations(AsyncBase):
         """Refresh a catalog through a crawler.
 
         See ``Client.refresh_catalog_through_crawler`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-actions-refresh-post.html
         """
         return await self._send(
             endpoints.REFRESH_CATALOG_THROUGH_CRAWLER,
@@ -1071,6 +1164,8 @@ class AsyncCatalogOperations(AsyncBase):
         """Get a list of all permissions in the specified catalog.
 
         See ``Client.get_list_of_all_permissions_in_specified_catalog`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-permissions-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_ALL_PERMISSIONS_IN_SPECIFIED_CATALOG,

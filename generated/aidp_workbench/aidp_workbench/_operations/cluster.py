@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class ClusterOperations(SyncBase):
@@ -27,8 +28,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -46,6 +47,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
         """
         return self._send(
             endpoints.GET_INFORMATION_ABOUT_MASTER_CATALOG_DEFAULT_CLUSTER,
@@ -73,8 +76,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for the new cluster.
 
@@ -109,6 +112,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-post.html
         """
         return self._send(
             endpoints.CREATE_NEW_CLUSTER_WITH_PROVIDED_DETAILS,
@@ -166,8 +171,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             state: A filter to return only resources that match the given lifecycle
                 state. The state value is case-insensitive.
@@ -190,11 +195,11 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -221,6 +226,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_ALL_CLUSTERS_IN_GIVEN_WORKSPACE,
@@ -286,8 +293,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             state: A filter to return only resources that match the given lifecycle
                 state. The state value is case-insensitive.
@@ -310,7 +317,7 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -337,6 +344,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-get.html
         """
         page: str | None = None
         while True:
@@ -373,8 +382,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -403,6 +412,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-delete.html
         """
         return self._send(
             endpoints.DELETE_CLUSTER_FROM_WORKSPACE,
@@ -432,8 +443,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -455,6 +466,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_CLUSTER,
@@ -467,6 +480,64 @@ class ClusterOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    def wait_for_cluster(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        cluster_key: str,
+        states: Collection[
+            Literal[
+                "ACCEPTED",
+                "CREATING",
+                "ACTIVE",
+                "DELETING",
+                "DELETED",
+                "FAILED",
+                "STOPPING",
+                "STOPPED",
+                "UPDATING",
+                "RESTARTING",
+                "STARTING",
+                "NETWORK_CONFIGURATION_ATTACH_IN_PROGRESS",
+                "NETWORK_CONFIGURATION_ATTACH_SUCCESSFUL",
+                "NETWORK_CONFIGURATION_ATTACH_FAILED",
+                "NETWORK_CONFIGURATION_DETACH_IN_PROGRESS",
+                "NETWORK_CONFIGURATION_DETACH_SUCCESSFUL",
+                "NETWORK_CONFIGURATION_DETACH_FAILED",
+            ]
+        ],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Cluster] | None:
+        """Wait until the Cluster's ``state`` is one of ``states``.
+
+        Calls ``get_detailed_information_about_cluster`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state; None when ``states`` holds
+            ``DELETED`` and the Cluster is gone (404).
+
+        Raises:
+            WaitFailedError: At FAILED, NETWORK_CONFIGURATION_ATTACH_FAILED, NETWORK_CONFIGURATION_DETACH_FAILED, unless among ``states``.
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_detailed_information_about_cluster(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                cluster_key=cluster_key,
+            ),
+            "state",
+            states,
+            failed=[
+                "FAILED",
+                "NETWORK_CONFIGURATION_ATTACH_FAILED",
+                "NETWORK_CONFIGURATION_DETACH_FAILED",
+            ],
+            gone="DELETED",
+            timeout=timeout,
         )
 
     def update_details_of_given_cluster(
@@ -486,8 +557,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: The information to be updated.
@@ -522,6 +593,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-put.html
         """
         return self._send(
             endpoints.UPDATE_DETAILS_OF_GIVEN_CLUSTER,
@@ -555,8 +628,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             opc_retry_token: A token that uniquely identifies a request so it can be
@@ -586,6 +659,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-clonecompute-post.html
         """
         return self._send(
             endpoints.CREATE_ONE_SPARK_COMPUTE_BY_COPYING_ALL_SOURCE_COMPUTE_SETTINGS_AND_CONFIGURATION,
@@ -618,8 +693,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request payload containing the parameters for filtering cluster logs.
@@ -651,6 +726,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-downloadlogs-post.html
         """
         return self._send(
             endpoints.DOWNLOAD_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE,
@@ -684,8 +761,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Selected identifiers and destination for the YAML export.
@@ -717,6 +794,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-exportcomputeconfiguration-post.html
         """
         return self._send(
             endpoints.WRITE_SELECTED_COMPUTE_CONFIGURATION_VALUES_SUPPLIED_BY_CALLER_TO_WORKSPACE_YAML_FILE,
@@ -748,8 +827,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -769,6 +848,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-getcomputeconfiguration-get.html
         """
         return self._send(
             endpoints.GET_CLUSTER_SCOPED_PYTHON_AND_JAR_LIBRARIES_AND_ENVIRONMENT_VARIABLES_FROM_SPARK_COMPUTE,
@@ -798,8 +879,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: YAML workspace paths to import.
@@ -833,6 +914,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-importcomputeconfiguration-post.html
         """
         return self._send(
             endpoints.IMPORT_ONE_OR_MORE_UNIQUE_WORKSPACE_YAML_FILES_INTO_ACTIVE_SPARK_COMPUTE,
@@ -865,8 +948,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: The information to be updated.
@@ -907,6 +990,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-managepermission-post.html
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_CLUSTER,
@@ -940,8 +1025,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request body containing replica query parameters.
@@ -965,6 +1050,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-queryreplicaids-post.html
         """
         return self._send(
             endpoints.QUERY_COMPUTE_REPLICA_IDENTIFIERS_FROM_METRICS_DATA,
@@ -996,8 +1083,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Details for restarting the cluster.
@@ -1035,6 +1122,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-restart-post.html
         """
         return self._send(
             endpoints.RESTART_RUNNING_CLUSTER,
@@ -1071,8 +1160,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request body containing the search parameters for cluster logs.
@@ -1082,11 +1171,11 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1119,6 +1208,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
         """
         return self._send(
             endpoints.SEARCH_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE,
@@ -1160,8 +1251,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request body containing the search parameters for cluster logs.
@@ -1171,7 +1262,7 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1204,6 +1295,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
         """
         page: str | None = None
         while True:
@@ -1240,8 +1333,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Details of the cluster being started.
@@ -1279,6 +1372,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-start-post.html
         """
         return self._send(
             endpoints.START_CLUSTER_THAT_HAS_HALTED_OPERATION,
@@ -1312,8 +1407,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Details for stopping the cluster.
@@ -1351,6 +1446,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-stop-post.html
         """
         return self._send(
             endpoints.STOP_ACTIVE_CLUSTER,
@@ -1387,8 +1484,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: Request body containing metric parameters.
@@ -1427,6 +1524,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-summarizemetricsdata-post.html
         """
         return self._send(
             endpoints.PROVIDE_SUMMARIZED_COMPUTE_METRICS_FOR_COMPUTE_CLUSTER_IN_GIVEN_WORKSPACE,
@@ -1462,8 +1561,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             display_name: A filter to return only resources that match the given display
@@ -1471,11 +1570,11 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1502,6 +1601,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_LIBRARIES_INSTALLED_ON_CLUSTER,
@@ -1542,8 +1643,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             display_name: A filter to return only resources that match the given display
@@ -1551,7 +1652,7 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1578,6 +1679,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-get.html
         """
         page: str | None = None
         while True:
@@ -1613,8 +1716,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             body: The information to be updated.
@@ -1647,6 +1750,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-patch.html
         """
         return self._send(
             endpoints.UPDATE_LIBRARIES_OF_CLUSTER_WITH_PROVIDED_PATCHES,
@@ -1679,8 +1784,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             maven_search_query: Search text matched against Maven package metadata,
@@ -1689,11 +1794,11 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1711,6 +1816,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-mavenpackages-get.html
         """
         return self._send(
             endpoints.SEARCH_MAVEN_PACKAGES_AVAILABLE_FOR_CLUSTER_LIBRARY_INSTALLATION,
@@ -1747,8 +1854,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             maven_search_query: Search text matched against Maven package metadata,
@@ -1757,7 +1864,7 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
@@ -1775,6 +1882,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-mavenpackages-get.html
         """
         page: str | None = None
         while True:
@@ -1811,8 +1920,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             display_name: A filter to return only resources that match the given display
@@ -1820,11 +1929,11 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1851,6 +1960,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-permissions-get.html
         """
         return self._send(
             endpoints.RETURN_LIST_OF_PERMISSIONS_FOR_GIVEN_CLUSTER,
@@ -1891,8 +2002,8 @@ class ClusterOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_key: Cluster key.
             display_name: A filter to return only resources that match the given display
@@ -1900,7 +2011,7 @@ class ClusterOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1927,6 +2038,8 @@ class ClusterOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -1959,6 +2072,8 @@ class AsyncClusterOperations(AsyncBase):
         """Get information about the master catalog default cluster.
 
         See ``Client.get_information_about_master_catalog_default_cluster`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
         """
         return await self._send(
             endpoints.GET_INFORMATION_ABOUT_MASTER_CATALOG_DEFAULT_CLUSTER,
@@ -1983,6 +2098,8 @@ class AsyncClusterOperations(AsyncBase):
         """Create a new cluster with the provided details.
 
         See ``Client.create_new_cluster_with_provided_details`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-post.html
         """
         return await self._send(
             endpoints.CREATE_NEW_CLUSTER_WITH_PROVIDED_DETAILS,
@@ -2037,6 +2154,8 @@ class AsyncClusterOperations(AsyncBase):
         """Get a list of all clusters in a given workspace.
 
         See ``Client.get_list_of_all_clusters_in_given_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_ALL_CLUSTERS_IN_GIVEN_WORKSPACE,
@@ -2130,6 +2249,8 @@ class AsyncClusterOperations(AsyncBase):
         """Delete a cluster from a workspace.
 
         See ``Client.delete_cluster_from_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-delete.html
         """
         return await self._send(
             endpoints.DELETE_CLUSTER_FROM_WORKSPACE,
@@ -2156,6 +2277,8 @@ class AsyncClusterOperations(AsyncBase):
         """Get detailed information about a cluster.
 
         See ``Client.get_detailed_information_about_cluster`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_CLUSTER,
@@ -2168,6 +2291,56 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    async def wait_for_cluster(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        cluster_key: str,
+        states: Collection[
+            Literal[
+                "ACCEPTED",
+                "CREATING",
+                "ACTIVE",
+                "DELETING",
+                "DELETED",
+                "FAILED",
+                "STOPPING",
+                "STOPPED",
+                "UPDATING",
+                "RESTARTING",
+                "STARTING",
+                "NETWORK_CONFIGURATION_ATTACH_IN_PROGRESS",
+                "NETWORK_CONFIGURATION_ATTACH_SUCCESSFUL",
+                "NETWORK_CONFIGURATION_ATTACH_FAILED",
+                "NETWORK_CONFIGURATION_DETACH_IN_PROGRESS",
+                "NETWORK_CONFIGURATION_DETACH_SUCCESSFUL",
+                "NETWORK_CONFIGURATION_DETACH_FAILED",
+            ]
+        ],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Cluster] | None:
+        """Wait until the Cluster's ``state`` is one of ``states``.
+
+        See ``Client.wait_for_cluster``.
+        """
+        return await async_wait_until(
+            lambda: self.get_detailed_information_about_cluster(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                cluster_key=cluster_key,
+            ),
+            "state",
+            states,
+            failed=[
+                "FAILED",
+                "NETWORK_CONFIGURATION_ATTACH_FAILED",
+                "NETWORK_CONFIGURATION_DETACH_FAILED",
+            ],
+            gone="DELETED",
+            timeout=timeout,
         )
 
     async def update_details_of_given_cluster(
@@ -2184,6 +2357,8 @@ class AsyncClusterOperations(AsyncBase):
         """Update the details of a given cluster.
 
         See ``Client.update_details_of_given_cluster`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-put.html
         """
         return await self._send(
             endpoints.UPDATE_DETAILS_OF_GIVEN_CLUSTER,
@@ -2213,6 +2388,8 @@ class AsyncClusterOperations(AsyncBase):
         configuration.
 
         See ``Client.create_one_spark_compute_by_copying_all_source_compute_settings_and_configuration`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-clonecompute-post.html
         """
         return await self._send(
             endpoints.CREATE_ONE_SPARK_COMPUTE_BY_COPYING_ALL_SOURCE_COMPUTE_SETTINGS_AND_CONFIGURATION,
@@ -2240,6 +2417,8 @@ class AsyncClusterOperations(AsyncBase):
         """Download logs within the specified cluster and time range.
 
         See ``Client.download_logs_within_specified_cluster_and_time_range`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-downloadlogs-post.html
         """
         return await self._send(
             endpoints.DOWNLOAD_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE,
@@ -2269,6 +2448,8 @@ class AsyncClusterOperations(AsyncBase):
         workspace YAML file.
 
         See ``Client.write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-exportcomputeconfiguration-post.html
         """
         return await self._send(
             endpoints.WRITE_SELECTED_COMPUTE_CONFIGURATION_VALUES_SUPPLIED_BY_CALLER_TO_WORKSPACE_YAML_FILE,
@@ -2296,6 +2477,8 @@ class AsyncClusterOperations(AsyncBase):
         Compute.
 
         See ``Client.get_cluster_scoped_python_and_jar_libraries_and_environment_variables_from_spark_compute`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-getcomputeconfiguration-get.html
         """
         return await self._send(
             endpoints.GET_CLUSTER_SCOPED_PYTHON_AND_JAR_LIBRARIES_AND_ENVIRONMENT_VARIABLES_FROM_SPARK_COMPUTE,
@@ -2322,6 +2505,8 @@ class AsyncClusterOperations(AsyncBase):
         """Import one or more unique workspace YAML files into an active Spark Compute.
 
         See ``Client.import_one_or_more_unique_workspace_yaml_files_into_active_spark_compute`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-importcomputeconfiguration-post.html
         """
         return await self._send(
             endpoints.IMPORT_ONE_OR_MORE_UNIQUE_WORKSPACE_YAML_FILES_INTO_ACTIVE_SPARK_COMPUTE,
@@ -2351,6 +2536,8 @@ class AsyncClusterOperations(AsyncBase):
         """Update the permissions for a given cluster.
 
         See ``Client.update_permissions_for_given_cluster`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-managepermission-post.html
         """
         return await self._send(
             endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_CLUSTER,
@@ -2379,6 +2566,8 @@ class AsyncClusterOperations(AsyncBase):
         """Query compute replica identifiers from metrics data.
 
         See ``Client.query_compute_replica_identifiers_from_metrics_data`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-queryreplicaids-post.html
         """
         return await self._send(
             endpoints.QUERY_COMPUTE_REPLICA_IDENTIFIERS_FROM_METRICS_DATA,
@@ -2407,6 +2596,8 @@ class AsyncClusterOperations(AsyncBase):
         """Restart a running cluster.
 
         See ``Client.restart_running_cluster`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-restart-post.html
         """
         return await self._send(
             endpoints.RESTART_RUNNING_CLUSTER,
@@ -2439,6 +2630,8 @@ class AsyncClusterOperations(AsyncBase):
         """Search logs within the specified cluster and time range.
 
         See ``Client.search_logs_within_specified_cluster_and_time_range`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
         """
         return await self._send(
             endpoints.SEARCH_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE,
@@ -2507,6 +2700,8 @@ class AsyncClusterOperations(AsyncBase):
         """Start a cluster that has halted operation.
 
         See ``Client.start_cluster_that_has_halted_operation`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-start-post.html
         """
         return await self._send(
             endpoints.START_CLUSTER_THAT_HAS_HALTED_OPERATION,
@@ -2537,6 +2732,8 @@ class AsyncClusterOperations(AsyncBase):
         """Stop an active cluster.
 
         See ``Client.stop_active_cluster`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-stop-post.html
         """
         return await self._send(
             endpoints.STOP_ACTIVE_CLUSTER,
@@ -2567,6 +2764,8 @@ class AsyncClusterOperations(AsyncBase):
         """Provide summarized compute metrics for a compute cluster in the given workspace.
 
         See ``Client.provide_summarized_compute_metrics_for_compute_cluster_in_given_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-summarizemetricsdata-post.html
         """
         return await self._send(
             endpoints.PROVIDE_SUMMARIZED_COMPUTE_METRICS_FOR_COMPUTE_CLUSTER_IN_GIVEN_WORKSPACE,
@@ -2599,6 +2798,8 @@ class AsyncClusterOperations(AsyncBase):
         """Get a list of libraries installed on a cluster.
 
         See ``Client.get_list_of_libraries_installed_on_cluster`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_LIBRARIES_INSTALLED_ON_CLUSTER,
@@ -2666,6 +2867,8 @@ class AsyncClusterOperations(AsyncBase):
         """Update libraries of a cluster with the provided patches.
 
         See ``Client.update_libraries_of_cluster_with_provided_patches`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-patch.html
         """
         return await self._send(
             endpoints.UPDATE_LIBRARIES_OF_CLUSTER_WITH_PROVIDED_PATCHES,
@@ -2695,6 +2898,8 @@ class AsyncClusterOperations(AsyncBase):
         """Search Maven packages available for cluster library installation.
 
         See ``Client.search_maven_packages_available_for_cluster_library_installation`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-mavenpackages-get.html
         """
         return await self._send(
             endpoints.SEARCH_MAVEN_PACKAGES_AVAILABLE_FOR_CLUSTER_LIBRARY_INSTALLATION,
@@ -2759,6 +2964,8 @@ class AsyncClusterOperations(AsyncBase):
         """Return a list of permissions for a given cluster.
 
         See ``Client.return_list_of_permissions_for_given_cluster`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-permissions-get.html
         """
         return await self._send(
             endpoints.RETURN_LIST_OF_PERMISSIONS_FOR_GIVEN_CLUSTER,

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class CredentialsOperations(SyncBase):
@@ -32,8 +33,8 @@ class CredentialsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new credential object. When the internal flag is
                 enabled, callers must supply a `namespace` value of `default` or
                 `user_settings` in the payload.
@@ -69,6 +70,8 @@ class CredentialsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-post.html
         """
         return self._send(
             endpoints.CREATE_NEW_CREDENTIAL_OBJECT_WITH_PROVIDED_DETAILS,
@@ -106,8 +109,8 @@ class CredentialsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             display_name: A filter to return only resources that match the given display
                 name exactly.
             display_name_contains: A filter to return only resources whose displayName
@@ -117,11 +120,11 @@ class CredentialsOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -153,6 +156,8 @@ class CredentialsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_CREDENTIALS,
@@ -199,8 +204,8 @@ class CredentialsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             display_name: A filter to return only resources that match the given display
                 name exactly.
             display_name_contains: A filter to return only resources whose displayName
@@ -210,7 +215,7 @@ class CredentialsOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -242,6 +247,8 @@ class CredentialsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-get.html
         """
         page: str | None = None
         while True:
@@ -279,8 +286,8 @@ class CredentialsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             credential_key: The unique identifier of an credential
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
@@ -310,6 +317,8 @@ class CredentialsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-delete.html
         """
         return self._send(
             endpoints.DELETE_CREDENTIAL_OBJECT,
@@ -338,8 +347,8 @@ class CredentialsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             credential_key: The unique identifier of an credential
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
@@ -360,6 +369,8 @@ class CredentialsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_CREDENTIAL_WITH_GIVEN_CREDENTIAL_KEY,
@@ -371,6 +382,36 @@ class CredentialsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    def wait_for_credential(
+        self,
+        *,
+        ai_data_platform_id: str,
+        credential_key: str,
+        states: Collection[Literal["ACTIVE", "CREATING", "UPDATING", "DELETING"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Credential]:
+        """Wait until the Credential's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_detailed_information_about_credential_with_given_credential_key`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state.
+
+        Raises:
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_detailed_information_about_credential_with_given_credential_key(
+                ai_data_platform_id=ai_data_platform_id,
+                credential_key=credential_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
         )
 
     def update_credential_object(
@@ -390,8 +431,8 @@ class CredentialsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             credential_key: The unique identifier of an credential
             body: The information to be updated.
 
@@ -425,6 +466,8 @@ class CredentialsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-put.html
         """
         return self._send(
             endpoints.UPDATE_CREDENTIAL_OBJECT,
@@ -456,6 +499,8 @@ class AsyncCredentialsOperations(AsyncBase):
         """Create a new credential object with the provided details.
 
         See ``Client.create_new_credential_object_with_provided_details`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-post.html
         """
         return await self._send(
             endpoints.CREATE_NEW_CREDENTIAL_OBJECT_WITH_PROVIDED_DETAILS,
@@ -490,6 +535,8 @@ class AsyncCredentialsOperations(AsyncBase):
         """Get a list of credentials.
 
         See ``Client.get_list_of_credentials`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_CREDENTIALS,
@@ -564,6 +611,8 @@ class AsyncCredentialsOperations(AsyncBase):
         """Delete a credential object.
 
         See ``Client.delete_credential_object`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-delete.html
         """
         return await self._send(
             endpoints.DELETE_CREDENTIAL_OBJECT,
@@ -589,6 +638,8 @@ class AsyncCredentialsOperations(AsyncBase):
         """Get detailed information about credential with a given credential key.
 
         See ``Client.get_detailed_information_about_credential_with_given_credential_key`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_CREDENTIAL_WITH_GIVEN_CREDENTIAL_KEY,
@@ -600,6 +651,30 @@ class AsyncCredentialsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    async def wait_for_credential(
+        self,
+        *,
+        ai_data_platform_id: str,
+        credential_key: str,
+        states: Collection[Literal["ACTIVE", "CREATING", "UPDATING", "DELETING"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Credential]:
+        """Wait until the Credential's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_credential``.
+        """
+        return await async_wait_until(
+            lambda: self.get_detailed_information_about_credential_with_given_credential_key(
+                ai_data_platform_id=ai_data_platform_id,
+                credential_key=credential_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
         )
 
     async def update_credential_object(
@@ -615,6 +690,8 @@ class AsyncCredentialsOperations(AsyncBase):
         """Update a credential object.
 
         See ``Client.update_credential_object`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-put.html
         """
         return await self._send(
             endpoints.UPDATE_CREDENTIAL_OBJECT,

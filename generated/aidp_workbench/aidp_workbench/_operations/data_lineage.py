@@ -30,8 +30,8 @@ class DataLineageOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: The information needed to export lineage.
 
                 A ``models.ExportLineageDetails`` is checked when built; a dict is sent
@@ -68,6 +68,8 @@ class DataLineageOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-exportlineage-post.html
         """
         return self._send(
             endpoints.PREVIEW_EXPORT_LINEAGE_FOR_ANCHOR_NODE_AS_CSV,
@@ -99,8 +101,8 @@ class DataLineageOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: The information needed to obtain desired lineage.
 
                 A ``models.FetchEntityLineageDetails`` is checked when built; a dict is
@@ -108,11 +110,11 @@ class DataLineageOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -145,6 +147,8 @@ class DataLineageOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
         """
         return self._send(
             endpoints.PREVIEW_RETURNS_LINEAGE_FOR_GIVEN_ENTITY_OBJECT,
@@ -181,8 +185,8 @@ class DataLineageOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: The information needed to obtain desired lineage.
 
                 A ``models.FetchEntityLineageDetails`` is checked when built; a dict is
@@ -190,7 +194,7 @@ class DataLineageOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             opc_retry_token: A token that uniquely identifies a request so it can be
                 retried in case of a timeout or server error without risk of running
                 that same action again. Retry tokens expire after 24 hours, but can be
@@ -223,6 +227,8 @@ class DataLineageOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
         """
         page: str | None = None
         while True:
@@ -256,6 +262,8 @@ class AsyncDataLineageOperations(AsyncBase):
         """(Preview) Export lineage for an anchor node as CSV.
 
         See ``Client.preview_export_lineage_for_anchor_node_as_csv`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-exportlineage-post.html
         """
         return await self._send(
             endpoints.PREVIEW_EXPORT_LINEAGE_FOR_ANCHOR_NODE_AS_CSV,
@@ -284,6 +292,8 @@ class AsyncDataLineageOperations(AsyncBase):
         """(Preview) Returns lineage for a given entity object.
 
         See ``Client.preview_returns_lineage_for_given_entity_object`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
         """
         return await self._send(
             endpoints.PREVIEW_RETURNS_LINEAGE_FOR_GIVEN_ENTITY_OBJECT,

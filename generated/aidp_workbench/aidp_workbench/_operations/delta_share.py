@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class DeltaShareOperations(SyncBase):
@@ -30,8 +31,8 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new recipient for Delta Share protocol in AI Data
                 Platform.
 
@@ -66,6 +67,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-post.html
         """
         return self._send(
             endpoints.CREATE_RECIPIENT_FOR_DELTA_SHARE_PROTOCOL,
@@ -97,18 +100,18 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             display_name: A filter to return only resources that match the given display
                 name exactly.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -135,6 +138,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_DELTA_SHARE_RECIPIENTS,
@@ -171,14 +176,14 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             display_name: A filter to return only resources that match the given display
                 name exactly.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -205,6 +210,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-get.html
         """
         page: str | None = None
         while True:
@@ -237,8 +244,8 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             recipient_key: The key of the recipient resource
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
@@ -268,6 +275,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-delete.html
         """
         return self._send(
             endpoints.DELETE_DELTA_SHARE_RECIPIENT,
@@ -296,8 +305,8 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             recipient_key: The key of the recipient resource
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
@@ -318,6 +327,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_DELTA_SHARE_RECIPIENT,
@@ -329,6 +340,36 @@ class DeltaShareOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    def wait_for_recipient(
+        self,
+        *,
+        ai_data_platform_id: str,
+        recipient_key: str,
+        states: Collection[Literal["ACTIVE", "INACTIVE"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Recipient]:
+        """Wait until the Recipient's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_detailed_information_about_delta_share_recipient`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state.
+
+        Raises:
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_detailed_information_about_delta_share_recipient(
+                ai_data_platform_id=ai_data_platform_id,
+                recipient_key=recipient_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
         )
 
     def update_metadata_of_delta_share_recipient(
@@ -347,8 +388,8 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             recipient_key: The key of the recipient resource
             body: The information to be updated for a recipient.
 
@@ -382,6 +423,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-put.html
         """
         return self._send(
             endpoints.UPDATE_METADATA_OF_DELTA_SHARE_RECIPIENT,
@@ -413,8 +456,8 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             recipient_key: The key of the recipient resource
             body: The information to be updated.
 
@@ -448,6 +491,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-actions-managepermission-post.html
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_OF_DELTA_SHARE_RECIPIENT,
@@ -481,17 +526,17 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             recipient_key: The key of the recipient resource
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -518,6 +563,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-permissions-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_LIST_OF_DELTA_SHARE_RECIPIENT_PERMISSIONS,
@@ -556,13 +603,13 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             recipient_key: The key of the recipient resource
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -589,6 +636,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -628,19 +677,19 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             recipient_key: The key of the recipient resource
             display_name: A filter to return only resources that match the given display
                 name exactly.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -669,6 +718,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-shares-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_DELTA_SHARES_THAT_SPECIFIED_RECIPIENT_HAS_BEEN_GRANTED_ACCESS_TO,
@@ -711,15 +762,15 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             recipient_key: The key of the recipient resource
             display_name: A filter to return only resources that match the given display
                 name exactly.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -748,6 +799,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-shares-get.html
         """
         page: str | None = None
         while True:
@@ -784,8 +837,8 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new share for Delta Share protocol in AI Data
                 Platform.
 
@@ -820,6 +873,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-post.html
         """
         return self._send(
             endpoints.CREATE_DELTA_SHARE_PROTOCOL,
@@ -851,18 +906,18 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             display_name: A filter to return only resources that match the given display
                 name exactly.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -889,6 +944,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_DELTA_SHARES,
@@ -925,14 +982,14 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             display_name: A filter to return only resources that match the given display
                 name exactly.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -959,6 +1016,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-get.html
         """
         page: str | None = None
         while True:
@@ -991,8 +1050,8 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             share_key: The unique key of the Share.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
@@ -1022,6 +1081,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-delete.html
         """
         return self._send(
             endpoints.DELETE_DELTA_SHARE,
@@ -1050,8 +1111,8 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             share_key: The unique key of the Share.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
@@ -1072,6 +1133,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_DELTA_SHARE,
@@ -1101,8 +1164,8 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             share_key: The unique key of the Share.
             body: The information to be updated.
 
@@ -1136,6 +1199,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-put.html
         """
         return self._send(
             endpoints.UPDATE_DELTA_SHARE_WITH_PROVIDED_METADATA,
@@ -1169,8 +1234,8 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             share_key: The unique key of the Share.
             body: The information to be updated.
 
@@ -1212,6 +1277,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-manageaccess-post.html
         """
         return self._send(
             endpoints.UPDATE_CONSUMER_SIDE_ACCESS_ON_SHARE_FOR_RECIPIENT,
@@ -1244,8 +1311,8 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             share_key: The unique key of the Share.
             body: The Delta Share data asset information to be updated.
 
@@ -1279,6 +1346,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-managedataasset-post.html
         """
         return self._send(
             endpoints.UPDATE_DATA_ASSETS_ON_DELTA_SHARE_WITH_PROVIDED_INFORMATION,
@@ -1310,8 +1379,8 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             share_key: The unique key of the Share.
             body: The information to be updated.
 
@@ -1345,6 +1414,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-managepermission-post.html
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_ON_DELTA_SHARE,
@@ -1379,19 +1450,19 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             share_key: The unique key of the Share.
             display_name: A filter to return only resources that match the given display
                 name exactly.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1420,6 +1491,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-dataassets-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_DELTA_SHARE_ASSETS,
@@ -1460,15 +1533,15 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             share_key: The unique key of the Share.
             display_name: A filter to return only resources that match the given display
                 name exactly.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1497,6 +1570,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-dataassets-get.html
         """
         page: str | None = None
         while True:
@@ -1535,17 +1610,17 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             share_key: The unique key of the Share.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1574,6 +1649,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-permissions-get.html
         """
         return self._send(
             endpoints.LIST_SHARE_PERMISSIONS,
@@ -1613,13 +1690,13 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             share_key: The unique key of the Share.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1648,6 +1725,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -1687,19 +1766,19 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             share_key: The unique key of the Share.
             display_name: A filter to return only resources that match the given display
                 name exactly.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1728,6 +1807,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-recipients-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_RECIPIENTS_THAT_HAVE_BEEN_GIVEN_ACCESS_ON_SPECIFIED_DELTA_SHARE,
@@ -1770,15 +1851,15 @@ class DeltaShareOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             share_key: The unique key of the Share.
             display_name: A filter to return only resources that match the given display
                 name exactly.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1807,6 +1888,8 @@ class DeltaShareOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-recipients-get.html
         """
         page: str | None = None
         while True:
@@ -1844,6 +1927,8 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Create a recipient for a Delta Share protocol.
 
         See ``Client.create_recipient_for_delta_share_protocol`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-post.html
         """
         return await self._send(
             endpoints.CREATE_RECIPIENT_FOR_DELTA_SHARE_PROTOCOL,
@@ -1872,6 +1957,8 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Get a list of Delta Share recipients.
 
         See ``Client.get_list_of_delta_share_recipients`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_DELTA_SHARE_RECIPIENTS,
@@ -1932,6 +2019,8 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Delete a Delta Share recipient.
 
         See ``Client.delete_delta_share_recipient`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-delete.html
         """
         return await self._send(
             endpoints.DELETE_DELTA_SHARE_RECIPIENT,
@@ -1957,6 +2046,8 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Get detailed information about a Delta Share recipient.
 
         See ``Client.get_detailed_information_about_delta_share_recipient`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_DELTA_SHARE_RECIPIENT,
@@ -1968,6 +2059,30 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    async def wait_for_recipient(
+        self,
+        *,
+        ai_data_platform_id: str,
+        recipient_key: str,
+        states: Collection[Literal["ACTIVE", "INACTIVE"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Recipient]:
+        """Wait until the Recipient's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_recipient``.
+        """
+        return await async_wait_until(
+            lambda: self.get_detailed_information_about_delta_share_recipient(
+                ai_data_platform_id=ai_data_platform_id,
+                recipient_key=recipient_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
         )
 
     async def update_metadata_of_delta_share_recipient(
@@ -1983,6 +2098,8 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Update the metadata of a Delta Share recipient.
 
         See ``Client.update_metadata_of_delta_share_recipient`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-put.html
         """
         return await self._send(
             endpoints.UPDATE_METADATA_OF_DELTA_SHARE_RECIPIENT,
@@ -2011,6 +2128,8 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Update the permissions of a Delta Share recipient.
 
         See ``Client.update_permissions_of_delta_share_recipient`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-actions-managepermission-post.html
         """
         return await self._send(
             endpoints.UPDATE_PERMISSIONS_OF_DELTA_SHARE_RECIPIENT,
@@ -2041,6 +2160,8 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Get a detailed list of Delta Share recipient permissions.
 
         See ``Client.get_detailed_list_of_delta_share_recipient_permissions`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-permissions-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_LIST_OF_DELTA_SHARE_RECIPIENT_PERMISSIONS,
@@ -2109,6 +2230,8 @@ class AsyncDeltaShareOperations(AsyncBase):
         to.
 
         See ``Client.get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-shares-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_DELTA_SHARES_THAT_SPECIFIED_RECIPIENT_HAS_BEEN_GRANTED_ACCESS_TO,
@@ -2176,6 +2299,8 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Create a Delta Share protocol.
 
         See ``Client.create_delta_share_protocol`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-post.html
         """
         return await self._send(
             endpoints.CREATE_DELTA_SHARE_PROTOCOL,
@@ -2204,6 +2329,8 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Get a list of Delta Shares.
 
         See ``Client.get_list_of_delta_shares`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_DELTA_SHARES,
@@ -2264,6 +2391,8 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Delete a Delta Share.
 
         See ``Client.delete_delta_share`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-delete.html
         """
         return await self._send(
             endpoints.DELETE_DELTA_SHARE,
@@ -2289,6 +2418,8 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Get detailed information about a Delta Share.
 
         See ``Client.get_detailed_information_about_delta_share`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_DELTA_SHARE,
@@ -2315,6 +2446,8 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Update a Delta Share with the provided metadata.
 
         See ``Client.update_delta_share_with_provided_metadata`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-put.html
         """
         return await self._send(
             endpoints.UPDATE_DELTA_SHARE_WITH_PROVIDED_METADATA,
@@ -2344,6 +2477,8 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Update consumer-side access on a share for a recipient.
 
         See ``Client.update_consumer_side_access_on_share_for_recipient`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-manageaccess-post.html
         """
         return await self._send(
             endpoints.UPDATE_CONSUMER_SIDE_ACCESS_ON_SHARE_FOR_RECIPIENT,
@@ -2373,6 +2508,8 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Update data assets on a Delta Share with the provided information.
 
         See ``Client.update_data_assets_on_delta_share_with_provided_information`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-managedataasset-post.html
         """
         return await self._send(
             endpoints.UPDATE_DATA_ASSETS_ON_DELTA_SHARE_WITH_PROVIDED_INFORMATION,
@@ -2401,6 +2538,8 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Update permissions on a Delta Share.
 
         See ``Client.update_permissions_on_delta_share`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-managepermission-post.html
         """
         return await self._send(
             endpoints.UPDATE_PERMISSIONS_ON_DELTA_SHARE,
@@ -2432,6 +2571,8 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Get a list of Delta Share assets.
 
         See ``Client.get_list_of_delta_share_assets`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-dataassets-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_DELTA_SHARE_ASSETS,
@@ -2501,6 +2642,8 @@ class AsyncDeltaShareOperations(AsyncBase):
         """List share permissions.
 
         See ``Client.list_share_permissions`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-permissions-get.html
         """
         return await self._send(
             endpoints.LIST_SHARE_PERMISSIONS,
@@ -2569,6 +2712,8 @@ class AsyncDeltaShareOperations(AsyncBase):
         Share.
 
         See ``Client.get_list_of_recipients_that_have_been_given_access_on_specified_delta_share`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-recipients-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_RECIPIENTS_THAT_HAVE_BEEN_GIVEN_ACCESS_ON_SPECIFIED_DELTA_SHARE,

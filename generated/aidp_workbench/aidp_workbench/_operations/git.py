@@ -33,8 +33,8 @@ class GitOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             git_repository_key: The opaque repository key, available as
                 GitRepository.key or system:repoKey in the folder's JSON file-metadata
@@ -61,6 +61,8 @@ class GitOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_STORED_REPOSITORY_URL_FOLDER_BRANCH_AND_CONNECTIVITY_REFERENCES,
@@ -97,8 +99,8 @@ class GitOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             git_repository_key: The opaque repository key, available as
                 GitRepository.key or system:repoKey in the folder's JSON file-metadata
@@ -134,6 +136,8 @@ class GitOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-put.html
         """
         return self._send(
             endpoints.PREVIEW_UPDATE_GIT_REPOSITORY_METADATA,
@@ -170,8 +174,8 @@ class GitOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             git_repository_key: The opaque repository key, available as
                 GitRepository.key or system:repoKey in the folder's JSON file-metadata
@@ -217,6 +221,8 @@ class GitOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-checkoutbranch-post.html
         """
         return self._send(
             endpoints.PREVIEW_CHECK_OUT_GIT_BRANCH,
@@ -256,8 +262,8 @@ class GitOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             git_repository_key: The opaque repository key, available as
                 GitRepository.key or system:repoKey in the folder's JSON file-metadata
@@ -303,6 +309,8 @@ class GitOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-commitpush-post.html
         """
         return self._send(
             endpoints.PREVIEW_COMMIT_AND_PUSH_GIT_CHANGES,
@@ -345,8 +353,8 @@ class GitOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             git_repository_key: The opaque repository key, available as
                 GitRepository.key or system:repoKey in the folder's JSON file-metadata
@@ -366,11 +374,11 @@ class GitOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -398,6 +406,8 @@ class GitOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiff-get.html
         """
         return self._send(
             endpoints.PREVIEW_LIST_LOCAL_FILE_CHANGES_WITH_SNAPSHOT_PAGINATION,
@@ -448,8 +458,8 @@ class GitOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             git_repository_key: The opaque repository key, available as
                 GitRepository.key or system:repoKey in the folder's JSON file-metadata
@@ -469,7 +479,7 @@ class GitOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -497,6 +507,8 @@ class GitOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiff-get.html
         """
         page: str | None = None
         while True:
@@ -540,8 +552,8 @@ class GitOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             git_repository_key: The opaque repository key, available as
                 GitRepository.key or system:repoKey in the folder's JSON file-metadata
@@ -572,6 +584,8 @@ class GitOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiffdetails-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_LOCAL_UNIFIED_DIFF_FOR_REPOSITORY_RELATIVE_FILE,
@@ -611,8 +625,8 @@ class GitOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             git_repository_key: The opaque repository key, available as
                 GitRepository.key or system:repoKey in the folder's JSON file-metadata
@@ -638,6 +652,8 @@ class GitOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitoperationstate-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_SNAPSHOT_OF_GIT_WORKTREE_OPERATION_STATE_AND_READINESS_FOR_OPTIONAL_OPERATIONNAME,
@@ -676,8 +692,8 @@ class GitOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             git_repository_key: The opaque repository key, available as
                 GitRepository.key or system:repoKey in the folder's JSON file-metadata
@@ -723,6 +739,8 @@ class GitOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-merge-post.html
         """
         return self._send(
             endpoints.PREVIEW_MERGE_GIT_BRANCH,
@@ -761,8 +779,8 @@ class GitOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             git_repository_key: The opaque repository key, available as
                 GitRepository.key or system:repoKey in the folder's JSON file-metadata
@@ -808,6 +826,8 @@ class GitOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-pull-post.html
         """
         return self._send(
             endpoints.PREVIEW_PULL_GIT_CHANGES,
@@ -847,8 +867,8 @@ class GitOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             git_repository_key: The opaque repository key, available as
                 GitRepository.key or system:repoKey in the folder's JSON file-metadata
@@ -894,6 +914,8 @@ class GitOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-rebase-post.html
         """
         return self._send(
             endpoints.PREVIEW_REBASE_GIT_BRANCH,
@@ -932,8 +954,8 @@ class GitOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             git_repository_key: The opaque repository key, available as
                 GitRepository.key or system:repoKey in the folder's JSON file-metadata
@@ -979,6 +1001,8 @@ class GitOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-reset-post.html
         """
         return self._send(
             endpoints.PREVIEW_RESET_GIT_BRANCH,
@@ -1015,8 +1039,8 @@ class GitOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             git_repository_key: The opaque repository key, available as
                 GitRepository.key or system:repoKey in the folder's JSON file-metadata
@@ -1060,6 +1084,8 @@ class GitOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-resetstate-post.html
         """
         return self._send(
             endpoints.PREVIEW_RESET_WORKSPACE_GIT_STATE,
@@ -1095,8 +1121,8 @@ class GitOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             git_repository_key: The opaque repository key, available as
                 GitRepository.key or system:repoKey in the folder's JSON file-metadata
@@ -1140,6 +1166,8 @@ class GitOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-resolveconflicts-post.html
         """
         return self._send(
             endpoints.PREVIEW_SYNCHRONOUSLY_SELECT_LOCAL_OR_REMOTE_FILE_VERSIONS,
@@ -1175,8 +1203,8 @@ class GitOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             git_repository_key: The opaque repository key, available as
                 GitRepository.key or system:repoKey in the folder's JSON file-metadata
@@ -1215,6 +1243,8 @@ class GitOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-post.html
         """
         return self._send(
             endpoints.PREVIEW_CREATE_GIT_BRANCH,
@@ -1253,8 +1283,8 @@ class GitOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             git_repository_key: The opaque repository key, available as
                 GitRepository.key or system:repoKey in the folder's JSON file-metadata
@@ -1267,11 +1297,11 @@ class GitOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1298,6 +1328,8 @@ class GitOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-get.html
         """
         return self._send(
             endpoints.PREVIEW_LIST_BRANCHES_ON_ORIGIN_WITH_PAGINATION,
@@ -1342,8 +1374,8 @@ class GitOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             git_repository_key: The opaque repository key, available as
                 GitRepository.key or system:repoKey in the folder's JSON file-metadata
@@ -1356,7 +1388,7 @@ class GitOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1383,6 +1415,8 @@ class GitOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-get.html
         """
         page: str | None = None
         while True:
@@ -1420,6 +1454,8 @@ class AsyncGitOperations(AsyncBase):
         references.
 
         See ``Client.preview_get_stored_repository_url_folder_branch_and_connectivity_references`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_STORED_REPOSITORY_URL_FOLDER_BRANCH_AND_CONNECTIVITY_REFERENCES,
@@ -1449,6 +1485,8 @@ class AsyncGitOperations(AsyncBase):
         """(Preview) Update Git repository metadata.
 
         See ``Client.preview_update_git_repository_metadata`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-put.html
         """
         return await self._send(
             endpoints.PREVIEW_UPDATE_GIT_REPOSITORY_METADATA,
@@ -1479,6 +1517,8 @@ class AsyncGitOperations(AsyncBase):
         """(Preview) Check out a Git branch.
 
         See ``Client.preview_check_out_git_branch`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-checkoutbranch-post.html
         """
         return await self._send(
             endpoints.PREVIEW_CHECK_OUT_GIT_BRANCH,
@@ -1511,6 +1551,8 @@ class AsyncGitOperations(AsyncBase):
         """(Preview) Commit and push Git changes.
 
         See ``Client.preview_commit_and_push_git_changes`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-commitpush-post.html
         """
         return await self._send(
             endpoints.PREVIEW_COMMIT_AND_PUSH_GIT_CHANGES,
@@ -1548,6 +1590,8 @@ class AsyncGitOperations(AsyncBase):
         """(Preview) List local file changes with snapshot pagination.
 
         See ``Client.preview_list_local_file_changes_with_snapshot_pagination`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiff-get.html
         """
         return await self._send(
             endpoints.PREVIEW_LIST_LOCAL_FILE_CHANGES_WITH_SNAPSHOT_PAGINATION,
@@ -1630,6 +1674,8 @@ class AsyncGitOperations(AsyncBase):
         """(Preview) Get a local unified diff for a repository-relative file.
 
         See ``Client.preview_get_local_unified_diff_for_repository_relative_file`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiffdetails-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_LOCAL_UNIFIED_DIFF_FOR_REPOSITORY_RELATIVE_FILE,
@@ -1664,6 +1710,8 @@ class AsyncGitOperations(AsyncBase):
         optional operationName.
 
         See ``Client.preview_get_snapshot_of_git_worktree_operation_state_and_readiness_for_optional_operationname`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitoperationstate-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_SNAPSHOT_OF_GIT_WORKTREE_OPERATION_STATE_AND_READINESS_FOR_OPTIONAL_OPERATIONNAME,
@@ -1696,6 +1744,8 @@ class AsyncGitOperations(AsyncBase):
         """(Preview) Merge Git branch.
 
         See ``Client.preview_merge_git_branch`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-merge-post.html
         """
         return await self._send(
             endpoints.PREVIEW_MERGE_GIT_BRANCH,
@@ -1728,6 +1778,8 @@ class AsyncGitOperations(AsyncBase):
         """(Preview) Pull Git changes.
 
         See ``Client.preview_pull_git_changes`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-pull-post.html
         """
         return await self._send(
             endpoints.PREVIEW_PULL_GIT_CHANGES,
@@ -1760,6 +1812,8 @@ class AsyncGitOperations(AsyncBase):
         """(Preview) Rebase Git branch.
 
         See ``Client.preview_rebase_git_branch`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-rebase-post.html
         """
         return await self._send(
             endpoints.PREVIEW_REBASE_GIT_BRANCH,
@@ -1792,6 +1846,8 @@ class AsyncGitOperations(AsyncBase):
         """(Preview) Reset Git branch.
 
         See ``Client.preview_reset_git_branch`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-reset-post.html
         """
         return await self._send(
             endpoints.PREVIEW_RESET_GIT_BRANCH,
@@ -1823,6 +1879,8 @@ class AsyncGitOperations(AsyncBase):
         """(Preview) Reset workspace Git state.
 
         See ``Client.preview_reset_workspace_git_state`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-resetstate-post.html
         """
         return await self._send(
             endpoints.PREVIEW_RESET_WORKSPACE_GIT_STATE,
@@ -1853,6 +1911,8 @@ class AsyncGitOperations(AsyncBase):
         """(Preview) Synchronously select LOCAL or REMOTE file versions.
 
         See ``Client.preview_synchronously_select_local_or_remote_file_versions`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-resolveconflicts-post.html
         """
         return await self._send(
             endpoints.PREVIEW_SYNCHRONOUSLY_SELECT_LOCAL_OR_REMOTE_FILE_VERSIONS,
@@ -1883,6 +1943,8 @@ class AsyncGitOperations(AsyncBase):
         """(Preview) Create a Git branch.
 
         See ``Client.preview_create_git_branch`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-post.html
         """
         return await self._send(
             endpoints.PREVIEW_CREATE_GIT_BRANCH,
@@ -1916,6 +1978,8 @@ class AsyncGitOperations(AsyncBase):
         """(Preview) List branches on origin with pagination.
 
         See ``Client.preview_list_branches_on_origin_with_pagination`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-get.html
         """
         return await self._send(
             endpoints.PREVIEW_LIST_BRANCHES_ON_ORIGIN_WITH_PAGINATION,

@@ -30,8 +30,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details of model version tags to update.
 
                 A ``models.UpdateModelVersionTagsDetails`` is checked when built; a dict
@@ -63,6 +63,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-internal-model-versions-update-tags-post.html
         """
         return self._send(
             endpoints.PREVIEW_UPDATE_TAGS_ON_MODEL_VERSION,
@@ -90,8 +92,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details of registered model tags.
 
                 A ``models.UpdateRegisteredModelTagsDetails`` is checked when built; a
@@ -123,6 +125,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-internal-registered-models-update-tags-post.html
         """
         return self._send(
             endpoints.PREVIEW_UPDATE_TAGS_ON_REGISTERED_MODEL,
@@ -150,8 +154,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new model version.
 
                 A ``models.CreateModelVersionDetails`` is checked when built; a dict is
@@ -183,6 +187,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-create-post.html
         """
         return self._send(
             endpoints.PREVIEW_CREATE_MODEL_VERSION,
@@ -210,8 +216,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details of the model version to delete.
 
                 A ``models.DeleteModelVersionDetails`` is checked when built; a dict is
@@ -243,6 +249,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-delete-post.html
         """
         return self._send(
             endpoints.PREVIEW_DELETE_MODEL_VERSION,
@@ -270,8 +278,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details of a model version tag to delete.
 
                 A ``models.DeleteModelVersionTagDetails`` is checked when built; a dict
@@ -303,6 +311,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-delete-tag-post.html
         """
         return self._send(
             endpoints.PREVIEW_DELETE_TAG_ON_MODEL_VERSION,
@@ -330,8 +340,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             name: Name of the model version.
             version: Version number of the model version.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -351,6 +361,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-get-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_DETAILED_INFORMATION_FOR_MODEL_VERSION,
@@ -382,8 +394,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             filter: String filter condition, like "name LIKE 'my-model-name'". Single
                 boolean condition, with string values wrapped in single quotes.
             max_results: Maximum number of model versions to retrieve.
@@ -410,6 +422,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-search-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_LIST_OF_MODEL_VERSIONS,
@@ -441,8 +455,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details of a model version tag.
 
                 A ``models.SetModelVersionTagDetails`` is checked when built; a dict is
@@ -474,6 +488,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-set-tag-post.html
         """
         return self._send(
             endpoints.PREVIEW_SET_TAG_ON_MODEL_VERSION,
@@ -501,8 +517,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details to transition a model version stage.
 
                 A ``models.TransitionModelVersionStageDetails`` is checked when built; a
@@ -534,6 +550,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-transition-stage-post.html
         """
         return self._send(
             endpoints.PREVIEW_TRANSITION_MODEL_VERSION_STAGE,
@@ -561,8 +579,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details to update model version.
 
                 A ``models.UpdateModelVersionDetails`` is checked when built; a dict is
@@ -594,6 +612,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-update-post.html
         """
         return self._send(
             endpoints.PREVIEW_UPDATE_MODEL_VERSION,
@@ -621,8 +641,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new registered model.
 
                 A ``models.CreateRegisteredModelDetails`` is checked when built; a dict
@@ -654,6 +674,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-create-post.html
         """
         return self._send(
             endpoints.PREVIEW_CREATE_REGISTERED_MODEL_IN_WORKSPACE,
@@ -681,8 +703,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details of the registered model to delete.
 
                 A ``models.DeleteRegisteredModelDetails`` is checked when built; a dict
@@ -714,6 +736,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-delete-post.html
         """
         return self._send(
             endpoints.PREVIEW_DELETE_REGISTERED_MODEL,
@@ -741,8 +765,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details of a registered model tag.
 
                 A ``models.DeleteRegisteredModelTagDetails`` is checked when built; a
@@ -774,6 +798,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-delete-tag-post.html
         """
         return self._send(
             endpoints.PREVIEW_DELETE_TAG_ON_REGISTERED_MODEL,
@@ -800,8 +826,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             name: Name of the registered model.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
@@ -820,6 +846,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-get-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_DETAILS_FOR_SPECIFIED_REGISTERED_MODEL,
@@ -848,8 +876,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details of a registered model rename.
 
                 A ``models.RenameRegisteredModelDetails`` is checked when built; a dict
@@ -881,6 +909,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-rename-post.html
         """
         return self._send(
             endpoints.PREVIEW_RENAME_REGISTERED_MODEL,
@@ -911,8 +941,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             filter: String filter condition, like "name LIKE 'my-model-name'".
                 Interpreted in the backend automatically as "name LIKE
                 '%my-model-name%'". Single boolean condition, with string values wrapped
@@ -949,6 +979,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-search-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_LIST_OF_REGISTERED_MODELS_IN_WORKSPACE,
@@ -981,8 +1013,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details of a registered model tag.
 
                 A ``models.SetRegisteredModelTagDetails`` is checked when built; a dict
@@ -1014,6 +1046,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-set-tag-post.html
         """
         return self._send(
             endpoints.PREVIEW_SET_TAG_ON_REGISTERED_MODEL,
@@ -1041,8 +1075,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details to update the registered model.
 
                 A ``models.UpdateRegisteredModelDetails`` is checked when built; a dict
@@ -1074,6 +1108,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-update-post.html
         """
         return self._send(
             endpoints.PREVIEW_UPDATE_REGISTERED_MODEL_WITH_PROVIDED_DETAILS,
@@ -1104,8 +1140,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             registered_model_key: The fully-qualified registered model name in the
                 format <catalog>.<schema>.<model>.
             body: The grant or revoke details for the registered model.
@@ -1131,6 +1167,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-registeredmodelkey-actions-managepermission-post.html
         """
         return self._send(
             endpoints.PREVIEW_GRANT_OR_REVOKE_READ_MANAGE_OR_ADMIN_ON_REGISTERED_MODEL_S_DEDICATED_VOLUME,
@@ -1162,18 +1200,18 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             registered_model_key: The fully-qualified registered model name in the
                 format <catalog>.<schema>.<model>.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1200,6 +1238,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-registeredmodelkey-permissions-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_USERS,
@@ -1237,14 +1277,14 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             registered_model_key: The fully-qualified registered model name in the
                 format <catalog>.<schema>.<model>.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1271,6 +1311,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-registeredmodelkey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -1303,8 +1345,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the model deployment activation.
 
                 A ``models.ActivateModelDeploymentDetails`` is checked when built; a
@@ -1328,6 +1370,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activate-post.html
         """
         return self._send(
             endpoints.PREVIEW_ACTIVATE_MODEL_DEPLOYMENT_SO_MODEL_BECOMES_AVAILABLE_FOR_INFERENCE,
@@ -1354,8 +1398,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             activity_id: The unique 32-character hexadecimal ID of the deployment
                 activity to retrieve.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -1375,6 +1419,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-get-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_FULL_DETAIL_FOR_SINGLE_DEPLOYMENT_ACTIVITY,
@@ -1402,8 +1448,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Filters and pagination for the activity search.
 
                 A ``models.ListModelDeploymentActivitiesDetails`` is checked when built;
@@ -1425,6 +1471,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-search-post.html
         """
         return self._send(
             endpoints.PREVIEW_GET_ACTIVITY_HISTORY_FOR_MODEL_DEPLOYMENT,
@@ -1453,8 +1501,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             deployment_id: The unique 32-character hexadecimal ID of the model
                 deployment.
             model_version_: The model version whose contract to return; when omitted the
@@ -1476,6 +1524,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-contract-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_MODEL_CONTRACT_INPUT_OUTPUT_SIGNATURES_AND_SAMPLE_REQUEST_FOR_QUERY_ENDPOINT_PLAYGROUND,
@@ -1505,8 +1555,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new model deployment.
 
                 A ``models.CreateModelDeploymentDetails`` is checked when built; a dict
@@ -1538,6 +1588,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-create-post.html
         """
         return self._send(
             endpoints.PREVIEW_CREATE_MODEL_DEPLOYMENT_FOR_REGISTERED_MODEL,
@@ -1564,8 +1616,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the model deployment deactivation.
 
                 A ``models.DeactivateModelDeploymentDetails`` is checked when built; a
@@ -1589,6 +1641,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deactivate-post.html
         """
         return self._send(
             endpoints.PREVIEW_DEACTIVATE_MODEL_DEPLOYMENT_TO_SAFELY_TAKE_MODEL_OFFLINE,
@@ -1614,8 +1668,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the model deployment to delete.
 
                 A ``models.DeleteModelDeploymentDetails`` is checked when built; a dict
@@ -1639,6 +1693,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-delete-post.html
         """
         return self._send(
             endpoints.PREVIEW_DELETE_MODEL_DEPLOYMENT_THAT_IS_NOT_ACTIVE,
@@ -1664,8 +1720,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             deployment_id: The unique 32-character hexadecimal ID of the model
                 deployment.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -1685,6 +1741,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-get-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_DETAILS_FOR_SPECIFIED_MODEL_DEPLOYMENT,
@@ -1714,8 +1772,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the model deployment roll back.
 
                 A ``models.RollBackModelDeploymentDetails`` is checked when built; a
@@ -1739,6 +1797,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-roll-back-post.html
         """
         return self._send(
             endpoints.PREVIEW_ROLL_ACTIVE_MODEL_DEPLOYMENT_BACK_TO_LOWER_MODEL_VERSION_OF_SAME_REGISTERED_MODEL,
@@ -1766,8 +1826,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the model deployment roll forward.
 
                 A ``models.RollForwardModelDeploymentDetails`` is checked when built; a
@@ -1791,6 +1851,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-roll-forward-post.html
         """
         return self._send(
             endpoints.PREVIEW_ROLL_ACTIVE_MODEL_DEPLOYMENT_FORWARD_TO_HIGHER_MODEL_VERSION_OF_SAME_REGISTERED_MODEL,
@@ -1816,8 +1878,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Filters and pagination for the search.
 
                 A ``models.SearchModelDeploymentsDetails`` is checked when built; a dict
@@ -1839,6 +1901,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-search-post.html
         """
         return self._send(
             endpoints.PREVIEW_GET_LIST_OF_MODEL_DEPLOYMENTS_MATCHING_GIVEN_CRITERIA,
@@ -1864,8 +1928,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the model deployment update.
 
                 A ``models.UpdateModelDeploymentDetails`` is checked when built; a dict
@@ -1889,6 +1953,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-update-post.html
         """
         return self._send(
             endpoints.PREVIEW_UPDATE_MODEL_DEPLOYMENT,
@@ -1915,8 +1981,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the model deployment tags update.
 
                 A ``models.UpdateModelDeploymentTagsDetails`` is checked when built; a
@@ -1948,6 +2014,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-update-tags-post.html
         """
         return self._send(
             endpoints.PREVIEW_UPDATE_TAGS_ON_MODEL_DEPLOYMENT,
@@ -1981,8 +2049,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             deployment_id: The unique 32-character hexadecimal ID of the model
                 deployment.
             body: Destination, window, and filters for the export.
@@ -2006,6 +2074,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-actions-export-post.html
         """
         return self._send(
             endpoints.PREVIEW_START_ASYNCHRONOUS_EXPORT_OF_CORRELATED_INFERENCE_INVOCATION_RECORDS_IN_REQUESTED_PUBLISH_TIME_WINDOW_TO_JSON_FILE_IN_VOLUME,
@@ -2038,8 +2108,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             deployment_id: The unique 32-character hexadecimal ID of the model
                 deployment.
             body: Timestamp range, optional post-correlation filters, and pagination
@@ -2064,6 +2134,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-search-post.html
         """
         return self._send(
             endpoints.PREVIEW_GET_PAGINATED_REQUEST_AND_RESPONSE_CORRELATED_INFERENCE_INVOCATION_RECORDS_FOR_MODEL_DEPLOYMENT,
@@ -2096,8 +2168,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             deployment_id: The unique 32-character hexadecimal ID of the model
                 deployment.
             time_start: Inclusive start of the request timestamp range. The range must
@@ -2125,6 +2197,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-summary-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_AGGREGATE_METRICS_FOR_CORRELATED_REQUEST_AND_RESPONSE_INFERENCE_EVENTS_WITHIN_REQUESTED_TIMESTAMP_RANGE,
@@ -2159,8 +2233,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             deployment_id: The unique 32-character hexadecimal ID of the model
                 deployment.
             request_id: Request ID that identifies the inference invocation record, as
@@ -2185,6 +2259,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-requestid-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_REQUEST_AND_RESPONSE_PAYLOADS_FOR_ONE_CORRELATED_INFERENCE_INVOCATION_IDENTIFIED_BY_ITS_REQUEST_ID,
@@ -2215,8 +2291,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             deployment_id: The unique 32-character hexadecimal ID of the model
                 deployment.
             body: Window, filters, and pagination for the log search.
@@ -2240,6 +2316,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-search-post.html
         """
         return self._send(
             endpoints.PREVIEW_GET_ONE_PAGE_OF_DEPLOYMENT_LIFECYCLE_LOG_EVENTS_FOR_MODEL_DEPLOYMENT,
@@ -2268,8 +2346,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             deployment_id: The unique 32-character hexadecimal ID of the model
                 deployment.
             log_id: The opaque, expiring log locator returned by a deployment log
@@ -2292,6 +2370,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-logid-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_ONE_DEPLOYMENT_LOG_EVENT_WITH_ITS_FULL,
@@ -2321,8 +2401,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog: Catalog whose registered-model footprint should be summarized.
             schema_: Schema (within the catalog) whose registered-model footprint should
                 be summarized.
@@ -2343,6 +2423,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-registered-models-summary-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_AGGREGATE_COUNTS_OF_REGISTERED_MODEL_FOOTPRINT_WITHIN_CATALOG_AND_SCHEMA,
@@ -2374,8 +2456,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             run_id: ID of the run whose artifacts to list.
             path: Filter artifacts matching this path (a relative path from the root
@@ -2398,6 +2480,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-artifacts-list-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_LIST_OF_ARTIFACTS,
@@ -2430,8 +2514,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for the new experiment.
 
@@ -2464,6 +2548,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-create-post.html
         """
         return self._send(
             endpoints.PREVIEW_CREATE_EXPERIMENT_IN_WORKSPACE,
@@ -2493,8 +2579,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of the experiment.
 
@@ -2527,6 +2613,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-delete-post.html
         """
         return self._send(
             endpoints.PREVIEW_DELETE_EXPERIMENT,
@@ -2556,8 +2644,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Tag details to delete on an experiment.
 
@@ -2590,6 +2678,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-delete-experiment-tag-post.html
         """
         return self._send(
             endpoints.PREVIEW_DELETE_TAG_ON_EXPERIMENT,
@@ -2619,8 +2709,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             experiment_id: The unique ID of the experiment to retrieve.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -2640,6 +2730,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-get-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_METADATA_FOR_EXPERIMENT_BY_ID,
@@ -2672,8 +2764,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             experiment_name: The name of the experiment to retrieve.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -2693,6 +2785,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-get-by-name-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_EXPERIMENT_METADATA_FOR_GIVEN_NAME,
@@ -2723,8 +2817,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Restore experiment details.
 
@@ -2757,6 +2851,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-restore-post.html
         """
         return self._send(
             endpoints.PREVIEW_RESTORE_EXPERIMENT,
@@ -2785,8 +2881,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of experiments to fetch.
 
@@ -2809,6 +2905,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-search-post.html
         """
         return self._send(
             endpoints.PREVIEW_GET_LIST_OF_EXPERIMENTS_WITH_GIVEN_DETAILS,
@@ -2837,8 +2935,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Tag details to set on an experiment.
 
@@ -2871,6 +2969,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-set-experiment-tag-post.html
         """
         return self._send(
             endpoints.PREVIEW_SET_TAG_ON_EXPERIMENT,
@@ -2900,8 +3000,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Update experiment metadata.
 
@@ -2934,6 +3034,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-update-post.html
         """
         return self._send(
             endpoints.PREVIEW_UPDATE_EXPERIMENT,
@@ -2963,8 +3065,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of Experiment tags.
 
@@ -2997,6 +3099,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-internal-experiments-update-experiment-tags-post.html
         """
         return self._send(
             endpoints.PREVIEW_UPDATE_TAGS_ON_EXPERIMENT,
@@ -3026,8 +3130,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of ExperimentRun tags.
 
@@ -3060,6 +3164,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-internal-runs-update-tags-post.html
         """
         return self._send(
             endpoints.PREVIEW_UPDATE_TAGS_ON_EXPERIMENT_RUN,
@@ -3088,8 +3194,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of logged models to fetch.
 
@@ -3112,6 +3218,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-logged-models-search-post.html
         """
         return self._send(
             endpoints.PREVIEW_GET_LIST_OF_LOGGED_MODELS,
@@ -3142,8 +3250,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             run_id: ID of the run metric history to fetch.
             metric_key: Name of the metric key.
@@ -3171,6 +3279,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-metrics-get-history-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_HISTORY_OF_EXPERIMENT_RUN_METRICS,
@@ -3204,8 +3314,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for the new model version.
 
@@ -3238,6 +3348,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-model-versions-create-post.html
         """
         return self._send(
             endpoints.PREVIEW_CREATE_NEW_MODEL_VERSION_IN_SPECIFIED_WORKSPACE,
@@ -3267,8 +3379,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for the new run.
 
@@ -3301,6 +3413,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
         """
         return self._send(
             endpoints.PREVIEW_CREATE_NEW_RUN_WITHIN_EXPERIMENT,
@@ -3330,8 +3444,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of the Experiment Run.
 
@@ -3364,6 +3478,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-delete-post.html
         """
         return self._send(
             endpoints.PREVIEW_DELETE_EXPERIMENT_RUN,
@@ -3393,8 +3509,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Tag details to delete on an experiment run.
 
@@ -3427,6 +3543,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-delete-tag-post.html
         """
         return self._send(
             endpoints.PREVIEW_DELETE_TAG_ON_EXPERIMENT_RUN,
@@ -3455,8 +3573,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             run_id: ID of the run to fetch.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -3476,6 +3594,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-get-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_DETAILS_OF_EXPERIMENT_RUN_BY_ID,
@@ -3506,8 +3626,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of an experiment run batch.
 
@@ -3540,6 +3660,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-batch-post.html
         """
         return self._send(
             endpoints.PREVIEW_LOG_EXPERIMENT_RUN_BATCH,
@@ -3569,8 +3691,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of experiment run inputs.
 
@@ -3603,6 +3725,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-inputs-post.html
         """
         return self._send(
             endpoints.PREVIEW_LOG_EXPERIMENT_RUN_INPUTS,
@@ -3632,8 +3756,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of an experiment run metric.
 
@@ -3666,6 +3790,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-metric-post.html
         """
         return self._send(
             endpoints.PREVIEW_LOG_EXPERIMENT_RUN_METRIC,
@@ -3695,8 +3821,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of an experiment run model.
 
@@ -3729,6 +3855,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-model-post.html
         """
         return self._send(
             endpoints.PREVIEW_LOG_EXPERIMENT_RUN_MODEL,
@@ -3758,8 +3886,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of an experiment run parameter.
 
@@ -3792,6 +3920,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-parameter-post.html
         """
         return self._send(
             endpoints.PREVIEW_LOG_EXPERIMENT_RUN_PARAMETER,
@@ -3821,8 +3951,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Restore experiment run details.
 
@@ -3855,6 +3985,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-restore-post.html
         """
         return self._send(
             endpoints.PREVIEW_RESTORE_EXPERIMENT_RUN,
@@ -3883,8 +4015,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details of experiment runs to fetch.
 
@@ -3907,6 +4039,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-search-post.html
         """
         return self._send(
             endpoints.PREVIEW_GET_LIST_OF_EXPERIMENT_RUNS_IN_WORKSPACE,
@@ -3935,8 +4069,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Tag details to set on an experiment run.
 
@@ -3969,6 +4103,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-set-tag-post.html
         """
         return self._send(
             endpoints.PREVIEW_SET_TAG_ON_EXPERIMENT_RUN,
@@ -3998,8 +4134,8 @@ class MLOpsOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Update experiment run details.
 
@@ -4032,6 +4168,8 @@ class MLOpsOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-update-post.html
         """
         return self._send(
             endpoints.PREVIEW_UPDATE_EXPERIMENT_RUN,
@@ -4061,6 +4199,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Update tags on a model version.
 
         See ``Client.preview_update_tags_on_model_version`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-internal-model-versions-update-tags-post.html
         """
         return await self._send(
             endpoints.PREVIEW_UPDATE_TAGS_ON_MODEL_VERSION,
@@ -4085,6 +4225,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Update tags on a registered model.
 
         See ``Client.preview_update_tags_on_registered_model`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-internal-registered-models-update-tags-post.html
         """
         return await self._send(
             endpoints.PREVIEW_UPDATE_TAGS_ON_REGISTERED_MODEL,
@@ -4109,6 +4251,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Create a model version.
 
         See ``Client.preview_create_model_version`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-create-post.html
         """
         return await self._send(
             endpoints.PREVIEW_CREATE_MODEL_VERSION,
@@ -4133,6 +4277,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Delete a model version.
 
         See ``Client.preview_delete_model_version`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-delete-post.html
         """
         return await self._send(
             endpoints.PREVIEW_DELETE_MODEL_VERSION,
@@ -4157,6 +4303,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Delete a tag on a model version.
 
         See ``Client.preview_delete_tag_on_model_version`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-delete-tag-post.html
         """
         return await self._send(
             endpoints.PREVIEW_DELETE_TAG_ON_MODEL_VERSION,
@@ -4181,6 +4329,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get detailed information for a model version.
 
         See ``Client.preview_get_detailed_information_for_model_version`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-get-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_DETAILED_INFORMATION_FOR_MODEL_VERSION,
@@ -4209,6 +4359,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get a list of model versions.
 
         See ``Client.preview_get_list_of_model_versions`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-search-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_LIST_OF_MODEL_VERSIONS,
@@ -4237,6 +4389,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Set a tag on a model version.
 
         See ``Client.preview_set_tag_on_model_version`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-set-tag-post.html
         """
         return await self._send(
             endpoints.PREVIEW_SET_TAG_ON_MODEL_VERSION,
@@ -4261,6 +4415,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Transition a model version stage.
 
         See ``Client.preview_transition_model_version_stage`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-transition-stage-post.html
         """
         return await self._send(
             endpoints.PREVIEW_TRANSITION_MODEL_VERSION_STAGE,
@@ -4285,6 +4441,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Update a model version.
 
         See ``Client.preview_update_model_version`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-update-post.html
         """
         return await self._send(
             endpoints.PREVIEW_UPDATE_MODEL_VERSION,
@@ -4309,6 +4467,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Create a registered model in a workspace.
 
         See ``Client.preview_create_registered_model_in_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-create-post.html
         """
         return await self._send(
             endpoints.PREVIEW_CREATE_REGISTERED_MODEL_IN_WORKSPACE,
@@ -4333,6 +4493,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Delete a registered model.
 
         See ``Client.preview_delete_registered_model`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-delete-post.html
         """
         return await self._send(
             endpoints.PREVIEW_DELETE_REGISTERED_MODEL,
@@ -4357,6 +4519,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Delete a tag on a registered model.
 
         See ``Client.preview_delete_tag_on_registered_model`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-delete-tag-post.html
         """
         return await self._send(
             endpoints.PREVIEW_DELETE_TAG_ON_REGISTERED_MODEL,
@@ -4380,6 +4544,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get details for a specified registered model.
 
         See ``Client.preview_get_details_for_specified_registered_model`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-get-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_DETAILS_FOR_SPECIFIED_REGISTERED_MODEL,
@@ -4405,6 +4571,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Rename a registered model.
 
         See ``Client.preview_rename_registered_model`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-rename-post.html
         """
         return await self._send(
             endpoints.PREVIEW_RENAME_REGISTERED_MODEL,
@@ -4432,6 +4600,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get a list of registered models in a workspace.
 
         See ``Client.preview_get_list_of_registered_models_in_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-search-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_LIST_OF_REGISTERED_MODELS_IN_WORKSPACE,
@@ -4461,6 +4631,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Set a tag on a registered model.
 
         See ``Client.preview_set_tag_on_registered_model`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-set-tag-post.html
         """
         return await self._send(
             endpoints.PREVIEW_SET_TAG_ON_REGISTERED_MODEL,
@@ -4485,6 +4657,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Update a registered model with the provided details.
 
         See ``Client.preview_update_registered_model_with_provided_details`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-update-post.html
         """
         return await self._send(
             endpoints.PREVIEW_UPDATE_REGISTERED_MODEL_WITH_PROVIDED_DETAILS,
@@ -4510,6 +4684,8 @@ class AsyncMLOpsOperations(AsyncBase):
         dedicated volume.
 
         See ``Client.preview_grant_or_revoke_read_manage_or_admin_on_registered_model_s_dedicated_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-registeredmodelkey-actions-managepermission-post.html
         """
         return await self._send(
             endpoints.PREVIEW_GRANT_OR_REVOKE_READ_MANAGE_OR_ADMIN_ON_REGISTERED_MODEL_S_DEDICATED_VOLUME,
@@ -4537,6 +4713,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get the users.
 
         See ``Client.preview_get_users`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-registeredmodelkey-permissions-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_USERS,
@@ -4596,6 +4774,8 @@ class AsyncMLOpsOperations(AsyncBase):
         inference.
 
         See ``Client.preview_activate_model_deployment_so_model_becomes_available_for_inference`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activate-post.html
         """
         return await self._send(
             endpoints.PREVIEW_ACTIVATE_MODEL_DEPLOYMENT_SO_MODEL_BECOMES_AVAILABLE_FOR_INFERENCE,
@@ -4618,6 +4798,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get the full detail for a single deployment activity.
 
         See ``Client.preview_get_full_detail_for_single_deployment_activity`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-get-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_FULL_DETAIL_FOR_SINGLE_DEPLOYMENT_ACTIVITY,
@@ -4642,6 +4824,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get the activity history for a model deployment.
 
         See ``Client.preview_get_activity_history_for_model_deployment`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-search-post.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_ACTIVITY_HISTORY_FOR_MODEL_DEPLOYMENT,
@@ -4666,6 +4850,8 @@ class AsyncMLOpsOperations(AsyncBase):
         for the query-endpoint playground.
 
         See ``Client.preview_get_model_contract_input_output_signatures_and_sample_request_for_query_endpoint_playground`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-contract-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_MODEL_CONTRACT_INPUT_OUTPUT_SIGNATURES_AND_SAMPLE_REQUEST_FOR_QUERY_ENDPOINT_PLAYGROUND,
@@ -4692,6 +4878,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Create a model deployment for a registered model.
 
         See ``Client.preview_create_model_deployment_for_registered_model`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-create-post.html
         """
         return await self._send(
             endpoints.PREVIEW_CREATE_MODEL_DEPLOYMENT_FOR_REGISTERED_MODEL,
@@ -4715,6 +4903,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Deactivate a model deployment to safely take the model offline.
 
         See ``Client.preview_deactivate_model_deployment_to_safely_take_model_offline`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deactivate-post.html
         """
         return await self._send(
             endpoints.PREVIEW_DEACTIVATE_MODEL_DEPLOYMENT_TO_SAFELY_TAKE_MODEL_OFFLINE,
@@ -4737,6 +4927,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Delete a model deployment that is not active.
 
         See ``Client.preview_delete_model_deployment_that_is_not_active`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-delete-post.html
         """
         return await self._send(
             endpoints.PREVIEW_DELETE_MODEL_DEPLOYMENT_THAT_IS_NOT_ACTIVE,
@@ -4759,6 +4951,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get details for a specified model deployment.
 
         See ``Client.preview_get_details_for_specified_model_deployment`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-get-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_DETAILS_FOR_SPECIFIED_MODEL_DEPLOYMENT,
@@ -4784,6 +4978,8 @@ class AsyncMLOpsOperations(AsyncBase):
         same registered model.
 
         See ``Client.preview_roll_active_model_deployment_back_to_lower_model_version_of_same_registered_model`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-roll-back-post.html
         """
         return await self._send(
             endpoints.PREVIEW_ROLL_ACTIVE_MODEL_DEPLOYMENT_BACK_TO_LOWER_MODEL_VERSION_OF_SAME_REGISTERED_MODEL,
@@ -4807,6 +5003,8 @@ class AsyncMLOpsOperations(AsyncBase):
         the same registered model.
 
         See ``Client.preview_roll_active_model_deployment_forward_to_higher_model_version_of_same_registered_model`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-roll-forward-post.html
         """
         return await self._send(
             endpoints.PREVIEW_ROLL_ACTIVE_MODEL_DEPLOYMENT_FORWARD_TO_HIGHER_MODEL_VERSION_OF_SAME_REGISTERED_MODEL,
@@ -4829,6 +5027,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get a list of model deployments matching the given criteria.
 
         See ``Client.preview_get_list_of_model_deployments_matching_given_criteria`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-search-post.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_LIST_OF_MODEL_DEPLOYMENTS_MATCHING_GIVEN_CRITERIA,
@@ -4851,6 +5051,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Update a model deployment.
 
         See ``Client.preview_update_model_deployment`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-update-post.html
         """
         return await self._send(
             endpoints.PREVIEW_UPDATE_MODEL_DEPLOYMENT,
@@ -4874,6 +5076,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Update tags on a model deployment.
 
         See ``Client.preview_update_tags_on_model_deployment`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-update-tags-post.html
         """
         return await self._send(
             endpoints.PREVIEW_UPDATE_TAGS_ON_MODEL_DEPLOYMENT,
@@ -4899,6 +5103,8 @@ class AsyncMLOpsOperations(AsyncBase):
         records in the requested publish-time window to a JSON file in a Volume.
 
         See ``Client.preview_start_asynchronous_export_of_correlated_inference_invocation_records_in_requested_publish_time_window_to_json_file_in_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-actions-export-post.html
         """
         return await self._send(
             endpoints.PREVIEW_START_ASYNCHRONOUS_EXPORT_OF_CORRELATED_INFERENCE_INVOCATION_RECORDS_IN_REQUESTED_PUBLISH_TIME_WINDOW_TO_JSON_FILE_IN_VOLUME,
@@ -4924,6 +5130,8 @@ class AsyncMLOpsOperations(AsyncBase):
         records for a model deployment.
 
         See ``Client.preview_get_paginated_request_and_response_correlated_inference_invocation_records_for_model_deployment`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-search-post.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_PAGINATED_REQUEST_AND_RESPONSE_CORRELATED_INFERENCE_INVOCATION_RECORDS_FOR_MODEL_DEPLOYMENT,
@@ -4950,6 +5158,8 @@ class AsyncMLOpsOperations(AsyncBase):
         events within the requested timestamp range.
 
         See ``Client.preview_get_aggregate_metrics_for_correlated_request_and_response_inference_events_within_requested_timestamp_range`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-summary-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_AGGREGATE_METRICS_FOR_CORRELATED_REQUEST_AND_RESPONSE_INFERENCE_EVENTS_WITHIN_REQUESTED_TIMESTAMP_RANGE,
@@ -4978,6 +5188,8 @@ class AsyncMLOpsOperations(AsyncBase):
         invocation identified by its request ID.
 
         See ``Client.preview_get_request_and_response_payloads_for_one_correlated_inference_invocation_identified_by_its_request_id`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-requestid-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_REQUEST_AND_RESPONSE_PAYLOADS_FOR_ONE_CORRELATED_INFERENCE_INVOCATION_IDENTIFIED_BY_ITS_REQUEST_ID,
@@ -5003,6 +5215,8 @@ class AsyncMLOpsOperations(AsyncBase):
         deployment.
 
         See ``Client.preview_get_one_page_of_deployment_lifecycle_log_events_for_model_deployment`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-search-post.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_ONE_PAGE_OF_DEPLOYMENT_LIFECYCLE_LOG_EVENTS_FOR_MODEL_DEPLOYMENT,
@@ -5027,6 +5241,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get one deployment log event with its full.
 
         See ``Client.preview_get_one_deployment_log_event_with_its_full`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-logid-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_ONE_DEPLOYMENT_LOG_EVENT_WITH_ITS_FULL,
@@ -5052,6 +5268,8 @@ class AsyncMLOpsOperations(AsyncBase):
         catalog and schema.
 
         See ``Client.preview_get_aggregate_counts_of_registered_model_footprint_within_catalog_and_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-registered-models-summary-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_AGGREGATE_COUNTS_OF_REGISTERED_MODEL_FOOTPRINT_WITHIN_CATALOG_AND_SCHEMA,
@@ -5080,6 +5298,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get a list of artifacts.
 
         See ``Client.preview_get_list_of_artifacts`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-artifacts-list-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_LIST_OF_ARTIFACTS,
@@ -5109,6 +5329,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Create an experiment in a workspace.
 
         See ``Client.preview_create_experiment_in_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-create-post.html
         """
         return await self._send(
             endpoints.PREVIEW_CREATE_EXPERIMENT_IN_WORKSPACE,
@@ -5135,6 +5357,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Delete an experiment.
 
         See ``Client.preview_delete_experiment`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-delete-post.html
         """
         return await self._send(
             endpoints.PREVIEW_DELETE_EXPERIMENT,
@@ -5161,6 +5385,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Delete a tag on an experiment.
 
         See ``Client.preview_delete_tag_on_experiment`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-delete-experiment-tag-post.html
         """
         return await self._send(
             endpoints.PREVIEW_DELETE_TAG_ON_EXPERIMENT,
@@ -5186,6 +5412,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get metadata for an experiment by ID.
 
         See ``Client.preview_get_metadata_for_experiment_by_id`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-get-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_METADATA_FOR_EXPERIMENT_BY_ID,
@@ -5212,6 +5440,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get experiment metadata for a given name.
 
         See ``Client.preview_get_experiment_metadata_for_given_name`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-get-by-name-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_EXPERIMENT_METADATA_FOR_GIVEN_NAME,
@@ -5239,6 +5469,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Restore an experiment.
 
         See ``Client.preview_restore_experiment`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-restore-post.html
         """
         return await self._send(
             endpoints.PREVIEW_RESTORE_EXPERIMENT,
@@ -5264,6 +5496,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get a list of experiments with the given details.
 
         See ``Client.preview_get_list_of_experiments_with_given_details`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-search-post.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_LIST_OF_EXPERIMENTS_WITH_GIVEN_DETAILS,
@@ -5289,6 +5523,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Set a tag on an experiment.
 
         See ``Client.preview_set_tag_on_experiment`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-set-experiment-tag-post.html
         """
         return await self._send(
             endpoints.PREVIEW_SET_TAG_ON_EXPERIMENT,
@@ -5315,6 +5551,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Update an experiment.
 
         See ``Client.preview_update_experiment`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-update-post.html
         """
         return await self._send(
             endpoints.PREVIEW_UPDATE_EXPERIMENT,
@@ -5341,6 +5579,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Update tags on experiment.
 
         See ``Client.preview_update_tags_on_experiment`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-internal-experiments-update-experiment-tags-post.html
         """
         return await self._send(
             endpoints.PREVIEW_UPDATE_TAGS_ON_EXPERIMENT,
@@ -5367,6 +5607,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Update tags on an experiment run.
 
         See ``Client.preview_update_tags_on_experiment_run`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-internal-runs-update-tags-post.html
         """
         return await self._send(
             endpoints.PREVIEW_UPDATE_TAGS_ON_EXPERIMENT_RUN,
@@ -5392,6 +5634,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get a list of logged models.
 
         See ``Client.preview_get_list_of_logged_models`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-logged-models-search-post.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_LIST_OF_LOGGED_MODELS,
@@ -5419,6 +5663,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get a history of experiment run metrics.
 
         See ``Client.preview_get_history_of_experiment_run_metrics`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-metrics-get-history-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_HISTORY_OF_EXPERIMENT_RUN_METRICS,
@@ -5449,6 +5695,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Create a new model version in a specified workspace.
 
         See ``Client.preview_create_new_model_version_in_specified_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-model-versions-create-post.html
         """
         return await self._send(
             endpoints.PREVIEW_CREATE_NEW_MODEL_VERSION_IN_SPECIFIED_WORKSPACE,
@@ -5475,6 +5723,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Create a new run within an experiment.
 
         See ``Client.preview_create_new_run_within_experiment`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
         """
         return await self._send(
             endpoints.PREVIEW_CREATE_NEW_RUN_WITHIN_EXPERIMENT,
@@ -5501,6 +5751,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Delete an experiment run.
 
         See ``Client.preview_delete_experiment_run`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-delete-post.html
         """
         return await self._send(
             endpoints.PREVIEW_DELETE_EXPERIMENT_RUN,
@@ -5527,6 +5779,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Delete a tag on an experiment run.
 
         See ``Client.preview_delete_tag_on_experiment_run`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-delete-tag-post.html
         """
         return await self._send(
             endpoints.PREVIEW_DELETE_TAG_ON_EXPERIMENT_RUN,
@@ -5552,6 +5806,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get details of an experiment run by ID.
 
         See ``Client.preview_get_details_of_experiment_run_by_id`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-get-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_DETAILS_OF_EXPERIMENT_RUN_BY_ID,
@@ -5579,6 +5835,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Log an experiment run batch.
 
         See ``Client.preview_log_experiment_run_batch`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-batch-post.html
         """
         return await self._send(
             endpoints.PREVIEW_LOG_EXPERIMENT_RUN_BATCH,
@@ -5605,6 +5863,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Log experiment run inputs.
 
         See ``Client.preview_log_experiment_run_inputs`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-inputs-post.html
         """
         return await self._send(
             endpoints.PREVIEW_LOG_EXPERIMENT_RUN_INPUTS,
@@ -5631,6 +5891,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Log an experiment run metric.
 
         See ``Client.preview_log_experiment_run_metric`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-metric-post.html
         """
         return await self._send(
             endpoints.PREVIEW_LOG_EXPERIMENT_RUN_METRIC,
@@ -5657,6 +5919,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Log an experiment run model.
 
         See ``Client.preview_log_experiment_run_model`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-model-post.html
         """
         return await self._send(
             endpoints.PREVIEW_LOG_EXPERIMENT_RUN_MODEL,
@@ -5683,6 +5947,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Log an experiment run parameter.
 
         See ``Client.preview_log_experiment_run_parameter`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-parameter-post.html
         """
         return await self._send(
             endpoints.PREVIEW_LOG_EXPERIMENT_RUN_PARAMETER,
@@ -5709,6 +5975,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Restore an experiment run.
 
         See ``Client.preview_restore_experiment_run`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-restore-post.html
         """
         return await self._send(
             endpoints.PREVIEW_RESTORE_EXPERIMENT_RUN,
@@ -5734,6 +6002,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get a list of experiment runs in a workspace.
 
         See ``Client.preview_get_list_of_experiment_runs_in_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-search-post.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_LIST_OF_EXPERIMENT_RUNS_IN_WORKSPACE,
@@ -5759,6 +6029,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Set a tag on an experiment run.
 
         See ``Client.preview_set_tag_on_experiment_run`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-set-tag-post.html
         """
         return await self._send(
             endpoints.PREVIEW_SET_TAG_ON_EXPERIMENT_RUN,
@@ -5785,6 +6057,8 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Update an experiment run.
 
         See ``Client.preview_update_experiment_run`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-update-post.html
         """
         return await self._send(
             endpoints.PREVIEW_UPDATE_EXPERIMENT_RUN,

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class NotebookOperations(SyncBase):
@@ -32,8 +33,8 @@ class NotebookOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             content_path: The path to the notebook file.
             body: Payload to export contents of a file.
@@ -57,6 +58,8 @@ class NotebookOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-actions-export-contents-contentpath-post.html
         """
         return self._send(
             endpoints.EXPORT_NOTEBOOK_FILE_CONTENTS,
@@ -92,8 +95,8 @@ class NotebookOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             content_path: The path to the notebook file.
             body: Notebook content to create a new notebook.
@@ -132,6 +135,8 @@ class NotebookOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-post.html
         """
         return self._send(
             endpoints.CREATE_NEW_NOTEBOOK_FILE_OR_DIRECTORY,
@@ -164,8 +169,8 @@ class NotebookOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             content_path: The path to the notebook file.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -194,6 +199,8 @@ class NotebookOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-delete.html
         """
         return self._send(
             endpoints.DELETE_NOTEBOOK_FILE_OR_DIRECTORY,
@@ -235,8 +242,8 @@ class NotebookOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             content_path: The path to the notebook file.
             type: Content type. Either file, directory, or notebook.
@@ -276,6 +283,8 @@ class NotebookOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-get.html
         """
         return self._send(
             endpoints.GET_FILE_OR_DIRECTORY_CONTENT,
@@ -313,8 +322,8 @@ class NotebookOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             content_path: The path to the notebook file.
             body: New path for file or directory.
@@ -351,6 +360,8 @@ class NotebookOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-patch.html
         """
         return self._send(
             endpoints.RENAME_FILE_OR_DIRECTORY,
@@ -385,8 +396,8 @@ class NotebookOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             content_path: The path to the notebook file.
             body: Details to update the notebook content model file.
@@ -423,6 +434,8 @@ class NotebookOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-put.html
         """
         return self._send(
             endpoints.UPDATE_NOTEBOOK_CONTENTS,
@@ -456,8 +469,8 @@ class NotebookOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details to create a new session.
 
@@ -491,6 +504,8 @@ class NotebookOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-post.html
         """
         return self._send(
             endpoints.CREATE_NEW_SESSION,
@@ -526,8 +541,8 @@ class NotebookOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_id: Cluster ID attached to a session.
             path: Notebook file path attached to a session.
@@ -535,11 +550,11 @@ class NotebookOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -565,6 +580,8 @@ class NotebookOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-get.html
         """
         return self._send(
             endpoints.GET_AVAILABLE_SESSIONS,
@@ -607,8 +624,8 @@ class NotebookOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             cluster_id: Cluster ID attached to a session.
             path: Notebook file path attached to a session.
@@ -616,7 +633,7 @@ class NotebookOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -642,6 +659,8 @@ class NotebookOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-get.html
         """
         page: str | None = None
         while True:
@@ -677,8 +696,8 @@ class NotebookOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             session_id: The ID of the Data Lake Notebook Session
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -707,6 +726,8 @@ class NotebookOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-sessionid-delete.html
         """
         return self._send(
             endpoints.DELETE_SESSION,
@@ -735,8 +756,8 @@ class NotebookOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             session_id: The ID of the Data Lake Notebook Session
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -756,6 +777,8 @@ class NotebookOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-sessionid-get.html
         """
         return self._send(
             endpoints.GET_SESSION_DETAILS,
@@ -767,6 +790,39 @@ class NotebookOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+        )
+
+    def wait_for_session(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        session_id: str,
+        states: Collection[Literal["CREATING", "ACTIVE", "FAILED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Session]:
+        """Wait until the Session's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_session_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state.
+
+        Raises:
+            WaitFailedError: At FAILED, unless among ``states``.
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_session_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                session_id=session_id,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone=None,
+            timeout=timeout,
         )
 
     def patch_session(
@@ -786,8 +842,8 @@ class NotebookOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             session_id: The ID of the Data Lake Notebook Session
             body: Details to patch for an existing session.
@@ -820,6 +876,8 @@ class NotebookOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-sessionid-patch.html
         """
         return self._send(
             endpoints.PATCH_SESSION,
@@ -851,6 +909,8 @@ class AsyncNotebookOperations(AsyncBase):
         """Export notebook file contents.
 
         See ``Client.export_notebook_file_contents`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-actions-export-contents-contentpath-post.html
         """
         return await self._send(
             endpoints.EXPORT_NOTEBOOK_FILE_CONTENTS,
@@ -880,6 +940,8 @@ class AsyncNotebookOperations(AsyncBase):
         """Create a new notebook file or directory.
 
         See ``Client.create_new_notebook_file_or_directory`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-post.html
         """
         return await self._send(
             endpoints.CREATE_NEW_NOTEBOOK_FILE_OR_DIRECTORY,
@@ -909,6 +971,8 @@ class AsyncNotebookOperations(AsyncBase):
         """Delete a notebook file or directory.
 
         See ``Client.delete_notebook_file_or_directory`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-delete.html
         """
         return await self._send(
             endpoints.DELETE_NOTEBOOK_FILE_OR_DIRECTORY,
@@ -939,6 +1003,8 @@ class AsyncNotebookOperations(AsyncBase):
         """Get file or directory content.
 
         See ``Client.get_file_or_directory_content`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-get.html
         """
         return await self._send(
             endpoints.GET_FILE_OR_DIRECTORY_CONTENT,
@@ -973,6 +1039,8 @@ class AsyncNotebookOperations(AsyncBase):
         """Rename a file or directory.
 
         See ``Client.rename_file_or_directory`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-patch.html
         """
         return await self._send(
             endpoints.RENAME_FILE_OR_DIRECTORY,
@@ -1003,6 +1071,8 @@ class AsyncNotebookOperations(AsyncBase):
         """Update notebook contents.
 
         See ``Client.update_notebook_contents`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-put.html
         """
         return await self._send(
             endpoints.UPDATE_NOTEBOOK_CONTENTS,
@@ -1032,6 +1102,8 @@ class AsyncNotebookOperations(AsyncBase):
         """Create a new session.
 
         See ``Client.create_new_session`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-post.html
         """
         return await self._send(
             endpoints.CREATE_NEW_SESSION,
@@ -1064,6 +1136,8 @@ class AsyncNotebookOperations(AsyncBase):
         """Get available sessions.
 
         See ``Client.get_available_sessions`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-get.html
         """
         return await self._send(
             endpoints.GET_AVAILABLE_SESSIONS,
@@ -1133,6 +1207,8 @@ class AsyncNotebookOperations(AsyncBase):
         """Delete a session.
 
         See ``Client.delete_session`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-sessionid-delete.html
         """
         return await self._send(
             endpoints.DELETE_SESSION,
@@ -1158,6 +1234,8 @@ class AsyncNotebookOperations(AsyncBase):
         """Get session details.
 
         See ``Client.get_session_details`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-sessionid-get.html
         """
         return await self._send(
             endpoints.GET_SESSION_DETAILS,
@@ -1169,6 +1247,32 @@ class AsyncNotebookOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+        )
+
+    async def wait_for_session(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        session_id: str,
+        states: Collection[Literal["CREATING", "ACTIVE", "FAILED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Session]:
+        """Wait until the Session's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_session``.
+        """
+        return await async_wait_until(
+            lambda: self.get_session_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                session_id=session_id,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone=None,
+            timeout=timeout,
         )
 
     async def patch_session(
@@ -1184,6 +1288,8 @@ class AsyncNotebookOperations(AsyncBase):
         """Patch a session.
 
         See ``Client.patch_session`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-sessionid-patch.html
         """
         return await self._send(
             endpoints.PATCH_SESSION,

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class PrivateNetworkProfileOperations(SyncBase):
@@ -31,8 +32,8 @@ class PrivateNetworkProfileOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the private network profile.
 
                 A ``models.CreatePrivateNetworkProfileDetails`` is checked when built; a
@@ -64,6 +65,8 @@ class PrivateNetworkProfileOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-post.html
         """
         return self._send(
             endpoints.CREATE_REUSABLE_PRIVATE_NETWORK_PROFILE_FOR_GIT_REPOSITORIES_IN_AI_DATA_PLATFORM,
@@ -96,8 +99,8 @@ class PrivateNetworkProfileOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             name: An exact-name filter for private network profiles.
             lifecycle_state: A filter to return only private network profiles with the
                 given lifecycle state.
@@ -108,11 +111,11 @@ class PrivateNetworkProfileOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -138,6 +141,8 @@ class PrivateNetworkProfileOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-get.html
         """
         return self._send(
             endpoints.GET_PRIVATE_NETWORK_PROFILE_SUMMARIES_FOR_REQUESTED_AI_DATA_PLATFORM,
@@ -178,8 +183,8 @@ class PrivateNetworkProfileOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             name: An exact-name filter for private network profiles.
             lifecycle_state: A filter to return only private network profiles with the
                 given lifecycle state.
@@ -190,7 +195,7 @@ class PrivateNetworkProfileOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -216,6 +221,8 @@ class PrivateNetworkProfileOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-get.html
         """
         page: str | None = None
         while True:
@@ -249,8 +256,8 @@ class PrivateNetworkProfileOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             private_network_profile_key: The private network profile key.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
@@ -278,6 +285,8 @@ class PrivateNetworkProfileOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-delete.html
         """
         return self._send(
             endpoints.DELETE_UNUSED_PRIVATE_NETWORK_PROFILE_FROM_AI_DATA_PLATFORM,
@@ -304,8 +313,8 @@ class PrivateNetworkProfileOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             private_network_profile_key: The private network profile key.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
@@ -324,6 +333,8 @@ class PrivateNetworkProfileOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-get.html
         """
         return self._send(
             endpoints.GET_PRIVATE_NETWORK_PROFILE_FOR_REQUESTED_AI_DATA_PLATFORM,
@@ -334,6 +345,37 @@ class PrivateNetworkProfileOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+        )
+
+    def wait_for_private_network_profile(
+        self,
+        *,
+        ai_data_platform_id: str,
+        private_network_profile_key: str,
+        states: Collection[Literal["CREATING", "ACTIVE", "DELETING", "FAILED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.PrivateNetworkProfile]:
+        """Wait until the PrivateNetworkProfile's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_private_network_profile_for_requested_ai_data_platform`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state.
+
+        Raises:
+            WaitFailedError: At FAILED, unless among ``states``.
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_private_network_profile_for_requested_ai_data_platform(
+                ai_data_platform_id=ai_data_platform_id,
+                private_network_profile_key=private_network_profile_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone=None,
+            timeout=timeout,
         )
 
     def update_selected_fields_of_reusable_private_network_profile_in_ai_data_platform(
@@ -353,8 +395,8 @@ class PrivateNetworkProfileOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             private_network_profile_key: The private network profile key.
             body: Fields to update on the private network profile.
 
@@ -386,6 +428,8 @@ class PrivateNetworkProfileOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-put.html
         """
         return self._send(
             endpoints.UPDATE_SELECTED_FIELDS_OF_REUSABLE_PRIVATE_NETWORK_PROFILE_IN_AI_DATA_PLATFORM,
@@ -416,6 +460,8 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         platform.
 
         See ``Client.create_reusable_private_network_profile_for_git_repositories_in_ai_data_platform`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-post.html
         """
         return await self._send(
             endpoints.CREATE_REUSABLE_PRIVATE_NETWORK_PROFILE_FOR_GIT_REPOSITORIES_IN_AI_DATA_PLATFORM,
@@ -445,6 +491,8 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         """Get private network profile summaries for the requested AI data platform.
 
         See ``Client.get_private_network_profile_summaries_for_requested_ai_data_platform`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-get.html
         """
         return await self._send(
             endpoints.GET_PRIVATE_NETWORK_PROFILE_SUMMARIES_FOR_REQUESTED_AI_DATA_PLATFORM,
@@ -512,6 +560,8 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         """Delete an unused private network profile from an AI data platform.
 
         See ``Client.delete_unused_private_network_profile_from_ai_data_platform`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-delete.html
         """
         return await self._send(
             endpoints.DELETE_UNUSED_PRIVATE_NETWORK_PROFILE_FROM_AI_DATA_PLATFORM,
@@ -535,6 +585,8 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         """Get a private network profile for the requested AI data platform.
 
         See ``Client.get_private_network_profile_for_requested_ai_data_platform`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-get.html
         """
         return await self._send(
             endpoints.GET_PRIVATE_NETWORK_PROFILE_FOR_REQUESTED_AI_DATA_PLATFORM,
@@ -545,6 +597,30 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+        )
+
+    async def wait_for_private_network_profile(
+        self,
+        *,
+        ai_data_platform_id: str,
+        private_network_profile_key: str,
+        states: Collection[Literal["CREATING", "ACTIVE", "DELETING", "FAILED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.PrivateNetworkProfile]:
+        """Wait until the PrivateNetworkProfile's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_private_network_profile``.
+        """
+        return await async_wait_until(
+            lambda: self.get_private_network_profile_for_requested_ai_data_platform(
+                ai_data_platform_id=ai_data_platform_id,
+                private_network_profile_key=private_network_profile_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone=None,
+            timeout=timeout,
         )
 
     async def update_selected_fields_of_reusable_private_network_profile_in_ai_data_platform(
@@ -560,6 +636,8 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         platform.
 
         See ``Client.update_selected_fields_of_reusable_private_network_profile_in_ai_data_platform`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-put.html
         """
         return await self._send(
             endpoints.UPDATE_SELECTED_FIELDS_OF_REUSABLE_PRIVATE_NETWORK_PROFILE_IN_AI_DATA_PLATFORM,

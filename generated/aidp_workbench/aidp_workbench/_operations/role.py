@@ -29,8 +29,8 @@ class RoleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new role.
 
                 A ``models.CreateRoleDetails`` is checked when built; a dict is sent as
@@ -62,6 +62,8 @@ class RoleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-post.html
         """
         return self._send(
             endpoints.CREATE_ROLE,
@@ -93,8 +95,8 @@ class RoleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             lifecycle_state: A filter to return only resources that match the given
                 lifecycle state. The state value is case-insensitive.
 
@@ -104,11 +106,11 @@ class RoleOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -135,6 +137,8 @@ class RoleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_ROLES,
@@ -173,8 +177,8 @@ class RoleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             lifecycle_state: A filter to return only resources that match the given
                 lifecycle state. The state value is case-insensitive.
 
@@ -184,7 +188,7 @@ class RoleOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -211,6 +215,8 @@ class RoleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-get.html
         """
         page: str | None = None
         while True:
@@ -243,8 +249,8 @@ class RoleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             role_key: The unique key of the Role.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
@@ -272,6 +278,8 @@ class RoleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-delete.html
         """
         return self._send(
             endpoints.DELETE_ROLE,
@@ -299,8 +307,8 @@ class RoleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             role_key: The unique key of the Role.
             role_scope: The scope of roles to be returned. Defaults to USER.
 
@@ -322,6 +330,8 @@ class RoleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_ROLE,
@@ -352,8 +362,8 @@ class RoleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             role_key: The unique key of the Role.
             body: The information to be updated.
 
@@ -385,6 +395,8 @@ class RoleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-put.html
         """
         return self._send(
             endpoints.UPDATE_ROLE_WITH_PROVIDED_INFORMATION,
@@ -415,8 +427,8 @@ class RoleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             role_key: The unique key of the Role.
             body: The details of the assignee(s) to which a role is assigned.
 
@@ -456,6 +468,8 @@ class RoleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-actions-addmember-post.html
         """
         return self._send(
             endpoints.ASSIGN_GIVEN_USER_GROUP_PRINCIPAL_TO_ROLE,
@@ -487,8 +501,8 @@ class RoleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             role_key: The unique key of the Role.
             body: The details of the user or group from which the role is to be revoked.
 
@@ -528,6 +542,8 @@ class RoleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-actions-removemember-post.html
         """
         return self._send(
             endpoints.REVOKE_ROLE_FROM_GIVEN_USER_OR_GROUP,
@@ -561,8 +577,8 @@ class RoleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             role_key: The unique key of the Role.
             permission_scope: The scope of role permissions to be returned. Defaults to
                 ALL
@@ -571,11 +587,11 @@ class RoleOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -602,6 +618,8 @@ class RoleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-permissions-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_ROLE,
@@ -640,8 +658,8 @@ class RoleOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             role_key: The unique key of the Role.
             permission_scope: The scope of role permissions to be returned. Defaults to
                 ALL
@@ -650,7 +668,7 @@ class RoleOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -677,6 +695,8 @@ class RoleOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -710,6 +730,8 @@ class AsyncRoleOperations(AsyncBase):
         """Create a role.
 
         See ``Client.create_role`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-post.html
         """
         return await self._send(
             endpoints.CREATE_ROLE,
@@ -738,6 +760,8 @@ class AsyncRoleOperations(AsyncBase):
         """Get a list of roles.
 
         See ``Client.get_list_of_roles`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_ROLES,
@@ -800,6 +824,8 @@ class AsyncRoleOperations(AsyncBase):
         """Delete a role.
 
         See ``Client.delete_role`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-delete.html
         """
         return await self._send(
             endpoints.DELETE_ROLE,
@@ -824,6 +850,8 @@ class AsyncRoleOperations(AsyncBase):
         """Get detailed information about a role.
 
         See ``Client.get_detailed_information_about_role`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_ROLE,
@@ -851,6 +879,8 @@ class AsyncRoleOperations(AsyncBase):
         """Update a role with the provided information.
 
         See ``Client.update_role_with_provided_information`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-put.html
         """
         return await self._send(
             endpoints.UPDATE_ROLE_WITH_PROVIDED_INFORMATION,
@@ -878,6 +908,8 @@ class AsyncRoleOperations(AsyncBase):
         """Assign a given user/group/principal to a role.
 
         See ``Client.assign_given_user_group_principal_to_role`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-actions-addmember-post.html
         """
         return await self._send(
             endpoints.ASSIGN_GIVEN_USER_GROUP_PRINCIPAL_TO_ROLE,
@@ -906,6 +938,8 @@ class AsyncRoleOperations(AsyncBase):
         """Revoke a role from a given user or group.
 
         See ``Client.revoke_role_from_given_user_or_group`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-actions-removemember-post.html
         """
         return await self._send(
             endpoints.REVOKE_ROLE_FROM_GIVEN_USER_OR_GROUP,
@@ -936,6 +970,8 @@ class AsyncRoleOperations(AsyncBase):
         """Get a list of permissions for a given role.
 
         See ``Client.get_list_of_permissions_for_given_role`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-permissions-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_ROLE,

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class SchemaOperations(SyncBase):
@@ -30,8 +31,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new managed table with data.
 
                 A ``models.CreateDataTableDetails`` is checked when built; a dict is
@@ -65,6 +66,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-datatables-post.html
         """
         return self._send(
             endpoints.CREATE_MANAGED_TABLE_WITH_DATA_LOADED_FROM_SAMPLE_FILE,
@@ -94,8 +97,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new schema.
 
                 A ``models.CreateSchemaDetails`` is checked when built; a dict is sent
@@ -129,6 +132,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-post.html
         """
         return self._send(
             endpoints.CREATE_SCHEMA,
@@ -162,8 +167,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             should_skip_ocid_translation: When true, skip user OCID translation and
                 return raw OCIDs.
@@ -172,11 +177,11 @@ class SchemaOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -203,6 +208,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_SCHEMAS,
@@ -243,8 +250,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             should_skip_ocid_translation: When true, skip user OCID translation and
                 return raw OCIDs.
@@ -253,7 +260,7 @@ class SchemaOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -280,6 +287,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-get.html
         """
         page: str | None = None
         while True:
@@ -315,8 +324,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             is_forced: A boolean which decides if an entity should be deleted with
@@ -349,6 +358,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-delete.html
         """
         return self._send(
             endpoints.DELETE_SCHEMA,
@@ -379,8 +390,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             should_skip_ocid_translation: When true, skip user OCID translation and
@@ -404,6 +415,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_SPECIFIED_SCHEMA,
@@ -418,6 +431,36 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    def wait_for_schema(
+        self,
+        *,
+        ai_data_platform_id: str,
+        schema_key: str,
+        states: Collection[Literal["ACTIVE", "CREATING", "DELETING"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Schema]:
+        """Wait until the Schema's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_detailed_information_about_specified_schema`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state.
+
+        Raises:
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_detailed_information_about_specified_schema(
+                ai_data_platform_id=ai_data_platform_id,
+                schema_key=schema_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
         )
 
     def update_schema(
@@ -436,8 +479,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             body: The information to be updated.
@@ -472,6 +515,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-put.html
         """
         return self._send(
             endpoints.UPDATE_SCHEMA,
@@ -501,8 +546,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -524,6 +569,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-generatetempfileuploadtarget-post.html
         """
         return self._send(
             endpoints.GENERATE_URI_FOR_UPLOADING_SAMPLE_FILE_TO_TEMPORARY_FOLDER_IN_SCHEMA,
@@ -552,8 +599,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             body: Details of the location from which the table schema can be inferred.
@@ -579,6 +626,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschema-post.html
         """
         return self._send(
             endpoints.GET_DETAILS_OF_TABLE_SCHEMA_FROM_SPECIFIED_LOCATION,
@@ -608,8 +657,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             body: Details of the location from which the table schema and data can be
@@ -636,6 +685,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschemawithpreview-post.html
         """
         return self._send(
             endpoints.GET_TABLE_SCHEMA_AND_DATA_FROM_SPECIFIED_LOCATION,
@@ -666,8 +717,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             body: The information to be updated.
@@ -702,6 +753,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-managepermission-post.html
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_SCHEMA,
@@ -733,8 +786,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -773,6 +826,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-refresh-post.html
         """
         return self._send(
             endpoints.REFRESH_SCHEMA_THROUGH_CRAWLER,
@@ -806,18 +861,18 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -846,6 +901,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-permissions-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_SCHEMA,
@@ -884,14 +941,14 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             schema_key: The fully qualified name of the schema in the format
                 <catalog_name>.<schema_name>.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -920,6 +977,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -953,8 +1012,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new table.
 
                 A ``models.CreateTableDetails`` is checked when built; a dict is sent as
@@ -988,6 +1047,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-post.html
         """
         return self._send(
             endpoints.CREATE_TABLE,
@@ -1023,8 +1084,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             schema_key: The fully qualified name of the Data Lake Schema in the format
                 <catalog_name>.<schema_name>
@@ -1039,11 +1100,11 @@ class SchemaOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1070,6 +1131,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_TABLES_IN_SCHEMA,
@@ -1114,8 +1177,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             schema_key: The fully qualified name of the Data Lake Schema in the format
                 <catalog_name>.<schema_name>
@@ -1130,7 +1193,7 @@ class SchemaOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1157,6 +1220,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-get.html
         """
         page: str | None = None
         while True:
@@ -1194,8 +1259,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             display_name: A filter to return only resources that match the given display
@@ -1228,6 +1293,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-delete.html
         """
         return self._send(
             endpoints.DELETE_TABLE,
@@ -1260,8 +1327,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             should_skip_ocid_translation: When true, skip user OCID translation and
@@ -1285,6 +1352,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_TABLE,
@@ -1299,6 +1368,36 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    def wait_for_table(
+        self,
+        *,
+        ai_data_platform_id: str,
+        table_key: str,
+        states: Collection[Literal["ACTIVE", "CREATING", "DELETING", "UPDATING"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Table]:
+        """Wait until the Table's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_detailed_information_about_table`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state.
+
+        Raises:
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_detailed_information_about_table(
+                ai_data_platform_id=ai_data_platform_id,
+                table_key=table_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
         )
 
     def update_table_with_provided_details(
@@ -1317,8 +1416,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             body: The information to be updated.
@@ -1353,6 +1452,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-put.html
         """
         return self._send(
             endpoints.UPDATE_TABLE_WITH_PROVIDED_DETAILS,
@@ -1383,8 +1484,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -1413,6 +1514,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-getpar-post.html
         """
         return self._send(
             endpoints.RETRIEVE_PAR_FOR_ENTITIES_CREATED,
@@ -1443,8 +1546,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             body: The information to be updated.
@@ -1479,6 +1582,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-managepermission-post.html
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_TABLE,
@@ -1510,8 +1615,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -1550,6 +1655,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-refresh-post.html
         """
         return self._send(
             endpoints.REFRESH_TABLE_THROUGH_CRAWLER,
@@ -1583,18 +1690,18 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1623,6 +1730,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-permissions-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_TABLE,
@@ -1661,14 +1770,14 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             table_key: The fully qualified name of the table in the format
                 <catalog_name>.<schema_name>.<table_name>.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1697,6 +1806,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -1730,8 +1841,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new view.
 
                 A ``models.CreateViewDetails`` is checked when built; a dict is sent as
@@ -1765,6 +1876,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-post.html
         """
         return self._send(
             endpoints.CREATE_VIEW,
@@ -1798,8 +1911,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             schema_key: The fully qualified name of the Data Lake Schema in the format
                 <catalog_name>.<schema_name>
@@ -1808,11 +1921,11 @@ class SchemaOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1839,6 +1952,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_VIEWS_IN_SCHEMA,
@@ -1879,8 +1994,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             schema_key: The fully qualified name of the Data Lake Schema in the format
                 <catalog_name>.<schema_name>
@@ -1889,7 +2004,7 @@ class SchemaOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1916,6 +2031,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-get.html
         """
         page: str | None = None
         while True:
@@ -1951,8 +2068,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
             display_name: A filter to return only resources that match the given display
@@ -1985,6 +2102,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-delete.html
         """
         return self._send(
             endpoints.DELETE_VIEW,
@@ -2016,8 +2135,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -2039,6 +2158,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-get.html
         """
         return self._send(
             endpoints.GET_INFORMATION_ABOUT_VIEW,
@@ -2068,8 +2189,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
             body: The update mode and information to be updated.
@@ -2104,6 +2225,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-put.html
         """
         return self._send(
             endpoints.UPDATE_VIEW_WITH_GIVEN_INFORMATION,
@@ -2135,8 +2258,8 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
             body: The information to be updated.
@@ -2171,6 +2294,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-actions-managepermission-post.html
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_ON_VIEW,
@@ -2204,18 +2329,18 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -2244,6 +2369,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-permissions-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_VIEW_PERMISSIONS,
@@ -2282,14 +2409,14 @@ class SchemaOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             view_key: The fully qualified name of the view in the format
                 <catalog_name>.<schema_name>.<view_name>.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -2318,6 +2445,8 @@ class SchemaOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -2352,6 +2481,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Create a managed table with data loaded from a sample file.
 
         See ``Client.create_managed_table_with_data_loaded_from_sample_file`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-datatables-post.html
         """
         return await self._send(
             endpoints.CREATE_MANAGED_TABLE_WITH_DATA_LOADED_FROM_SAMPLE_FILE,
@@ -2378,6 +2509,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Create a schema.
 
         See ``Client.create_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-post.html
         """
         return await self._send(
             endpoints.CREATE_SCHEMA,
@@ -2408,6 +2541,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get a list of schemas.
 
         See ``Client.get_list_of_schemas`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_SCHEMAS,
@@ -2475,6 +2610,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Delete a schema.
 
         See ``Client.delete_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-delete.html
         """
         return await self._send(
             endpoints.DELETE_SCHEMA,
@@ -2502,6 +2639,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get detailed information about a specified schema.
 
         See ``Client.get_detailed_information_about_specified_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_SPECIFIED_SCHEMA,
@@ -2518,6 +2657,30 @@ class AsyncSchemaOperations(AsyncBase):
             },
         )
 
+    async def wait_for_schema(
+        self,
+        *,
+        ai_data_platform_id: str,
+        schema_key: str,
+        states: Collection[Literal["ACTIVE", "CREATING", "DELETING"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Schema]:
+        """Wait until the Schema's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_schema``.
+        """
+        return await async_wait_until(
+            lambda: self.get_detailed_information_about_specified_schema(
+                ai_data_platform_id=ai_data_platform_id,
+                schema_key=schema_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
+        )
+
     async def update_schema(
         self,
         *,
@@ -2531,6 +2694,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Update a schema.
 
         See ``Client.update_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-put.html
         """
         return await self._send(
             endpoints.UPDATE_SCHEMA,
@@ -2557,6 +2722,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Generate a URI for uploading a sample file to a temporary folder in a schema.
 
         See ``Client.generate_uri_for_uploading_sample_file_to_temporary_folder_in_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-generatetempfileuploadtarget-post.html
         """
         return await self._send(
             endpoints.GENERATE_URI_FOR_UPLOADING_SAMPLE_FILE_TO_TEMPORARY_FOLDER_IN_SCHEMA,
@@ -2582,6 +2749,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get details of a table schema from the specified location.
 
         See ``Client.get_details_of_table_schema_from_specified_location`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschema-post.html
         """
         return await self._send(
             endpoints.GET_DETAILS_OF_TABLE_SCHEMA_FROM_SPECIFIED_LOCATION,
@@ -2608,6 +2777,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get table schema and data from the specified location.
 
         See ``Client.get_table_schema_and_data_from_specified_location`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschemawithpreview-post.html
         """
         return await self._send(
             endpoints.GET_TABLE_SCHEMA_AND_DATA_FROM_SPECIFIED_LOCATION,
@@ -2635,6 +2806,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Update the permissions for a given schema.
 
         See ``Client.update_permissions_for_given_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-managepermission-post.html
         """
         return await self._send(
             endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_SCHEMA,
@@ -2663,6 +2836,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Refresh schema through the crawler.
 
         See ``Client.refresh_schema_through_crawler`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-refresh-post.html
         """
         return await self._send(
             endpoints.REFRESH_SCHEMA_THROUGH_CRAWLER,
@@ -2693,6 +2868,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get a list of permissions for a given schema.
 
         See ``Client.get_list_of_permissions_for_given_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-permissions-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_SCHEMA,
@@ -2756,6 +2933,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Create a table.
 
         See ``Client.create_table`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-post.html
         """
         return await self._send(
             endpoints.CREATE_TABLE,
@@ -2788,6 +2967,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get a list of tables in a schema.
 
         See ``Client.get_list_of_tables_in_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_TABLES_IN_SCHEMA,
@@ -2861,6 +3042,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Delete a table.
 
         See ``Client.delete_table`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-delete.html
         """
         return await self._send(
             endpoints.DELETE_TABLE,
@@ -2890,6 +3073,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get detailed information about a table.
 
         See ``Client.get_detailed_information_about_table`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_TABLE,
@@ -2906,6 +3091,30 @@ class AsyncSchemaOperations(AsyncBase):
             },
         )
 
+    async def wait_for_table(
+        self,
+        *,
+        ai_data_platform_id: str,
+        table_key: str,
+        states: Collection[Literal["ACTIVE", "CREATING", "DELETING", "UPDATING"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Table]:
+        """Wait until the Table's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_table``.
+        """
+        return await async_wait_until(
+            lambda: self.get_detailed_information_about_table(
+                ai_data_platform_id=ai_data_platform_id,
+                table_key=table_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone=None,
+            timeout=timeout,
+        )
+
     async def update_table_with_provided_details(
         self,
         *,
@@ -2919,6 +3128,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Update a table with provided details.
 
         See ``Client.update_table_with_provided_details`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-put.html
         """
         return await self._send(
             endpoints.UPDATE_TABLE_WITH_PROVIDED_DETAILS,
@@ -2946,6 +3157,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Retrieve PAR for the entities created.
 
         See ``Client.retrieve_par_for_entities_created`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-getpar-post.html
         """
         return await self._send(
             endpoints.RETRIEVE_PAR_FOR_ENTITIES_CREATED,
@@ -2973,6 +3186,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Update the permissions for a given table.
 
         See ``Client.update_permissions_for_given_table`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-managepermission-post.html
         """
         return await self._send(
             endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_TABLE,
@@ -3001,6 +3216,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Refresh a table through the crawler.
 
         See ``Client.refresh_table_through_crawler`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-refresh-post.html
         """
         return await self._send(
             endpoints.REFRESH_TABLE_THROUGH_CRAWLER,
@@ -3031,6 +3248,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get a list of permissions for a given table.
 
         See ``Client.get_list_of_permissions_for_given_table`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-permissions-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_TABLE,
@@ -3094,6 +3313,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Create a view.
 
         See ``Client.create_view`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-post.html
         """
         return await self._send(
             endpoints.CREATE_VIEW,
@@ -3124,6 +3345,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get a list of views in a schema.
 
         See ``Client.get_list_of_views_in_schema`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_VIEWS_IN_SCHEMA,
@@ -3191,6 +3414,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Delete a view.
 
         See ``Client.delete_view`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-delete.html
         """
         return await self._send(
             endpoints.DELETE_VIEW,
@@ -3219,6 +3444,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get information about a view.
 
         See ``Client.get_information_about_view`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-get.html
         """
         return await self._send(
             endpoints.GET_INFORMATION_ABOUT_VIEW,
@@ -3245,6 +3472,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Update a view with given information.
 
         See ``Client.update_view_with_given_information`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-put.html
         """
         return await self._send(
             endpoints.UPDATE_VIEW_WITH_GIVEN_INFORMATION,
@@ -3273,6 +3502,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Update permissions on a view.
 
         See ``Client.update_permissions_on_view`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-actions-managepermission-post.html
         """
         return await self._send(
             endpoints.UPDATE_PERMISSIONS_ON_VIEW,
@@ -3303,6 +3534,8 @@ class AsyncSchemaOperations(AsyncBase):
         """Get a list of view permissions.
 
         See ``Client.get_list_of_view_permissions`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-permissions-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_VIEW_PERMISSIONS,

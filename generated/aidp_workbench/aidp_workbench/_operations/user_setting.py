@@ -40,8 +40,8 @@ class UserSettingOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new setting.
 
                 A ``models.CreateUserSettingDetails`` is checked when built; a dict is
@@ -73,6 +73,8 @@ class UserSettingOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-post.html
         """
         return self._send(
             endpoints.PREVIEW_USER_SETTINGS_API_ALLOWS_YOU_TO_MANAGE_USER_SPECIFIC_CONFIGURATIONS_AND_CREDENTIALS_WITHIN_AI_DATA_PLATFORM_INSTANCE,
@@ -106,8 +108,8 @@ class UserSettingOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             setting_type: A filter to return only those settings whose value matches the
                 given data type.
 
@@ -116,11 +118,11 @@ class UserSettingOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -149,6 +151,8 @@ class UserSettingOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_LIST_OF_ALL_USER_SPECIFIC_CONFIGURATIONS,
@@ -190,8 +194,8 @@ class UserSettingOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             setting_type: A filter to return only those settings whose value matches the
                 given data type.
 
@@ -200,7 +204,7 @@ class UserSettingOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -229,6 +233,8 @@ class UserSettingOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-get.html
         """
         page: str | None = None
         while True:
@@ -264,8 +270,8 @@ class UserSettingOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             setting_key: The UUID of the user setting.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
@@ -293,6 +299,8 @@ class UserSettingOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-settingkey-delete.html
         """
         return self._send(
             endpoints.PREVIEW_DELETE_USER_SETTING_AND_ITS_CREDENTIALS_FROM_THIS_AI_DATA_PLATFORM_INSTANCE,
@@ -320,8 +328,8 @@ class UserSettingOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             setting_key: The UUID of the user setting.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
@@ -340,6 +348,8 @@ class UserSettingOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-settingkey-get.html
         """
         return self._send(
             endpoints.PREVIEW_GET_FULL_DEFINITION_OF_USER_SETTINGS_IDENTIFIED_BY_ITS_KEY,
@@ -368,8 +378,8 @@ class UserSettingOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             setting_key: The UUID of the user setting.
             body: Details for the user setting to be updated.
 
@@ -401,6 +411,8 @@ class UserSettingOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-settingkey-put.html
         """
         return self._send(
             endpoints.PREVIEW_UPDATE_METADATA_OR_PAYLOAD_OF_EXISTING_USER_SETTING,
@@ -431,6 +443,8 @@ class AsyncUserSettingOperations(AsyncBase):
         configurations and credentials within an AI Data Platform instance.
 
         See ``Client.preview_user_settings_api_allows_you_to_manage_user_specific_configurations_and_credentials_within_ai_data_platform_instance`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-post.html
         """
         return await self._send(
             endpoints.PREVIEW_USER_SETTINGS_API_ALLOWS_YOU_TO_MANAGE_USER_SPECIFIC_CONFIGURATIONS_AND_CREDENTIALS_WITHIN_AI_DATA_PLATFORM_INSTANCE,
@@ -460,6 +474,8 @@ class AsyncUserSettingOperations(AsyncBase):
         """(Preview) Get a list of all user-specific configurations.
 
         See ``Client.preview_get_list_of_all_user_specific_configurations`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_LIST_OF_ALL_USER_SPECIFIC_CONFIGURATIONS,
@@ -526,6 +542,8 @@ class AsyncUserSettingOperations(AsyncBase):
         instance.
 
         See ``Client.preview_delete_user_setting_and_its_credentials_from_this_ai_data_platform_instance`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-settingkey-delete.html
         """
         return await self._send(
             endpoints.PREVIEW_DELETE_USER_SETTING_AND_ITS_CREDENTIALS_FROM_THIS_AI_DATA_PLATFORM_INSTANCE,
@@ -549,6 +567,8 @@ class AsyncUserSettingOperations(AsyncBase):
         """(Preview) Get the full definition of user settings identified by its key.
 
         See ``Client.preview_get_full_definition_of_user_settings_identified_by_its_key`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-settingkey-get.html
         """
         return await self._send(
             endpoints.PREVIEW_GET_FULL_DEFINITION_OF_USER_SETTINGS_IDENTIFIED_BY_ITS_KEY,
@@ -573,6 +593,8 @@ class AsyncUserSettingOperations(AsyncBase):
         """(Preview) Update the metadata or payload of an existing user setting.
 
         See ``Client.preview_update_metadata_or_payload_of_existing_user_setting`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-settingkey-put.html
         """
         return await self._send(
             endpoints.PREVIEW_UPDATE_METADATA_OR_PAYLOAD_OF_EXISTING_USER_SETTING,

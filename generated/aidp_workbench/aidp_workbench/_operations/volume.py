@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class VolumeOperations(SyncBase):
@@ -30,8 +31,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new volume.
 
                 A ``models.CreateVolumeDetails`` is checked when built; a dict is sent
@@ -65,6 +66,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-post.html
         """
         return self._send(
             endpoints.CREATE_VOLUME,
@@ -98,8 +101,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             schema_key: The fully qualified name of the Data Lake Schema in the format
                 <catalog_name>.<schema_name>
@@ -108,11 +111,11 @@ class VolumeOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -139,6 +142,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_VOLUMES,
@@ -179,8 +184,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             catalog_key: The key of the catalog.
             schema_key: The fully qualified name of the Data Lake Schema in the format
                 <catalog_name>.<schema_name>
@@ -189,7 +194,7 @@ class VolumeOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -216,6 +221,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-get.html
         """
         page: str | None = None
         while True:
@@ -249,8 +256,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
@@ -278,6 +285,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-delete.html
         """
         return self._send(
             endpoints.DELETE_VOLUME,
@@ -305,8 +314,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
@@ -327,6 +336,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_VOLUME,
@@ -338,6 +349,37 @@ class VolumeOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    def wait_for_volume(
+        self,
+        *,
+        ai_data_platform_id: str,
+        volume_key: str,
+        states: Collection[Literal["CREATING", "UPDATING", "DELETING", "ACTIVE", "DELETED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Volume] | None:
+        """Wait until the Volume's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_detailed_information_about_volume`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state; None when ``states`` holds
+            ``DELETED`` and the Volume is gone (404).
+
+        Raises:
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_detailed_information_about_volume(
+                ai_data_platform_id=ai_data_platform_id,
+                volume_key=volume_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone="DELETED",
+            timeout=timeout,
         )
 
     def update_volume_with_provided_information(
@@ -356,8 +398,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             body: The information to be updated.
 
@@ -391,6 +433,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-put.html
         """
         return self._send(
             endpoints.UPDATE_VOLUME_WITH_PROVIDED_INFORMATION,
@@ -421,8 +465,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             opc_retry_token: A token that uniquely identifies a request so it can be
@@ -452,6 +496,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-deletedir-delete.html
         """
         return self._send(
             endpoints.DELETE_DIRECTORY_IN_VOLUME,
@@ -480,8 +526,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -503,6 +549,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-deletefile-delete.html
         """
         return self._send(
             endpoints.DELETE_FILE_OR_FOLDER_IN_VOLUME,
@@ -531,8 +579,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -554,6 +602,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-downloadfile-post.html
         """
         return self._send(
             endpoints.DOWNLOAD_FILE_FROM_VOLUME,
@@ -584,8 +634,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             should_generate_new_par: Flag to toggle to generate short living par
@@ -614,6 +664,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-downloadfilemeta-post.html
         """
         return self._send(
             endpoints.PROVIDE_PAR_INFO_FOR_DOWNLOADING_FILE_FOR_GIVEN_PATH,
@@ -646,8 +698,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             body: The information to be updated.
 
@@ -679,6 +731,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-managepermission-put.html
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_ON_VOLUME,
@@ -710,8 +764,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             description: The description of the folder.
@@ -744,6 +798,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-mkdir-post.html
         """
         return self._send(
             endpoints.CREATE_DIRECTORY_IN_VOLUME,
@@ -780,8 +836,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             body: The information to be updated.
@@ -824,6 +880,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-updatedir-put.html
         """
         return self._send(
             endpoints.UPDATE_DIRECTORY_IN_VOLUME_WITH_PROVIDED_INFORMATION,
@@ -858,8 +916,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             body: Details for uploading and extracting the volume ZIP file.
 
@@ -892,6 +950,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadandextractzip-post.html
         """
         return self._send(
             endpoints.CREATE_OR_UPDATE_ASYNCHRONOUS_VOLUME_ZIP_UPLOAD_AND_EXTRACTION_OPERATION,
@@ -925,8 +985,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             body: Contents of the file to upload.
@@ -962,6 +1022,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadfile-post.html
         """
         return self._send(
             endpoints.UPLOAD_FILE_TO_VOLUME,
@@ -1003,8 +1065,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             body: Contents of the file to upload.
@@ -1044,6 +1106,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadfilemeta-post.html
         """
         return self._send(
             endpoints.UPLOAD_VOLUME_FILE_BY_GENERATING_PAR,
@@ -1081,8 +1145,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             body: Details for zipping a volume folder for download.
 
@@ -1115,6 +1179,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-zipanddownloadfolder-post.html
         """
         return self._send(
             endpoints.START_ASYNCHRONOUS_CREATION_OF_ZIP_ARCHIVE_FOR_VOLUME_FOLDER,
@@ -1151,8 +1217,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             is_recursive: A boolean which decides if nested files should be in the list
@@ -1163,11 +1229,11 @@ class VolumeOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1196,6 +1262,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-files-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_FILES_IN_VOLUME,
@@ -1242,8 +1310,8 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             is_recursive: A boolean which decides if nested files should be in the list
@@ -1254,7 +1322,7 @@ class VolumeOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1283,6 +1351,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-files-get.html
         """
         page: str | None = None
         while True:
@@ -1322,17 +1392,17 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1359,6 +1429,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-permissions-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_VOLUME_PERMISSIONS,
@@ -1395,13 +1467,13 @@ class VolumeOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             volume_key: The key of the volume.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1428,6 +1500,8 @@ class VolumeOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -1461,6 +1535,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Create a volume.
 
         See ``Client.create_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-post.html
         """
         return await self._send(
             endpoints.CREATE_VOLUME,
@@ -1491,6 +1567,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Get a list of volumes.
 
         See ``Client.get_list_of_volumes`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_VOLUMES,
@@ -1556,6 +1634,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Delete a volume.
 
         See ``Client.delete_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-delete.html
         """
         return await self._send(
             endpoints.DELETE_VOLUME,
@@ -1580,6 +1660,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Get detailed information about a volume.
 
         See ``Client.get_detailed_information_about_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_VOLUME,
@@ -1591,6 +1673,30 @@ class AsyncVolumeOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+        )
+
+    async def wait_for_volume(
+        self,
+        *,
+        ai_data_platform_id: str,
+        volume_key: str,
+        states: Collection[Literal["CREATING", "UPDATING", "DELETING", "ACTIVE", "DELETED"]],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Volume] | None:
+        """Wait until the Volume's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_volume``.
+        """
+        return await async_wait_until(
+            lambda: self.get_detailed_information_about_volume(
+                ai_data_platform_id=ai_data_platform_id,
+                volume_key=volume_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=[],
+            gone="DELETED",
+            timeout=timeout,
         )
 
     async def update_volume_with_provided_information(
@@ -1606,6 +1712,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Update a volume with the provided information.
 
         See ``Client.update_volume_with_provided_information`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-put.html
         """
         return await self._send(
             endpoints.UPDATE_VOLUME_WITH_PROVIDED_INFORMATION,
@@ -1633,6 +1741,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Delete a directory in a volume.
 
         See ``Client.delete_directory_in_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-deletedir-delete.html
         """
         return await self._send(
             endpoints.DELETE_DIRECTORY_IN_VOLUME,
@@ -1658,6 +1768,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Delete a file or folder in a volume.
 
         See ``Client.delete_file_or_folder_in_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-deletefile-delete.html
         """
         return await self._send(
             endpoints.DELETE_FILE_OR_FOLDER_IN_VOLUME,
@@ -1683,6 +1795,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Download a file from a volume.
 
         See ``Client.download_file_from_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-downloadfile-post.html
         """
         return await self._send(
             endpoints.DOWNLOAD_FILE_FROM_VOLUME,
@@ -1710,6 +1824,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Provide the par info for downloading the file for given path.
 
         See ``Client.provide_par_info_for_downloading_file_for_given_path`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-downloadfilemeta-post.html
         """
         return await self._send(
             endpoints.PROVIDE_PAR_INFO_FOR_DOWNLOADING_FILE_FOR_GIVEN_PATH,
@@ -1739,6 +1855,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Update the permissions on a volume.
 
         See ``Client.update_permissions_on_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-managepermission-put.html
         """
         return await self._send(
             endpoints.UPDATE_PERMISSIONS_ON_VOLUME,
@@ -1767,6 +1885,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Create a directory in a volume.
 
         See ``Client.create_directory_in_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-mkdir-post.html
         """
         return await self._send(
             endpoints.CREATE_DIRECTORY_IN_VOLUME,
@@ -1800,6 +1920,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Update a directory in volume with the provided information.
 
         See ``Client.update_directory_in_volume_with_provided_information`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-updatedir-put.html
         """
         return await self._send(
             endpoints.UPDATE_DIRECTORY_IN_VOLUME_WITH_PROVIDED_INFORMATION,
@@ -1829,6 +1951,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Create or update an asynchronous volume ZIP upload and extraction operation.
 
         See ``Client.create_or_update_asynchronous_volume_zip_upload_and_extraction_operation`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadandextractzip-post.html
         """
         return await self._send(
             endpoints.CREATE_OR_UPDATE_ASYNCHRONOUS_VOLUME_ZIP_UPLOAD_AND_EXTRACTION_OPERATION,
@@ -1859,6 +1983,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Upload a file to volume.
 
         See ``Client.upload_file_to_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadfile-post.html
         """
         return await self._send(
             endpoints.UPLOAD_FILE_TO_VOLUME,
@@ -1896,6 +2022,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Upload a volume file by generating PAR.
 
         See ``Client.upload_volume_file_by_generating_par`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadfilemeta-post.html
         """
         return await self._send(
             endpoints.UPLOAD_VOLUME_FILE_BY_GENERATING_PAR,
@@ -1929,6 +2057,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Start asynchronous creation of a ZIP archive for a volume folder.
 
         See ``Client.start_asynchronous_creation_of_zip_archive_for_volume_folder`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-zipanddownloadfolder-post.html
         """
         return await self._send(
             endpoints.START_ASYNCHRONOUS_CREATION_OF_ZIP_ARCHIVE_FOR_VOLUME_FOLDER,
@@ -1962,6 +2092,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Get a list of files in a volume.
 
         See ``Client.get_list_of_files_in_volume`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-files-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_FILES_IN_VOLUME,
@@ -2039,6 +2171,8 @@ class AsyncVolumeOperations(AsyncBase):
         """Get a list of volume permissions.
 
         See ``Client.get_list_of_volume_permissions`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-permissions-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_VOLUME_PERMISSIONS,

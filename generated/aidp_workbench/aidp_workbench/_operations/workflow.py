@@ -32,8 +32,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for the new job run.
 
@@ -68,6 +68,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
         """
         return self._send(
             endpoints.CREATE_JOB_RUN,
@@ -123,8 +125,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             display_name: A filter to return only resources that match the given display
                 name exactly.
@@ -143,7 +145,7 @@ class WorkflowOperations(SyncBase):
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -170,6 +172,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_LIST_OF_JOB_RUNS,
@@ -234,8 +238,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             display_name: A filter to return only resources that match the given display
                 name exactly.
@@ -277,6 +281,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-get.html
         """
         page: str | None = None
         while True:
@@ -314,8 +320,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_run_key: Job run key.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -344,6 +350,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-delete.html
         """
         return self._send(
             endpoints.DELETE_JOB_RUN,
@@ -375,8 +383,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_run_key: Job run key.
             should_include_task_run_summaries: A flag to identify if task run summaries
@@ -407,6 +415,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_GIVEN_JOB_RUN,
@@ -442,8 +452,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_run_key: Job run key.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -482,6 +492,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-actions-cancel-post.html
         """
         return self._send(
             endpoints.CANCEL_JOB_RUN,
@@ -517,8 +529,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_run_key: Job run key.
             body: Details of the job run to be repaired.
@@ -561,6 +573,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-actions-repair-post.html
         """
         return self._send(
             endpoints.REPAIR_AND_RERUN_ROOT_JOB_RUN,
@@ -594,8 +608,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for the new job.
 
@@ -630,6 +644,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-post.html
         """
         return self._send(
             endpoints.CREATE_JOB,
@@ -668,8 +684,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             display_name: A filter to return only resources that match the given display
                 name exactly.
@@ -686,7 +702,7 @@ class WorkflowOperations(SyncBase):
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -713,6 +729,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_JOBS,
@@ -761,8 +779,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             display_name: A filter to return only resources that match the given display
                 name exactly.
@@ -802,6 +820,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-get.html
         """
         page: str | None = None
         while True:
@@ -840,8 +860,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_key: Job key.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -870,6 +890,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-delete.html
         """
         return self._send(
             endpoints.DELETE_JOB,
@@ -899,8 +921,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_key: Job key.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
@@ -922,6 +944,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_GIVEN_JOB,
@@ -953,8 +977,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_key: Job key.
             body: The information to be updated.
@@ -989,6 +1013,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-put.html
         """
         return self._send(
             endpoints.UPDATE_DETAILS_FOR_JOB,
@@ -1021,8 +1047,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_key: Job key.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -1059,6 +1085,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-actions-canceljobruns-post.html
         """
         return self._send(
             endpoints.CANCEL_ALL_JOB_RUNS_FOR_GIVEN_JOB,
@@ -1090,8 +1118,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_key: Job key.
             body: The information to be updated.
@@ -1124,6 +1152,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-actions-managepermission-post.html
         """
         return self._send(
             endpoints.UPDATE_JOB_PERMISSIONS_WITH_PROVIDED_DETAILS,
@@ -1157,18 +1187,18 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_key: Job key.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1193,6 +1223,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-permissions-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_JOB_PERMISSIONS,
@@ -1231,14 +1263,14 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_key: Job key.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1263,6 +1295,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -1300,8 +1334,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_key: The field to filter based on job key.
             record_count: The number of records to fetch.
@@ -1310,7 +1344,7 @@ class WorkflowOperations(SyncBase):
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1337,6 +1371,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-recentjobruns-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_LATEST_JOB_RUNS_FOR_GIVEN_JOB_KEY,
@@ -1377,8 +1413,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_key: The field to filter based on job key.
             record_count: The number of records to fetch.
@@ -1410,6 +1446,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-recentjobruns-get.html
         """
         page: str | None = None
         while True:
@@ -1469,8 +1507,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_run_key: The field to filter based on job run key.
             display_name: A filter to return only resources that match the given display
@@ -1483,7 +1521,7 @@ class WorkflowOperations(SyncBase):
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1510,6 +1548,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_TASK_RUNS,
@@ -1574,8 +1614,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             job_run_key: The field to filter based on job run key.
             display_name: A filter to return only resources that match the given display
@@ -1611,6 +1651,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-get.html
         """
         page: str | None = None
         while True:
@@ -1648,8 +1690,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             task_run_key: Task run key.
             should_include_task_run_retries: Indicates whether a get task run response
@@ -1671,6 +1713,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_TASK_RUN_WITH_GIVEN_TASK_RUN_KEY,
@@ -1703,8 +1747,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             task_run_key: Task run key.
             body: Details for task run output retrieval.
@@ -1736,6 +1780,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-actions-fetchoutput-post.html
         """
         return self._send(
             endpoints.FETCH_TASK_RUN_OUTPUT_FROM_RUNTIME_ENGINE,
@@ -1767,8 +1813,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             task_run_key: Task run key.
             task_run_output_key: Task run output key.
@@ -1793,6 +1839,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-outputs-taskrunoutputkey-actions-export-post.html
         """
         return self._send(
             endpoints.EXPORT_TASK_RUN_OUTPUT_IN_HTML_OR_IPYNB_FORMAT,
@@ -1847,8 +1895,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             task_run_key: Task run key.
             display_name: A filter to return only resources that match the given display
@@ -1857,11 +1905,11 @@ class WorkflowOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1888,6 +1936,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-retries-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_RETRIES_OF_TASK_RUN_WITH_GIVEN_TASK_RUN_KEY,
@@ -1949,8 +1999,8 @@ class WorkflowOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             task_run_key: Task run key.
             display_name: A filter to return only resources that match the given display
@@ -1959,7 +2009,7 @@ class WorkflowOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -1986,6 +2036,8 @@ class WorkflowOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-retries-get.html
         """
         page: str | None = None
         while True:
@@ -2025,6 +2077,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Create a job run.
 
         See ``Client.create_job_run`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
         """
         return await self._send(
             endpoints.CREATE_JOB_RUN,
@@ -2077,6 +2131,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Get a detailed list of job runs.
 
         See ``Client.get_detailed_list_of_job_runs`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_LIST_OF_JOB_RUNS,
@@ -2170,6 +2226,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Delete a job run.
 
         See ``Client.delete_job_run`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-delete.html
         """
         return await self._send(
             endpoints.DELETE_JOB_RUN,
@@ -2198,6 +2256,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Get detailed information about a given job run.
 
         See ``Client.get_detailed_information_about_given_job_run`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_GIVEN_JOB_RUN,
@@ -2230,6 +2290,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Cancel a job run.
 
         See ``Client.cancel_job_run`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-actions-cancel-post.html
         """
         return await self._send(
             endpoints.CANCEL_JOB_RUN,
@@ -2261,6 +2323,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Repair and rerun a root job run.
 
         See ``Client.repair_and_rerun_root_job_run`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-actions-repair-post.html
         """
         return await self._send(
             endpoints.REPAIR_AND_RERUN_ROOT_JOB_RUN,
@@ -2291,6 +2355,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Create a job.
 
         See ``Client.create_job`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-post.html
         """
         return await self._send(
             endpoints.CREATE_JOB,
@@ -2326,6 +2392,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Get a list of jobs.
 
         See ``Client.get_list_of_jobs`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_JOBS,
@@ -2404,6 +2472,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Delete a job.
 
         See ``Client.delete_job`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-delete.html
         """
         return await self._send(
             endpoints.DELETE_JOB,
@@ -2430,6 +2500,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Get detailed information about a given job.
 
         See ``Client.get_detailed_information_about_given_job`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_GIVEN_JOB,
@@ -2458,6 +2530,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Update details for a job.
 
         See ``Client.update_details_for_job`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-put.html
         """
         return await self._send(
             endpoints.UPDATE_DETAILS_FOR_JOB,
@@ -2487,6 +2561,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Cancel all job runs for a given job.
 
         See ``Client.cancel_all_job_runs_for_given_job`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-actions-canceljobruns-post.html
         """
         return await self._send(
             endpoints.CANCEL_ALL_JOB_RUNS_FOR_GIVEN_JOB,
@@ -2515,6 +2591,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Update job permissions with the provided details.
 
         See ``Client.update_job_permissions_with_provided_details`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-actions-managepermission-post.html
         """
         return await self._send(
             endpoints.UPDATE_JOB_PERMISSIONS_WITH_PROVIDED_DETAILS,
@@ -2545,6 +2623,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Get a list of job permissions.
 
         See ``Client.get_list_of_job_permissions`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-permissions-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_JOB_PERMISSIONS,
@@ -2612,6 +2692,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Get a list of the latest job runs for a given job key.
 
         See ``Client.get_list_of_latest_job_runs_for_given_job_key`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-recentjobruns-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_LATEST_JOB_RUNS_FOR_GIVEN_JOB_KEY,
@@ -2703,6 +2785,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Get a list of task runs.
 
         See ``Client.get_list_of_task_runs`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_TASK_RUNS,
@@ -2796,6 +2880,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Get detailed information about a task run with a given task run key.
 
         See ``Client.get_detailed_information_about_task_run_with_given_task_run_key`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_TASK_RUN_WITH_GIVEN_TASK_RUN_KEY,
@@ -2825,6 +2911,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Fetch the task run output from the runtime engine.
 
         See ``Client.fetch_task_run_output_from_runtime_engine`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-actions-fetchoutput-post.html
         """
         return await self._send(
             endpoints.FETCH_TASK_RUN_OUTPUT_FROM_RUNTIME_ENGINE,
@@ -2853,6 +2941,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Export task run output in HTML or ipynb format.
 
         See ``Client.export_task_run_output_in_html_or_ipynb_format`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-outputs-taskrunoutputkey-actions-export-post.html
         """
         return await self._send(
             endpoints.EXPORT_TASK_RUN_OUTPUT_IN_HTML_OR_IPYNB_FORMAT,
@@ -2903,6 +2993,8 @@ class AsyncWorkflowOperations(AsyncBase):
         """Get detailed information about retries of a task run with a given task run key.
 
         See ``Client.get_detailed_information_about_retries_of_task_run_with_given_task_run_key`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-retries-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_RETRIES_OF_TASK_RUN_WITH_GIVEN_TASK_RUN_KEY,

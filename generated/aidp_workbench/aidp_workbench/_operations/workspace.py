@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from datetime import datetime
 from typing import Any, Literal
 
@@ -11,6 +11,7 @@ from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
 from .._runtime import ApiResponse
+from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
 class WorkspaceOperations(SyncBase):
@@ -31,8 +32,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: The information to be updated.
 
                 A ``models.ManageCreateWorkspacePermissionDetails`` is checked when
@@ -71,6 +72,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-managecreateworkspacepermission-post.html
         """
         return self._send(
             endpoints.UPDATE_CREATE_WORKSPACE_PERMISSIONS_ON_WORKSPACE,
@@ -101,16 +104,16 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -136,6 +139,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-createworkspacepermissions-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_CREATE_WORKSPACE_PERMISSIONS,
@@ -170,12 +175,12 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -201,6 +206,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-createworkspacepermissions-get.html
         """
         page: str | None = None
         while True:
@@ -231,8 +238,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             body: Details for the new workspace.
 
                 A ``models.CreateWorkspaceDetails`` is checked when built; a dict is
@@ -264,6 +271,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-post.html
         """
         return self._send(
             endpoints.CREATE_WORKSPACE,
@@ -300,8 +309,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             lifecycle_state: A filter to return only resources that match the given
                 lifecycle state. The state value is case-insensitive.
 
@@ -318,11 +327,11 @@ class WorkspaceOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -351,6 +360,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_WORKSPACES,
@@ -397,8 +408,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             lifecycle_state: A filter to return only resources that match the given
                 lifecycle state. The state value is case-insensitive.
 
@@ -415,7 +426,7 @@ class WorkspaceOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -444,6 +455,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-get.html
         """
         page: str | None = None
         while True:
@@ -480,8 +493,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
@@ -513,6 +526,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-delete.html
         """
         return self._send(
             endpoints.DELETE_WORKSPACE,
@@ -540,8 +555,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
@@ -560,6 +575,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-get.html
         """
         return self._send(
             endpoints.GET_WORKSPACE_DETAILS,
@@ -570,6 +587,40 @@ class WorkspaceOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+        )
+
+    def wait_for_workspace(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        states: Collection[
+            Literal["CREATING", "UPDATING", "ACTIVE", "DELETING", "DELETED", "FAILED"]
+        ],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Workspace] | None:
+        """Wait until the Workspace's ``lifecycle_state`` is one of ``states``.
+
+        Calls ``get_workspace_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+
+        Returns:
+            The response that shows a wanted state; None when ``states`` holds
+            ``DELETED`` and the Workspace is gone (404).
+
+        Raises:
+            WaitFailedError: At FAILED, unless among ``states``.
+            WaitTimeoutError: When ``timeout`` seconds have passed first.
+        """
+        return wait_until(
+            lambda: self.get_workspace_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone="DELETED",
+            timeout=timeout,
         )
 
     def update_workspace(
@@ -587,8 +638,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: The information to be updated.
 
@@ -620,6 +671,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-put.html
         """
         return self._send(
             endpoints.UPDATE_WORKSPACE,
@@ -650,8 +703,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: The information to be updated.
 
@@ -691,6 +744,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-managepermission-post.html
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_ON_WORKSPACE,
@@ -722,8 +777,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             async_operation_key: The unique identifier of an async operation
             body: The information to be updated.
@@ -756,6 +811,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-asyncoperations-asyncoperationkey-status-put.html
         """
         return self._send(
             endpoints.UPDATE_STATUS_OF_WORKSPACE,
@@ -790,8 +847,8 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: The information to be updated.
 
@@ -831,6 +888,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitfolders-post.html
         """
         return self._send(
             endpoints.CREATES_GIT_FOLDER_IN_WORKSPACE,
@@ -863,17 +922,17 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -899,6 +958,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-permissions-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_WORKSPACE_PERMISSIONS,
@@ -935,13 +996,13 @@ class WorkspaceOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -967,6 +1028,8 @@ class WorkspaceOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -1000,6 +1063,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Update create workspace permissions on a workspace.
 
         See ``Client.update_create_workspace_permissions_on_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-managecreateworkspacepermission-post.html
         """
         return await self._send(
             endpoints.UPDATE_CREATE_WORKSPACE_PERMISSIONS_ON_WORKSPACE,
@@ -1027,6 +1092,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Get a list of create workspace permissions.
 
         See ``Client.get_list_of_create_workspace_permissions`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-createworkspacepermissions-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_CREATE_WORKSPACE_PERMISSIONS,
@@ -1083,6 +1150,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Create a workspace.
 
         See ``Client.create_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-post.html
         """
         return await self._send(
             endpoints.CREATE_WORKSPACE,
@@ -1116,6 +1185,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Get a list of workspaces.
 
         See ``Client.get_list_of_workspaces`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_WORKSPACES,
@@ -1190,6 +1261,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Delete a workspace.
 
         See ``Client.delete_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-delete.html
         """
         return await self._send(
             endpoints.DELETE_WORKSPACE,
@@ -1214,6 +1287,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Get workspace details.
 
         See ``Client.get_workspace_details`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-get.html
         """
         return await self._send(
             endpoints.GET_WORKSPACE_DETAILS,
@@ -1224,6 +1299,32 @@ class AsyncWorkspaceOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+        )
+
+    async def wait_for_workspace(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        states: Collection[
+            Literal["CREATING", "UPDATING", "ACTIVE", "DELETING", "DELETED", "FAILED"]
+        ],
+        timeout: float = DEFAULT_WAIT,
+    ) -> ApiResponse[models.Workspace] | None:
+        """Wait until the Workspace's ``lifecycle_state`` is one of ``states``.
+
+        See ``Client.wait_for_workspace``.
+        """
+        return await async_wait_until(
+            lambda: self.get_workspace_details(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+            ),
+            "lifecycle_state",
+            states,
+            failed=["FAILED"],
+            gone="DELETED",
+            timeout=timeout,
         )
 
     async def update_workspace(
@@ -1238,6 +1339,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Update a workspace.
 
         See ``Client.update_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-put.html
         """
         return await self._send(
             endpoints.UPDATE_WORKSPACE,
@@ -1265,6 +1368,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Update permissions on a workspace.
 
         See ``Client.update_permissions_on_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-managepermission-post.html
         """
         return await self._send(
             endpoints.UPDATE_PERMISSIONS_ON_WORKSPACE,
@@ -1293,6 +1398,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Update the status of a workspace.
 
         See ``Client.update_status_of_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-asyncoperations-asyncoperationkey-status-put.html
         """
         return await self._send(
             endpoints.UPDATE_STATUS_OF_WORKSPACE,
@@ -1321,6 +1428,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Creates a git folder in the workspace.
 
         See ``Client.creates_git_folder_in_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitfolders-post.html
         """
         return await self._send(
             endpoints.CREATES_GIT_FOLDER_IN_WORKSPACE,
@@ -1350,6 +1459,8 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Get a list of workspace permissions.
 
         See ``Client.get_list_of_workspace_permissions`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-permissions-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_WORKSPACE_PERMISSIONS,

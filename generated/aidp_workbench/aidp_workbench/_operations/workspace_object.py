@@ -31,8 +31,8 @@ class WorkspaceObjectOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for copying the workspace object to a different path.
 
@@ -66,6 +66,8 @@ class WorkspaceObjectOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-copyobject-post.html
         """
         return self._send(
             endpoints.COPY_WORKSPACE_OBJECT_TO_DIFFERENT_LOCATION,
@@ -101,8 +103,8 @@ class WorkspaceObjectOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             path: The absolute path of the file or folder
             should_generate_new_par: Flag to toggle to generate short living par
@@ -134,6 +136,8 @@ class WorkspaceObjectOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-downloadfilemeta-post.html
         """
         return self._send(
             endpoints.DOWNLOAD_WORKSPACE_FILE_BY_PROVIDING_PAR_INFO_FOR_DOWNLOADING_FILE_FOR_GIVEN_PATH,
@@ -169,8 +173,8 @@ class WorkspaceObjectOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for moving the workspace object to a different path.
 
@@ -204,6 +208,8 @@ class WorkspaceObjectOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-moveobject-post.html
         """
         return self._send(
             endpoints.MOVE_WORKSPACE_OBJECT_TO_DIFFERENT_LOCATION,
@@ -235,8 +241,8 @@ class WorkspaceObjectOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for renaming the workspace object.
 
@@ -270,6 +276,8 @@ class WorkspaceObjectOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-renameobject-post.html
         """
         return self._send(
             endpoints.RENAME_WORKSPACE_OBJECT,
@@ -303,8 +311,8 @@ class WorkspaceObjectOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for uploading and extracting the workspace ZIP file.
 
@@ -337,6 +345,8 @@ class WorkspaceObjectOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-uploadandextractzip-post.html
         """
         return self._send(
             endpoints.CREATE_OR_UPDATE_ASYNCHRONOUS_WORKSPACE_ZIP_UPLOAD_AND_EXTRACTION_OPERATION,
@@ -374,8 +384,8 @@ class WorkspaceObjectOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             path: The absolute path of the file or folder
             body: Contents of the file to upload.
@@ -417,6 +427,8 @@ class WorkspaceObjectOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-uploadfilemeta-post.html
         """
         return self._send(
             endpoints.CREATE_WORKSPACE_FILE_BY_GENERATING_PAR_OR_UPDATES_METADATA_BY_CLOSE_FILE,
@@ -457,8 +469,8 @@ class WorkspaceObjectOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             body: Details for zipping a workspace folder for download.
 
@@ -491,6 +503,8 @@ class WorkspaceObjectOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-zipanddownloadfolder-post.html
         """
         return self._send(
             endpoints.START_ASYNCHRONOUS_CREATION_OF_ZIP_ARCHIVE_FOR_WORKSPACE_FOLDER,
@@ -526,8 +540,8 @@ class WorkspaceObjectOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             path: The absolute path of the file or folder
             body: Details for the new workspace object.
@@ -565,6 +579,8 @@ class WorkspaceObjectOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-post.html
         """
         return self._send(
             endpoints.CREATE_WORKSPACE_OBJECT,
@@ -609,8 +625,8 @@ class WorkspaceObjectOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             path: The absolute path of the file or folder
             type: Filter by object type. For example, NOTEBOOK, LIBRARY, or FILE.
@@ -619,12 +635,12 @@ class WorkspaceObjectOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             metadata_keys: Comma separated keys to have in list response.
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -653,6 +669,8 @@ class WorkspaceObjectOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_OBJECTS_IN_WORKSPACE,
@@ -699,8 +717,8 @@ class WorkspaceObjectOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             path: The absolute path of the file or folder
             type: Filter by object type. For example, NOTEBOOK, LIBRARY, or FILE.
@@ -709,7 +727,7 @@ class WorkspaceObjectOperations(SyncBase):
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             metadata_keys: Comma separated keys to have in list response.
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
@@ -739,6 +757,8 @@ class WorkspaceObjectOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-get.html
         """
         page: str | None = None
         while True:
@@ -777,8 +797,8 @@ class WorkspaceObjectOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             object_key: The key of the workspace object.
             body: The information to be updated.
@@ -811,6 +831,8 @@ class WorkspaceObjectOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-actions-managepermission-post.html
         """
         return self._send(
             endpoints.UPDATE_PERMISSIONS_ON_WORKSPACE_OBJECT,
@@ -844,18 +866,18 @@ class WorkspaceObjectOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             object_key: The key of the workspace object.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             page: For list pagination. The value of the opc-next-page response header
                 from the previous "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -882,6 +904,8 @@ class WorkspaceObjectOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-permissions-get.html
         """
         return self._send(
             endpoints.GET_LIST_OF_WORKSPACE_OBJECT_PERMISSIONS,
@@ -920,14 +944,14 @@ class WorkspaceObjectOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             object_key: The key of the workspace object.
             limit: For list pagination. The maximum number of results per page, or items
                 to return in a paginated "List" call. For important details about how
                 pagination works, see [List
-                Pagination](/iaas/Content/API/Concepts/usingapi.htm#nine).
+                Pagination](https://docs.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine).
             sort_order: The sort order to use, either ascending (`ASC`) or descending
                 (`DESC`).
 
@@ -954,6 +978,8 @@ class WorkspaceObjectOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-permissions-get.html
         """
         page: str | None = None
         while True:
@@ -987,8 +1013,8 @@ class WorkspaceObjectOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             object_path: The fully qualified path of the workspace object.
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
@@ -1017,6 +1043,8 @@ class WorkspaceObjectOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-delete.html
         """
         return self._send(
             endpoints.DELETE_WORKSPACE_OBJECT,
@@ -1047,8 +1075,8 @@ class WorkspaceObjectOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             object_path: The fully qualified path of the workspace object.
             should_include_metadata: Whether to include custom file or folder metadata.
@@ -1073,6 +1101,8 @@ class WorkspaceObjectOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-get.html
         """
         return self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_WORKSPACE_OBJECT,
@@ -1107,8 +1137,8 @@ class WorkspaceObjectOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             object_path: The fully qualified path of the workspace object.
             should_include_metadata: Whether to include custom file or folder metadata.
@@ -1133,6 +1163,8 @@ class WorkspaceObjectOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-head.html
         """
         return self._send(
             endpoints.GET_METADATA_ABOUT_WORKSPACE_OBJECT,
@@ -1168,8 +1200,8 @@ class WorkspaceObjectOperations(SyncBase):
 
         Args:
             ai_data_platform_id: The
-                [OCID](/iaas/Content/General/Concepts/identifiers.htm) of the AI Data
-                Platform (Data Lake) instance.
+                [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
+                of the AI Data Platform (Data Lake) instance.
             workspace_key: The key of the Workspace
             object_path: The fully qualified path of the workspace object.
             body: The information to be updated.
@@ -1202,6 +1234,8 @@ class WorkspaceObjectOperations(SyncBase):
                 server in a short period.
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-put.html
         """
         return self._send(
             endpoints.UPDATE_WORKSPACE_OBJECT_WITH_PROVIDED_INFORMATION,
@@ -1238,6 +1272,8 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Copy a workspace object to different location.
 
         See ``Client.copy_workspace_object_to_different_location`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-copyobject-post.html
         """
         return await self._send(
             endpoints.COPY_WORKSPACE_OBJECT_TO_DIFFERENT_LOCATION,
@@ -1269,6 +1305,8 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         given path.
 
         See ``Client.download_workspace_file_by_providing_par_info_for_downloading_file_for_given_path`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-downloadfilemeta-post.html
         """
         return await self._send(
             endpoints.DOWNLOAD_WORKSPACE_FILE_BY_PROVIDING_PAR_INFO_FOR_DOWNLOADING_FILE_FOR_GIVEN_PATH,
@@ -1301,6 +1339,8 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Move a workspace object to different location.
 
         See ``Client.move_workspace_object_to_different_location`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-moveobject-post.html
         """
         return await self._send(
             endpoints.MOVE_WORKSPACE_OBJECT_TO_DIFFERENT_LOCATION,
@@ -1329,6 +1369,8 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Rename a workspace object.
 
         See ``Client.rename_workspace_object`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-renameobject-post.html
         """
         return await self._send(
             endpoints.RENAME_WORKSPACE_OBJECT,
@@ -1356,6 +1398,8 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Create or update an asynchronous workspace ZIP upload and extraction operation.
 
         See ``Client.create_or_update_asynchronous_workspace_zip_upload_and_extraction_operation`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-uploadandextractzip-post.html
         """
         return await self._send(
             endpoints.CREATE_OR_UPDATE_ASYNCHRONOUS_WORKSPACE_ZIP_UPLOAD_AND_EXTRACTION_OPERATION,
@@ -1389,6 +1433,8 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Create a workspace file by generating PAR or updates the metadata by close file.
 
         See ``Client.create_workspace_file_by_generating_par_or_updates_metadata_by_close_file`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-uploadfilemeta-post.html
         """
         return await self._send(
             endpoints.CREATE_WORKSPACE_FILE_BY_GENERATING_PAR_OR_UPDATES_METADATA_BY_CLOSE_FILE,
@@ -1424,6 +1470,8 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Start asynchronous creation of a ZIP archive for a workspace folder.
 
         See ``Client.start_asynchronous_creation_of_zip_archive_for_workspace_folder`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-zipanddownloadfolder-post.html
         """
         return await self._send(
             endpoints.START_ASYNCHRONOUS_CREATION_OF_ZIP_ARCHIVE_FOR_WORKSPACE_FOLDER,
@@ -1456,6 +1504,8 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Create a workspace object.
 
         See ``Client.create_workspace_object`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-post.html
         """
         return await self._send(
             endpoints.CREATE_WORKSPACE_OBJECT,
@@ -1497,6 +1547,8 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Get a list of objects in the workspace.
 
         See ``Client.get_list_of_objects_in_workspace`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_OBJECTS_IN_WORKSPACE,
@@ -1573,6 +1625,8 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Update permissions on a workspace object.
 
         See ``Client.update_permissions_on_workspace_object`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-actions-managepermission-post.html
         """
         return await self._send(
             endpoints.UPDATE_PERMISSIONS_ON_WORKSPACE_OBJECT,
@@ -1603,6 +1657,8 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Get a list of workspace object permissions.
 
         See ``Client.get_list_of_workspace_object_permissions`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-permissions-get.html
         """
         return await self._send(
             endpoints.GET_LIST_OF_WORKSPACE_OBJECT_PERMISSIONS,
@@ -1666,6 +1722,8 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Delete a workspace object.
 
         See ``Client.delete_workspace_object`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-delete.html
         """
         return await self._send(
             endpoints.DELETE_WORKSPACE_OBJECT,
@@ -1693,6 +1751,8 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Get detailed information about a workspace object.
 
         See ``Client.get_detailed_information_about_workspace_object`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-get.html
         """
         return await self._send(
             endpoints.GET_DETAILED_INFORMATION_ABOUT_WORKSPACE_OBJECT,
@@ -1723,6 +1783,8 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Get metadata about a workspace object.
 
         See ``Client.get_metadata_about_workspace_object`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-head.html
         """
         return await self._send(
             endpoints.GET_METADATA_ABOUT_WORKSPACE_OBJECT,
@@ -1755,6 +1817,8 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Update a workspace object with the provided information.
 
         See ``Client.update_workspace_object_with_provided_information`` for the arguments, the response and the errors.
+
+        https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-put.html
         """
         return await self._send(
             endpoints.UPDATE_WORKSPACE_OBJECT_WITH_PROVIDED_INFORMATION,

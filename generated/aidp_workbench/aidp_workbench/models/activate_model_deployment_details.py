@@ -13,6 +13,8 @@ class ActivateModelDeploymentDetails(Model):
         deployment_id: ID of the deployment to activate.
         message: Optional deployment activation message. At most 2000 characters and
             2000 UTF-8 bytes.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activate-post.html
     """
 
     deployment_id: str

@@ -17,6 +17,8 @@ class ActiveClusterResources(Model):
         active_gpu_cores: Count of active GPU cores.
         active_memory_in_g_bs: Active memory in GB.
         active_gpu_memory_in_g_bs: Active GPU memory in GB.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
     """
 
     active_executor_count: float | None = Field(default=None, alias="activeExecutorCount")

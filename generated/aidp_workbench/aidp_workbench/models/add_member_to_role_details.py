@@ -12,6 +12,8 @@ class AddMemberToRoleDetails(Model):
 
     Attributes:
         assignees: The assignees on the role.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-actions-addmember-post.html
     """
 
     assignees: list[RoleAssignee]

@@ -62,6 +62,8 @@ class Agent(Model):
         version: A number indicating the version of the record. Each time the record is
             updated, this version will be incremented. This will be used for optimistic
             locking.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     key: str

@@ -13,6 +13,8 @@ class AgentCardCapabilitiesDetail(Model):
 
     Attributes:
         is_streaming: Indicates whether streaming responses are supported.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     is_streaming: bool | None = Field(default=None, alias="isStreaming")

@@ -23,6 +23,8 @@ class AgentCardConfigDetail(Model):
         provider: Service provider information for an agent.
         documentation_url: Documentation URL for the agent. Serialized as
             `documentation_url`.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     name: str

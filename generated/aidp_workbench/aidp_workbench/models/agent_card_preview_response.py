@@ -13,6 +13,8 @@ class AgentCardPreviewResponse(Model):
 
     Attributes:
         agent_card_json: JSON string representation of AgentCard
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-actions-previewagentcard-post.html
     """
 
     agent_card_json: str = Field(..., alias="agentCardJson")

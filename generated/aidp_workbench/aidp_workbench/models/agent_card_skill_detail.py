@@ -15,6 +15,8 @@ class AgentCardSkillDetail(Model):
         description: Description of what the skill does.
         tags: Optional tags for categorization/search.
         examples: Optional example prompts for this skill.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     id: str

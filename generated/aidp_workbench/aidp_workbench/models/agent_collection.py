@@ -12,6 +12,8 @@ class AgentCollection(Model):
 
     Attributes:
         items: List of Agents.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-get.html
     """
 
     items: list[AgentInfo]

@@ -43,6 +43,8 @@ class AgentDeployment(Model):
         session_retention_config: Session data retention configuration for an Agent.
         o_auth_config: OAuth configuration for an Agent.
         agent_card_url: AgentCard base URL.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-updatedeploymentmetadata-put.html
     """
 
     key: str

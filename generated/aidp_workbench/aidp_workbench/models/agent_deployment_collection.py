@@ -12,6 +12,8 @@ class AgentDeploymentCollection(Model):
 
     Attributes:
         items: List of agent deployments.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-get.html
     """
 
     items: list[AgentDeploymentSummary]

@@ -34,6 +34,8 @@ class AgentDeploymentSummary(Model):
             Format: 'date-time'.
         created_by: The OCID of the user/principal who created the agent session.
         agent_card_url: AgentCard base URL.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-get.html
     """
 
     display_name: str = Field(..., alias="displayName")

@@ -29,6 +29,8 @@ class AgentDiagram(Model):
         guardrails_map: A hash map with key=guardrails config key, value=guardrails
             definition. It is used to find the guardrails definition for a guardrails
             reference by name.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     key: str | None = None

@@ -43,6 +43,8 @@ class AgentDiagramNode(Model):
         inputs: Array of NodeInput objects.
         outputs: Array of NodeOutput objects.
         validation_errors: List of validation errors encountered in the diagram.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     type: Annotated[

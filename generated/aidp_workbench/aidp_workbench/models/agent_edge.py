@@ -33,6 +33,8 @@ class AgentEdge(Model):
 
             Format: 'date-time'.
         validation_errors: List of validation errors encountered in the diagram.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     src_node_id: str = Field(..., alias="srcNodeId")

@@ -45,6 +45,8 @@ class AgentInfo(Model):
             Format: 'date-time'.
         created_by: The OCID of the user/principal who created the agent.
         updated_by: The ID of the user who last updated the schema.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-get.html
     """
 
     key: str

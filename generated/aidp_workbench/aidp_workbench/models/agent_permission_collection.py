@@ -12,6 +12,8 @@ class AgentPermissionCollection(Model):
 
     Attributes:
         items: List of agent permissions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-permissions-get.html
     """
 
     items: list[AgentPermissionSummary]

@@ -27,6 +27,8 @@ class AgentPermissionSummary(Model):
         resource_name: Name of the object to which this permission belong to. Name of
             agent if permission is not inherited or name of object higher up in
             hierarchy if permission is inherited.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-permissions-get.html
     """
 
     grantee: str

@@ -12,6 +12,8 @@ class AgentProvider(Model):
     Attributes:
         organization: The name of the agent provider's organization.
         url: A URL for the agent provider's website or documentation.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     organization: str | None = None

@@ -40,6 +40,8 @@ class AgentSession(Model):
 
             Format: 'date-time'.
         context: Agent session context.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-get.html
     """
 
     display_name: str = Field(..., alias="displayName")

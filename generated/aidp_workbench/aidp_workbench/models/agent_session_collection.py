@@ -12,6 +12,8 @@ class AgentSessionCollection(Model):
 
     Attributes:
         items: List of agent sessions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-get.html
     """
 
     items: list[AgentSessionSummary]

@@ -14,6 +14,8 @@ class AgentSessionContext(Model):
 
     Attributes:
         retention_config: Session data retention configuration for an Agent.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-get.html
     """
 
     retention_config: SessionRetentionConfiguration | None = Field(

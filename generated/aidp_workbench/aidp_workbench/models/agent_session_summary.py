@@ -36,6 +36,8 @@ class AgentSessionSummary(Model):
             Format: 'date-time'.
         duration: Agent session duration
         tokens: Agent session token usage
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-get.html
     """
 
     display_name: str = Field(..., alias="displayName")

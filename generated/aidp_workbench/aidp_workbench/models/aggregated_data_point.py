@@ -16,6 +16,8 @@ class AggregatedDataPoint(Model):
 
             Format: 'date-time'.
         value: The computed metric value at the given timestamp.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-summarizemetricsdata-post.html
     """
 
     timestamp: datetime

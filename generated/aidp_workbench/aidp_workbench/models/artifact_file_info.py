@@ -13,6 +13,8 @@ class ArtifactFileInfo(Model):
         path: Path relative to the root artifact directory run.
         is_dir: Whether the path is a directory.
         file_size: Size in bytes. Unset for directories.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-artifacts-list-get.html
     """
 
     path: str | None = None

@@ -15,6 +15,8 @@ class ArtifactList(Model):
         files: File location and metadata for artifacts.
         next_page_token: Token that can be used to retrieve the next page of artifact
             results.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-artifacts-list-get.html
     """
 
     root_uri: str | None = None

@@ -16,6 +16,8 @@ class AssignJobPermissionDetails(Model):
         assignees: The information about the assignees
         permissions: The permission assigned to the assignee as per the index of
             assignee. This list should be same size as assignees list.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-actions-managepermission-post.html
     """
 
     assignees: PermissionAssignees

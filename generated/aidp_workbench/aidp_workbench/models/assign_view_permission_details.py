@@ -21,6 +21,8 @@ class AssignViewPermissionDetails(Model):
             permissions.
         exclude_columns: The list of columns to be excluded for the assigning of
             permissions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-actions-managepermission-post.html
     """
 
     assignees: PermissionAssignees

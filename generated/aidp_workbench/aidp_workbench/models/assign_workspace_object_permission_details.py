@@ -20,6 +20,8 @@ class AssignWorkspaceObjectPermissionDetails(Model):
         is_permissions_inheritable: Property to determine if permission should be
             inheritable or not, its default value is true. This is applicable only on
             workspace folders not on files.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-actions-managepermission-post.html
     """
 
     assignees: PermissionAssignees

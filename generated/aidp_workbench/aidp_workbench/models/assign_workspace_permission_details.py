@@ -15,6 +15,8 @@ class AssignWorkspacePermissionDetails(Model):
     Attributes:
         assignees: The information about the assignees
         permissions: The permissions assigned to the assignees.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-managepermission-post.html
     """
 
     assignees: PermissionAssignees

@@ -74,6 +74,8 @@ class AsyncOperation(Model):
         status_details: status details
         error_code: Represents the error code of a failure
         error_message: Representss extra error information of a failure
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-asyncoperationkey-get.html
     """
 
     key: str

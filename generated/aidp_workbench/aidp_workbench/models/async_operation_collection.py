@@ -12,6 +12,8 @@ class AsyncOperationCollection(Model):
 
     Attributes:
         items: List of Async Operations.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-get.html
     """
 
     items: list[AsyncOperationSummary]

@@ -72,6 +72,8 @@ class AsyncOperationSummary(Model):
         resource_display_name: The display name of the Data Lake resource. Example: For
             catalog/table/schema, it is same as resourceName But for workspace/cluster
             it is workspace and cluster displayName field.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-get.html
     """
 
     key: str

@@ -22,6 +22,8 @@ class AttachedSession(Model):
 
             Allowed values: 'ACTIVE', 'IDLE'.
         last_command_run: The time of the last command of file was run in this cluster.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-get.html
     """
 
     type: Annotated[Literal["NOTEBOOK", "FILE"], OpenEnum] | None = None

@@ -12,6 +12,8 @@ class AuditLogSearchResultCollection(Model):
 
     Attributes:
         items: Audit log search results.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-searchauditlogs-post.html
     """
 
     items: list[AuditLogSearchResultSummary]

@@ -41,6 +41,8 @@ class AuditLogSearchResultSummary(Model):
         source: Source of logs.
         payload: Payload of logs.
         error_message: Error message from audit log entry, if available.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-searchauditlogs-post.html
     """
 
     event_id: str | None = Field(default=None, alias="eventId")

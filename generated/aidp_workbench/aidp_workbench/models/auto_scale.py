@@ -16,6 +16,8 @@ class AutoScale(Model):
             when underused.
         max_workers: The maximum number of workers to which the cluster can scale up
             when overloaded.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
     min_workers: int | None = Field(default=None, alias="minWorkers")

@@ -16,6 +16,8 @@ class AutomaticSummarizationConfiguration(Model):
         is_enabled: Whether automatic conversation-history summarization is enabled for
             this Agent Flow. The setting is ineffective for agent nodes whose memory is
             disabled.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     is_enabled: bool | None = Field(default=None, alias="isEnabled")

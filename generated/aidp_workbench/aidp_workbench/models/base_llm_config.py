@@ -23,6 +23,8 @@ class BaseLlmConfig(Model):
             the Agent or Tool
         endpoint_url: The endpoint URL of the Large Language Model (LLM) to use in the
             Agent or Tool
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     type: Annotated[Literal["OCI_GEN_AI", "THIRD_PARTY"], OpenEnum]

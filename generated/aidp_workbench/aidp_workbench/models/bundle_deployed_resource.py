@@ -17,6 +17,8 @@ class BundleDeployedResource(Model):
             Allowed values: 'JOB', 'AGENTFLOW'.
         key: Workspace unique key for the resource
         name: Resource name
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-getbundledeploymentstatus-post.html
     """
 
     type: Annotated[Literal["JOB", "AGENTFLOW"], OpenEnum]

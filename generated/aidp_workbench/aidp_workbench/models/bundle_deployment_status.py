@@ -29,6 +29,8 @@ class BundleDeploymentStatus(Model):
         message: Optional summary message for the last deployment.
         publish: Resolved bundle publish location for the last publish operation.
         resources: List of resources from the last deployment.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-getbundledeploymentstatus-post.html
     """
 
     status: Annotated[Literal["SUCCEEDED", "FAILED", "IN_PROGRESS", "NOT_DEPLOYED"], OpenEnum]

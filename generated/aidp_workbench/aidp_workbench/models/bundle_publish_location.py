@@ -13,6 +13,8 @@ class BundlePublishLocation(Model):
         path: Resolved publish root used by the bundle publish operation.
         overwrite: Whether the publish operation was allowed to overwrite artifacts not
             owned by this bundle.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-getbundledeploymentstatus-post.html
     """
 
     path: str

@@ -29,6 +29,8 @@ class BundlePublishStatus(Model):
         message: Publish summary.
         publish: Resolved bundle publish location for the last publish operation.
         resources: Published resources.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-getbundlepublishstatus-post.html
     """
 
     status: Annotated[Literal["SUCCEEDED", "FAILED", "IN_PROGRESS", "NOT_PUBLISHED"], OpenEnum]

@@ -17,6 +17,8 @@ class BundlePublishedResource(Model):
             Allowed values: 'JOB', 'AGENTFLOW'.
         key: Resource key.
         name: Resource name
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-getbundlepublishstatus-post.html
     """
 
     type: Annotated[Literal["JOB", "AGENTFLOW"], OpenEnum]

@@ -18,6 +18,8 @@ class BundledResource(Model):
 
             Allowed values: 'JOB', 'AGENTFLOW'.
         resource_key: Workspace unique key for the resource.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-createbundle-post.html
     """
 
     resource_type: Annotated[Literal["JOB", "AGENTFLOW"], OpenEnum] = Field(

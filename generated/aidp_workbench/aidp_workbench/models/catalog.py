@@ -51,6 +51,8 @@ class Catalog(Model):
         updated_by: The ID of the last user to update the catalog.
         properties: Key-value pair used to provide catalog properties like the
             subCompartment OCID where the buckets need to reside.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-get.html
     """
 
     key: str

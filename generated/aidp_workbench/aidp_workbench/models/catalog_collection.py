@@ -12,6 +12,8 @@ class CatalogCollection(Model):
 
     Attributes:
         items: List of catalogs.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-get.html
     """
 
     items: list[CatalogSummary]

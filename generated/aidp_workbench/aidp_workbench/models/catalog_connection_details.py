@@ -14,6 +14,8 @@ class CatalogConnectionDetails(Model):
     Attributes:
         display_name: Connection name.
         connection_properties: Connection properties.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-testconnection-post.html
     """
 
     display_name: str | None = Field(default=None, alias="displayName")

@@ -12,6 +12,8 @@ class CatalogPermissionCollection(Model):
 
     Attributes:
         items: List of catalog permissions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-permissions-get.html
     """
 
     items: list[CatalogPermissionSummary]

@@ -20,6 +20,8 @@ class CatalogPermissionSummary(Model):
 
             Allowed values: 'USER', 'ROLE', 'GROUP'.
         grantee_permissions: The selected permissions for a catalog.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-permissions-get.html
     """
 
     grantee: str | None = None

@@ -47,6 +47,8 @@ class CatalogSummary(Model):
         time_last_refresh: The timestamp for last refresh performed on catalog.
 
             Format: 'date-time'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-get.html
     """
 
     key: str

@@ -22,6 +22,8 @@ class CatalogTestConnectionDetails(Model):
             'AZURE_SQLSERVER', 'SNOWFLAKE', 'GOOGLE_BIGQUERY', 'DB2',
             'ORACLE_ANALYTICS'.
         connection_details: The details of a connection associated with a catalog.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-testconnection-post.html
     """
 
     key: str | None = None

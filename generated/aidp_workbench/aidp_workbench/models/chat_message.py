@@ -22,6 +22,8 @@ class ChatMessage(Model):
             when type is input_image.
         file_url: File URL for the image user intends to query. Set this parameter when
             type is input_file.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-chathistory-get.html
     """
 
     type: Annotated[Literal["INPUT_TEXT", "INPUT_IMAGE", "INPUT_FILE"], OpenEnum]

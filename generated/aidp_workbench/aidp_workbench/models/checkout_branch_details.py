@@ -16,6 +16,8 @@ class CheckoutBranchDetails(Model):
             asserting the current branch.
         git_folder_path: Workspace path of the Git folder associated with
             gitRepositoryKey.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-checkoutbranch-post.html
     """
 
     branch_name: str = Field(..., alias="branchName")

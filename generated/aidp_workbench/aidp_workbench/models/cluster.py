@@ -75,6 +75,8 @@ class Cluster(Model):
             it was auto stopped.
         stopped_by_name: Name of the user who stopped the cluster. Value will be
             'SYSTEM' if it was auto stopped.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
     """
 
     key: str

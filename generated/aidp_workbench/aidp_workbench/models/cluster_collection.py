@@ -12,6 +12,8 @@ class ClusterCollection(Model):
 
     Attributes:
         items: List of Clusters.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-get.html
     """
 
     items: list[ClusterSummary]

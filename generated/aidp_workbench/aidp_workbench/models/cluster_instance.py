@@ -17,6 +17,8 @@ class ClusterInstance(Model):
         cluster_key: The cluster key for the cluster configuration on which the job is
             executed.
         spark_context_key: The spark context used in the job run.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
     cluster_key: str | None = Field(default=None, alias="clusterKey")

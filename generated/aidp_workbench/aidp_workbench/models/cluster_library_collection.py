@@ -12,6 +12,8 @@ class ClusterLibraryCollection(Model):
 
     Attributes:
         items: List of cluster libraries.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-get.html
     """
 
     items: list[ClusterLibrarySummary]

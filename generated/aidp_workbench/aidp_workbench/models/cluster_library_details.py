@@ -19,6 +19,8 @@ class ClusterLibraryDetails(Model):
         type: Library type.
 
             Allowed values: 'WORKSPACE_FILE', 'VOLUME_FILE', 'PYPI', 'MAVEN'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-patch.html
     """
 
     operation: Annotated[Literal["INSTALL", "UNINSTALL"], OpenEnum]

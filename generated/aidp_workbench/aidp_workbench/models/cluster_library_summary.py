@@ -33,6 +33,8 @@ class ClusterLibrarySummary(Model):
 
             Allowed values: 'PENDING', 'RESOLVING', 'INSTALLING', 'INSTALLED', 'FAILED',
             'INSTALL_ON_RESTART', 'UNINSTALL_ON_RESTART', 'SKIPPED', 'DELETED'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-get.html
     """
 
     type: str

@@ -12,6 +12,8 @@ class ClusterLogCollection(Model):
 
     Attributes:
         items: List of cluster logs.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
     """
 
     items: list[ClusterLogsSummary]

@@ -18,6 +18,8 @@ class ClusterLogsSummary(Model):
         fields_: List of log field schema information.
         results: List of search results.
         summary: Summary of the search response.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
     """
 
     fields_: list[FieldInfo] | None = Field(default=None, alias="fields")

@@ -12,6 +12,8 @@ class ClusterPermissionCollection(Model):
 
     Attributes:
         items: List of cluster permissions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-permissions-get.html
     """
 
     items: list[ClusterPermissionSummary]

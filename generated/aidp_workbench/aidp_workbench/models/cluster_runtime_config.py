@@ -19,6 +19,8 @@ class ClusterRuntimeConfig(Model):
 
             Allowed values: 'SPARK'.
         init_scripts: Init script paths that are run in the order of definition.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
     """
 
     type: Annotated[Literal["SPARK"], OpenEnum]

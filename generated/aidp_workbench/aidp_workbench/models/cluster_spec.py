@@ -17,6 +17,8 @@ class ClusterSpec(Model):
         existing_cluster_key: The key of the cluster.
         new_cluster: The cluster configuration to create a new cluster.
         libraries: List of libraries to be installed on the cluster.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
     existing_cluster_key: str | None = Field(default=None, alias="existingClusterKey")

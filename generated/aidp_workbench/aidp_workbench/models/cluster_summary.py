@@ -53,6 +53,8 @@ class ClusterSummary(Model):
         attached_notebooks: List of notebooks attached to a specific cluster.
         attached_sessions: List of sessions attached to a specific cluster.
         attached_agent_count: Count of agents attached to a specific cluster.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-get.html
     """
 
     key: str

@@ -24,6 +24,8 @@ class CommitPushDetails(Model):
             enabled.
         commit_message: Commit message.
         commit_description: Commit description.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-commitpush-post.html
     """
 
     git_folder_path: str | None = Field(default=None, alias="gitFolderPath")

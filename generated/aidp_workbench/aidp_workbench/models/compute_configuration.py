@@ -17,6 +17,8 @@ class ComputeConfiguration(Model):
         environment_variables: Environment-variable keys and authoritative values
             configured on the source Compute.
         libraries: Cluster-scoped libraries configured on Spark Compute.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-getcomputeconfiguration-get.html
     """
 
     cluster_key: str | None = Field(default=None, alias="clusterKey")

@@ -12,6 +12,8 @@ class ComputeConfigurationLibraries(Model):
     Attributes:
         python: Python package identifiers and workspace or volume paths.
         jars: JAR coordinates and workspace or volume paths.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-getcomputeconfiguration-get.html
     """
 
     python: list[str] | None = None

@@ -13,6 +13,8 @@ class ComputeConfigurationLibraryEntry(Model):
         path: Workspace or volume path containing library configuration.
         pip: Python package identifier.
         jar: JAR coordinate or workspace/volume path.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-exportcomputeconfiguration-post.html
     """
 
     path: str | None = None

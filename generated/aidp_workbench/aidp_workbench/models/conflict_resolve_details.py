@@ -18,6 +18,8 @@ class ConflictResolveDetails(Model):
             resolved workspace content.
 
             Allowed values: 'LOCAL', 'REMOTE', 'MARK_RESOLVED'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-resolveconflicts-post.html
     """
 
     files: list[str]

@@ -64,6 +64,8 @@ class Content(Model):
         total_size_bytes: Total decoded notebook bytes for a chunked upload.
         sha256: SHA-256 digest of the complete decoded notebook content for a chunked
             upload.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-post.html
     """
 
     name: str

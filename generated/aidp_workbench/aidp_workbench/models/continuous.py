@@ -18,6 +18,8 @@ class Continuous(Model):
             or not.
 
             Allowed values: 'PAUSED', 'UNPAUSED'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-post.html
     """
 
     pause_status: Annotated[Literal["PAUSED", "UNPAUSED"], OpenEnum] | None = Field(

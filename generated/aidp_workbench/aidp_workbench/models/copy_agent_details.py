@@ -16,6 +16,8 @@ class CopyAgentDetails(Model):
         target_description: Agent description.
         target_path_info: Path inside volume where the agent JSON is written.
         target_workspace_key: Key of the target workspace where the agent is copied.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-copy-post.html
     """
 
     target_display_name: str | None = Field(default=None, alias="targetDisplayName")

@@ -25,6 +25,8 @@ class CopyWorkspaceObjectDetails(Model):
             Defaults to true if not specified. Only applies to notebook files.
         metadata_keys: Comma separated metadata keys, namespace wildcards, or * to copy
             from the source object to the destination object.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-copyobject-post.html
     """
 
     from_path: str | None = Field(default=None, alias="fromPath")

@@ -32,6 +32,8 @@ class CreateAgentDetails(Model):
         agent_card_config: Details of the A2A publish request payload.
         diagram: Diagrammatic representation of the agent with all node and edge
             details.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     display_name: str = Field(..., alias="displayName")

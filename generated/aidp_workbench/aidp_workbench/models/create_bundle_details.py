@@ -18,6 +18,8 @@ class CreateBundleDetails(Model):
         path: Target folder for the new bundle.
         bundled_resources: List of workspace resource descriptors (jobs, agentflows) to
             be included. Each has minimally resourceType and resourceKey.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-createbundle-post.html
     """
 
     name: str

@@ -28,6 +28,8 @@ class CreateCatalogDetails(Model):
         properties: Key-value pair used to provide catalog properties like the
             subCompartment OCID where the buckets need to reside.
         connection_details: The details of a connection associated with a catalog.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-post.html
     """
 
     display_name: str = Field(..., alias="displayName")

@@ -13,6 +13,8 @@ class CreateConnectionDetails(Model):
 
     Attributes:
         connection_properties: Connection properties.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-post.html
     """
 
     connection_properties: dict[str, str] = Field(..., alias="connectionProperties")

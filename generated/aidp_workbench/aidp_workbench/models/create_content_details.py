@@ -27,6 +27,8 @@ class CreateContentDetails(Model):
         total_chunks: Total request chunks, including the final chunk.
         total_size_bytes: Total decoded notebook bytes.
         sha256: SHA-256 digest of the complete decoded notebook content.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-post.html
     """
 
     copy_from: str | None = None

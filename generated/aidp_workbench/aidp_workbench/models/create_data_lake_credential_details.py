@@ -29,6 +29,8 @@ class CreateDataLakeCredentialDetails(Model):
             by specific credential types such as SecretTokenCredentialDetails or
             VaultReferenceCredentialDetails. The type of credential is identified by the
             `credentialType` property.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-post.html
     """
 
     display_name: str = Field(..., alias="displayName")

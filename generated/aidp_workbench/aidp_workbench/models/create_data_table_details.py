@@ -32,6 +32,8 @@ class CreateDataTableDetails(Model):
             'DELTA', 'ICEBERG'.
         object_storage_location_path: The file location from which table details will be
             used.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-datatables-post.html
     """
 
     display_name: str = Field(..., alias="displayName")

@@ -15,6 +15,8 @@ class CreateExperimentDetails(Model):
         artifact_location: Location where all artifacts for the experiment are stored.
             If not provided, the remote server will select an appropriate default.
         tags: List of tags set on the experiment.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-create-post.html
     """
 
     name: str

@@ -11,6 +11,8 @@ class CreateExperimentResponseDetails(Model):
 
     Attributes:
         experiment_id: Unique identifier for the experiment.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-create-post.html
     """
 
     experiment_id: str

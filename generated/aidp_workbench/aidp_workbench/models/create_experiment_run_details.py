@@ -15,6 +15,8 @@ class CreateExperimentRunDetails(Model):
         experiment_id: ID of the associated experiment.
         start_time: Unix timestamp in milliseconds when the run started.
         tags: Tags to log.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
     """
 
     run_name: str | None = None

@@ -12,6 +12,8 @@ class CreateExperimentRunResponseDetails(Model):
 
     Attributes:
         run: Details of an experiment run.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
     """
 
     run: ExperimentRun

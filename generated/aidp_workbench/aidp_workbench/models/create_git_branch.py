@@ -20,6 +20,8 @@ class CreateGitBranch(Model):
         git_exit_code: Git exit status.
         git_folder_path: The path of the current Git folder which has to be created for
             the new branch.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-post.html
     """
 
     git_branch_name: str = Field(..., alias="gitBranchName")

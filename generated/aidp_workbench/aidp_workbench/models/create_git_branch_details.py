@@ -17,6 +17,8 @@ class CreateGitBranchDetails(Model):
         git_folder_path: Workspace Git folder path. The effective path is taken from the
             repository identified by gitRepositoryKey; the supplied value does not
             override it.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-post.html
     """
 
     git_branch_name: str = Field(..., alias="gitBranchName")

@@ -38,6 +38,8 @@ class CreateGitFolderDetails(Model):
             checkout cannot be enabled later for a non-sparse git folder. For sparse git
             folders, settings updates can change cone folder patterns but cannot enable
             or disable sparse checkout.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitfolders-post.html
     """
 
     folder_path: str = Field(..., alias="folderPath")

@@ -23,6 +23,8 @@ class CreateJobRunDetails(Model):
         parameters: An optional list of parameters.
         queue: Queue configuration for job.
         repair_history: Array of repaired runs.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
     key: str | None = None

@@ -21,6 +21,8 @@ class CreateModelVersionDetails(Model):
         run_link: Direct link to the run that generated this version.
         model_id_: Model ID for model version that is used to link the registered model
             to the source logged model.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-create-post.html
     """
 
     name: str

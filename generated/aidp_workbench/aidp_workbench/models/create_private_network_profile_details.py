@@ -18,6 +18,8 @@ class CreatePrivateNetworkProfileDetails(Model):
             network resources.
         customer_vcn_id: Customer VCN identifier used for Git connectivity.
         customer_subnet_id: Customer subnet identifier used for Git connectivity.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-post.html
     """
 
     name: str

@@ -17,6 +17,8 @@ class CreateRecipientDetails(Model):
         description: Short description of the Recipient
         properties: Key-value pair representing a defined tag key and value. Example: `{
             "CostCenter": "42" }`
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-post.html
     """
 
     display_name: str = Field(..., alias="displayName")

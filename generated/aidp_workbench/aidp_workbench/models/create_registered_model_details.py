@@ -15,6 +15,8 @@ class CreateRegisteredModelDetails(Model):
         tags: Tags for the registered model.
         description: Description for the registered model.
         deployment_job_id: Deployment job ID for this model.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-create-post.html
     """
 
     name: str

@@ -16,6 +16,8 @@ class CreateSchemaDetails(Model):
         description: Schema description.
         properties: Key-value pair representing a defined tag key and value.
         catalog_name: The name of the catalog to which this schema belongs.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-post.html
     """
 
     display_name: str = Field(..., alias="displayName")

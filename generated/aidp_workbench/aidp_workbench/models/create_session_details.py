@@ -21,6 +21,8 @@ class CreateSessionDetails(Model):
         cluster_id: Cluster ID.
         agent_flow_key: Key of the agent flow.
         kernel: Notebook kernel information.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-post.html
     """
 
     id: str | None = None

@@ -15,6 +15,8 @@ class CreateShareDetails(Model):
         display_name: A user-friendly name. Has to be unique within the AI Data Platform
             instance.
         description: A description associated with this share.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-post.html
     """
 
     display_name: str = Field(..., alias="displayName")

@@ -30,6 +30,8 @@ class CreateTableDetails(Model):
         table_fields: Columns for table.
         partition_keys: Columns to be used in partition for table.
         table_properties: Table properties.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-post.html
     """
 
     display_name: str = Field(..., alias="displayName")

@@ -16,6 +16,8 @@ class CreateUserSettingDetails(Model):
         name: A user-friendly name for the setting.
         is_default: Indicates whether this setting is the default.
         data: Setting Data
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-post.html
     """
 
     name: str

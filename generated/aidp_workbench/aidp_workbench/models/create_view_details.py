@@ -22,6 +22,8 @@ class CreateViewDetails(Model):
         view_text: The Query used to create the view.
         view_properties: View Properties.
         view_fields: Columns for view.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-post.html
     """
 
     display_name: str = Field(..., alias="displayName")

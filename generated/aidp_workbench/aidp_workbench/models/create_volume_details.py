@@ -24,6 +24,8 @@ class CreateVolumeDetails(Model):
             Allowed values: 'MANAGED', 'EXTERNAL'.
         storage_location: The storage location of the external volume. Only applicable
             for external volumes.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-post.html
     """
 
     display_name: str = Field(..., alias="displayName")

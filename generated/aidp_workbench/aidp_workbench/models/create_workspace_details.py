@@ -22,6 +22,8 @@ class CreateWorkspaceDetails(Model):
             if default catalog is iCat1, and it has schema1 and table1, you can refer to
             the table in a notebook using: schema1.table1.
         network_configuration_details: Private network configuration details.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-post.html
     """
 
     display_name: str = Field(..., alias="displayName")

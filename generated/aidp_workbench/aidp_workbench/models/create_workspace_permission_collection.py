@@ -12,6 +12,8 @@ class CreateWorkspacePermissionCollection(Model):
 
     Attributes:
         items: List of Create Workspace permissions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-createworkspacepermissions-get.html
     """
 
     items: list[CreateWorkspacePermissionSummary]

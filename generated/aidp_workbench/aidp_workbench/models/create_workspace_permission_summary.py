@@ -19,6 +19,8 @@ class CreateWorkspacePermissionSummary(Model):
         grantee_type: The type of grantee.
 
             Allowed values: 'USER', 'ROLE', 'GROUP'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-createworkspacepermissions-get.html
     """
 
     grantee: str

@@ -49,6 +49,8 @@ class Credential(Model):
         created_by: The unique identifier of the user who created the credential object.
         updated_by: The unique identifier of the user who last updated the credential
             object.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-get.html
     """
 
     key: str

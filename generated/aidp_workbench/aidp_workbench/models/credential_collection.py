@@ -12,6 +12,8 @@ class CredentialCollection(Model):
 
     Attributes:
         items: List of credential summaries.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-get.html
     """
 
     items: list[CredentialSummary]

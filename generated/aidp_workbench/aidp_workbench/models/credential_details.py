@@ -20,6 +20,8 @@ class CredentialDetails(Model):
             CredentialType.
 
             Allowed values: 'SECRET_TOKEN', 'VAULT_REFERENCE', 'SERVICE_ACCOUNT'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-post.html
     """
 
     credential_type: Annotated[

@@ -40,6 +40,8 @@ class CredentialSummary(Model):
             defined in CredentialLifecycleState.
 
             Allowed values: 'ACTIVE', 'CREATING', 'UPDATING', 'DELETING'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-get.html
     """
 
     key: str

@@ -19,6 +19,8 @@ class Dataset(Model):
         source: URI or path to the dataset source.
         schema_: Schema of the dataset.
         profile: Profile of the dataset.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
     """
 
     name: str

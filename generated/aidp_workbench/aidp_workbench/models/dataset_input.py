@@ -15,6 +15,8 @@ class DatasetInput(Model):
         dataset: Dataset. Represents a reference to data used for training, testing, or
             evaluation during the model development process.
         tags: Tags for the dataset input.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
     """
 
     dataset: Dataset

@@ -13,6 +13,8 @@ class DeactivateModelDeploymentDetails(Model):
         deployment_id: ID of the deployment to deactivate.
         message: Optional deployment deactivation message. At most 2000 characters and
             2000 UTF-8 bytes.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deactivate-post.html
     """
 
     deployment_id: str

@@ -88,6 +88,8 @@ class DefaultCluster(Model):
             instance and is created in the same compartment within the customer’s
             tenancy as the AI Data Platform instance.
         subscription: Details of subscription.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
     """
 
     key: str

@@ -14,6 +14,8 @@ class DeleteExperimentDetails(Model):
         is_permanent: If true, the experiment is permanently deleted from the database
             instead of being soft deleted. Permanent deletion is rejected if the
             experiment has any associated run. Defaults to false.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-delete-post.html
     """
 
     experiment_id: str

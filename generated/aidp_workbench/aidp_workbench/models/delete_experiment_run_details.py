@@ -13,6 +13,8 @@ class DeleteExperimentRunDetails(Model):
         run_id: Unique identifier for the run.
         is_permanent: If true, the run is permanently deleted from the database instead
             of being soft deleted. Defaults to false.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-delete-post.html
     """
 
     run_id: str

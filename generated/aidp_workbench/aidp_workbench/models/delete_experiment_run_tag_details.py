@@ -12,6 +12,8 @@ class DeleteExperimentRunTagDetails(Model):
     Attributes:
         run_id: Unique identifier for the run.
         key: Key of the run tag.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-delete-tag-post.html
     """
 
     run_id: str

@@ -12,6 +12,8 @@ class DeleteExperimentTagDetails(Model):
     Attributes:
         experiment_id: Unique identifier for the experiment.
         key: Key of the experiment tag.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-delete-experiment-tag-post.html
     """
 
     experiment_id: str

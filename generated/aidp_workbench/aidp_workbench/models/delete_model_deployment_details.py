@@ -11,6 +11,8 @@ class DeleteModelDeploymentDetails(Model):
 
     Attributes:
         deployment_id: ID of the deployment to delete.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-delete-post.html
     """
 
     deployment_id: str

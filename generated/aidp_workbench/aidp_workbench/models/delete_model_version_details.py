@@ -12,6 +12,8 @@ class DeleteModelVersionDetails(Model):
     Attributes:
         name: Name of the registered model.
         version: Model version number.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-delete-post.html
     """
 
     name: str

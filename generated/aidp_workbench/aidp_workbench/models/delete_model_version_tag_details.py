@@ -13,6 +13,8 @@ class DeleteModelVersionTagDetails(Model):
         name: Name of the registered model.
         version: Model version number.
         key: Tag key.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-delete-tag-post.html
     """
 
     name: str

@@ -11,6 +11,8 @@ class DeleteRegisteredModelDetails(Model):
 
     Attributes:
         name: Name of the registered model.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-delete-post.html
     """
 
     name: str

@@ -12,6 +12,8 @@ class DeleteRegisteredModelTagDetails(Model):
     Attributes:
         name: Name of the registered model.
         key: Tag key.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-delete-tag-post.html
     """
 
     name: str

@@ -16,6 +16,8 @@ class DependsOn(Model):
         task_key: The name of the task that it depends on.
         outcome: Specified on condition task dependencies. The outcome of the dependent
             task should be met for this task to be executed.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
     task_key: str = Field(..., alias="taskKey")

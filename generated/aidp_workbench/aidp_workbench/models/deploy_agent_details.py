@@ -20,6 +20,8 @@ class DeployAgentDetails(Model):
         agent_key: The Agent key for which the session is started.
         session_retention_config: Session data retention configuration for an Agent.
         o_auth_config: OAuth configuration for an Agent.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-actions-deploy-post.html
     """
 
     display_name: str | None = Field(default=None, alias="displayName")

@@ -33,6 +33,8 @@ class DeploymentActivity(Model):
             optional; a null value means the value is not available from any upstream
             system. Working out which values changed -- by comparing an activity against
             the one before it -- is left to the consumer.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-get-get.html
     """
 
     activity_id: str

@@ -29,6 +29,8 @@ class DeploymentActivitySummary(Model):
         deployment_details: Minimal deployment configuration for a deployment-activity
             list row: the registered model and the served model versions. The full
             configuration snapshot is available from the single-activity read.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-search-post.html
     """
 
     activity_id: str

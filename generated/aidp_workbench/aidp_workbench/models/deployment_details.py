@@ -54,6 +54,8 @@ class DeploymentDetails(Model):
         issuer_claim: OAuth issuer claim (iss). Set for OAUTH deployments; null
             otherwise.
         jwks_uri: URI to retrieve the JWKS. Set for OAUTH deployments; null otherwise.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-get-get.html
     """
 
     name: str | None = None

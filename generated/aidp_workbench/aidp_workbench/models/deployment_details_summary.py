@@ -18,6 +18,8 @@ class DeploymentDetailsSummary(Model):
         model_name_: Name of the registered model.
         deployment_targets: Model versions served by the deployment and their traffic
             share.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-search-post.html
     """
 
     model_name_: str | None = Field(default=None, alias="model_name")

@@ -20,6 +20,8 @@ class DeploymentLogCollection(Model):
         query: Echo of the executed query and its consistency.
         coverage: How completely the underlying log source can serve the requested
             window.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-search-post.html
     """
 
     deployment_id: str = Field(..., alias="deploymentId")

@@ -22,6 +22,8 @@ class DeploymentLogCoverage(Model):
         retention_days: Configured retention of the current log object, when readable.
         reasons: Machine-readable reasons explaining why coverage is not complete, when
             applicable.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-search-post.html
     """
 
     state: Annotated[Literal["UNKNOWN", "PARTIAL", "COMPLETE_WITHIN_RETENTION"], OpenEnum]

@@ -35,6 +35,8 @@ class DeploymentLogDetail(Model):
         message: The log event's message, subject to redaction and size limits.
         metadata: Selected metadata of a log event. Every field may be null when the
             event does not carry it.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-logid-get.html
     """
 
     deployment_id: str = Field(..., alias="deploymentId")

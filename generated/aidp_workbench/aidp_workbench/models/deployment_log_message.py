@@ -21,6 +21,8 @@ class DeploymentLogMessage(Model):
         text: Display text of the log event. Treat as untrusted display data. Null when
             the state denies or lacks content.
         is_truncated: Whether the text was truncated to the size limit.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-logid-get.html
     """
 
     state: Annotated[Literal["AVAILABLE", "REDACTED", "NOT_AUTHORIZED", "UNKNOWN"], OpenEnum]

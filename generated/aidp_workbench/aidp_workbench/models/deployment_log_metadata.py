@@ -20,6 +20,8 @@ class DeploymentLogMetadata(Model):
         source: Logical producer of the event within the deployment runtime.
         region: Region the event was emitted from, when the event carries one.
         error_code: Producer error code, when the event carries one.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-logid-get.html
     """
 
     replica_id: str | None = Field(default=None, alias="replicaId")

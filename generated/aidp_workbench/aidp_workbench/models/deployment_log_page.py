@@ -18,6 +18,8 @@ class DeploymentLogPage(Model):
         next_page_token: Continuation token. Absent when the traversal is complete. An
             empty page with a token means the scan quota ended before matches were
             found; continue.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-search-post.html
     """
 
     items: list[DeploymentLogSummary]

@@ -33,6 +33,8 @@ class DeploymentLogQueryEcho(Model):
             read of the log source.
 
             Allowed values: 'BEST_EFFORT'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-search-post.html
     """
 
     time_start: datetime = Field(..., alias="timeStart")

@@ -36,6 +36,8 @@ class DeploymentLogSummary(Model):
             value, distinct from absent.
         replica_id: Emitting replica or source scope, when the event carries one.
         is_detail_available: Whether the log detail operation can resolve this record.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-search-post.html
     """
 
     record_id: str = Field(..., alias="recordId")

@@ -28,6 +28,8 @@ class DeploymentOAuthDetails(Model):
             notation, and which carries no userinfo and no fragment. A query string and
             a non-default port are permitted: published provider JWKS endpoints use
             both.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-create-post.html
     """
 
     issuer_claim: str = Field(..., alias="issuerClaim")

@@ -17,6 +17,8 @@ class DeploymentSummary(Model):
         total_deployment: Number of model deployments for this registered model, in any
             status.
         active_deployment: Number of those deployments that are currently active.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-create-post.html
     """
 
     total_deployment: int

@@ -15,6 +15,8 @@ class DeploymentTarget(Model):
         model_version_: Version number of the model version.
         traffic_percentage: Percentage of deployment traffic routed to this model
             version.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-get-get.html
     """
 
     model_version_: str = Field(..., alias="model_version")

@@ -41,6 +41,8 @@ class DownloadClusterLogsDetails(Model):
             supported when logContentTypeContains=executor/driver.
         event_type: Filters logs based on the event type. Supported only when
             `logContentTypeContains` is `events`.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-downloadlogs-post.html
     """
 
     time_begin: datetime = Field(..., alias="timeBegin")

@@ -25,6 +25,8 @@ class DownloadFileWithParResult(Model):
         description: The file description.
         system_tags: System tags for this resource. Each key is predefined and scoped to
             a namespace.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-downloadfilemeta-post.html
     """
 
     par_url: str | None = Field(default=None, alias="parUrl")

@@ -19,6 +19,8 @@ class DriverConfig(Model):
             VM.Standard2.x, VM.Standard.E3.Flex
         driver_shape_config: Shape of the driver or executor if a flexible shape is
             used.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
     """
 
     driver_node_type: str | None = Field(default=None, alias="driverNodeType")

@@ -14,6 +14,8 @@ class EntityLineage(Model):
     Attributes:
         nodes: Set of links that are involved in the lineage.
         links: Set of links between the objects in the 'objects' set.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
     """
 
     nodes: list[LineageObject]

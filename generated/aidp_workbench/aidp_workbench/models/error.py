@@ -12,6 +12,8 @@ class Error(Model):
     Attributes:
         code: A short error code that defines the error, meant for programmatic parsing.
         message: A human-readable error message.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     code: str

@@ -20,6 +20,8 @@ class Experiment(Model):
         last_update_time: Unix timestamp in milliseconds when the experiment was last
             updated.
         tags: List of tags set on the experiment.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-get-get.html
     """
 
     experiment_id: str

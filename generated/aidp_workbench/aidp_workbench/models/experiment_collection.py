@@ -15,6 +15,8 @@ class ExperimentCollection(Model):
         next_page_token: Token that can be used to retrieve the next page of
             experiments. An empty token means that no more experiments are available for
             retrieval.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-search-post.html
     """
 
     experiments: list[Experiment]

@@ -12,6 +12,8 @@ class ExperimentResponse(Model):
 
     Attributes:
         experiment: Details of an MLflow experiment.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-get-get.html
     """
 
     experiment: Experiment

@@ -18,6 +18,8 @@ class ExperimentRun(Model):
         data: Run data.
         inputs: Run inputs.
         outputs: Run outputs.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
     """
 
     info: ExperimentRunInfo | None = None

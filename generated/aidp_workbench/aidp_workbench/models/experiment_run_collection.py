@@ -14,6 +14,8 @@ class ExperimentRunCollection(Model):
         runs: Runs that match the search criteria.
         next_page_token: Token that can be used to retrieve the next page of runs. An
             empty token means that no more runs are available for retrieval.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-search-post.html
     """
 
     runs: list[ExperimentRun]

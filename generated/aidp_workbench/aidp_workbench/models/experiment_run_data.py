@@ -16,6 +16,8 @@ class ExperimentRunData(Model):
         metrics: Metrics logged for the run.
         params: Parameters logged for the run.
         tags: Tags to log.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
     """
 
     metrics: list[ExperimentRunMetric] | None = None

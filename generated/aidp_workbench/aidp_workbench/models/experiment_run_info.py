@@ -25,6 +25,8 @@ class ExperimentRunInfo(Model):
         lifecycle_stage: Lifecycle stage of the experiment, e.g., 'active' or 'deleted'.
         run_uuid: UUID of the run.
         user_id: User ID that created the run.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
     """
 
     run_id: str | None = None

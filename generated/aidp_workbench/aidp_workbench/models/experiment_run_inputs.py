@@ -16,6 +16,8 @@ class ExperimentRunInputs(Model):
     Attributes:
         dataset_inputs: Dataset inputs for the run.
         model_inputs_: Model inputs for the run.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
     """
 
     dataset_inputs: list[DatasetInput] | None = None

@@ -14,6 +14,8 @@ class ExperimentRunMetric(Model):
         value: Value of the metric.
         timestamp: Unix timestamp in milliseconds when this metric was recorded.
         step: Step at which to log the metric.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-metrics-get-history-get.html
     """
 
     key: str | None = None

@@ -15,6 +15,8 @@ class ExperimentRunMetricHistoryCollection(Model):
         next_page_token: Token that can be used to retrieve the next page of metric
             history. An empty token means that no more metric history are available for
             retrieval.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-metrics-get-history-get.html
     """
 
     metrics: list[ExperimentRunMetric] | None = None

@@ -14,6 +14,8 @@ class ExperimentRunOutputs(Model):
 
     Attributes:
         model_outputs_: Model outputs for the run.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
     """
 
     model_outputs_: list[ModelOutput] | None = Field(default=None, alias="model_outputs")

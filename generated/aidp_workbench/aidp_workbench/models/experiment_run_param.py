@@ -12,6 +12,8 @@ class ExperimentRunParam(Model):
     Attributes:
         key: Key of the parameter.
         value: Value of the parameter.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
     """
 
     key: str | None = None

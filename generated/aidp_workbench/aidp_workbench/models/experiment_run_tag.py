@@ -12,6 +12,8 @@ class ExperimentRunTag(Model):
     Attributes:
         key: Key of the run tag.
         value: Value of the run tag.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-internal-runs-update-tags-post.html
     """
 
     key: str | None = None

@@ -11,6 +11,8 @@ class ExperimentRunTagKey(Model):
 
     Attributes:
         key: Tag key.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-internal-runs-update-tags-post.html
     """
 
     key: str

@@ -12,6 +12,8 @@ class ExperimentTag(Model):
     Attributes:
         key: Key of the experiment tag.
         value: Value of the experiment tag.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-create-post.html
     """
 
     key: str

@@ -11,6 +11,8 @@ class ExperimentTagKey(Model):
 
     Attributes:
         key: Tag key.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-internal-experiments-update-experiment-tags-post.html
     """
 
     key: str

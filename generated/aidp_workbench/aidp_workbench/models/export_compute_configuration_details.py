@@ -21,6 +21,8 @@ class ExportComputeConfigurationDetails(Model):
             must set exactly one of path, pip, or jar.
         environment_variables: Selected environment-variable keys and values to write to
             the YAML file.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-exportcomputeconfiguration-post.html
     """
 
     destination_path: str | None = Field(default=None, alias="destinationPath")

@@ -16,6 +16,8 @@ class ExportContentsDetails(Model):
             HTML and ipynb only.
 
             Default: 'ipynb'. Allowed values: 'ipynb', 'html'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-actions-export-contents-contentpath-post.html
     """
 
     format: Annotated[Literal["ipynb", "html"], OpenEnum] | None = None

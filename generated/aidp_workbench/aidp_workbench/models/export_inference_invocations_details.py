@@ -41,6 +41,8 @@ class ExportInferenceInvocationsDetails(Model):
             Format: 'date-time'.
         filters: Optional exact-match filters applied to correlated inference
             invocations before export.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-actions-export-post.html
     """
 
     volume_location: str

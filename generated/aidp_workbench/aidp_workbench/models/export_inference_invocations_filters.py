@@ -25,6 +25,8 @@ class ExportInferenceInvocationsFilters(Model):
             yet, so this filter currently matches no records.
         request_uri: Only export invocations whose request URI exactly matches this
             value.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-actions-export-post.html
     """
 
     status: Annotated[Literal["SUCCESS", "MALFORMED", "FAILED", "UNKNOWN"], OpenEnum] | None = None

@@ -19,6 +19,8 @@ class ExportLineageDetails(Model):
         direction: Direction of the lineage returned.
 
             Allowed values: 'UPSTREAM', 'BOTH', 'DOWNSTREAM'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-exportlineage-post.html
     """
 
     anchor_node: str = Field(..., alias="anchorNode")

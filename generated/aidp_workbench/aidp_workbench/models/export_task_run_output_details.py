@@ -16,6 +16,8 @@ class ExportTaskRunOutputDetails(Model):
             formats are HTML and ipynb only.
 
             Allowed values: 'HTML', 'IPYNB'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-outputs-taskrunoutputkey-actions-export-post.html
     """
 
     format: Annotated[Literal["HTML", "IPYNB"], OpenEnum] | None = None

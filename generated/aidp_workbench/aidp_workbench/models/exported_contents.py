@@ -20,6 +20,8 @@ class ExportedContents(Model):
         format: Format of content as requested by the client. By default, ipynb format.
 
             Allowed values: 'html', 'ipynb'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-actions-export-contents-contentpath-post.html
     """
 
     name: str

@@ -20,6 +20,8 @@ class ExportedTaskRunOutputContents(Model):
         format: Format of content as requested by the client. HTML format by default.
 
             Allowed values: 'HTML', 'IPYNB'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-outputs-taskrunoutputkey-actions-export-post.html
     """
 
     name: str

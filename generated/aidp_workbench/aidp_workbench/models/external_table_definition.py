@@ -26,6 +26,8 @@ class ExternalTableDefinition(Model):
             Allowed values: 'AVRO', 'ORC', 'PARQUET', 'TEXTFILE', 'JSON', 'CSV',
             'DELTA', 'ICEBERG'.
         txt_file_definition: Properties specific to a text file.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-post.html
     """
 
     external_table_location_type: Annotated[Literal["OBJECT_STORAGE", "MOUNT"], OpenEnum] | None = (

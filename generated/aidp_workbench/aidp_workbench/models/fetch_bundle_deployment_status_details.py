@@ -11,6 +11,8 @@ class FetchBundleDeploymentStatusDetails(Model):
 
     Attributes:
         path: Target folder for the new bundle.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-getbundledeploymentstatus-post.html
     """
 
     path: str

@@ -30,6 +30,8 @@ class FetchEntityLineageDetails(Model):
         path_filters: Filtering parameter that lets the user control how far the lineage
             is traversed.
         should_include_edges: Controls if the edges will be returned with vertices.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
     """
 
     anchor_node: str = Field(..., alias="anchorNode")

@@ -13,6 +13,8 @@ class FetchOutputDetails(Model):
 
     Attributes:
         output_key: A unique identifier for the output.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-actions-fetchoutput-post.html
     """
 
     output_key: str | None = Field(default=None, alias="outputKey")

@@ -18,6 +18,8 @@ class FieldInfo(Model):
         field_type: The type of the field.
 
             Allowed values: 'STRING', 'NUMBER', 'BOOLEAN', 'ARRAY'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
     """
 
     field_name: str = Field(..., alias="fieldName")

@@ -23,6 +23,8 @@ class FileConfiguration(Model):
         write: File write/download settings collected by the UI and persisted as Agent
             Flow session configuration. DataHub stores and forwards these settings;
             runtime and gateway components enforce file policy during execution.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     is_enabled: bool | None = Field(default=None, alias="isEnabled")

@@ -33,6 +33,8 @@ class FileReadConfiguration(Model):
         is_persistence_enabled: Whether uploaded files should be retained beyond the
             current request/session intent.
         retention_days: Retention period in days for persisted files.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     is_enabled: bool | None = Field(default=None, alias="isEnabled")

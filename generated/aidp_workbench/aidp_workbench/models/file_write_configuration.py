@@ -36,6 +36,8 @@ class FileWriteConfiguration(Model):
             session duration.
 
             Allowed values: 'SESSION_DURATION'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     is_enabled: bool | None = Field(default=None, alias="isEnabled")

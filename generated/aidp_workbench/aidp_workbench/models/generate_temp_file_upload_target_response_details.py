@@ -16,6 +16,8 @@ class GenerateTempFileUploadTargetResponseDetails(Model):
             prefixed by object stroage URL.
         upload_key: The unique key for this request.
         oci_file_path: The exact URI path of the object storage.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-generatetempfileuploadtarget-post.html
     """
 
     temp_file_upload_target: str = Field(..., alias="tempFileUploadTarget")

@@ -12,6 +12,8 @@ class GetExperimentRunResponseDetails(Model):
 
     Attributes:
         run: Details of an experiment run.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-get-get.html
     """
 
     run: ExperimentRun

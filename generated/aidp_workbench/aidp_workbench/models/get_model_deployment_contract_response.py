@@ -17,6 +17,8 @@ class GetModelDeploymentContractResponse(Model):
             if the model has no signature.
         input_example: Sample request payload (input example), captured at activation;
             null if the model has no example.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-contract-get.html
     """
 
     input_contract: str | None = None

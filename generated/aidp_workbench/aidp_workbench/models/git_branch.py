@@ -18,6 +18,8 @@ class GitBranch(Model):
         std_out: Git STDOUT message.
         std_err: Git STDERR message.
         git_exit_code: Git exit status.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-checkoutbranch-post.html
     """
 
     branch_name: str = Field(..., alias="branchName")

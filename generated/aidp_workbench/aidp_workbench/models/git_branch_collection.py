@@ -12,6 +12,8 @@ class GitBranchCollection(Model):
 
     Attributes:
         items: List of Git branches.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-get.html
     """
 
     items: list[GitBranchSummary]

@@ -14,6 +14,8 @@ class GitBranchSummary(Model):
     Attributes:
         branch_name: The name of the Git branch.
         branch_path: Fully qualified branch path.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-get.html
     """
 
     branch_name: str = Field(..., alias="branchName")

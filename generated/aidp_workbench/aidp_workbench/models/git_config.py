@@ -20,6 +20,8 @@ class GitConfig(Model):
         credential: Git credential to access the repository.
         repository_url: Git repository URL.
         branch: Git branch path.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
     provider: Annotated[Literal["GITHUB", "BITBUCKET", "GITLAB", "OCI_DEVOPS"], OpenEnum] | None = (

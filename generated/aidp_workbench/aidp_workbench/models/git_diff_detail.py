@@ -23,6 +23,8 @@ class GitDiffDetail(Model):
         truncated_reason: Indicates the reason for the truncated diff to be returned.
 
             Allowed values: 'MAX_PATCH_BYTES', 'BINARY', 'TOO_LARGE', 'UNKNOWN'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiffdetails-get.html
     """
 
     git_file_path: str = Field(..., alias="gitFilePath")

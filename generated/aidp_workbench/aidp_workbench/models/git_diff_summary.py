@@ -26,6 +26,8 @@ class GitDiffSummary(Model):
             Allowed values: 'BOTH_MODIFIED', 'BOTH_ADDED', 'BOTH_DELETED',
             'ADDED_BY_US', 'ADDED_BY_THEM', 'DELETED_BY_US', 'DELETED_BY_THEM',
             'UNKNOWN'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiff-get.html
     """
 
     git_file_path: str = Field(..., alias="gitFilePath")

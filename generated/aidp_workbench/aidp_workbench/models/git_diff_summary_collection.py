@@ -12,6 +12,8 @@ class GitDiffSummaryCollection(Model):
 
     Attributes:
         items: List of Git diff summaries.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiff-get.html
     """
 
     items: list[GitDiffSummary]

@@ -21,6 +21,8 @@ class GitMergeDetails(Model):
             stored repository branch.
         commit_id: Requested source commit identifier. The merge source is
             origin/{remoteBranchName}; the supplied value does not override it.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-merge-post.html
     """
 
     git_folder_path: str | None = Field(default=None, alias="gitFolderPath")

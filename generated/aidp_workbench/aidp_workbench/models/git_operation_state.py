@@ -36,6 +36,8 @@ class GitOperationState(Model):
         time_checked: Time when the state was computed.
 
             Format: 'date-time'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitoperationstate-get.html
     """
 
     git_folder_path: str = Field(..., alias="gitFolderPath")

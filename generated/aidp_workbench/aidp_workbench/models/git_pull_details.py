@@ -29,6 +29,8 @@ class GitPullDetails(Model):
             Allowed values: 'PULL', 'MERGE_CONTINUE', 'MERGE_ABORT'.
         commit_message: Requested merge-continuation commit message. The supplied value
             has no effect, including when pullAction is MERGE_CONTINUE.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-pull-post.html
     """
 
     git_folder_path: str | None = Field(default=None, alias="gitFolderPath")

@@ -21,6 +21,8 @@ class GitRebaseDetails(Model):
             target.
         commit_id: Requested target commit identifier. The rebase target is
             origin/{remoteBranchName}; the supplied value does not override it.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-rebase-post.html
     """
 
     git_folder_path: str | None = Field(default=None, alias="gitFolderPath")

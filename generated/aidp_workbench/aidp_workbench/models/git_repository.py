@@ -42,6 +42,8 @@ class GitRepository(Model):
             isPrivateConnectivityEnabled is true.
         credential_store_name: User-friendly display name of the repository TLS CA
             certificate credential.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-get.html
     """
 
     key: str

@@ -26,6 +26,8 @@ class GitResetDetails(Model):
             supplied value, including SOFT or MIXED.
 
             Allowed values: 'SOFT', 'MIXED', 'HARD'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-reset-post.html
     """
 
     git_folder_path: str | None = Field(default=None, alias="gitFolderPath")

@@ -15,6 +15,8 @@ class GuardrailsConfiguration(Model):
         name: Name of the guardrails configuration
         description: Description of the guardrails configuration
         policies: List of safety policies configured in this guardrails
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     key: str | None = None

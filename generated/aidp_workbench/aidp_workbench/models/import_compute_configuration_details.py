@@ -15,6 +15,8 @@ class ImportComputeConfigurationDetails(Model):
         yaml_paths: Non-empty, unique workspace or volume paths ending in .yaml. Use a
             workspace-relative path, /Workspace/..., or
             /Volumes/<catalog>/<schema>/<volume>/....
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-importcomputeconfiguration-post.html
     """
 
     yaml_paths: list[str] = Field(..., alias="yamlPaths")

@@ -14,6 +14,8 @@ class InferSchema(Model):
 
     Attributes:
         infer_schema_column: Column information obtained by inferring schema.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschema-post.html
     """
 
     infer_schema_column: list[InferSchemaColumn] = Field(..., alias="inferSchemaColumn")

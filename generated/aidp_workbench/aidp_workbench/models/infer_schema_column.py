@@ -17,6 +17,8 @@ class InferSchemaColumn(Model):
         is_partition: Boolean value indicating if this column is partition column.
         rank: For partition columns rank value indicates level, for non-partition column
             the value will be zero.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschema-post.html
     """
 
     field_name: str | None = Field(default=None, alias="fieldName")

@@ -14,6 +14,8 @@ class InferSchemaProperties(Model):
     Attributes:
         property_name: Name of the property.
         property_value: Property value.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschema-post.html
     """
 
     property_name: str | None = Field(default=None, alias="propertyName")

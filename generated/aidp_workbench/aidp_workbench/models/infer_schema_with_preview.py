@@ -15,6 +15,8 @@ class InferSchemaWithPreview(Model):
     Attributes:
         schema_: Column information obtained by inferring schema.
         data: Sample preview data.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschemawithpreview-post.html
     """
 
     schema_: list[InferSchemaColumn] = Field(..., alias="schema")

@@ -30,6 +30,8 @@ class InferenceInvocationDetails(Model):
         request_payload: Request payload captured in the inference request event.
         response_payload: Response payload captured in the inference response event.
         metadata: Metadata recorded with the inference request and response events.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-requestid-get.html
     """
 
     request_timestamp: datetime = Field(..., alias="requestTimestamp")

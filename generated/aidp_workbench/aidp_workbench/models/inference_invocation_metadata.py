@@ -16,6 +16,8 @@ class InferenceInvocationMetadata(Model):
         replica_id: Identifier of the model deployment replica that served the
             invocation.
         caller: Caller recorded on the inference request event.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-requestid-get.html
     """
 
     region: str | None = None

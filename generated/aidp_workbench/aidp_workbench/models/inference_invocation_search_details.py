@@ -35,6 +35,8 @@ class InferenceInvocationSearchDetails(Model):
             URI.
         page_token: Opaque token from a previous response. It continues pagination of
             the filtered, correlated invocation rows.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-search-post.html
     """
 
     time_start: datetime | None = Field(default=None, alias="timeStart")

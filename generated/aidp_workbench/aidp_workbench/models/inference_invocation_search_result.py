@@ -33,6 +33,8 @@ class InferenceInvocationSearchResult(Model):
             found across the whole requested time range. This is not narrowed by the
             filters in the request, so it stays stable while a caller changes filters.
         model_versions_: Model versions configured on the requested deployment.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-search-post.html
     """
 
     time_start: datetime = Field(..., alias="timeStart")

@@ -27,6 +27,8 @@ class InferenceInvocationSummary(Model):
         request_id: Request ID of the inference invocation, used to correlate the
             request and response events. Pass this value to the get inference details
             operation.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-search-post.html
     """
 
     request_timestamp: datetime = Field(..., alias="requestTimestamp")

@@ -24,6 +24,8 @@ class InferenceInvocationSummaryMetrics(Model):
             status is 4xx.
         average_response_time_ms: Mean response latency in milliseconds across the
             correlated invocations.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-summary-get.html
     """
 
     total_requests: int = Field(..., alias="totalRequests")

@@ -23,6 +23,8 @@ class InferenceInvocationSummaryResponse(Model):
             Format: 'date-time'.
         summary: Aggregate metrics for the correlated invocation rows matching the
             request filters.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-summary-get.html
     """
 
     time_start: datetime = Field(..., alias="timeStart")

@@ -13,6 +13,8 @@ class InitScriptPath(Model):
         destination: Full path of the init script file. Example -
             /Workspace/Shared/Folder1/my-init.sh or
             /Volumes/catalogName/schemaName/volumeName/Shared/Folder1/my-init.sh.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
     """
 
     destination: str

@@ -12,6 +12,8 @@ class InputTag(Model):
     Attributes:
         key: Key of the tag.
         value: Value of the tag.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
     """
 
     key: str

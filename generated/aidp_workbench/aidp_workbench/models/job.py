@@ -21,7 +21,8 @@ class Job(Model):
     """A description of a Job. To use any of the API operations, you must be authorized in
     an IAM policy. If you're not authorized, talk to an administrator. If you're an
     administrator who needs to write policies to give users access, see [Getting Started
-    with Policies](/iaas/Content/Identity/policiesgs/get-started-with-policies.htm).
+    with
+    Policies](https://docs.oracle.com/iaas/Content/Identity/policiesgs/get-started-with-policies.htm).
 
     Attributes:
         key: The OCID of the job.
@@ -56,6 +57,8 @@ class Job(Model):
         timeout_seconds: An optional value to indicate the max run duration of a job
             after which job will be timed out. The default is Zero indicating no timeout
             value.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-post.html
     """
 
     key: str

@@ -16,6 +16,8 @@ class JobCluster(Model):
         cluster_key: A unique identifier for the job cluster.
         cluster_name: A unique name for the job cluster.
         new_cluster: The cluster configuration to create a new cluster.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-post.html
     """
 
     cluster_key: str | None = Field(default=None, alias="clusterKey")

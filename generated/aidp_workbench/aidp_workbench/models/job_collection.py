@@ -12,6 +12,8 @@ class JobCollection(Model):
 
     Attributes:
         items: List of jobs.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-get.html
     """
 
     items: list[JobSummary]

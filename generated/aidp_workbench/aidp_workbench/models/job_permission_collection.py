@@ -12,6 +12,8 @@ class JobPermissionCollection(Model):
 
     Attributes:
         items: List of job permissions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-permissions-get.html
     """
 
     items: list[JobPermissionSummary]

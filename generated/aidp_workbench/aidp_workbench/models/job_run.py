@@ -89,6 +89,8 @@ class JobRun(Model):
             Allowed values: 'RESUME', 'RERUN'.
         lifecycle_states: The collection of lifecycle states.
         run_as: This points to the user or service account executing the job.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
     key: str

@@ -12,6 +12,8 @@ class JobRunCollection(Model):
 
     Attributes:
         items: List of job runs.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-get.html
     """
 
     items: list[JobRunSummary]

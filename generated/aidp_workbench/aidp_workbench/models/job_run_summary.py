@@ -37,6 +37,8 @@ class JobRunSummary(Model):
         created_by: The user who triggered the job execution.
         created_by_name: Name of the user who created this record
         run_as: This points to the user or service account executing the job.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-get.html
     """
 
     key: str

@@ -37,6 +37,8 @@ class JobSummary(Model):
             Format: 'date-time'.
         clusters: List of job cluster keys.
         job_clusters: List of job cluster configurations.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-get.html
     """
 
     key: str

@@ -24,6 +24,8 @@ class Kernel(Model):
 
             Allowed values: 'unknown', 'starting', 'idle', 'busy', 'terminating',
             'restarting', 'autorestarting', 'dead'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-post.html
     """
 
     id: str | None = None

@@ -19,6 +19,8 @@ class KernelSummary(Model):
         connections: The number of active connections to this kernel.
         execution_state: Current execution state of the kernel. Typically 'idle' or
             'busy', but may be other values, such as 'starting'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-get.html
     """
 
     id: str | None = None

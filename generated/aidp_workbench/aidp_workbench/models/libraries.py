@@ -11,6 +11,8 @@ class Libraries(Model):
 
     Attributes:
         jar: URI of the jar to be installed.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
     jar: str | None = None

@@ -27,6 +27,8 @@ class LifecycleState(Model):
             available stack traces.
         is_user_canceled_or_timed_out: Set to true, if the job execution is canceled by
             the user or by the scheduler due to timeout.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
     start_time: int | None = Field(default=None, alias="startTime")

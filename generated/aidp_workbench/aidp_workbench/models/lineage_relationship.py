@@ -24,6 +24,8 @@ class LineageRelationship(Model):
             of property name to property value. Every property is contained inside of a
             category. Most data entities have required properties within the "default"
             category. Example: `{"properties": { "default": { "key1": "value1"}}}`
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
     """
 
     from_node_id: str | None = Field(default=None, alias="fromNodeId")

@@ -36,6 +36,8 @@ class ListExperimentRunsDetails(Model):
             returns only active runs.
 
             Allowed values: 'ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-search-post.html
     """
 
     experiment_ids: list[str] | None = None

@@ -31,6 +31,8 @@ class ListExperimentsDetails(Model):
             returns only active experiments.
 
             Allowed values: 'ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-search-post.html
     """
 
     max_results: int | None = None

@@ -18,6 +18,8 @@ class ListLoggedModelsDetails(Model):
         page_token: Token indicating the page of logged-models to fetch.
         filter: A filter expression over logged-models attributes.
         order_by: List of attributes for ordering search results.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-logged-models-search-post.html
     """
 
     experiment_ids: list[str] | None = None

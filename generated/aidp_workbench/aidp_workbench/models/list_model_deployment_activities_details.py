@@ -20,6 +20,8 @@ class ListModelDeploymentActivitiesDetails(Model):
             is 1000.
         order_by: List of columns for ordering search results, e.g. 'start_time DESC'.
         page_token: Token indicating the page of activities to fetch.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-search-post.html
     """
 
     deployment_id: str

@@ -24,6 +24,8 @@ class ListPermissionsWithResourceDetails(Model):
             workspaceKey, clusterKey its a UUID Within catalog its a 3 level namespace
             tableKey - <catalogName>.<schemaName>.<tableName> schemaKey -
             <catalogName>.<schemaName> catalogKey - <catalogName>
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-permissions-get.html
     """
 
     permissions: list[

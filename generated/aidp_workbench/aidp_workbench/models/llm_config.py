@@ -25,6 +25,8 @@ class LlmConfig(Model):
             Agent or Tool
         provider: The OCI Generative AI provider name.
         region_id: The OCI Generative AI region ID.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     type: Annotated[Literal["OCI_GEN_AI", "THIRD_PARTY"], OpenEnum]

@@ -17,6 +17,8 @@ class LogExperimentRunBatchDetails(Model):
         metrics: Metrics to log.
         params: Params to log.
         tags: Tags to log.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-batch-post.html
     """
 
     run_id: str

@@ -13,6 +13,8 @@ class LogExperimentRunInputsDetails(Model):
     Attributes:
         run_id: Unique identifier for the run.
         dataset_inputs: Dataset inputs for the run.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-inputs-post.html
     """
 
     run_id: str

@@ -15,6 +15,8 @@ class LogExperimentRunMetricDetails(Model):
         value: Value of the metric.
         timestamp: Unix timestamp in milliseconds when this metric being recorded.
         step: Step at which to log the metric.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-metric-post.html
     """
 
     run_id: str

@@ -14,6 +14,8 @@ class LogExperimentRunModelDetails(Model):
     Attributes:
         run_id: Unique identifier for the run.
         model_json_: Model file in JSON format
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-model-post.html
     """
 
     run_id: str

@@ -13,6 +13,8 @@ class LogExperimentRunParamDetails(Model):
         run_id: Unique identifier for the run.
         key: Name of the param.
         value: Value of the param.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-parameter-post.html
     """
 
     run_id: str

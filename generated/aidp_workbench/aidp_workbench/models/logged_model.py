@@ -15,6 +15,8 @@ class LoggedModel(Model):
     Attributes:
         info: Details of the logged model info.
         data: Details of the logged model data.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-logged-models-search-post.html
     """
 
     info: LoggedModelInfo | None = None

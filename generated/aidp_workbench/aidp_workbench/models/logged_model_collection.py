@@ -15,6 +15,8 @@ class LoggedModelCollection(Model):
         next_page_token: Token that can be used to retrieve the next page of
             logged-models. An empty token means that no more logged-models are available
             for retrieval.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-logged-models-search-post.html
     """
 
     models: list[LoggedModel] | None = None

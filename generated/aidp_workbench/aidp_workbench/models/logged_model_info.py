@@ -25,6 +25,8 @@ class LoggedModelInfo(Model):
         model_type_: Model type of logged model.
         source_run_id: Source run ID of logged model.
         tags: Tags of logged model.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-logged-models-search-post.html
     """
 
     model_id_: str | None = Field(default=None, alias="model_id")

@@ -12,6 +12,8 @@ class LoggedModelOrder(Model):
     Attributes:
         field_name: Field name. Allowed values are creation_time.
         ascending: Whether the order is ascending.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-logged-models-search-post.html
     """
 
     field_name: str

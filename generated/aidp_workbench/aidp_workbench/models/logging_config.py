@@ -15,6 +15,8 @@ class LoggingConfig(Model):
         type: Type of logging service.
 
             Allowed values: 'OCI_LOGGING'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
     """
 
     type: Annotated[Literal["OCI_LOGGING"], OpenEnum]

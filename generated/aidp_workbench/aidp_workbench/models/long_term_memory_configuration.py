@@ -19,6 +19,8 @@ class LongTermMemoryConfiguration(Model):
         share_between_chat_threads: Whether long-term-memory retrieval can use memories
             saved in other chat threads for the same user and Agent Flow.
         llm_config: OCI Generative AI Large Language Model configuration.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     is_enabled: bool | None = Field(default=None, alias="isEnabled")

@@ -18,6 +18,8 @@ class ManageAgentPermissionDetails(Model):
             agent to assignee.
         revoke_agent_permission_details: The details of the permissions revoked from
             assignee for a agent.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-managepermission-post.html
     """
 
     assign_agent_permission_details: AssignAgentPermissionDetails | None = Field(

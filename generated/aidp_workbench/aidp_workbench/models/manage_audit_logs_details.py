@@ -18,6 +18,8 @@ class ManageAuditLogsDetails(Model):
 
             Allowed values: 'ENABLE', 'DISABLE'.
         retention_period: Retention period of the audit logs.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-manageauditlogs-post.html
     """
 
     action: Annotated[Literal["ENABLE", "DISABLE"], OpenEnum] | None = None

@@ -18,6 +18,8 @@ class ManageCatalogPermissionDetails(Model):
             the catalog to assignee.
         revoke_catalog_permission_details: The details of the permissions revoked from
             assignees for a catalog.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-actions-managepermission-post.html
     """
 
     assign_catalog_permission_details: AssignCatalogPermissionDetails | None = Field(

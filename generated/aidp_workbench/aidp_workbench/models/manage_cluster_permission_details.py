@@ -18,6 +18,8 @@ class ManageClusterPermissionDetails(Model):
             cluster to assignee.
         revoke_cluster_permission_details: Details of the permissions revoked from
             assignees for a cluster.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-managepermission-post.html
     """
 
     assign_cluster_permission_details: AssignClusterPermissionDetails | None = Field(

@@ -18,6 +18,8 @@ class ManageCreateWorkspacePermissionDetails(Model):
             assigned on the workspace to assignee.
         revoke_create_workspace_permission_details: The details of the permissions
             revoked from assignees for a workspace.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-managecreateworkspacepermission-post.html
     """
 
     assign_create_workspace_permission_details: AssignCreateWorkspacePermissionDetails | None = (

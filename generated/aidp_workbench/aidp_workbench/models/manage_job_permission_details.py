@@ -18,6 +18,8 @@ class ManageJobPermissionDetails(Model):
             Job to assignee.
         revoke_job_permission_details: The details of the permissions revoked from
             assignees for a job.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-actions-managepermission-post.html
     """
 
     assign_job_permission_details: AssignJobPermissionDetails | None = Field(

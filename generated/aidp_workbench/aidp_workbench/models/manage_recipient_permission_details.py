@@ -18,6 +18,8 @@ class ManageRecipientPermissionDetails(Model):
             the recipient to an assignee.
         revoke_recipient_permission_details: The details of the permissions revoked from
             assignees for a recipient.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-actions-managepermission-post.html
     """
 
     assign_recipient_permission_details: AssignRecipientPermissionDetails | None = Field(

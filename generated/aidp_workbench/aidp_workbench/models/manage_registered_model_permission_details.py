@@ -18,6 +18,8 @@ class ManageRegisteredModelPermissionDetails(Model):
             registered model to assignees.
         revoke_registered_model_permission_details: The permissions revoked from
             assignees for a registered model.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-registeredmodelkey-actions-managepermission-post.html
     """
 
     assign_registered_model_permission_details: AssignRegisteredModelPermissionDetails | None = (

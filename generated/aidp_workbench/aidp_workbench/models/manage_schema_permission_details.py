@@ -18,6 +18,8 @@ class ManageSchemaPermissionDetails(Model):
             schema to assignee.
         revoke_schema_permission_details: The details of the permissions revoked from
             assignees for a schema.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-managepermission-post.html
     """
 
     assign_schema_permission_details: AssignSchemaPermissionDetails | None = Field(

@@ -17,6 +17,8 @@ class ManageShareAccessDetails(Model):
 
             Allowed values: 'GRANT', 'REVOKE'.
         recipient: The simplified name of the grantee.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-manageaccess-post.html
     """
 
     action: Annotated[Literal["GRANT", "REVOKE"], OpenEnum]

@@ -25,6 +25,8 @@ class ManageShareDataAssetDetails(Model):
         partition: Partition clause information, only applicable for TABLE.
         alias: The data asset alias for this operation, only applicable for TABLE and
             VIEW.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-managedataasset-post.html
     """
 
     action: Annotated[Literal["ADD", "REMOVE"], OpenEnum]

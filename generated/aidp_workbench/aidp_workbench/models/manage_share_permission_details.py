@@ -18,6 +18,8 @@ class ManageSharePermissionDetails(Model):
             share to assignee.
         revoke_share_permission_details: The details of the permissions revoked from
             assignees for a share.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-managepermission-post.html
     """
 
     assign_share_permission_details: AssignSharePermissionDetails | None = Field(

@@ -18,6 +18,8 @@ class ManageTablePermissionDetails(Model):
             table to assignee.
         revoke_table_permission_details: The details of the permissions revoked from
             assignee for a table.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-managepermission-post.html
     """
 
     assign_table_permission_details: AssignTablePermissionDetails | None = Field(

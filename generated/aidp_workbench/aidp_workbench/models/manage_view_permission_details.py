@@ -18,6 +18,8 @@ class ManageViewPermissionDetails(Model):
             view to assignee.
         revoke_view_permission_details: The details of the permissions revoked from
             assignee for a view.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-actions-managepermission-post.html
     """
 
     assign_view_permission_details: AssignViewPermissionDetails | None = Field(

@@ -18,6 +18,8 @@ class ManageVolumePermissionDetails(Model):
             volume to assignee.
         revoke_volume_permission_details: The details of the permissions revoked from
             assignees for a volume.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-managepermission-put.html
     """
 
     assign_volume_permission_details: AssignVolumePermissionDetails | None = Field(

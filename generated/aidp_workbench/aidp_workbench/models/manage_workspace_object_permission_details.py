@@ -18,6 +18,8 @@ class ManageWorkspaceObjectPermissionDetails(Model):
             assigned on the workspace object to assignee.
         revoke_workspace_object_permission_details: The details of the permissions
             revoked from assignees for a workspace object.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-actions-managepermission-post.html
     """
 
     assign_workspace_object_permission_details: AssignWorkspaceObjectPermissionDetails | None = (

@@ -18,6 +18,8 @@ class ManageWorkspacePermissionDetails(Model):
             the workspace to assignee.
         revoke_workspace_permission_details: The details of the permissions revoked from
             assignees for a workspace.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-managepermission-post.html
     """
 
     assign_workspace_permission_details: AssignWorkspacePermissionDetails | None = Field(

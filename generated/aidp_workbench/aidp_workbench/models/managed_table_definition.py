@@ -18,6 +18,8 @@ class ManagedTableDefinition(Model):
 
             Allowed values: 'AVRO', 'ORC', 'PARQUET', 'TEXTFILE', 'JSON', 'CSV',
             'DELTA', 'ICEBERG'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-datatables-post.html
     """
 
     managed_table_data_format: Annotated[

@@ -21,6 +21,8 @@ class MavenSearchSummary(Model):
         freeform_tags: Free-form tags for this Maven package search result.
         defined_tags: Defined tags for this Maven package search result.
         system_tags: System tags for this Maven package search result.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-mavenpackages-get.html
     """
 
     group_id: str | None = Field(default=None, alias="groupId")

@@ -12,6 +12,8 @@ class MavenSearchSummaryCollection(Model):
 
     Attributes:
         items: Maven package search results.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-mavenpackages-get.html
     """
 
     items: list[MavenSearchSummary]

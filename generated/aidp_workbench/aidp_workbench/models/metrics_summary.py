@@ -24,6 +24,8 @@ class MetricsSummary(Model):
         resolution: The time between calculated aggregation windows.
         resource_group: A custom string used for grouping related metrics.
         aggregated_data_points: List of timestamp-value pairs for the metric.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-summarizemetricsdata-post.html
     """
 
     namespace: str

@@ -14,6 +14,8 @@ class ModelDeploymentActivitySummaryCollection(Model):
         activities: Activity summaries that match the search criteria.
         next_page_token: Token that can be used to retrieve the next page of activities.
             An empty token means that no more activities are available for retrieval.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-search-post.html
     """
 
     activities: list[DeploymentActivitySummary]

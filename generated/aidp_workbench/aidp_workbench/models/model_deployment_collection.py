@@ -15,6 +15,8 @@ class ModelDeploymentCollection(Model):
         next_page_token: Token that can be used to retrieve the next page of
             deployments. An empty token means that no more deployments are available for
             retrieval.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-search-post.html
     """
 
     deployments: list[ModelDeploymentSummary]

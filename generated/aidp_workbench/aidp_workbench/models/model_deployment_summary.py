@@ -30,6 +30,8 @@ class ModelDeploymentSummary(Model):
         serving_uri: Serving URI of the deployment.
         updated_time: Unix timestamp in milliseconds of when the deployment was updated.
         updated_by: User that last updated the model deployment.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-search-post.html
     """
 
     deployment_id: str

@@ -14,6 +14,8 @@ class ModelDeploymentTag(Model):
             bytes.
         value: Value of the model deployment tag. At most 5000 characters and 5000 UTF-8
             bytes.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-create-post.html
     """
 
     key: str

@@ -11,6 +11,8 @@ class ModelDeploymentTagKey(Model):
 
     Attributes:
         key: Tag key. At most 250 characters and 250 UTF-8 bytes.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-update-tags-post.html
     """
 
     key: str

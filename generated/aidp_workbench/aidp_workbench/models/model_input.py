@@ -13,6 +13,8 @@ class ModelInput(Model):
 
     Attributes:
         model_id_: ID of the model input.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
     """
 
     model_id_: str = Field(..., alias="model_id")

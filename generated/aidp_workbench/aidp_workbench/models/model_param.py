@@ -12,6 +12,8 @@ class ModelParam(Model):
     Attributes:
         name: Name of the parameter.
         value: Value of the parameter.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-create-post.html
     """
 
     name: str | None = None

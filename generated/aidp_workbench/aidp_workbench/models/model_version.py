@@ -42,6 +42,8 @@ class ModelVersion(Model):
         model_metrics_: Metrics logged for the model.
         model_params_: Parameters logged for the model.
         deployment_job_state: ModelVersion tag.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-create-post.html
     """
 
     name: str | None = None

@@ -16,6 +16,8 @@ class ModelVersionCollection(Model):
         model_versions_: Model versions that match the search criteria.
         next_page_token: Token that can be used to retrieve the next page of model
             versions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-search-get.html
     """
 
     model_versions_: list[ModelVersion] = Field(..., alias="model_versions")

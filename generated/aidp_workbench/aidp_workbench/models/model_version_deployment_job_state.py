@@ -24,6 +24,8 @@ class ModelVersionDeploymentJobState(Model):
             'NO_VALID_DEPLOYMENT_JOB_FOUND', 'RUNNING', 'SUCCEEDED', 'FAILED',
             'PENDING', 'APPROVAL'.
         current_task_name: Current task name.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-create-post.html
     """
 
     job_id: str | None = None

@@ -12,6 +12,8 @@ class ModelVersionTag(Model):
     Attributes:
         key: Key of the tag.
         value: Value of the tag.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-internal-model-versions-update-tags-post.html
     """
 
     key: str | None = None

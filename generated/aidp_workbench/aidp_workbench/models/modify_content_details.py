@@ -13,6 +13,8 @@ class ModifyContentDetails(Model):
 
     Attributes:
         path: New path for file or directory
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-patch.html
     """
 
     path: str | None = None

@@ -16,6 +16,8 @@ class MoveWorkspaceObjectDetails(Model):
             moved.
         to_path: The fully qualified destination path to which the Workspace object
             should be moved.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-moveobject-post.html
     """
 
     from_path: str | None = Field(default=None, alias="fromPath")

@@ -19,6 +19,8 @@ class NewClusterConfiguration(Model):
         cluster_name: A unique name for the job cluster.
         spark_version: The Spark version used to run the application.
         spark_conf: The spark configuration in key-value pairs.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
     num_workers: int | None = Field(default=None, alias="numWorkers")

@@ -13,6 +13,8 @@ class NodeFilterObject(Model):
 
     Attributes:
         predicates: List of conditions
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
     """
 
     predicates: NodeFilterPredicates

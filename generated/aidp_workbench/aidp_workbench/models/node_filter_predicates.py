@@ -15,6 +15,8 @@ class NodeFilterPredicates(Model):
         display_name_contains: Filters nodes whose display name contains the specified
             value.
         type_equals: Filters nodes whose type exactly matches the specified value.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
     """
 
     display_name_contains: str | None = Field(default=None, alias="displayNameContains")

@@ -24,6 +24,8 @@ class NodeInput(Model):
         is_required: True if this input is mandatory.
         is_single_connection: True if only one connection is allowed; false allows
             multiple.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     name: str

@@ -20,6 +20,8 @@ class NodeIo(Model):
             Allowed values: 'FLOW', 'STR', 'INT', 'BOOL', 'FLOAT', 'LIST', 'DICT',
             'ANY', 'TOOLS', 'LLMS', 'AGENTS', 'PLANNER', 'FLOWS'.
         color: Text and background color configuration for a node input/output.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     data_type: Annotated[

@@ -19,6 +19,8 @@ class NodeIoColor(Model):
             Allowed values: 'DARK', 'LIGHT'.
         background_color: Input/output badge background color.
         handle_color: Input/output connector handle color.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     text_color: Annotated[Literal["DARK", "LIGHT"], OpenEnum] = Field(..., alias="textColor")

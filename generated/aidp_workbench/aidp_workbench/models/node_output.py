@@ -22,6 +22,8 @@ class NodeOutput(Model):
             Allowed values: 'TOP', 'BOTTOM', 'RIGHT', 'LEFT'.
         description: Documentation or tooltip shown in the UI.
         is_required: True if this output is mandatory.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     name: str

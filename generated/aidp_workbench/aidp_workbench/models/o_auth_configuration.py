@@ -15,6 +15,8 @@ class OAuthConfiguration(Model):
         issuer_claim: Issuer Claim of OAuthConfiguration
         audience_claim: List of Audience Claim of OAuthConfiguration
         jwks_uri: JWKS URI of OAuthConfiguration
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-updatedeploymentmetadata-put.html
     """
 
     issuer_claim: str | None = Field(default=None, alias="issuerClaim")

@@ -12,6 +12,8 @@ class OutputParameter(Model):
     Attributes:
         name: The name of the parameter defined by user.
         value: Value of the output parameter.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-actions-fetchoutput-post.html
     """
 
     name: str

@@ -25,6 +25,8 @@ class ParDetails(Model):
 
             Allowed values: 'OBJECT_READ', 'OBJECT_WRITE', 'OBJECT_READ_WRITE',
             'ANY_OBJECT_WRITE', 'ANY_OBJECT_READ', 'ANY_OBJECT_READ_WRITE'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-getpar-post.html
     """
 
     par_url: str = Field(..., alias="parUrl")

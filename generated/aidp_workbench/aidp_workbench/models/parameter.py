@@ -13,6 +13,8 @@ class Parameter(Model):
         name: The name of the defined parameter. May only contain alphanumeric
             characters, '_', '-', and '.'
         value: Value of the defined parameter.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
     name: str

@@ -12,6 +12,8 @@ class PassThroughNodeFilterPredicate(Model):
     Attributes:
         id: ID of the pass through node.
         depth: Depth of the pass through node from anchor node.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
     """
 
     id: str | None = None

@@ -12,6 +12,8 @@ class PatchClusterLibraryDetails(Model):
 
     Attributes:
         items: List of library changes to make.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-patch.html
     """
 
     items: list[ClusterLibraryDetails]

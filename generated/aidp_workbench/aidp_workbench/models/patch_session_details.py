@@ -21,6 +21,8 @@ class PatchSessionDetails(Model):
         must_refresh_context: Set as True, if a new execution context is needed.
 
             Default: False.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-sessionid-patch.html
     """
 
     id: str | None = None

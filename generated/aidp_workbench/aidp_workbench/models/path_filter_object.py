@@ -12,6 +12,8 @@ class PathFilterObject(Model):
 
     Attributes:
         predicates: List of conditions
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
     """
 
     predicates: PathFilterPredicates

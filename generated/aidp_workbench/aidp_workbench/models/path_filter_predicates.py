@@ -20,6 +20,8 @@ class PathFilterPredicates(Model):
             only from these anchor columns.
         parent_id_in: Includes only those lineage paths in which each node's parent ID
             is present in the specified list.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
     """
 
     pass_through_node: PassThroughNodeFilterPredicate | None = Field(

@@ -22,6 +22,8 @@ class PerformInferSchemaDetails(Model):
         location: Location of the table to infer schema.
         number_of_partitions: Number of root partition folders to scan.
         infer_schema_properties: Properties which are needed for inferring schema.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschema-post.html
     """
 
     data_format: Annotated[

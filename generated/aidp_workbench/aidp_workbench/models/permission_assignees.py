@@ -16,6 +16,8 @@ class PermissionAssignees(Model):
 
             Allowed values: 'USER', 'ROLE', 'GROUP'.
         targets: The names/ocids of the users, groups or roles.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-managepermission-post.html
     """
 
     type: Annotated[Literal["USER", "ROLE", "GROUP"], OpenEnum]

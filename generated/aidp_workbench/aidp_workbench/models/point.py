@@ -12,6 +12,8 @@ class Point(Model):
     Attributes:
         x: X coordinate.
         y: Y coordinate.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     x: float

@@ -14,6 +14,8 @@ class PreviewAgentCardDetails(Model):
 
     Attributes:
         agent_card_config_details: Details of the A2A publish request payload.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-actions-previewagentcard-post.html
     """
 
     agent_card_config_details: AgentCardConfigDetail = Field(..., alias="agentCardConfigDetails")

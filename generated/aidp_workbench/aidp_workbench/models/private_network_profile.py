@@ -43,6 +43,8 @@ class PrivateNetworkProfile(Model):
             Format: 'date-time'.
         created_by: Identifier of the user who created the profile.
         created_by_name: Display name of the user who created the profile.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-post.html
     """
 
     key: str

@@ -12,6 +12,8 @@ class PrivateNetworkProfileCollection(Model):
 
     Attributes:
         items: Git connectivity profile summaries.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-get.html
     """
 
     items: list[PrivateNetworkProfileSummary]

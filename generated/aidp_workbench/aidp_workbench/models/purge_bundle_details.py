@@ -11,6 +11,8 @@ class PurgeBundleDetails(Model):
 
     Attributes:
         path: Target folder for the new bundle.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-purgebundle-post.html
     """
 
     path: str

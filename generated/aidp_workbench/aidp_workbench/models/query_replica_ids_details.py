@@ -25,6 +25,8 @@ class QueryReplicaIdsDetails(Model):
             data points. Format is RFC 3339.
 
             Format: 'date-time'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-queryreplicaids-post.html
     """
 
     metric_name: str = Field(..., alias="metricName")

@@ -15,6 +15,8 @@ class QueryReplicaIdsResult(Model):
     Attributes:
         replica_ids: Distinct compute replica identifiers derived from the Monitoring
             `agentNode` dimension.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-queryreplicaids-post.html
     """
 
     replica_ids: list[str] = Field(..., alias="replicaIds")

@@ -13,6 +13,8 @@ class Queue(Model):
 
     Attributes:
         is_enabled: True if job queue is enabled.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
     is_enabled: bool = Field(..., alias="isEnabled")

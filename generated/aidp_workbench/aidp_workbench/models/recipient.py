@@ -41,6 +41,8 @@ class Recipient(Model):
 
             Allowed values: 'ACTIVE', 'INACTIVE'.
         lifecycle_state_details: A message describing the current state in more detail.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-post.html
     """
 
     key: str

@@ -13,6 +13,8 @@ class RecipientCollection(Model):
 
     Attributes:
         items: List of recipients.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-get.html
     """
 
     items: list[RecipientSummary]

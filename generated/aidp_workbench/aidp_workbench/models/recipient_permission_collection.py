@@ -12,6 +12,8 @@ class RecipientPermissionCollection(Model):
 
     Attributes:
         items: List of recipient permissions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-permissions-get.html
     """
 
     items: list[RecipientPermissionSummary]

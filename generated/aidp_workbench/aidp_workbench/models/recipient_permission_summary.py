@@ -20,6 +20,8 @@ class RecipientPermissionSummary(Model):
 
             Allowed values: 'USER', 'ROLE', 'GROUP'.
         grantee_permissions: The selected permissions for a recipient.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-permissions-get.html
     """
 
     grantee: str

@@ -38,6 +38,8 @@ class RecipientSummary(Model):
             `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-get.html
     """
 
     key: str

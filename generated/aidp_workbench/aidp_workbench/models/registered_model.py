@@ -37,6 +37,8 @@ class RegisteredModel(Model):
             present together, so a summary reporting 0 means the model genuinely has no
             deployments, while no summary at all means the counts were not requested or
             could not be resolved.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-create-post.html
     """
 
     name: str | None = None

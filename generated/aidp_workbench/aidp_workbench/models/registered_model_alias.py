@@ -12,6 +12,8 @@ class RegisteredModelAlias(Model):
     Attributes:
         alias: The name of the alias.
         version: The model version number that the alias points to.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-create-post.html
     """
 
     alias: str | None = None

@@ -14,6 +14,8 @@ class RegisteredModelCollection(Model):
         registered_models: Registered models that match the search criteria.
         next_page_token: Token that can be used to retrieve the next page of registered
             models.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-search-get.html
     """
 
     registered_models: list[RegisteredModel]

@@ -12,6 +12,8 @@ class RegisteredModelPermissionCollection(Model):
 
     Attributes:
         items: List of registered model permissions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-registeredmodelkey-permissions-get.html
     """
 
     items: list[RegisteredModelPermissionSummary]

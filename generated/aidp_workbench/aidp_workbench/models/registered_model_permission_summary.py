@@ -25,6 +25,8 @@ class RegisteredModelPermissionSummary(Model):
             directly on the model.
         resource_name: The model this permission applies to (<catalog>.<schema>.<model>)
             for a direct grant, or the ancestor object's name if the grant is inherited.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-registeredmodelkey-permissions-get.html
     """
 
     grantee: str

@@ -17,6 +17,8 @@ class RegisteredModelSummary(Model):
         model_deployments_count_: Number of model deployments across those registered
             models.
         active_deployment_count: Number of model deployments that are currently active.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-registered-models-summary-get.html
     """
 
     registered_models_count: int

@@ -12,6 +12,8 @@ class RegisteredModelTag(Model):
     Attributes:
         key: Key of the registered model tag.
         value: Value of the registered model tag.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-internal-registered-models-update-tags-post.html
     """
 
     key: str | None = None

@@ -11,6 +11,8 @@ class RegisteredModelTagKey(Model):
 
     Attributes:
         key: Tag key.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-internal-registered-models-update-tags-post.html
     """
 
     key: str

@@ -12,6 +12,8 @@ class RenameRegisteredModelDetails(Model):
     Attributes:
         name: Current name of the registered model.
         new_name: New name for the registered model.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-rename-post.html
     """
 
     name: str

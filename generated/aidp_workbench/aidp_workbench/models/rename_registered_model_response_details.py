@@ -12,6 +12,8 @@ class RenameRegisteredModelResponseDetails(Model):
 
     Attributes:
         registered_model: Details of the registered model
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-rename-post.html
     """
 
     registered_model: RegisteredModel

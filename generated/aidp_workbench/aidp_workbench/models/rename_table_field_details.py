@@ -14,6 +14,8 @@ class RenameTableFieldDetails(Model):
     Attributes:
         field_name: Name of the column.
         updated_field_name: Updated name of the column.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-put.html
     """
 
     field_name: str = Field(..., alias="fieldName")

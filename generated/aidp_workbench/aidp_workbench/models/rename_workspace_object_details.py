@@ -14,6 +14,8 @@ class RenameWorkspaceObjectDetails(Model):
     Attributes:
         path: The fully qualified path of the Workspace object that should be renamed.
         new_name: The new name of the workspace object.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-renameobject-post.html
     """
 
     path: str | None = None

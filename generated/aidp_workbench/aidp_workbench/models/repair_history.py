@@ -33,6 +33,8 @@ class RepairHistory(Model):
         execution_duration: The time (in milliseconds) taken to complete the job
             execution.
         parent_task_run_key: The OCID of the task run.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
     type: Annotated[Literal["ORIGINAL", "REPAIR"], OpenEnum] | None = None

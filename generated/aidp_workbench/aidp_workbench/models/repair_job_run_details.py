@@ -24,6 +24,8 @@ class RepairJobRunDetails(Model):
             Allowed values: 'RESUME', 'RERUN'.
         repair_tasks: The collection of selected task details to be repaired.
         parameters: An optional list of parameters.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-actions-repair-post.html
     """
 
     task_keys: list[str] | None = Field(default=None, alias="taskKeys")
@@ -44,6 +46,8 @@ class RepairTaskDetails(Model):
         should_include_upstream: Include transitive upstream tasks for this task
             selection.
         nested_repair_job_run_details: The data to repair a job run.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-actions-repair-post.html
     """
 
     task_key: str = Field(..., alias="taskKey")

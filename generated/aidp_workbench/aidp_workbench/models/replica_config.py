@@ -17,6 +17,8 @@ class ReplicaConfig(Model):
         max_replica: Maximum number of AI Compute replicas. The default service soft
             limit is 10; AI Compute uses a fixed replica count when minReplica and
             maxReplica match.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-get.html
     """
 
     min_replica: int | None = Field(default=None, alias="minReplica")

@@ -23,6 +23,8 @@ class ResetGitFolderStateDetails(Model):
             discarded. Required and nonempty when action is DISCARD.
         can_include_ignored: Requested inclusion of ignored files in a DISCARD request.
             The supplied value does not enable ignored-file removal.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-resetstate-post.html
     """
 
     action: Annotated[Literal["ABORT_MERGE", "ABORT_REBASE", "ABORT_PULL", "DISCARD"], OpenEnum]

@@ -11,6 +11,8 @@ class RestoreExperimentRunDetails(Model):
 
     Attributes:
         run_id: Unique identifier for the run.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-restore-post.html
     """
 
     run_id: str

@@ -15,6 +15,8 @@ class RevokeClusterPermissionDetails(Model):
     Attributes:
         assignees: The information about the assignees
         permissions: Permissions revoked from the assignees.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-managepermission-post.html
     """
 
     assignees: PermissionAssignees

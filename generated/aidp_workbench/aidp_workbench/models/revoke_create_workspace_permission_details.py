@@ -12,6 +12,8 @@ class RevokeCreateWorkspacePermissionDetails(Model):
 
     Attributes:
         assignees: The information about the assignees
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-managecreateworkspacepermission-post.html
     """
 
     assignees: PermissionAssignees

@@ -15,6 +15,8 @@ class RevokeRegisteredModelPermissionDetails(Model):
     Attributes:
         assignees: The information about the assignees
         permissions: The permissions revoked from the assignees.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-registeredmodelkey-actions-managepermission-post.html
     """
 
     assignees: PermissionAssignees

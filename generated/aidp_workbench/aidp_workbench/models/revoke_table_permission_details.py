@@ -25,6 +25,8 @@ class RevokeTablePermissionDetails(Model):
 
             Allowed values: 'SQL'.
         row_filter: Row filter expression applied while assigning table permissions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-managepermission-post.html
     """
 
     assignees: PermissionAssignees

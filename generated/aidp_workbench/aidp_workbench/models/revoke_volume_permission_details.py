@@ -15,6 +15,8 @@ class RevokeVolumePermissionDetails(Model):
     Attributes:
         assignees: The information about the assignees
         permissions: The permissions revoked from the assignees.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-managepermission-put.html
     """
 
     assignees: PermissionAssignees

@@ -20,6 +20,8 @@ class RevokeWorkspaceObjectPermissionDetails(Model):
         is_permissions_inheritable: Property to determine that permission which should
             be removed is inheritable or not. This is applicable only on workspace
             folders not on files.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-actions-managepermission-post.html
     """
 
     assignees: PermissionAssignees

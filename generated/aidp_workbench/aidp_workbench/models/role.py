@@ -41,6 +41,8 @@ class Role(Model):
             example, it can be used to provide actionable information for a resource in
             Failed state.
         description: The description of the role.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-post.html
     """
 
     key: str

@@ -19,6 +19,8 @@ class RoleAssignee(Model):
             Allowed values: 'USER', 'ROLE', 'GROUP'.
         target: The OCID for a principal or role.
         target_name: The name for a principal or role.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-post.html
     """
 
     type: Annotated[Literal["USER", "ROLE", "GROUP"], OpenEnum]

@@ -12,6 +12,8 @@ class RoleCollection(Model):
 
     Attributes:
         items: The role summaries returned.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-get.html
     """
 
     items: list[RoleSummary]

@@ -12,6 +12,8 @@ class RolePermissionCollection(Model):
 
     Attributes:
         items: Role permissions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-permissions-get.html
     """
 
     items: list[RolePermissionSummary]

@@ -17,6 +17,8 @@ class RolePermissionSummary(Model):
             details.
         role_key: Role attached to this permission entry.
         role_description: The description of the role.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-permissions-get.html
     """
 
     permissions_with_resource_details: ListPermissionsWithResourceDetails = Field(

@@ -37,6 +37,8 @@ class RoleSummary(Model):
             example, it can be used to provide actionable information for a resource in
             Failed state.
         description: The description of the role summary.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-get.html
     """
 
     key: str

@@ -18,6 +18,8 @@ class RollBackModelDeploymentDetails(Model):
             UTF-8 bytes.
         deployment_targets: The single target model version to roll back to (exactly
             one, at 100% traffic).
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-roll-back-post.html
     """
 
     deployment_id: str

@@ -29,6 +29,8 @@ class RunOutputData(Model):
 
             Allowed values: 'GZIP', 'DEFLATE', 'COMPRESS', 'BZIP2'.
         value: The output content string format.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-actions-fetchoutput-post.html
     """
 
     type: Annotated[

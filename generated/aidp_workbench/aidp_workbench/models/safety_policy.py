@@ -28,6 +28,8 @@ class SafetyPolicy(Model):
 
             Allowed values: 'BLOCK', 'INFORM', 'MASK'.
         threshold: Threshold value for policy violation (0.0 to 1.0).
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     policy_type: Annotated[

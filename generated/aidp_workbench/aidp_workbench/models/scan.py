@@ -13,6 +13,8 @@ class Scan(Model):
     Attributes:
         fqdn: A fully-qualified domain name (FQDN).
         port: Port number of the FQDN.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-post.html
     """
 
     fqdn: str | None = None

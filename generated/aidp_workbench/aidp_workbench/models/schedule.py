@@ -21,6 +21,8 @@ class Schedule(Model):
         pause_status: Indicates whether the schedule is paused or not.
 
             Allowed values: 'PAUSED', 'UNPAUSED'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
     quartz_cron_expression: str = Field(..., alias="quartzCronExpression")

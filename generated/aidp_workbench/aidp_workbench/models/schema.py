@@ -50,6 +50,8 @@ class Schema(Model):
             in Failed state.
         details: Deprecated field. Map of key-value pairs. This object will be only
             provided when the parent catalog is external.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-get.html
     """
 
     entity_type: Annotated[

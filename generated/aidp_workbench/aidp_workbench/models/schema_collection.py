@@ -12,6 +12,8 @@ class SchemaCollection(Model):
 
     Attributes:
         items: List of schemas.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-get.html
     """
 
     items: list[SchemaSummary]

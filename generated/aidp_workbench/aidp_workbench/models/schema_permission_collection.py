@@ -12,6 +12,8 @@ class SchemaPermissionCollection(Model):
 
     Attributes:
         items: List of schema permissions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-permissions-get.html
     """
 
     items: list[SchemaPermissionSummary]

@@ -25,6 +25,8 @@ class SchemaPermissionSummary(Model):
         resource_name: Name of the object to which this permission belongs. This would
             be the name of schema if permission is not inherited or name of object
             higher up in hierarchy if permission is inherited.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-permissions-get.html
     """
 
     grantee: str

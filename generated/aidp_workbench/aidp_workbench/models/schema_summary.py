@@ -43,6 +43,8 @@ class SchemaSummary(Model):
         time_last_refresh: The timestamp for last refresh performed on schema.
 
             Format: 'date-time'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-get.html
     """
 
     entity_type: Annotated[

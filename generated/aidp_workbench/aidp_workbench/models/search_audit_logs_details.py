@@ -48,6 +48,8 @@ class SearchAuditLogsDetails(Model):
         sort_order: Sort order for search results.
 
             Allowed values: 'ASC', 'DESC'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-searchauditlogs-post.html
     """
 
     time_begin: datetime | None = Field(default=None, alias="timeBegin")

@@ -39,6 +39,8 @@ class SearchDeploymentLogsDetails(Model):
         limit: Maximum rows per page.
         page_token: Opaque continuation token from a previous page. Bound to the
             platform, deployment, and query; expires.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-search-post.html
     """
 
     time_start: datetime = Field(..., alias="timeStart")

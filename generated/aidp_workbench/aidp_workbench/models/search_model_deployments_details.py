@@ -23,6 +23,8 @@ class SearchModelDeploymentsDetails(Model):
             threshold is 1000.
         order_by: List of columns for ordering search results, e.g. 'created_time DESC'.
         page_token: Token indicating the page of deployments to fetch.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-search-post.html
     """
 
     model_name_: str = Field(..., alias="model_name")

@@ -13,6 +13,8 @@ class SearchResult(Model):
 
     Attributes:
         data: The actual log data with field mappings.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
     """
 
     data: dict[str, Any]

@@ -14,6 +14,8 @@ class SearchResultSummary(Model):
     Attributes:
         result_count: Total number of search results.
         field_count: Total number of field schema information.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
     """
 
     result_count: int = Field(..., alias="resultCount")

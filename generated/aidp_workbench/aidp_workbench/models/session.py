@@ -29,6 +29,8 @@ class Session(Model):
         lifecycle_state: lifecycleState of a Notebook Session.
 
             Allowed values: 'CREATING', 'ACTIVE', 'FAILED'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-post.html
     """
 
     id: str

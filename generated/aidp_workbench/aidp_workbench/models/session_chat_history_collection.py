@@ -12,6 +12,8 @@ class SessionChatHistoryCollection(Model):
 
     Attributes:
         items: Collection of chat messages
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-chathistory-get.html
     """
 
     items: list[SessionChatHistorySummary]

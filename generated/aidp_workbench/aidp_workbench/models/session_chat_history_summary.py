@@ -27,6 +27,8 @@ class SessionChatHistorySummary(Model):
         tool_name: Name of the tool, if this is a tool message.
         tool_call_id: Identifier of the tool call, if applicable.
         metadata: Optional key-value metadata associated with the message
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-chathistory-get.html
     """
 
     key: str

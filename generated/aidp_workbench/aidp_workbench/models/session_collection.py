@@ -12,6 +12,8 @@ class SessionCollection(Model):
 
     Attributes:
         items: List of sessions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-get.html
     """
 
     items: list[SessionSummary]

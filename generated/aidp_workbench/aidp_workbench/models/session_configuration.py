@@ -29,6 +29,8 @@ class SessionConfiguration(Model):
             owns this as Agent Flow authoring metadata and passes it to downstream
             runtime components as structured JSON. Runtime and gateway components
             enforce file policy during session execution.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     variables: dict[str, SessionVariableDetails] | None = None

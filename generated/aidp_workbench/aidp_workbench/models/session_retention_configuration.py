@@ -22,6 +22,8 @@ class SessionRetentionConfiguration(Model):
         session_size_limit: Max storage allocated to session data (in MB).
         thread_count_limit: Maximum no. of user prompt and agent response pairs per
             session
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     is_retention_policy_enabled: bool | None = Field(default=None, alias="isRetentionPolicyEnabled")

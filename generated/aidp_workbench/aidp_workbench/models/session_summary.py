@@ -22,6 +22,8 @@ class SessionSummary(Model):
         kernel: Kernel summary
         agent_flow_key: Agent flow key of an agent flow.
         lifecycle_state: lifecycleState of a Notebook Session.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-get.html
     """
 
     id: str | None = None

@@ -18,6 +18,8 @@ class SessionVariableDetails(Model):
         should_log: If we should log this Session Variable or not
         is_system: True if Session Variable is defined by System
         value: Default Value of this Session Variable
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     name: str

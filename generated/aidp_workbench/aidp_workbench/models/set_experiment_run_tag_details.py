@@ -13,6 +13,8 @@ class SetExperimentRunTagDetails(Model):
         run_id: Unique identifier for the run.
         key: Key of the run tag.
         value: Value of the run tag.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-set-tag-post.html
     """
 
     run_id: str

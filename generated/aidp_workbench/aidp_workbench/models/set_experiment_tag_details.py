@@ -13,6 +13,8 @@ class SetExperimentTagDetails(Model):
         experiment_id: Unique identifier for the experiment.
         key: Key of the experiment tag.
         value: Value of the experiment tag.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-set-experiment-tag-post.html
     """
 
     experiment_id: str

@@ -14,6 +14,8 @@ class SetModelVersionTagDetails(Model):
         version: Model version number.
         key: Tag key.
         value: Tag value.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-set-tag-post.html
     """
 
     name: str

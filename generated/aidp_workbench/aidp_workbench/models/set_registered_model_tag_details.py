@@ -13,6 +13,8 @@ class SetRegisteredModelTagDetails(Model):
         name: Name of the registered model.
         key: Tag key.
         value: Tag value.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-set-tag-post.html
     """
 
     name: str

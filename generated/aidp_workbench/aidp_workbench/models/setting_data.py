@@ -15,6 +15,8 @@ class SettingData(Model):
         type: Setting data type discriminator
 
             Allowed values: 'IAM_USER_CREDENTIAL', 'GIT_ACCOUNT', 'OAUTH'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-post.html
     """
 
     type: Annotated[Literal["IAM_USER_CREDENTIAL", "GIT_ACCOUNT", "OAUTH"], OpenEnum]

@@ -15,6 +15,8 @@ class ShapeConfig(Model):
         ocpus: Total number of OCPUs used for the driver or workers.
         gpus: Total number of GPUs used for the driver or workers.
         memory_in_g_bs: Amount of memory used for the driver or workers.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
     """
 
     ocpus: int | None = None

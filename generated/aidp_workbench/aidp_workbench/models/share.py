@@ -38,6 +38,8 @@ class Share(Model):
 
             Allowed values: 'ACTIVE'.
         lifecycle_state_details: A message describing the current state in more detail.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-post.html
     """
 
     key: str

@@ -12,6 +12,8 @@ class ShareCollection(Model):
 
     Attributes:
         items: List of Shares.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-shares-get.html
     """
 
     items: list[ShareSummary]

@@ -13,6 +13,8 @@ class ShareDataAssetCollection(Model):
 
     Attributes:
         items: List of Shares assets.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-dataassets-get.html
     """
 
     items: list[ShareDataAssetSummary]

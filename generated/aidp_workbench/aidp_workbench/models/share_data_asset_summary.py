@@ -35,6 +35,8 @@ class ShareDataAssetSummary(Model):
             `2016-08-25T21:10:29.600Z`
 
             Format: 'date-time'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-dataassets-get.html
     """
 
     type: Annotated[Literal["SCHEMA", "TABLE", "VIEW"], OpenEnum]

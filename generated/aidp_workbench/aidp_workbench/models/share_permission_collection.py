@@ -12,6 +12,8 @@ class SharePermissionCollection(Model):
 
     Attributes:
         items: List of share permissions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-permissions-get.html
     """
 
     items: list[SharePermissionSummary]

@@ -20,6 +20,8 @@ class SharePermissionSummary(Model):
 
             Allowed values: 'USER', 'ROLE', 'GROUP'.
         grantee_permissions: The selected permissions for a share.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-permissions-get.html
     """
 
     grantee: str

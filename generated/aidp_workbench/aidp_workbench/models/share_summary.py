@@ -36,6 +36,8 @@ class ShareSummary(Model):
 
             Format: 'date-time'.
         updated_by: The ID of the user who last updated the share.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-shares-get.html
     """
 
     key: str

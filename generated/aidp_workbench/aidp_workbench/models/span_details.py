@@ -26,6 +26,8 @@ class SpanDetails(Model):
         attributes: span attributes
         events: collections of trace objects
         status: span status
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-traces-tracekey-get.html
     """
 
     parent_trace_id: str = Field(..., alias="parentTraceId")

@@ -12,6 +12,8 @@ class SpanStatus(Model):
     Attributes:
         code: span status code
         message: span message
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-traces-tracekey-get.html
     """
 
     code: str | None = None

@@ -23,6 +23,8 @@ class SparseCheckoutDetails(Model):
             checkout pattern styles; AIDP supports cone mode only.
 
             Allowed values: 'CONE'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-get.html
     """
 
     patterns: list[str] | None = None

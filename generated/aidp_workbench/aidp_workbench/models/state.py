@@ -25,6 +25,8 @@ class State(Model):
             available stack traces.
         is_user_canceled_or_timed_out: Set to true, if the job execution is canceled by
             the user or by the scheduler due to timeout.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
     status: (

@@ -14,6 +14,8 @@ class SubscriptionDetails(Model):
     Attributes:
         callback_url: The notification callback URL.
         service_name: The name of the service.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
     """
 
     callback_url: str | None = Field(default=None, alias="callbackUrl")

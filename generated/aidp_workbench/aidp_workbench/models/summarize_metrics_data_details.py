@@ -57,6 +57,8 @@ class SummarizeMetricsDataDetails(Model):
             retrieve five-minute aggregations at a one-minute frequency. The resolution
             must be equal to or less than the interval in the query. The default
             resolution is 1m (one minute). Supported values: 1m-60m, 1h-24h, 1d.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-summarizemetricsdata-post.html
     """
 
     aggregation_type: Annotated[

@@ -12,6 +12,8 @@ class SummarizeMetricsResponse(Model):
 
     Attributes:
         results: List of computed metric summary results.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-summarizemetricsdata-post.html
     """
 
     results: list[MetricsSummary]

@@ -11,6 +11,8 @@ class SyncBundleDetails(Model):
 
     Attributes:
         path: Target folder for the new bundle.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-syncbundle-post.html
     """
 
     path: str

@@ -53,6 +53,8 @@ class Table(Model):
         lifecycle_state_details: A message describing the current state in more detail.
             For example, it can be used to provide actionable information for a resource
             in Failed state.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-get.html
     """
 
     entity_type: Annotated[

@@ -12,6 +12,8 @@ class TableCollection(Model):
 
     Attributes:
         items: List of tables.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-get.html
     """
 
     items: list[TableSummary]

@@ -17,6 +17,8 @@ class TableFieldDetails(Model):
         field_precision: Precision of the column.
         field_scale: Scale of the column.
         field_description: Description of the column.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-datatables-post.html
     """
 
     field_name: str = Field(..., alias="fieldName")

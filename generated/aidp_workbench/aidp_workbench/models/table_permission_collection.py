@@ -12,6 +12,8 @@ class TablePermissionCollection(Model):
 
     Attributes:
         items: List of table permissions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-permissions-get.html
     """
 
     items: list[TablePermissionSummary]

@@ -31,6 +31,8 @@ class TablePermissionSummary(Model):
 
             Allowed values: 'SQL'.
         row_filter: Row filter expression applied to table permission.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-permissions-get.html
     """
 
     grantee: str

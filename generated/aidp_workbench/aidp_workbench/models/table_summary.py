@@ -37,6 +37,8 @@ class TableSummary(Model):
         lifecycle_state: The state of the table.
 
             Allowed values: 'ACTIVE', 'CREATING', 'DELETING', 'UPDATING'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-get.html
     """
 
     entity_type: Annotated[

@@ -38,6 +38,8 @@ class Task(Model):
         is_retry_on_timeout: An optional policy to specify whether to retry a task when
             it times out. The default behavior is to not retry on timeout. This property
             is not applicable for streaming task.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
     type: Annotated[

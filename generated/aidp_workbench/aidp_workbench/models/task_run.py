@@ -46,6 +46,8 @@ class TaskRun(Model):
         system_parameters: Map of system parameters with their values for this job run.
         parameters: An optional list of parameters.
         lifecycle_states: The collection of lifecycle states.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-get.html
     """
 
     key: str

@@ -12,6 +12,8 @@ class TaskRunCollection(Model):
 
     Attributes:
         items: List of TaskRuns.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-get.html
     """
 
     items: list[TaskRunSummary]

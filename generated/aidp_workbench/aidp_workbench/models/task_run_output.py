@@ -27,6 +27,8 @@ class TaskRunOutput(Model):
         data: Array of output objects.
         output_parameters: List of output parameters with name and values.
         version: Current version of job run object in repository.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-actions-fetchoutput-post.html
     """
 
     key: str | None = None

@@ -31,6 +31,8 @@ class TaskRunRetry(Model):
         external_id: The external ID of the task execution.
         retry_number: Sequence number of the retry attempt. 0 for the original. 1, 2, 3,
             ... for subsequent retry attempts.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-get.html
     """
 
     key: str

@@ -12,6 +12,8 @@ class TaskRunRetryCollection(Model):
 
     Attributes:
         items: List of TaskRun retries.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-retries-get.html
     """
 
     items: list[TaskRunRetrySummary]

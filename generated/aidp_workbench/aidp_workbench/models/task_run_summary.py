@@ -27,6 +27,8 @@ class TaskRunSummary(Model):
         external_id: The external ID of the task execution.
         retry_attempt: Sequence number of the current retry attempt. 0 for the original.
             1, 2, 3, ... for subsequent retry attempts.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-get.html
     """
 
     key: str | None = None

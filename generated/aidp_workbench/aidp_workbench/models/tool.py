@@ -36,6 +36,8 @@ class Tool(Model):
             Format: 'date-time'.
         created_by: The OCID of the user/principal who created the tool.
         updated_by: The ID of the user who last updated the schema.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     key: str | None = None

@@ -21,6 +21,8 @@ class TraceDetails(Model):
         start_time: startTime
         end_time: endTime
         resources: Map of properties
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-traces-tracekey-get.html
     """
 
     trace_id: str = Field(..., alias="traceId")

@@ -18,6 +18,8 @@ class TraceEvent(Model):
 
             Format: 'date-time'.
         attributes: event attributes
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-traces-tracekey-get.html
     """
 
     name: str | None = None

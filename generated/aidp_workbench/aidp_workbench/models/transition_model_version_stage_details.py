@@ -15,6 +15,8 @@ class TransitionModelVersionStageDetails(Model):
         stage: New stage for the model version.
         archive_existing_versions: Whether to archive existing versions in the target
             stage.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-transition-stage-post.html
     """
 
     name: str

@@ -12,6 +12,8 @@ class TxtFileDefinition(Model):
     Attributes:
         delimiter: Delimiter to be used with text file.
         quote: Type of quote to be used with text file.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-post.html
     """
 
     delimiter: str | None = None

@@ -18,6 +18,8 @@ class UpdateAgentDeploymentDetails(Model):
         agent_compute_key: The Agent Compute Key where client can run or test the agent.
         agent_key: The Agent key for which the session is started.
         o_auth_config: OAuth configuration for an Agent.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-actions-redeploy-post.html
     """
 
     display_name: str | None = Field(default=None, alias="displayName")

@@ -17,6 +17,8 @@ class UpdateAgentDeploymentMetadataDetails(Model):
         agent_card_config_detail: Details of the A2A publish request payload.
         update_agent_flow_agent_card_config: Whether to update the Agent Flow's stored
             agent card config after deployment metadata is updated.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-updatedeploymentmetadata-put.html
     """
 
     deployment_key: str | None = Field(default=None, alias="deploymentKey")

@@ -29,6 +29,8 @@ class UpdateAgentDetails(Model):
         guardrails: Safety guardrails configuration for an Agent.
         session_config: Session configuration for an Agent.
         agent_card_config: Details of the A2A publish request payload.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-put.html
     """
 
     display_name: str | None = Field(default=None, alias="displayName")

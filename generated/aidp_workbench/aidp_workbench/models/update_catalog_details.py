@@ -18,6 +18,8 @@ class UpdateCatalogDetails(Model):
         connection_details: The details of a connection associated with a catalog.
         properties: Key-value pair used to provide catalog properties like the
             subCompartment OCID where the buckets need to reside.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-put.html
     """
 
     display_name: str | None = Field(default=None, alias="displayName")

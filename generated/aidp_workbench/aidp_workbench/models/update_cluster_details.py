@@ -22,6 +22,8 @@ class UpdateClusterDetails(Model):
         description: Cluster description.
         driver_config: Driver configuration.
         node_type: Cluster node type encodes the node shape and associated resources.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-put.html
     """
 
     type: Annotated[Literal["USER", "AI_COMPUTE"], OpenEnum]

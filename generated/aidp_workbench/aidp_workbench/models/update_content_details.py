@@ -40,6 +40,8 @@ class UpdateContentDetails(Model):
             format field is always JSON.
 
             Allowed values: 'NULL', 'json', 'text', 'base64'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-put.html
     """
 
     name: str | None = None

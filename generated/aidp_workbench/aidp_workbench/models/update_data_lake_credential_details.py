@@ -29,6 +29,8 @@ class UpdateDataLakeCredentialDetails(Model):
             by specific credential types such as SecretTokenCredentialDetails or
             VaultReferenceCredentialDetails. The type of credential is identified by the
             `credentialType` property.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-put.html
     """
 
     display_name: str | None = Field(default=None, alias="displayName")

@@ -14,6 +14,8 @@ class UpdateDirDetails(Model):
     Attributes:
         display_name: The name of the volume folder. This will be the name of the folder
             in the volume.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-updatedir-put.html
     """
 
     display_name: str | None = Field(default=None, alias="displayName")

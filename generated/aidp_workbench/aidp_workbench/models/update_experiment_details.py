@@ -13,6 +13,8 @@ class UpdateExperimentDetails(Model):
         experiment_id: Unique identifier for the experiment.
         new_name: If provided, name of the experiment is changed to the new name. The
             new name must be unique.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-update-post.html
     """
 
     experiment_id: str

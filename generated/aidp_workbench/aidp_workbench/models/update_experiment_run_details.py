@@ -19,6 +19,8 @@ class UpdateExperimentRunDetails(Model):
             'INTERNAL_ERROR'.
         end_time: Unix timestamp in milliseconds when the run ended.
         run_name: Updated name of the run.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-update-post.html
     """
 
     run_id: str

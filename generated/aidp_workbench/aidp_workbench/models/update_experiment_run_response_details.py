@@ -12,6 +12,8 @@ class UpdateExperimentRunResponseDetails(Model):
 
     Attributes:
         run_info: Run metadata.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-update-post.html
     """
 
     run_info: ExperimentRunInfo

@@ -15,6 +15,8 @@ class UpdateExperimentRunTagsDetails(Model):
         run_id: Unique identifier for the run.
         set_tags: ExperimentRun tags to set
         delete_tags: ExperimentRun tags to delete
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-internal-runs-update-tags-post.html
     """
 
     run_id: str

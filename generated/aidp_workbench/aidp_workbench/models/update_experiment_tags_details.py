@@ -15,6 +15,8 @@ class UpdateExperimentTagsDetails(Model):
         experiment_id: Unique identifier for the experiment.
         set_tags: Experiment tags to set.
         delete_tags: Experiment tags to delete.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-internal-experiments-update-experiment-tags-post.html
     """
 
     experiment_id: str

@@ -36,6 +36,8 @@ class UpdateGitRepositoryDetails(Model):
             listings. Provides server certificate trust, separate from the Git
             authentication user setting referenced by credentialKey. Required when
             isPrivateConnectivityEnabled is true.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-put.html
     """
 
     git_folder_path: str | None = Field(default=None, alias="gitFolderPath")

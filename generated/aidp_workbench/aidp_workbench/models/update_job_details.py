@@ -36,6 +36,8 @@ class UpdateJobDetails(Model):
         timeout_seconds: An optional value to indicate the max run duration of a job
             after which job will be timed out. The default is Zero indicating no timeout
             value.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-put.html
     """
 
     run_as: str | None = Field(default=None, alias="runAs")

@@ -39,6 +39,8 @@ class UpdateModelDeploymentDetails(Model):
             stored or forwarded, and a misspelled member therefore leaves the one it was
             meant to be unset, which fails validation. The serialized object must not
             exceed 16000 characters. Cannot be changed while the deployment is ACTIVE.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-update-post.html
     """
 
     deployment_id: str

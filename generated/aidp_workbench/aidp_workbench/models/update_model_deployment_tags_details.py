@@ -15,6 +15,8 @@ class UpdateModelDeploymentTagsDetails(Model):
         deployment_id: ID of the deployment.
         set_tags: Model deployment tags to set.
         delete_tags: Model deployment tags to delete.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-update-tags-post.html
     """
 
     deployment_id: str

@@ -13,6 +13,8 @@ class UpdateModelVersionDetails(Model):
         name: Name of the registered model.
         version: Model version number.
         description: New description for the model version.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-update-post.html
     """
 
     name: str

@@ -14,6 +14,8 @@ class UpdateModelVersionResponseDetails(Model):
 
     Attributes:
         model_version_: Details of the model version.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-update-post.html
     """
 
     model_version_: ModelVersion = Field(..., alias="model_version")

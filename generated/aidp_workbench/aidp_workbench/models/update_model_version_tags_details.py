@@ -16,6 +16,8 @@ class UpdateModelVersionTagsDetails(Model):
         version: Model version number.
         set_tags: Model version tags to set.
         delete_tags: Model version tags to delete.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-internal-model-versions-update-tags-post.html
     """
 
     name: str

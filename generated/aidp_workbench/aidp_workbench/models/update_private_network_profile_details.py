@@ -19,6 +19,8 @@ class UpdatePrivateNetworkProfileDetails(Model):
         customer_vcn_id: Updated customer VCN identifier used for Git connectivity.
         customer_subnet_id: Updated customer subnet identifier used for Git
             connectivity.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-put.html
     """
 
     name: str | None = None

@@ -17,6 +17,8 @@ class UpdateRecipientDetails(Model):
         description: Short description of the Recipient
         properties: Key-value pair representing a defined tag key and value. Example: `{
             "CostCenter": "42" }`
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-put.html
     """
 
     display_name: str | None = Field(default=None, alias="displayName")

@@ -13,6 +13,8 @@ class UpdateRegisteredModelDetails(Model):
         name: Registered model unique name.
         description: Description for the registered model.
         deployment_job_id: Deployment job id for this model.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-update-post.html
     """
 
     name: str

@@ -15,6 +15,8 @@ class UpdateRegisteredModelTagsDetails(Model):
         name: Name of the registered model.
         set_tags: Registered model tags to set.
         delete_tags: Registered model tags to delete.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-internal-registered-models-update-tags-post.html
     """
 
     name: str

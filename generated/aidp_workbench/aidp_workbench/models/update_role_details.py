@@ -15,6 +15,8 @@ class UpdateRoleDetails(Model):
         display_name: The role name, it can be changed. No special characters except for
             “_”. Case insensitive.
         description: The description of the role.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-put.html
     """
 
     display_name: str | None = Field(default=None, alias="displayName")

@@ -15,6 +15,8 @@ class UpdateSchemaDetails(Model):
         display_name: Schema name.
         description: Schema description.
         properties: Key-value pair representing a defined tag key and value.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-put.html
     """
 
     display_name: str | None = Field(default=None, alias="displayName")

@@ -24,6 +24,8 @@ class UpdateTableDetails(Model):
         add_table_properties: Table properties.
         drop_table_properties: Table properties.
         update_table_fields: Update columns in table.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-put.html
     """
 
     display_name: str | None = Field(default=None, alias="displayName")

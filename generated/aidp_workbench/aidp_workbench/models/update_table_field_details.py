@@ -14,6 +14,8 @@ class UpdateTableFieldDetails(Model):
     Attributes:
         field_name: Name of the column.
         field_description: Description of the column.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-put.html
     """
 
     field_name: str = Field(..., alias="fieldName")

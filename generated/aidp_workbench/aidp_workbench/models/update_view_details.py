@@ -20,6 +20,8 @@ class UpdateViewDetails(Model):
             Allowed values: 'RENAME_VIEW', 'ADD_PROPERTIES', 'DROP_PROPERTIES',
             'UPDATE_VIEW_DESCRIPTION', 'UPDATE_VIEW_QUERY', 'UPDATE_COLUMN_DESCRIPTION'.
         view_update_details: The details for updating a view.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-put.html
     """
 
     update_mode: Annotated[

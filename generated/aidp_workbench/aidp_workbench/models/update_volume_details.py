@@ -15,6 +15,8 @@ class UpdateVolumeDetails(Model):
         display_name: A user-friendly name. Has to be unique within the schema and is
             changeable.
         description: Short description of the volume
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-put.html
     """
 
     display_name: str | None = Field(default=None, alias="displayName")

@@ -27,6 +27,8 @@ class UpdateWorkspaceAsyncOperationStatusDetails(Model):
             'NETWORK_CONFIGURATION_FAILED'.
         external_id: The external work-request-id if applicable.
         properties: The properties of operation on workspace.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-asyncoperations-asyncoperationkey-status-put.html
     """
 
     state_message: str | None = Field(default=None, alias="stateMessage")

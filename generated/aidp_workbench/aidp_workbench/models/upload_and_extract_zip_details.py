@@ -31,6 +31,8 @@ class UploadAndExtractZipDetails(Model):
             upload is used, the caller commits the multipart upload directly with Object
             Storage before calling UPDATE.
         size_in_bytes: Final uploaded zip object size in bytes. Required for UPDATE.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadandextractzip-post.html
     """
 
     action: Annotated[Literal["CREATE", "UPDATE"], OpenEnum]

@@ -16,6 +16,8 @@ class UploadAndExtractZipResult(Model):
         upload_url: PAR URL where the caller uploads the zip bytes. Returned for CREATE.
         destination_folder_path: Final workspace folder path where the zip will be
             extracted. Returned for CREATE.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadandextractzip-post.html
     """
 
     operation_key: str = Field(..., alias="operationKey")

@@ -21,6 +21,8 @@ class UploadFileWithParDetails(Model):
         size: Size of the file needed when closed.
         system_tags: System tags for this resource. Each key is predefined and scoped to
             a namespace.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadfilemeta-post.html
     """
 
     action: Annotated[Literal["CREATE", "REFRESH", "UPDATE"], OpenEnum] | None = None

@@ -17,6 +17,8 @@ class UserSetting(Model):
         name: A user-friendly name for the setting.
         is_default: Indicates whether this setting is the default.
         data: Setting Data
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-post.html
     """
 
     key: str

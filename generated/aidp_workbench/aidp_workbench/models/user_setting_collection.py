@@ -12,6 +12,8 @@ class UserSettingCollection(Model):
 
     Attributes:
         items: List of settings.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-get.html
     """
 
     items: list[UserSettingSummary]

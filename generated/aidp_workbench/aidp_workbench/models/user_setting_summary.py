@@ -28,6 +28,8 @@ class UserSettingSummary(Model):
 
             Format: 'date-time'.
         properties: A generic property bag associated with the setting resource.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-get.html
     """
 
     key: str

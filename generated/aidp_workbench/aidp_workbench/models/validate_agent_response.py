@@ -15,6 +15,8 @@ class ValidateAgentResponse(Model):
     Attributes:
         is_valid_agent: true if valid, else false
         validation_error: List of validation errors encountered in the diagram.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-validate-post.html
     """
 
     is_valid_agent: bool = Field(..., alias="isValidAgent")

@@ -14,6 +14,8 @@ class ValidationError(Model):
         message: Error message.
         name: Error name
         key: Id of the component that caused the error
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
     type: str

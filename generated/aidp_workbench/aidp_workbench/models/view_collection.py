@@ -12,6 +12,8 @@ class ViewCollection(Model):
 
     Attributes:
         items: List of views.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-get.html
     """
 
     items: list[ViewSummary]

@@ -12,6 +12,8 @@ class ViewPermissionCollection(Model):
 
     Attributes:
         items: List of view permissions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-permissions-get.html
     """
 
     items: list[ViewPermissionSummary]

@@ -27,6 +27,8 @@ class ViewPermissionSummary(Model):
         resource_name: Name of the object to which this permission belong to. This would
             be the name of view if permission is not inherited or name of object up in
             hierarchy if permission is inherited.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-permissions-get.html
     """
 
     grantee: str

@@ -14,6 +14,8 @@ class ViewProperty(Model):
     Attributes:
         property_name: Property name.
         property_value: Property value.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-post.html
     """
 
     property_name: str = Field(..., alias="propertyName")

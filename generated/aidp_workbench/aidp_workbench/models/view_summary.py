@@ -35,6 +35,8 @@ class ViewSummary(Model):
         lifecycle_state: The state of the Table.
 
             Allowed values: 'ACTIVE'.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-get.html
     """
 
     key: str | None = None

@@ -21,6 +21,8 @@ class ViewUpdateDetails(Model):
         view_fields: Columns for view.
         add_view_properties: View Properties.
         drop_view_properties: View Properties.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-put.html
     """
 
     display_name: str | None = Field(default=None, alias="displayName")

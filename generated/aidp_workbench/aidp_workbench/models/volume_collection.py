@@ -12,6 +12,8 @@ class VolumeCollection(Model):
 
     Attributes:
         items: List of volumes.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-get.html
     """
 
     items: list[VolumeSummary]

@@ -12,6 +12,8 @@ class VolumeFileCollection(Model):
 
     Attributes:
         items: List of volume files.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-files-get.html
     """
 
     items: list[VolumeFileSummary]

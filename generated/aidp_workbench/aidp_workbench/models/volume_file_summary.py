@@ -40,6 +40,8 @@ class VolumeFileSummary(Model):
         created_by: OCID of the user who created this file.
         created_by_name: Name of the user who created this file.
         updated_by: OCID of the user who last updated this file.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-files-get.html
     """
 
     path: str

@@ -12,6 +12,8 @@ class VolumePermissionCollection(Model):
 
     Attributes:
         items: List of volume permissions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-permissions-get.html
     """
 
     items: list[VolumePermissionSummary]

@@ -25,6 +25,8 @@ class VolumePermissionSummary(Model):
         resource_name: Name of the object to which this permission belongs to. This
             would be the name of a table if permission is not inherited or name of the
             object up in hierarchy if permission is inherited.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-permissions-get.html
     """
 
     grantee: str

@@ -39,6 +39,8 @@ class VolumeSummary(Model):
         lifecycle_state_details: Additional details associated with the lifecycle state.
         system_tags: System tags for this resource. Each key is predefined and scoped to
             a namespace.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-get.html
     """
 
     key: str

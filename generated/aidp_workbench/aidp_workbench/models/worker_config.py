@@ -19,6 +19,8 @@ class WorkerConfig(Model):
         min_worker_count: Minimum number of workers.
         max_worker_count: Maximum number of workers. When this property is specified,
             the cluster is auto-scaled.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
     """
 
     worker_shape: str | None = Field(default=None, alias="workerShape")

@@ -71,6 +71,8 @@ class Workspace(Model):
         log_group_id: The OCID of the log group that contains the logs. This uniquely
             identifies a collection of logs within OCI Logging Service.
         aic_user_schema_name: The name of the AIC user schema if created.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-post.html
     """
 
     key: str

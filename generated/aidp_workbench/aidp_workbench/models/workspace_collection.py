@@ -12,6 +12,8 @@ class WorkspaceCollection(Model):
 
     Attributes:
         items: List of workspaces.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-get.html
     """
 
     items: list[WorkspaceSummary]

@@ -21,6 +21,8 @@ class WorkspaceNetworkConfigurationDetails(Model):
             object is a simple key-value pair with FQDN as key and port number as value.
             [ { fqdn: "scan1.oracle.com", port: "1521"}, { fqdn: "scan2.oracle.com",
             port: "1521" } ]
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-post.html
     """
 
     subnet_id: str | None = Field(default=None, alias="subnetId")

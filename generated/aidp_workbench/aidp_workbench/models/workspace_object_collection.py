@@ -12,6 +12,8 @@ class WorkspaceObjectCollection(Model):
 
     Attributes:
         items: List of workspace objects.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-get.html
     """
 
     items: list[WorkspaceObjectSummary]

@@ -44,6 +44,8 @@ class WorkspaceObjectDetails(Model):
         description: The description for the file and folder.
         system_tags: System tags for this resource. Each key is predefined and scoped to
             a namespace.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-copyobject-post.html
     """
 
     path: str

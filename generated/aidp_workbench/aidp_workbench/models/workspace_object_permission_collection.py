@@ -12,6 +12,8 @@ class WorkspaceObjectPermissionCollection(Model):
 
     Attributes:
         items: List of workspace object permissions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-permissions-get.html
     """
 
     items: list[WorkspaceObjectPermissionSummary]

@@ -22,6 +22,8 @@ class WorkspaceObjectPermissionSummary(Model):
         grantee_permissions: The selected permissions for a workspace object.
         is_permissions_inheritable: Property to determine if permission is inheritable
             or not. This is applicable only on workspace folders not on files.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-permissions-get.html
     """
 
     grantee: str

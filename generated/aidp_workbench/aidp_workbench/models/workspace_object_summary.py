@@ -39,6 +39,8 @@ class WorkspaceObjectSummary(Model):
         created_by: OCID of the user who created this object.
         created_by_name: Name of the user who created this object.
         updated_by: OCID of the user who last updated this object.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-get.html
     """
 
     path: str

@@ -12,6 +12,8 @@ class WorkspacePermissionCollection(Model):
 
     Attributes:
         items: List of workspace permissions.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-permissions-get.html
     """
 
     items: list[WorkspacePermissionSummary]

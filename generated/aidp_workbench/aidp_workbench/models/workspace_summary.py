@@ -53,6 +53,8 @@ class WorkspaceSummary(Model):
         is_private_network_enabled: A flag to display whether workspace is private
             network enabled or not.
         aic_user_schema_name: The name of the AIC user schema if created.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-get.html
     """
 
     key: str

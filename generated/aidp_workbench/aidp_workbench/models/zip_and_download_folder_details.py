@@ -13,6 +13,8 @@ class ZipAndDownloadFolderDetails(Model):
 
     Attributes:
         source_folder_path: Workspace folder path to zip for download.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-zipanddownloadfolder-post.html
     """
 
     source_folder_path: str = Field(..., alias="sourceFolderPath")

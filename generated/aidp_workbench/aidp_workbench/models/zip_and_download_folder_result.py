@@ -16,6 +16,8 @@ class ZipAndDownloadFolderResult(Model):
         download_url: PAR URL for downloading the generated archive after async
             operation success.
         archive_name: Generated archive basename, including its .zip or .aidp extension.
+
+    https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-zipanddownloadfolder-post.html
     """
 
     operation_key: str = Field(..., alias="operationKey")

@@ -45,8 +45,9 @@ class StubServer:
         seed: int = 0,
         data: Mapping[str, Any] | None = None,
         max_body: int = DEFAULT_MAX_BODY,
+        lifecycle_delay: float = 0.0,
     ) -> None:
-        self.store = Store(spec, seed=seed, data=data)
+        self.store = Store(spec, seed=seed, data=data, lifecycle_delay=lifecycle_delay)
         self.checker = Checker(self.store.schemas)
         self.max_body = max_body
         # Routes by segment count, literal segments before parameters, so
@@ -290,15 +291,19 @@ def create_app(
     data: Mapping[str, Any] | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     spec: dict[str, Any] | None = None,
+    lifecycle_delay: float = 0.0,
 ) -> StubServer:
     """The stub as an ASGI application, e.g. for ``uvicorn`` or ``httpx.ASGITransport``.
 
     It answers every path itself, however odd (an encoded line feed, a dot segment),
-    with the documented Error body: no router stands before it.
+    with the documented Error body: no router stands before it. A created resource
+    moves to its next lifecycle state ``lifecycle_delay`` seconds after its creation.
     """
     if spec is None:
         spec = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
-    return StubServer(spec, seed=seed, data=data, max_body=max_body)
+    return StubServer(
+        spec, seed=seed, data=data, max_body=max_body, lifecycle_delay=lifecycle_delay
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -313,13 +318,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated values")
     parser.add_argument("--data", type=Path, help="seed data: collection path -> resources")
     parser.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, help="bytes")
+    parser.add_argument(
+        "--lifecycle-delay",
+        type=float,
+        default=0.0,
+        help="seconds before a created resource moves to its next lifecycle state",
+    )
     parser.add_argument("--log-level", default="warning")
     args = parser.parse_args(argv)
     # Imported here: create_app serves through any ASGI server, uvicorn is for the command.
     import uvicorn
 
     data = load_data(args.data) if args.data else None
-    app = create_app(seed=args.seed, data=data, max_body=args.max_body, spec=spec)
+    app = create_app(
+        seed=args.seed,
+        data=data,
+        max_body=args.max_body,
+        spec=spec,
+        lifecycle_delay=args.lifecycle_delay,
+    )
     uvicorn.run(
         app,
         host=args.host,

@@ -32,6 +32,8 @@ class Resource:
     data: dict[str, Any]
     serial: int  # tells apart a resource from an earlier one with the same id
     version: int = 1
+    # The lifecycle step it takes on its own: (field, next state, when, by time.monotonic)
+    pending: tuple[str, Any, float] | None = None
 
     @property
     def etag(self) -> str:
