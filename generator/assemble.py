@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from .errors import ConfigError, Diagnostics, ScrapeError
-from .generate.names import CLIENT_ATTRIBUTES, NameSpace, method_name
 from .model import FORMAT_VERSION, ApiModel, NamedSchema, Operation, Schema, Tag
+from .names import NameSpace, client_attributes, method_name
 from .path_versions import versionless
 from .scrape.book import BookIndex
 from .scrape.page import ScrapedPage
@@ -243,7 +243,7 @@ def _override_key(op: Operation, overrides: Mapping[str, str]) -> str | None:
 
 def _name_operations(operations: list[Operation], overrides: dict[str, str]) -> list[Operation]:
     """Give each operation a unique Python name; overrides are keyed "METHOD /path"."""
-    methods = NameSpace(CLIENT_ATTRIBUTES)
+    methods = NameSpace(client_attributes())
     named = []
     for op in operations:
         key = _override_key(op, overrides)

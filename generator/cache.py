@@ -54,6 +54,10 @@ class Cache:
     def _path(self, key: str) -> Path | None:
         return self.folder / key[:2] / key if self.folder is not None else None
 
+    def __contains__(self, key: str) -> bool:
+        path = self._path(key)
+        return path is not None and path.exists()
+
     def get(self, key: str) -> Any | None:
         path = self._path(key)
         if path is None or not path.exists():

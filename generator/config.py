@@ -9,7 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
-from .generate.names import package_problem
+from .names import package_problem
 from .yamlio import load_yaml
 
 CONFIG_NAME = "docs2sdk.yaml"

@@ -252,6 +252,8 @@ def formatting(
         def collect() -> dict[str, str]:
             with progress.stage("format", len(files), "files") as counter:
                 counter.advance(len(files) - len(todo))
+                python = sum(1 for path in files if path.endswith(".py"))
+                counter.note = f"{len(todo)} formatted, {python - len(todo)} from the cache"
                 for (path, text), formatted in zip(todo, results, strict=True):
                     cache.put(Cache.key(_FORMAT_KEY, path, text), formatted)
                     out[path] = formatted

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from .generate.names import NameSpace, class_name
 from .generate.views import OperationView, ParameterView, build_views
 from .model import ApiModel, Operation, Parameter
+from .names import NameSpace, class_name
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ModelError
-from .yamlio import Items, dump_document, load_yaml
+from .yamlio import Items, ItemTexts, dump_document, load_yaml
 
 FORMAT_VERSION = 1
 
@@ -169,8 +169,9 @@ class ApiModel(_Data):
         required |= set(target.required or [])
         return props, required
 
-    def to_yaml(self) -> str:
-        """The model file's text, made an operation and a schema at a time."""
+    def to_yaml(self, texts: ItemTexts | None = None) -> str:
+        """The model file's text, made an operation and a schema at a time (``texts``:
+        see ``ItemTexts``)."""
         data = _dumped(self, exclude={"operations", "schemas"})
         if self.operations:
             data["operations"] = Items(_dumped(op) for op in self.operations)
@@ -178,7 +179,7 @@ class ApiModel(_Data):
             data["schemas"] = Items(
                 ((name, _dumped(schema)) for name, schema in self.schemas.items()), pairs=True
             )
-        return dump_document(data)
+        return dump_document(data, texts)
 
 
 def _dumped(item: BaseModel, exclude: set[str] | None = None) -> Any:

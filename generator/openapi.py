@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .model import ApiModel, Content, Operation, Parameter, Schema
-from .yamlio import Items, dump_document
+from .yamlio import Items, ItemTexts, dump_document
 
 OPENAPI_VERSION = "3.1.0"
 COMPONENTS = "#/components/schemas/"
@@ -33,9 +33,10 @@ def to_openapi(model: ApiModel, version: str = "0") -> dict[str, Any]:
     return _document(model, version, lazy=False)
 
 
-def openapi_yaml(model: ApiModel, version: str = "0") -> str:
-    """``to_openapi`` as YAML, made a path and a schema at a time."""
-    return dump_document(_document(model, version, lazy=True))
+def openapi_yaml(model: ApiModel, version: str = "0", texts: ItemTexts | None = None) -> str:
+    """``to_openapi`` as YAML, made a path and a schema at a time (``texts``: see
+    ``ItemTexts``)."""
+    return dump_document(_document(model, version, lazy=True), texts)
 
 
 def _document(model: ApiModel, version: str, lazy: bool) -> dict[str, Any]:

@@ -33,6 +33,7 @@ class Stage:
 
     def __init__(self, total: int, bar: ProgressBar[int] | None = None) -> None:
         self.total, self.done, self._bar = total, 0, bar
+        self.note = ""  # said after the count, e.g. how many came from the cache
 
     def advance(self, count: int = 1) -> None:
         self.done += count
@@ -56,7 +57,8 @@ def stage(label: str, total: int, unit: str) -> Iterator[Stage]:
         counter = Stage(total)
         yield counter
         elapsed = time.perf_counter() - start
-        click.echo(f"{label}: {counter.done} {unit} in {elapsed:.1f} s", err=True)
+        note = f" ({counter.note})" if counter.note else ""
+        click.echo(f"{label}: {counter.done} {unit} in {elapsed:.1f} s{note}", err=True)
         return
     bar: ProgressBar[int]
     with click.progressbar(

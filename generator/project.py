@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 import difflib
+import functools
+import hashlib
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from . import DEFAULT_TEMPLATES
+from .cache import Cache, code_digest, default_root
 from .config import CONFIG_NAME, BookConfig, load_config
-from .diff import ApiDiff, bump_version, diff_models
 from .errors import Diagnostics
-from .format import formatting
-from .generate import Site, generate_package, header_text
-from .model import ApiModel, load_model
-from .openapi import openapi_yaml
-from .pipeline import model_from_book
 from .write import read_tree, write_file_atomic, write_tree
+from .yamlio import ItemTexts
+
+if TYPE_CHECKING:
+    from .diff import ApiDiff
+    from .generate import Site
+    from .model import ApiModel
 
 INPUT_FOLDER = "input"
 MODEL_FILE = "model.yaml"
 OPENAPI_FILE = "openapi.yaml"
 CHANGELOG_FILE = "CHANGELOG.md"
 _VERSION_LINE = re.compile(r"^version:.*$", re.MULTILINE)
+GENERATOR = Path(__file__).resolve().parent
+# Their versions are part of what a cached build was made with.
+OUTPUT_LIBRARIES = ("black", "Jinja2", "pydantic", "PyYAML", "beautifulsoup4", "lxml")
 
 
 @dataclass
@@ -53,14 +62,23 @@ def project_files(
 ) -> dict[str, str]:
     """The generated project: the package, and the model and OpenAPI it came from;
     ``site`` is where the book and the service are, when known."""
-    header = f"# {header_text(model.title or package)}\n"
+    from .format import formatting
+    from .generate import generate_package, header_text
+    from .openapi import openapi_yaml
 
+    header = f"# {header_text(model.title or package)}\n"
+    # The YAML of each operation and schema as the last build of this package wrote it:
+    # a build after one page changed writes the documents in a fraction of the time.
+    cache = Cache(default_root(), "documents")
+    slot = Cache.key(_generator_digest(), package)
     with formatting(generate_package(model, package, version, templates, site=site)) as formatted:
         # Made here while the workers format the code.
+        texts = ItemTexts(before=cache.get(slot) or {})
         documents = {
-            MODEL_FILE: header + model.to_yaml(),
-            OPENAPI_FILE: header + openapi_yaml(model, version),
+            MODEL_FILE: header + model.to_yaml(texts),
+            OPENAPI_FILE: header + openapi_yaml(model, version, texts),
         }
+        cache.put(slot, texts.now)
         return dict(sorted({**formatted(), **documents}.items()))
 
 
@@ -68,27 +86,87 @@ def build_book(
     root: Path, config_path: Path, config: BookConfig, templates: Path | None, bump: bool = False
 ) -> BookBuild:
     """Scrape and generate one book. With ``bump``, compare the API with the committed
-    model, raise the version as the changes call for, and add a changelog entry."""
-    book = (config_path.parent / config.book).resolve()
-    model, diagnostics = model_from_book(book, config.operation_names)
+    model, raise the version as the changes call for, and add a changelog entry.
+
+    A book built before from the same pages, settings, templates and generator is not
+    built again: its files come from the cache (``check`` with nothing changed)."""
     output = root / config.output
     changelog_path = output / CHANGELOG_FILE
-    changelog = (
-        changelog_path.read_text(encoding="utf-8")
-        if changelog_path.exists()
-        else f"<!-- {header_text(model.title or config.package)} -->\n# Changelog\n"
-    )
-    changes = None
+    changelog = changelog_path.read_text(encoding="utf-8") if changelog_path.exists() else None
     if bump and (output / MODEL_FILE).exists():
-        changes = diff_models(load_model(output / MODEL_FILE), model)
-        version = bump_version(config.version, changes.bump)
-        if version != config.version:
-            config = config.model_copy(update={"version": version})
-            changelog = _with_entry(changelog, version, changes)
-    site = Site(docs_url=config.url, endpoint=config.endpoint)
-    files = project_files(model, config.package, config.version, templates, site=site)
-    files[CHANGELOG_FILE] = changelog
+        return _bumped_build(root, config_path, config, templates, changelog)
+    book = (config_path.parent / config.book).resolve()
+    cache = Cache(default_root(), "builds")
+    key = Cache.key(_generator_digest(), config.model_dump_json(), _folder_digest(book),
+                    _folder_digest(templates) if templates else "")  # fmt: skip
+    built: tuple[dict[str, str], Diagnostics, str] | None = cache.get(key)
+    if built is None:
+        model, diagnostics = _model_of_book(book, config)
+        files = _files(model, config, templates)
+        built = (files, diagnostics, _new_changelog(model, config))
+        cache.put(key, built)
+    files, diagnostics, new_changelog = built
+    files = {**files, CHANGELOG_FILE: changelog or new_changelog}
+    return BookBuild(config_path, config, output, dict(sorted(files.items())), diagnostics)
+
+
+def _bumped_build(
+    root: Path, config_path: Path, config: BookConfig, templates: Path | None, changelog: str | None
+) -> BookBuild:
+    from .diff import bump_version, diff_models
+    from .model import load_model
+
+    output = root / config.output
+    model, diagnostics = _model_of_book((config_path.parent / config.book).resolve(), config)
+    changelog = changelog or _new_changelog(model, config)
+    changes = diff_models(load_model(output / MODEL_FILE), model)
+    version = bump_version(config.version, changes.bump)
+    if version != config.version:
+        config = config.model_copy(update={"version": version})
+        changelog = _with_entry(changelog, version, changes)
+    files = {**_files(model, config, templates), CHANGELOG_FILE: changelog}
     return BookBuild(config_path, config, output, dict(sorted(files.items())), diagnostics, changes)
+
+
+def _model_of_book(book: Path, config: BookConfig) -> tuple[ApiModel, Diagnostics]:
+    # Scraping, generating and formatting are imported only when a book is built: they
+    # take most of the command's start-up, which a cached build does not need.
+    from .pipeline import model_from_book
+
+    return model_from_book(book, config.operation_names)
+
+
+def _files(model: ApiModel, config: BookConfig, templates: Path | None) -> dict[str, str]:
+    from .generate import Site
+
+    site = Site(docs_url=config.url, endpoint=config.endpoint)
+    return project_files(model, config.package, config.version, templates, site=site)
+
+
+def _new_changelog(model: ApiModel, config: BookConfig) -> str:
+    from .generate import header_text
+
+    return f"<!-- {header_text(model.title or config.package)} -->\n# Changelog\n"
+
+
+@functools.cache
+def _generator_digest() -> str:
+    """A digest of the generator's code, its default templates, and the libraries
+    whose versions decide its output."""
+    versions = " ".join(metadata.version(name) for name in OUTPUT_LIBRARIES)
+    code = code_digest(
+        *GENERATOR.rglob("*.py"), *GENERATOR.rglob("*.pyi"), *DEFAULT_TEMPLATES.rglob("*.j2")
+    )
+    return f"{code} {versions}"
+
+
+def _folder_digest(folder: Path) -> str:
+    """A digest of every file in ``folder``, by path and content."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def _with_entry(changelog: str, version: str, changes: ApiDiff) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -42,14 +44,37 @@ class Items:
     pairs: bool = False
 
 
-def dump_document(data: Mapping[str, Any]) -> str:
+@dataclass
+class ItemTexts:
+    """The text of the items of documents, by a digest of each item's data: those
+    written before (``before``) and those written now (``now``). With the texts of the
+    last build, a document with one item changed is written in the time it takes to
+    look the others up."""
+
+    before: Mapping[str, str] = field(default_factory=dict)
+    now: dict[str, str] = field(default_factory=dict)
+
+    def text(self, path: tuple[str, ...], part: Any) -> str:
+        try:
+            data = json.dumps([path, part], ensure_ascii=False)
+        except TypeError:  # a value JSON has no word for: written each time
+            return _below(dump_yaml(_nested(path, part)), len(path))
+        key = hashlib.sha256(data.encode()).hexdigest()
+        text = self.now.get(key) or self.before.get(key)
+        if text is None:
+            text = _below(dump_yaml(_nested(path, part)), len(path))
+        self.now[key] = text
+        return text
+
+
+def dump_document(data: Mapping[str, Any], texts: ItemTexts | None = None) -> str:
     """``dump_yaml`` of a mapping whose long parts are ``Items`` (directly, or in a
     mapping under it), written an item at a time: the same text, without the whole
     document ever held as data and YAML nodes."""
-    return "".join(_parts(data, ()))
+    return "".join(_parts(data, (), texts or ItemTexts()))
 
 
-def _parts(data: Mapping[str, Any], path: tuple[str, ...]) -> Iterator[str]:
+def _parts(data: Mapping[str, Any], path: tuple[str, ...], texts: ItemTexts) -> Iterator[str]:
     indent = "  " * len(path)
     for key, value in data.items():
         here = (*path, key)
@@ -60,12 +85,12 @@ def _parts(data: Mapping[str, Any], path: tuple[str, ...]) -> Iterator[str]:
                     yield f"{indent}{key}:\n"
                     written = True
                 part = dict([item]) if value.pairs else [item]
-                yield _below(dump_yaml(_nested(here, part)), len(here))
+                yield texts.text(here, part)
             if not written:
                 yield _below(dump_yaml(_nested(here, {} if value.pairs else [])), len(path))
         elif isinstance(value, Mapping) and any(isinstance(v, Items) for v in value.values()):
             yield f"{indent}{key}:\n"
-            yield from _parts(value, here)
+            yield from _parts(value, here, texts)
         else:
             yield _below(dump_yaml(_nested(path, {key: value})), len(path))
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from generator.config import load_config
 from generator.generate import Site, generate_package
-from generator.generate.names import class_name
 from generator.generate.views import absolute_links, build_views
 from generator.model import ApiModel
+from generator.names import class_name
 from generator.pipeline import model_from_book
 
 from .conftest import AIDP_BOOK, AIDP_PROJECT, BOOKS

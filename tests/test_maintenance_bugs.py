@@ -109,7 +109,7 @@ def test_a_post_with_a_retry_token_is_retried(client: Any, server: ScriptedServe
 
 
 def test_module_names_follow_module_rules() -> None:
-    from generator.generate.names import module_name
+    from generator.names import module_name
 
     assert [module_name(n) for n in ("schema", "ModelVersion", "class", "List")] == [
         "schema",
@@ -134,7 +134,7 @@ def test_module_names_follow_module_rules() -> None:
 
 
 def test_an_operation_never_takes_a_name_the_client_has_of_its_own(tmp_path: Path) -> None:
-    from generator.generate.names import CLIENT_ATTRIBUTES
+    from generator.names import client_attributes
     from generator.pipeline import model_from_book
 
     page = next(AIDP_BOOK.glob("op-*-notebook-api-sessions-get.html"))
@@ -143,7 +143,7 @@ def test_an_operation_never_takes_a_name_the_client_has_of_its_own(tmp_path: Pat
     html = page.read_text(encoding="utf-8")
     (book / page.name).write_text(html.replace("Get available sessions<", "Close<"), "utf-8")
     model, _ = model_from_book(book)
-    assert "close" in CLIENT_ATTRIBUTES
+    assert "close" in client_attributes()
     assert [op.name for op in model.operations] == ["close_"]
 
 

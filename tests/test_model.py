@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import ModelError
-from generator.generate.names import method_name
 from generator.model import ApiModel, load_model
+from generator.names import method_name
 from generator.yamlio import dump_yaml, load_yaml
 
 

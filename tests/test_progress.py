@@ -9,7 +9,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import docs2sdk, make_project
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A book built before would come whole from the cache, with no stages to show.
+    monkeypatch.setenv("DOCS2SDK_CACHE", str(tmp_path / "cache"))
 
 
 def test_without_a_terminal_each_stage_prints_one_line(tmp_path: Path) -> None:
@@ -18,9 +26,11 @@ def test_without_a_terminal_each_stage_prints_one_line(tmp_path: Path) -> None:
     result = docs2sdk("build", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stderr.splitlines() if not line.startswith("warning")]
-    assert re.fullmatch(rf"scrape: {pages} pages in \d+\.\d s", lines[0]), lines
+    parsed = rf"\({pages} parsed, 0 from the cache\)"
+    assert re.fullmatch(rf"scrape: {pages} pages in \d+\.\d s {parsed}", lines[0]), lines
     assert re.fullmatch(r"generate: \d+ files in \d+\.\d s", lines[1]), lines
-    assert re.fullmatch(r"format: \d+ files in \d+\.\d s", lines[2]), lines
+    formatted = r"\(\d+ formatted, 0 from the cache\)"
+    assert re.fullmatch(rf"format: \d+ files in \d+\.\d s {formatted}", lines[2]), lines
     assert lines[3].startswith("generated/jupyter_sdk: jupyter_sdk 0.1.0")
 
 

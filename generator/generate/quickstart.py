@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import ApiModel, Operation, Schema
+from ..names import literal, snake_case
 from ..runtime.waiters import settling
-from .names import literal, snake_case
 from .views import OperationView, PackageView
 
 # An optional field a made-up body still sets, so that the example has a name to show.

@@ -10,16 +10,15 @@ from typing import Any
 
 import jinja2
 
-from .. import progress
+from .. import DEFAULT_TEMPLATES, progress
 from ..format import format_source
 from ..model import ApiModel
+from ..names import literal
 from ..runtime.errors import ERROR_CLASS_NAMES
-from .names import literal
 from .quickstart import quick_start
 from .server_spec import server_spec, spec_json
 from .views import PackageView
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # The fixed modules every package gets as they are (see ``generator/runtime``).
 RUNTIME = Path(__file__).resolve().parents[1] / "runtime"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

@@ -12,13 +12,11 @@ from typing import Any
 from urllib.parse import urljoin
 
 from ..model import ApiModel, Operation, Parameter, Schema, child_schemas, is_success
-from ..runtime.errors import ERROR_CLASS_NAMES
-from ..runtime.waiters import LIFECYCLE_FIELDS, is_failure
-from .names import (
-    CLIENT_ATTRIBUTES,
+from ..names import (
     NameSpace,
     async_class_name,
     class_name,
+    client_attributes,
     literal,
     module_name,
     operations_class_name,
@@ -28,6 +26,8 @@ from .names import (
     snake_case,
     waiter_name,
 )
+from ..runtime.errors import ERROR_CLASS_NAMES
+from ..runtime.waiters import LIFECYCLE_FIELDS, is_failure
 
 # Names a models module imports: a field of that name would shadow them in annotations.
 MODULE_NAMES = frozenset({"date", "datetime"})
@@ -745,7 +745,7 @@ def build_views(
     builder.link_modules()
     operations = [op for group in groups.values() for op in group.operations]
     # Pagers are named last, in the client's whole namespace: an operation keeps its name.
-    methods = NameSpace(CLIENT_ATTRIBUTES | {op.name for op in operations})
+    methods = NameSpace(client_attributes() | {op.name for op in operations})
     for operation in operations:
         if operation.pages_name is not None:
             operation.pages_name = methods.claim(operation.pages_name)

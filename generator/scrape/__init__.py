@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import progress
 from ..cache import Cache, code_digest, default_root
 from ..errors import ScrapeError
-from ..parallel import parallel_iter
+from ..parallel import started
 from .book import BookIndex, PageRef, index_book
 from .page import ScrapedPage, scrape_page
 
@@ -32,27 +32,40 @@ def _read(path: Path) -> str:
 
 def _scrape(job: tuple[Path, str, Path | None]) -> ScrapedPage:
     """One page, read and parsed where this runs (a worker): the parent never holds
-    the book's HTML. A page whose bytes were parsed before comes from the cache."""
+    the book's HTML."""
     base, name, cache_root = job
     html = _read(base / name)
-    cache = Cache(cache_root, "pages")
-    key = Cache.key(SCRAPER_DIGEST, name, html)
-    page: ScrapedPage | None = cache.get(key)
-    if page is None:
-        page = scrape_page(html, name)
-        cache.put(key, page)
+    page = scrape_page(html, name)
+    Cache(cache_root, "pages").put(_key(name, html), page)
     return page
+
+
+def _key(name: str, html: str) -> str:
+    return Cache.key(SCRAPER_DIGEST, name, html)
 
 
 def scrape_pages(
     folder: Path, index: BookIndex, cache_root: Path | None = None
 ) -> Iterator[ScrapedPage]:
-    """Every page the index lists, in the index's order, one at a time as the workers
-    read them (a book of thousands of pages is never held whole)."""
+    """Every page the index lists, in the index's order, one at a time (a book of
+    thousands of pages is never held whole). A page whose bytes were parsed before (by
+    this version of the scraper) comes from the cache; the others are parsed by the
+    workers meanwhile."""
     root = cache_root if cache_root is not None else default_root()
+    cache = Cache(root, "pages")
     base = folder if folder.is_dir() else folder.parent
-    jobs = [(base, ref.file, root) for ref in index.pages]
-    with progress.stage("scrape", len(jobs), "pages") as counter:
-        for page in parallel_iter(_scrape, jobs):
+    keys = [_key(ref.file, _read(base / ref.file)) for ref in index.pages]
+    cached = [key in cache for key in keys]
+    missing = [(base, ref.file, root) for ref, hit in zip(index.pages, cached, strict=True)
+               if not hit]  # fmt: skip
+    with (
+        progress.stage("scrape", len(keys), "pages") as counter,
+        started(_scrape, missing) as parsed,
+    ):
+        counter.note = f"{len(missing)} parsed, {len(keys) - len(missing)} from the cache"
+        for ref, key, hit in zip(index.pages, keys, cached, strict=True):
+            page = cache.get(key) if hit else next(parsed)
+            if page is None:  # an entry that could not be read after all
+                page = _scrape((base, ref.file, root))
             counter.advance()
             yield page

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import builtins
+import functools
 import keyword
 import re
 import unicodedata
 from collections.abc import Iterable
-
-from ..runtime._base import AsyncBase, SyncBase
 
 # Attributes of pydantic's BaseModel: a field of that name would shadow them.
 MODEL_ATTRIBUTES = frozenset(
@@ -24,10 +23,19 @@ RESERVED_CLASS_NAMES = frozenset(
         "OpenEnum", "TYPE_CHECKING", "annotations", "date", "datetime",
     }
 )  # fmt: skip
-# What every generated client has of its own (``close``, ...): no operation takes these.
-CLIENT_ATTRIBUTES = frozenset(
-    name for base in (SyncBase, AsyncBase) for name in dir(base) if not name.startswith("_")
-)
+
+
+@functools.cache
+def client_attributes() -> frozenset[str]:
+    """What every generated client has of its own (``close``, ``from_oci_config``...):
+    no operation takes these names."""
+    from .runtime._base import AsyncBase, SyncBase
+
+    return frozenset(
+        name for base in (SyncBase, AsyncBase) for name in dir(base) if not name.startswith("_")
+    )
+
+
 # Words a method name made from a title leaves out: "Get a session" -> get_session.
 ARTICLES = frozenset({"a", "an", "the"})
 
@@ -99,7 +107,7 @@ def method_name(title: str) -> str:
     name = "_".join(words) or "operation"
     if name[0].isdigit():
         name = f"op_{name}"
-    return f"{name}_" if keyword.iskeyword(name) or name in CLIENT_ATTRIBUTES else name
+    return f"{name}_" if keyword.iskeyword(name) or name in client_attributes() else name
 
 
 def pages_method_name(method: str) -> str:

@@ -1,0 +1,54 @@
+"""Builds that redo only what changed: a book built before from the same pages,
+settings and generator comes from the cache; one changed page is read again, alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import docs2sdk, make_project
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DOCS2SDK_CACHE", str(tmp_path / "cache"))
+    make_project(tmp_path / "project", "jupyter-ul", "jupyter_sdk")
+    result = docs2sdk("build", cwd=tmp_path / "project")
+    assert result.returncode == 0, result.stderr
+    return tmp_path / "project"
+
+
+def _stages(stderr: str) -> list[str]:
+    return [line.split(":")[0] for line in stderr.splitlines() if " in " in line]
+
+
+def test_check_with_nothing_changed_reads_no_page(project: Path) -> None:
+    result = docs2sdk("check", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert _stages(result.stderr) == []
+    assert "generated/ is current" in result.stderr
+
+
+def test_a_changed_page_is_read_again_and_alone(project: Path) -> None:
+    page = project / "input" / "jupyter_sdk" / "op-api-sessions-get.html"
+    page.write_text(page.read_text().replace("</h1>", " (edited)</h1>", 1), encoding="utf-8")
+    result = docs2sdk("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert _stages(result.stderr) == ["scrape", "generate", "format"]
+    assert "(edited)" in (project / "generated" / "jupyter_sdk" / "README.md").read_text()
+    assert docs2sdk("check", cwd=project).returncode == 0
+    # Every other page came from the cache: the counts say so.
+    reread = [line for line in result.stderr.splitlines() if line.startswith("scrape:")]
+    assert reread and "(1 parsed, " in reread[0]
+
+
+def test_other_templates_are_a_different_build(project: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "README.md.j2").write_text("# {{ title }}, by hand\n", encoding="utf-8")
+    result = docs2sdk("build", "--templates", str(templates), cwd=project)
+    assert result.returncode == 0, result.stderr
+    readme = (project / "generated" / "jupyter_sdk" / "README.md").read_text()
+    assert readme.endswith(", by hand\n")
+    assert docs2sdk("check", cwd=project).returncode == 1  # the default templates differ
