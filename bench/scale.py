@@ -1,17 +1,21 @@
-"""docs2sdk at scale, side by side with openapi-python-client and datamodel-code-generator.
+"""docs2sdk side by side with what a user would run instead, on the input they would have.
 
-    python bench/scale.py BOOK [BOOK ...] [--runs 3] [--fractions 0.25,0.5,1]
+    python bench/scale.py ../shared/corpus/github/book-dl [BOOK ...] [--runs 3]
+        [--copies 8] [--tools DIR] [--export]
 
-Each BOOK is a book folder, e.g. ``input/aidp`` and ``../shared/corpus/github/book-dl``.
-For each book, in one run, medians of ``--runs``:
-- docs2sdk: full build (scrape, generate, black, write) with an empty cache, and its
-  peak memory (the largest process, parent or worker);
-- openapi-python-client and datamodel-code-generator, each on the OpenAPI document that
-  docs2sdk exports from the same model (so they do not even read HTML);
-- the import time of each generated package (``import NAME; from NAME import Client``;
-  for datamodel-code-generator, its one module of models).
-With ``--fractions``, the first book is also built from the first 25%, 50%, ... of its
-pages, to show how time and memory grow with the number of pages.
+Each BOOK is a book folder of the corpus, with the API's own spec (``spec.json`` or
+``spec.yaml``) in the folder above it. In each run, one after the other:
+- docs2sdk: ``docs2sdk build`` of the book (scrape, generate, format, write) with an
+  empty cache, and the peak memory of its largest process (parent or worker);
+- openapi-python-client and datamodel-code-generator on the API's original spec: what a
+  user with the spec, not the pages, would run (with ``--export``, also on the OpenAPI
+  document docs2sdk exports, as a second row);
+- the import time of each generated package.
+With ``--copies N``, the first book and its spec are also copied N times over
+(``bench/big_book.py``: distinct paths, titles, tags and schema names) and each tool
+builds that; with ``--linearity``, docs2sdk also builds 1, 2, 4 ... N copies.
+The other tools are looked up in ``--tools`` (a folder of commands, such as a venv's
+``bin``), then on the PATH. Medians of the runs; ratios are docs2sdk / tool.
 """
 
 from __future__ import annotations
@@ -25,11 +29,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
+from big_book import replicate
 from importing import import_seconds
 
-INDEX_FILES = ("rest-endpoints.html", "toc.js", "index.html")
+# (seconds, peak MB, (import statement, folder on the path))
+Result = tuple[float, float, tuple[str, Path]]
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
@@ -42,108 +50,138 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tup
     return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
 
 
-def project_for(book: Path, scratch: Path, package: str) -> Path:
-    project = scratch / "project"
-    shutil.copytree(book, project / "input" / package)
-    (project / "input" / package / "docs2sdk.yaml").write_text(
-        f"package: {package}\noutput: generated/{package}\n", encoding="utf-8"
-    )
-    return project
+def original_spec(book: Path) -> Path:
+    for name in ("spec.json", "spec.yaml", "spec.yml"):
+        if (book.parent / name).exists():
+            return book.parent / name
+    raise SystemExit(f"{book}: no spec.json or spec.yaml beside it")
 
 
-def subset(book: Path, fraction: float, scratch: Path) -> Path:
-    """The first ``fraction`` of the book's operation pages, with no index."""
-    pages = sorted(book.glob("op-*.html"))
-    part = scratch / f"part-{int(fraction * 100)}"
-    part.mkdir()
-    for page in pages[: max(1, int(len(pages) * fraction))]:
-        shutil.copy(page, part)
-    return part
-
-
-def docs2sdk_build(book: Path, package: str) -> tuple[float, float, Path]:
+def docs2sdk_build(book: Path, package: str) -> Result:
     scratch = Path(tempfile.mkdtemp())
-    project = project_for(book, scratch, package)
+    project = scratch / "project"
+    (project / "input" / package).mkdir(parents=True)
+    # The settings name the book where it is: nothing is written into its folder.
+    (project / "input" / package / "docs2sdk.yaml").write_text(
+        f"package: {package}\noutput: generated/{package}\nbook: {book.resolve()}\n"
+    )
     env = {**os.environ, "DOCS2SDK_CACHE": str(scratch / "cache")}
-    seconds, peak = run([sys.executable, "-m", "generator", "build"], project, env)
-    return seconds, peak, project / "generated" / package
+    seconds, peak = run([sys.executable, "-m", "generator", "build", "--quiet"], project, env)
+    out = project / "generated" / package
+    return seconds, peak, (f"import {package}; from {package} import Client", out)
 
 
-def others(openapi: Path, scratch: Path) -> dict[str, tuple[float, float, tuple[str, Path]]]:
-    """Each other tool's (seconds, peak MB, (import statement, folder)) on ``openapi``."""
-    results: dict[str, tuple[float, float, tuple[str, Path]]] = {}
-    opc = shutil.which("openapi-python-client")
-    if opc:
-        out = scratch / "opc"
-        seconds, peak = run(
-            [opc, "generate", "--path", str(openapi), "--output-path", str(out), "--overwrite"],
-            scratch,
+def openapi_python_client(command: str, spec: Path) -> Result:
+    scratch = Path(tempfile.mkdtemp())
+    out = scratch / "opc"
+    seconds, peak = run(
+        [command, "generate", "--path", str(spec), "--output-path", str(out), "--overwrite"],
+        scratch,
+    )
+    package = next(out.glob("*/client.py")).parent.name
+    return seconds, peak, (f"import {package}; from {package} import Client", out)
+
+
+def datamodel_code_generator(command: str, spec: Path) -> Result:
+    scratch = Path(tempfile.mkdtemp())
+    kind = "openapi"
+    seconds, peak = run(
+        [command, "--input", str(spec), "--input-file-type", kind,
+         "--output-model-type", "pydantic_v2.BaseModel", "--output", str(scratch / "m.py")],
+        scratch,
+    )  # fmt: skip
+    return seconds, peak, ("import m", scratch)
+
+
+def find(name: str, tools: Path | None) -> str | None:
+    if tools is not None and (tools / name).exists():
+        return str(tools / name)
+    return shutil.which(name)
+
+
+def measure(
+    rows: list[str], label: str, pages: int, makers: dict[str, Callable[[], Result]], runs: int
+) -> None:
+    """Each maker once per run, in turn; a row per tool with medians and the ratio."""
+    results: dict[str, list[Result]] = {name: [] for name in makers}
+    for _ in range(runs):
+        for name, make in makers.items():
+            results[name].append(make())
+    ours = statistics.median(r[0] for r in results["docs2sdk build (from the pages)"])
+    for name, found in results.items():
+        seconds = statistics.median(r[0] for r in found)
+        peak = statistics.median(r[1] for r in found)
+        imported = import_seconds(*found[-1][2], runs=runs)
+        load = "failed" if imported is None else f"{imported:.3f}"
+        first = (
+            f"| {label} | {pages} "
+            if not rows or not rows[-1].startswith(f"| {label} ")
+            else "| | "
         )
-        package = next(out.glob("*/client.py")).parent.name
-        results["openapi-python-client"] = (
-            seconds, peak, (f"import {package}; from {package} import Client", out)
-        )  # fmt: skip
-    dcg = shutil.which("datamodel-codegen")
-    if dcg:
-        seconds, peak = run(
-            [dcg, "--input", str(openapi), "--input-file-type", "openapi",
-             "--output-model-type", "pydantic_v2.BaseModel", "--output", str(scratch / "m.py")],
-            scratch,
-        )  # fmt: skip
-        results["datamodel-code-generator"] = (seconds, peak, ("import m", scratch))
-    return results
-
-
-def seconds_text(seconds: float | None) -> str:
-    return "failed" if seconds is None else f"{seconds:.3f}"
-
-
-def median_pairs(pairs: list[tuple[float, float]]) -> tuple[float, float]:
-    return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+        rows.append(
+            f"{first}| {name} | {seconds:.1f} | {ours / seconds:.2f} | {peak:.0f} | {load} |"
+        )
+        print(rows[-1], file=sys.stderr, flush=True)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="build time and memory at scale")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("books", type=Path, nargs="+")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--fractions", default="")
+    parser.add_argument("--copies", type=int, default=0)
+    parser.add_argument("--linearity", action="store_true")
+    parser.add_argument("--tools", type=Path, default=None)
+    parser.add_argument("--export", action="store_true")
     args = parser.parse_args()
-    rows = []
-    for book in args.books:
+    opc = find("openapi-python-client", args.tools)
+    dcg = find("datamodel-codegen", args.tools)
+    rows: list[str] = []
+    inputs = [(book, original_spec(book)) for book in args.books]
+    if args.copies:
+        big = Path(tempfile.mkdtemp())
+        inputs.append(replicate(args.books[0], original_spec(args.books[0]), args.copies, big))
+    for book, spec in inputs:
         package = re.sub(r"\W", "_", f"{book.parent.name}_{book.name}".lower()).strip("_")
+        label = (
+            f"{book.parent.name}/{book.name}"
+            if book.name.startswith("book")
+            else (f"{args.books[0].parent.name} x{args.copies}")
+        )
+        makers: dict[str, Callable[[], Result]] = {
+            "docs2sdk build (from the pages)": partial(docs2sdk_build, book, package),
+        }
+        if opc:
+            makers["openapi-python-client (original spec)"] = partial(
+                openapi_python_client, opc, spec
+            )
+        if dcg:
+            makers["datamodel-code-generator (original spec)"] = partial(
+                datamodel_code_generator, dcg, spec
+            )
+        if args.export and opc:
+            export = docs2sdk_build(book, package)[2][1] / "openapi.yaml"
+            makers["openapi-python-client (docs2sdk's export)"] = partial(
+                openapi_python_client, opc, export
+            )
         pages = len(list(book.glob("op-*.html")))
-        ours: list[tuple[float, float]] = []
-        theirs: dict[str, list[tuple[float, float]]] = {}
-        imports: dict[str, tuple[str, Path]] = {}
-        for _ in range(args.runs):
-            seconds, peak, project = docs2sdk_build(book, package)
-            ours.append((seconds, peak))
-            imports["docs2sdk"] = (f"import {package}; from {package} import Client", project)
-            for name, (their_seconds, their_peak, how) in others(
-                project / "openapi.yaml", project.parent
-            ).items():
-                theirs.setdefault(name, []).append((their_seconds, their_peak))
-                imports[name] = how
-        full, peak = median_pairs(ours)
-        imported = seconds_text(import_seconds(*imports["docs2sdk"], runs=args.runs))
-        rows.append(f"| {book.parent.name}/{book.name} | {pages} | docs2sdk build (from HTML) "
-                    f"| {full:.1f} | 1.00 | {peak:.0f} | {imported} |")  # fmt: skip
-        for name, results in theirs.items():
-            seconds, memory = median_pairs(results)
-            load = seconds_text(import_seconds(*imports[name], runs=args.runs))
-            rows.append(f"| | | {name} (from the exported OpenAPI) | {seconds:.1f} "
-                        f"| {full / seconds:.2f} | {memory:.0f} | {load} |")  # fmt: skip
+        measure(rows, label, pages, makers, args.runs)
     print("| book | pages | tool | median s | docs2sdk / tool | peak MB | import s |")
     print("|---|---:|---|---:|---:|---:|---:|")
     print("\n".join(rows))
-    if args.fractions:
-        print("\n| pages | median s | peak MB |\n|---:|---:|---:|")
-        for fraction in (float(f) for f in args.fractions.split(",")):
-            scratch = Path(tempfile.mkdtemp())
-            part = subset(args.books[0], fraction, scratch)
-            results = [docs2sdk_build(part, "part")[:2] for _ in range(args.runs)]
-            seconds, memory = median_pairs(results)
-            print(f"| {len(list(part.glob('op-*.html')))} | {seconds:.1f} | {memory:.0f} |")
+    if args.copies and args.linearity:
+        print("\n| copies | pages | docs2sdk build s | s per 1,000 pages | peak MB |")
+        print("|---:|---:|---:|---:|---:|")
+        copies = 1
+        while copies <= args.copies:
+            book, _ = replicate(args.books[0], original_spec(args.books[0]), copies,
+                                Path(tempfile.mkdtemp()))  # fmt: skip
+            pages = len(list(book.glob("op-*.html")))
+            found = [docs2sdk_build(book, "big") for _ in range(args.runs)]
+            seconds = statistics.median(r[0] for r in found)
+            peak = statistics.median(r[1] for r in found)
+            per_page = 1000 * seconds / pages
+            print(f"| {copies} | {pages} | {seconds:.1f} | {per_page:.2f} | {peak:.0f} |")
+            copies *= 2
     return 0
 
 
