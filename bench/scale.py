@@ -1,7 +1,7 @@
 """docs2sdk side by side with what a user would run instead, on the input they would have.
 
     python bench/scale.py ../shared/corpus/github/book-dl [BOOK ...] [--runs 3]
-        [--copies 8] [--tools DIR] [--export]
+        [--copies 8] [--tools DIR] [--export] [--baseline CHECKOUT]
 
 Each BOOK is a book folder of the corpus, with the API's own spec (``spec.json`` or
 ``spec.yaml``) in the folder above it. In each run, one after the other:
@@ -13,7 +13,9 @@ Each BOOK is a book folder of the corpus, with the API's own spec (``spec.json``
 - the import time of each generated package.
 With ``--copies N``, the first book and its spec are also copied N times over
 (``bench/big_book.py``: distinct paths, titles, tags and schema names) and each tool
-builds that; with ``--linearity``, docs2sdk also builds 1, 2, 4 ... N copies.
+builds that; with ``--linearity``, docs2sdk also builds 1, 2, 4 ... N copies. With
+``--baseline``, the docs2sdk of another checkout (say, an earlier commit's worktree)
+builds each book too, in the same runs.
 The other tools are looked up in ``--tools`` (a folder of commands, such as a venv's
 ``bin``), then on the PATH. Medians of the runs; ratios are docs2sdk / tool.
 """
@@ -57,7 +59,9 @@ def original_spec(book: Path) -> Path:
     raise SystemExit(f"{book}: no spec.json or spec.yaml beside it")
 
 
-def docs2sdk_build(book: Path, package: str) -> Result:
+def docs2sdk_build(book: Path, package: str, code: Path | None = None) -> Result:
+    """``docs2sdk build`` of ``book``; ``code`` is another checkout's generator to run
+    instead (a baseline)."""
     scratch = Path(tempfile.mkdtemp())
     project = scratch / "project"
     (project / "input" / package).mkdir(parents=True)
@@ -66,7 +70,9 @@ def docs2sdk_build(book: Path, package: str) -> Result:
         f"package: {package}\noutput: generated/{package}\nbook: {book.resolve()}\n"
     )
     env = {**os.environ, "DOCS2SDK_CACHE": str(scratch / "cache")}
-    seconds, peak = run([sys.executable, "-m", "generator", "build", "--quiet"], project, env)
+    if code is not None:
+        env["PYTHONPATH"] = str(code.resolve())
+    seconds, peak = run([sys.executable, "-m", "generator", "build"], project, env)
     out = project / "generated" / package
     return seconds, peak, (f"import {package}; from {package} import Client", out)
 
@@ -132,6 +138,7 @@ def main() -> int:
     parser.add_argument("--linearity", action="store_true")
     parser.add_argument("--tools", type=Path, default=None)
     parser.add_argument("--export", action="store_true")
+    parser.add_argument("--baseline", type=Path, default=None, help="another checkout to compare")
     args = parser.parse_args()
     opc = find("openapi-python-client", args.tools)
     dcg = find("datamodel-codegen", args.tools)
@@ -142,14 +149,16 @@ def main() -> int:
         inputs.append(replicate(args.books[0], original_spec(args.books[0]), args.copies, big))
     for book, spec in inputs:
         package = re.sub(r"\W", "_", f"{book.parent.name}_{book.name}".lower()).strip("_")
-        label = (
-            f"{book.parent.name}/{book.name}"
-            if book.name.startswith("book")
-            else (f"{args.books[0].parent.name} x{args.copies}")
-        )
+        label = f"{book.parent.name}/{book.name}"
+        if book.parent.parent == Path(tempfile.gettempdir()):  # the copies
+            label = f"{args.books[0].parent.name} x{args.copies}"
         makers: dict[str, Callable[[], Result]] = {
             "docs2sdk build (from the pages)": partial(docs2sdk_build, book, package),
         }
+        if args.baseline:
+            makers[f"docs2sdk build, {args.baseline.name}"] = partial(
+                docs2sdk_build, book, package, args.baseline
+            )
         if opc:
             makers["openapi-python-client (original spec)"] = partial(
                 openapi_python_client, opc, spec

@@ -64,7 +64,8 @@ class Cache:
             return None
         try:
             # Entries are written by this cache only, in the user's own cache folder.
-            return pickle.loads(path.read_bytes())
+            with path.open("rb") as handle:
+                return pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             return None
 
@@ -75,8 +76,15 @@ class Cache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        except OSError:
+            return  # a cache that cannot be written only costs time
+        try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+                # Written as it is pickled: a large entry is never held twice.
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except OSError:
-            pass  # a cache that cannot be written only costs time
+            Path(tmp).unlink(missing_ok=True)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

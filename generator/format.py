@@ -13,8 +13,8 @@ import ast
 import dataclasses
 import functools
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 
 import black
@@ -231,33 +231,54 @@ def format_files(files: dict[str, str], cache_root: Path | None = None) -> dict[
         return formatted()
 
 
-@contextmanager
-def formatting(
-    files: dict[str, str], cache_root: Path | None = None
-) -> Iterator[Callable[[], dict[str, str]]]:
-    """``format_files``, started now: the caller can do other work before asking for
-    the result."""
-    cache = Cache(cache_root if cache_root is not None else default_root(), "formatted")
-    out: dict[str, str] = {}
-    todo: list[tuple[str, str]] = []
-    for path, text in files.items():
-        cached = cache.get(Cache.key(_FORMAT_KEY, path, text)) if path.endswith(".py") else text
-        if cached is None:
-            todo.append((path, text))
-        else:
-            out[path] = cached
-    todo.sort(key=lambda job: -len(job[1]))
-    with started(_format, todo, chunksize=1) as results:
+def formatting(files: dict[str, str], cache_root: Path | None = None) -> Formatting:
+    """``format_files``, started when entered: the caller can do other work before
+    asking for the result."""
+    return Formatting(files, cache_root)
+
+
+class Formatting(AbstractContextManager[Callable[[], dict[str, str]]]):
+    """See ``formatting``. The workers get the code to format; the unformatted text is
+    let go as each file comes back, not held beside the formatted one until the end."""
+
+    def __init__(self, files: dict[str, str], cache_root: Path | None = None) -> None:
+        self._files: dict[str, str] | None = files
+        self._cache = Cache(cache_root if cache_root is not None else default_root(), "formatted")
+        self._stack = ExitStack()
+
+    def __enter__(self) -> Callable[[], dict[str, str]]:
+        files, self._files = self._files or {}, None
+        cache = self._cache
+        out: dict[str, str] = {}
+        todo: list[tuple[str, str]] = []
+        keys: dict[str, str] = {}
+        for path, text in files.items():
+            if not path.endswith(".py"):
+                out[path] = text
+                continue
+            keys[path] = Cache.key(_FORMAT_KEY, path, text)
+            cached = cache.get(keys[path])
+            if cached is None:
+                todo.append((path, text))
+            else:
+                out[path] = cached
+        todo.sort(key=lambda job: -len(job[1]))
+        order, waiting = list(files), [path for path, _ in todo]
+        note = f"{len(todo)} formatted, {len(keys) - len(todo)} from the cache"
+        results = self._stack.enter_context(started(_format, todo, chunksize=1))
+        del files, todo
 
         def collect() -> dict[str, str]:
-            with progress.stage("format", len(files), "files") as counter:
-                counter.advance(len(files) - len(todo))
-                python = sum(1 for path in files if path.endswith(".py"))
-                counter.note = f"{len(todo)} formatted, {python - len(todo)} from the cache"
-                for (path, text), formatted in zip(todo, results, strict=True):
-                    cache.put(Cache.key(_FORMAT_KEY, path, text), formatted)
+            with progress.stage("format", len(order), "files") as counter:
+                counter.note = note
+                counter.advance(len(order) - len(waiting))
+                for path, formatted in zip(waiting, results, strict=True):
+                    cache.put(keys[path], formatted)
                     out[path] = formatted
                     counter.advance()
-            return {path: out[path] for path in files}
+            return {path: out[path] for path in order}
 
-        yield functools.cache(collect)
+        return functools.cache(collect)
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stack.close()

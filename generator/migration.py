@@ -8,7 +8,7 @@ from functools import cached_property
 
 from .generate.views import OperationView, ParameterView, build_views
 from .model import ApiModel, Operation, Parameter
-from .names import NameSpace, class_name
+from .names import NameSpace, schema_class_names
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,7 @@ def _operation_views(model: ApiModel) -> dict[tuple[str, str], OperationView]:
 
 
 def _class_names(model: ApiModel) -> dict[str, str]:
-    # Claimed in the model's order, as the generator claims them.
-    names = NameSpace()
-    return {schema: names.claim(class_name(schema)) for schema in model.schemas}
+    return schema_class_names(model.schemas, NameSpace())
 
 
 def _argument(view: OperationView, param: Parameter) -> str:

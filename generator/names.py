@@ -153,6 +153,12 @@ class NameSpace:
         return candidate
 
 
+def schema_class_names(schemas: Iterable[str], names: NameSpace) -> dict[str, str]:
+    """The class of each named schema, claimed in ``names`` in the schemas' order: the
+    generated package and its changelog call a schema's class the same."""
+    return {schema: names.claim(class_name(schema)) for schema in schemas}
+
+
 def literal(value: object) -> str:
     """Python source for a value, quoted as black quotes it (double quotes unless that
     needs more escapes), so black has nothing to redo."""

@@ -11,8 +11,8 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
-from typing import TypeVar
+from contextlib import AbstractContextManager
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -48,20 +48,37 @@ def parallel_iter(
         yield from results
 
 
-@contextmanager
 def started(
     function: Callable[[T], R], items: Sequence[T], chunksize: int | None = None
-) -> Iterator[Iterator[R]]:
-    """Set the workers on ``items`` now, and give their results to read later, in
-    order: the caller can do other work meanwhile. With one worker, or few items, the
-    items are worked through as the results are read."""
-    count = workers()
-    if count == 1 or len(items) < MIN_PARALLEL_ITEMS:
-        yield (function(item) for item in items)
-        return
-    chunk = chunksize or max(1, len(items) // (count * 8))
-    with ProcessPoolExecutor(max_workers=count, mp_context=_context()) as pool:
-        yield pool.map(function, items, chunksize=chunk)
+) -> Started[T, R]:
+    """Set the workers on ``items`` when entered, and give their results to read later,
+    in order: the caller can do other work meanwhile. With one worker, or few items,
+    the items are worked through as the results are read."""
+    return Started(function, items, chunksize)
+
+
+class Started(AbstractContextManager[Iterator[R]], Generic[T, R]):
+    """See ``started``. Once the workers have the items, this holds none of them: each
+    is held by its task until the task is done, and no longer."""
+
+    def __init__(
+        self, function: Callable[[T], R], items: Sequence[T], chunksize: int | None
+    ) -> None:
+        self._function, self._items, self._chunksize = function, items, chunksize
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Iterator[R]:
+        items, self._items = self._items, ()
+        count = workers()
+        if count == 1 or len(items) < MIN_PARALLEL_ITEMS:
+            return (self._function(item) for item in items)
+        self._pool = ProcessPoolExecutor(max_workers=count, mp_context=_context())
+        chunk = self._chunksize or max(1, len(items) // (count * 8))
+        return self._pool.map(self._function, items, chunksize=chunk)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=exc_info[0] is not None)
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -16,7 +16,7 @@ from . import DEFAULT_TEMPLATES
 from .cache import Cache, code_digest, default_root
 from .config import CONFIG_NAME, BookConfig, load_config
 from .errors import Diagnostics
-from .write import read_tree, write_file_atomic, write_tree
+from .write import read_tree, tree_files, write_file_atomic, write_tree
 from .yamlio import ItemTexts
 
 if TYPE_CHECKING:
@@ -88,8 +88,9 @@ def build_book(
     """Scrape and generate one book. With ``bump``, compare the API with the committed
     model, raise the version as the changes call for, and add a changelog entry.
 
-    A book built before from the same pages, settings, templates and generator is not
-    built again: its files come from the cache (``check`` with nothing changed)."""
+    A book built before from the same pages, settings, templates and generator, whose
+    output folder still holds what that build made, is not built again (``check`` with
+    nothing changed reads no page)."""
     output = root / config.output
     changelog_path = output / CHANGELOG_FILE
     changelog = changelog_path.read_text(encoding="utf-8") if changelog_path.exists() else None
@@ -99,15 +100,33 @@ def build_book(
     cache = Cache(default_root(), "builds")
     key = Cache.key(_generator_digest(), config.model_dump_json(), _folder_digest(book),
                     _folder_digest(templates) if templates else "")  # fmt: skip
-    built: tuple[dict[str, str], Diagnostics, str] | None = cache.get(key)
-    if built is None:
-        model, diagnostics = _model_of_book(book, config)
-        files = _files(model, config, templates)
-        built = (files, diagnostics, _new_changelog(model, config))
-        cache.put(key, built)
-    files, diagnostics, new_changelog = built
-    files = {**files, CHANGELOG_FILE: changelog or new_changelog}
+    # What this build made before: each file's digest, and the warnings.
+    made: tuple[dict[str, str], Diagnostics] | None = cache.get(key)
+    if made is not None:
+        manifest, diagnostics = made
+        current = _tree_as_made(output, manifest)
+        if current is not None:  # generated/ holds it already: nothing to build
+            return BookBuild(config_path, config, output, current, diagnostics)
+    model, diagnostics = _model_of_book(book, config)
+    files = _files(model, config, templates)
+    cache.put(key, ({path: _digest(text) for path, text in files.items()}, diagnostics))
+    files[CHANGELOG_FILE] = changelog or _new_changelog(model, config)
     return BookBuild(config_path, config, output, dict(sorted(files.items())), diagnostics)
+
+
+def _tree_as_made(output: Path, manifest: dict[str, str]) -> dict[str, str] | None:
+    """The files in ``output`` when they are those of ``manifest`` (and a changelog);
+    None when any differs, is missing or is extra."""
+    if set(tree_files(output)) != {*manifest, CHANGELOG_FILE}:
+        return None
+    files = read_tree(output)
+    if any(_digest(files[path]) != digest for path, digest in manifest.items()):
+        return None
+    return files
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _bumped_build(

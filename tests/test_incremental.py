@@ -52,3 +52,13 @@ def test_other_templates_are_a_different_build(project: Path, tmp_path: Path) ->
     readme = (project / "generated" / "jupyter_sdk" / "README.md").read_text()
     assert readme.endswith(", by hand\n")
     assert docs2sdk("check", cwd=project).returncode == 1  # the default templates differ
+
+
+def test_a_generated_file_edited_by_hand_is_found_stale(project: Path) -> None:
+    client = project / "generated" / "jupyter_sdk" / "jupyter_sdk" / "client.py"
+    client.write_text(client.read_text() + "# edited\n", encoding="utf-8")
+    result = docs2sdk("check", cwd=project)
+    assert result.returncode == 1
+    assert "-# edited" in result.stdout
+    assert docs2sdk("build", cwd=project).returncode == 0
+    assert "# edited" not in client.read_text()

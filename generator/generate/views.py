@@ -23,6 +23,7 @@ from ..names import (
     pages_method_name,
     pascal_case,
     safe_attribute,
+    schema_class_names,
     snake_case,
     waiter_name,
 )
@@ -300,12 +301,10 @@ class _Builder:
         self.model = model
         self.docs_url = docs_url
         self.class_names = NameSpace()
-        self.named: dict[str, str] = {}  # schema name -> class name
         self.module_of: dict[str, str] = {}  # class name -> module
         self.modules: dict[str, ModuleView] = {}
         self.model_classes: set[str] = set()  # named classes, as opposed to type aliases
-        for name in model.schemas:
-            self.named[name] = self.class_names.claim(class_name(name))
+        self.named = schema_class_names(model.schemas, self.class_names)  # schema -> class
 
     # ------------------------------------------------------------------ modules
     def plan_modules(self) -> None:
