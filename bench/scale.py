@@ -119,11 +119,7 @@ def measure(
         peak = statistics.median(r[1] for r in found)
         imported = import_seconds(*found[-1][2], runs=runs)
         load = "failed" if imported is None else f"{imported:.3f}"
-        first = (
-            f"| {label} | {pages} "
-            if not rows or not rows[-1].startswith(f"| {label} ")
-            else "| | "
-        )
+        first = f"| {label} | {pages} " if name == next(iter(results)) else "| | "
         rows.append(
             f"{first}| {name} | {seconds:.1f} | {ours / seconds:.2f} | {peak:.0f} | {load} |"
         )
