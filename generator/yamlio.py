@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,27 +12,50 @@ from typing import Any
 import yaml
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
-    def ignore_aliases(self, data: Any) -> bool:
-        # Each value is written out where it stands, as it would be in a part of the text.
-        return True
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_TAGS = {name: f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")}
 
 
-def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # Multi-line descriptions read best as literal blocks.
-    style = "|" if "\n" in value and not value.endswith((" ", "\t")) else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+def _node(data: Any) -> yaml.Node:
+    """The YAML node PyYAML's safe representer makes of plain data, made directly (its
+    general dispatch was most of the time of writing a model). No anchors: each value
+    is written where it stands, as it is when a document is written in parts."""
+    if isinstance(data, str):
+        # Multi-line descriptions read best as literal blocks.
+        style = "|" if "\n" in data and not data.endswith((" ", "\t")) else None
+        return yaml.ScalarNode(_TAGS["str"], data, style=style)
+    if isinstance(data, dict):
+        pairs = [(_node(key), _node(value)) for key, value in data.items()]
+        return yaml.MappingNode(_MAP, pairs, flow_style=False)
+    if isinstance(data, list | tuple):
+        return yaml.SequenceNode(_SEQ, [_node(value) for value in data], flow_style=False)
+    if data is None:
+        return yaml.ScalarNode(_TAGS["null"], "null")
+    if isinstance(data, bool):
+        return yaml.ScalarNode(_TAGS["bool"], "true" if data else "false")
+    if isinstance(data, int):
+        return yaml.ScalarNode(_TAGS["int"], str(data))
+    if isinstance(data, float):
+        return yaml.ScalarNode(_TAGS["float"], _float_text(data))
+    raise yaml.representer.RepresenterError(f"cannot write as YAML: {data!r}")
 
 
-_Dumper.add_representer(str, _str_presenter)
+def _float_text(value: float) -> str:
+    """A float as PyYAML's safe representer writes it."""
+    if value != value:
+        return ".nan"
+    if value in (math.inf, -math.inf):
+        return ".inf" if value > 0 else "-.inf"
+    text = repr(value).lower()
+    return text.replace("e", ".0e", 1) if "." not in text and "e" in text else text
 
 
 def dump_yaml(data: Any) -> str:
     """Keys in the order given, unicode kept, lines up to 100 characters."""
-    text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    text: str = yaml.serialize(_node(data), Dumper=_Dumper, allow_unicode=True, width=100)
     return text
 
 
