@@ -8,13 +8,11 @@ differ. Operations get their Python names here, by the rules in ``generate.names
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from .errors import ConfigError, Diagnostics, ScrapeError
-from .model import FORMAT_VERSION, ApiModel, NamedSchema, Operation, Schema, Tag
+from .model import FORMAT_VERSION, ApiModel, NamedSchema, Operation, Schema, Tag, rename_refs
 from .names import NameSpace, client_attributes, method_name
 from .path_versions import versionless
 from .scrape.book import BookIndex
@@ -51,7 +49,7 @@ def assemble(
     for page_name, op in operations:
         rename = renames.get(page_name)
         if rename:
-            op = Operation.model_validate(_rename_refs(op.model_dump(by_alias=True), rename))
+            op = Operation.model_validate(rename_refs(op.model_dump(by_alias=True), rename))
         named.append(op.model_copy(update={"tag": tag_of.get(page_name)}))
     named = _name_operations(named, dict(name_overrides or {}))
     used_tags = {op.tag for op in named}
@@ -111,28 +109,6 @@ def _prefer_named_schemas(model: ApiModel) -> ApiModel:
     )
 
 
-def _fingerprints(schemas: Mapping[str, Schema]) -> dict[str, str]:
-    """A digest per named schema that covers the schemas it refers to, cycles cut."""
-    done: dict[str, str] = {}
-
-    def visit(name: str, stack: tuple[str, ...]) -> str:
-        if name in done:
-            return done[name]
-        if name in stack or name not in schemas:
-            return f"ref:{name}"
-        data = schemas[name].model_dump(exclude_none=True)
-        text = json.dumps(
-            _rename_refs(data, lambda ref: visit(ref, (*stack, name))), sort_keys=True
-        )
-        digest = hashlib.sha256(text.encode()).hexdigest()
-        done[name] = digest
-        return digest
-
-    for name in schemas:
-        visit(name, ())
-    return done
-
-
 class _ShownSchemas:
     """The named schemas the pages show, taken in a page at a time: each distinct
     version (by content, the schemas it refers to included) once, with the first page
@@ -144,7 +120,7 @@ class _ShownSchemas:
         self.names: set[str] = set()
 
     def add(self, page: ScrapedPage) -> None:
-        digests = _fingerprints(page.schemas)
+        digests = page.schema_digests
         versions = []
         for name, schema in page.schemas.items():
             version = (name, digests[name])
@@ -191,7 +167,7 @@ class _ShownSchemas:
                 data = schema.model_dump(by_alias=True)
                 rename = renames.get(page)
                 if rename:
-                    data = _rename_refs(data, rename)
+                    data = rename_refs(data, rename)
                 schemas[chosen[version]] = NamedSchema.model_validate({**data, "page": page})
         return renames, schemas
 
@@ -216,19 +192,6 @@ def _difference(a: Schema, b: Schema) -> str:
         return None
 
     return first(da, db, "") or "a schema it refers to differs"
-
-
-def _rename_refs(data: Any, rename: Mapping[str, str] | Callable[[str], str]) -> Any:
-    """A copy of dumped model data with every schema ``ref`` renamed."""
-    if isinstance(data, dict):
-        out = {k: _rename_refs(v, rename) for k, v in data.items()}
-        ref = data.get("ref")
-        if isinstance(ref, str):
-            out["ref"] = rename(ref) if callable(rename) else rename.get(ref, ref)
-        return out
-    if isinstance(data, list):
-        return [_rename_refs(v, rename) for v in data]
-    return data
 
 
 def _override_key(op: Operation, overrides: Mapping[str, str]) -> str | None:

@@ -7,7 +7,10 @@ Schema has a word for the thing, in snake_case.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -263,3 +266,37 @@ def child_schemas(schema: Schema) -> list[tuple[str, Schema]]:
         for i, member in enumerate(getattr(schema, key) or []):
             out.append((f"{key}.{i}", member))
     return out
+
+
+def rename_refs(data: Any, rename: Mapping[str, str] | Callable[[str], str]) -> Any:
+    """A copy of dumped model data with every schema ``ref`` renamed."""
+    if isinstance(data, dict):
+        out = {k: rename_refs(v, rename) for k, v in data.items()}
+        ref = data.get("ref")
+        if isinstance(ref, str):
+            out["ref"] = rename(ref) if callable(rename) else rename.get(ref, ref)
+        return out
+    if isinstance(data, list):
+        return [rename_refs(v, rename) for v in data]
+    return data
+
+
+def schema_digests(schemas: Mapping[str, Schema]) -> dict[str, str]:
+    """A digest per named schema (of those a page shows) that covers the schemas it
+    refers to, cycles cut: two pages show the same schema when the digests agree."""
+    done: dict[str, str] = {}
+
+    def visit(name: str, stack: tuple[str, ...]) -> str:
+        if name in done:
+            return done[name]
+        if name in stack or name not in schemas:
+            return f"ref:{name}"
+        data = schemas[name].model_dump(exclude_none=True)
+        text = json.dumps(rename_refs(data, lambda ref: visit(ref, (*stack, name))), sort_keys=True)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        done[name] = digest
+        return digest
+
+    for name in schemas:
+        visit(name, ())
+    return done

@@ -16,7 +16,16 @@ from typing import Any
 from lxml import etree
 
 from ..errors import Diagnostics, ScrapeError
-from ..model import Content, Header, Operation, Parameter, RequestBody, Response, Schema
+from ..model import (
+    Content,
+    Header,
+    Operation,
+    Parameter,
+    RequestBody,
+    Response,
+    Schema,
+    schema_digests,
+)
 from .labels import (
     KNOWN_LABELS,
     TYPE_START,
@@ -100,6 +109,8 @@ class ScrapedPage:
     operation: Operation
     schemas: dict[str, Schema]
     diagnostics: Diagnostics
+    # A digest of each of those schemas, made where the page is read (in a worker).
+    schema_digests: dict[str, str] = field(default_factory=dict)
 
 
 def scrape_page(html: str, page: str) -> ScrapedPage:
@@ -221,7 +232,9 @@ class _PageReader:
             responses=responses,
             labels=self.labels or None,
         )
-        return ScrapedPage(self.page, operation, self.schemas, self.diagnostics)
+        return ScrapedPage(
+            self.page, operation, self.schemas, self.diagnostics, schema_digests(self.schemas)
+        )
 
     def unknown_text(self, section: str, line: Line) -> None:
         """Text outside the page's anatomy: an unknown ``Label: value`` is kept on the
