@@ -85,9 +85,10 @@ def _is(view: ParameterView, param: Parameter) -> bool:
 
 
 def _call(view: OperationView, mention: Parameter | None) -> str:
-    """``client.get_session(ai_data_platform_id, session_id, region=...)``: the required
-    arguments, and ``mention`` (an optional one) where the note is about it."""
-    args = [p.name for p in view.parameters if p.required]
+    """``client.get_session(ai_data_platform_id=..., session_id=..., region=...)``: the
+    required arguments (all keyword arguments), and ``mention`` (an optional one) where
+    the note is about it."""
+    args = [f"{p.name}=..." for p in view.parameters if p.required]
     args += [
         f"{p.name}=..."
         for p in view.parameters

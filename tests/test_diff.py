@@ -584,8 +584,8 @@ def test_real_operation_removed(aidp_model: ApiModel) -> None:
                 "Operation `patch_session` was removed.",
                 migration=_migration(
                     "The API no longer has this operation: remove the call.",
-                    "client.patch_session("
-                    "ai_data_platform_id, workspace_key, session_id, body=...)",
+                    "client.patch_session(ai_data_platform_id=..., workspace_key=..., "
+                    "session_id=..., body=...)",
                 ),
             )
         ],
@@ -644,9 +644,10 @@ def test_real_required_query_parameter_added(aidp_model: ApiModel) -> None:
                 "New required query parameter `region` (string).",
                 migration=_migration(
                     "Pass `region`, now required.",
-                    "client.get_session_details(ai_data_platform_id, workspace_key, session_id)",
                     "client.get_session_details("
-                    "ai_data_platform_id, workspace_key, session_id, region)",
+                    "ai_data_platform_id=..., workspace_key=..., session_id=...)",
+                    "client.get_session_details(ai_data_platform_id=..., workspace_key=..., "
+                    "session_id=..., region=...)",
                 ),
             )
         ],
@@ -694,7 +695,7 @@ def test_real_request_enum_value_removed(aidp_model: ApiModel) -> None:
                 new="MANAGED",
                 migration=_migration(
                     "Check the `body` you pass to "
-                    "`client.create_volume(ai_data_platform_id, body=...)`, at `$.volumeType`."
+                    "`client.create_volume(ai_data_platform_id=..., body=...)`, at `$.volumeType`."
                 ),
             )
         ],
@@ -793,8 +794,8 @@ def test_parameter_renamed_in_place() -> None:
     assert migration is not None
     assert (migration.note, migration.old, migration.new) == (
         "Pass `max_items` where you passed `limit`.",
-        "client.update_thing(thing_id, limit=..., body=...)",
-        "client.update_thing(thing_id, max_items=..., body=...)",
+        "client.update_thing(thing_id=..., limit=..., body=...)",
+        "client.update_thing(thing_id=..., max_items=..., body=...)",
     )
 
 
@@ -809,8 +810,8 @@ def test_form_field_removed() -> None:
             "parameter-removed",
             Migration(
                 'Stop passing `body["file"]`.',
-                "client.update_thing(thing_id, body=...)",
-                "client.update_thing(thing_id)",
+                "client.update_thing(thing_id=..., body=...)",
+                "client.update_thing(thing_id=...)",
             ),
         )
     ]
@@ -875,10 +876,10 @@ def test_markdown_shows_texts_and_migration_notes() -> None:
         "### Migration notes\n"
         "\n"
         f"- {put}, `query parameter sortOrder`: Check the query parameter sortOrder you pass to"
-        " `client.replace_thing(thing_id, body=...)`.\n"
+        " `client.replace_thing(thing_id=..., body=...)`.\n"
         f"- {put}: Call the method by its new name.\n"
-        "  - was: `client.update_thing(thing_id, body=...)`\n"
-        "  - now: `client.replace_thing(thing_id, body=...)`\n"
+        "  - was: `client.update_thing(thing_id=..., body=...)`\n"
+        "  - now: `client.replace_thing(thing_id=..., body=...)`\n"
     )
 
 

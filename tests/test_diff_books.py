@@ -93,7 +93,7 @@ def test_new_version_date_with_edits(tmp_path: Path) -> None:
     assert described["new"].startswith("Get the health of Airflow's metadatabase")
     markdown = diff.to_markdown()
     assert "  Get the ~~status~~ **health** of Airflow's metadatabase" in markdown
-    assert "  - was: `client.list_pools()`\n  - now: `client.list_pools(region)`" in markdown
+    assert "  - was: `client.list_pools()`\n  - now: `client.list_pools(region=...)`" in markdown
     assert "  - was: `models.VersionInfo`\n  - now: `models.ReleaseInfo`" in markdown
 
 
