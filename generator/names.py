@@ -110,6 +110,11 @@ def method_name(title: str) -> str:
     return f"{name}_" if keyword.iskeyword(name) or name in client_attributes() else name
 
 
+def constant_name(method: str) -> str:
+    """The module constant that describes an operation's endpoint: ``GET_SESSION``."""
+    return method.upper()
+
+
 def pages_method_name(method: str) -> str:
     """The method that yields every page of a paginated operation's results."""
     return f"{method}_pages"

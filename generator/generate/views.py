@@ -16,6 +16,7 @@ from ..names import (
     NameSpace,
     async_class_name,
     class_name,
+    constant_name,
     client_attributes,
     literal,
     module_name,
@@ -496,7 +497,7 @@ class _Builder:
         )
         return OperationView(
             name=op.name,
-            constant=constants.claim(op.name.upper()),
+            constant=constants.claim(constant_name(op.name)),
             title=op.title,
             description=absolute_links(op.description),
             method=op.method.upper(),
