@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import sys
 import threading
@@ -17,7 +18,7 @@ import pytest
 
 from generator.fetch import LOCK_NAME, FetchError, fetch_book
 
-from .conftest import BOOKS
+from .conftest import BOOKS, docs2sdk
 
 BOOK = BOOKS / "jupyter-ul"
 BOOK_FILES = sorted(p.name for p in BOOK.iterdir())
@@ -322,3 +323,14 @@ def test_a_url_that_is_not_http_is_refused(url: str, dest: Path) -> None:
     with pytest.raises(FetchError, match="not an http"):
         fetch_book(url, dest)
     assert not dest.parent.exists()
+
+
+def test_the_command_reports_the_pages_it_fetched(server: BookServer, dest: Path) -> None:
+    result = docs2sdk("fetch", server.book_url, "-o", str(dest))
+    assert result.returncode == 0, result.stderr
+    # Every page asked for counts, those a crawl finds by their links included.
+    fetched = [line for line in result.stderr.splitlines() if line.startswith("fetch: ")]
+    assert re.fullmatch(rf"fetch: {len(BOOK_FILES)} pages in \d+\.\d s", fetched[0]), fetched
+    quiet = docs2sdk("fetch", server.book_url, "-o", str(dest), "--quiet")
+    assert quiet.returncode == 0, quiet.stderr
+    assert not [line for line in quiet.stderr.splitlines() if line.startswith("fetch: ")]
