@@ -3,7 +3,7 @@
 Each page shows the named schemas its bodies use. Here they become one schema per
 name; where pages disagree about a name, each distinct version is kept under its own
 deterministic name (``Error``, ``Error_2``, ...) and a warning says where and how they
-differ. Operations get their Python names here, by the rules in ``generate.names``.
+differ. Operations get their Python names here, by the rules in ``names``.
 """
 
 from __future__ import annotations
