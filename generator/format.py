@@ -22,7 +22,7 @@ import black
 from . import progress
 from .cache import Cache, code_digest, default_root
 from .errors import Docs2SdkError
-from .parallel import started
+from .parallel import Started
 
 LINE_LENGTH = 100
 MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY310})
@@ -227,18 +227,13 @@ def _format(job: tuple[str, str]) -> str:
 def format_files(files: dict[str, str], cache_root: Path | None = None) -> dict[str, str]:
     """Every file formatted; files formatted before come from the cache, the others
     are formatted in parallel, largest first."""
-    with formatting(files, cache_root) as formatted:
+    with Formatting(files, cache_root) as formatted:
         return formatted()
 
 
-def formatting(files: dict[str, str], cache_root: Path | None = None) -> Formatting:
-    """``format_files``, started when entered: the caller can do other work before
-    asking for the result."""
-    return Formatting(files, cache_root)
-
-
 class Formatting(AbstractContextManager[Callable[[], dict[str, str]]]):
-    """See ``formatting``. The workers get the code to format; the unformatted text is
+    """``format_files`` set going when entered: the caller can do other work before
+    asking for the result. The workers get the code to format; the unformatted text is
     let go as each file comes back, not held beside the formatted one until the end."""
 
     def __init__(self, files: dict[str, str], cache_root: Path | None = None) -> None:
@@ -265,7 +260,7 @@ class Formatting(AbstractContextManager[Callable[[], dict[str, str]]]):
         todo.sort(key=lambda job: -len(job[1]))
         order, waiting = list(files), [path for path, _ in todo]
         note = f"{len(todo)} formatted, {len(keys) - len(todo)} from the cache"
-        results = self._stack.enter_context(started(_format, todo, chunksize=1))
+        results = self._stack.enter_context(Started(_format, todo, chunksize=1))
         del files, todo
 
         def collect() -> dict[str, str]:

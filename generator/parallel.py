@@ -36,33 +36,19 @@ def parallel_map(
     """``[function(i) for i in items]``, in order, in worker processes when worth it.
     An exception in a worker is raised here, as it would be in a loop. Many small
     items go in chunks; pass ``chunksize=1`` for few large ones, so they spread evenly."""
-    return list(parallel_iter(function, items, chunksize))
-
-
-def parallel_iter(
-    function: Callable[[T], R], items: Sequence[T], chunksize: int | None = None
-) -> Iterator[R]:
-    """``parallel_map`` one result at a time, in order, as the workers finish them: the
-    caller can use each and let it go, and never holds them all."""
-    with started(function, items, chunksize) as results:
-        yield from results
-
-
-def started(
-    function: Callable[[T], R], items: Sequence[T], chunksize: int | None = None
-) -> Started[T, R]:
-    """Set the workers on ``items`` when entered, and give their results to read later,
-    in order: the caller can do other work meanwhile. With one worker, or few items,
-    the items are worked through as the results are read."""
-    return Started(function, items, chunksize)
+    with Started(function, items, chunksize) as results:
+        return list(results)
 
 
 class Started(AbstractContextManager[Iterator[R]], Generic[T, R]):
-    """See ``started``. Once the workers have the items, this holds none of them: each
-    is held by its task until the task is done, and no longer."""
+    """``parallel_map`` set going when entered, its results read later, in order: the
+    caller can do other work meanwhile, and use each result and let it go. With one
+    worker, or few items, the items are worked through as the results are read. Once
+    the workers have the items, this holds none of them: each is held by its task
+    until the task is done, and no longer."""
 
     def __init__(
-        self, function: Callable[[T], R], items: Sequence[T], chunksize: int | None
+        self, function: Callable[[T], R], items: Sequence[T], chunksize: int | None = None
     ) -> None:
         self._function, self._items, self._chunksize = function, items, chunksize
         self._pool: ProcessPoolExecutor | None = None

@@ -62,7 +62,7 @@ def project_files(
 ) -> dict[str, str]:
     """The generated project: the package, and the model and OpenAPI it came from;
     ``site`` is where the book and the service are, when known."""
-    from .format import formatting
+    from .format import Formatting
     from .generate import generate_package, header_text
     from .openapi import openapi_yaml
 
@@ -71,7 +71,7 @@ def project_files(
     # a build after one page changed writes the documents in a fraction of the time.
     cache = Cache(default_root(), "documents")
     slot = Cache.key(_generator_digest(), package)
-    with formatting(generate_package(model, package, version, templates, site=site)) as formatted:
+    with Formatting(generate_package(model, package, version, templates, site=site)) as formatted:
         # Made here while the workers format the code.
         texts = ItemTexts(before=cache.get(slot) or {})
         documents = {

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import Docs2SdkError
-from generator.parallel import parallel_map, started
+from generator.parallel import Started, parallel_map
 
 
 def _square(value: int) -> int:
@@ -59,7 +59,7 @@ def _slow_square(value: int) -> int:
 
 @pytest.mark.usefixtures("two_workers")
 def test_started_work_runs_while_the_caller_does_other_work() -> None:
-    with started(_slow_square, list(range(40)), chunksize=1) as results:
+    with Started(_slow_square, list(range(40)), chunksize=1) as results:
         begun = time.monotonic()
         time.sleep(1.5)  # the workers need about 1 s for all 40
         assert list(results) == [n * n for n in range(40)]
@@ -69,7 +69,7 @@ def test_started_work_runs_while_the_caller_does_other_work() -> None:
 def test_one_worker_works_as_the_results_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOCS2SDK_WORKERS", "1")
     calls: list[int] = []
-    with started(lambda n: calls.append(os.getpid()) or n, list(range(20))) as results:
+    with Started(lambda n: calls.append(os.getpid()) or n, list(range(20))) as results:
         assert calls == []
         assert list(results) == list(range(20))
     assert calls == [os.getpid()] * 20

@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import progress
 from ..cache import Cache, code_digest, default_root
 from ..errors import ScrapeError
-from ..parallel import started
+from ..parallel import Started
 from .book import BookIndex, PageRef, index_book
 from .page import ScrapedPage, scrape_page
 
@@ -30,18 +30,13 @@ def _read(path: Path) -> str:
         raise ScrapeError(path.name, "page", f"cannot read: {exc.strerror}") from exc
 
 
-def _scrape(job: tuple[Path, str, Path | None]) -> ScrapedPage:
+def _scrape(job: tuple[Path, str, str, Path | None]) -> ScrapedPage:
     """One page, read and parsed where this runs (a worker): the parent never holds
-    the book's HTML."""
-    base, name, cache_root = job
-    html = _read(base / name)
-    page = scrape_page(html, name)
-    Cache(cache_root, "pages").put(_key(name, html), page)
+    the book's HTML. ``key`` is the page's cache key, which the parent made."""
+    base, name, key, cache_root = job
+    page = scrape_page(_read(base / name), name)
+    Cache(cache_root, "pages").put(key, page)
     return page
-
-
-def _key(name: str, html: str) -> str:
-    return Cache.key(SCRAPER_DIGEST, name, html)
 
 
 def scrape_pages(
@@ -54,18 +49,18 @@ def scrape_pages(
     root = cache_root if cache_root is not None else default_root()
     cache = Cache(root, "pages")
     base = folder if folder.is_dir() else folder.parent
-    keys = [_key(ref.file, _read(base / ref.file)) for ref in index.pages]
+    keys = [Cache.key(SCRAPER_DIGEST, ref.file, _read(base / ref.file)) for ref in index.pages]
     cached = [key in cache for key in keys]
-    missing = [(base, ref.file, root) for ref, hit in zip(index.pages, cached, strict=True)
-               if not hit]  # fmt: skip
+    pages = list(zip(index.pages, keys, cached, strict=True))
+    missing = [(base, ref.file, key, root) for ref, key, hit in pages if not hit]
     with (
         progress.stage("scrape", len(keys), "pages") as counter,
-        started(_scrape, missing) as parsed,
+        Started(_scrape, missing) as parsed,
     ):
         counter.note = f"{len(missing)} parsed, {len(keys) - len(missing)} from the cache"
-        for ref, key, hit in zip(index.pages, keys, cached, strict=True):
+        for ref, key, hit in pages:
             page = cache.get(key) if hit else next(parsed)
             if page is None:  # an entry that could not be read after all
-                page = _scrape((base, ref.file, root))
+                page = _scrape((base, ref.file, key, root))
             counter.advance()
             yield page
