@@ -117,7 +117,6 @@ class _ShownSchemas:
     def __init__(self) -> None:
         self.first: dict[tuple[str, str], tuple[Schema, str]] = {}  # version -> (schema, page)
         self.shown: list[tuple[str, list[tuple[str, str]]]] = []  # page -> its versions
-        self.names: set[str] = set()
 
     def add(self, page: ScrapedPage) -> None:
         digests = page.schema_digests
@@ -126,7 +125,6 @@ class _ShownSchemas:
             version = (name, digests[name])
             self.first.setdefault(version, (schema, page.page))
             versions.append(version)
-        self.names.update(page.schemas)
         self.shown.append((page.page, versions))
 
     def merged(
@@ -135,7 +133,7 @@ class _ShownSchemas:
         """One schema per distinct version; per page, the names its refs must take."""
         chosen: dict[tuple[str, str], str] = {}  # version -> final name
         versions: dict[str, list[tuple[str, str]]] = {}  # name -> its versions, in order
-        taken = set(self.names)
+        taken = {name for name, _ in self.first}
         renames: dict[str, dict[str, str]] = {}
         for page, shown in self.shown:
             for version in shown:

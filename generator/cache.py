@@ -60,14 +60,14 @@ class Cache:
 
     def get(self, key: str) -> Any | None:
         path = self._path(key)
-        if path is None or not path.exists():
+        if path is None:
             return None
         try:
             # Entries are written by this cache only, in the user's own cache folder.
             with path.open("rb") as handle:
                 return pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None
+            return None  # a missing entry (FileNotFoundError) included
 
     def put(self, key: str, value: Any) -> None:
         path = self._path(key)

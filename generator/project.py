@@ -16,7 +16,7 @@ from . import DEFAULT_TEMPLATES
 from .cache import Cache, code_digest, default_root
 from .config import CONFIG_NAME, BookConfig, load_config
 from .errors import Diagnostics
-from .write import read_tree, tree_files, write_file_atomic, write_tree
+from .write import read_tree, write_file_atomic, write_tree
 from .yamlio import ItemTexts
 
 if TYPE_CHECKING:
@@ -117,9 +117,9 @@ def build_book(
 def _tree_as_made(output: Path, manifest: dict[str, str]) -> dict[str, str] | None:
     """The files in ``output`` when they are those of ``manifest`` (and a changelog);
     None when any differs, is missing or is extra."""
-    if set(tree_files(output)) != {*manifest, CHANGELOG_FILE}:
-        return None
     files = read_tree(output)
+    if set(files) != {*manifest, CHANGELOG_FILE}:
+        return None
     if any(_digest(files[path]) != digest for path, digest in manifest.items()):
         return None
     return files

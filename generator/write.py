@@ -43,7 +43,7 @@ def write_tree(dest: Path, files: dict[str, str]) -> None:
     leaves the old ``dest`` as it was. A tree that already holds them is left alone,
     and files that did not change are linked into the new tree, not written again."""
     unchanged = {relative for relative, text in files.items() if _holds(dest / relative, text)}
-    if len(unchanged) == len(files) and set(tree_files(dest)) == unchanged:
+    if len(unchanged) == len(files) and set(_tree_files(dest)) == unchanged:
         return
     dest.parent.mkdir(parents=True, exist_ok=True)
     for leftover in dest.parent.glob(f".{dest.name}.*-*"):
@@ -92,11 +92,11 @@ _TOOL_LEFTOVERS = ("__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache",
 def read_tree(root: Path) -> dict[str, str]:
     """The text files under ``root`` by relative path, without tools' leftovers."""
     return {
-        relative: (root / relative).read_text(encoding="utf-8") for relative in tree_files(root)
+        relative: (root / relative).read_text(encoding="utf-8") for relative in _tree_files(root)
     }
 
 
-def tree_files(root: Path) -> list[str]:
+def _tree_files(root: Path) -> list[str]:
     """The relative paths of the files under ``root``, without tools' leftovers."""
     if not root.exists():
         return []
