@@ -77,11 +77,42 @@ def _to_bytes(value: str | bytes) -> bytes:
     return value.encode("utf-8") if isinstance(value, str) else value
 
 
-class OciSigner(httpx.Auth):
-    """Sign httpx requests with an OCI API signing key, exactly as ``oci.signer.Signer`` does."""
+class _SigningAuth(httpx.Auth):
+    """An httpx auth that signs each request, its body included, with ``sign``."""
 
     # The body's SHA-256 and length are signed, so httpx must buffer streamed bodies first.
     requires_request_body = True
+
+    def sign(self, request: httpx.Request, *, streamed: bool = False) -> None:
+        raise NotImplementedError
+
+    async def _sign_async(self, request: httpx.Request, *, streamed: bool) -> None:
+        self.sign(request, streamed=streamed)
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        # Overridden only to learn whether the body was a stream before httpx buffers it.
+        streamed = not isinstance(request.stream, httpx.ByteStream)
+        request.read()
+        self.sign(request, streamed=streamed)
+        yield request
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        streamed = not isinstance(request.stream, httpx.ByteStream)
+        await request.aread()
+        await self._sign_async(request, streamed=streamed)
+        yield request
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        self.sign(request)
+        yield request
+
+
+class OciSigner(_SigningAuth):
+    """Sign httpx requests with an OCI API signing key, exactly as ``oci.signer.Signer`` does."""
 
     def __init__(
         self,
@@ -129,27 +160,6 @@ class OciSigner(httpx.Auth):
             private_key=key_file.read_bytes(),
             pass_phrase=section.get("pass_phrase") or None,
         )
-
-    def sync_auth_flow(
-        self, request: httpx.Request
-    ) -> Generator[httpx.Request, httpx.Response, None]:
-        # Overridden only to learn whether the body was a stream before httpx buffers it.
-        streamed = not isinstance(request.stream, httpx.ByteStream)
-        request.read()
-        self.sign(request, streamed=streamed)
-        yield request
-
-    async def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        streamed = not isinstance(request.stream, httpx.ByteStream)
-        await request.aread()
-        self.sign(request, streamed=streamed)
-        yield request
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        self.sign(request)
-        yield request
 
     def sign(self, request: httpx.Request, *, streamed: bool = False) -> None:
         """Add the missing OCI headers and the ``authorization`` header to ``request``."""
@@ -242,15 +252,13 @@ def _frame_body(request: httpx.Request) -> bytes:
     return body
 
 
-class OciAuth(httpx.Auth):
+class OciAuth(_SigningAuth):
     """Sign httpx requests with any signer of the ``oci`` package.
 
     The ``oci`` signer does the signing (and fetches or refreshes its token when it has
     one), on a ``requests``-style copy of the request whose headers are then sent; so a
     request is signed exactly as ``oci`` signs it. Needs the ``oci`` extra.
     """
-
-    requires_request_body = True
 
     def __init__(self, signer: Any) -> None:
         """Use ``signer``: an ``oci.signer.Signer``, one of ``oci.auth.signers``, or any other
@@ -287,22 +295,9 @@ class OciAuth(httpx.Auth):
         oci = import_oci("Resource principals")
         return cls(oci.auth.signers.get_resource_principals_signer())
 
-    def sync_auth_flow(
-        self, request: httpx.Request
-    ) -> Generator[httpx.Request, httpx.Response, None]:
-        streamed = not isinstance(request.stream, httpx.ByteStream)
-        request.read()
-        self.sign(request, streamed=streamed)
-        yield request
-
-    async def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        streamed = not isinstance(request.stream, httpx.ByteStream)
-        await request.aread()
+    async def _sign_async(self, request: httpx.Request, *, streamed: bool) -> None:
         # A token signer may fetch a token over the network, blocking: not on the event loop.
         await asyncio.to_thread(self.sign, request, streamed=streamed)
-        yield request
 
     def sign(self, request: httpx.Request, *, streamed: bool = False) -> None:
         """Have the ``oci`` signer sign ``request``, and set the headers it set."""
