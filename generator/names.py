@@ -36,6 +36,7 @@ def client_attributes() -> frozenset[str]:
     )
 
 
+_BUILTINS = frozenset(dir(builtins))
 # Words a method name made from a title leaves out: "Get a session" -> get_session.
 ARTICLES = frozenset({"a", "an", "the"})
 
@@ -49,12 +50,14 @@ def package_problem(name: str) -> str | None:
     return None
 
 
-def _ascii_words(text: str) -> list[str]:
-    """Words of ``text``: split on non-alphanumerics and on lower-to-upper case changes."""
+@functools.lru_cache(maxsize=16384)
+def _ascii_words(text: str) -> tuple[str, ...]:
+    """Words of ``text``: split on non-alphanumerics and on lower-to-upper case changes.
+    The same names recur (a parameter in every operation), hence the cache."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     plain = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", plain)
     plain = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", plain)
-    return re.findall(r"[A-Za-z0-9]+", plain)
+    return tuple(re.findall(r"[A-Za-z0-9]+", plain))
 
 
 def snake_case(text: str) -> str:
@@ -86,7 +89,7 @@ def safe_attribute(name: str, reserved: frozenset[str] = frozenset()) -> str:
         or name in MODEL_ATTRIBUTES
         or name.startswith("model_")
         or name in ("self", "body", "cls")
-        or (name in dir(builtins) and name not in ("id", "type", "input", "format", "filter"))
+        or (name in _BUILTINS and name not in ("id", "type", "input", "format", "filter"))
     ):
         return f"{name}_"
     return name

@@ -63,22 +63,28 @@ def project_files(
     """The generated project: the package, and the model and OpenAPI it came from;
     ``site`` is where the book and the service are, when known."""
     from .format import Formatting
-    from .generate import generate_package, header_text
+    from .generate import Renderings, generate_package, header_text
     from .openapi import openapi_yaml
 
     header = f"# {header_text(model.title or package)}\n"
-    # The YAML of each operation and schema as the last build of this package wrote it:
-    # a build after one page changed writes the documents in a fraction of the time.
-    cache = Cache(default_root(), "documents")
+    # The files and the YAML of each operation and schema as the last build of this
+    # package made them: a build after one page changed redoes only what it touches.
+    root = default_root()
     slot = Cache.key(_generator_digest(), package)
-    with Formatting(generate_package(model, package, version, templates, site=site)) as formatted:
+    rendered_cache, documents_cache = Cache(root, "renderings"), Cache(root, "documents")
+    renderings = Renderings(before=rendered_cache.get(slot) or {})
+    code = generate_package(model, package, version, templates, site=site, renderings=renderings)
+    rendered_cache.put(slot, renderings.now)
+    del renderings
+    with Formatting(code) as formatted:
+        del code
         # Made here while the workers format the code.
-        texts = ItemTexts(before=cache.get(slot) or {})
+        texts = ItemTexts(before=documents_cache.get(slot) or {})
         documents = {
             MODEL_FILE: header + model.to_yaml(texts),
             OPENAPI_FILE: header + openapi_yaml(model, version, texts),
         }
-        cache.put(slot, texts.now)
+        documents_cache.put(slot, texts.now)
         return dict(sorted({**formatted(), **documents}.items()))
 
 

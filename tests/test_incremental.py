@@ -3,9 +3,15 @@ settings and generator comes from the cache; one changed page is read again, alo
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from generator.write import read_tree
 
 from .conftest import docs2sdk, make_project
 
@@ -41,6 +47,37 @@ def test_a_changed_page_is_read_again_and_alone(project: Path) -> None:
     # Every other page came from the cache: the counts say so.
     reread = [line for line in result.stderr.splitlines() if line.startswith("scrape:")]
     assert reread and "(1 parsed, " in reread[0]
+
+
+def test_a_rebuild_renders_only_what_the_change_reaches(project: Path, tmp_path: Path) -> None:
+    page = project / "input" / "jupyter_sdk" / "op-api-sessions-get.html"
+    page.write_text(page.read_text().replace("</h1>", " (edited)</h1>", 1), encoding="utf-8")
+    result = docs2sdk("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    [note] = [line for line in result.stderr.splitlines() if line.startswith("generate:")]
+    # The sessions module, the client that lists the groups, the README and the
+    # endpoints; every model module and fixed file is as the last build left it.
+    assert "(4 rendered, " in note, note
+    # The same files as a build that found nothing cached, made in another process
+    # (whose set order, by string hashes, differs).
+    fresh = tmp_path / "fresh"
+    shutil.copytree(project / "input", fresh / "input")
+    env = {**os.environ, "DOCS2SDK_CACHE": str(tmp_path / "empty"), "PYTHONHASHSEED": "7"}
+    subprocess.run([sys.executable, "-m", "generator", "build", "-q"], cwd=fresh, env=env,
+                   check=True)  # fmt: skip
+    assert read_tree(project / "generated") == read_tree(fresh / "generated")
+
+
+def test_a_template_edited_again_is_rendered_again(project: Path, tmp_path: Path) -> None:
+    template = tmp_path / "templates" / "package" / "_operations" / "group.py.j2"
+    template.parent.mkdir(parents=True)
+    default = Path(__file__).parents[1] / "templates" / "package" / "_operations" / "group.py.j2"
+    module = project / "generated" / "jupyter_sdk" / "jupyter_sdk" / "_operations" / "sessions.py"
+    for mark in ("first", "second"):
+        template.write_text(f"# {mark}\n{default.read_text()}", encoding="utf-8")
+        result = docs2sdk("build", "--templates", str(template.parents[2]), cwd=project)
+        assert result.returncode == 0, result.stderr
+        assert module.read_text().startswith(f"# {mark}\n")
 
 
 def test_other_templates_are_a_different_build(project: Path, tmp_path: Path) -> None:

@@ -9,10 +9,10 @@ import jinja2
 
 from ..errors import Docs2SdkError
 from ..model import ApiModel
-from .render import render_package
+from .render import Renderings, render_package
 from .views import Site, build_views, header_text
 
-__all__ = ["Site", "TemplateError", "generate_package", "header_text"]
+__all__ = ["Renderings", "Site", "TemplateError", "generate_package", "header_text"]
 
 
 class TemplateError(Docs2SdkError):
@@ -26,17 +26,14 @@ def generate_package(
     templates: Path | None = None,
     *,
     site: Site | None = None,
+    renderings: Renderings | None = None,
 ) -> dict[str, str]:
-    """The generated project's files, unformatted, by relative path."""
+    """The generated project's files, unformatted, by relative path; ``renderings``
+    holds files rendered before (see ``Renderings``)."""
     try:
-        return _render(model, package, version, templates, site or Site())
+        views = build_views(model, package, version, site or Site())
+        return render_package(views, templates, model=model, renderings=renderings)
     except jinja2.TemplateError as exc:
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
         where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "a template"
         raise TemplateError(f"{where}: {exc}") from exc
-
-
-def _render(
-    model: ApiModel, package: str, version: str, templates: Path | None, site: Site
-) -> dict[str, str]:
-    return render_package(build_views(model, package, version, site), templates, model=model)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import pickle
 import re
 import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 
 from .. import DEFAULT_TEMPLATES, progress
 from ..format import format_source
@@ -98,12 +104,70 @@ def environment(templates: Path | None) -> jinja2.Environment:
     return env
 
 
+@dataclass
+class Renderings:
+    """Rendered files by a digest of the template and of the values it reads: those
+    rendered before (``before``, the last build's) and those rendered now (``now``).
+    With the last build's, a build after one page changed renders only the files
+    whose values changed."""
+
+    before: Mapping[str, str] = field(default_factory=dict)
+    now: dict[str, str] = field(default_factory=dict)
+    rendered: int = 0  # files rendered now
+    reused: int = 0  # files found rendered
+    _reads: dict[jinja2.Template, tuple[str, tuple[str, ...]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
+
+    def render(self, template: jinja2.Template, context: Mapping[str, Any]) -> str:
+        reads = self._reads.get(template)
+        if reads is None:
+            reads = self._reads[template] = _template_reads(template)
+        source, names = reads
+        values = [(name, context.get(name)) for name in names]
+        key = hashlib.sha256(source.encode() + _pickled(values)).hexdigest()
+        text = self.now.get(key) or self.before.get(key)
+        if text is None:
+            text = template.render(context)
+            self.rendered += 1
+        else:
+            self.reused += 1
+        self.now[key] = text
+        return text
+
+
+def _pickled(value: Any) -> bytes:
+    """``value`` pickled whole at each place it stands: equal values give equal bytes
+    however their parts are shared (a page parsed now shares strings differently from
+    one read from the cache). Views hold no sets, whose order would vary by process."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo, so no references back to parts already written
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+def _template_reads(template: jinja2.Template) -> tuple[str, tuple[str, ...]]:
+    """A template's source, and the names of the values it reads from its context."""
+    env = template.environment
+    assert env.loader is not None and template.name is not None
+    source = env.loader.get_source(env, template.name)[0]
+    return source, tuple(sorted(jinja2.meta.find_undeclared_variables(env.parse(source))))
+
+
 def render_package(
-    view: PackageView, templates: Path | None = None, *, model: ApiModel
+    view: PackageView,
+    templates: Path | None = None,
+    *,
+    model: ApiModel,
+    renderings: Renderings | None = None,
 ) -> dict[str, str]:
     """Every file of the generated project, by its path relative to the project;
-    ``model`` is what the views came from, which the stub server describes."""
+    ``model`` is what the views came from, which the stub server describes;
+    ``renderings`` holds files rendered before, to reuse where nothing they read
+    changed."""
     env = environment(templates)
+    renderings = renderings if renderings is not None else Renderings()
     package = view.package
     spec = server_spec(model)
     common: dict[str, Any] = {
@@ -142,14 +206,15 @@ def render_package(
     out: dict[str, str] = {}
     with progress.stage("generate", len(files) + len(parts) + 1, "files") as counter:
         for path, name in files.items():
-            out[path] = env.get_template(name).render(common)
+            out[path] = renderings.render(env.get_template(name), common)
             counter.advance()
         out.update(runtime_files(package, common["header"]))
         out[f"{package}/_server_spec.json"] = spec_json(spec, view.header_text)
         counter.advance()
         for path, name, key, part in parts:
-            out[path] = env.get_template(name).render(common, **{key: part})
+            out[path] = renderings.render(env.get_template(name), {**common, key: part})
             counter.advance()
+        counter.note = f"{renderings.rendered} rendered, {renderings.reused} from the cache"
     return out
 
 

@@ -67,7 +67,9 @@ class ClassView:
     doc: str | None
     fields: list[FieldView] = field(default_factory=list)
     alias_of: str | None = None  # set for aliases: "list[Session]", "A | B"
-    uses: frozenset[str] = frozenset()  # the classes its annotations name
+    # The classes its annotations name, sorted: a view holds no sets, so equal views
+    # pickle to equal bytes in any process (see ``render.Renderings``).
+    uses: tuple[str, ...] = ()
     page_url: str | None = None  # the page the schema was read from, when known
 
 
@@ -351,10 +353,10 @@ class _Builder:
         view = ClassView(name, schema_doc(schema))
         if not self.is_object(schema):
             alias = self.annotation(schema, name, nullable=False)
-            view.alias_of, view.uses = alias.text, alias.model_names
+            view.alias_of, view.uses = alias.text, tuple(sorted(alias.model_names))
             return TypeView(name, frozenset(), (view, *alias.classes))
         view.fields, needed = self.fields(name, schema)
-        view.uses = needed.model_names
+        view.uses = tuple(sorted(needed.model_names))
         patterns = [wire for wire in self.model.merged_properties(schema)[0] if "*" in wire]
         if patterns:
             # A name with a wildcard (``logo-*``) stands for many fields, none of
