@@ -182,7 +182,7 @@ def generate(
 ) -> None:
     """Generate an installable Python package from MODEL."""
     model = load_model(model_file)
-    write_tree(output, project_files(model, package, version, templates))
+    write_tree(output, project_files(model, package, version, templates, output=output))
     click.echo(f"{output}: {package} {version}, {len(model.operations)} operations", err=True)
 
 

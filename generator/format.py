@@ -10,6 +10,7 @@ Tests hold every generated package to black's output, byte for byte.
 from __future__ import annotations
 
 import ast
+import contextlib
 import dataclasses
 import functools
 import re
@@ -36,9 +37,26 @@ class FormatError(Docs2SdkError):
     """Generated code that is not valid Python: a template or input bug, never shipped."""
 
 
+# A Markdown code block of Python: the README's examples.
+_PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+
+
+def formats(path: str) -> bool:
+    """Whether ``format_source`` changes files such as ``path``: Python, and Markdown
+    for its code blocks."""
+    return path.endswith((".py", ".md"))
+
+
 def format_source(path: str, text: str) -> str:
-    if not path.endswith(".py"):
-        return text
+    """``text`` laid out as black would: a Python file whole; in Markdown, each block
+    of Python that compiles as it stands (a signature shown with its return type does
+    not, and is left as written); any other file as it is."""
+    if path.endswith(".md"):
+        return _PYTHON_BLOCK.sub(lambda block: _python_block(path, block[1]), text)
+    return _format_python(path, text) if path.endswith(".py") else text
+
+
+def _format_python(path: str, text: str) -> str:
     try:
         # black's own parser accepts some code Python rejects, so compile first.
         compile(text, path, "exec", dont_inherit=True)
@@ -46,6 +64,13 @@ def format_source(path: str, text: str) -> str:
         return laid_out if complete else black.format_str(laid_out, mode=MODE)
     except (SyntaxError, black.InvalidInput) as exc:
         raise FormatError(f"{path}: generated code is not valid Python: {exc}") from exc
+
+
+def _python_block(path: str, code: str) -> str:
+    # A block that is not Python as it stands is an example, shown as written.
+    with contextlib.suppress(FormatError):
+        code = _format_python(path, code)
+    return f"```python\n{code}```"
 
 
 def lay_out_long_lines(text: str) -> str:
@@ -220,8 +245,13 @@ def _black(source: str, line_length: int) -> list[str] | None:
     return _lines(formatted)
 
 
-def _format(job: tuple[str, str]) -> str:
-    return format_source(*job)
+def _format(job: tuple[str, str, str, Path | None]) -> str:
+    """One file formatted where this runs (a worker), and kept in the cache there: the
+    build process only takes the result in."""
+    path, text, key, cache_root = job
+    formatted = format_source(path, text)
+    Cache(cache_root, "formatted").put(key, formatted)
+    return formatted
 
 
 def format_files(files: dict[str, str], cache_root: Path | None = None) -> dict[str, str]:
@@ -238,28 +268,29 @@ class Formatting(AbstractContextManager[Callable[[], dict[str, str]]]):
 
     def __init__(self, files: dict[str, str], cache_root: Path | None = None) -> None:
         self._files: dict[str, str] | None = files
-        self._cache = Cache(cache_root if cache_root is not None else default_root(), "formatted")
+        self._root = cache_root if cache_root is not None else default_root()
         self._stack = ExitStack()
 
     def __enter__(self) -> Callable[[], dict[str, str]]:
         files, self._files = self._files or {}, None
-        cache = self._cache
+        cache = Cache(self._root, "formatted")
         out: dict[str, str] = {}
-        todo: list[tuple[str, str]] = []
-        keys: dict[str, str] = {}
+        todo: list[tuple[str, str, str, Path | None]] = []
+        checked = 0
         for path, text in files.items():
-            if not path.endswith(".py"):
+            if not formats(path):
                 out[path] = text
                 continue
-            keys[path] = Cache.key(_FORMAT_KEY, path, text)
-            cached = cache.get(keys[path])
+            checked += 1
+            key = Cache.key(_FORMAT_KEY, path, text)
+            cached = cache.get(key)
             if cached is None:
-                todo.append((path, text))
+                todo.append((path, text, key, self._root))
             else:
                 out[path] = cached
         todo.sort(key=lambda job: -len(job[1]))
-        order, waiting = list(files), [path for path, _ in todo]
-        note = f"{len(todo)} formatted, {len(keys) - len(todo)} from the cache"
+        order, waiting = list(files), [job[0] for job in todo]
+        note = f"{len(todo)} formatted, {checked - len(todo)} from the cache"
         results = self._stack.enter_context(Started(_format, todo, chunksize=1))
         del files, todo
 
@@ -268,7 +299,6 @@ class Formatting(AbstractContextManager[Callable[[], dict[str, str]]]):
                 counter.note = note
                 counter.advance(len(order) - len(waiting))
                 for path, formatted in zip(waiting, results, strict=True):
-                    cache.put(keys[path], formatted)
                     out[path] = formatted
                     counter.advance()
             return {path: out[path] for path in order}

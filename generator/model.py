@@ -172,9 +172,9 @@ class ApiModel(_Data):
         required |= set(target.required or [])
         return props, required
 
-    def to_yaml(self, texts: ItemTexts | None = None) -> str:
-        """The model file's text, made an operation and a schema at a time (``texts``:
-        see ``ItemTexts``)."""
+    def to_yaml(self, texts: ItemTexts | None = None, head: str = "") -> str:
+        """The model file's text, made an operation and a schema at a time, after
+        ``head`` (``texts``: see ``ItemTexts``)."""
         data = _dumped(self, exclude={"operations", "schemas"})
         if self.operations:
             data["operations"] = Items(_dumped(op) for op in self.operations)
@@ -182,7 +182,7 @@ class ApiModel(_Data):
             data["schemas"] = Items(
                 ((name, _dumped(schema)) for name, schema in self.schemas.items()), pairs=True
             )
-        return dump_document(data, texts)
+        return dump_document(data, texts, head)
 
 
 def _dumped(item: BaseModel, exclude: set[str] | None = None) -> Any:

@@ -33,10 +33,12 @@ def to_openapi(model: ApiModel, version: str = "0") -> dict[str, Any]:
     return _document(model, version, lazy=False)
 
 
-def openapi_yaml(model: ApiModel, version: str = "0", texts: ItemTexts | None = None) -> str:
-    """``to_openapi`` as YAML, made a path and a schema at a time (``texts``: see
-    ``ItemTexts``)."""
-    return dump_document(_document(model, version, lazy=True), texts)
+def openapi_yaml(
+    model: ApiModel, version: str = "0", texts: ItemTexts | None = None, head: str = ""
+) -> str:
+    """``to_openapi`` as YAML, made a path and a schema at a time, after ``head``
+    (``texts``: see ``ItemTexts``)."""
+    return dump_document(_document(model, version, lazy=True), texts, head)
 
 
 def _document(model: ApiModel, version: str, lazy: bool) -> dict[str, Any]:

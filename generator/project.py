@@ -6,7 +6,7 @@ import difflib
 import functools
 import hashlib
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -17,7 +17,7 @@ from .cache import Cache, code_digest, default_root
 from .config import CONFIG_NAME, BookConfig, load_config
 from .errors import Diagnostics
 from .write import read_tree, write_file_atomic, write_tree
-from .yamlio import ItemTexts
+from .yamlio import ItemPlaces, ItemTexts
 
 if TYPE_CHECKING:
     from .diff import ApiDiff
@@ -59,9 +59,11 @@ def project_files(
     templates: Path | None,
     *,
     site: Site | None = None,
+    output: Path | None = None,
 ) -> dict[str, str]:
     """The generated project: the package, and the model and OpenAPI it came from;
-    ``site`` is where the book and the service are, when known."""
+    ``site`` is where the book and the service are, when known; ``output`` is where
+    the last build of the package was written, if anywhere."""
     from .format import Formatting
     from .generate import Renderings, generate_package, header_text
     from .openapi import openapi_yaml
@@ -79,13 +81,33 @@ def project_files(
     with Formatting(code) as formatted:
         del code
         # Made here while the workers format the code.
-        texts = ItemTexts(before=documents_cache.get(slot) or {})
-        documents = {
-            MODEL_FILE: header + model.to_yaml(texts),
-            OPENAPI_FILE: header + openapi_yaml(model, version, texts),
+        written = documents_cache.get(slot) or {}
+        makers: dict[str, Callable[[ItemTexts], str]] = {
+            MODEL_FILE: lambda texts: model.to_yaml(texts, head=header),
+            OPENAPI_FILE: lambda texts: openapi_yaml(model, version, texts, head=header),
         }
-        documents_cache.put(slot, texts.now)
+        documents: dict[str, str] = {}
+        for name, make in makers.items():
+            texts = _texts_before(output / name if output else None, written.get(name))
+            documents[name] = make(texts)
+            written[name] = texts.written
+        documents_cache.put(slot, written)
         return dict(sorted({**formatted(), **documents}.items()))
+
+
+def _texts_before(path: Path | None, written: tuple[str, ItemPlaces] | None) -> ItemTexts:
+    """The item texts of the document at ``path``, when it is still as the last build
+    ``written`` it (no texts otherwise: an edited file is never read as the build's)."""
+    if path is None or written is None:
+        return ItemTexts()
+    digest, places = written
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ItemTexts()
+    if hashlib.sha256(data).hexdigest() != digest:
+        return ItemTexts()
+    return ItemTexts.of(data.decode("utf-8"), places)
 
 
 def build_book(
@@ -114,7 +136,7 @@ def build_book(
         if current is not None:  # generated/ holds it already: nothing to build
             return BookBuild(config_path, config, output, current, diagnostics)
     model, diagnostics = _model_of_book(book, config)
-    files = _files(model, config, templates)
+    files = _files(model, config, templates, output)
     cache.put(key, ({path: _digest(text) for path, text in files.items()}, diagnostics))
     files[CHANGELOG_FILE] = changelog or _new_changelog(model, config)
     return BookBuild(config_path, config, output, dict(sorted(files.items())), diagnostics)
@@ -149,7 +171,7 @@ def _bumped_build(
     if version != config.version:
         config = config.model_copy(update={"version": version})
         changelog = _with_entry(changelog, version, changes)
-    files = {**_files(model, config, templates), CHANGELOG_FILE: changelog}
+    files = {**_files(model, config, templates, output), CHANGELOG_FILE: changelog}
     return BookBuild(config_path, config, output, dict(sorted(files.items())), diagnostics, changes)
 
 
@@ -161,11 +183,13 @@ def _model_of_book(book: Path, config: BookConfig) -> tuple[ApiModel, Diagnostic
     return model_from_book(book, config.operation_names)
 
 
-def _files(model: ApiModel, config: BookConfig, templates: Path | None) -> dict[str, str]:
+def _files(
+    model: ApiModel, config: BookConfig, templates: Path | None, output: Path
+) -> dict[str, str]:
     from .generate import Site
 
     site = Site(docs_url=config.url, endpoint=config.endpoint)
-    return project_files(model, config.package, config.version, templates, site=site)
+    return project_files(model, config.package, config.version, templates, site=site, output=output)
 
 
 def _new_changelog(model: ApiModel, config: BookConfig) -> str:

@@ -68,37 +68,82 @@ class Items:
     pairs: bool = False
 
 
+# Where a document holds each of its items: by the item's key, its first and last
+# character (as a slice), and whether the item's text, written alone, ended the
+# document open (see ``_END``).
+ItemPlaces = dict[str, tuple[int, int, bool]]
+# The end of a document that holds a block scalar kept with its trailing newlines
+# (``|+``): libyaml closes such a document with this marker, wherever the scalar is.
+_END = "...\n"
+
+
 @dataclass
 class ItemTexts:
-    """The text of the items of documents, by a digest of each item's data: those
-    written before (``before``) and those written now (``now``). With the texts of the
-    last build, a document with one item changed is written in the time it takes to
-    look the others up."""
+    """The texts of a document's items, by a digest of each item's data: those of the
+    document as the last build wrote it (``before``), and where the document written
+    now holds each (``written``). With the last build's, a document with one item
+    changed is written in the time it takes to look the others up.
 
-    before: Mapping[str, str] = field(default_factory=dict)
-    now: dict[str, str] = field(default_factory=dict)
+    The texts are read from the document itself, not kept beside it as copies: at ten
+    thousand operations the model and the OpenAPI document are 60 MB."""
 
-    def text(self, path: tuple[str, ...], part: Any) -> str:
+    before: Mapping[str, tuple[str, int, int, bool]] = field(default_factory=dict)
+    # The digest of the document written (of its UTF-8 bytes), and its items' places.
+    written: tuple[str, ItemPlaces] | None = field(default=None, init=False)
+
+    @classmethod
+    def of(cls, document: str, places: ItemPlaces) -> ItemTexts:
+        """The texts of a document that an earlier ``written`` describes."""
+        return cls({key: (document, *place) for key, place in places.items()})
+
+    def text(self, path: tuple[str, ...], part: Any) -> tuple[str, str | None]:
+        """An item's text, and its key (None for a value JSON has no word for, which
+        is written each time)."""
         try:
             data = json.dumps([path, part], ensure_ascii=False)
-        except TypeError:  # a value JSON has no word for: written each time
-            return _below(dump_yaml(_nested(path, part)), len(path))
+        except TypeError:
+            return _below(dump_yaml(_nested(path, part)), len(path)), None
         key = hashlib.sha256(data.encode()).hexdigest()
-        text = self.now.get(key) or self.before.get(key)
-        if text is None:
-            text = _below(dump_yaml(_nested(path, part)), len(path))
-        self.now[key] = text
-        return text
+        found = self.before.get(key)
+        if found is not None:
+            document, start, end, open_end = found
+            return document[start:end] + (_END if open_end else ""), key
+        return _below(dump_yaml(_nested(path, part)), len(path)), key
+
+    def document(self, head: str, parts: Iterable[tuple[str, str | None]]) -> str:
+        """``head`` and then ``parts`` (texts, with the keys of items) as one text;
+        its digest and where it holds each item are kept in ``written``. A part that
+        would end a document of its own open (see ``_END``) ends this one open."""
+        texts, offset, open_end = [head], len(head), False
+        digest = hashlib.sha256(head.encode())
+        places: ItemPlaces = {}
+        for text, key in parts:
+            ends_open = text.endswith("\n" + _END)
+            if ends_open:
+                text, open_end = text[: -len(_END)], True
+            if key is not None:
+                places.setdefault(key, (offset, offset + len(text), ends_open))
+            texts.append(text)
+            digest.update(text.encode())  # a part at a time: no copy of the whole
+            offset += len(text)
+        if open_end:
+            texts.append(_END)
+            digest.update(_END.encode())
+        self.written = (digest.hexdigest(), places)
+        return "".join(texts)
 
 
-def dump_document(data: Mapping[str, Any], texts: ItemTexts | None = None) -> str:
-    """``dump_yaml`` of a mapping whose long parts are ``Items`` (directly, or in a
-    mapping under it), written an item at a time: the same text, without the whole
-    document ever held as data and YAML nodes."""
-    return "".join(_parts(data, (), texts or ItemTexts()))
+def dump_document(data: Mapping[str, Any], texts: ItemTexts | None = None, head: str = "") -> str:
+    """``head`` (a comment), then ``dump_yaml`` of a mapping whose long parts are
+    ``Items`` (directly, or in a mapping under it), written an item at a time: the same
+    text, without the whole document ever held as data and YAML nodes."""
+    texts = texts if texts is not None else ItemTexts()
+    return texts.document(head, _parts(data, (), texts))
 
 
-def _parts(data: Mapping[str, Any], path: tuple[str, ...], texts: ItemTexts) -> Iterator[str]:
+def _parts(
+    data: Mapping[str, Any], path: tuple[str, ...], texts: ItemTexts
+) -> Iterator[tuple[str, str | None]]:
     indent = "  " * len(path)
     for key, value in data.items():
         here = (*path, key)
@@ -106,17 +151,18 @@ def _parts(data: Mapping[str, Any], path: tuple[str, ...], texts: ItemTexts) -> 
             written = False
             for item in value.source:
                 if not written:
-                    yield f"{indent}{key}:\n"
+                    yield f"{indent}{key}:\n", None
                     written = True
                 part = dict([item]) if value.pairs else [item]
                 yield texts.text(here, part)
             if not written:
-                yield _below(dump_yaml(_nested(here, {} if value.pairs else [])), len(path))
+                empty = _nested(here, {} if value.pairs else [])
+                yield _below(dump_yaml(empty), len(path)), None
         elif isinstance(value, Mapping) and any(isinstance(v, Items) for v in value.values()):
-            yield f"{indent}{key}:\n"
+            yield f"{indent}{key}:\n", None
             yield from _parts(value, here, texts)
         else:
-            yield _below(dump_yaml(_nested(path, {key: value})), len(path))
+            yield _below(dump_yaml(_nested(path, {key: value})), len(path)), None
 
 
 def _nested(path: tuple[str, ...], value: Any) -> Any:

@@ -162,3 +162,20 @@ def test_invalid_code_names_the_file() -> None:
 
 def test_other_files_pass_through() -> None:
     assert format_source("README.md", "#  not   python\n") == "#  not   python\n"
+    assert format_source("pyproject.toml", "x  =  1\n") == "x  =  1\n"
+
+
+def test_markdown_blocks_of_python_are_formatted_and_others_kept() -> None:
+    long_call = f"client.create(name='x', {', '.join(f'field_{n}={n}' for n in range(12))})\n"
+    readme = (
+        "# SDK\n\n```python\nx  =  {'a':1}\n```\n\n"
+        f"```python\n{long_call}```\n\n"
+        "```python\nclient.get(id) -> ApiResponse[Item]\n```\n\n```sh\nx  =  1\n```\n"
+    )
+    formatted = format_source("README.md", readme)
+    blocks = formatted.split("```")
+    # As in a module: the templates lay out short lines, long ones are laid out here.
+    assert blocks[1] == "python\n" + format_source("block.py", "x  =  {'a':1}\n")
+    assert blocks[3] == "python\n" + black.format_str(long_call, mode=MODE)
+    assert blocks[5] == "python\nclient.get(id) -> ApiResponse[Item]\n"  # not Python: kept
+    assert blocks[7] == "sh\nx  =  1\n"

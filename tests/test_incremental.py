@@ -58,14 +58,33 @@ def test_a_rebuild_renders_only_what_the_change_reaches(project: Path, tmp_path:
     # The sessions module, the client that lists the groups, the README and the
     # endpoints; every model module and fixed file is as the last build left it.
     assert "(4 rendered, " in note, note
-    # The same files as a build that found nothing cached, made in another process
-    # (whose set order, by string hashes, differs).
+    # The same files as a build that found nothing cached.
+    assert read_tree(project / "generated") == _fresh_build(project, tmp_path)
+
+
+def _fresh_build(project: Path, tmp_path: Path) -> dict[str, str]:
+    """What a build of ``project``'s input makes with nothing cached, in another process
+    (whose set order, by string hashes, differs)."""
     fresh = tmp_path / "fresh"
     shutil.copytree(project / "input", fresh / "input")
     env = {**os.environ, "DOCS2SDK_CACHE": str(tmp_path / "empty"), "PYTHONHASHSEED": "7"}
     subprocess.run([sys.executable, "-m", "generator", "build", "-q"], cwd=fresh, env=env,
                    check=True)  # fmt: skip
-    assert read_tree(project / "generated") == read_tree(fresh / "generated")
+    return read_tree(fresh / "generated")
+
+
+def test_a_model_file_edited_by_hand_is_not_read_as_the_last_builds(
+    project: Path, tmp_path: Path
+) -> None:
+    # A rebuild takes unchanged items' YAML from the documents the last build wrote,
+    # once it has checked that they are still as written.
+    model = project / "generated" / "jupyter_sdk" / "model.yaml"
+    model.write_text(model.read_text().replace("file\n", "file (by hand)\n", 1), "utf-8")
+    page = project / "input" / "jupyter_sdk" / "op-api-sessions-get.html"
+    page.write_text(page.read_text().replace("</h1>", " (edited)</h1>", 1), encoding="utf-8")
+    assert docs2sdk("build", cwd=project).returncode == 0
+    assert "(by hand)" not in model.read_text()
+    assert read_tree(project / "generated") == _fresh_build(project, tmp_path)
 
 
 def test_a_template_edited_again_is_rendered_again(project: Path, tmp_path: Path) -> None:

@@ -28,7 +28,8 @@ def test_without_a_terminal_each_stage_prints_one_line(tmp_path: Path) -> None:
     lines = [line for line in result.stderr.splitlines() if not line.startswith("warning")]
     parsed = rf"\({pages} parsed, 0 from the cache\)"
     assert re.fullmatch(rf"scrape: {pages} pages in \d+\.\d s {parsed}", lines[0]), lines
-    assert re.fullmatch(r"generate: \d+ files in \d+\.\d s", lines[1]), lines
+    rendered = r"\(\d+ rendered, 0 from the cache\)"
+    assert re.fullmatch(rf"generate: \d+ files in \d+\.\d s {rendered}", lines[1]), lines
     formatted = r"\(\d+ formatted, 0 from the cache\)"
     assert re.fullmatch(rf"format: \d+ files in \d+\.\d s {formatted}", lines[2]), lines
     assert lines[3].startswith("generated/jupyter_sdk: jupyter_sdk 0.1.0")

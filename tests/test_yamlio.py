@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.yamlio import Items, dump_document, dump_yaml
+from generator.yamlio import Items, ItemTexts, dump_document, dump_yaml
 
 
 class _Reference(yaml.CSafeDumper):  # type: ignore[misc]
@@ -52,3 +53,23 @@ def test_a_document_written_in_parts_is_the_same_text(
         "other": {"schemas": Items(((key, value) for key, value in pairs.items()), pairs=True)},
     }
     assert dump_document(parts) == dump_yaml(whole)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(plain, max_size=6), st.lists(plain, max_size=6), st.text(max_size=10))
+def test_a_document_made_from_the_last_ones_items_is_the_same_text(
+    before: list[Any], now: list[Any], head: str
+) -> None:
+    """Items found in the document the last build wrote are cut from it; the rest are
+    written anew; the text is the same either way, and says where its items stand."""
+    last = ItemTexts()
+    written = dump_document({"operations": Items(iter(before))}, last, head)
+    assert last.written is not None
+    texts = ItemTexts.of(written, last.written[1])
+    document = dump_document({"operations": Items(iter(now + before))}, texts, head)
+    assert document == head + dump_yaml({"operations": now + before})
+    assert texts.written is not None
+    digest, places = texts.written
+    assert digest == hashlib.sha256(document.encode()).hexdigest()
+    for start, end, _ in places.values():
+        assert document[start:end].startswith("- ")  # each place is a whole item

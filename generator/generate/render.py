@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import pickle
 import re
@@ -17,7 +16,6 @@ import jinja2
 import jinja2.meta
 
 from .. import DEFAULT_TEMPLATES, progress
-from ..format import format_source
 from ..model import ApiModel
 from ..names import literal
 from ..runtime.errors import ERROR_CLASS_NAMES
@@ -125,7 +123,7 @@ class Renderings:
             reads = self._reads[template] = _template_reads(template)
         source, names = reads
         values = [(name, context.get(name)) for name in names]
-        key = hashlib.sha256(source.encode() + _pickled(values)).hexdigest()
+        key = _digest(source, values)
         text = self.now.get(key) or self.before.get(key)
         if text is None:
             text = template.render(context)
@@ -136,15 +134,25 @@ class Renderings:
         return text
 
 
-def _pickled(value: Any) -> bytes:
-    """``value`` pickled whole at each place it stands: equal values give equal bytes
-    however their parts are shared (a page parsed now shares strings differently from
-    one read from the cache). Views hold no sets, whose order would vary by process."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
+def _digest(source: str, values: Any) -> str:
+    """A digest of a template's source and the values it reads. The values are pickled
+    whole at each place they stand, so equal values give equal bytes however their
+    parts are shared (a page parsed now shares strings differently from one read from
+    the cache); views hold no sets, whose order would vary by process. The bytes go
+    straight into the digest: a README's view of every operation is never held as
+    bytes."""
+    digest = hashlib.sha256(source.encode())
+    pickler = pickle.Pickler(_Feed(digest), protocol=5)
     pickler.fast = True  # no memo, so no references back to parts already written
-    pickler.dump(value)
-    return buffer.getvalue()
+    pickler.dump(values)
+    return digest.hexdigest()
+
+
+class _Feed:
+    """A file that writes into a digest."""
+
+    def __init__(self, digest: hashlib._Hash) -> None:
+        self.write = digest.update
 
 
 def _template_reads(template: jinja2.Template) -> tuple[str, tuple[str, ...]]:
@@ -176,9 +184,9 @@ def render_package(
         "error_classes": sorted(ERROR_CLASS_NAMES.items()),
     }
     example = quick_start(model, view, spec)
-    # The README's example, formatted as code is: a test runs it as the README shows it.
-    common["quick_start"] = example and format_source(
-        "quick_start.py", env.get_template("quick_start.py.j2").render(common, qs=example)
+    # The README's example (the format stage lays it out as code; a test runs it).
+    common["quick_start"] = example and env.get_template("quick_start.py.j2").render(
+        common, qs=example
     )
     files = {
         "pyproject.toml": "pyproject.toml.j2",
