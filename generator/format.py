@@ -67,9 +67,12 @@ def _format_python(path: str, text: str) -> str:
 
 
 def _python_block(path: str, code: str) -> str:
-    # A block that is not Python as it stands is an example, shown as written.
-    with contextlib.suppress(FormatError):
-        code = _format_python(path, code)
+    # As in a module, the templates lay out the short lines: only a block with a long
+    # line is laid out here. One that is not Python as it stands (a signature with its
+    # return type) is an example, shown as written.
+    if _long_lines(code):
+        with contextlib.suppress(FormatError):
+            code = _format_python(path, code)
     return f"```python\n{code}```"
 
 

@@ -7,6 +7,7 @@ Schema has a word for the thing, in snake_case.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -18,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ModelError
-from .yamlio import Items, ItemTexts, dump_document, load_yaml
+from .yamlio import Items, ItemTexts, Made, dump_document, load_yaml
 
 FORMAT_VERSION = 1
 
@@ -177,12 +178,17 @@ class ApiModel(_Data):
         ``head`` (``texts``: see ``ItemTexts``)."""
         data = _dumped(self, exclude={"operations", "schemas"})
         if self.operations:
-            data["operations"] = Items(_dumped(op) for op in self.operations)
+            data["operations"] = Items(_made(op) for op in self.operations)
         if self.schemas:
             data["schemas"] = Items(
-                ((name, _dumped(schema)) for name, schema in self.schemas.items()), pairs=True
+                ((name, _made(schema)) for name, schema in self.schemas.items()), pairs=True
             )
         return dump_document(data, texts, head)
+
+
+def _made(item: BaseModel) -> Made:
+    """An item of the model file, made from ``item`` only when its text is not found."""
+    return Made(item.model_dump_json(), functools.partial(_dumped, item))
 
 
 def _dumped(item: BaseModel, exclude: set[str] | None = None) -> Any:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from .model import ApiModel, Content, Operation, Parameter, Schema
-from .yamlio import Items, ItemTexts, dump_document
+from .model import ApiModel, Content, NamedSchema, Operation, Parameter, Schema
+from .yamlio import Items, ItemTexts, Made, dump_document
 
 OPENAPI_VERSION = "3.1.0"
 COMPONENTS = "#/components/schemas/"
@@ -54,18 +55,35 @@ def _document(model: ApiModel, version: str, lazy: bool) -> dict[str, Any]:
     by_path: dict[str, list[Operation]] = {}
     for op in model.operations:
         by_path.setdefault(op.path, []).append(op)
-    paths = ((path, {op.method: _operation(op) for op in ops}) for path, ops in by_path.items())
-    schemas = (
-        (name, {**schema_to_json(s), "x-docs2sdk-page": s.page})
-        for name, s in model.schemas.items()
-    )
     if lazy:
+        # Each made only when the document the last build wrote does not have it.
+        paths = (
+            (path, Made(_sources(ops), functools.partial(_path_item, ops)))
+            for path, ops in by_path.items()
+        )
         doc["paths"] = Items(paths, pairs=True)
+        schemas = (
+            (name, Made(schema.model_dump_json(), functools.partial(_component, schema)))
+            for name, schema in model.schemas.items()
+        )
         doc["components"] = {"schemas": Items(schemas, pairs=True)}
     else:
-        doc["paths"] = dict(paths)
-        doc["components"] = {"schemas": dict(schemas)}
+        doc["paths"] = {path: _path_item(ops) for path, ops in by_path.items()}
+        doc["components"] = {"schemas": {name: _component(s) for name, s in model.schemas.items()}}
     return doc
+
+
+def _sources(ops: list[Operation]) -> str:
+    """What a path's item is made from: its operations, as JSON."""
+    return "[" + ",".join(op.model_dump_json() for op in ops) + "]"
+
+
+def _path_item(ops: list[Operation]) -> dict[str, Any]:
+    return {op.method: _operation(op) for op in ops}
+
+
+def _component(schema: NamedSchema) -> dict[str, Any]:
+    return {**schema_to_json(schema), "x-docs2sdk-page": schema.page}
 
 
 def _operation(op: Operation) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +60,16 @@ def dump_yaml(data: Any) -> str:
 
 
 @dataclass(frozen=True)
+class Made:
+    """An item of ``Items`` that is made only when its text is not found (see
+    ``ItemTexts``): ``source`` is everything it is made from, as text (the JSON of
+    the model object it shows), and ``make`` makes it."""
+
+    source: str
+    make: Callable[[], Any]
+
+
+@dataclass(frozen=True)
 class Items:
     """A long list (or, with ``pairs``, a mapping given as key-value pairs) in a document
     for ``dump_document``: each item is made only when it is written, then let go."""
@@ -100,15 +110,15 @@ class ItemTexts:
         """An item's text, and its key (None for a value JSON has no word for, which
         is written each time)."""
         try:
-            data = json.dumps([path, part], ensure_ascii=False)
+            data = json.dumps([path, part], ensure_ascii=False, default=_source)
         except TypeError:
-            return _below(dump_yaml(_nested(path, part)), len(path)), None
+            return _below(dump_yaml(_nested(path, _made(part))), len(path)), None
         key = hashlib.sha256(data.encode()).hexdigest()
         found = self.before.get(key)
         if found is not None:
             document, start, end, open_end = found
             return document[start:end] + (_END if open_end else ""), key
-        return _below(dump_yaml(_nested(path, part)), len(path)), key
+        return _below(dump_yaml(_nested(path, _made(part))), len(path)), key
 
     def document(self, head: str, parts: Iterable[tuple[str, str | None]]) -> str:
         """``head`` and then ``parts`` (texts, with the keys of items) as one text;
@@ -131,6 +141,20 @@ class ItemTexts:
             digest.update(_END.encode())
         self.written = (digest.hexdigest(), places)
         return "".join(texts)
+
+
+def _source(value: Any) -> Any:
+    """How JSON writes a ``Made`` item in an item's key: by what it is made from."""
+    if isinstance(value, Made):
+        return {"made from": value.source}
+    raise TypeError(f"not JSON: {value!r}")
+
+
+def _made(part: Any) -> Any:
+    """An item (``[item]``, or ``{name: item}``) with a ``Made`` item made."""
+    if isinstance(part, list):
+        return [item.make() if isinstance(item, Made) else item for item in part]
+    return {name: item.make() if isinstance(item, Made) else item for name, item in part.items()}
 
 
 def dump_document(data: Mapping[str, Any], texts: ItemTexts | None = None, head: str = "") -> str:

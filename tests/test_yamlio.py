@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.yamlio import Items, ItemTexts, dump_document, dump_yaml
+from generator.yamlio import Items, ItemTexts, Made, dump_document, dump_yaml
 
 
 class _Reference(yaml.CSafeDumper):  # type: ignore[misc]
@@ -73,3 +73,20 @@ def test_a_document_made_from_the_last_ones_items_is_the_same_text(
     assert digest == hashlib.sha256(document.encode()).hexdigest()
     for start, end, _ in places.values():
         assert document[start:end].startswith("- ")  # each place is a whole item
+
+
+def test_an_item_found_in_the_last_document_is_not_made_again() -> None:
+    made: list[str] = []
+
+    def item(source: str) -> Made:
+        return Made(source, lambda: made.append(source) or {"name": source, "lines": "a\nb"})
+
+    last = ItemTexts()
+    before = dump_document({"operations": Items(iter([item("x"), item("y")]))}, last)
+    assert before == dump_yaml({"operations": [{"name": s, "lines": "a\nb"} for s in "xy"]})
+    assert last.written is not None
+    made.clear()
+    texts = ItemTexts.of(before, last.written[1])
+    now = dump_document({"operations": Items(iter([item("y"), item("z")]))}, texts)
+    assert now == dump_yaml({"operations": [{"name": s, "lines": "a\nb"} for s in "yz"]})
+    assert made == ["z"]  # y's text was cut from the last document
