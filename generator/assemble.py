@@ -119,11 +119,11 @@ class _ShownSchemas:
         self.shown: list[tuple[str, list[tuple[str, str]]]] = []  # page -> its versions
 
     def add(self, page: ScrapedPage) -> None:
-        digests = page.schema_digests
         versions = []
-        for name, schema in page.schemas.items():
-            version = (name, digests[name])
-            self.first.setdefault(version, (schema, page.page))
+        for name, digest in page.schema_digests.items():
+            version = (name, digest)
+            if version not in self.first:  # only then is the schema itself read
+                self.first[version] = (page.schemas[name], page.page)
             versions.append(version)
         self.shown.append((page.page, versions))
 

@@ -9,7 +9,9 @@ Schema : X``, ``Nested Schema : Y``) that refer to each other by name.
 from __future__ import annotations
 
 import itertools
+import pickle
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,10 +109,47 @@ class ScrapedPage:
 
     page: str
     operation: Operation
-    schemas: dict[str, Schema]
+    schemas: Mapping[str, Schema]
     diagnostics: Diagnostics
     # A digest of each of those schemas, made where the page is read (in a worker).
-    schema_digests: dict[str, str] = field(default_factory=dict)
+    schema_digests: dict[str, str]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled (by a worker, or into the cache) with each schema apart, so that the
+        # build process unpickles only the versions it has not seen: most of a page's
+        # schemas are the same as other pages'.
+        packed = _PackedSchemas.of(self.schemas)
+        return ScrapedPage, (self.page, self.operation, packed, self.diagnostics,
+                             self.schema_digests)  # fmt: skip
+
+
+class _PackedSchemas(Mapping[str, Schema]):
+    """Schemas each kept pickled until it is read."""
+
+    def __init__(self, packed: dict[str, bytes]) -> None:
+        self._packed = packed
+        self._read: dict[str, Schema] = {}
+
+    @classmethod
+    def of(cls, schemas: Mapping[str, Schema]) -> _PackedSchemas:
+        if isinstance(schemas, _PackedSchemas):
+            return schemas
+        return cls({name: pickle.dumps(schema, protocol=5) for name, schema in schemas.items()})
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _PackedSchemas, (self._packed,)
+
+    def __getitem__(self, name: str) -> Schema:
+        schema = self._read.get(name)
+        if schema is None:
+            schema = self._read[name] = pickle.loads(self._packed[name])
+        return schema
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
 
 
 def scrape_page(html: str, page: str) -> ScrapedPage:
