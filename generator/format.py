@@ -48,9 +48,8 @@ def formats(path: str) -> bool:
 
 
 def format_source(path: str, text: str) -> str:
-    """``text`` laid out as black would: a Python file whole; in Markdown, each block
-    of Python that compiles as it stands (a signature shown with its return type does
-    not, and is left as written); any other file as it is."""
+    """``text`` laid out as black would: a Python file; in Markdown, the blocks of
+    Python (the README's examples); any other file as it is."""
     if path.endswith(".md"):
         return _PYTHON_BLOCK.sub(lambda block: _python_block(path, block[1]), text)
     return _format_python(path, text) if path.endswith(".py") else text

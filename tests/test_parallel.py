@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import sys
 import time
 from pathlib import Path
@@ -11,6 +12,9 @@ import pytest
 
 from generator.errors import Docs2SdkError
 from generator.parallel import Started, parallel_map
+from generator.scrape.page import scrape_page
+
+from .conftest import AIDP_BOOK
 
 
 def _square(value: int) -> int:
@@ -73,3 +77,15 @@ def test_one_worker_works_as_the_results_are_read(monkeypatch: pytest.MonkeyPatc
         assert calls == []
         assert list(results) == list(range(20))
     assert calls == [os.getpid()] * 20
+
+
+def test_a_page_passed_between_processes_is_the_page_read() -> None:
+    """A page crosses from a worker (or the cache) with its schemas pickled apart, each
+    read only when the build process asks for it; what it reads is what was parsed."""
+    path = next(p for p in sorted(AIDP_BOOK.glob("op-*.html")) if "Nested Schema" in p.read_text())
+    page = scrape_page(path.read_text(encoding="utf-8"), path.name)
+    assert len(page.schemas) > 1
+    passed = pickle.loads(pickle.dumps(page))
+    assert passed == page
+    assert list(passed.schemas) == list(page.schemas) == list(passed.schema_digests)
+    assert pickle.loads(pickle.dumps(passed)) == page  # and on again, as it came

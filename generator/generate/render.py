@@ -124,7 +124,9 @@ class Renderings:
         source, names = reads
         values = [(name, context.get(name)) for name in names]
         key = _digest(source, values)
-        text = self.now.get(key) or self.before.get(key)
+        text = self.now.get(key)
+        if text is None:
+            text = self.before.get(key)
         if text is None:
             text = template.render(context)
             self.rendered += 1
