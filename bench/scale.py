@@ -1,7 +1,7 @@
 """docs2sdk side by side with what a user would run instead, on the input they would have.
 
     python bench/scale.py ../shared/corpus/github/book-dl [BOOK ...] [--runs 3]
-        [--copies 8] [--tools DIR] [--export] [--baseline CHECKOUT]
+        [--copies 8] [--tools DIR] [--export] [--two-steps] [--baseline CHECKOUT]
 
 Each BOOK is a book folder of the corpus, with the API's own spec (``spec.json`` or
 ``spec.yaml``) in the folder above it. In each run, one after the other:
@@ -10,6 +10,8 @@ Each BOOK is a book folder of the corpus, with the API's own spec (``spec.json``
 - openapi-python-client and datamodel-code-generator on the API's original spec: what a
   user with the spec, not the pages, would run (with ``--export``, also on the OpenAPI
   document docs2sdk exports, as a second row);
+- with ``--two-steps``, docs2sdk in two commands, ``scrape`` to a model file and then
+  ``generate`` from it, each with an empty cache;
 - the import time of each generated package.
 With ``--copies N``, the first book and its spec are also copied N times over
 (``bench/big_book.py``: distinct paths, titles, tags and schema names) and each tool
@@ -77,6 +79,22 @@ def docs2sdk_build(book: Path, package: str, code: Path | None = None) -> Result
     return seconds, peak, (f"import {package}; from {package} import Client", out)
 
 
+def docs2sdk_two_steps(book: Path, package: str, code: Path | None = None) -> Result:
+    """``docs2sdk scrape`` of ``book`` into a model file, then ``docs2sdk generate`` of
+    that file, each with an empty cache: the seconds of both, the larger peak."""
+    scratch = Path(tempfile.mkdtemp())
+    env = {**os.environ, "DOCS2SDK_CACHE": str(scratch / "cache")}
+    if code is not None:
+        env["PYTHONPATH"] = str(code.resolve())
+    model, out = scratch / "model.yaml", scratch / package
+    command = [sys.executable, "-m", "generator"]
+    scraping = run([*command, "scrape", str(book.resolve()), "-o", str(model)], scratch, env)
+    generating = run([*command, "generate", str(model), "-o", str(out), "--package", package],
+                     scratch, env)  # fmt: skip
+    seconds, peak = scraping[0] + generating[0], max(scraping[1], generating[1])
+    return seconds, peak, (f"import {package}; from {package} import Client", out)
+
+
 def openapi_python_client(command: str, spec: Path) -> Result:
     scratch = Path(tempfile.mkdtemp())
     out = scratch / "opc"
@@ -134,6 +152,7 @@ def main() -> int:
     parser.add_argument("--linearity", action="store_true")
     parser.add_argument("--tools", type=Path, default=None)
     parser.add_argument("--export", action="store_true")
+    parser.add_argument("--two-steps", action="store_true", help="also scrape, then generate")
     parser.add_argument("--baseline", type=Path, default=None, help="another checkout to compare")
     args = parser.parse_args()
     opc = find("openapi-python-client", args.tools)
@@ -155,6 +174,12 @@ def main() -> int:
             makers[f"docs2sdk build, {args.baseline.name}"] = partial(
                 docs2sdk_build, book, package, args.baseline
             )
+        if args.two_steps:
+            makers["docs2sdk scrape, then generate"] = partial(docs2sdk_two_steps, book, package)
+            if args.baseline:
+                makers[f"docs2sdk scrape, then generate, {args.baseline.name}"] = partial(
+                    docs2sdk_two_steps, book, package, args.baseline
+                )
         if opc:
             makers["openapi-python-client (original spec)"] = partial(
                 openapi_python_client, opc, spec
