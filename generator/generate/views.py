@@ -323,8 +323,9 @@ class _Builder:
                 if self.is_object(schema):
                     self.model_classes.add(self.named[name])
                 type_view = self.class_type(self.named[name], schema)
-                # The class itself comes first; any it holds inline come after it.
-                type_view.classes[0].page_url = self.page_url(schema.page)
+                # The class itself, and any it holds inline: the schema's page shows them.
+                for cls in type_view.classes:
+                    cls.page_url = self.page_url(schema.page)
                 self.place(type_view, view)
 
     def place(self, type_view: TypeView, module: ModuleView) -> None:
@@ -741,7 +742,10 @@ def build_views(
                 tag=op.tag,
                 models=ModuleView(f"_{module_name(base)}"),
             )
+        held = len(group.models.classes)
         group.operations.append(builder.operation(op, group.models, constants))
+        for cls in group.models.classes[held:]:  # inline in its bodies: its page shows them
+            cls.page_url = builder.page_url(op.page)
         if group.models.classes:
             builder.modules[group.models.name] = group.models
     builder.link_modules()
