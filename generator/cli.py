@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__, progress
+from .config import endpoint_problem
 from .errors import Diagnostics, Docs2SdkError, StrictError
 from .model import ApiModel, load_model
 from .names import package_problem
@@ -40,6 +41,15 @@ def _checked_package(_context: click.Context, _parameter: click.Parameter, value
     problem = package_problem(value)
     if problem is not None:
         raise click.BadParameter(f"{value!r} {problem}: no package by that name can be imported")
+    return value
+
+
+def _checked_endpoint(
+    _context: click.Context, _parameter: click.Parameter, value: str | None
+) -> str | None:
+    problem = value and endpoint_problem(value)
+    if problem:
+        raise click.BadParameter(problem)
     return value
 
 
@@ -176,13 +186,34 @@ TEMPLATES_OPTION = click.option(
     show_default=True,
     help="The generated package's version.",
 )
+@click.option(
+    "--docs-url",
+    metavar="URL",
+    help="Where the book is published: docstrings and the README link to its pages.",
+)
+@click.option(
+    "--endpoint",
+    metavar="TEMPLATE",
+    callback=_checked_endpoint,
+    help="The service's address in each region, for Client.from_oci_config, e.g. "
+    "https://name.{region}.oci.{secondLevelDomain} (default: the book's, if it states one).",
+)
 @TEMPLATES_OPTION
 def generate(
-    model_file: Path, output: Path, package: str, version: str, templates: Path | None
+    model_file: Path,
+    output: Path,
+    package: str,
+    version: str,
+    docs_url: str | None,
+    endpoint: str | None,
+    templates: Path | None,
 ) -> None:
     """Generate an installable Python package from MODEL."""
+    from .generate import Site
+
     model = load_model(model_file)
-    write_tree(output, project_files(model, package, version, templates, output=output))
+    site = Site(docs_url=docs_url, endpoint=endpoint)
+    write_tree(output, project_files(model, package, version, templates, site=site, output=output))
     click.echo(f"{output}: {package} {version}, {len(model.operations)} operations", err=True)
 
 

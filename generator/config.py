@@ -39,8 +39,9 @@ class BookConfig(BaseModel):
     @field_validator("endpoint")
     @classmethod
     def _regional(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"https?://\S*\{region\}\S*", value):
-            raise ValueError(f"{value!r} is no http(s) URL with a {{region}} in it")
+        problem = value and endpoint_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("package")
@@ -50,6 +51,13 @@ class BookConfig(BaseModel):
         if problem is not None:
             raise ValueError(f"{value!r} {problem}")
         return value
+
+
+def endpoint_problem(value: str) -> str | None:
+    """Why ``value`` is no address template of a service in each region, or None."""
+    if not re.fullmatch(r"https?://\S*\{region\}\S*", value):
+        return f"{value!r} is no http(s) URL with a {{region}} in it"
+    return None
 
 
 def load_config(path: Path) -> BookConfig:

@@ -83,6 +83,29 @@ def test_generate_command_writes_an_installable_project(tmp_path: Path) -> None:
     assert checked.returncode == 0, checked.stdout[-3000:]
 
 
+def test_generate_links_to_the_book_and_takes_the_service_address(tmp_path: Path) -> None:
+    model = tmp_path / "model.yaml"
+    assert docs2sdk("scrape", str(BOOKS / "jupyter-ul"), "-o", str(model)).returncode == 0
+    out = tmp_path / "sdk"
+    endpoint = "https://jupyter.{region}.oci.{secondLevelDomain}"
+    book_url = "https://example.org/book/"
+    result = docs2sdk("generate", str(model), "-o", str(out), "--package", "sdk",
+                      "--docs-url", book_url, "--endpoint", endpoint)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    sessions = (out / "sdk" / "_operations" / "sessions.py").read_text()
+    assert "https://example.org/book/op-api-sessions-get.html" in sessions
+    assert "(https://example.org/book/op-" in (out / "README.md").read_text()
+    assert repr(endpoint).replace("'", '"') in (out / "sdk" / "client.py").read_text()
+    # Without them, no link, and no address the book did not state.
+    plain = tmp_path / "plain"
+    assert docs2sdk("generate", str(model), "-o", str(plain), "--package", "sdk").returncode == 0
+    assert "example.org" not in (plain / "README.md").read_text()
+    bad = docs2sdk("generate", str(model), "-o", str(tmp_path / "x"), "--package", "sdk",
+                   "--endpoint", "https://jupyter.example.org")  # fmt: skip
+    assert bad.returncode != 0 and "no http(s) URL with a {region} in it" in bad.stderr
+    assert not (tmp_path / "x").exists()
+
+
 def test_generated_aidp_package_passes_mypy_strict_and_ruff(tmp_path: Path) -> None:
     copy = tmp_path / "aidp_workbench"
     shutil.copytree(AIDP_PROJECT, copy, ignore=shutil.ignore_patterns("__pycache__"))
