@@ -57,9 +57,16 @@ def format_source(path: str, text: str) -> str:
 
 def _format_python(path: str, text: str) -> str:
     try:
-        # black's own parser accepts some code Python rejects, so compile first.
-        compile(text, path, "exec", dont_inherit=True)
-        laid_out, complete = _lay_out(text)
+        # black's own parser accepts some code Python rejects, so compile first; where
+        # long lines are to be laid out, from the tree that needs (parsed once).
+        statements = None
+        if "\r" in text or not _long_lines(text):
+            compile(text, path, "exec", dont_inherit=True)
+        else:
+            module = ast.parse(text, path)
+            compile(module, path, "exec", dont_inherit=True)
+            statements = module.body
+        laid_out, complete = _lay_out(text, statements)
         return laid_out if complete else black.format_str(laid_out, mode=MODE)
     except (SyntaxError, black.InvalidInput) as exc:
         raise FormatError(f"{path}: generated code is not valid Python: {exc}") from exc
@@ -86,16 +93,18 @@ def lay_out_long_lines(text: str) -> str:
     return _lay_out(text)[0]
 
 
-def _lay_out(text: str) -> tuple[str, bool]:
+def _lay_out(text: str, statements: list[ast.stmt] | None = None) -> tuple[str, bool]:
     """``lay_out_long_lines``, and whether it laid out every long line (so black's pass
-    over the whole file would change nothing the templates did not already decide)."""
+    over the whole file would change nothing the templates did not already decide);
+    ``statements`` are the text's, parsed, when the caller has them."""
     lines = _lines(text)
     long_lines = _long_lines(lines)
     if not long_lines:
         return text, True
     if "\r" in text:  # Python would count a lone CR as a line break
         return text, False
-    statements = ast.parse(text).body
+    if statements is None:
+        statements = ast.parse(text).body
     # black never shortens a line of a docstring.
     docstrings = _docstring_lines(statements)
     long_lines = [n for n in long_lines if n not in docstrings]
@@ -128,13 +137,19 @@ def _lay_out(text: str) -> tuple[str, bool]:
 
 
 def _docstring_lines(statements: list[ast.stmt]) -> set[int]:
-    """The numbers of the lines that docstrings (and other bare strings) stand on."""
-    return {
-        number
-        for node in ast.walk(ast.Module(body=statements, type_ignores=[]))
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-        for number in range(node.lineno, (node.end_lineno or node.lineno) + 1)
-    }
+    """The numbers of the lines that docstrings (and other bare strings) stand on.
+    They are statements: only statements are visited, not the expressions in them."""
+    numbers: set[int] = set()
+    stack: list[ast.AST] = list(statements)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            numbers.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            inner = getattr(node, field, None)
+            if isinstance(inner, list):  # a lambda's or a ternary's are expressions
+                stack.extend(inner)
+    return numbers
 
 
 def _long_lines(text: str | list[str]) -> list[int]:
