@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -12,7 +13,26 @@ from typing import Any
 import yaml
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_RESOLVER = yaml.resolver.Resolver()
+
+
+@functools.lru_cache(maxsize=16384)
+def _scalar_tag(value: str, implicit: tuple[bool, bool]) -> str:
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, implicit)  # type: ignore[no-untyped-call]
+    return tag
+
+
+class _Dumper(_SafeDumper):  # type: ignore[misc,valid-type]
+    """The safe dumper, looking up whether a scalar reads as another type once per
+    value: the same keys and words recur in every operation and schema, and the
+    emitter asks twice for each scalar it writes."""
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and len(value) <= 64:
+            return _scalar_tag(value, implicit)
+        tag: str = super().resolve(kind, value, implicit)
+        return tag
 
 
 _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
