@@ -214,13 +214,13 @@ def render_package(
         for module in view.modules
     ]
     out: dict[str, str] = {}
-    with progress.stage("generate", len(files) + len(parts) + 1, "files") as counter:
+    out.update(runtime_files(package, common["header"]))
+    out[f"{package}/_server_spec.json"] = spec_json(spec, view.header_text)
+    # The files made from templates, as the progress counts them.
+    with progress.stage("generate", len(files) + len(parts), "files") as counter:
         for path, name in files.items():
             out[path] = renderings.render(env.get_template(name), common)
             counter.advance()
-        out.update(runtime_files(package, common["header"]))
-        out[f"{package}/_server_spec.json"] = spec_json(spec, view.header_text)
-        counter.advance()
         for path, name, key, part in parts:
             out[path] = renderings.render(env.get_template(name), {**common, key: part})
             counter.advance()
