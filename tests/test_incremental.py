@@ -99,6 +99,26 @@ def test_a_template_edited_again_is_rendered_again(project: Path, tmp_path: Path
         assert module.read_text().startswith(f"# {mark}\n")
 
 
+def test_a_template_a_template_includes_is_read_with_it(project: Path, tmp_path: Path) -> None:
+    """A file is found rendered only when every template it is made from, included
+    ones too, is as it was; one named by a value is rendered every time."""
+    templates = tmp_path / "templates"
+    (templates / "package" / "_operations").mkdir(parents=True)
+    default = Path(__file__).parents[1] / "templates" / "package" / "_operations" / "group.py.j2"
+    group = templates / "package" / "_operations" / "group.py.j2"
+    group.write_text('{% include "banner.j2" %}\n' + default.read_text(), encoding="utf-8")
+    readme = templates / "README.md.j2"
+    module = project / "generated" / "jupyter_sdk" / "jupyter_sdk" / "_operations" / "sessions.py"
+    for banner in ("# first banner", "# second banner"):
+        (templates / "banner.j2").write_text(banner + "\n", encoding="utf-8")
+        readme.write_text('{% include "banner" ~ ".j2" %}{{ title }}\n', encoding="utf-8")
+        result = docs2sdk("build", "--templates", str(templates), cwd=project)
+        assert result.returncode == 0, result.stderr
+        assert module.read_text().startswith(banner + "\n")
+        readme_out = (project / "generated" / "jupyter_sdk" / "README.md").read_text()
+        assert readme_out.startswith(banner + "\n")
+
+
 def test_other_templates_are_a_different_build(project: Path, tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     templates.mkdir()

@@ -65,9 +65,7 @@ def test_every_model_ends_with_the_page_that_shows_it() -> None:
     model, _ = model_from_book(BOOKS / "jupyter-ul")
     view = build_views(model, "sdk", "0.1.0", Site(docs_url="https://example.org/book"))
     pages = {c.name: c.page_url for m in view.modules for c in m.classes}
-    named = {
-        class_name(n): f"https://example.org/book/{s.page}" for n, s in model.schemas.items()
-    }
+    named = {class_name(n): f"https://example.org/book/{s.page}" for n, s in model.schemas.items()}
     assert {name: pages[name] for name in named} == named
     inline = {name: url for name, url in pages.items() if name not in named}
     assert inline and all(url and url.startswith("https://example.org/book/op-") for url in

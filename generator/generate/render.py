@@ -113,17 +113,19 @@ class Renderings:
     now: dict[str, str] = field(default_factory=dict)
     rendered: int = 0  # files rendered now
     reused: int = 0  # files found rendered
-    _reads: dict[jinja2.Template, tuple[str, tuple[str, ...]]] = field(
+    _reads: dict[jinja2.Template, tuple[str, tuple[str, ...]] | None] = field(
         default_factory=dict, init=False, repr=False
     )
 
     def render(self, template: jinja2.Template, context: Mapping[str, Any]) -> str:
-        reads = self._reads.get(template)
-        if reads is None:
-            reads = self._reads[template] = _template_reads(template)
-        source, names = reads
-        values = [(name, context.get(name)) for name in names]
-        key = _digest(source, values)
+        if template not in self._reads:
+            self._reads[template] = _template_reads(template)
+        reads = self._reads[template]
+        if reads is None:  # what it reads is known only as it renders
+            self.rendered += 1
+            return template.render(context)
+        sources, names = reads
+        key = _digest(sources, [(name, context.get(name)) for name in names])
         text = self.now.get(key)
         if text is None:
             text = self.before.get(key)
@@ -136,14 +138,14 @@ class Renderings:
         return text
 
 
-def _digest(source: str, values: Any) -> str:
-    """A digest of a template's source and the values it reads. The values are pickled
+def _digest(sources: str, values: Any) -> str:
+    """A digest of templates' sources and the values they read. The values are pickled
     whole at each place they stand, so equal values give equal bytes however their
     parts are shared (a page parsed now shares strings differently from one read from
     the cache); views hold no sets, whose order would vary by process. The bytes go
     straight into the digest: a README's view of every operation is never held as
     bytes."""
-    digest = hashlib.sha256(source.encode())
+    digest = hashlib.sha256(sources.encode())
     pickler = pickle.Pickler(_Feed(digest), protocol=5)
     pickler.fast = True  # no memo, so no references back to parts already written
     pickler.dump(values)
@@ -157,12 +159,28 @@ class _Feed:
         self.write = digest.update
 
 
-def _template_reads(template: jinja2.Template) -> tuple[str, tuple[str, ...]]:
-    """A template's source, and the names of the values it reads from its context."""
+def _template_reads(template: jinja2.Template) -> tuple[str, tuple[str, ...]] | None:
+    """The sources of a template and of the templates it includes, imports or extends,
+    and the names of the values they read from the context; None when it names a
+    template by a value (known only as it renders)."""
     env = template.environment
     assert env.loader is not None and template.name is not None
-    source = env.loader.get_source(env, template.name)[0]
-    return source, tuple(sorted(jinja2.meta.find_undeclared_variables(env.parse(source))))
+    sources: dict[str, str] = {}
+    names: set[str] = set()
+    todo = [template.name]
+    while todo:
+        name = todo.pop()
+        if name in sources:
+            continue
+        sources[name] = env.loader.get_source(env, name)[0]
+        tree = env.parse(sources[name])
+        names |= jinja2.meta.find_undeclared_variables(tree)
+        for referenced in jinja2.meta.find_referenced_templates(tree):
+            if referenced is None:
+                return None
+            todo.append(referenced)
+    text = "\0".join(f"{name}\0{source}" for name, source in sorted(sources.items()))
+    return text, tuple(sorted(names))
 
 
 def render_package(
