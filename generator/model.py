@@ -178,15 +178,15 @@ class ApiModel(_Data):
         ``head`` (``texts``: see ``ItemTexts``)."""
         data = _dumped(self, exclude={"operations", "schemas"})
         if self.operations:
-            data["operations"] = Items(_made(op) for op in self.operations)
+            data["operations"] = Items(_file_item(op) for op in self.operations)
         if self.schemas:
             data["schemas"] = Items(
-                ((name, _made(schema)) for name, schema in self.schemas.items()), pairs=True
+                ((name, _file_item(schema)) for name, schema in self.schemas.items()), pairs=True
             )
         return dump_document(data, texts, head)
 
 
-def _made(item: BaseModel) -> Made:
+def _file_item(item: BaseModel) -> Made:
     """An item of the model file, made from ``item`` only when its text is not found."""
     return Made(item.model_dump_json(), functools.partial(_dumped, item))
 
