@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from .generate.views import STRING_FORMATS
 from .matching import match_operations
@@ -60,7 +60,25 @@ _CONSTRAINTS = {
 Texts = tuple[str, str]  # the old and the new text
 
 
-class Emit(Protocol):
+@dataclass(frozen=True)
+class _Found:
+    """One difference a comparison found, as it reported it."""
+
+    kind: str
+    breaking: bool
+    field: str
+    summary: str
+    texts: Texts | None
+    migration: Migration | None
+
+
+class Emit:
+    """Where the comparisons report what they find: each report kept, in order, for
+    the caller to go through."""
+
+    def __init__(self) -> None:
+        self.found: list[_Found] = []
+
     def __call__(
         self,
         kind: str,
@@ -70,7 +88,8 @@ class Emit(Protocol):
         *,
         texts: Texts | None = None,
         migration: Migration | None = None,
-    ) -> None: ...
+    ) -> None:
+        self.found.append(_Found(kind, breaking, field, summary, texts, migration))
 
 
 @dataclass(frozen=True)
@@ -297,21 +316,7 @@ def _operation_changes(
     old: Operation, new: Operation, moved: bool, schemas: _Schemas, calls: Calls
 ) -> list[Change]:
     """What changed in one operation; ``moved`` reports a path the operation alone moved."""
-    out: list[Change] = []
-
-    def emit(
-        kind: str,
-        breaking: bool,
-        field: str,
-        summary: str,
-        *,
-        texts: Texts | None = None,
-        migration: Migration | None = None,
-    ) -> None:
-        if breaking and migration is None:
-            migration = _check_note(calls, new, field)
-        out.append(_change(new, kind, breaking, field, summary, texts, migration))
-
+    emit = Emit()
     if moved:
         keeps = "; the SDK method keeps its name" if old.name == new.name else ""
         emit("path-moved", False, "", f"Moved from `{old.path}`{keeps}.")
@@ -373,7 +378,13 @@ def _operation_changes(
             success = is_success(status)
             summary = f"The {status} response was removed."
             emit("status-removed", success, f"{status} response", summary)
-    return out
+    changes = []
+    for f in emit.found:
+        note = f.migration
+        if f.breaking and note is None:  # what to check, where nothing better is said
+            note = _check_note(calls, new, f.field)
+        changes.append(_change(new, f.kind, f.breaking, f.field, f.summary, f.texts, note))
+    return changes
 
 
 def _parameters(
@@ -540,20 +551,7 @@ def _unused_schema_changes(
     them by name, and since nobody says which way they travel, as both ways."""
     old_unused = set(old.schemas) - _used_schemas(old) - renamed
     new_unused = set(new.schemas) - _used_schemas(new) - renamed
-    found: dict[tuple[str, str, str, Texts | None], bool] = {}
-
-    def emit(
-        kind: str,
-        breaking: bool,
-        field: str,
-        summary: str,
-        *,
-        texts: Texts | None = None,
-        migration: Migration | None = None,
-    ) -> None:
-        key = (kind, field, summary, texts)
-        found[key] = found.get(key, False) or breaking
-
+    emit = Emit()
     for name in sorted(old_unused | new_unused):
         where = f"schema {name}"
         if name in old_unused and name in new_unused:
@@ -563,6 +561,10 @@ def _unused_schema_changes(
             emit("schema-added", False, where, f"New schema `{name}`.")
         elif name in old_unused and name not in new.schemas:
             emit("schema-removed", True, where, f"Schema `{name}` was removed.")
+    found: dict[tuple[str, str, str, Texts | None], bool] = {}
+    for f in emit.found:  # compared both ways: the same report comes twice
+        key = (f.kind, f.field, f.summary, f.texts)
+        found[key] = found.get(key, False) or f.breaking
     changes = []
     for (kind, field, summary, texts), breaking in found.items():
         schema = field.split()[1]
@@ -606,22 +608,10 @@ class _Schemas:
 
     def same(self, old: Schema, new: Schema) -> bool:
         """Whether the two have the same content, documentation included."""
-        found: list[str] = []
-
-        def emit(
-            kind: str,
-            breaking: bool,
-            field: str,
-            summary: str,
-            *,
-            texts: Texts | None = None,
-            migration: Migration | None = None,
-        ) -> None:
-            found.append(kind)
-
+        emit = Emit()
         for request in (True, False):
             self.compare(old, new, "", request, emit)
-        return not found
+        return not emit.found
 
     def _compare(
         self,
