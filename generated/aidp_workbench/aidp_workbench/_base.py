@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import httpx
@@ -25,12 +26,37 @@ from ._runtime import (
 from .auth import DEFAULT_PROFILE, oci_settings
 
 
-class SyncBase:
-    """Sends requests for ``Client``; see it for the arguments."""
+class _Configured:
+    """What both clients share: how one is made from an ``oci`` config file."""
 
     # The service's address in each region ({region}, {secondLevelDomain}), where the
     # docs give it: the generated clients set it.
     endpoint_template: ClassVar[str | None] = None
+
+    @classmethod
+    def from_oci_config(
+        cls,
+        profile: str = DEFAULT_PROFILE,
+        file: str | os.PathLike[str] | None = None,
+        region: str | None = None,
+        **options: Any,
+    ) -> Self:
+        """A client configured as the ``oci`` SDK configures its own: from a profile of
+        ``~/.oci/config`` (or ``file``, or ``OCI_CONFIG_FILE``).
+
+        The region (``region``, else the one an ``auth=OciAuth...`` runs in, else the
+        profile's) picks the endpoint; the profile's session token or API key signs unless
+        ``auth`` is among ``options``, which go to the constructor. Needs the ``oci`` extra.
+        """
+        base_url, auth = oci_settings(
+            cls.endpoint_template, profile, file, region, options.pop("auth", None)
+        )
+        client: Callable[..., Self] = cls  # both clients' constructors take these
+        return client(base_url, auth=auth, **options)
+
+
+class SyncBase(_Configured):
+    """Sends requests for ``Client``; see it for the arguments."""
 
     def __init__(
         self,
@@ -52,26 +78,6 @@ class SyncBase:
         )
         self._retries = retries_from(retries)
         self._strict = strict
-
-    @classmethod
-    def from_oci_config(
-        cls,
-        profile: str = DEFAULT_PROFILE,
-        file: str | os.PathLike[str] | None = None,
-        region: str | None = None,
-        **options: Any,
-    ) -> Self:
-        """A client configured as the ``oci`` SDK configures its own: from a profile of
-        ``~/.oci/config`` (or ``file``, or ``OCI_CONFIG_FILE``).
-
-        The region (``region``, else the one an ``auth=OciAuth...`` runs in, else the
-        profile's) picks the endpoint; the profile's session token or API key signs unless
-        ``auth`` is among ``options``, which go to the constructor. Needs the ``oci`` extra.
-        """
-        base_url, auth = oci_settings(
-            cls.endpoint_template, profile, file, region, options.pop("auth", None)
-        )
-        return cls(base_url, auth=auth, **options)
 
     def close(self) -> None:
         self._http.close()
@@ -106,12 +112,8 @@ class SyncBase:
             attempt += 1
 
 
-class AsyncBase:
+class AsyncBase(_Configured):
     """Sends requests for ``AsyncClient``; see ``Client`` for the arguments."""
-
-    # The service's address in each region ({region}, {secondLevelDomain}), where the
-    # docs give it: the generated clients set it.
-    endpoint_template: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -133,26 +135,6 @@ class AsyncBase:
         )
         self._retries = retries_from(retries)
         self._strict = strict
-
-    @classmethod
-    def from_oci_config(
-        cls,
-        profile: str = DEFAULT_PROFILE,
-        file: str | os.PathLike[str] | None = None,
-        region: str | None = None,
-        **options: Any,
-    ) -> Self:
-        """A client configured as the ``oci`` SDK configures its own: from a profile of
-        ``~/.oci/config`` (or ``file``, or ``OCI_CONFIG_FILE``).
-
-        The region (``region``, else the one an ``auth=OciAuth...`` runs in, else the
-        profile's) picks the endpoint; the profile's session token or API key signs unless
-        ``auth`` is among ``options``, which go to the constructor. Needs the ``oci`` extra.
-        """
-        base_url, auth = oci_settings(
-            cls.endpoint_template, profile, file, region, options.pop("auth", None)
-        )
-        return cls(base_url, auth=auth, **options)
 
     async def close(self) -> None:
         await self._http.aclose()
