@@ -13,8 +13,12 @@ from .scrape import ScrapedPage, index_book, scrape_pages
 
 
 def model_from_book(
-    folder: Path, name_overrides: Mapping[str, str] | None = None
+    folder: Path,
+    name_overrides: Mapping[str, str] | None = None,
+    page_digests: Mapping[str, str] | None = None,
 ) -> tuple[ApiModel, Diagnostics]:
+    """The model of the book in ``folder``; ``page_digests`` are its files' digests
+    (``cache.file_digests``), when the caller has read them already."""
     index = index_book(folder)
     diagnostics = Diagnostics()
     diagnostics.extend(index.diagnostics)
@@ -24,7 +28,8 @@ def model_from_book(
             diagnostics.extend(page.diagnostics)
             yield page
 
-    model, assembly = assemble(index, noted(scrape_pages(folder, index)), name_overrides)
+    pages = scrape_pages(folder, index, page_digests=page_digests)
+    model, assembly = assemble(index, noted(pages), name_overrides)
     diagnostics.extend(assembly)
     return model, diagnostics
 

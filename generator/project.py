@@ -6,14 +6,14 @@ import difflib
 import functools
 import hashlib
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import DEFAULT_TEMPLATES
-from .cache import Cache, code_digest, default_root
+from .cache import Cache, code_digest, default_root, file_digests
 from .config import CONFIG_NAME, BookConfig, load_config
 from .errors import Diagnostics
 from .write import read_tree, write_file_atomic, write_tree
@@ -126,8 +126,9 @@ def build_book(
         return _bumped_build(root, config_path, config, templates, changelog)
     book = (config_path.parent / config.book).resolve()
     cache = Cache(default_root(), "builds")
-    key = Cache.key(_generator_digest(), config.model_dump_json(), _folder_digest(book),
-                    _folder_digest(templates) if templates else "")  # fmt: skip
+    pages = file_digests(book)  # read once: the build's key, and each page's
+    key = Cache.key(_generator_digest(), config.model_dump_json(), _listing_digest(pages),
+                    _listing_digest(file_digests(templates)) if templates else "")  # fmt: skip
     # What this build made before: each file's digest, and the warnings.
     made: tuple[dict[str, str], Diagnostics] | None = cache.get(key)
     if made is not None:
@@ -135,7 +136,7 @@ def build_book(
         current = _tree_as_made(output, manifest)
         if current is not None:  # generated/ holds it already: nothing to build
             return BookBuild(config_path, config, output, current, diagnostics)
-    model, diagnostics = _model_of_book(book, config)
+    model, diagnostics = _model_of_book(book, config, pages)
     files = _files(model, config, templates, output)
     cache.put(key, ({path: _digest(text) for path, text in files.items()}, diagnostics))
     files[CHANGELOG_FILE] = changelog or _new_changelog(model, config)
@@ -175,12 +176,14 @@ def _bumped_build(
     return BookBuild(config_path, config, output, dict(sorted(files.items())), diagnostics, changes)
 
 
-def _model_of_book(book: Path, config: BookConfig) -> tuple[ApiModel, Diagnostics]:
+def _model_of_book(
+    book: Path, config: BookConfig, pages: Mapping[str, str] | None = None
+) -> tuple[ApiModel, Diagnostics]:
     # Scraping, generating and formatting are imported only when a book is built: they
     # take most of the command's start-up, which a cached build does not need.
     from .pipeline import model_from_book
 
-    return model_from_book(book, config.operation_names)
+    return model_from_book(book, config.operation_names, pages)
 
 
 def _files(
@@ -209,13 +212,9 @@ def _generator_digest() -> str:
     return f"{code} {versions}"
 
 
-def _folder_digest(folder: Path) -> str:
-    """A digest of every file in ``folder``, by path and content."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+def _listing_digest(files: Mapping[str, str]) -> str:
+    """A digest of a folder's ``file_digests``: of every file, by path and content."""
+    return Cache.key(*(f"{path}\0{digest}" for path, digest in files.items()))
 
 
 def _with_entry(changelog: str, version: str, changes: ApiDiff) -> str:

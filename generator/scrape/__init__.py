@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .. import progress
@@ -30,6 +31,13 @@ def _read(path: Path) -> str:
         raise ScrapeError(path.name, "page", f"cannot read: {exc.strerror}") from exc
 
 
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise ScrapeError(path.name, "page", f"cannot read: {exc.strerror}") from exc
+
+
 def _scrape(job: tuple[Path, str, str, Path | None]) -> ScrapedPage:
     """One page, read and parsed where this runs (a worker): the parent never holds
     the book's HTML. ``key`` is the page's cache key, which the parent made."""
@@ -40,16 +48,24 @@ def _scrape(job: tuple[Path, str, str, Path | None]) -> ScrapedPage:
 
 
 def scrape_pages(
-    folder: Path, index: BookIndex, cache_root: Path | None = None
+    folder: Path,
+    index: BookIndex,
+    cache_root: Path | None = None,
+    page_digests: Mapping[str, str] | None = None,
 ) -> Iterator[ScrapedPage]:
     """Every page the index lists, in the index's order, one at a time (a book of
     thousands of pages is never held whole). A page whose bytes were parsed before (by
     this version of the scraper) comes from the cache; the others are parsed by the
-    workers meanwhile."""
+    workers meanwhile. ``page_digests`` are the digests of the book's files by name,
+    when the caller has read them (``cache.file_digests``): a page is not read twice."""
     root = cache_root if cache_root is not None else default_root()
     cache = Cache(root, "pages")
     base = folder if folder.is_dir() else folder.parent
-    keys = [Cache.key(SCRAPER_DIGEST, ref.file, _read(base / ref.file)) for ref in index.pages]
+    known = page_digests or {}
+    keys = [
+        Cache.key(SCRAPER_DIGEST, ref.file, known.get(ref.file) or _digest(base / ref.file))
+        for ref in index.pages
+    ]
     cached = [key in cache for key in keys]
     pages = list(zip(index.pages, keys, cached, strict=True))
     missing = [(base, ref.file, key, root) for ref, key, hit in pages if not hit]
