@@ -216,8 +216,8 @@ def render_package(
         f"{package}/_endpoints.py": "package/_endpoints.py.j2",
         f"{package}/client.py": "package/client.py.j2",
         f"{package}/models/__init__.py": "package/models/__init__.py.j2",
+        f"{package}/_operations/__init__.py": "package/_operations/__init__.py.j2",
     }
-    files[f"{package}/_operations/__init__.py"] = "package/_operations/__init__.py.j2"
     # Each tag's operations, and each module of models, from one template apiece.
     parts = [
         (
@@ -231,8 +231,7 @@ def render_package(
         (f"{package}/models/{module.name}.py", "package/models/module.py.j2", "module", module)
         for module in view.modules
     ]
-    out: dict[str, str] = {}
-    out.update(runtime_files(package, common["header"]))
+    out = runtime_files(package, common["header"])
     out[f"{package}/_server_spec.json"] = spec_json(spec, view.header_text)
     # The files made from templates, as the progress counts them.
     with progress.stage("generate", len(files) + len(parts), "files") as counter:
