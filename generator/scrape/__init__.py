@@ -42,7 +42,7 @@ def _scrape(job: tuple[Path, str, str, Path | None]) -> ScrapedPage:
     """One page, read and parsed where this runs (a worker): the parent never holds
     the book's HTML. ``key`` is the page's cache key, which the parent made."""
     base, name, key, cache_root = job
-    page = scrape_page(_read(base / name), name)
+    page = scrape_page(_read(base / name), name).packed()
     Cache(cache_root, "pages").put(key, page)
     return page
 

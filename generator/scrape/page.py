@@ -12,7 +12,7 @@ import itertools
 import pickle
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lxml import etree
@@ -113,6 +113,11 @@ class ScrapedPage:
     diagnostics: Diagnostics
     # A digest of each of those schemas, made where the page is read (in a worker).
     schema_digests: dict[str, str]
+
+    def packed(self) -> ScrapedPage:
+        """The page with its schemas pickled now, once for every pickling that follows
+        (a worker's into the cache, then back to the build process)."""
+        return replace(self, schemas=_PackedSchemas.of(self.schemas))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled (by a worker, or into the cache) with each schema apart, so that the
