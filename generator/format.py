@@ -271,17 +271,11 @@ def _format(job: tuple[str, str, str, Path | None]) -> str:
     return formatted
 
 
-def format_files(files: dict[str, str], cache_root: Path | None = None) -> dict[str, str]:
-    """Every file formatted; files formatted before come from the cache, the others
-    are formatted in parallel, largest first."""
-    with Formatting(files, cache_root) as formatted:
-        return formatted()
-
-
 class Formatting(AbstractContextManager[Callable[[], dict[str, str]]]):
-    """``format_files`` set going when entered: the caller can do other work before
-    asking for the result. The workers get the code to format; the unformatted text is
-    let go as each file comes back, not held beside the formatted one until the end."""
+    """Every file formatted, set going when entered: the caller can do other work
+    before asking for the result. Files formatted before come from the cache; the
+    workers format the others, largest first. The unformatted text is let go as each
+    file comes back, not held beside the formatted one until the end."""
 
     def __init__(self, files: dict[str, str], cache_root: Path | None = None) -> None:
         self._files: dict[str, str] | None = files
