@@ -8,7 +8,9 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import pytest
 
 from generator.write import read_tree
@@ -138,3 +140,30 @@ def test_a_generated_file_edited_by_hand_is_found_stale(project: Path) -> None:
     assert "-# edited" in result.stdout
     assert docs2sdk("build", cwd=project).returncode == 0
     assert "# edited" not in client.read_text()
+
+
+def test_a_template_is_compiled_once_until_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.generate.render import environment
+
+    compiled: list[str | None] = []
+    compile_source = jinja2.Environment.compile
+
+    def counted(self: jinja2.Environment, source: str, name: str | None = None, *args: Any) -> Any:
+        compiled.append(name)
+        return compile_source(self, source, name, *args)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for text, expected in [
+        ("a {{ x }}", ["mine.j2"]),
+        ("a {{ x }}", []),
+        ("b {{ x }}", ["mine.j2"]),
+    ]:
+        (templates / "mine.j2").write_text(text, encoding="utf-8")
+        compiled.clear()
+        # A new environment each time, as each build has: only the cache is shared.
+        rendered = environment(templates, tmp_path / "cache").get_template("mine.j2").render(x=1)
+        assert (rendered, compiled) == (text.replace("{{ x }}", "1"), expected)

@@ -14,8 +14,10 @@ from typing import Any
 
 import jinja2
 import jinja2.meta
+from jinja2.bccache import Bucket
 
 from .. import DEFAULT_TEMPLATES, progress
+from ..cache import Cache, default_root
 from ..model import ApiModel
 from ..names import literal
 from ..runtime.errors import ERROR_CLASS_NAMES
@@ -78,8 +80,9 @@ def tomlstr(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def environment(templates: Path | None) -> jinja2.Environment:
-    """Templates from ``templates`` where it has them, the defaults for the rest."""
+def environment(templates: Path | None, cache_root: Path | None = None) -> jinja2.Environment:
+    """Templates from ``templates`` where it has them, the defaults for the rest;
+    compiled once and kept in the cache at ``cache_root`` (the default's when None)."""
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(DEFAULT_TEMPLATES)]
     if templates is not None:
         loaders.insert(0, jinja2.FileSystemLoader(templates))
@@ -90,6 +93,7 @@ def environment(templates: Path | None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        bytecode_cache=_TemplateCache(cache_root if cache_root is not None else default_root()),
     )
     env.filters.update(
         docstring=docstring,
@@ -100,6 +104,42 @@ def environment(templates: Path | None) -> jinja2.Environment:
         tomlstr=tomlstr,
     )
     return env
+
+
+class _TemplateCache(jinja2.BytecodeCache):
+    """Templates compiled, and what each reads, kept in the cache: a build that renders
+    few files neither compiles nor parses every template again. Jinja checks compiled
+    code against the template's source and the Python version before it uses it."""
+
+    def __init__(self, root: Path | None) -> None:
+        self._cache = Cache(root, "templates")
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._cache.get(bucket.key)
+        if isinstance(code, bytes):
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._cache.put(bucket.key, bucket.bytecode_to_string())
+
+    def reads(self, env: jinja2.Environment, source: str) -> _SourceReads:
+        key = Cache.key("reads", jinja2.__version__, source)
+        found: _SourceReads | None = self._cache.get(key)
+        if found is None:
+            found = _source_reads(env, source)
+            self._cache.put(key, found)
+        return found
+
+
+# The templates a source includes, imports or extends (None for one named by a
+# value), and the names it reads from the context.
+_SourceReads = tuple[tuple[str | None, ...], tuple[str, ...]]
+
+
+def _source_reads(env: jinja2.Environment, source: str) -> _SourceReads:
+    tree = env.parse(source)
+    referenced = tuple(jinja2.meta.find_referenced_templates(tree))
+    return referenced, tuple(sorted(jinja2.meta.find_undeclared_variables(tree)))
 
 
 @dataclass
@@ -165,6 +205,8 @@ def _template_reads(template: jinja2.Template) -> tuple[str, tuple[str, ...]] | 
     template by a value (known only as it renders)."""
     env = template.environment
     assert env.loader is not None and template.name is not None
+    cache = env.bytecode_cache
+    assert isinstance(cache, _TemplateCache)  # as ``environment`` makes them
     sources: dict[str, str] = {}
     names: set[str] = set()
     todo = [template.name]
@@ -173,12 +215,12 @@ def _template_reads(template: jinja2.Template) -> tuple[str, tuple[str, ...]] | 
         if name in sources:
             continue
         sources[name] = env.loader.get_source(env, name)[0]
-        tree = env.parse(sources[name])
-        names |= jinja2.meta.find_undeclared_variables(tree)
-        for referenced in jinja2.meta.find_referenced_templates(tree):
-            if referenced is None:
+        referenced, read = cache.reads(env, sources[name])
+        names.update(read)
+        for other in referenced:
+            if other is None:
                 return None
-            todo.append(referenced)
+            todo.append(other)
     text = "\0".join(f"{name}\0{source}" for name, source in sorted(sources.items()))
     return text, tuple(sorted(names))
 
