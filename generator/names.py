@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import builtins
 import functools
 import keyword
 import re
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 
 # Attributes of pydantic's BaseModel: a field of that name would shadow them.
 MODEL_ATTRIBUTES = frozenset(
@@ -28,12 +30,23 @@ RESERVED_CLASS_NAMES = frozenset(
 @functools.cache
 def client_attributes() -> frozenset[str]:
     """What every generated client has of its own (``close``, ``from_oci_config``...):
-    no operation takes these names."""
-    from .runtime._base import AsyncBase, SyncBase
-
-    return frozenset(
-        name for base in (SyncBase, AsyncBase) for name in dir(base) if not name.startswith("_")
-    )
+    no operation takes these names. Read from the runtime's source, not imported from
+    it: naming methods does not need the HTTP stack the clients import."""
+    source = (Path(__file__).parent / "runtime" / "_base.py").read_text(encoding="utf-8")
+    classes = {node.name: node for node in ast.parse(source).body if isinstance(node, ast.ClassDef)}
+    names: set[str] = set()
+    todo = ["SyncBase", "AsyncBase"]
+    while todo:
+        cls = classes[todo.pop()]
+        todo += [base.id for base in cls.bases if isinstance(base, ast.Name) and base.id in classes]
+        for statement in cls.body:
+            if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+                names.add(statement.name)
+            elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+                names.add(statement.target.id)
+            elif isinstance(statement, ast.Assign):
+                names.update(t.id for t in statement.targets if isinstance(t, ast.Name))
+    return frozenset(name for name in names if not name.startswith("_"))
 
 
 _BUILTINS = frozenset(dir(builtins))

@@ -92,3 +92,21 @@ def test_json_names_go_over_the_wire_exactly(hostile: Path, server: ScriptedServ
     assert sent.json() == body
     assert response.data.import_ == 1
     assert response.data.a_b_3 == "3"
+
+
+def test_no_operation_takes_a_name_the_clients_have_of_their_own() -> None:
+    # The names are read from the runtime's source; they are what the classes have.
+    from generator.names import client_attributes
+    from generator.runtime._base import AsyncBase, SyncBase
+
+    public = {name for base in (SyncBase, AsyncBase) for name in dir(base) if name[0] != "_"}
+    assert client_attributes() == public
+    assert {"close", "from_oci_config"} <= public
+
+
+def test_building_does_not_import_the_http_stack() -> None:
+    # httpx (with the terminal libraries it loads) is a tenth of a build's start-up.
+    stages = "generator.cli, generator.pipeline, generator.generate, generator.format"
+    check = f"import sys, {stages}; print('httpx' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert result.stdout == "False\n", result.stderr

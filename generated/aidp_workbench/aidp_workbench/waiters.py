@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from ._runtime import ApiResponse
 from .errors import NotFoundError
+
+if TYPE_CHECKING:  # only named in annotations
+    from ._runtime import ApiResponse
 
 __all__ = [
     "DEFAULT_WAIT",
