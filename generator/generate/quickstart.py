@@ -9,13 +9,14 @@ so that the example reads short and runs as it is against the stub server.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..model import ApiModel, Operation, Schema
 from ..names import literal, snake_case
 from ..runtime.waiters import settling
-from .views import OperationView, PackageView
+from .views import ClassView, OperationView, PackageView
 
 # An optional field a made-up body still sets, so that the example has a name to show.
 _NAME_FIELDS = ("displayName", "name")
@@ -57,6 +58,10 @@ def quick_start(model: ApiModel, view: PackageView, spec: dict[str, Any]) -> Qui
     stub server's description of ``model``, which tells the resources apart."""
     ops = {op.name: op for op in model.operations}
     views = {op.name: op for op in view.operations}
+    classes: dict[str, ClassView] = {}  # by name, looked up for each resource
+    for module in view.modules:
+        for cls in module.classes:
+            classes.setdefault(cls.name, cls)
     entries = {entry["name"]: entry for entry in spec["operations"]}
     by_collection: dict[str, dict[str, str]] = {}
     for entry in spec["operations"]:
@@ -80,14 +85,14 @@ def quick_start(model: ApiModel, view: PackageView, spec: dict[str, Any]) -> Qui
         ]
         if id_param is None or required:
             continue  # the example passes path arguments and bodies, nothing else
-        id_attribute = _attribute(view, create.data_annotation, collection["id_field"])
+        id_attribute = _attribute(classes, create.data_annotation, collection["id_field"])
         list_field = entries[listing.name].get("list_field")
-        items = _attribute(view, listing.data_annotation, list_field)
-        create_body = _body(model, view, ops[create.name], create, "example")
+        items = _attribute(classes, listing.data_annotation, list_field)
+        create_body = _body(model, classes, ops[create.name], create, "example")
         # An update that changes nothing would show nothing.
         update_body = _body(
             model,
-            view,
+            classes,
             ops[update.name],
             update,
             "renamed",
@@ -130,25 +135,15 @@ def _takes_if_match(op: OperationView) -> bool:
     return any(p.wire_name.lower() == "if-match" for p in op.parameters)
 
 
-def _attribute(view: PackageView, annotation: str, wire: str | None) -> str | None:
+def _attribute(classes: Mapping[str, ClassView], annotation: str, wire: str | None) -> str | None:
     """The attribute of the model ``annotation`` names that holds the field ``wire``."""
-    name = annotation.removeprefix("models.")
-    return next(
-        (
-            f.name
-            for module in view.modules
-            for cls in module.classes
-            if cls.name == name
-            for f in cls.fields
-            if f.alias == wire
-        ),
-        None,
-    )
+    cls = classes.get(annotation.removeprefix("models."))
+    return next((f.name for f in cls.fields if f.alias == wire), None) if cls else None
 
 
 def _body(
     model: ApiModel,
-    view: PackageView,
+    classes: Mapping[str, ClassView],
     op: Operation,
     op_view: OperationView,
     text: str,
@@ -180,7 +175,7 @@ def _body(
         return literal(values)
     keywords = []
     for wire, value in values.items():
-        attribute = _attribute(view, model_class, wire)
+        attribute = _attribute(classes, model_class, wire)
         if attribute is None:
             return None
         keywords.append(f"{attribute}={literal(value)}")
