@@ -252,7 +252,9 @@ class PackageView:
     exports: dict[str, str]  # class name -> module
     operations: list[OperationView]
     groups: list[OperationGroupView]
-    tags: list[str]
+    # The README's sections: each tag's operations, in the book's order of tags, then
+    # the operations without a tag (under None).
+    sections: list[tuple[str | None, list[OperationView]]]
     # What the response types in _endpoints.py import (``dict[str, Any]``, ``datetime``).
     endpoint_imports: list[str]
     # The service's address template: the book's setting, else what its index states.
@@ -768,7 +770,11 @@ def build_views(
         exports=dict(sorted(builder.module_of.items())),
         operations=operations,
         groups=list(groups.values()),
-        tags=[t.name for t in model.tags],
+        sections=[
+            (tag, groups[tag].operations)
+            for tag in [*(t.name for t in model.tags), None]
+            if tag in groups
+        ],
         endpoint_imports=_imports(
             _names_in(" ".join(op.data_type or "" for g in groups.values() for op in g.operations))
         ),
