@@ -17,7 +17,7 @@ import jinja2.meta
 from jinja2.bccache import Bucket
 
 from .. import DEFAULT_TEMPLATES, progress
-from ..cache import Cache, default_root
+from ..cache import Cache, code_digest, default_root
 from ..model import ApiModel
 from ..names import literal
 from ..runtime.errors import ERROR_CLASS_NAMES
@@ -108,22 +108,25 @@ def environment(templates: Path | None, cache_root: Path | None = None) -> jinja
 
 class _TemplateCache(jinja2.BytecodeCache):
     """Templates compiled, and what each reads, kept in the cache: a build that renders
-    few files neither compiles nor parses every template again. Jinja checks compiled
-    code against the template's source and the Python version before it uses it."""
+    few files neither compiles nor parses every template again. Entries are keyed by
+    Jinja's version and this module's code (which sets how templates compile: blocks
+    trimmed, newlines kept) as well; Jinja itself checks compiled code against the
+    template's source and the Python version."""
 
     def __init__(self, root: Path | None) -> None:
         self._cache = Cache(root, "templates")
+        self._made_by = Cache.key(jinja2.__version__, code_digest(Path(__file__)))
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        code = self._cache.get(bucket.key)
+        code = self._cache.get(Cache.key(self._made_by, bucket.key))
         if isinstance(code, bytes):
             bucket.bytecode_from_string(code)
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        self._cache.put(bucket.key, bucket.bytecode_to_string())
+        self._cache.put(Cache.key(self._made_by, bucket.key), bucket.bytecode_to_string())
 
     def reads(self, env: jinja2.Environment, source: str) -> _SourceReads:
-        key = Cache.key("reads", jinja2.__version__, source)
+        key = Cache.key(self._made_by, "reads", source)
         found: _SourceReads | None = self._cache.get(key)
         if found is None:
             found = _source_reads(env, source)
