@@ -252,8 +252,9 @@ class PackageView:
     exports: dict[str, str]  # class name -> module
     operations: list[OperationView]
     groups: list[OperationGroupView]
-    # The README's sections: each tag's operations, in the book's order of tags, then
-    # the operations without a tag (under None).
+    tags: list[str]  # the book's, in its order
+    # The README's sections: each tag's operations, in the book's order of tags (then
+    # any tag the book's index does not list), then those without a tag (under None).
     sections: list[tuple[str | None, list[OperationView]]]
     # What the response types in _endpoints.py import (``dict[str, Any]``, ``datetime``).
     endpoint_imports: list[str]
@@ -720,6 +721,18 @@ def _imports(names: set[str]) -> list[str]:
     return lines
 
 
+def _sections(
+    model: ApiModel, groups: dict[str | None, OperationGroupView]
+) -> list[tuple[str | None, list[OperationView]]]:
+    """The README's sections (see ``PackageView.sections``)."""
+    tags = dict.fromkeys([*(t.name for t in model.tags), *(t for t in groups if t is not None)])
+    sections: list[tuple[str | None, list[OperationView]]] = [
+        (tag, groups[tag].operations) for tag in tags if tag in groups
+    ]
+    untagged = groups.get(None)
+    return [*sections, (None, untagged.operations)] if untagged else sections
+
+
 def build_views(
     model: ApiModel, package: str, version: str, site: Site | None = None
 ) -> PackageView:
@@ -770,11 +783,8 @@ def build_views(
         exports=dict(sorted(builder.module_of.items())),
         operations=operations,
         groups=list(groups.values()),
-        sections=[
-            (tag, groups[tag].operations)
-            for tag in [*(t.name for t in model.tags), None]
-            if tag in groups
-        ],
+        tags=[t.name for t in model.tags],
+        sections=_sections(model, groups),
         endpoint_imports=_imports(
             _names_in(" ".join(op.data_type or "" for g in groups.values() for op in g.operations))
         ),
