@@ -104,7 +104,7 @@ def test_no_operation_takes_a_name_the_clients_have_of_their_own() -> None:
     assert {"close", "from_oci_config"} <= public
 
 
-def test_building_does_not_import_the_http_stack() -> None:
+def test_the_generators_modules_do_not_import_the_http_stack() -> None:
     # httpx (with the terminal libraries it loads) is a tenth of a build's start-up.
     stages = "generator.cli, generator.pipeline, generator.generate, generator.format"
     check = f"import sys, {stages}; print('httpx' in sys.modules)"
