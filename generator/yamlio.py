@@ -118,6 +118,9 @@ class ItemTexts:
     thousand operations the model and the OpenAPI document are 60 MB."""
 
     before: Mapping[str, tuple[str, int, int, bool]] = field(default_factory=dict)
+    # Whether items are keyed, to be looked up and placed: not when no build will read
+    # the document back (a key costs as much as the item's text).
+    keyed: bool = True
     # The digest of the document written (of its UTF-8 bytes), and its items' places.
     written: tuple[str, ItemPlaces] | None = field(default=None, init=False)
 
@@ -128,17 +131,19 @@ class ItemTexts:
 
     def text(self, path: tuple[str, ...], part: Any) -> tuple[str, str | None]:
         """An item's text, and its key (None for a value JSON has no word for, which
-        is written each time)."""
+        is written each time, and for every item when not ``keyed``)."""
+        if not self.keyed:
+            return _item_text(path, part), None
         try:
             data = json.dumps([path, part], ensure_ascii=False, default=_source)
         except TypeError:
-            return _below(dump_yaml(_nested(path, _made(part))), len(path)), None
+            return _item_text(path, part), None
         key = hashlib.sha256(data.encode()).hexdigest()
         found = self.before.get(key)
         if found is not None:
             document, start, end, open_end = found
             return document[start:end] + (_END if open_end else ""), key
-        return _below(dump_yaml(_nested(path, _made(part))), len(path)), key
+        return _item_text(path, part), key
 
     def document(self, head: str, parts: Iterable[tuple[str, str | None]]) -> str:
         """``head`` and then ``parts`` (texts, with the keys of items) as one text;
@@ -163,6 +168,11 @@ class ItemTexts:
         return "".join(texts)
 
 
+def _item_text(path: tuple[str, ...], part: Any) -> str:
+    """An item's text, made from its data (``Made`` items made now)."""
+    return _below(dump_yaml(_nested(path, _made(part))), len(path))
+
+
 def _source(value: Any) -> Any:
     """How JSON writes a ``Made`` item in an item's key: by what it is made from."""
     if isinstance(value, Made):
@@ -180,8 +190,9 @@ def _made(part: Any) -> Any:
 def dump_document(data: Mapping[str, Any], texts: ItemTexts | None = None, head: str = "") -> str:
     """``head`` (a comment), then ``dump_yaml`` of a mapping whose long parts are
     ``Items`` (directly, or in a mapping under it), written an item at a time: the same
-    text, without the whole document ever held as data and YAML nodes."""
-    texts = texts if texts is not None else ItemTexts()
+    text, without the whole document ever held as data and YAML nodes. Without
+    ``texts`` no build reads the items back, so none is keyed."""
+    texts = texts if texts is not None else ItemTexts(keyed=False)
     return texts.document(head, _parts(data, (), texts))
 
 
