@@ -36,13 +36,18 @@ def code_digest(*sources: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def file_digest(path: Path) -> str:
+    """A digest of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def file_digests(folder: Path) -> dict[str, str]:
-    """A digest of each file in ``folder`` (of its bytes), by its path in the folder:
-    what a build of a book is keyed by, and each of its pages."""
+    """``file_digest`` of each file in ``folder``, by its path in the folder: what a
+    build of a book is keyed by, and each of its pages."""
     if not folder.is_dir():
         return {}
     return {
-        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        path.relative_to(folder).as_posix(): file_digest(path)
         for path in sorted(p for p in folder.rglob("*") if p.is_file())
     }
 

@@ -32,6 +32,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit, urlunsplit
 import httpx
 
 from . import __version__, progress
+from .cache import file_digest
 from .errors import Docs2SdkError
 from .scrape.book import ENDPOINTS_PAGE, INDEX_PAGE, OPERATION_PAGE, TOC_SCRIPT
 from .scrape.text import page_soup
@@ -406,7 +407,7 @@ def _page_hashes(dest: Path) -> dict[str, str]:
     if not dest.is_dir():
         return {}
     return {
-        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        path.name: file_digest(path)
         for path in dest.iterdir()
         if path.is_file() and is_page(path.name)
     }

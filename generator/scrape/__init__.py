@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .. import progress
-from ..cache import Cache, code_digest, default_root
+from ..cache import Cache, code_digest, default_root, file_digest
 from ..errors import ScrapeError
 from ..parallel import Started
 from .book import BookIndex, PageRef, index_book
@@ -33,7 +32,7 @@ def _read(path: Path) -> str:
 
 def _digest(path: Path) -> str:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return file_digest(path)
     except OSError as exc:
         raise ScrapeError(path.name, "page", f"cannot read: {exc.strerror}") from exc
 
