@@ -14,6 +14,7 @@ what changed.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import contextlib
 import email.utils
 import hashlib
@@ -146,7 +147,19 @@ def fetch_book(
             asyncio.run(crawler.run(start, concurrency, timeout, transport))
         if not any(OPERATION_PAGE.fullmatch(name) for name in crawler.lock):
             raise FetchError(book.prefix, "no operation pages (op-*.html): not a REST API book?")
-        report = FetchReport(book.prefix, shown, not_found=sorted(crawler.not_found))
+        lost = sorted(name for name in crawler.not_found if name in current)
+        if lost:
+            # The book still links to them: a scrape without them would fail, or lose
+            # their operations. The server may be mid-deploy; the copies here are kept.
+            raise FetchError(
+                book.prefix,
+                f"{len(lost)} page(s) the book links to are gone from the server "
+                f"({', '.join(book.url_of(name) for name in lost)}); {shown} is left as it was, "
+                "its last good copies kept",
+            )
+        report = FetchReport(
+            book.prefix, shown, not_found=sorted(book.url_of(n) for n in crawler.not_found)
+        )
         for name, entry in sorted(crawler.lock.items()):
             if name not in current:
                 report.added.append(name)
@@ -155,7 +168,14 @@ def fetch_book(
             else:
                 report.changed.append(name)
         report.removed = sorted(set(current) - set(crawler.lock))
-        _swap(staging, dest, report, crawler.lock)
+        # A page whose bytes did not change keeps its entry: a server that renews its
+        # validators every day must not make every fetch a change to commit.
+        lock = {
+            name: old if (old := old_lock.get(name)) is not None and old.sha256 == entry.sha256
+            and old.url == entry.url else entry
+            for name, entry in crawler.lock.items()
+        }  # fmt: skip
+        _swap(staging, dest, report, lock)
         return report
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -301,7 +321,7 @@ class _Crawler:
             if reason == "start":
                 raise FetchError(url, f"HTTP {answer.status}")
             if reason == "link":
-                self.not_found.append(url)
+                self.not_found.append(name)
             return []
         if answer.status == 304 and old is not None:
             body = (self.dest / name).read_bytes()
@@ -311,7 +331,7 @@ class _Crawler:
                 last_modified=answer.headers.get("Last-Modified", old.last_modified),
             )
         elif answer.status == 200:
-            body = answer.body
+            body = as_stored(answer.body, answer.headers.get("Content-Type"))
             try:
                 (self.staging / name).write_bytes(body)
             except OSError as exc:
@@ -388,6 +408,26 @@ class _Crawler:
                     raise FetchError(url, f"page is over the {self.max_bytes} bytes limit")
             answer.body = bytes(body)
             return answer
+
+
+_CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
+
+
+def as_stored(body: bytes, content_type: str | None) -> bytes:
+    """A page's bytes as they are saved: a page the server says is in an encoding other
+    than UTF-8 (``charset=iso-8859-1``) is saved as UTF-8 behind a byte order mark, which
+    a browser, and the scrape, take before what the page's markup declares (the server's
+    word already did)."""
+    found = _CHARSET.search(content_type or "")
+    if found is None or body.startswith(codecs.BOM_UTF8):
+        return body
+    try:
+        encoding = codecs.lookup(found[1]).name
+    except LookupError:
+        return body  # the page's own declaration, or UTF-8, is all there is to go by
+    if encoding == "utf-8":
+        return body
+    return codecs.BOM_UTF8 + body.decode(encoding, errors="replace").encode("utf-8")
 
 
 def _retry_after(value: str | None, default: float) -> float:

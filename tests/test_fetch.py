@@ -175,23 +175,48 @@ def test_changed_removed_and_added_pages_are_reported(server: BookServer, dest: 
     (dest / "docs2sdk.yaml").write_text(CONFIG, encoding="utf-8")
     changed = book_page(server, "op-api-get.html")
     changed.write_text(changed.read_text(encoding="utf-8") + "<!-- new -->", encoding="utf-8")
-    book_page(server, "op-api-me-get.html").unlink()  # still linked: a broken link now
+    removed = "op-api-me-get.html"
+    book_page(server, removed).unlink()
+    for page in server.root.glob("book/*.html"):  # and no page links to it any more
+        text = page.read_text(encoding="utf-8")
+        page.write_text(re.sub(rf'<a [^>]*href="{removed}"[^>]*>.*?</a>', "", text), "utf-8")
+    toc = book_page(server, "toc.js")
+    toc.write_text(toc.read_text(encoding="utf-8").replace(removed, "index.html"), "utf-8")
     shutil.copy(book_page(server, "op-api-get.html"), book_page(server, "op-api-new-get.html"))
     add_link(server, "rest-endpoints.html", "op-api-new-get.html")
 
     report = fetch_book(server.book_url, dest)
 
     assert report.added == ["op-api-new-get.html"]
-    assert report.changed == ["op-api-get.html", "rest-endpoints.html"]
-    assert report.removed == ["op-api-me-get.html"]
-    assert report.not_found == [server.book_url + "op-api-me-get.html"]
-    assert len(report.unchanged) == len(BOOK_FILES) - 3
-    assert "1 added, 2 changed, 1 removed" in report.summary()
-    assert not (dest / "op-api-me-get.html").exists()
+    assert "op-api-get.html" in report.changed
+    assert report.removed == [removed]
+    assert report.not_found == []
+    assert len(report.unchanged) == len(BOOK_FILES) - 1 - len(report.changed)
+    assert f"1 added, {len(report.changed)} changed, 1 removed" in report.summary()
+    assert not (dest / removed).exists()
     assert (dest / "op-api-get.html").read_bytes() == changed.read_bytes()
     assert (dest / "docs2sdk.yaml").read_text(encoding="utf-8") == CONFIG
     lock = json.loads((dest / LOCK_NAME).read_text(encoding="utf-8"))
     assert sorted(lock["files"]) == sorted(report.added + report.changed + report.unchanged)
+
+
+def test_a_page_the_server_lost_is_kept_and_the_fetch_fails(
+    server: BookServer, dest: Path
+) -> None:
+    """A page the book still links to that now answers 404 is a server's problem, not a
+    page removed from the docs: its last good copy stays, and the fetch says so."""
+    fetch_book(server.book_url, dest)
+    before = snapshot(dest)
+    lost = "op-api-me-get.html"
+    book_page(server, lost).unlink()  # still linked from the index
+    changed = book_page(server, "op-api-get.html")
+    changed.write_text(changed.read_text(encoding="utf-8") + "<!-- new -->", encoding="utf-8")
+
+    result = docs2sdk("fetch", server.book_url, "-o", str(dest))
+
+    assert result.returncode == 5, result.stderr
+    assert f"{server.book_url}{lost}" in result.stderr and "last good copies kept" in result.stderr
+    assert snapshot(dest) == before  # the changed page is not half taken either
 
 
 def test_a_local_edit_is_not_trusted_to_a_304(server: BookServer, dest: Path) -> None:
