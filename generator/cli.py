@@ -27,7 +27,8 @@ Exit codes:
   2  a page could not be read (the message names the page and the item)
   3  a model or config file does not validate (the message names the key)
   4  --strict and there were warnings
-  5  the book could not be downloaded (the message names the URL)"""
+  5  the book could not be downloaded (the message names the URL)
+  6  writing would replace or delete files docs2sdk did not make (nothing written)"""
 
 
 def _report(diagnostics: Diagnostics, strict: bool) -> None:
@@ -156,10 +157,11 @@ def serve(source: Path, host: str, port: int, seed: int, data: Path | None) -> N
     serve_model(_model_of(source), host=host, port=port, seed=seed, data=data)
 
 
-TEMPLATES_OPTION = click.option(
-    "--templates",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="A folder of templates that replace the default ones, file by file.",
+FORCE_OPTION = click.option(
+    "--force",
+    is_flag=True,
+    help="Write into a folder that holds files docs2sdk did not make, and over generated "
+    "files changed by hand (files docs2sdk did not make are still kept).",
 )
 
 
@@ -171,7 +173,8 @@ TEMPLATES_OPTION = click.option(
     "--output",
     type=click.Path(path_type=Path),
     required=True,
-    help="The folder to write the package project into (replaced whole).",
+    help="The folder to write the package project into: a new or empty folder, or one "
+    "docs2sdk wrote before (only its own files there are replaced).",
 )
 @click.option(
     "--package",
@@ -198,7 +201,12 @@ TEMPLATES_OPTION = click.option(
     help="The service's address in each region, for Client.from_oci_config, e.g. "
     "https://name.{region}.oci.{secondLevelDomain} (default: the book's, if it states one).",
 )
-@TEMPLATES_OPTION
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder of templates that replace the default ones, file by file.",
+)
+@FORCE_OPTION
 def generate(
     model_file: Path,
     output: Path,
@@ -207,19 +215,20 @@ def generate(
     docs_url: str | None,
     endpoint: str | None,
     templates: Path | None,
+    force: bool,
 ) -> None:
     """Generate an installable Python package from MODEL."""
     from .generate import Site
 
     model = load_model(model_file)
     site = Site(docs_url=docs_url, endpoint=endpoint)
-    write_tree(output, project_files(model, package, version, templates, site=site, output=output))
+    files = project_files(model, package, version, templates, site=site, output=output)
+    write_tree(output, files, force=force)
     click.echo(f"{output}: {package} {version}, {len(model.operations)} operations", err=True)
 
 
 @cli.command(epilog=EXIT_CODES)
 @QUIET_OPTION
-@TEMPLATES_OPTION
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
     "--bump",
@@ -227,27 +236,28 @@ def generate(
     help="Compare each API with its committed model, raise the version in docs2sdk.yaml "
     "as the changes call for, and add the entry to the package's CHANGELOG.md.",
 )
+@FORCE_OPTION
 @click.argument(
     "books", metavar="[BOOKS]...", nargs=-1, type=click.Path(file_okay=False, path_type=Path)
 )
-def build(books: tuple[Path, ...], templates: Path | None, strict: bool, bump: bool) -> None:
-    """Scrape and generate every input/*/docs2sdk.yaml into generated/, or only the
+def build(books: tuple[Path, ...], strict: bool, bump: bool, force: bool) -> None:
+    """Scrape and generate every input/*/docs2sdk.yaml into its output, or only the
     BOOKS given by their folders (e.g. input/aidp)."""
     root = Path.cwd()
-    known = {path.parent.resolve() for path, _config in book_configs(root)}
+    known = {book.config_path.parent.resolve() for book in book_configs(root)}
     unknown = [str(book) for book in books if book.resolve() not in known]
     if unknown:
         raise click.UsageError(f"no input/*/docs2sdk.yaml in {', '.join(unknown)}")
-    builds = build_all(root, templates, bump, books)
+    builds = build_all(root, bump, books)
     if not builds:
         raise click.UsageError("no input/*/docs2sdk.yaml here: run in the project root")
     for b in builds:
         _report(b.diagnostics, strict)
-    write_builds(builds)
+    write_builds(builds, force=force)
     for b in builds:
         bumped = f", {b.changes.bump} changes" if b.changes else ""
         click.echo(
-            f"{b.output.relative_to(root)}: {b.config.package} {b.config.version}, "
+            f"{b.output.relative_to(root.resolve())}: {b.config.package} {b.config.version}, "
             f"{len(b.files)} files{bumped}",
             err=True,
         )
@@ -280,11 +290,10 @@ def diff_command(old: Path, new: Path, as_json: bool) -> None:
 
 @cli.command(epilog=EXIT_CODES)
 @QUIET_OPTION
-@TEMPLATES_OPTION
-def check(templates: Path | None) -> None:
+def check() -> None:
     """Exit 1 with a diff when generated/ is not what a build would write."""
     root = Path.cwd()
-    builds = build_all(root, templates)
+    builds = build_all(root)
     if not builds:
         raise click.UsageError("no input/*/docs2sdk.yaml here: run in the project root")
     diff = stale_diff(builds, root)

@@ -15,16 +15,36 @@ from .yamlio import load_yaml
 CONFIG_NAME = "docs2sdk.yaml"
 
 
+# A release as PEP 440 writes it, in the forms a package version takes: 1.2.3, 2.0,
+# 1.0.0rc1, 1.0.post2, 0.3.0.dev1.
+VERSION = re.compile(r"\d+(\.\d+){0,2}((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?")
+DEFAULT_VERSION = "0.1.0"
+
+
 class BookConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    package: str
-    output: str
-    version: str = "0.1.0"
-    book: str = "."
+    package: str = Field(description="The Python package to generate (its import name).")
+    output: str = Field(
+        description="The package project's folder, relative to the project root "
+        "(docs2sdk's own: never the book, the root or another book's output)."
+    )
+    version: str = Field(
+        default=DEFAULT_VERSION,
+        description="The package's version; ``build --bump`` raises it here.",
+    )
+    book: str = Field(
+        default=".",
+        description="The book's pages, relative to this file's folder.",
+    )
     url: str | None = Field(
         default=None,
         description="Where the book is published: for fetch, and the links to its pages.",
+    )
+    templates: str | None = Field(
+        default=None,
+        description="A folder of templates that replace the default ones, file by file, "
+        "relative to this file's folder.",
     )
     endpoint: str | None = Field(
         default=None,
@@ -35,6 +55,29 @@ class BookConfig(BaseModel):
         default_factory=dict,
         description='Python names that replace the derived ones, keyed "METHOD /path".',
     )
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _quoted(cls, value: object) -> object:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError(f"{value!r} is read as a number: write the version in quotes")
+        return value
+
+    @field_validator("version")
+    @classmethod
+    def _release(cls, value: str) -> str:
+        if not VERSION.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is no version: write it as 1.2.3 (or 1.2.3rc1, 1.2.3.post1)"
+            )
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", value):
+            raise ValueError(f"{value!r} is no http(s) URL of the book's folder")
+        return value
 
     @field_validator("endpoint")
     @classmethod

@@ -47,6 +47,12 @@ class StrictError(Docs2SdkError):
     exit_code = 4
 
 
+class OutputError(Docs2SdkError):
+    """Writing would replace or delete what docs2sdk did not make; nothing was written."""
+
+    exit_code = 6
+
+
 @dataclass(frozen=True, order=True)
 class Warning_:
     """Something the scraper could read but not fully understand."""

@@ -7,7 +7,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from . import DEFAULT_TEMPLATES
 from .cache import Cache, code_digest, default_root, file_digests
 from .config import CONFIG_NAME, BookConfig, load_config
-from .errors import Diagnostics
-from .write import read_tree, write_file_atomic, write_tree
+from .errors import ConfigError, Diagnostics, ScrapeError
+from .write import MANIFEST, digest, manifest_text, read_owned, write_file_atomic, write_tree
 from .yamlio import ItemPlaces, ItemTexts
 
 if TYPE_CHECKING:
@@ -28,7 +28,8 @@ INPUT_FOLDER = "input"
 MODEL_FILE = "model.yaml"
 OPENAPI_FILE = "openapi.yaml"
 CHANGELOG_FILE = "CHANGELOG.md"
-_VERSION_LINE = re.compile(r"^version:.*$", re.MULTILINE)
+# The value of a ``version:`` line, apart from what follows it (a comment stays).
+_VERSION_LINE = re.compile(r"""^(version:[ \t]*)("[^"\n]*"|'[^'\n]*'|[^\s#]+)""", re.MULTILINE)
 GENERATOR = Path(__file__).resolve().parent
 # Their versions are part of what a cached build was made with.
 OUTPUT_LIBRARIES = ("black", "Jinja2", "pydantic", "PyYAML", "beautifulsoup4", "lxml")
@@ -46,10 +47,81 @@ class BookBuild:
     changes: ApiDiff | None = None  # against the committed model, when asked for
 
 
-def book_configs(root: Path) -> list[tuple[Path, BookConfig]]:
-    return [
-        (path, load_config(path)) for path in sorted((root / INPUT_FOLDER).glob(f"*/{CONFIG_NAME}"))
+@dataclass(frozen=True)
+class Book:
+    """One ``input/*/docs2sdk.yaml``: its settings, and the folders they name, checked."""
+
+    root: Path  # the project's
+    config_path: Path
+    config: BookConfig
+    pages: Path  # the book's folder
+    output: Path  # the package project's folder, which docs2sdk owns
+    templates: Path | None
+
+
+def book_configs(root: Path) -> list[Book]:
+    """Every book of the project at ``root``, its settings read and its folders checked:
+    no two books write to one folder, and no book's output is a place docs2sdk must never
+    write (see ``_check_output``)."""
+    root = root.resolve()
+    books = [
+        _book(root, path, load_config(path))
+        for path in sorted((root / INPUT_FOLDER).glob(f"*/{CONFIG_NAME}"))
     ]
+    for book in books:
+        _check_output(root, book, books)
+    return books
+
+
+def _book(root: Path, config_path: Path, config: BookConfig) -> Book:
+    folder = config_path.parent.resolve()
+    templates = (folder / config.templates).resolve() if config.templates else None
+    if templates is not None and not templates.is_dir():
+        raise ConfigError(f"{config_path}: key templates: {config.templates!r} is not a folder")
+    pages, output = (folder / config.book).resolve(), (root / config.output).resolve()
+    return Book(root, config_path, config, pages, output, templates)
+
+
+def _check_output(root: Path, book: Book, books: list[Book]) -> None:
+    """Refuse an ``output`` that would put the package where it replaces what is not its
+    own: outside the project, the project itself, its history, any book, another book's
+    output (or a folder around one), the templates."""
+    output, shown = book.output, book.config.output
+
+    def refuse(why: str) -> ConfigError:
+        return ConfigError(f"{book.config_path}: key output: {shown!r} {why}")
+
+    if not output.is_relative_to(root):
+        raise refuse(f"is outside the project ({root}): docs2sdk writes only inside it")
+    if output == root:
+        raise refuse("is the project's own folder: name a folder of its own, e.g. generated/NAME")
+    if output.is_relative_to(root / ".git"):
+        raise refuse("is inside the project's .git")
+    protected = [(root / INPUT_FOLDER, "the books' folder")] + [
+        (folder, f"the book of {_shown(other.config_path, root)}")
+        for other in books
+        for folder in (other.pages, other.config_path.parent.resolve())
+    ]
+    for folder, what in protected:
+        if output.is_relative_to(folder) or folder.is_relative_to(output):
+            raise refuse(f"overlaps {what} ({_shown(folder, root)})")
+    if book.templates is not None and (
+        output.is_relative_to(book.templates) or book.templates.is_relative_to(output)
+    ):
+        raise refuse(f"overlaps the book's templates ({book.config.templates})")
+    for other in books:
+        if other is not book and (
+            output.is_relative_to(other.output) or other.output.is_relative_to(output)
+        ):
+            raise refuse(
+                f"overlaps the output of {_shown(other.config_path, root)} "
+                f"({other.config.output!r}): each book needs a folder of its own"
+            )
+
+
+def _shown(path: Path, root: Path) -> str:
+    """``path`` as a user reads it in a message: relative to the project when inside it."""
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
 def project_files(
@@ -111,89 +183,94 @@ def _texts_before(path: Path | None, written: tuple[str, ItemPlaces] | None) -> 
     return ItemTexts.of(data.decode("utf-8"), places)
 
 
-def build_book(
-    root: Path, config_path: Path, config: BookConfig, templates: Path | None, bump: bool = False
-) -> BookBuild:
+def build_book(book: Book, bump: bool = False) -> BookBuild:
     """Scrape and generate one book. With ``bump``, compare the API with the committed
     model, raise the version as the changes call for, and add a changelog entry.
 
     A book built before from the same pages, settings, templates and generator, whose
     output folder still holds what that build made, is not built again (``check`` with
-    nothing changed reads no page)."""
-    output = root / config.output
+    nothing changed reads no page). A problem with a page is reported with the book's
+    folder, since two books may have pages of one name."""
+    try:
+        return _build_book(book, bump)
+    except ScrapeError as exc:
+        page = f"{_shown(book.pages, book.root)}/{exc.page}"
+        raise ScrapeError(page, exc.item, exc.problem) from None
+
+
+def _build_book(book: Book, bump: bool) -> BookBuild:
+    config, output = book.config, book.output
     changelog_path = output / CHANGELOG_FILE
     changelog = changelog_path.read_text(encoding="utf-8") if changelog_path.exists() else None
     if bump and (output / MODEL_FILE).exists():
-        return _bumped_build(root, config_path, config, templates, changelog)
-    book = (config_path.parent / config.book).resolve()
+        return _bumped_build(book, changelog)
     cache = Cache(default_root(), "builds")
-    pages = file_digests(book)  # read once: the build's key, and each page's
-    key = Cache.key(_generator_digest(), config.model_dump_json(), _listing_digest(pages),
-                    _listing_digest(file_digests(templates)) if templates else "")  # fmt: skip
+    pages = file_digests(book.pages)  # read once: the build's key, and each page's
+    templates = _listing_digest(file_digests(book.templates)) if book.templates else ""
+    key = Cache.key(
+        _generator_digest(), config.model_dump_json(), _listing_digest(pages), templates
+    )
     # What this build made before: each file's digest, and the warnings.
     made: tuple[dict[str, str], Diagnostics] | None = cache.get(key)
     if made is not None:
-        manifest, diagnostics = made
-        current = _tree_as_made(output, manifest)
+        digests, diagnostics = made
+        current = _tree_as_made(output, digests)
         if current is not None:  # generated/ holds it already: nothing to build
-            return BookBuild(config_path, config, output, current, diagnostics)
-    model, diagnostics = _model_of_book(book, config, pages)
-    files = _files(model, config, templates, output)
-    cache.put(key, ({path: _digest(text) for path, text in files.items()}, diagnostics))
+            return BookBuild(book.config_path, config, output, current, diagnostics)
+    model, diagnostics = _model_of_book(book.pages, config, pages)
+    files = _files(model, book)
+    cache.put(key, ({path: digest(text) for path, text in files.items()}, diagnostics))
     files[CHANGELOG_FILE] = changelog or _new_changelog(model, config)
-    return BookBuild(config_path, config, output, dict(sorted(files.items())), diagnostics)
+    return BookBuild(book.config_path, config, output, dict(sorted(files.items())), diagnostics)
 
 
-def _tree_as_made(output: Path, manifest: dict[str, str]) -> dict[str, str] | None:
-    """The files in ``output`` when they are those of ``manifest`` (and a changelog);
-    None when any differs, is missing or is extra."""
-    files = read_tree(output)
-    if set(files) != {*manifest, CHANGELOG_FILE}:
+def _tree_as_made(output: Path, digests: dict[str, str]) -> dict[str, str] | None:
+    """The files docs2sdk made in ``output`` when they are those ``digests`` describe (and
+    a changelog); None when any differs, is missing or is extra."""
+    files = read_owned(output)
+    if set(files) != {*digests, CHANGELOG_FILE}:
         return None
-    if any(_digest(files[path]) != digest for path, digest in manifest.items()):
+    if any(digest(files[path]) != made for path, made in digests.items()):
         return None
     return files
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _bumped_build(
-    root: Path, config_path: Path, config: BookConfig, templates: Path | None, changelog: str | None
-) -> BookBuild:
+def _bumped_build(book: Book, changelog: str | None) -> BookBuild:
     from .diff import bump_version, diff_models
     from .model import load_model
 
-    output = root / config.output
-    model, diagnostics = _model_of_book((config_path.parent / config.book).resolve(), config)
+    config, output = book.config, book.output
+    model, diagnostics = _model_of_book(book.pages, config)
     changelog = changelog or _new_changelog(model, config)
     changes = diff_models(load_model(output / MODEL_FILE), model)
     version = bump_version(config.version, changes.bump)
     if version != config.version:
         config = config.model_copy(update={"version": version})
         changelog = _with_entry(changelog, version, changes)
-    files = {**_files(model, config, templates, output), CHANGELOG_FILE: changelog}
-    return BookBuild(config_path, config, output, dict(sorted(files.items())), diagnostics, changes)
+    files = {**_files(model, replace(book, config=config)), CHANGELOG_FILE: changelog}
+    return BookBuild(
+        book.config_path, config, output, dict(sorted(files.items())), diagnostics, changes
+    )
 
 
 def _model_of_book(
-    book: Path, config: BookConfig, pages: Mapping[str, str] | None = None
+    pages_folder: Path, config: BookConfig, pages: Mapping[str, str] | None = None
 ) -> tuple[ApiModel, Diagnostics]:
     # Scraping, generating and formatting are imported only when a book is built: they
     # take most of the command's start-up, which a cached build does not need.
     from .pipeline import model_from_book
 
-    return model_from_book(book, config.operation_names, pages)
+    return model_from_book(pages_folder, config.operation_names, pages)
 
 
-def _files(
-    model: ApiModel, config: BookConfig, templates: Path | None, output: Path
-) -> dict[str, str]:
+def _files(model: ApiModel, book: Book) -> dict[str, str]:
     from .generate import Site
 
+    config = book.config
     site = Site(docs_url=config.url, endpoint=config.endpoint)
-    return project_files(model, config.package, config.version, templates, site=site, output=output)
+    return project_files(
+        model, config.package, config.version, book.templates, site=site, output=book.output
+    )
 
 
 def _new_changelog(model: ApiModel, config: BookConfig) -> str:
@@ -226,45 +303,56 @@ def _with_entry(changelog: str, version: str, changes: ApiDiff) -> str:
     return "\n\n".join(part for part in (head.strip(), entry, older) if part) + "\n"
 
 
-def build_all(
-    root: Path, templates: Path | None = None, bump: bool = False, only: Collection[Path] = ()
-) -> list[BookBuild]:
+def build_all(root: Path, bump: bool = False, only: Collection[Path] = ()) -> list[BookBuild]:
     """Every book built in memory, or those whose folders are in ``only``; nothing is
     written until all have succeeded."""
     folders = {folder.resolve() for folder in only}
     return [
-        build_book(root, path, config, templates, bump)
-        for path, config in book_configs(root)
-        if not folders or path.parent.resolve() in folders
+        build_book(book, bump)
+        for book in book_configs(root)
+        if not folders or book.config_path.parent.resolve() in folders
     ]
 
 
-def write_builds(builds: list[BookBuild]) -> None:
+def write_builds(builds: list[BookBuild], *, force: bool = False) -> None:
+    """Write each build's files into its output (see ``write.write_tree``; ``force``
+    writes over what docs2sdk did not make), and its version into its settings."""
     for build in builds:
-        write_tree(build.output, build.files)
+        # The changelog's new text is made from its current one: edits to it are kept.
+        write_tree(build.output, build.files, force=force, extends={CHANGELOG_FILE})
         text = build.config_path.read_text(encoding="utf-8")
         if load_config(build.config_path).version != build.config.version:
-            # Only the version line changes: the file's comments and layout stay.
-            updated = _VERSION_LINE.sub(f"version: {build.config.version}", text, count=1)
-            write_file_atomic(build.config_path, updated)
+            write_file_atomic(build.config_path, with_version(text, build.config.version))
+
+
+def with_version(text: str, version: str) -> str:
+    """A ``docs2sdk.yaml``'s text with ``version`` set: only the value changes (its
+    comment and the file's layout stay), or the line is added when there is none."""
+    if _VERSION_LINE.search(text):
+        return _VERSION_LINE.sub(lambda m: m[1] + version, text, count=1)
+    return f"{text}{'' if not text or text.endswith(chr(10)) else chr(10)}version: {version}\n"
 
 
 def stale_diff(builds: list[BookBuild], root: Path) -> str:
     """A unified diff from what ``generated/`` holds to what a build would write;
-    empty when it is current."""
+    empty when it is current. Files docs2sdk did not make are not its to compare."""
     chunks: list[str] = []
     for build in builds:
-        current = read_tree(build.output)
-        base = build.output.relative_to(root).as_posix()
-        for name in sorted(set(current) | set(build.files)):
-            old, new = current.get(name, ""), build.files.get(name, "")
+        current = read_owned(build.output)
+        manifest = build.output / MANIFEST
+        if manifest.is_file():
+            current[MANIFEST] = manifest.read_text(encoding="utf-8")
+        wanted = {**build.files, MANIFEST: manifest_text(build.files)}
+        base = _shown(build.output, root)
+        for name in sorted(set(current) | set(wanted)):
+            old, new = current.get(name, ""), wanted.get(name, "")
             if old != new:
                 chunks.extend(
                     difflib.unified_diff(
                         old.splitlines(keepends=True),
                         new.splitlines(keepends=True),
                         fromfile=f"a/{base}/{name}" if name in current else "/dev/null",
-                        tofile=f"b/{base}/{name}" if name in build.files else "/dev/null",
+                        tofile=f"b/{base}/{name}" if name in wanted else "/dev/null",
                     )
                 )
     return "".join(chunks)

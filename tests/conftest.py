@@ -51,6 +51,25 @@ def make_project(root: Path, book: str, package: str, version: str = "0.1.0") ->
     return folder
 
 
+def set_templates(project: Path, templates: Path) -> None:
+    """Give every book of ``project`` the templates in ``templates`` (its ``docs2sdk.yaml``
+    key ``templates``, as a path from the book's folder)."""
+    for config in (project / "input").glob("*/docs2sdk.yaml"):
+        kept = [
+            line
+            for line in config.read_text(encoding="utf-8").splitlines()
+            if not line.startswith("templates:")
+        ]
+        relative = os.path.relpath(templates, config.parent)
+        config.write_text("\n".join([*kept, f"templates: {relative}"]) + "\n", encoding="utf-8")
+
+
+def build_with_templates(project: Path, templates: Path) -> subprocess.CompletedProcess[str]:
+    """``docs2sdk build`` in ``project`` with its books set to use ``templates``."""
+    set_templates(project, templates)
+    return docs2sdk("build", cwd=project)
+
+
 def install_package(project: Path, target: Path) -> None:
     """Install a generated project for real (a wheel built by pip) into ``target``
     and make it importable. A copy is built, so the project folder stays clean."""

@@ -14,7 +14,7 @@ import pytest
 
 from generator.write import read_tree
 
-from .conftest import docs2sdk, make_project
+from .conftest import build_with_templates, docs2sdk, make_project
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_a_template_that_raises_leaves_generated_untouched(built: Path, tmp_path
     templates = tmp_path / "broken"
     (templates / "package").mkdir(parents=True)
     (templates / "package" / "client.py.j2").write_text("{{ no_such_thing.at_all }}\n")
-    result = docs2sdk("build", "--templates", str(templates), cwd=built)
+    result = build_with_templates(built, templates)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr and "no_such_thing" in result.stderr
     assert read_tree(built / "generated") == before

@@ -13,7 +13,7 @@ import pytest
 from generator.generate.render import docstring
 from generator.project import book_configs, build_all, stale_diff
 
-from .conftest import AIDP_PROJECT, BOOKS, ROOT, docs2sdk, make_project
+from .conftest import AIDP_PROJECT, BOOKS, ROOT, build_with_templates, docs2sdk, make_project
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_templates_can_be_replaced_file_by_file(project: Path, tmp_path: Path) -
     templates = tmp_path / "my-templates"
     templates.mkdir()
     (templates / "README.md.j2").write_text("{{ header_text }}\nOur own {{ package }}.\n")
-    result = docs2sdk("build", "--templates", str(templates), cwd=project)
+    result = build_with_templates(project, templates)
     assert result.returncode == 0, result.stderr
     output = project / "generated" / "jupyter_sdk"
     assert (output / "README.md").read_text().endswith("Our own jupyter_sdk.\n")
@@ -121,8 +121,8 @@ def test_generated_aidp_package_passes_mypy_strict_and_ruff(tmp_path: Path) -> N
 
 
 def test_input_configs_validate() -> None:
-    configs = book_configs(ROOT)
-    assert [c.package for _, c in configs] == ["aidp_workbench"]
+    books = book_configs(ROOT)
+    assert [book.config.package for book in books] == ["aidp_workbench"]
 
 
 @pytest.mark.parametrize(

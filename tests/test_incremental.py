@@ -15,7 +15,7 @@ import pytest
 
 from generator.write import read_tree
 
-from .conftest import docs2sdk, make_project
+from .conftest import build_with_templates, docs2sdk, make_project
 
 
 @pytest.fixture
@@ -84,7 +84,9 @@ def test_a_model_file_edited_by_hand_is_not_read_as_the_last_builds(
     model.write_text(model.read_text().replace("file\n", "file (by hand)\n", 1), "utf-8")
     page = project / "input" / "jupyter_sdk" / "op-api-sessions-get.html"
     page.write_text(page.read_text().replace("</h1>", " (edited)</h1>", 1), encoding="utf-8")
-    assert docs2sdk("build", cwd=project).returncode == 0
+    # An edit by hand is overwritten only when asked for: by default the build refuses.
+    assert docs2sdk("build", cwd=project).returncode == 6
+    assert docs2sdk("build", "--force", cwd=project).returncode == 0
     assert "(by hand)" not in model.read_text()
     assert read_tree(project / "generated") == _fresh_build(project, tmp_path)
 
@@ -96,7 +98,7 @@ def test_a_template_edited_again_is_rendered_again(project: Path, tmp_path: Path
     module = project / "generated" / "jupyter_sdk" / "jupyter_sdk" / "_operations" / "sessions.py"
     for mark in ("first", "second"):
         template.write_text(f"# {mark}\n{default.read_text()}", encoding="utf-8")
-        result = docs2sdk("build", "--templates", str(template.parents[2]), cwd=project)
+        result = build_with_templates(project, template.parents[2])
         assert result.returncode == 0, result.stderr
         assert module.read_text().startswith(f"# {mark}\n")
 
@@ -114,7 +116,7 @@ def test_a_template_a_template_includes_is_read_with_it(project: Path, tmp_path:
     for banner in ("# first banner", "# second banner"):
         (templates / "banner.j2").write_text(banner + "\n", encoding="utf-8")
         readme.write_text('{% include "banner" ~ ".j2" %}{{ title }}\n', encoding="utf-8")
-        result = docs2sdk("build", "--templates", str(templates), cwd=project)
+        result = build_with_templates(project, templates)
         assert result.returncode == 0, result.stderr
         assert module.read_text().startswith(banner + "\n")
         readme_out = (project / "generated" / "jupyter_sdk" / "README.md").read_text()
@@ -125,10 +127,14 @@ def test_other_templates_are_a_different_build(project: Path, tmp_path: Path) ->
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "README.md.j2").write_text("# {{ title }}, by hand\n", encoding="utf-8")
-    result = docs2sdk("build", "--templates", str(templates), cwd=project)
+    result = build_with_templates(project, templates)
     assert result.returncode == 0, result.stderr
     readme = (project / "generated" / "jupyter_sdk" / "README.md").read_text()
     assert readme.endswith(", by hand\n")
+    # The book's settings say which templates it is built with: a bare check knows.
+    assert docs2sdk("check", cwd=project).returncode == 0
+    config = project / "input" / "jupyter_sdk" / "docs2sdk.yaml"
+    config.write_text(config.read_text().replace("templates:", "# templates:"), encoding="utf-8")
     assert docs2sdk("check", cwd=project).returncode == 1  # the default templates differ
 
 
@@ -138,7 +144,12 @@ def test_a_generated_file_edited_by_hand_is_found_stale(project: Path) -> None:
     result = docs2sdk("check", cwd=project)
     assert result.returncode == 1
     assert "-# edited" in result.stdout
-    assert docs2sdk("build", cwd=project).returncode == 0
+    # A build does not overwrite the edit unless told to, and says where it is.
+    refused = docs2sdk("build", cwd=project)
+    assert refused.returncode == 6
+    assert "client.py: changed since docs2sdk wrote it" in refused.stderr
+    assert client.read_text().endswith("# edited\n")
+    assert docs2sdk("build", "--force", cwd=project).returncode == 0
     assert "# edited" not in client.read_text()
 
 

@@ -228,6 +228,27 @@ def _template_reads(template: jinja2.Template) -> tuple[str, tuple[str, ...]] | 
     return text, tuple(sorted(names))
 
 
+def check_templates(env: jinja2.Environment, templates: Path) -> None:
+    """Refuse a template of one's own that nothing renders: one that replaces no default
+    template (a misspelt name) and that no template includes, imports or extends (unless
+    one names a template by a value, known only as it renders)."""
+    assert env.loader is not None
+    own = {path.relative_to(templates).as_posix() for path in templates.rglob("*.j2")}
+    defaults = {
+        p.relative_to(DEFAULT_TEMPLATES).as_posix() for p in DEFAULT_TEMPLATES.rglob("*.j2")
+    }
+    referenced: set[str | None] = set()
+    for name in own | defaults:
+        tree = env.parse(env.loader.get_source(env, name)[0])
+        referenced.update(jinja2.meta.find_referenced_templates(tree))
+    unused = sorted(own - defaults - referenced)
+    if unused and None not in referenced:
+        raise jinja2.TemplateError(
+            f"{templates / unused[0]}: replaces no template, and no template includes it; "
+            f"the templates are {', '.join(sorted(defaults))}"
+        )
+
+
 def render_package(
     view: PackageView,
     templates: Path | None = None,
@@ -240,6 +261,8 @@ def render_package(
     ``renderings`` holds files rendered before, to reuse where nothing they read
     changed."""
     env = environment(templates)
+    if templates is not None:
+        check_templates(env, templates)
     renderings = renderings if renderings is not None else Renderings()
     package = view.package
     spec = server_spec(model)
