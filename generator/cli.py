@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__, progress
-from .config import endpoint_problem
+from .config import VERSION, endpoint_problem
 from .errors import Diagnostics, Docs2SdkError, StrictError
 from .model import ApiModel, load_model
 from .names import package_problem
@@ -51,6 +51,12 @@ def _checked_endpoint(
     problem = value and endpoint_problem(value)
     if problem:
         raise click.BadParameter(problem)
+    return value
+
+
+def _checked_version(_context: click.Context, _parameter: click.Parameter, value: str) -> str:
+    if not VERSION.fullmatch(value):
+        raise click.BadParameter(f"{value!r} is no version: write it as MAJOR.MINOR.PATCH")
     return value
 
 
@@ -187,6 +193,7 @@ FORCE_OPTION = click.option(
     "version",
     default="0.1.0",
     show_default=True,
+    callback=_checked_version,
     help="The generated package's version.",
 )
 @click.option(

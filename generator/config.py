@@ -15,9 +15,8 @@ from .yamlio import load_yaml
 CONFIG_NAME = "docs2sdk.yaml"
 
 
-# A release as PEP 440 writes it, in the forms a package version takes: 1.2.3, 2.0,
-# 1.0.0rc1, 1.0.post2, 0.3.0.dev1.
-VERSION = re.compile(r"\d+(\.\d+){0,2}((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?")
+# MAJOR.MINOR.PATCH: what ``build --bump`` raises, and a valid package version.
+VERSION = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 DEFAULT_VERSION = "0.1.0"
 
 

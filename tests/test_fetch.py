@@ -44,6 +44,8 @@ class BookServer(ThreadingHTTPServer):
         self.unsized: set[str] = set()
         self.requests: list[str] = []
         self.not_modified: list[str] = []
+        self.content_types: dict[str, str] = {}
+        self.etag_salt = ""  # changes every validator, as a server that renews them does
         self.lock = threading.Lock()
 
     def handle_error(self, request: object, client_address: object) -> None:
@@ -76,9 +78,11 @@ class Handler(BaseHTTPRequestHandler):
             self._answer(404, {})
         else:
             body = file.read_bytes()
-            etag = f'"{hashlib.sha256(body).hexdigest()[:16]}"'
+            etag = f'"{hashlib.sha256(body).hexdigest()[:16]}{server.etag_salt}"'
             modified = formatdate(file.stat().st_mtime, usegmt=True)
             validators = {"ETag": etag, "Last-Modified": modified}
+            if path in server.content_types:
+                validators["Content-Type"] = server.content_types[path]
             if self.headers.get("If-None-Match") == etag:
                 with server.lock:
                     server.not_modified.append(path)
@@ -359,3 +363,36 @@ def test_the_command_reports_the_pages_it_fetched(server: BookServer, dest: Path
     quiet = docs2sdk("fetch", server.book_url, "-o", str(dest), "--quiet")
     assert quiet.returncode == 0, quiet.stderr
     assert not [line for line in quiet.stderr.splitlines() if line.startswith("fetch: ")]
+
+
+def test_a_page_in_another_charset_is_saved_as_the_scrape_reads_it(
+    server: BookServer, dest: Path, tmp_path: Path
+) -> None:
+    page = book_page(server, "op-api-get.html")
+    text = page.read_text(encoding="utf-8").replace("<meta charset=\"utf-8\">", "")
+    page.write_bytes(text.replace("</h1>", " (Café Ω)</h1>", 1).encode("utf-8"))
+    latin = book_page(server, "op-api-me-get.html")
+    text = latin.read_text(encoding="utf-8").replace("</h1>", " (Café)</h1>", 1)
+    latin.write_bytes(text.encode("iso-8859-1"))
+    server.content_types["/book/op-api-me-get.html"] = "text/html; charset=ISO-8859-1"
+    server.content_types["/book/op-api-get.html"] = "text/html; charset=utf-8"
+
+    fetch_book(server.book_url, dest)
+
+    assert (dest / "op-api-get.html").read_bytes() == page.read_bytes()  # UTF-8: as sent
+    assert (dest / "op-api-me-get.html").read_bytes() == b"\xef\xbb\xbf" + text.encode("utf-8")
+    model = tmp_path / "model.yaml"
+    result = docs2sdk("scrape", str(dest), "-o", str(model))
+    assert result.returncode == 0, result.stderr
+    titles = model.read_text(encoding="utf-8")
+    assert "(Café)" in titles and "(Café Ω)" in titles
+
+
+def test_a_fetch_that_changes_no_page_changes_no_file(server: BookServer, dest: Path) -> None:
+    """A server that renews its validators daily gives no change to commit."""
+    fetch_book(server.book_url, dest)
+    before = snapshot(dest)
+    server.etag_salt = "-renewed"
+    report = fetch_book(server.book_url, dest)
+    assert report.added == report.changed == report.removed == []
+    assert snapshot(dest) == before
