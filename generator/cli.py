@@ -270,6 +270,28 @@ def build(books: tuple[Path, ...], strict: bool, bump: bool, force: bool) -> Non
         )
 
 
+@cli.command(epilog=EXIT_CODES)
+@click.argument("book", type=click.Path(file_okay=False, path_type=Path))
+def settings(book: Path) -> None:
+    """Print the settings of the book in folder BOOK as its docs2sdk.yaml gives them,
+    checked, one ``key=value`` a line (for scripts and CI): name, package, version, url,
+    and output, relative to the project."""
+    root = Path.cwd().resolve()
+    found = next(
+        (b for b in book_configs(root) if b.config_path.parent.resolve() == book.resolve()), None
+    )
+    if found is None:
+        raise click.UsageError(f"no input/*/docs2sdk.yaml in {book}")
+    values = {
+        "name": found.config_path.parent.name,
+        "package": found.config.package,
+        "version": found.config.version,
+        "url": found.config.url or "",
+        "output": found.output.relative_to(root).as_posix(),
+    }
+    click.echo("".join(f"{key}={value}\n" for key, value in values.items()), nl=False)
+
+
 def _model_of(path: Path) -> ApiModel:
     """A model file, or the model of a book folder (with its config's names)."""
     if path.is_dir():

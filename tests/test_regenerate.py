@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -147,8 +148,13 @@ def test_docs_change_end_to_end(site: tuple[Path, str], tmp_path: Path) -> None:
 WORKFLOW = ROOT / ".github" / "workflows" / "regenerate.yml"
 
 
+def _workflow() -> dict[str, Any]:
+    workflow: dict[str, Any] = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    return workflow
+
+
 def _jobs() -> dict[str, Any]:
-    jobs: dict[str, Any] = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]
+    jobs: dict[str, Any] = _workflow()["jobs"]
     return jobs
 
 
@@ -157,10 +163,21 @@ def _step(job: dict[str, Any], name: str) -> dict[str, Any]:
     return found
 
 
-def _run_step(step: dict[str, Any], cwd: Path, env: dict[str, str]) -> None:
-    subprocess.run(
-        ["bash", "-e", "-c", step["run"]], cwd=cwd, env={**os.environ, **env}, check=True
-    )
+def _run_step(
+    step: dict[str, Any], cwd: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """Run a step's script as GitHub runs it: ``shell: bash`` is ``bash -eo pipefail``."""
+    assert _workflow()["defaults"]["run"]["shell"] == "bash"
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True,
+    )  # fmt: skip
+
+
+def _fake_command(folder: Path, name: str, script: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(f"#!/usr/bin/env bash\n{script}\n", encoding="utf-8")
+    (folder / name).chmod(0o755)
 
 
 def test_workflow_builds_each_book_in_a_job_of_its_own() -> None:
@@ -170,6 +187,7 @@ def test_workflow_builds_each_book_in_a_job_of_its_own() -> None:
     assert books["outputs"]["books"] == "${{ steps.list.outputs.books }}"
     assert book["needs"] == "books"
     assert book["strategy"]["matrix"]["book"] == "${{ fromJSON(needs.books.outputs.books) }}"
+    assert book["strategy"]["fail-fast"] is False
     assert book["env"]["BOOK"] == "${{ matrix.book }}"
     runs = "\n".join(s.get("run", "") for s in book["steps"])
     for command in ("docs2sdk fetch", "docs2sdk diff", 'docs2sdk build --bump "$BOOK"', "pytest"):
@@ -181,7 +199,10 @@ def test_workflow_builds_each_book_in_a_job_of_its_own() -> None:
         "${{ matrix.book }}",
         "${{ steps.config.outputs.output }}",
         "changes.md",
+        "paths.txt",
     ]
+    # A package's manifest is a dotfile: left out, the next build would not own its folder.
+    assert upload["with"]["include-hidden-files"] is True
     assert pull_request["needs"] == "book"
     uses = [s.get("uses", "") for s in pull_request["steps"]]
     assert any(u.startswith("actions/download-artifact") for u in uses)
@@ -190,41 +211,181 @@ def test_workflow_builds_each_book_in_a_job_of_its_own() -> None:
     assert all("gh pr" not in s.get("run", "") for s in book["steps"])
 
 
+def test_one_failing_book_holds_back_none_of_the_others() -> None:
+    assert _jobs()["pull-request"]["if"] == "${{ !cancelled() }}"
+
+
+def test_runs_do_not_race_and_keep_one_branch() -> None:
+    workflow = _workflow()
+    assert workflow["concurrency"] == {"group": "regenerate", "cancel-in-progress": False}
+    assert workflow["env"]["BRANCH"] == "docs2sdk/regenerate"
+    assert "$(date" not in WORKFLOW.read_text(encoding="utf-8")  # no branch a day
+
+
+def test_no_script_expands_an_expression() -> None:
+    """Values reach scripts through the environment: a book's settings expanded into a
+    script would be run as shell code."""
+    for workflow in (ROOT / ".github" / "workflows").glob("*.yml"):
+        jobs = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]
+        for job in jobs.values():
+            for step in job.get("steps", []):
+                assert "${{" not in step.get("run", ""), (workflow.name, step.get("name"))
+
+
 def test_workflow_lists_the_books(tmp_path: Path) -> None:
     make_project(tmp_path, "hostile", "first")
     make_project(tmp_path, "hostile", "second")
     (tmp_path / "input" / "notes").mkdir()  # a folder without a config is no book
     output = tmp_path / "github-output"
-    _run_step(_step(_jobs()["books"], "List the books"), tmp_path, {"GITHUB_OUTPUT": str(output)})
+    step = _step(_jobs()["books"], "List the books")
+    assert _run_step(step, tmp_path, {"GITHUB_OUTPUT": str(output)}).returncode == 0
     key, _, value = output.read_text(encoding="utf-8").strip().partition("=")
     assert key == "books"
     assert json.loads(value) == ["input/first", "input/second"]
 
 
+def test_workflow_reads_a_books_settings_checked(tmp_path: Path) -> None:
+    book = make_project(tmp_path, "hostile", "first")
+    (book / "docs2sdk.yaml").write_text(
+        "package: first\noutput: sdks/first\nurl: https://example.com/book/\n", "utf-8"
+    )
+    output = tmp_path / "github-output"
+    env = {"GITHUB_OUTPUT": str(output), "BOOK": "input/first"}
+    step = _step(_jobs()["book"], "Read the book's settings")
+    step = {"run": step["run"].replace("docs2sdk ", f"{sys.executable} -m generator ")}
+    result = _run_step(step, tmp_path, env)
+    assert result.returncode == 0, result.stderr
+    lines = output.read_text(encoding="utf-8").splitlines()
+    assert {"name=first", "output=sdks/first", "url=https://example.com/book/"} <= set(lines)
+    (book / "docs2sdk.yaml").write_text("package: first\noutput: ..\n", "utf-8")
+    assert _run_step(step, tmp_path, env).returncode == 3
+
+
+def test_a_failing_diff_fails_its_step(tmp_path: Path) -> None:
+    """``docs2sdk diff | sed``: the diff failing must fail the step, not leave an empty
+    changelog behind a green step."""
+    (tmp_path / "sdk").mkdir()
+    (tmp_path / "sdk" / "model.yaml").write_text("format_version: 1\n", encoding="utf-8")
+    bin_folder = tmp_path / "bin"
+    _fake_command(bin_folder, "docs2sdk", "echo 'error: cannot read the model' >&2; exit 3")
+    env = {"OUTPUT": "sdk", "BOOK": "input/x", "PATH": f"{bin_folder}:{os.environ['PATH']}"}
+    result = _run_step(_step(_jobs()["book"], "Changes in the API"), tmp_path, env)
+    assert result.returncode != 0
+
+
 def test_workflow_combines_the_books(tmp_path: Path) -> None:
-    """Changed books replace their folders whole; unchanged ones are left alone; the
-    changelogs are joined."""
-    checkout = tmp_path / "checkout"
-    for folder in ("input/a", "generated/a_sdk", "input/b", "generated/b_sdk"):
+    """Changed books' folders come back as their jobs left them, wherever the output is
+    and dotfiles included; unchanged ones are left alone; the changelogs are joined."""
+    checkout, artifacts = tmp_path / "checkout", tmp_path / "artifacts"
+    for folder in ("input/a", "sdks/a_sdk", "input/b", "generated/b_sdk"):
         (checkout / folder).mkdir(parents=True)
         (checkout / folder / "old.html").write_text("old", encoding="utf-8")
-    changed = checkout / "artifacts" / "book-a"
-    for folder in ("input/a", "generated/a_sdk"):
+    (checkout / "sdks" / "a_sdk" / ".docs2sdk-manifest.json").write_text("{}", "utf-8")
+    (checkout / "sdks" / "a_sdk" / "tests").mkdir()
+    (checkout / "sdks" / "a_sdk" / "tests" / "test_mine.py").write_text("x", "utf-8")
+    changed = artifacts / "book-a"
+    for folder in ("input/a", "sdks/a_sdk"):
         (changed / folder).mkdir(parents=True)
         (changed / folder / "new.html").write_text("new", encoding="utf-8")
+    (changed / "sdks" / "a_sdk" / ".docs2sdk-manifest.json").write_text("{new}", "utf-8")
+    (changed / "sdks" / "a_sdk" / "tests").mkdir()
+    (changed / "sdks" / "a_sdk" / "tests" / "test_mine.py").write_text("x", "utf-8")
+    (changed / "paths.txt").write_text("input/a\nsdks/a_sdk\n", encoding="utf-8")
     (changed / "changes.md").write_text("## a_sdk: API changes (bump: minor)\n", encoding="utf-8")
-    unchanged = checkout / "artifacts" / "book-b"
+    unchanged = artifacts / "book-b"
     (unchanged / "input" / "b").mkdir(parents=True)
+    (unchanged / "paths.txt").write_text("input/b\ngenerated/b_sdk\n", encoding="utf-8")
     (unchanged / "changes.md").write_text("", encoding="utf-8")
-    _run_step(_step(_jobs()["pull-request"], "Combine the books"), checkout, {})
+
+    step = _step(_jobs()["pull-request"], "Combine the books")
+    result = _run_step(step, checkout, {"ARTIFACTS": str(artifacts)})
+
+    assert result.returncode == 0, result.stderr
     assert sorted(p.relative_to(checkout).as_posix() for p in checkout.rglob("*.*")) == [
         "changes.md",
-        "generated/a_sdk/new.html",
         "generated/b_sdk/old.html",
         "input/a/new.html",
         "input/b/old.html",
+        "sdks/a_sdk/.docs2sdk-manifest.json",
+        "sdks/a_sdk/new.html",
+        "sdks/a_sdk/tests/test_mine.py",
     ]
+    assert (checkout / "sdks" / "a_sdk" / ".docs2sdk-manifest.json").read_text() == "{new}"
     assert (checkout / "changes.md").read_text() == "## a_sdk: API changes (bump: minor)\n\n"
+    (changed / "paths.txt").write_text("../outside\n", encoding="utf-8")
+    assert _run_step(step, checkout, {"ARTIFACTS": str(artifacts)}).returncode != 0
+
+
+@pytest.fixture
+def repository(tmp_path: Path) -> Path:
+    """A checkout of a repository whose origin is a bare one on disk."""
+    origin, checkout = tmp_path / "origin.git", tmp_path / "checkout"
+    git = ["git", "-c", "init.defaultBranch=main"]
+    subprocess.run([*git, "init", "-q", "--bare", str(origin)], check=True)
+    subprocess.run([*git, "clone", "-q", str(origin), str(checkout)], check=True)
+    (checkout / "README.md").write_text("project\n", encoding="utf-8")
+    for command in (["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit",
+                    "-qm", "start"], ["push", "-q", "origin", "HEAD:main"]):  # fmt: skip
+        subprocess.run(["git", *command], cwd=checkout, check=True)
+    return checkout
+
+
+def _update_pull_request(
+    checkout: Path, tmp_path: Path, open_pr: str, create_fails: bool, own_token: bool
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """The step that updates the pull request, with ``gh`` played by a script that logs
+    its calls: ``open_pr`` is the number ``gh pr list`` finds ('' for none)."""
+    log = tmp_path / "gh.log"
+    fail = "exit 1" if create_fails else "exit 0"
+    _fake_command(
+        tmp_path / "bin",
+        "gh",
+        f'echo "$*" >> {log}\n'
+        f'case "$*" in "pr list"*) echo "{open_pr}" ;; "pr create"*) {fail} ;; esac',
+    )
+    (checkout / "changes.md").write_text("## sdk: API changes (bump: minor)\n", "utf-8")
+    (checkout / "new.txt").write_text("new\n", encoding="utf-8")
+    summary = tmp_path / "summary.md"
+    env = {
+        "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}",
+        "BRANCH": "docs2sdk/regenerate",
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "OWN_TOKEN": "true" if own_token else "false",
+    }
+    result = _run_step(_step(_jobs()["pull-request"], "Update the pull request"), checkout, env)
+    calls = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    return result, calls
+
+
+def test_the_pull_request_is_opened_once_then_updated(repository: Path, tmp_path: Path) -> None:
+    result, calls = _update_pull_request(repository, tmp_path, "", False, own_token=False)
+    assert result.returncode == 0, result.stderr
+    assert [c.split(" --")[0] for c in calls] == [
+        "auth setup-git", "pr list", "pr create", "workflow run ci.yml",
+    ]  # fmt: skip
+    assert "--ref docs2sdk/regenerate" in calls[-1]  # the workflow's own push starts no tests
+    pushed = subprocess.run(
+        ["git", "ls-remote", "origin", "docs2sdk/regenerate"], cwd=repository,
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert pushed.stdout.strip()
+    # The next run updates the same branch and pull request; with a token of the
+    # repository's own, the push starts the tests itself.
+    (tmp_path / "gh.log").unlink()
+    subprocess.run(["git", "switch", "-q", "main"], cwd=repository, check=True)
+    result, calls = _update_pull_request(repository, tmp_path, "7", False, own_token=True)
+    assert result.returncode == 0, result.stderr
+    assert [c.split(" --")[0] for c in calls] == ["auth setup-git", "pr list", "pr edit 7"]
+
+
+def test_a_repository_that_refuses_pull_requests_gets_a_clear_warning(
+    repository: Path, tmp_path: Path
+) -> None:
+    result, calls = _update_pull_request(repository, tmp_path, "", True, own_token=False)
+    assert result.returncode == 0, result.stderr
+    assert "::warning::docs2sdk/regenerate is pushed, but no pull request" in result.stdout
+    assert "workflow run ci.yml --ref docs2sdk/regenerate" in calls
 
 
 def test_build_one_book(tmp_path: Path) -> None:
