@@ -347,5 +347,6 @@ def main() -> None:
         # 2 is this command's "a page could not be read"; a usage error is 1, as documented.
         sys.exit(1 if isinstance(exc, click.UsageError) else exc.exit_code)
     except Docs2SdkError as exc:
-        click.echo(f"error: {exc}", err=True)
+        for problem in str(exc).splitlines():  # several pages, say: one line each
+            click.echo(f"error: {problem}", err=True)
         sys.exit(exc.exit_code)

@@ -28,6 +28,26 @@ class ScrapeError(Docs2SdkError):
         # Raised in worker processes too, so it must survive pickling.
         return (type(self), (self.page, self.item, self.problem))
 
+    def within(self, folder: str) -> ScrapeError:
+        """The same error, its page named with the folder it is in (a project's books
+        may have pages of the same name)."""
+        return ScrapeError(f"{folder}/{self.page}", self.item, self.problem)
+
+
+class ScrapeErrors(Docs2SdkError):
+    """Several pages that cannot be read: each is reported, not only the first."""
+
+    exit_code = 2
+
+    def __init__(self, errors: list[ScrapeError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(error) for error in errors))
+
+
+def scrape_failure(errors: list[ScrapeError]) -> ScrapeError | ScrapeErrors:
+    """What to raise for ``errors``: the error itself when there is one."""
+    return errors[0] if len(errors) == 1 else ScrapeErrors(errors)
+
 
 class ModelError(Docs2SdkError):
     """A model file that does not validate."""

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from . import DEFAULT_TEMPLATES
 from .cache import Cache, code_digest, default_root, file_digests
 from .config import CONFIG_NAME, BookConfig, load_config
-from .errors import ConfigError, Diagnostics, ScrapeError
+from .errors import ConfigError, Diagnostics, ScrapeError, ScrapeErrors, scrape_failure
 from .write import MANIFEST, digest, manifest_text, read_owned, write_file_atomic, write_tree
 from .yamlio import ItemPlaces, ItemTexts
 
@@ -191,11 +191,13 @@ def build_book(book: Book, bump: bool = False) -> BookBuild:
     output folder still holds what that build made, is not built again (``check`` with
     nothing changed reads no page). A problem with a page is reported with the book's
     folder, since two books may have pages of one name."""
+    folder = _shown(book.pages, book.root)
     try:
         return _build_book(book, bump)
     except ScrapeError as exc:
-        page = f"{_shown(book.pages, book.root)}/{exc.page}"
-        raise ScrapeError(page, exc.item, exc.problem) from None
+        raise exc.within(folder) from None
+    except ScrapeErrors as exc:
+        raise ScrapeErrors([error.within(folder) for error in exc.errors]) from None
 
 
 def _build_book(book: Book, bump: bool) -> BookBuild:
@@ -307,11 +309,20 @@ def build_all(root: Path, bump: bool = False, only: Collection[Path] = ()) -> li
     """Every book built in memory, or those whose folders are in ``only``; nothing is
     written until all have succeeded."""
     folders = {folder.resolve() for folder in only}
-    return [
-        build_book(book, bump)
-        for book in book_configs(root)
-        if not folders or book.config_path.parent.resolve() in folders
-    ]
+    builds: list[BookBuild] = []
+    failed: list[ScrapeError] = []  # every book's unreadable pages, not only the first's
+    for book in book_configs(root):
+        if folders and book.config_path.parent.resolve() not in folders:
+            continue
+        try:
+            builds.append(build_book(book, bump))
+        except ScrapeError as exc:
+            failed.append(exc)
+        except ScrapeErrors as exc:
+            failed.extend(exc.errors)
+    if failed:
+        raise scrape_failure(failed)
+    return builds
 
 
 def write_builds(builds: list[BookBuild], *, force: bool = False) -> None:

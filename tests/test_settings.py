@@ -99,14 +99,25 @@ def test_generate_checks_its_version(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_a_page_error_names_the_book(tmp_path: Path) -> None:
-    """Two books with pages of the same name: the error says which book's page it is."""
-    make_project(tmp_path, "jupyter-ul", "jupyter_sdk")
+def test_every_unreadable_page_is_reported_with_its_book(tmp_path: Path) -> None:
+    """Two books with pages of the same name: each error says which book's page it is,
+    and every broken page is reported, not only the first."""
+    first = make_project(tmp_path, "jupyter-ul", "jupyter_sdk")
     other = tmp_path / "input" / "other_sdk"
     shutil.copytree(BOOKS / "jupyter-ul", other)
     _config(other, "package: other_sdk\noutput: generated/other_sdk\n")
-    page = other / "op-api-sessions-get.html"
-    page.write_text(page.read_text().replace("<span class=\"method\">get", "<span>fetch"), "utf-8")
+    broken = [
+        (first, "op-api-sessions-get.html"),
+        (other, "op-api-sessions-get.html"),
+        (other, "op-api-status-get.html"),
+    ]
+    for book, name in broken:
+        page = book / name
+        page.write_text(page.read_text().replace('<span class="method">get', "<span>fetch"), "utf-8")
     result = docs2sdk("build", cwd=tmp_path)
     assert result.returncode == 2, result.stderr
-    assert "input/other_sdk/op-api-sessions-get.html" in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert [line.split(":")[1].strip() for line in errors] == [
+        f"input/{book.name}/{name}" for book, name in broken
+    ]
+    assert not (tmp_path / "generated").exists()

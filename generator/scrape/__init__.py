@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import progress
 from ..cache import Cache, code_digest, default_root, file_digest
-from ..errors import ScrapeError
+from ..errors import ScrapeError, scrape_failure
 from ..parallel import Started
 from .book import BookIndex, PageRef, index_book
 from .page import ScrapedPage, scrape_page
@@ -37,11 +37,15 @@ def _digest(path: Path) -> str:
         raise ScrapeError(path.name, "page", f"cannot read: {exc.strerror}") from exc
 
 
-def _scrape(job: tuple[Path, str, str, Path | None]) -> ScrapedPage:
+def _scrape(job: tuple[Path, str, str, Path | None]) -> ScrapedPage | ScrapeError:
     """One page, read and parsed where this runs (a worker): the parent never holds
-    the book's HTML. ``key`` is the page's cache key, which the parent made."""
+    the book's HTML. ``key`` is the page's cache key, which the parent made. A page that
+    cannot be read comes back as its error, so that the other pages are still read."""
     base, name, key, cache_root = job
-    page = scrape_page(_read(base / name), name).packed()
+    try:
+        page = scrape_page(_read(base / name), name).packed()
+    except ScrapeError as error:
+        return error
     Cache(cache_root, "pages").put(key, page)
     return page
 
@@ -56,7 +60,8 @@ def scrape_pages(
     thousands of pages is never held whole). A page whose bytes were parsed before (by
     this version of the scraper) comes from the cache; the others are parsed by the
     workers meanwhile. ``page_digests`` are the digests of the book's files by name,
-    when the caller has read them (``cache.file_digests``): a page is not read twice."""
+    when the caller has read them (``cache.file_digests``): a page is not read twice.
+    Pages that cannot be read are all reported, once the others have been read."""
     root = cache_root if cache_root is not None else default_root()
     cache = Cache(root, "pages")
     base = folder if folder.is_dir() else folder.parent
@@ -68,6 +73,7 @@ def scrape_pages(
     cached = [key in cache for key in keys]
     pages = list(zip(index.pages, keys, cached, strict=True))
     missing = [(base, ref.file, key, root) for ref, key, hit in pages if not hit]
+    failed: list[ScrapeError] = []
     with (
         progress.stage("scrape", len(keys), "pages") as counter,
         Started(_scrape, missing) as parsed,
@@ -78,4 +84,9 @@ def scrape_pages(
             if page is None:  # an entry that could not be read after all
                 page = _scrape((base, ref.file, key, root))
             counter.advance()
-            yield page
+            if isinstance(page, ScrapeError):
+                failed.append(page)
+            elif not failed:  # past a failure nothing is built: the pages are only read
+                yield page
+    if failed:
+        raise scrape_failure(failed)
