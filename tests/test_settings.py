@@ -113,7 +113,8 @@ def test_every_unreadable_page_is_reported_with_its_book(tmp_path: Path) -> None
     ]
     for book, name in broken:
         page = book / name
-        page.write_text(page.read_text().replace('<span class="method">get', "<span>fetch"), "utf-8")
+        text = page.read_text().replace('<span class="method">get', "<span>fetch")
+        page.write_text(text, encoding="utf-8")
     result = docs2sdk("build", cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
