@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import sys
@@ -149,3 +150,18 @@ def test_the_fixed_modules_are_copied_as_they_are() -> None:
     for relative in copied:
         text = (package / relative).read_text(encoding="utf-8")
         assert text == f"{header}\n{(runtime / relative).read_text(encoding='utf-8')}", relative
+
+
+def test_what_a_template_may_read_is_documented() -> None:
+    """docs/templates.md names every template and every value the views hand them."""
+    from generator.generate import views
+
+    doc = (ROOT / "docs" / "templates.md").read_text(encoding="utf-8")
+    for template in (ROOT / "templates").rglob("*.j2"):
+        assert f"`{template.relative_to(ROOT / 'templates').as_posix()}`" in doc
+    for view in (
+        views.PackageView, views.OperationGroupView, views.OperationView, views.ParameterView,
+        views.ErrorView, views.WaiterView, views.ModuleView, views.ClassView, views.FieldView,
+    ):  # fmt: skip
+        for item in dataclasses.fields(view):
+            assert f"`{item.name}`" in doc, f"{view.__name__}.{item.name}"
