@@ -67,8 +67,8 @@ def owned_files(dest: Path) -> dict[str, str] | None:
     """The files docs2sdk made in ``dest``, by relative path, with the digest each had when
     written; None when ``dest`` holds nothing docs2sdk made.
 
-    A folder from before manifests has none: there, the files whose first line is
-    docs2sdk's header are its own (their digest is what they hold now)."""
+    A package project written before manifests has none: there, the files whose first
+    line is docs2sdk's header are its own (their digest is what they hold now)."""
     manifest = dest / MANIFEST
     if manifest.is_file():
         try:
@@ -79,12 +79,15 @@ def owned_files(dest: Path) -> dict[str, str] | None:
         except (OSError, ValueError, KeyError, TypeError):
             pass
         raise OutputError(f"{manifest}: not a manifest docs2sdk can read; remove it, or restore it")
+    project = _text(dest / "pyproject.toml")
+    if project is None or MADE_BY not in project.partition("\n")[0]:
+        return None  # not a package project docs2sdk made (a folder around one, say)
     made = {}
     for relative in _tree_files(dest):
         text = _text(dest / relative)
         if text is not None and MADE_BY in text.partition("\n")[0]:
             made[relative] = digest(text)
-    return made or None
+    return made
 
 
 def _inside(relative: str) -> bool:

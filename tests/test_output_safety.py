@@ -202,6 +202,19 @@ def test_build_refuses_an_output_folder_holding_someone_elses_files(tmp_path: Pa
     assert tree_digest(tmp_path) == before
 
 
+def test_an_output_around_a_packages_folder_is_refused(tmp_path: Path) -> None:
+    """``output: generated`` after a build into ``generated/jupyter_sdk``: that folder
+    is not docs2sdk's own, and nothing in it is lost."""
+    make_project(tmp_path, "jupyter-ul", "jupyter_sdk")
+    assert docs2sdk("build", cwd=tmp_path).returncode == 0
+    config = tmp_path / "input" / "jupyter_sdk" / "docs2sdk.yaml"
+    config.write_text("package: jupyter_sdk\noutput: generated\n", encoding="utf-8")
+    before = tree_digest(tmp_path)
+    result = docs2sdk("build", cwd=tmp_path)
+    assert result.returncode == 6, result.stderr
+    assert tree_digest(tmp_path) == before
+
+
 def test_a_misspelt_template_is_an_error(tmp_path: Path) -> None:
     make_project(tmp_path / "project", "jupyter-ul", "jupyter_sdk")
     templates = tmp_path / "templates"
