@@ -23,7 +23,7 @@ from .write import write_file_atomic, write_tree
 EXIT_CODES = """\b
 Exit codes:
   0  done (warnings, if any, on standard error)
-  1  usage error or other failure
+  1  usage error or other failure; check: stale; diff: a change --fail-on names
   2  a page could not be read (the message names the page and the item)
   3  a model or config file does not validate (the message names the key)
   4  --strict and there were warnings
@@ -305,16 +305,26 @@ def _model_of(path: Path) -> ApiModel:
 @click.argument("old", type=click.Path(exists=True, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: bump and changes.")
-def diff_command(old: Path, new: Path, as_json: bool) -> None:
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breaking", "minor", "patch"]),
+    help="Exit 1 when a change calls for this bump or a bigger one (breaking: major), "
+    "so that CI can stop on it; the changes are printed either way.",
+)
+def diff_command(old: Path, new: Path, as_json: bool, fail_on: str | None) -> None:
     """What changed in the API from OLD to NEW (model files or book folders), for SDK
     users: each change breaking or not, and the version bump they call for."""
-    from .diff import diff_models
+    from .diff import BUMPS, diff_models
 
     changes = diff_models(_model_of(old), _model_of(new))
     if as_json:
         click.echo(json.dumps(changes.to_json(), indent=2, ensure_ascii=False))
     else:
         click.echo(changes.to_markdown(), nl=False)
+    threshold = {"breaking": "major"}.get(fail_on or "", fail_on)
+    if threshold is not None and BUMPS.index(changes.bump) >= BUMPS.index(threshold):
+        click.echo(f"{changes.bump} changes, and --fail-on {fail_on} was given", err=True)
+        sys.exit(1)
 
 
 @cli.command(epilog=EXIT_CODES)
