@@ -20,7 +20,7 @@ from .write import read_tree, write_file_atomic, write_tree
 from .yamlio import ItemPlaces, ItemTexts
 
 if TYPE_CHECKING:
-    from .diff import ApiDiff
+    from .changes.diff import ApiDiff
     from .generate import Site
     from .model import ApiModel
 
@@ -162,7 +162,7 @@ def _digest(text: str) -> str:
 def _bumped_build(
     root: Path, config_path: Path, config: BookConfig, templates: Path | None, changelog: str | None
 ) -> BookBuild:
-    from .diff import bump_version, diff_models
+    from .changes.diff import bump_version, diff_models
     from .model import load_model
 
     output = root / config.output
