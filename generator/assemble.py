@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+from .changes.path_versions import versionless
 from .errors import ConfigError, Diagnostics, ScrapeError
 from .model import FORMAT_VERSION, ApiModel, NamedSchema, Operation, Schema, Tag, rename_refs
 from .names import NameSpace, client_attributes, method_name
-from .path_versions import versionless
 from .scrape.book import BookIndex
 from .scrape.page import ScrapedPage
 

@@ -314,7 +314,7 @@ def _model_of(path: Path) -> ApiModel:
 def diff_command(old: Path, new: Path, as_json: bool, fail_on: str | None) -> None:
     """What changed in the API from OLD to NEW (model files or book folders), for SDK
     users: each change breaking or not, and the version bump they call for."""
-    from .diff import BUMPS, diff_models
+    from .changes.diff import BUMPS, diff_models
 
     changes = diff_models(_model_of(old), _model_of(new))
     if as_json:

@@ -20,7 +20,7 @@ from .write import MANIFEST, digest, manifest_text, read_owned, write_file_atomi
 from .yamlio import ItemPlaces, ItemTexts
 
 if TYPE_CHECKING:
-    from .diff import ApiDiff
+    from .changes.diff import ApiDiff
     from .generate import Site
     from .model import ApiModel
 
@@ -238,7 +238,7 @@ def _tree_as_made(output: Path, digests: dict[str, str]) -> dict[str, str] | Non
 
 
 def _bumped_build(book: Book, changelog: str | None) -> BookBuild:
-    from .diff import bump_version, diff_models
+    from .changes.diff import bump_version, diff_models
     from .model import load_model
 
     config, output = book.config, book.output

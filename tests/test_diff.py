@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from generator.diff import ApiDiff, Change, bump_version, diff_models
-from generator.migration import Migration
+from generator.changes.diff import ApiDiff, Change, bump_version, diff_models
+from generator.changes.migration import Migration
+from generator.changes.textdiff import word_diff
 from generator.model import ApiModel
-from generator.textdiff import word_diff
 
 Data = dict[str, Any]
 

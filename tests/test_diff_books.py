@@ -7,7 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
-from generator.diff import diff_models
+from generator.changes.diff import diff_models
 from generator.generate.views import build_views
 from generator.model import ApiModel
 from generator.pipeline import model_from_book

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .model import ApiModel, HttpMethod, Operation
+from ..model import ApiModel, HttpMethod, Operation
 from .path_versions import is_version_segment
 
 Key = tuple[HttpMethod, str]  # method, path

@@ -20,10 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .generate.views import STRING_FORMATS
-from .matching import match_operations
-from .migration import Calls, Migration
-from .model import (
+from ..generate.views import STRING_FORMATS
+from ..model import (
     ApiModel,
     Content,
     NamedSchema,
@@ -33,6 +31,8 @@ from .model import (
     child_schemas,
     is_success,
 )
+from .matching import match_operations
+from .migration import Calls, Migration
 from .textdiff import word_diff
 
 # Kinds that change only documentation; all other non-breaking kinds bump minor.

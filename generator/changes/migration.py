@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from .generate.views import OperationView, ParameterView, build_views
-from .model import ApiModel, Operation, Parameter
-from .names import NameSpace, schema_class_names
+from ..generate.views import OperationView, ParameterView, build_views
+from ..model import ApiModel, Operation, Parameter
+from ..names import NameSpace, schema_class_names
 
 
 @dataclass(frozen=True)
