@@ -607,6 +607,7 @@ def test_real_response_field_added(aidp_model: ApiModel) -> None:
                 ("Create a new session", "POST", SESSIONS),
                 "201 response body $.idleSeconds",
                 summary,
+                schema={"name": "Session", "field": "$.idleSeconds"},
             ),
             _change(
                 "field-added",
@@ -614,6 +615,7 @@ def test_real_response_field_added(aidp_model: ApiModel) -> None:
                 ("Get session details", "GET", f"{SESSIONS}/{{sessionId}}"),
                 "200 response body $.idleSeconds",
                 summary,
+                schema={"name": "Session", "field": "$.idleSeconds"},
             ),
             _change(
                 "field-added",
@@ -621,6 +623,7 @@ def test_real_response_field_added(aidp_model: ApiModel) -> None:
                 ("Patch a session", "PATCH", f"{SESSIONS}/{{sessionId}}"),
                 "200 response body $.idleSeconds",
                 summary,
+                schema={"name": "Session", "field": "$.idleSeconds"},
             ),
         ],
     }
@@ -697,6 +700,7 @@ def test_real_request_enum_value_removed(aidp_model: ApiModel) -> None:
                     "Check the `body` you pass to "
                     "`client.create_volume(ai_data_platform_id=..., body=...)`, at `$.volumeType`."
                 ),
+                schema={"name": "CreateVolumeDetails", "field": "$.volumeType"},
             )
         ],
     }

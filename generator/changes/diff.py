@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..generate.views import STRING_FORMATS
@@ -61,6 +61,16 @@ Texts = tuple[str, str]  # the old and the new text
 
 
 @dataclass(frozen=True)
+class Within:
+    """The named schema a change lies in (the innermost one both sides share), and where
+    in it: the same change of a class shows up wherever the API uses it."""
+
+    schema: str
+    field: str  # a JSONPath inside the schema, e.g. "$.connections"
+    model_class: str  # e.g. "models.Kernel"
+
+
+@dataclass(frozen=True)
 class _Found:
     """One difference a comparison found, as it reported it."""
 
@@ -70,6 +80,7 @@ class _Found:
     summary: str
     texts: Texts | None
     migration: Migration | None
+    within: tuple[str, str] | None  # (schema, JSONPath inside it), see ``Within``
 
 
 class Emit:
@@ -78,6 +89,8 @@ class Emit:
 
     def __init__(self) -> None:
         self.found: list[_Found] = []
+        # The named schemas being compared, innermost last: (name, where it starts).
+        self.inside: list[tuple[str, str]] = []
 
     def __call__(
         self,
@@ -89,7 +102,11 @@ class Emit:
         texts: Texts | None = None,
         migration: Migration | None = None,
     ) -> None:
-        self.found.append(_Found(kind, breaking, field, summary, texts, migration))
+        within = None
+        if self.inside and field.startswith(self.inside[-1][1]):
+            name, start = self.inside[-1]
+            within = (name, "$" + field[len(start) :])
+        self.found.append(_Found(kind, breaking, field, summary, texts, migration, within))
 
 
 @dataclass(frozen=True)
@@ -103,6 +120,7 @@ class Change:
     summary: str
     texts: Texts | None = None  # a changed description, title or list of values, in full
     migration: Migration | None = None  # what callers change, for a breaking change
+    within: Within | None = None  # the named schema it lies in, when it does
 
     @property
     def level(self) -> str:
@@ -142,11 +160,23 @@ class ApiDiff:
         ):
             changes = [c for c in self.changes if c.level == level]
             if changes:
-                lines += [f"### {heading}", "", *(_bullet(c) for c in changes), ""]
-        notes = [_migration_bullet(c, c.migration) for c in self.changes if c.migration]
+                lines += [f"### {heading}", "", *(_bullet(g) for g in _grouped(changes)), ""]
+        notes = [_migration_bullet(g) for g in _grouped(self.changes) if g[0].migration]
         if notes:
             lines += ["### Migration notes", "", *notes, ""]
         return "\n".join(lines)
+
+
+def _grouped(changes: list[Change]) -> list[list[Change]]:
+    """Changes in the order given, those that are one change of one class (the same in
+    the same named schema, wherever the API uses it) together."""
+    groups: dict[Any, list[Change]] = {}
+    for number, change in enumerate(changes):
+        key: Any = number
+        if change.within is not None:
+            key = (change.within, change.kind, change.breaking, change.summary, change.texts)
+        groups.setdefault(key, []).append(change)
+    return list(groups.values())
 
 
 def _change_json(change: Change) -> dict[str, Any]:
@@ -156,6 +186,8 @@ def _change_json(change: Change) -> dict[str, Any]:
         "location": change.location(),
         "summary": change.summary,
     }
+    if change.within is not None:
+        out["schema"] = {"name": change.within.schema, "field": change.within.field}
     if change.texts is not None:
         out["old"], out["new"] = change.texts
     if change.migration is not None:
@@ -170,16 +202,40 @@ def _where(change: Change) -> str:
     return ", ".join(where)
 
 
-def _bullet(change: Change) -> str:
-    where = _where(change)
+def _group_where(group: list[Change]) -> str:
+    """Where a group of changes is: the one change's place, or the class and where in it,
+    and the operations that use it."""
+    first = group[0]
+    if len(group) == 1 or first.within is None:
+        return _where(first)
+    operations = list(dict.fromkeys(f"`{c.method} {c.path}`" for c in group if c.method))
+    shown = ", ".join(operations[:3]) + (
+        f" and {len(operations) - 3} more" if len(operations) > 3 else ""
+    )
+    return (
+        f"`{first.within.model_class}` `{first.within.field}`, "
+        f"in {len(operations)} operations ({shown})"
+    )
+
+
+def _bullet(group: list[Change]) -> str:
+    change = group[0]
+    where = _group_where(group)
     line = f"- {where}: {change.summary}" if where else f"- {change.summary}"
     if change.texts is not None:
         line += "\n  " + word_diff(*change.texts)
     return line
 
 
-def _migration_bullet(change: Change, migration: Migration) -> str:
-    where = _where(change)
+def _migration_bullet(group: list[Change]) -> str:
+    change, where = group[0], _group_where(group)
+    migration = change.migration
+    assert migration is not None
+    if len(group) > 1 and change.within is not None:
+        # One class changed: what to check is the class, not each call that uses it.
+        migration = Migration(
+            f"Check your uses of `{change.within.model_class}`, at `{change.within.field}`."
+        )
     lines = [f"- {where}: {migration.note}" if where else f"- {migration.note}"]
     if migration.old:
         lines.append(f"  - was: `{migration.old}`")
@@ -206,8 +262,8 @@ def bump_version(version: str, bump: str) -> str:
 
 
 def diff_models(old: ApiModel, new: ApiModel) -> ApiDiff:
-    schemas = _Schemas(old, new)
     calls = Calls(old, new)
+    schemas = _Schemas(old, new, calls)
     match = match_operations(old, new)
     groups: list[list[Change]] = []
     if match.book_move is not None:
@@ -218,6 +274,7 @@ def diff_models(old: ApiModel, new: ApiModel) -> ApiDiff:
         summary += "."
         groups.append([Change("paths-moved", False, "", "", "", "", summary)])
     renames = _schema_renames(old, new, schemas)
+    schemas.renames.update(renames)
     groups.append([_schema_renamed(was, now, calls) for was, now in renames])
     before_of = {(op.method, op.path): before for before, op in match.pairs}
     for op in new.operations:
@@ -383,7 +440,11 @@ def _operation_changes(
         note = f.migration
         if f.breaking and note is None:  # what to check, where nothing better is said
             note = _check_note(calls, new, f.field)
-        changes.append(_change(new, f.kind, f.breaking, f.field, f.summary, f.texts, note))
+        within = (
+            Within(f.within[0], f.within[1], calls.new_class(f.within[0])) if f.within else None
+        )
+        change = _change(new, f.kind, f.breaking, f.field, f.summary, f.texts, note)
+        changes.append(replace(change, within=within))
     return changes
 
 
@@ -513,7 +574,9 @@ def _contents(
             emit("media-type-added", False, where, summary)
         elif before.schema_ is not None or content.schema_ is not None:
             at = f"{where} ({content.media_type}) $" if named else f"{where} $"
-            schemas.compare(before.schema_ or _ANY, content.schema_ or _ANY, at, request, emit)
+            old_schema, new_schema = before.schema_ or _ANY, content.schema_ or _ANY
+            # An error response's body is not read into classes: only success bodies are.
+            schemas.compare(old_schema, new_schema, at, request, emit, typed=removal_breaks)
     for media_type in old_by_type:
         if media_type not in new_types:
             summary = f"No longer {verb} `{media_type}`."
@@ -597,14 +660,24 @@ def _used_schemas(model: ApiModel) -> set[str]:
 class _Schemas:
     """Structural comparison of schemas, each side's ``ref``s resolved in its own model."""
 
-    def __init__(self, old: ApiModel, new: ApiModel) -> None:
+    def __init__(self, old: ApiModel, new: ApiModel, calls: Calls) -> None:
         self.old = old.schemas
         self.new = new.schemas
+        self.calls = calls
+        self.renames: set[tuple[str, str]] = set()  # (old name, new name): said once
+        self._typed = True  # see ``compare``
 
-    def compare(self, old: Schema, new: Schema, where: str, request: bool, emit: Emit) -> None:
+    def compare(
+        self, old: Schema, new: Schema, where: str, request: bool, emit: Emit, *, typed: bool = True
+    ) -> None:
         """Report how ``new`` differs from ``old``; ``where`` names the spot, and the
-        JSONPath of anything inside is appended to it."""
-        self._compare(old, new, where, request, emit, frozenset(), 0)
+        JSONPath of anything inside is appended to it. ``typed``: whether the SDK shows
+        the value as its classes (an error response's body it does not read into them)."""
+        self._typed = typed
+        try:
+            self._compare(old, new, where, request, emit, frozenset(), 0)
+        finally:
+            self._typed = True
 
     def same(self, old: Schema, new: Schema) -> bool:
         """Whether the two have the same content, documentation included."""
@@ -626,8 +699,33 @@ class _Schemas:
         pair = (old.ref, new.ref)
         if pair in seen or depth > MAX_DEPTH:
             return  # a recursive schema: the enclosing comparison covers this pair
+        if old.ref is not None and new.ref is not None and (old.ref, new.ref) not in self.renames:
+            was, now = self.calls.old_class(old.ref), self.calls.new_class(new.ref)
+            if was != now and self._typed:  # another schema here: users name another class
+                migration = Migration("Use the new class where you named the old one.", was, now)
+                summary = f"The class here is now `{now}`, was `{was}`."
+                emit("class-changed", True, where, summary, migration=migration)
+        if new.ref is not None and new.ref == old.ref:
+            emit.inside.append((new.ref, where))
+            try:
+                self._compare_resolved(old, new, where, request, emit, seen | {pair}, depth)
+            finally:
+                emit.inside.pop()
+            return
         if old.ref is not None or new.ref is not None:
             seen = seen | {pair}
+        self._compare_resolved(old, new, where, request, emit, seen, depth)
+
+    def _compare_resolved(
+        self,
+        old: Schema,
+        new: Schema,
+        where: str,
+        request: bool,
+        emit: Emit,
+        seen: frozenset[tuple[str | None, str | None]],
+        depth: int,
+    ) -> None:
         a, b = _resolve(old, self.old), _resolve(new, self.new)
         old_type, new_type = _type_of(a), _type_of(b)
         if old_type != new_type:
