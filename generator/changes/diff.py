@@ -705,39 +705,28 @@ class _Schemas:
                 migration = Migration("Use the new class where you named the old one.", was, now)
                 summary = f"The class here is now `{now}`, was `{was}`."
                 emit("class-changed", True, where, summary, migration=migration)
-        if new.ref is not None and new.ref == old.ref:
-            emit.inside.append((new.ref, where))
-            try:
-                self._compare_resolved(old, new, where, request, emit, seen | {pair}, depth)
-            finally:
-                emit.inside.pop()
-            return
         if old.ref is not None or new.ref is not None:
             seen = seen | {pair}
-        self._compare_resolved(old, new, where, request, emit, seen, depth)
-
-    def _compare_resolved(
-        self,
-        old: Schema,
-        new: Schema,
-        where: str,
-        request: bool,
-        emit: Emit,
-        seen: frozenset[tuple[str | None, str | None]],
-        depth: int,
-    ) -> None:
-        a, b = _resolve(old, self.old), _resolve(new, self.new)
-        old_type, new_type = _type_of(a), _type_of(b)
-        if old_type != new_type:
-            # What is inside a retyped value is not comparable; one change says it all.
-            widened = request and _accepts(new_type, old_type)
-            summary = f"Type changed from {_describe(a, self.old)} to {_describe(b, self.new)}."
-            emit("field-retyped", not widened, where, summary)
-            return
-        _text(a.description, b.description, where, emit)
-        _text(a.title, b.title, where, emit, kind="title")
-        _values(a, b, where, request, emit)
-        self._children(a, b, where, request, emit, seen, depth + 1)
+        # Inside a schema both sides share, what is found is a change of that class.
+        shared = new.ref is not None and new.ref == old.ref
+        if shared:
+            emit.inside.append((new.ref or "", where))
+        try:
+            a, b = _resolve(old, self.old), _resolve(new, self.new)
+            old_type, new_type = _type_of(a), _type_of(b)
+            if old_type != new_type:
+                # What is inside a retyped value is not comparable; one change says it all.
+                widened = request and _accepts(new_type, old_type)
+                summary = f"Type changed from {_describe(a, self.old)} to {_describe(b, self.new)}."
+                emit("field-retyped", not widened, where, summary)
+                return
+            _text(a.description, b.description, where, emit)
+            _text(a.title, b.title, where, emit, kind="title")
+            _values(a, b, where, request, emit)
+            self._children(a, b, where, request, emit, seen, depth + 1)
+        finally:
+            if shared:
+                emit.inside.pop()
 
     def _children(
         self,
