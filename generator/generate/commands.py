@@ -142,6 +142,8 @@ def _command(
             {
                 "flag": kebab_case(flags.claim(parameter.name.rstrip("_"))),
                 "argument": parameter.name,
+                "in": parameter.location,
+                "wire": parameter.wire_name,
                 "required": parameter.required,
                 **_kind(model, found.schema_).data(),
                 "help": _help(found.description, found.schema_),
