@@ -41,12 +41,13 @@ class StubPlan:
         self.spec = json.loads((package / "_server_spec.json").read_text(encoding="utf-8"))
         self.table = json.loads((package / "_commands.json").read_text(encoding="utf-8"))
         self.filler = Filler(Schemas(self.spec["schemas"]), seed=SEED)
-        self.path_values: dict[str, str] = {}
+        # Each path parameter's value, by its name on the wire (as its schema types it).
+        self.path_values: dict[str, Any] = {}
         for op in self.spec["operations"]:
             for parameter in op["parameters"]:
                 if parameter["in"] == "path":
                     self.path_values.setdefault(
-                        parameter["name"], str(self._value(parameter["schema"], parameter["name"]))
+                        parameter["name"], self._value(parameter["schema"], parameter["name"])
                     )
 
     def _value(self, schema: dict[str, Any], key: str) -> Any:
@@ -62,29 +63,31 @@ class StubPlan:
             if collection["id_param"] and collection["id_field"]:
                 filled = path
                 for name, value in self.path_values.items():
-                    filled = filled.replace("{" + name + "}", value)
-                ident = self.path_values[collection["id_param"]]
+                    filled = filled.replace("{" + name + "}", str(value))
+                ident = str(self.path_values[collection["id_param"]])
                 seeded[filled] = [{collection["id_field"]: ident}]
         return seeded
 
-    def calls(self) -> list[Call]:
-        """A call of every operation, the deletes last."""
+    def calls(self, *, optional: bool = False) -> list[Call]:
+        """A call of every operation, the deletes last; with ``optional``, every
+        parameter is given, not only the required ones."""
         entries = {
             (entry["http_method"], entry["path"]): entry
             for group in self.table["groups"]
             for entry in group["commands"]
         }
         calls = [
-            self._call(op, entries[op["method"], op["path"]]) for op in self.spec["operations"]
+            self._call(op, entries[op["method"], op["path"]], optional)
+            for op in self.spec["operations"]
         ]
         return sorted(calls, key=lambda call: call.kind == "delete")
 
-    def _call(self, op: dict[str, Any], entry: dict[str, Any]) -> Call:
+    def _call(self, op: dict[str, Any], entry: dict[str, Any], optional: bool) -> Call:
         by_wire = {(p["in"], p["name"]): p for p in op["parameters"]}
         arguments: dict[str, Any] = {}
         for option in entry["options"]:
             parameter = by_wire[option["in"], option["wire"]]
-            if not option["required"]:
+            if not (option["required"] or optional):
                 continue
             if parameter["in"] == "path":
                 arguments[option["argument"]] = self.path_values[parameter["name"]]

@@ -187,7 +187,7 @@ def listing(plan: StubPlan) -> tuple[dict[str, Any], str, dict[str, Any]]:
 def seeded(plan: StubPlan, path: str, collection: dict[str, Any], count: int) -> dict[str, Any]:
     filled = path
     for name, value in plan.path_values.items():
-        filled = filled.replace("{" + name + "}", value)
+        filled = filled.replace("{" + name + "}", str(value))
     return {filled: [{collection["id_field"]: f"item-{n}"} for n in range(count)]}
 
 

@@ -68,12 +68,15 @@ def command_table(model: ApiModel, view: PackageView, spec: dict[str, Any]) -> d
     group_names = NameSpace(ROOT_COMMANDS)
     groups = []
     for group in view.groups:
-        commands = [
-            _command(
-                model, op, operations[op.method, op.path], described[op.method, op.path], waits
+        command_names = NameSpace()
+        commands = []
+        for op in group.operations:
+            # A method named ``close_`` (the client has its own ``close``) is ``close``.
+            name = kebab_case(command_names.claim(op.name.rstrip("_")))
+            request = (op.method, op.path)
+            commands.append(
+                _command(name, model, op, operations[request], described[request], waits)
             )
-            for op in group.operations
-        ]
         groups.append(
             {
                 "name": kebab_case(group_names.claim(group.module)),
@@ -127,6 +130,7 @@ def input_schemas(model: ApiModel, view: PackageView) -> dict[str, Any]:
 
 
 def _command(
+    name: str,
     model: ApiModel,
     op: OperationView,
     source: Operation,
@@ -150,7 +154,7 @@ def _command(
             }
         )
     return {
-        "name": kebab_case(op.name),
+        "name": name,
         "method": op.name,
         "http_method": op.method,
         "path": op.path,
