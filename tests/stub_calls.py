@@ -11,12 +11,16 @@ it works on; deletes come last. Operations are found through the command table
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator.runtime.server._fill import Filler
 from generator.runtime.server._schemas import Schemas
+
+from .test_stub_server import running_stub
 
 SEED = 7
 _ITEM_KINDS = frozenset({"read", "replace", "merge", "delete"})
@@ -106,3 +110,13 @@ class StubPlan:
         return Call(
             entry, op["kind"], arguments, found=not (unseeded and op["kind"] in _ITEM_KINDS)
         )
+
+
+@contextmanager
+def serving(plan: StubPlan, site: Path, folder: Path) -> Iterator[str]:
+    """The stub of the package installed in ``site`` served over HTTP, seeded as
+    ``plan.data()`` says (the seed written in ``folder``); yields its URL."""
+    seed = folder / "seed.json"
+    seed.write_text(json.dumps(plan.data()), encoding="utf-8")
+    with running_stub(site, "--data", str(seed)) as url:
+        yield url

@@ -18,8 +18,7 @@ from click.testing import CliRunner, Result
 
 from generator.runtime.waiters import LIFECYCLE_FIELDS, settling
 
-from .stub_calls import StubPlan
-from .test_stub_server import running_stub
+from .stub_calls import StubPlan, serving
 
 PROGRAM = "aidp-workbench"
 
@@ -489,9 +488,7 @@ def test_without_an_extra_it_says_what_to_install(
 def served(
     aidp_sdk: Path, plan: StubPlan, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    seed = tmp_path_factory.mktemp("seed") / "seed.json"
-    seed.write_text(json.dumps(plan.data()), encoding="utf-8")
-    with running_stub(aidp_sdk.parent, "--data", str(seed)) as url:
+    with serving(plan, aidp_sdk.parent, tmp_path_factory.mktemp("seed")) as url:
         yield url
 
 

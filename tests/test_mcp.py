@@ -21,8 +21,7 @@ from generator.model import ApiModel, load_model
 from generator.yamlio import load_yaml
 
 from .conftest import AIDP_PROJECT
-from .stub_calls import StubPlan
-from .test_stub_server import running_stub
+from .stub_calls import StubPlan, serving
 
 T = TypeVar("T")
 
@@ -267,9 +266,7 @@ def test_an_error_is_a_tool_error_with_status_code_message_and_request_id(
 def served(
     aidp_sdk: Path, plan: StubPlan, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    seed = tmp_path_factory.mktemp("seed") / "seed.json"
-    seed.write_text(json.dumps(plan.data()), encoding="utf-8")
-    with running_stub(aidp_sdk.parent, "--data", str(seed)) as url:
+    with serving(plan, aidp_sdk.parent, tmp_path_factory.mktemp("seed")) as url:
         yield url
 
 
