@@ -251,9 +251,13 @@ def test_an_error_is_a_tool_error_with_status_code_message_and_request_id(
             await client.call_tool(call.entry["method"], arguments),
             await client.call_tool(call.entry["method"], {**arguments, "unknown": 1}),
             await client.call_tool(call.entry["method"], {}),
+            await client.call_tool(
+                call.entry["method"], {**arguments, path_options[-1]["argument"]: None}
+            ),
         ]
 
-    missing, unknown, nothing = session(plan, use)
+    missing, unknown, nothing, null = session(plan, use)
+    assert null.is_error and "required" in null.content[0].text  # type: ignore[union-attr]
     assert missing.is_error
     error = json.loads(missing.content[0].text)  # type: ignore[union-attr]
     assert error["status"] == 404 and error["code"] == "NotAuthorizedOrNotFound"

@@ -141,7 +141,11 @@ def create_server(client: AsyncClient, *, allow_writes: bool = False) -> Server[
         except ApiError as error:
             return _failure(error_document(error))
         except httpx.TransportError as error:
-            return _failure({"status": None, "code": None, "message": str(error)})
+            return _failure(
+                {"status": None, "code": None, "message": str(error), "opc-request-id": None}
+            )
+        except (TypeError, ValueError) as error:  # arguments the request cannot carry
+            return _failure(f"{params.name}: {error}")
         return _result(entry, response.data, response.headers, response.next_page)
 
     table = command_table()
