@@ -18,6 +18,7 @@ from click.testing import CliRunner, Result
 
 from generator.runtime.waiters import LIFECYCLE_FIELDS, settling
 
+from .scripted_server import Reply, scripted_server
 from .stub_calls import StubPlan, serving
 
 PROGRAM = "aidp-workbench"
@@ -397,6 +398,41 @@ def test_a_flat_body_field_by_field(plan: StubPlan, table: dict[str, Any]) -> No
         result = run(args)
         assert result.exit_code == 2
         assert f"--{required[0]['flag']}" in result.stderr
+
+
+def test_a_download_as_it_came_with_raw(plan: StubPlan, table: dict[str, Any]) -> None:
+    from aidp_workbench.testing import stub_client
+
+    downloads = [c for c in plan.calls() if c.entry["download"] and c.found]
+    assert downloads
+    groups = groups_of(table)
+    for call in downloads:
+        args = [groups[call.entry["method"]], call.entry["name"]]
+        args += flags(call.entry, call.arguments)
+        with stub_client(stub_app(plan)) as client:
+            sent = getattr(client, call.entry["method"])(**call.arguments).data
+            raw = run([*args, "--raw"], client)
+            as_json = run(args, client)
+        body = sent if isinstance(sent, bytes) else sent.encode()
+        assert raw.exit_code == 0, raw.output
+        assert raw.stdout_bytes == body
+        assert json.loads(as_json.stdout) == body.decode()
+
+
+def test_a_binary_download_is_written_only_as_it_came(
+    plan: StubPlan, table: dict[str, Any]
+) -> None:
+    call = next(c for c in plan.calls() if c.entry["download"] == "bytes")
+    args = [groups_of(table)[call.entry["method"]], call.entry["name"]]
+    args += [*flags(call.entry, call.arguments), "--auth", "none", "--endpoint"]
+    binary = bytes(range(256))
+    with scripted_server() as server:
+        server.script(Reply(200, binary), Reply(200, binary))
+        raw = run([*args, server.url, "--raw"])
+        as_json = run([*args, server.url])
+    assert raw.exit_code == 0 and raw.stdout_bytes == binary
+    assert as_json.exit_code == 1
+    assert "256 bytes" in as_json.stderr and "--raw" in as_json.stderr
 
 
 def test_shell_completion_lists_groups_commands_and_options(table: dict[str, Any]) -> None:
