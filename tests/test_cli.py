@@ -15,11 +15,14 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner, Result
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from generator.runtime.waiters import LIFECYCLE_FIELDS, settling
 
 from .scripted_server import Reply, scripted_server
 from .stub_calls import StubPlan, serving
+from .test_oci_signer import FINGERPRINT, TENANCY, USER
 
 PROGRAM = "aidp-workbench"
 
@@ -315,6 +318,59 @@ def test_a_connection_that_fails_is_an_error_too(plan: StubPlan, table: dict[str
     assert json.loads(result.stderr)["status"] is None
     result = run([*args, "--auth", "none"])
     assert result.exit_code == 2 and "--endpoint" in result.stderr
+
+
+@pytest.fixture
+def oci_config(tmp_path: Path) -> Path:
+    """An OCI config file: an API key profile, one in another realm, one with a token."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    (tmp_path / "key.pem").write_bytes(pem)
+    (tmp_path / "token").write_text("header.payload.signature", encoding="utf-8")
+    path = tmp_path / "config"
+    path.write_text(
+        f"[DEFAULT]\nuser={USER}\nfingerprint={FINGERPRINT}\ntenancy={TENANCY}\n"
+        f"region=us-ashburn-1\nkey_file={tmp_path / 'key.pem'}\n\n"
+        "[GOV]\nregion=uk-gov-london-1\n\n"
+        f"[SESSION]\nsecurity_token_file={tmp_path / 'token'}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_profile_config_file_region_and_auth_as_from_oci_config(
+    plan: StubPlan, table: dict[str, Any], oci_config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The region's endpoint can not be reached from here: what would be sent there is
+    kept instead, and answered."""
+    sent: list[httpx.Request] = []
+
+    def answer(transport: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={}, request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", answer)
+    call = next(c for c in plan.calls() if c.kind == "read" and c.found)
+    args = [groups_of(table)[call.entry["method"]], call.entry["name"]]
+    args += [*flags(call.entry, call.arguments), "--config-file", str(oci_config)]
+    key_id = f'keyId="{TENANCY}/{USER}/{FINGERPRINT}"'
+    for extra, region, signed_by in [
+        ([], "us-ashburn-1", key_id),
+        (["--profile", "GOV"], "uk-gov-london-1", key_id),
+        (["--region", "eu-frankfurt-1", "--auth", "api_key"], "eu-frankfurt-1", key_id),
+        (["--profile", "SESSION"], "us-ashburn-1", 'keyId="ST$header.payload.signature"'),
+        (["--auth", "security_token", "--profile", "SESSION"], "us-ashburn-1", "ST$header"),
+    ]:
+        result = run([*args, *extra])
+        assert result.exit_code == 0, (extra, result.output)
+        assert f".{region}." in sent[-1].url.host, (extra, sent[-1].url)
+        assert signed_by in sent[-1].headers["authorization"], extra
+    result = run(args, env={"OCI_CLI_PROFILE": "GOV"})
+    assert result.exit_code == 0 and ".uk-gov-london-1." in sent[-1].url.host
+    result = run([*args, "--profile", "NO-SUCH-PROFILE"])
+    assert result.exit_code == 2 and "NO-SUCH-PROFILE" in result.stderr
 
 
 def created_with(plan: StubPlan, table: dict[str, Any], extra: list[str], **options: Any) -> Any:
