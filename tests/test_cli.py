@@ -131,6 +131,7 @@ def test_every_operation_from_the_command_line(plan: StubPlan, table: dict[str, 
 def test_help_of_every_group_and_command(table: dict[str, Any]) -> None:
     result = run(["--help"])
     assert result.exit_code == 0
+    assert run(["--version"]).stdout == f"{PROGRAM}, version {table['version']}\n"
     for group in table["groups"]:
         assert group["name"] in result.stdout
         listing = run([group["name"], "--help"])
@@ -588,7 +589,7 @@ def test_the_console_script_against_the_stub_over_http(
     aidp_sdk: Path, plan: StubPlan, table: dict[str, Any], served: str, tmp_path: Path
 ) -> None:
     script = aidp_sdk.parent / "bin" / PROGRAM
-    env = {**site_env(aidp_sdk.parent), "AIDP_WORKBENCH_ENDPOINT": served, "OCI_CLI_AUTH": "none"}
+    env = {**site_env(aidp_sdk.parent), table["endpoint_variable"]: served, "OCI_CLI_AUTH": "none"}
     call, settled, field = waited_create(plan)
     group = groups_of(table)[call.entry["method"]]
     body = tmp_path / "body.json"

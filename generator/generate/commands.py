@@ -86,6 +86,8 @@ def command_table(model: ApiModel, view: PackageView, spec: dict[str, Any]) -> d
         )
     return {
         "program": view.distribution,
+        # Where the command line reads --endpoint from when it is not given.
+        "endpoint_variable": view.distribution.upper().replace("-", "_") + "_ENDPOINT",
         "package": view.package,
         "title": view.title,
         "version": view.version,
@@ -417,6 +419,7 @@ class CommandLineView:
 
     program: str
     completion_variable: str  # the variable click's shell completion reads
+    endpoint_variable: str  # the variable ``--endpoint`` is read from when not given
     group: str  # a group to ask for help on
     examples: list[str]  # commands as typed in a shell, their values made up
 
@@ -447,6 +450,7 @@ def command_line_view(table: dict[str, Any], example: QuickStartView | None) -> 
     return CommandLineView(
         program=program,
         completion_variable=f"_{program.upper().replace('-', '_')}_COMPLETE",
+        endpoint_variable=table["endpoint_variable"],
         group=first["name"],
         examples=examples,
     )

@@ -61,7 +61,6 @@ _TYPES = {
 
 def _connection_options() -> list[click.Option]:
     """The options that say where the service is and how requests are signed."""
-    program = command_table()["program"]
     return [
         click.Option(
             ["--profile"],
@@ -95,7 +94,7 @@ def _connection_options() -> list[click.Option]:
         ),
         click.Option(
             ["--endpoint"],
-            envvar=program.upper().replace("-", "_") + "_ENDPOINT",
+            envvar=command_table()["endpoint_variable"],
             show_envvar=True,
             help="The service's base URL, instead of the region's endpoint.",
         ),
