@@ -137,12 +137,8 @@ def create_server(client: AsyncClient, *, allow_writes: bool = False) -> Server[
             )
         try:
             response = await getattr(client, entry["method"])(**arguments)
-        except ApiError as error:
+        except (ApiError, httpx.TransportError) as error:
             return _failure(error_document(error))
-        except httpx.TransportError as error:
-            return _failure(
-                {"status": None, "code": None, "message": str(error), "opc-request-id": None}
-            )
         except (TypeError, ValueError) as error:  # arguments the request cannot carry
             return _failure(f"{params.name}: {error}")
         return _result(entry, response.data, response.headers, response.next_page)

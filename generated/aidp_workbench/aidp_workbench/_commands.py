@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import httpx
+
 from .errors import ApiError
 
 if TYPE_CHECKING:
@@ -62,10 +64,12 @@ def _any_adapter() -> TypeAdapter[Any]:
     return TypeAdapter(Any)
 
 
-def error_document(error: ApiError | WaitError) -> dict[str, Any]:
+def error_document(error: ApiError | WaitError | httpx.TransportError) -> dict[str, Any]:
     """What a failed call reports: the status, the service's code and message, and the
     ``opc-request-id`` to quote to the service's support; for a wait that ended short,
-    its last answer's."""
+    its last answer's; for a connection that failed, the message alone."""
+    if isinstance(error, httpx.TransportError):
+        return {"status": None, "code": None, "message": str(error), "opc-request-id": None}
     if isinstance(error, ApiError):
         return {
             "status": error.status_code,

@@ -309,10 +309,8 @@ def _run(entry: dict[str, Any], values: dict[str, Any]) -> None:
             response = _wait(client, entry, arguments, response, values)
         if response is not None:
             _write_data(response.data, entry, query, values)
-    except (ApiError, WaitError) as error:
+    except (ApiError, WaitError, httpx.TransportError) as error:
         _fail(error_document(error))
-    except httpx.TransportError as error:
-        _fail({"status": None, "code": None, "message": str(error), "opc-request-id": None})
     finally:
         if client is not given:
             client.close()
