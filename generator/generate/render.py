@@ -21,6 +21,7 @@ from ..cache import Cache, code_digest, default_root
 from ..model import ApiModel
 from ..names import literal
 from ..runtime.errors import ERROR_CLASS_NAMES
+from .commands import command_line_view, command_table, input_schemas
 from .quickstart import quick_start
 from .server_spec import server_spec, spec_json
 from .views import PackageView
@@ -272,6 +273,8 @@ def render_package(
         "error_classes": sorted(ERROR_CLASS_NAMES.items()),
     }
     example = quick_start(model, view, spec)
+    commands = command_table(model, view, spec)
+    common["command_line"] = command_line_view(commands, example)
     # The README's example (the format stage lays it out as code; a test runs it).
     common["quick_start"] = example and env.get_template("quick_start.py.j2").render(
         common, qs=example
@@ -301,6 +304,9 @@ def render_package(
     ]
     out = runtime_files(package, common["header"])
     out[f"{package}/_server_spec.json"] = spec_json(spec, view.header_text)
+    # What the command line and the agent tools read (see ``commands``).
+    out[f"{package}/_commands.json"] = spec_json(commands, view.header_text)
+    out[f"{package}/_input_schemas.json"] = spec_json(input_schemas(model, view), view.header_text)
     # The files made from templates, as the progress counts them.
     with progress.stage("generate", len(files) + len(parts), "files") as counter:
         for path, name in files.items():
