@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
+from .cache import file_digest
 from .errors import OutputError
 
 MANIFEST = ".docs2sdk-manifest.json"
@@ -84,10 +85,16 @@ def owned_files(dest: Path) -> dict[str, str] | None:
         return None  # not a package project docs2sdk made (a folder around one, say)
     made = {}
     for relative in _tree_files(dest):
-        text = _text(dest / relative)
-        if text is not None and MADE_BY in text.partition("\n")[0]:
-            made[relative] = digest(text)
+        if _made_by_docs2sdk(dest / relative):
+            made[relative] = file_digest(dest / relative)
     return made
+
+
+def _made_by_docs2sdk(path: Path) -> bool:
+    """Whether a file says it is docs2sdk's (its first line is the header): one a merge
+    of two branches' output brought in, where docs2sdk writes it now, is its own."""
+    text = _text(path)
+    return text is not None and MADE_BY in text.partition("\n")[0]
 
 
 def _inside(relative: str) -> bool:
@@ -177,7 +184,9 @@ def _refuse_to_lose(
                 f"choose an empty or new folder, or {hint}"
             )
         return
-    foreign = sorted(p for p in files if p in present and p not in owned)
+    foreign = sorted(
+        p for p in files if p in present and p not in owned and not _made_by_docs2sdk(dest / p)
+    )
     if foreign:
         raise OutputError(
             f"{dest / foreign[0]}: a file docs2sdk did not make would be replaced; "
