@@ -190,9 +190,10 @@ def _model_of_book(
 def _files(
     model: ApiModel, config: BookConfig, templates: Path | None, output: Path
 ) -> dict[str, str]:
-    from .generate import Site
+    from .generate import Publishing, Site
 
-    site = Site(docs_url=config.url, endpoint=config.endpoint)
+    publishing = Publishing(config.license, config.repository, config.output)
+    site = Site(docs_url=config.url, endpoint=config.endpoint, publishing=publishing)
     return project_files(model, config.package, config.version, templates, site=site, output=output)
 
 
