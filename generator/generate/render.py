@@ -21,6 +21,7 @@ from ..cache import Cache, code_digest, default_root
 from ..model import ApiModel
 from ..names import literal
 from ..runtime.errors import ERROR_CLASS_NAMES
+from .package_tests import package_tests
 from .quickstart import quick_start
 from .server_spec import server_spec, spec_json
 from .views import PackageView
@@ -253,9 +254,13 @@ def render_package(
     common["quick_start"] = example and env.get_template("quick_start.py.j2").render(
         common, qs=example
     )
+    common["tests"] = package_tests(model, view, spec, quick_start=example is not None)
     files = {
         "pyproject.toml": "pyproject.toml.j2",
+        "MANIFEST.in": "MANIFEST.in.j2",
         "README.md": "README.md.j2",
+        "tests/conftest.py": "tests/conftest.py.j2",
+        "tests/test_operations.py": "tests/test_operations.py.j2",
         f"{package}/__init__.py": "package/__init__.py.j2",
         f"{package}/py.typed": "package/py.typed.j2",
         f"{package}/_endpoints.py": "package/_endpoints.py.j2",
@@ -263,6 +268,8 @@ def render_package(
         f"{package}/models/__init__.py": "package/models/__init__.py.j2",
         f"{package}/_operations/__init__.py": "package/_operations/__init__.py.j2",
     }
+    if example:
+        files["tests/test_readme.py"] = "tests/test_readme.py.j2"
     # Each tag's operations, and each module of models, from one template apiece.
     parts = [
         (

@@ -1,0 +1,263 @@
+"""The generated package's own tests, as data for their templates.
+
+Each operation is called with arguments that fit what its page documents: the required
+parameters and the body's required fields, each the schema's default, first allowed
+value, or a made-up value of its type, format and length. The stub is seeded with one
+resource in every collection, at the path arguments the calls pass, so that every
+operation on an item finds one.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import ApiModel, Operation, Parameter, Schema
+from ..names import literal
+from .views import ClassView, OperationView, PackageView
+
+# Past this depth an object gets no more fields: a required field that holds its own
+# type would go on for ever.
+_MAX_DEPTH = 8
+_PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
+# The kinds of operation (in the stub's description) that act on one existing item.
+_ITEM_KINDS = frozenset({"read", "replace", "merge", "delete"})
+# The made-up values of the formats strings have on the pages.
+_FORMATS = {
+    "date-time": "2026-01-02T03:04:05Z",
+    "date": "2026-01-02",
+    "email": "user@example.com",
+    "uri": "https://example.com/",
+    "url": "https://example.com/",
+}
+
+
+@dataclass
+class CallView:
+    """An operation called as a test calls it."""
+
+    method: str  # the client's method
+    arguments: dict[str, str]  # keyword -> Python source of its value
+    path: str  # the request's path, its parameters filled
+    status: int  # the documented success status
+    errors: list[int] = field(default_factory=list)  # the documented error statuses
+
+    @property
+    def display(self) -> str:
+        """The arguments as a dict display."""
+        return "{" + ", ".join(f"{literal(k)}: {v}" for k, v in self.arguments.items()) + "}"
+
+    @property
+    def keywords(self) -> str:
+        """The arguments as keyword arguments of a call."""
+        return ", ".join(f"{k}={v}" for k, v in self.arguments.items())
+
+
+@dataclass
+class DeviationView:
+    """A response that differs from the docs: a documented string sent as a number,
+    and a field the docs do not list."""
+
+    call: CallView
+    model: str  # the class ``.data`` is documented as
+    body: str  # Python source: the JSON body sent
+    attribute: str  # the attribute whose value is sent as a number
+    alias: str  # its JSON name
+
+
+@dataclass
+class PackageTestsView:
+    calls: list[CallView]  # each answers its documented success on the seeded stub
+    # Operations on an item of a collection whose items hold no id: the stub cannot be
+    # seeded with one, so each answers 404.
+    absent: list[CallView]
+    seed: str  # Python source: collection path -> the resources the stub starts with
+    error_classes: dict[int, str]  # each documented error status -> the class it raises
+    deviation: DeviationView | None
+    quick_start: bool  # whether the README has a quick start to run
+
+    @property
+    def error_imports(self) -> list[str]:
+        return sorted(set(self.error_classes.values()))
+
+
+def package_tests(
+    model: ApiModel, view: PackageView, spec: dict[str, Any], *, quick_start: bool
+) -> PackageTestsView:
+    """The tests of the package ``view`` describes; ``spec`` is the stub server's
+    description of ``model`` (its collections, and each operation's success status)."""
+    values = _Values(model)
+    by_route = {(op.method.upper(), op.path): op for op in model.operations}
+    entries = {(entry["method"], entry["path"]): entry for entry in spec["operations"]}
+    calls = []
+    error_classes: dict[int, str] = {}
+    for op_view in view.operations:
+        route = (op_view.method, op_view.path)
+        arguments = values.arguments(by_route[route], op_view)
+        errors = [(int(e.status), e.error_class) for e in op_view.errors if e.status.isdigit()]
+        error_classes.update(errors)
+        calls.append(
+            CallView(
+                method=op_view.name,
+                arguments={keyword: literal(value) for keyword, value in arguments.items()},
+                path=values.filled(op_view.path),
+                status=entries[route]["status"],
+                errors=sorted({status for status, _cls in errors}),
+            )
+        )
+    seeded = _seeded(spec, values)
+    absent = [
+        call
+        for call, op_view in zip(calls, view.operations, strict=True)
+        if entries[op_view.method, op_view.path]["kind"] in _ITEM_KINDS
+        and entries[op_view.method, op_view.path]["collection"] not in seeded
+    ]
+    return PackageTestsView(
+        calls=[call for call in calls if call not in absent],
+        absent=absent,
+        seed=literal(dict(seeded.values())),
+        error_classes=dict(sorted(error_classes.items())),
+        deviation=_deviation(view, calls),
+        quick_start=quick_start,
+    )
+
+
+class _Values:
+    """Arguments that fit a schema, the same for the same schema and name."""
+
+    def __init__(self, model: ApiModel) -> None:
+        self.model = model
+        self.path_values: dict[str, Any] = {}  # by parameter name, shared by every path
+
+    def arguments(self, op: Operation, op_view: OperationView) -> dict[str, Any]:
+        """The keyword arguments of a call: the required parameters, and the body."""
+        documented: dict[tuple[str, str], Parameter] = {(p.in_, p.name): p for p in op.parameters}
+        out: dict[str, Any] = {}
+        for parameter in op_view.parameters:
+            if parameter.required:
+                out[parameter.name] = self.parameter(
+                    documented[parameter.location, parameter.wire_name]
+                )
+        if op_view.body_format == "bytes":
+            out["body"] = b"example"
+        elif op_view.body_format == "form":
+            out["body"] = {
+                p.name: self.value(p.schema_, p.name)
+                for p in op.parameters
+                if p.in_ == "form" and p.always_required
+            }
+        elif op_view.body_format == "json":
+            contents = op.request_body.content if op.request_body else []
+            content = next(c for c in contents if "json" in c.media_type.lower())
+            out["body"] = self.value(content.schema_, "body")
+        return out
+
+    def filled(self, path: str) -> str:
+        """``path`` with the values the calls pass for its parameters."""
+        return _PATH_PARAMETER.sub(lambda match: str(self.path_values[match[1]]), path)
+
+    def parameter(self, parameter: Parameter) -> Any:
+        if parameter.in_ != "path":
+            return self.value(parameter.schema_, parameter.name)
+        if parameter.name not in self.path_values:
+            self.path_values[parameter.name] = self.value(parameter.schema_, parameter.name)
+        return self.path_values[parameter.name]
+
+    def value(self, schema: Schema | None, name: str, depth: int = 0) -> Any:
+        """A value ``schema`` accepts; ``name`` is what it is the value of."""
+        target = self.model.resolve(schema)
+        if target is None:
+            return name
+        for source in (schema, target):
+            if source is not None and source.default is not None:
+                return source.default
+        if target.enum:
+            return next((v for v in target.enum if v is not None), None)
+        options = target.one_of or target.any_of
+        if options:
+            return self.value(options[0], name, depth)
+        properties, required = self.model.merged_properties(target)
+        types = [
+            t for t in (target.type or "").replace(" ", "").split("|") if t not in ("", "null")
+        ]
+        kind = types[0] if types else ("object" if properties or target.all_of else "string")
+        if kind == "object":
+            if depth >= _MAX_DEPTH:
+                return {}
+            return {
+                wire: self.value(properties[wire], wire, depth + 1)
+                for wire in properties
+                if wire in required
+            }
+        if kind == "array":  # one item, unless none is allowed
+            count = max(target.min_items or 0, 0 if target.max_items == 0 else 1)
+            return [self.value(target.items, name, depth + 1)] * count
+        if kind in ("integer", "number"):
+            return _number(target, integer=kind == "integer")
+        if kind == "boolean":
+            return True
+        if kind == "file":
+            return ""
+        return _string(target, name)
+
+
+def _number(schema: Schema, *, integer: bool) -> int | float:
+    """The least value the bounds allow, counting from 1."""
+    value = schema.minimum if schema.minimum is not None else 1
+    bound = schema.exclusive_minimum
+    if bound is True:  # the minimum itself is excluded
+        value += 1
+    elif bound is not None and bound is not False:
+        value = max(value, bound + 1)
+    if schema.maximum is not None:
+        value = min(value, schema.maximum)
+    return int(value) if integer else float(value)
+
+
+def _string(schema: Schema, name: str) -> str:
+    if schema.format == "uuid":
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+    text = _FORMATS.get(schema.format or "", name)
+    if schema.max_length is not None:
+        text = text[: schema.max_length]
+    return text.ljust(schema.min_length or 0, "x")
+
+
+def _seeded(spec: dict[str, Any], values: _Values) -> dict[str, tuple[str, list[dict[str, Any]]]]:
+    """The collections the stub can hold an item of, each with its path filled as the
+    calls fill it and the item they name: its id field set to the id they pass."""
+    seeded = {}
+    for path, collection in spec["collections"].items():
+        id_param, id_field = collection["id_param"], collection["id_field"]
+        names = [*_PATH_PARAMETER.findall(path), id_param]
+        if id_field is None or any(name not in values.path_values for name in names):
+            continue
+        seeded[path] = (values.filled(path), [{id_field: values.path_values[id_param]}])
+    return seeded
+
+
+def _deviation(view: PackageView, calls: list[CallView]) -> DeviationView | None:
+    """The first operation that answers a model with a documented string field: the
+    response the test sends it sets that field to a number."""
+    classes: dict[str, ClassView] = {}
+    for module in view.modules:
+        for cls in module.classes:
+            if cls.alias_of is None:
+                classes.setdefault(cls.name, cls)
+    for op_view, call in zip(view.operations, calls, strict=True):
+        answered = classes.get(op_view.data_annotation.removeprefix("models."))
+        if not op_view.data_annotation.startswith("models.") or answered is None:
+            continue
+        text = next((f for f in answered.fields if f.annotation in ("str", "str | None")), None)
+        if text is None:
+            continue
+        return DeviationView(
+            call=call,
+            model=op_view.data_annotation,
+            body=literal({text.alias: 12345, "undocumentedField": "kept"}),
+            attribute=text.name,
+            alias=text.alias,
+        )
+    return None
