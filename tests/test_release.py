@@ -15,11 +15,13 @@ import zipfile
 from email.message import Message
 from pathlib import Path
 
+import black
 import pytest
 from trove_classifiers import classifiers as known_classifiers
 
 from generator.config import load_config
 from generator.errors import ConfigError
+from generator.format import MODE
 from generator.generate.metadata import PYTHON_VERSIONS
 from generator.model import load_model
 from generator.pipeline import model_from_book
@@ -249,3 +251,17 @@ def test_hostile_names_pass_their_own_tests(tmp_path: Path) -> None:
     install_package(tmp_path / "own_hostile", tmp_path / "site")
     result = run_own_tests(tmp_path / "own_hostile", tmp_path / "site")
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_the_package_s_tests_are_laid_out_typed_and_lint_clean(small_release: SmallRelease) -> None:
+    tests = sorted((small_release.project / "tests").glob("*.py"))
+    assert [path.name for path in tests] == ["conftest.py", "test_operations.py", "test_readme.py"]
+    for path in tests:
+        text = path.read_text(encoding="utf-8")
+        assert black.format_str(text, mode=MODE) == text, path.name
+    for command in (["ruff", "check", "tests"], ["mypy", "--strict", "tests"]):
+        result = subprocess.run(
+            [sys.executable, "-m", *command], capture_output=True, text=True,
+            cwd=small_release.project,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout[-3000:]

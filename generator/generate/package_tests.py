@@ -9,6 +9,7 @@ operation on an item finds one.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -39,20 +40,31 @@ class CallView:
     """An operation called as a test calls it."""
 
     method: str  # the client's method
-    arguments: dict[str, str]  # keyword -> Python source of its value
+    arguments: dict[str, Any]  # by keyword: JSON values
     path: str  # the request's path, its parameters filled
     status: int  # the documented success status
     errors: list[int] = field(default_factory=list)  # the documented error statuses
+    file: str | None = None  # the text of a file body, which is sent as bytes
 
     @property
-    def display(self) -> str:
-        """The arguments as a dict display."""
-        return "{" + ", ".join(f"{literal(k)}: {v}" for k, v in self.arguments.items()) + "}"
+    def json(self) -> str:
+        """The call as one line of JSON."""
+        entry = {
+            "method": self.method,
+            "path": self.path,
+            "status": self.status,
+            "errors": self.errors,
+            "arguments": self.arguments,
+        }
+        return _json({**entry, "file": self.file} if self.file is not None else entry)
 
     @property
     def keywords(self) -> str:
-        """The arguments as keyword arguments of a call."""
-        return ", ".join(f"{k}={v}" for k, v in self.arguments.items())
+        """The arguments as the Python source of a call's keyword arguments."""
+        keywords = [f"{keyword}={literal(value)}" for keyword, value in self.arguments.items()]
+        if self.file is not None:
+            keywords.append(f"body=b{literal(self.file)}")
+        return ", ".join(keywords)
 
 
 @dataclass
@@ -68,24 +80,39 @@ class DeviationView:
 
 
 @dataclass
-class PackageTestsView:
+class CallsView:
+    """What ``tests/calls.json`` holds: the calls, and the items the stub starts with."""
+
     calls: list[CallView]  # each answers its documented success on the seeded stub
     # Operations on an item of a collection whose items hold no id: the stub cannot be
     # seeded with one, so each answers 404.
     absent: list[CallView]
-    seed: str  # Python source: collection path -> the resources the stub starts with
+    seed: dict[str, list[dict[str, Any]]]  # collection path -> the items the stub holds
     error_classes: dict[int, str]  # each documented error status -> the class it raises
-    deviation: DeviationView | None
-    quick_start: bool  # whether the README has a quick start to run
 
     @property
-    def error_imports(self) -> list[str]:
-        return sorted(set(self.error_classes.values()))
+    def seed_lines(self) -> list[str]:
+        """The seed's entries, a line of JSON each: ``"path": [items]``."""
+        return [f"{_json(path)}: {_json(items)}" for path, items in self.seed.items()]
+
+    @property
+    def errors_json(self) -> str:
+        return _json({str(status): name for status, name in self.error_classes.items()})
+
+
+@dataclass
+class OperationsTestView:
+    """What the test module that reads ``calls.json`` needs to know of it; kept apart,
+    so that a changed call renders the data again and not the module."""
+
+    absent: bool  # whether any call is on an item the stub cannot hold
+    errors: bool  # whether any error status is documented
+    deviation: DeviationView | None
 
 
 def package_tests(
-    model: ApiModel, view: PackageView, spec: dict[str, Any], *, quick_start: bool
-) -> PackageTestsView:
+    model: ApiModel, view: PackageView, spec: dict[str, Any]
+) -> tuple[CallsView, OperationsTestView]:
     """The tests of the package ``view`` describes; ``spec`` is the stub server's
     description of ``model`` (its collections, and each operation's success status)."""
     values = _Values(model)
@@ -96,15 +123,17 @@ def package_tests(
     for op_view in view.operations:
         route = (op_view.method, op_view.path)
         arguments = values.arguments(by_route[route], op_view)
+        file = arguments.pop("body") if op_view.body_format == "bytes" else None
         errors = [(int(e.status), e.error_class) for e in op_view.errors if e.status.isdigit()]
         error_classes.update(errors)
         calls.append(
             CallView(
                 method=op_view.name,
-                arguments={keyword: literal(value) for keyword, value in arguments.items()},
+                arguments=arguments,
                 path=values.filled(op_view.path),
                 status=entries[route]["status"],
                 errors=sorted({status for status, _cls in errors}),
+                file=file,
             )
         )
     seeded = _seeded(spec, values)
@@ -114,14 +143,14 @@ def package_tests(
         if entries[op_view.method, op_view.path]["kind"] in _ITEM_KINDS
         and entries[op_view.method, op_view.path]["collection"] not in seeded
     ]
-    return PackageTestsView(
+    table = CallsView(
         calls=[call for call in calls if call not in absent],
         absent=absent,
-        seed=literal(dict(seeded.values())),
+        seed=dict(seeded.values()),
         error_classes=dict(sorted(error_classes.items())),
-        deviation=_deviation(view, calls),
-        quick_start=quick_start,
     )
+    module = OperationsTestView(bool(absent), bool(error_classes), _deviation(view, calls))
+    return table, module
 
 
 class _Values:
@@ -141,7 +170,7 @@ class _Values:
                     documented[parameter.location, parameter.wire_name]
                 )
         if op_view.body_format == "bytes":
-            out["body"] = b"example"
+            out["body"] = "example"  # the text of the file sent
         elif op_view.body_format == "form":
             out["body"] = {
                 p.name: self.value(p.schema_, p.name)
@@ -236,6 +265,10 @@ def _seeded(spec: dict[str, Any], values: _Values) -> dict[str, tuple[str, list[
             continue
         seeded[path] = (values.filled(path), [{id_field: values.path_values[id_param]}])
     return seeded
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _deviation(view: PackageView, calls: list[CallView]) -> DeviationView | None:

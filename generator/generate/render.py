@@ -78,6 +78,8 @@ def pyrepr(value: Any) -> str:
 
 
 def tomlstr(value: str) -> str:
+    """A quoted string of TOML, which is also one of JSON (Jinja's ``tojson`` would
+    escape HTML)."""
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -103,6 +105,7 @@ def environment(templates: Path | None, cache_root: Path | None = None) -> jinja
         pyrepr=pyrepr,
         sentence=sentence,
         tomlstr=tomlstr,
+        jsonstr=tomlstr,
     )
     return env
 
@@ -254,13 +257,14 @@ def render_package(
     common["quick_start"] = example and env.get_template("quick_start.py.j2").render(
         common, qs=example
     )
-    common["tests"] = package_tests(model, view, spec, quick_start=example is not None)
+    common["test_calls"], common["test_module"] = package_tests(model, view, spec)
     files = {
         "pyproject.toml": "pyproject.toml.j2",
         "MANIFEST.in": "MANIFEST.in.j2",
         "README.md": "README.md.j2",
         "tests/conftest.py": "tests/conftest.py.j2",
         "tests/test_operations.py": "tests/test_operations.py.j2",
+        "tests/calls.json": "tests/calls.json.j2",
         f"{package}/__init__.py": "package/__init__.py.j2",
         f"{package}/py.typed": "package/py.typed.j2",
         f"{package}/_endpoints.py": "package/_endpoints.py.j2",
