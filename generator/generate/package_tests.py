@@ -122,7 +122,7 @@ def package_tests(
     error_classes: dict[int, str] = {}
     for op_view in view.operations:
         route = (op_view.method, op_view.path)
-        arguments = values.arguments(by_route[route], op_view)
+        arguments, path = values.arguments(by_route[route], op_view)
         file = arguments.pop("body") if op_view.body_format == "bytes" else None
         errors = [(int(e.status), e.error_class) for e in op_view.errors if e.status.isdigit()]
         error_classes.update(errors)
@@ -130,7 +130,7 @@ def package_tests(
             CallView(
                 method=op_view.name,
                 arguments=arguments,
-                path=values.filled(op_view.path),
+                path=path,
                 status=entries[route]["status"],
                 errors=sorted({status for status, _cls in errors}),
                 file=file,
@@ -158,17 +158,23 @@ class _Values:
 
     def __init__(self, model: ApiModel) -> None:
         self.model = model
-        self.path_values: dict[str, Any] = {}  # by parameter name, shared by every path
+        # Path arguments by parameter name (the first schema's), for the stub's items.
+        self.path_values: dict[str, Any] = {}
+        # By name and schema: a name can take other values elsewhere (another enum).
+        self._path_arguments: dict[tuple[str, str], Any] = {}
 
-    def arguments(self, op: Operation, op_view: OperationView) -> dict[str, Any]:
-        """The keyword arguments of a call: the required parameters, and the body."""
+    def arguments(self, op: Operation, op_view: OperationView) -> tuple[dict[str, Any], str]:
+        """The keyword arguments of a call (the required parameters, and the body), and
+        the request's path they fill."""
         documented: dict[tuple[str, str], Parameter] = {(p.in_, p.name): p for p in op.parameters}
         out: dict[str, Any] = {}
+        in_path: dict[str, Any] = {}
         for parameter in op_view.parameters:
             if parameter.required:
-                out[parameter.name] = self.parameter(
-                    documented[parameter.location, parameter.wire_name]
-                )
+                value = self.parameter(documented[parameter.location, parameter.wire_name])
+                out[parameter.name] = value
+                if parameter.location == "path":
+                    in_path[parameter.wire_name] = value
         if op_view.body_format == "bytes":
             out["body"] = "example"  # the text of the file sent
         elif op_view.body_format == "form":
@@ -181,18 +187,19 @@ class _Values:
             contents = op.request_body.content if op.request_body else []
             content = next(c for c in contents if "json" in c.media_type.lower())
             out["body"] = self.value(content.schema_, "body")
-        return out
-
-    def filled(self, path: str) -> str:
-        """``path`` with the values the calls pass for its parameters."""
-        return _PATH_PARAMETER.sub(lambda match: str(self.path_values[match[1]]), path)
+        return out, _filled(op.path, in_path)
 
     def parameter(self, parameter: Parameter) -> Any:
         if parameter.in_ != "path":
             return self.value(parameter.schema_, parameter.name)
-        if parameter.name not in self.path_values:
-            self.path_values[parameter.name] = self.value(parameter.schema_, parameter.name)
-        return self.path_values[parameter.name]
+        key = (parameter.name, parameter.schema_.model_dump_json())
+        if key not in self._path_arguments:
+            # Told apart from the bodies' values, which are their fields' names: an
+            # item created with the name of one the stub holds would be refused.
+            value = self.value(parameter.schema_, f"{parameter.name}-1")
+            self._path_arguments[key] = value
+            self.path_values.setdefault(parameter.name, value)
+        return self._path_arguments[key]
 
     def value(self, schema: Schema | None, name: str, depth: int = 0) -> Any:
         """A value ``schema`` accepts; ``name`` is what it is the value of."""
@@ -263,8 +270,14 @@ def _seeded(spec: dict[str, Any], values: _Values) -> dict[str, tuple[str, list[
         names = [*_PATH_PARAMETER.findall(path), id_param]
         if id_field is None or any(name not in values.path_values for name in names):
             continue
-        seeded[path] = (values.filled(path), [{id_field: values.path_values[id_param]}])
+        filled = _filled(path, values.path_values)
+        seeded[path] = (filled, [{id_field: values.path_values[id_param]}])
     return seeded
+
+
+def _filled(path: str, values: dict[str, Any]) -> str:
+    """``path`` with its parameters' values."""
+    return _PATH_PARAMETER.sub(lambda match: str(values[match[1]]), path)
 
 
 def _json(value: Any) -> str:

@@ -156,8 +156,8 @@ DEVIATING = {"key": 12345, "undocumentedField": "kept"}
 def test_a_response_that_differs_from_the_docs_is_read() -> None:
     with client_of(answering(201, DEVIATING)) as client:
         response = client.create_agent(
-            ai_data_platform_id="aiDataPlatformId",
-            workspace_key="workspaceKey",
+            ai_data_platform_id="aiDataPlatformId-1",
+            workspace_key="workspaceKey-1",
             body={"displayName": "displayName", "pathInfo": "pathInfo"},
         )
     assert isinstance(response.data, models.Agent)
@@ -171,7 +171,7 @@ def test_strict_refuses_a_response_that_differs_from_the_docs() -> None:
     transport = answering(201, DEVIATING)
     with client_of(transport, strict=True) as client, pytest.raises(UnexpectedResponseError):
         client.create_agent(
-            ai_data_platform_id="aiDataPlatformId",
-            workspace_key="workspaceKey",
+            ai_data_platform_id="aiDataPlatformId-1",
+            workspace_key="workspaceKey-1",
             body={"displayName": "displayName", "pathInfo": "pathInfo"},
         )
