@@ -158,6 +158,8 @@ def chosen_books(root: Path, only: Sequence[Path] = ()) -> list[tuple[Path, Book
     """The books of the project at ``root`` (each config's path and settings), or those
     whose folders are in ``only``; a folder that holds no book is an error."""
     books = book_configs(root)
+    if not books:
+        raise ReleaseError(f"no {INPUT_FOLDER}/*/{CONFIG_NAME} in {root}: run in the project root")
     known = {path.parent.resolve(): (path, config) for path, config in books}
     unknown = [str(folder) for folder in only if folder.resolve() not in known]
     if unknown:

@@ -150,6 +150,12 @@ def test_a_book_that_is_no_book_is_named(tmp_path: Path) -> None:
         chosen_books(tmp_path, [elsewhere])
 
 
+def test_a_folder_with_no_book_is_no_project(tmp_path: Path) -> None:
+    result = docs2sdk("releases", cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"no input/*/docs2sdk.yaml in {tmp_path}: run in the project root" in result.stderr
+
+
 def git(root: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
 
