@@ -49,6 +49,8 @@ def test_the_plan_reads_the_tags_and_the_build_has_no_credentials() -> None:
     jobs = workflow()["jobs"]
     plan, build = jobs["plan"], jobs["build"]
     assert steps(plan)[0]["with"]["fetch-depth"] == 0
+    # Editable, as CI installs it: the templates are read from the checkout.
+    assert "pip install -e ." in runs(plan)
     assert "docs2sdk check" in runs(plan)
     assert "docs2sdk releases --json" in runs(plan)
     assert build["permissions"] == {"contents": "read"}
