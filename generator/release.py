@@ -86,6 +86,8 @@ def build_distributions(project: Path, output: Path, *, offline: bool = False) -
             path = source / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8", newline="\n")
+        if offline:
+            _check_build_requirements(project.name, source)
         command = [sys.executable, "-m", "build", "--outdir", str(built), str(source)]
         started = time.perf_counter()
         _run(project.name, "build", [*command, *(["--no-isolation"] if offline else [])])
@@ -96,6 +98,21 @@ def build_distributions(project: Path, output: Path, *, offline: bool = False) -
         for made in (sdist, wheel):
             shutil.copy2(made, output / made.name)
     return Distributions(output / sdist.name, output / wheel.name, seconds)
+
+
+def _check_build_requirements(name: str, source: Path) -> None:
+    """An offline build uses this environment's build backend: refuse one that is
+    missing or too old before it fails in ways of its own."""
+    # Imported here: only ``docs2sdk package`` needs the ``release`` extra.
+    import build
+
+    requires = build.ProjectBuilder(source).build_system_requires
+    missing = sorted({chain[0] for req in requires for chain in build.check_dependency(req)})
+    if missing:
+        raise ReleaseError(
+            f"{name}: an offline build uses this environment's packages, and it lacks "
+            f"{', '.join(missing)}: install them, or build without --offline"
+        )
 
 
 def check_distributions(name: str, distributions: Distributions) -> None:

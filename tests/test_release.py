@@ -143,6 +143,19 @@ def test_a_package_whose_own_tests_fail_is_refused(
     assert "test_each_operation_on_the_stub" in str(raised.value)
 
 
+def test_an_offline_build_names_a_build_requirement_this_environment_lacks(
+    small_release: SmallRelease, tmp_path: Path
+) -> None:
+    project = tmp_path / "jupyter_sdk"
+    shutil.copytree(small_release.project, project)
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text.replace('"setuptools>=', '"setuptools>=999,>='), encoding="utf-8")
+    with pytest.raises(ReleaseError, match=r"jupyter_sdk: an offline build .* lacks setuptools"):
+        build_distributions(project, tmp_path / "dist", offline=True)
+    assert not (tmp_path / "dist").exists()
+
+
 def test_a_book_that_is_no_book_is_named(tmp_path: Path) -> None:
     make_project(tmp_path, "jupyter-ul", "jupyter_sdk")
     elsewhere = tmp_path / "elsewhere"
