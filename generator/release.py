@@ -143,7 +143,8 @@ def run_package_tests(
         f"{distributions.wheel}[testing]",
         *(["--no-index"] if offline else []),
     ]
-    _run(name, "pip install", install)
+    # Offline, the dependencies must be installed here already: pip names any missing.
+    _run(name, "pip install" + (" (offline, from this environment)" if offline else ""), install)
     located = _run(name, "import", [str(python), "-c", f"import {name}; print({name}.__file__)"])
     if not Path(located.strip()).resolve().is_relative_to(environment.resolve()):
         raise ReleaseError(f"{name}: imported from {located.strip()}, not the fresh environment")
