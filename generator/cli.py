@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import sys
@@ -341,6 +342,69 @@ def check() -> None:
         click.echo("generated/ is stale: run docs2sdk build", err=True)
         sys.exit(1)
     click.echo("generated/ is current", err=True)
+
+
+@cli.command(name="package", epilog=EXIT_CODES)
+@click.argument(
+    "books", metavar="[BOOKS]...", nargs=-1, type=click.Path(file_okay=False, path_type=Path)
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Where the sdists and wheels go.",
+)
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Build with this environment's setuptools, and install the packages' "
+    "dependencies from this environment: no package index is asked.",
+)
+def package_command(books: tuple[Path, ...], output: Path, offline: bool) -> None:
+    """Build the generated package of every input/*/docs2sdk.yaml (or of the BOOKS
+    given by their folders) into an sdist and a wheel in OUTPUT, check them with
+    twine, install the wheel with its testing extra into a fresh virtual environment
+    and run the package's own tests there."""
+    import tempfile
+
+    from .generate.metadata import distribution_name
+    from .release import build_distributions, check_distributions, chosen_books, run_package_tests
+
+    root = Path.cwd()
+    for book in chosen_books(root, books):
+        config = book.config
+        name = f"{distribution_name(config.package)} {config.version}"
+        built = build_distributions(book.output, output, offline=offline)
+        check_distributions(config.package, built)
+        with tempfile.TemporaryDirectory(prefix="docs2sdk-test-") as work:
+            tests = run_package_tests(config.package, built, Path(work), offline=offline)
+        sizes = ", ".join(f"{path} ({path.stat().st_size / 1024:.0f} KiB)" for path in built.files)
+        click.echo(f"{name}: {sizes}, built in {built.seconds:.1f} s; twine check passed", err=True)
+        click.echo(
+            f"{name}: installed in a fresh environment, {tests.passed} tests passed "
+            f"({tests.skipped} skipped) in {tests.seconds:.1f} s",
+            err=True,
+        )
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, for a workflow.")
+def releases(as_json: bool) -> None:
+    """The generated packages whose version has no release tag yet in this git
+    repository (<distribution>-v<version>): what the release workflow publishes."""
+    from .release import chosen_books, pending_releases
+
+    root = Path.cwd()
+    pending = pending_releases(root, chosen_books(root))
+    if as_json:
+        listed = [{**dataclasses.asdict(release), "tag": release.tag} for release in pending]
+        click.echo(json.dumps(listed, ensure_ascii=False))
+        return
+    for release in pending:
+        where = release.index or "the public index"
+        click.echo(f"{release.tag}: {release.book}, to {where} (environment {release.environment})")
 
 
 def main() -> None:

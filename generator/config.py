@@ -54,6 +54,21 @@ class BookConfig(BaseModel):
         default_factory=dict,
         description='Python names that replace the derived ones, keyed "METHOD /path".',
     )
+    license: str | None = Field(
+        default=None,
+        description="The generated package's license, an SPDX expression (``Apache-2.0``): "
+        "the license of the code docs2sdk writes, not of the API.",
+    )
+    repository: str | None = Field(
+        default=None,
+        description="The repository the generated package is kept in "
+        "(``https://github.com/OWNER/NAME``): the package's Source, Issues and Changelog links.",
+    )
+    index: str | None = Field(
+        default=None,
+        description="The upload URL of the package index releases go to; the public index "
+        "when absent.",
+    )
 
     @field_validator("version", mode="before")
     @classmethod
@@ -66,16 +81,7 @@ class BookConfig(BaseModel):
     @classmethod
     def _release(cls, value: str) -> str:
         if not VERSION.fullmatch(value):
-            raise ValueError(
-                f"{value!r} is no version: write it as 1.2.3 (or 1.2.3rc1, 1.2.3.post1)"
-            )
-        return value
-
-    @field_validator("url")
-    @classmethod
-    def _web_address(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", value):
-            raise ValueError(f"{value!r} is no http(s) URL of the book's folder")
+            raise ValueError(f"{value!r} is no version: write it as MAJOR.MINOR.PATCH, e.g. 1.0.0")
         return value
 
     @field_validator("endpoint")
@@ -84,6 +90,26 @@ class BookConfig(BaseModel):
         problem = value and endpoint_problem(value)
         if problem:
             raise ValueError(problem)
+        return value
+
+    @field_validator("license")
+    @classmethod
+    def _spdx(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        # Imported here: the table of licenses takes 5 ms, which a book without one saves.
+        from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+
+        try:
+            return canonicalize_license_expression(value)
+        except InvalidLicenseExpression as exc:
+            raise ValueError(f"{value!r} is no SPDX license expression ({exc})") from None
+
+    @field_validator("url", "repository", "index")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", value):
+            raise ValueError(f"{value!r} is no http(s) URL")
         return value
 
     @field_validator("package")

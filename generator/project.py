@@ -266,10 +266,11 @@ def _model_of_book(
 
 
 def _files(model: ApiModel, book: Book) -> dict[str, str]:
-    from .generate import Site
+    from .generate import Publishing, Site
 
     config = book.config
-    site = Site(docs_url=config.url, endpoint=config.endpoint)
+    publishing = Publishing(config.license, config.repository, config.output)
+    site = Site(docs_url=config.url, endpoint=config.endpoint, publishing=publishing)
     return project_files(
         model, config.package, config.version, book.templates, site=site, output=book.output
     )

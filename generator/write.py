@@ -204,7 +204,8 @@ def _refuse_to_lose(
         raise OutputError(
             f"{dest / edited[0]}: changed since docs2sdk wrote it, and a build would "
             f"{'replace' if edited[0] in files else 'delete'} it: keep the change in a file of "
-            f"your own (files docs2sdk did not make are kept), or give --force to overwrite it"
+            "your own (files docs2sdk did not make are kept), or give --force to overwrite it "
+            "(as after a merge of two builds' output)"
         )
 
 

@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from generator.cache import CACHE_ENV
 from generator.model import ApiModel
 from generator.pipeline import model_from_book
+from generator.release import Distributions, build_distributions
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -99,3 +101,33 @@ def aidp_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("site")
     install_package(AIDP_PROJECT, target)
     return target / "aidp_workbench"
+
+
+@dataclass(frozen=True)
+class SmallRelease:
+    """A project with one small book, built, and its package's sdist and wheel."""
+
+    root: Path
+    book: Path
+    project: Path  # the generated package project
+    package: str
+    distributions: Distributions
+
+
+@pytest.fixture(scope="session")
+def small_release(tmp_path_factory: pytest.TempPathFactory) -> SmallRelease:
+    """The Jupyter Server book as a project of its own, with the settings a release
+    reads, built once for the whole run (offline: no package index is asked)."""
+    root = tmp_path_factory.mktemp("release")
+    book = make_project(root, "jupyter-ul", "jupyter_sdk")
+    with (book / "docs2sdk.yaml").open("a", encoding="utf-8") as config:
+        config.write(
+            "url: https://docs.example.com/jupyter/\n"
+            "license: mit OR apache-2.0\n"
+            "repository: https://github.com/example/sdks\n"
+        )
+    built = docs2sdk("build", cwd=root)
+    assert built.returncode == 0, built.stderr
+    project = root / "generated" / "jupyter_sdk"
+    distributions = build_distributions(project, root / "dist", offline=True)
+    return SmallRelease(root, book, project, "jupyter_sdk", distributions)

@@ -67,7 +67,7 @@ def test_files_a_user_adds_to_a_package_survive_a_rebuild(tmp_path: Path) -> Non
     book = make_project(tmp_path, "jupyter-ul", "jupyter_sdk")
     assert docs2sdk("build", cwd=tmp_path).returncode == 0
     package = tmp_path / "generated" / "jupyter_sdk"
-    (package / "tests").mkdir()
+    # A file of one's own beside the package's own tests, in a folder docs2sdk writes to.
     (package / "tests" / "test_mine.py").write_text("def test_x(): pass\n", encoding="utf-8")
     (package / ".gitignore").write_text("*.pyc\n", encoding="utf-8")
     (package / "notes").mkdir()  # an empty folder

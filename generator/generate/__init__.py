@@ -9,10 +9,11 @@ import jinja2
 
 from ..errors import Docs2SdkError
 from ..model import ApiModel
+from .metadata import Publishing
 from .render import Renderings, render_package
 from .views import Site, build_views, header_text
 
-__all__ = ["Renderings", "Site", "TemplateError", "generate_package", "header_text"]
+__all__ = ["Publishing", "Renderings", "Site", "TemplateError", "generate_package", "header_text"]
 
 
 class TemplateError(Docs2SdkError):

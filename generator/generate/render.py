@@ -22,6 +22,7 @@ from ..model import ApiModel
 from ..names import literal
 from ..runtime.errors import ERROR_CLASS_NAMES
 from .commands import command_line_view, command_table, input_schemas
+from .package_tests import package_tests
 from .quickstart import quick_start
 from .server_spec import server_spec, spec_json
 from .views import PackageView
@@ -78,6 +79,8 @@ def pyrepr(value: Any) -> str:
 
 
 def tomlstr(value: str) -> str:
+    """A quoted string of TOML, which is also one of JSON (Jinja's ``tojson`` would
+    escape HTML)."""
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -103,6 +106,7 @@ def environment(templates: Path | None, cache_root: Path | None = None) -> jinja
         pyrepr=pyrepr,
         sentence=sentence,
         tomlstr=tomlstr,
+        jsonstr=tomlstr,
     )
     return env
 
@@ -279,9 +283,14 @@ def render_package(
     common["quick_start"] = example and env.get_template("quick_start.py.j2").render(
         common, qs=example
     )
+    common["test_calls"], common["test_module"] = package_tests(model, view, spec)
     files = {
         "pyproject.toml": "pyproject.toml.j2",
+        "MANIFEST.in": "MANIFEST.in.j2",
         "README.md": "README.md.j2",
+        "tests/conftest.py": "tests/conftest.py.j2",
+        "tests/test_operations.py": "tests/test_operations.py.j2",
+        "tests/calls.json": "tests/calls.json.j2",
         f"{package}/__init__.py": "package/__init__.py.j2",
         f"{package}/py.typed": "package/py.typed.j2",
         f"{package}/_endpoints.py": "package/_endpoints.py.j2",
@@ -289,6 +298,8 @@ def render_package(
         f"{package}/models/__init__.py": "package/models/__init__.py.j2",
         f"{package}/_operations/__init__.py": "package/_operations/__init__.py.j2",
     }
+    if example:
+        files["tests/test_readme.py"] = "tests/test_readme.py.j2"
     # Each tag's operations, and each module of models, from one template apiece.
     parts = [
         (

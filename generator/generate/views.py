@@ -30,6 +30,7 @@ from ..names import (
 )
 from ..runtime.errors import ERROR_CLASS_NAMES
 from ..runtime.waiters import LIFECYCLE_FIELDS, is_failure
+from .metadata import PackageMetadata, Publishing, distribution_name, package_metadata
 
 # Names a models module imports: a field of that name would shadow them in annotations.
 MODULE_NAMES = frozenset({"date", "datetime"})
@@ -240,6 +241,8 @@ class Site:
 
     docs_url: str | None = None  # the book's folder, e.g. https://docs.oracle.com/.../aiwap/
     endpoint: str | None = None  # the service's address template ({region}, {secondLevelDomain})
+    # The package's license and repository.
+    publishing: Publishing = field(default_factory=Publishing)
 
 
 @dataclass
@@ -260,6 +263,7 @@ class PackageView:
     sections: list[tuple[str | None, list[OperationView]]]
     # What the response types in _endpoints.py import (``dict[str, Any]``, ``datetime``).
     endpoint_imports: list[str]
+    metadata: PackageMetadata  # what the package says of itself on an index
     # The service's address template: the book's setting, else what its index states.
     endpoint: str | None = None
 
@@ -803,7 +807,7 @@ def build_views(
     title = model.title or package
     return PackageView(
         package=package,
-        distribution=package.replace("_", "-"),
+        distribution=distribution_name(package),
         version=version,
         title=title,
         header_text=header_text(title),
@@ -818,4 +822,7 @@ def build_views(
             _names_in(" ".join(op.data_type or "" for g in groups.values() for op in g.operations))
         ),
         endpoint=site.endpoint or model.endpoint,
+        metadata=package_metadata(
+            version, [t.name for t in model.tags], site.docs_url, site.publishing
+        ),
     )
