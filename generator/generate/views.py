@@ -205,6 +205,26 @@ class OperationView:
         return self.pages_name is not None
 
     @property
+    def readme_signature(self) -> str:
+        """The method as the README shows it: keyword-only, as it is defined; on one
+        line when that is short, else a parameter a line."""
+        required = [f"{p.name}: {p.annotation}" for p in self.parameters if p.required]
+        body = [f"body: {self.body_annotation}"] if self.body_annotation else []
+        optional = [f"{p.name}: {p.annotation} = None" for p in self.parameters if not p.required]
+        parameters = [
+            "*",
+            *required,
+            *body,
+            *optional,
+            "timeout: float | httpx.Timeout | None = None",
+        ]
+        head, tail = f"client.{self.name}(", f") -> ApiResponse[{self.data_annotation}]"
+        line = head + ", ".join(parameters) + tail
+        if len(line) <= 88:
+            return line
+        return head + "\n" + "".join(f"    {p},\n" for p in parameters) + tail
+
+    @property
     def async_body_annotation(self) -> str | None:
         """The body's type in ``AsyncClient``, which also streams async iterators."""
         return "AsyncFileBody" if self.body_format == "bytes" else self.body_annotation
@@ -296,6 +316,8 @@ class PackageView:
     endpoint: str | None = None
     # What the clients send as User-Agent: the package, its version, and docs2sdk's.
     user_agent: str = ""
+    # The operation the README streams a file with, when one answers a file.
+    file_example: OperationView | None = None
 
 
 def absolute_links(text: str | None) -> str | None:
@@ -846,6 +868,7 @@ def build_views(
             operation.waiter.name = methods.claim(operation.waiter.name)
     title = model.title or package
     distribution = package.replace("_", "-")
+    streams = [op for op in operations if op.stream_name]
     return PackageView(
         package=package,
         distribution=distribution,
@@ -863,4 +886,6 @@ def build_views(
         ),
         endpoint=site.endpoint or model.endpoint,
         user_agent=f"{distribution}/{version} docs2sdk/{__version__}",
+        # The shortest to write.
+        file_example=min(streams, key=lambda op: (len(op.name), op.name)) if streams else None,
     )

@@ -298,9 +298,7 @@ class Call:
         base = settings.base_url
         self.url = base.copy_with(raw_path=base.raw_path + filled.raw_path.lstrip(b"/"))
         self.params = {
-            name: [parameter_text(v, f"{where}: {name}") for v in value]
-            if isinstance(value, (list, tuple))
-            else parameter_text(value, f"{where}: {name}")
+            name: _query_value(value, f"{where}: {name}")
             for name, value in (query or {}).items()
             if value is not None
         }
@@ -419,6 +417,12 @@ _TIMEOUTS: tuple[tuple[type[httpx.TimeoutException], str], ...] = (
     (httpx.WriteTimeout, "could not send the request in time"),
     (httpx.PoolTimeout, "no free connection in time"),
 )
+
+
+def _query_value(value: Any, where: str) -> str | list[str]:
+    if isinstance(value, (list, tuple)):
+        return [parameter_text(item, where) for item in value]
+    return parameter_text(value, where)
 
 
 def _longest(timeout: httpx.Timeout) -> float:
