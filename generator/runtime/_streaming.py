@@ -9,11 +9,13 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
 import httpx
 
 from ._runtime import HeaderFacts
+from .errors import ApiConnectionError, ApiTimeoutError
 
 
 class BinaryWriter(Protocol):
@@ -48,11 +50,13 @@ class StreamedResponse(HeaderFacts):
 
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
         """The body, chunk by chunk as it arrives (or in ``chunk_size`` pieces)."""
-        return self.response.iter_bytes(chunk_size)
+        with _body_errors(self.response):
+            yield from self.response.iter_bytes(chunk_size)
 
     def read(self) -> bytes:
         """The whole body, held in memory: for small files."""
-        return self.response.read()
+        with _body_errors(self.response):
+            return self.response.read()
 
     def write_to(self, target: str | os.PathLike[str] | BinaryWriter) -> int:
         """Write the body to ``target`` as it arrives, and return how many bytes.
@@ -80,13 +84,16 @@ class AsyncStreamedResponse(HeaderFacts):
         self.status_code = response.status_code
         self.headers = response.headers
 
-    def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+    async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
         """The body, chunk by chunk as it arrives (or in ``chunk_size`` pieces)."""
-        return self.response.aiter_bytes(chunk_size)
+        with _body_errors(self.response):
+            async for chunk in self.response.aiter_bytes(chunk_size):
+                yield chunk
 
     async def read(self) -> bytes:
         """The whole body, held in memory: for small files."""
-        return await self.response.aread()
+        with _body_errors(self.response):
+            return await self.response.aread()
 
     async def write_to(self, target: str | os.PathLike[str] | BinaryWriter) -> int:
         """``StreamedResponse.write_to``: the file is written in the event loop, chunk by
@@ -99,6 +106,20 @@ class AsyncStreamedResponse(HeaderFacts):
             except BaseException:
                 os.unlink(target)
                 raise
+
+
+@contextmanager
+def _body_errors(response: httpx.Response) -> Iterator[None]:
+    """A body that stops arriving raises ``ApiTimeoutError`` or ``ApiConnectionError``,
+    as a call that gets no answer does."""
+    where = f"{response.request.method} {response.request.url}"
+    try:
+        yield
+    except httpx.TimeoutException as error:
+        raise ApiTimeoutError(f"{where}: the body stopped arriving in time") from error
+    except httpx.RequestError as error:
+        reason = str(error) or type(error).__name__
+        raise ApiConnectionError(f"{where}: {reason}, part way through the body") from error
 
 
 def _write(chunks: Iterator[bytes], file: BinaryWriter) -> int:
