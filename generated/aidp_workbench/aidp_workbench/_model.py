@@ -74,6 +74,12 @@ class Model(BaseModel):
         cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
     ) -> Self:
         problems = response_problems(info)
+        if problems is None and isinstance(value, dict):
+            # Built by a caller (a nested dict too): a key that names no field is a
+            # mistake, not a field to send.
+            unknown = sorted(map(str, value.keys() - _keywords(cls)))
+            if unknown:
+                raise ValueError(f"{', '.join(map(repr, unknown))}: not a field of {cls.__name__}")
         noted = len(problems) if problems is not None else 0
         try:
             model: Self = handler(value)
