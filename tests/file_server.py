@@ -7,7 +7,7 @@ answer (204) tells what arrived: ``x-received-length``, ``x-received-sha256`` an
 download: the file named by ``path`` is sent back, or, for ``pattern:N``, N bytes
 counting 0 to 255 over and over; as ``x-answer-type`` asks (application/octet-stream by
 default). Run on its own (``python tests/file_server.py``), it prints its URL and
-serves until it is stopped.
+serves until it is stopped; in a test, ``scripted_server.serving(FileServer(root))``.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import tempfile
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -128,19 +127,6 @@ class _Handler(BaseHTTPRequestHandler):
 def _read(path: Path) -> Iterator[bytes]:
     with open(path, "rb") as file:
         yield from iter(lambda: file.read(CHUNK), b"")
-
-
-@contextmanager
-def file_server(root: Path) -> Iterator[FileServer]:
-    """The server in a thread of this process, storing under ``root``."""
-    server = FileServer(root)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def main() -> None:

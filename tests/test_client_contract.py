@@ -39,7 +39,7 @@ from generator.model import ApiModel
 
 from .aidp_operations import operation, operations
 from .conftest import AIDP_PROJECT
-from .scripted_server import Reply, ScriptedServer, scripted_server
+from .scripted_server import Reply, ScriptedServer, scripted_server, serving
 
 SESSION = {"id": "s1", "name": "first", "path": "a.ipynb", "type": "notebook"}
 NOT_FOUND = {"code": "NotAuthorizedOrNotFound", "message": "Session s9 not found"}
@@ -643,11 +643,8 @@ class _Echo(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def echo() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), _Echo)) as server:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def _values() -> st.SearchStrategy[Any]:

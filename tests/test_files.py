@@ -38,8 +38,8 @@ from generator.write import write_tree
 
 from .aidp_operations import operation
 from .conftest import install_package
-from .file_server import FileServer, file_server, pattern_bytes
-from .scripted_server import Reply, ScriptedServer, scripted_server
+from .file_server import FileServer, pattern_bytes
+from .scripted_server import Reply, ScriptedServer, scripted_server, serving
 
 ALL_BYTES = pattern_bytes(1024 * 1024)  # every byte value, 4,096 times over
 DIGEST = hashlib.sha256(ALL_BYTES).hexdigest()
@@ -49,7 +49,7 @@ ERROR = {"code": "ServiceUnavailable", "message": "try again"}
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FileServer]:
-    with file_server(tmp_path_factory.mktemp("files")) as running:
+    with serving(FileServer(tmp_path_factory.mktemp("files"))) as running:
         yield running
 
 
