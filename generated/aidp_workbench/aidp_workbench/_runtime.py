@@ -350,8 +350,10 @@ class Call:
                 f"{self.endpoint.method} {self.url}: the call's timeout of "
                 f"{_longest(self.limits):g} s ran out after {self.attempt + 1} attempt(s)"
             )
+        # No limit at all (httpx.Timeout(None)) leaves no deadline: waits unbounded.
+        unbounded = None if math.isinf(left) else left
         waits = {
-            phase: left if limit is None else min(limit, left)
+            phase: unbounded if limit is None else min(limit, left)
             for phase, limit in self.limits.as_dict().items()
         }
         content: Any = self._content
