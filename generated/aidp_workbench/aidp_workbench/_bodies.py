@@ -145,7 +145,7 @@ class Upload:
             self._start, self.length = _position_and_size(body)
         elif isinstance(body, AsyncIterable):
             if not asynchronous:
-                raise TypeError(f"{where}: an async iterator is for AsyncClient; give bytes")
+                raise TypeError(f"{where}: an async iterator is taken only as AsyncClient's body")
             self._chunks = aiter(body)
         elif isinstance(body, Iterable) and not isinstance(body, Mapping):
             # The first chunk is looked at now: an iterator of text is refused unsent.
@@ -175,7 +175,7 @@ class Upload:
         if self._bytes is not None:
             return self._bytes
         if isinstance(self._chunks, AsyncIterator):
-            raise TypeError(f"{self._where}: an async iterator is for AsyncClient; give bytes")
+            raise TypeError(f"{self._where}: an async iterator is taken only as AsyncClient's body")
         return self._checked(self._read())
 
     def async_content(self) -> bytes | AsyncIterator[bytes]:

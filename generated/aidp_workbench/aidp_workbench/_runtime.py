@@ -75,9 +75,10 @@ class Retries:
         """Seconds to wait before attempt ``attempt + 1`` after ``outcome`` (an error
         response or a transport error), or None to stop.
 
-        A request that is not ``replayable`` (see ``replayable``) is tried again only
-        when it was certainly not carried out: no connection was made, 429, or a 409
-        conflict code.
+        A request that is not ``replayable`` (sending it again could repeat a side
+        effect: its method is not idempotent and it carries no ``opc-retry-token``) is
+        tried again only when it was certainly not carried out: no connection was made,
+        429, or a 409 conflict code.
         """
         if attempt >= self.total:
             return None
@@ -105,12 +106,6 @@ class Retries:
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
 # Methods that do the same however often they are sent.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-
-
-def replayable(request: httpx.Request) -> bool:
-    """Whether sending ``request`` again cannot repeat a side effect: its method is
-    idempotent, or it carries an ``opc-retry-token`` the service replays it by."""
-    return request.method in IDEMPOTENT_METHODS or "opc-retry-token" in request.headers
 
 
 DEFAULT_RETRIES = Retries()
@@ -317,6 +312,8 @@ class Call:
         self._files: dict[str, Upload] = {}
         if body is not None:
             self._body(body, f"body of {where}")
+        # Sending it again cannot repeat a side effect: its method is idempotent, or the
+        # service replays it by its retry token.
         self.replayable = endpoint.method in IDEMPOTENT_METHODS or "opc-retry-token" in self.headers
         self.deadline = time.monotonic() + _longest(self.limits)
 
