@@ -136,6 +136,11 @@ def pages_method_name(method: str) -> str:
     return f"{method}_pages"
 
 
+def stream_method_name(method: str) -> str:
+    """The method that gives an operation's file as it arrives, not held whole."""
+    return f"{method}_stream"
+
+
 def operations_class_name(tag: str | None) -> str:
     """The class of one tag's methods: ``Notebook`` -> ``NotebookOperations``; a tag
     that already ends in the word (``AsyncOperations``) does not get it twice."""

@@ -37,6 +37,14 @@ class Call:
     # no id field to set): the stub answers 404.
     found: bool = True
 
+    @property
+    def tool_arguments(self) -> dict[str, Any]:
+        """The arguments as an agent's tool call gives them: JSON, a file's content as text."""
+        body = self.arguments.get("body")
+        if isinstance(body, bytes):
+            return {**self.arguments, "body": body.decode()}
+        return self.arguments
+
 
 class StubPlan:
     """What the stub starts with, and a call of every operation it answers with success."""
@@ -104,7 +112,7 @@ class StubPlan:
             elif body["json"] or not body["media_types"]:
                 arguments["body"] = {}
             else:
-                arguments["body"] = "content"
+                arguments["body"] = b"content"
         collection = self.spec["collections"].get(op["collection"] or "")
         unseeded = collection is not None and collection["id_field"] is None
         return Call(

@@ -55,7 +55,8 @@ def flags(entry: dict[str, Any], arguments: dict[str, Any]) -> list[str]:
             words += [f"--{option['flag']}", text(item, option["type"])]
     if "body" in arguments:
         body = arguments["body"]
-        words += ["--body", body if isinstance(body, str) else json.dumps(body)]
+        text_body = body.decode() if isinstance(body, bytes) else body
+        words += ["--body", text_body if isinstance(text_body, str) else json.dumps(body)]
     return words
 
 

@@ -41,6 +41,7 @@ def argument(annotation: str) -> Any:
         ("int", 1),
         ("float", 1.5),
         ("bytes", b"x"),
+        ("FileBody", b"x"),
         ("list", []),
         ("dict", {}),
         ("models.", {}),
@@ -68,13 +69,14 @@ def calls(client_class: type) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def operation_methods(client_class: type) -> dict[str, Any]:
-    """The methods that call one operation each: not pagers, waiters nor the client's own."""
+    """The methods that call one operation each: not pagers, streams, waiters nor the
+    client's own."""
     return {
         name: getattr(client_class, name)
         for name in dir(client_class)
         if not name.startswith(("_", "wait_for_"))
-        and name not in ("close", "from_oci_config", "endpoint_template")
-        and not name.endswith("_pages")
+        and name not in ("close", "from_oci_config", "endpoint_template", "user_agent")
+        and not name.endswith(("_pages", "_stream"))
     }
 
 

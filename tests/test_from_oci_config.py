@@ -68,18 +68,32 @@ def test_endpoint_and_api_key_from_the_profile(
     from aidp_workbench.auth import OciSigner
 
     with Client.from_oci_config(file=config, timeout=5) as client:
-        assert str(client._http.base_url) == "https://datalake.us-ashburn-1.oci.oraclecloud.com"
-        assert isinstance(client._http.auth, OciSigner)
-        signed = _send(client._http.auth, "GET", f"{BASE}/workspaces")
+        assert str(client._settings.base_url) == "https://datalake.us-ashburn-1.oci.oraclecloud.com"
+        assert isinstance(client._settings.auth, OciSigner)
+        signed = _send(client._settings.auth, "GET", f"{BASE}/workspaces")
         expected = _send(OciSigner.from_config(config), "GET", f"{BASE}/workspaces")
         assert signed.headers["authorization"] == expected.headers["authorization"]
     # The realm's domain follows the region, as in oci.
     with Client.from_oci_config("GOV", file=config) as client:
         assert (
-            str(client._http.base_url) == "https://datalake.uk-gov-london-1.oci.oraclegovcloud.uk"
+            str(client._settings.base_url) == "https://datalake.uk-gov-london-1.oci.oraclegovcloud.uk"
         )
     with Client.from_oci_config(file=config, region="fra") as client:
-        assert str(client._http.base_url) == "https://datalake.eu-frankfurt-1.oci.oraclecloud.com"
+        assert str(client._settings.base_url) == "https://datalake.eu-frankfurt-1.oci.oraclecloud.com"
+
+
+def test_a_base_url_of_its_own(aidp_sdk: Path, config: Path) -> None:
+    """A private endpoint: the profile signs, the address is the caller's."""
+    from aidp_workbench import AsyncClient, Client
+    from aidp_workbench.auth import OciSigner
+
+    private = "https://datalake.private.example.com"
+    with Client.from_oci_config(file=config, base_url=private) as client:
+        assert str(client._settings.base_url) == private
+        assert isinstance(client._settings.auth, OciSigner)
+    client = AsyncClient.from_oci_config("GOV", file=config, base_url=private)
+    assert str(client._settings.base_url) == private
+    asyncio.run(client.close())
 
 
 def test_session_token_profile(aidp_sdk: Path, config: Path) -> None:
@@ -87,8 +101,8 @@ def test_session_token_profile(aidp_sdk: Path, config: Path) -> None:
     from aidp_workbench.auth import OciAuth
 
     client = AsyncClient.from_oci_config("SESSION", file=config)
-    assert isinstance(client._http.auth, OciAuth)
-    signed = _send(client._http.auth, "GET", f"{BASE}/workspaces")
+    assert isinstance(client._settings.auth, OciAuth)
+    signed = _send(client._settings.auth, "GET", f"{BASE}/workspaces")
     assert 'keyId="ST$header.payload.signature"' in signed.headers["authorization"]
     asyncio.run(client.close())
 
@@ -108,8 +122,8 @@ def test_auth_of_its_own_and_region_from_it(aidp_sdk: Path, tmp_path: Path) -> N
     auth = OciAuth(Located())
     missing = tmp_path / "none"
     with Client.from_oci_config(file=missing, auth=auth) as client:
-        assert str(client._http.base_url) == "https://datalake.ap-tokyo-1.oci.oraclecloud.com"
-        sent = _send(client._http.auth, "GET", f"{BASE}/x", headers={"date": DATE})
+        assert str(client._settings.base_url) == "https://datalake.ap-tokyo-1.oci.oraclecloud.com"
+        sent = _send(client._settings.auth, "GET", f"{BASE}/x", headers={"date": DATE})
         assert sent.headers["authorization"] == "Signature located"
     with pytest.raises(oci.exceptions.ConfigFileNotFound):
         Client.from_oci_config(file=missing, auth=httpx.BasicAuth("u", "p"))
@@ -130,7 +144,7 @@ def test_errors(aidp_sdk: Path, config: Path, monkeypatch: pytest.MonkeyPatch) -
         Client.from_oci_config(file=config)
     # The base URL as before, with no config and no oci.
     with Client("https://example.com") as client:
-        assert str(client._http.base_url) == "https://example.com"
+        assert str(client._settings.base_url) == "https://example.com"
 
 
 def test_endpoint_setting_is_checked() -> None:

@@ -115,7 +115,8 @@ def test_date_time_fields_parse_to_datetime(aidp_sdk: Path) -> None:
             "Oops broke",
         ),
         (412, {"detail": "stale etag"}, "PreconditionFailedError", None, "stale etag"),
-        (418, {"unexpected": True}, "ApiError", None, '{"unexpected": true}'),
+        # A JSON body with no message of its own: the status says what happened.
+        (418, {"unexpected": True}, "ApiError", None, "I'm a Teapot"),
     ],
 )
 def test_error_statuses_raise_typed_errors(
@@ -172,7 +173,7 @@ def test_retries_stop_where_they_should(aidp_sdk: Path, server: ScriptedServer) 
 
 
 def test_connection_errors_are_retried_then_raised(aidp_sdk: Path) -> None:
-    from aidp_workbench import Client, Retries
+    from aidp_workbench import ApiConnectionError, ApiError, Client, Retries
 
     attempts = []
 
@@ -183,11 +184,14 @@ def test_connection_errors_are_retried_then_raised(aidp_sdk: Path) -> None:
     http = httpx.Client(base_url="http://127.0.0.1:9", transport=httpx.MockTransport(refuse))
     retries = Retries(total=2, backoff=0.01)
     with (
-        Client("unused", http_client=http, retries=retries) as client,
-        pytest.raises(httpx.ConnectError),
+        Client("http://127.0.0.1:9", http_client=http, retries=retries) as client,
+        pytest.raises(ApiConnectionError) as caught,
     ):
         client.get_session_details(**IDS, session_id="s1")
     assert len(attempts) == 3
+    assert isinstance(caught.value, ApiError) and isinstance(caught.value, ConnectionError)
+    assert isinstance(caught.value.__cause__, httpx.ConnectError)
+    assert "refused (3 attempt(s))" in str(caught.value)
 
 
 def test_pages_follow_opc_next_page(client: Any, server: ScriptedServer) -> None:

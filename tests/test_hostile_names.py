@@ -62,7 +62,7 @@ def test_every_parameter_has_its_own_python_name(hostile: Path) -> None:
 def test_model_fields_keep_their_json_names(hostile: Path) -> None:
     from hostile_sdk.models import Client as ClientModel
 
-    aliases = {f.alias or name for name, f in ClientModel.model_fields.items()}
+    aliases = {f.serialization_alias or name for name, f in ClientModel.model_fields.items()}
     assert {"class", "from", "import", "self", "model_config", "model_dump", "schema",
             "a-b", "a_b", "aB", "9lives", "naïve", "date", "datetime"} <= aliases  # fmt: skip
     assert len(ClientModel.model_fields) == 18

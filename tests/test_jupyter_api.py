@@ -83,7 +83,8 @@ def server_and_identity(api: Recorder, models: Any) -> None:
     assert isinstance(version, models.GetJupyterServerVersionResponse) and version.version
     status = api.get_current_status_activity_of_server().data
     assert isinstance(status, models.APIStatus) and status.started
-    assert "/api/sessions" in api.get_current_spec_for_notebook_server_s_apis().data
+    # Documented as a file (``type: file``): its bytes, as sent.
+    assert b"/api/sessions" in api.get_current_spec_for_notebook_server_s_apis().data
     # The page's title is its whole description, and so is the method's name.
     identity = api.starting("get_identity_of_currently_authenticated_user")(
         permissions='{"contents": ["read"]}'

@@ -128,7 +128,7 @@ def test_each_input_schema_is_json_schema_with_the_required_ones_required(
 ) -> None:
     by_request = {(op.method.upper(), op.path): op for op in model.operations}
     entries = {e["method"]: e for e in plan_entries(plan)}
-    arguments = {call.entry["method"]: call.arguments for call in plan.calls()}
+    arguments = {call.entry["method"]: call.tool_arguments for call in plan.calls()}
     for tool in listed(plan, allow_writes=True):
         schema = tool.input_schema
         Draft202012Validator.check_schema(schema)
@@ -151,7 +151,7 @@ def test_each_input_schema_takes_the_documented_examples(plan: StubPlan) -> None
     document = load_yaml((AIDP_PROJECT / "openapi.yaml").read_text(encoding="utf-8"))
     schemas = {tool.name: tool.input_schema for tool in listed(plan, allow_writes=True)}
     methods = {(e["http_method"], e["path"]): e["method"] for e in plan_entries(plan)}
-    arguments = {call.entry["method"]: call.arguments for call in plan.calls()}
+    arguments = {call.entry["method"]: call.tool_arguments for call in plan.calls()}
     checked = 0
     for path, item in document["paths"].items():
         for http_method, operation in item.items():
@@ -173,7 +173,8 @@ def test_every_tool_called_through_a_session(plan: StubPlan) -> None:
 
     async def use(client: mcp.Client) -> list[tuple[Any, types.CallToolResult]]:
         return [
-            (call, await client.call_tool(call.entry["method"], call.arguments)) for call in calls
+            (call, await client.call_tool(call.entry["method"], call.tool_arguments))
+            for call in calls
         ]
 
     results = session(plan, use, allow_writes=True)
@@ -205,17 +206,17 @@ def test_a_result_is_the_body_as_json_with_the_next_page(plan: StubPlan) -> None
                 for c in plan.calls()
                 if c.kind == "create" and c.entry["path"] == call.entry["path"]
             )
-            body = {k: v for k, v in create.arguments["body"].items()}
+            body = {k: v for k, v in create.tool_arguments["body"].items()}
             body.pop(plan.spec["collections"][call.entry["path"]]["id_field"], None)
             made = await client.call_tool(
-                create.entry["method"], {**create.arguments, "body": body}
+                create.entry["method"], {**create.tool_arguments, "body": body}
             )
             assert not made.is_error, made.content
-        first = await client.call_tool(call.entry["method"], {**call.arguments, limit: 2})
+        first = await client.call_tool(call.entry["method"], {**call.tool_arguments, limit: 2})
         assert len(first.content) == 2
         token = first.content[1].text.rsplit(f"{page}=", 1)[1].rstrip(".")  # type: ignore[union-attr]
         second = await client.call_tool(
-            call.entry["method"], {**call.arguments, limit: 2, page: json.loads(token)}
+            call.entry["method"], {**call.tool_arguments, limit: 2, page: json.loads(token)}
         )
         return first, second
 
@@ -231,7 +232,7 @@ def test_a_write_is_refused_without_allow_writes(plan: StubPlan) -> None:
     call = next(c for c in plan.calls() if c.kind == "create")
 
     async def use(client: mcp.Client) -> types.CallToolResult:
-        return await client.call_tool(call.entry["method"], call.arguments)
+        return await client.call_tool(call.entry["method"], call.tool_arguments)
 
     result = session(plan, use, on_request=sent.append)
     assert result.is_error
@@ -244,7 +245,7 @@ def test_an_error_is_a_tool_error_with_status_code_message_and_request_id(
 ) -> None:
     call = next(c for c in plan.calls() if c.kind == "read" and c.found)
     path_options = [o for o in call.entry["options"] if o["in"] == "path"]
-    arguments = {**call.arguments, path_options[-1]["argument"]: "no-such-thing"}
+    arguments = {**call.tool_arguments, path_options[-1]["argument"]: "no-such-thing"}
 
     async def use(client: mcp.Client) -> list[types.CallToolResult]:
         return [
@@ -295,8 +296,8 @@ def test_a_session_over_standard_input_and_output(
             tools = (await client.list_tools()).tools
             return [
                 tools,
-                await client.call_tool(read.entry["method"], read.arguments),
-                await client.call_tool(write.entry["method"], write.arguments),
+                await client.call_tool(read.entry["method"], read.tool_arguments),
+                await client.call_tool(write.entry["method"], write.tool_arguments),
             ]
 
     tools, got, refused = asyncio.run(use(over_stdio(aidp_sdk, served)))

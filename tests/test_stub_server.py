@@ -584,4 +584,4 @@ def test_downloads_answer_a_body_of_their_media_type(client: Any) -> None:
         ai_data_platform_id="adp1", body={"anchorNode": "n1", "direction": "BOTH"}
     )
     assert answer.headers["content-type"].startswith("text/csv")
-    assert answer.data.splitlines()[0] == "id,name"
+    assert answer.data.splitlines()[0] == b"id,name"  # documented string(binary): bytes

@@ -287,7 +287,7 @@ def _body_schemas(op: Operation) -> list[Schema]:
 
 def _body_schema(op: Operation, view: OperationView) -> dict[str, Any]:
     """The ``body`` argument's JSON Schema, as the client sends it."""
-    if view.body_format == "form":
+    if view.body_format in ("form", "multipart"):
         form = [p for p in op.parameters if p.in_ == "form"]
         return {
             "type": "object",

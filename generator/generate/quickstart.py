@@ -26,7 +26,9 @@ _NAME_FIELDS = ("displayName", "name")
 class QuickStartView:
     """What the README's example calls, and the Python source of what it passes."""
 
-    where: str | None  # the collection's path arguments, as a dict display, if any
+    # The collection's path arguments, each set once as a variable of its own name:
+    # (name, Python source of its value).
+    path_values: list[tuple[str, str]]
     create: OperationView
     create_body: str
     id_argument: str  # the keyword that names the created resource
@@ -44,13 +46,14 @@ class QuickStartView:
 
     @property
     def spread(self) -> str:
-        """What every call passes first: the path arguments, if there are any."""
-        return "**where" if self.where else ""
+        """What every call passes first: the path arguments, if there are any, each by
+        keyword (a ``**`` of a dict would hide their types from a type checker)."""
+        return ", ".join(f"{name}={name}" for name, _ in self.path_values)
 
     @property
     def lead(self) -> str:
         """``spread`` followed by more arguments."""
-        return "**where, " if self.where else ""
+        return f"{self.spread}, " if self.path_values else ""
 
 
 def quick_start(model: ApiModel, view: PackageView, spec: dict[str, Any]) -> QuickStartView | None:
@@ -104,11 +107,9 @@ def quick_start(model: ApiModel, view: PackageView, spec: dict[str, Any]) -> Qui
         where = [p for p in create.parameters if p.location == "path"]
         states = settling(read.waiter.values) if read.waiter else None
         quick = QuickStartView(
-            where=literal(
-                {p.name: "my-" + snake_case(p.wire_name).replace("_", "-") for p in where}
-            )
-            if where
-            else None,
+            path_values=[
+                (p.name, literal("my-" + snake_case(p.wire_name).replace("_", "-"))) for p in where
+            ],
             create=create,
             create_body=str(create_body),
             id_argument=id_param.name,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
+from .. import __version__
 from ..model import ApiModel, Operation, Parameter, Schema, child_schemas, is_success
 from ..names import (
     NameSpace,
@@ -26,6 +27,7 @@ from ..names import (
     safe_attribute,
     schema_class_names,
     snake_case,
+    stream_method_name,
     waiter_name,
 )
 from ..runtime.errors import ERROR_CLASS_NAMES
@@ -36,8 +38,8 @@ from .metadata import PackageMetadata, Publishing, distribution_name, package_me
 MODULE_NAMES = frozenset({"date", "datetime"})
 # Names an operation's method uses itself: its parameters must not shadow them.
 METHOD_LOCALS = frozenset(
-    {"self", "body", "models", "endpoints", "response", "ApiResponse"}
-    | {"date", "datetime", "Any", "Literal"}
+    {"self", "body", "timeout", "models", "endpoints", "response", "ApiResponse", "httpx"}
+    | {"date", "datetime", "Any", "Literal", "FileBody", "AsyncFileBody"}
 )
 # Where the pages' root-relative links (``/iaas/Content/...``) lead.
 DOCS_SITE = "https://docs.oracle.com"
@@ -181,7 +183,7 @@ class OperationView:
     tag: str | None
     parameters: list[ParameterView]
     body_annotation: str | None
-    body_format: str | None  # json | form | bytes
+    body_format: str | None  # json | form | multipart | bytes
     body_doc: str | None
     data_annotation: str  # what ``.data`` holds
     data_type: str | None  # the expression, evaluated lazily, that parses it
@@ -195,10 +197,39 @@ class OperationView:
     pages_name: str | None = None
     waiter: WaiterView | None = None
     page_url: str | None = None  # the operation's page, when the book's URL is known
+    form_files: list[str] = field(default_factory=list)  # a form's fields that are files
+    # The method that gives the response's file as it arrives, when it answers one;
+    # named with the pagers (see build_views).
+    stream_name: str | None = None
 
     @property
     def paginated(self) -> bool:
         return self.pages_name is not None
+
+    @property
+    def readme_signature(self) -> str:
+        """The method as the README shows it: keyword-only, as it is defined; on one
+        line when that is short, else a parameter a line."""
+        required = [f"{p.name}: {p.annotation}" for p in self.parameters if p.required]
+        body = [f"body: {self.body_annotation}"] if self.body_annotation else []
+        optional = [f"{p.name}: {p.annotation} = None" for p in self.parameters if not p.required]
+        parameters = [
+            "*",
+            *required,
+            *body,
+            *optional,
+            "timeout: float | httpx.Timeout | None = None",
+        ]
+        head, tail = f"client.{self.name}(", f") -> ApiResponse[{self.data_annotation}]"
+        line = head + ", ".join(parameters) + tail
+        if len(line) <= 88:
+            return line
+        return head + "\n" + "".join(f"    {p},\n" for p in parameters) + tail
+
+    @property
+    def async_body_annotation(self) -> str | None:
+        """The body's type in ``AsyncClient``, which also streams async iterators."""
+        return "AsyncFileBody" if self.body_format == "bytes" else self.body_annotation
 
     @property
     def pager_parameters(self) -> list[ParameterView]:
@@ -227,12 +258,35 @@ class OperationGroupView:
         return any(op.waiter for op in self.operations)
 
     @property
+    def streams(self) -> bool:
+        return any(op.stream_name for op in self.operations)
+
+    @property
     def standard_imports(self) -> list[str]:
         """The module's imports from the standard library, in isort's order."""
-        abc = ["AsyncIterator", "Iterator"] if any(op.paginated for op in self.operations) else []
+        pages = any(op.paginated for op in self.operations)
+        abc = ["AsyncIterator", "Iterator"] if pages else []
         abc += ["Collection"] if self.waits else []
         lines = [f"from collections.abc import {', '.join(sorted(abc))}"] if abc else []
+        if self.streams:
+            lines.append(
+                "from contextlib import AbstractAsyncContextManager, AbstractContextManager"
+            )
         return lines + _imports(self.uses)
+
+    @property
+    def runtime_imports(self) -> list[str]:
+        """The module's imports from the fixed modules that its methods use, in isort's
+        order (``waiters`` apart)."""
+        lines = []
+        if any(op.body_format == "bytes" for op in self.operations):
+            lines.append("from .._bodies import AsyncFileBody, FileBody")
+        pages = any(op.paginated for op in self.operations)
+        runtime = ["ApiResponse", *(["async_iterate_pages", "iterate_pages"] if pages else [])]
+        lines.append(f"from .._runtime import {', '.join(runtime)}")
+        if self.streams:
+            lines.append("from .._streaming import AsyncStreamedResponse, StreamedResponse")
+        return lines
 
 
 @dataclass(frozen=True)
@@ -266,6 +320,10 @@ class PackageView:
     metadata: PackageMetadata  # what the package says of itself on an index
     # The service's address template: the book's setting, else what its index states.
     endpoint: str | None = None
+    # What the clients send as User-Agent: the package, its version, and docs2sdk's.
+    user_agent: str = ""
+    # The operation the README streams a file with, when one answers a file.
+    file_example: OperationView | None = None
 
 
 def absolute_links(text: str | None) -> str | None:
@@ -529,6 +587,10 @@ class _Builder:
             pages_name=pages_method_name(op.name) if page is not None and next_page else None,
             waiter=self.waiter(op),
             page_url=self.page_url(op.page),
+            form_files=[
+                p.name for p in op.parameters if p.in_ == "form" and self.is_file(p.schema_)
+            ],
+            stream_name=stream_method_name(op.name) if data_format == "bytes" else None,
         )
 
     def waiter(self, op: Operation) -> WaiterView | None:
@@ -589,13 +651,33 @@ class _Builder:
         """(annotation, format, description) of the request body."""
         rb = op.request_body
         description = absolute_links(rb.description) if rb else None
-        if any(p.in_ == "form" for p in op.parameters):
-            return "dict[str, Any]", "form", description
+        form = [p for p in op.parameters if p.in_ == "form"]
+        if form:
+            media_types = [c.media_type.lower() for c in rb.content] if rb else []
+            multipart = any(self.is_file(p.schema_) for p in form) or any(
+                media_type.startswith("multipart/") for media_type in media_types
+            )
+            if multipart:
+                files = (
+                    "A file field takes bytes, an open binary file, a ``pathlib.Path`` or "
+                    "an iterator of bytes, sent as it is read."
+                )
+                description = f"{description.strip()}\n\n{files}" if description else files
+            return "dict[str, Any]", "multipart" if multipart else "form", description
         if rb is None or not rb.content:
             return None, None, None
         content = _primary(rb.content)
-        if not _is_json(content.media_type) or content.schema_ is None:
-            return "bytes", "bytes", description
+        if not _is_json(content.media_type) or self.is_file(content.schema_):
+            sent = (
+                "bytes, an open binary file, a ``pathlib.Path`` or an iterator of bytes "
+                "(AsyncClient: also an async iterator), sent as it is read. Bytes, a path "
+                "and a seekable file are sent again when the call is retried; a stream "
+                "that cannot be rewound is not retried once read from."
+            )
+            doc = (
+                f"{description.strip()}\n\nThe file: {sent}" if description else f"The file: {sent}"
+            )
+            return "FileBody", "bytes", doc
         request = self.annotation(content.schema_, f"{context}Request")
         annotation = self.qualify(request, module)
         if request.is_model_class or request.text in self.model_classes:
@@ -606,12 +688,15 @@ class _Builder:
         return annotation, "json", description
 
     def data(self, op: Operation, context: str, module: ModuleView) -> tuple[str, str | None, str]:
+        """(annotation, type expression, format) of the success body. A file (a body
+        the docs call binary, or of a media type that is neither JSON nor text) is
+        bytes; only text the docs do not call binary is decoded."""
         for response in op.responses:
             if not is_success(response.status) or not response.content:
                 continue
             content = _primary(response.content)
-            if not _is_json(content.media_type):
-                if content.media_type.startswith("text/"):
+            if self.is_file(content.schema_) or not _is_json(content.media_type):
+                if content.media_type.startswith("text/") and not self.is_file(content.schema_):
                     return "str", None, "text"
                 return "bytes", None, "bytes"
             if content.schema_ is None:
@@ -621,6 +706,13 @@ class _Builder:
             )
             return annotation, annotation, "json"
         return "None", None, "none"
+
+    def is_file(self, schema: Schema | None) -> bool:
+        """Whether a schema is a file's content: ``string(binary)``, or ``file``."""
+        resolved = self.model.resolve(schema) if schema is not None else None
+        return resolved is not None and (
+            resolved.type == "file" or (resolved.type == "string" and resolved.format == "binary")
+        )
 
 
 def _primary(content: list[Any]) -> Any:
@@ -802,12 +894,16 @@ def build_views(
     for operation in operations:
         if operation.pages_name is not None:
             operation.pages_name = methods.claim(operation.pages_name)
+        if operation.stream_name is not None:
+            operation.stream_name = methods.claim(operation.stream_name)
         if operation.waiter is not None:
             operation.waiter.name = methods.claim(operation.waiter.name)
     title = model.title or package
+    distribution = distribution_name(package)
+    streams = [op for op in operations if op.stream_name]
     return PackageView(
         package=package,
-        distribution=distribution_name(package),
+        distribution=distribution,
         version=version,
         title=title,
         header_text=header_text(title),
@@ -825,4 +921,7 @@ def build_views(
         metadata=package_metadata(
             version, [t.name for t in model.tags], site.docs_url, site.publishing
         ),
+        user_agent=f"{distribution}/{version} docs2sdk/{__version__}",
+        # The shortest to write.
+        file_example=min(streams, key=lambda op: (len(op.name), op.name)) if streams else None,
     )

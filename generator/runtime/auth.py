@@ -353,13 +353,19 @@ def oci_settings(
     file: str | os.PathLike[str] | None,
     region: str | None,
     auth: httpx.Auth | None,
+    base_url: str | None = None,
 ) -> tuple[str, httpx.Auth]:
     """The base URL and auth a client gets from an OCI config profile, as ``oci`` clients
     do: the region (``region``, else the one ``auth`` runs in, else the profile's) fills
-    the endpoint template; the profile's session token or API key signs, unless ``auth``
-    is given. The file is read only for what the arguments leave open."""
+    the endpoint template, unless ``base_url`` is given; the profile's session token or
+    API key signs, unless ``auth`` is given. The file is read only for what the
+    arguments leave open."""
+    if base_url is not None:
+        return base_url, auth or config_auth(oci_config(file, profile))
     if endpoint_template is None:
-        raise ValueError("The docs state no endpoint for this API: pass its base URL instead")
+        raise ValueError(
+            "The docs state no endpoint for this API: pass its address as base_url=..."
+        )
     oci = import_oci("from_oci_config")
     if region is None and isinstance(auth, OciAuth):
         region = auth.region
@@ -369,7 +375,7 @@ def oci_settings(
         region = region or config.get("region") or os.environ.get("OCI_REGION")
     if not region:
         raise ValueError(f"No region: profile {profile!r} names none; pass region=...")
-    base_url: str = oci.regions.endpoint_for(
+    url: str = oci.regions.endpoint_for(
         "service", region=region, service_endpoint_template=endpoint_template
     )
-    return base_url, auth
+    return url, auth

@@ -66,9 +66,19 @@ class _Wait:
         timeout: float,
         interval: float,
         max_interval: float,
+        documented: Collection[str] | None,
     ) -> None:
+        if isinstance(wanted, str):
+            raise TypeError(f"states is a collection of states, e.g. [{wanted!r}], not a str")
         if not wanted:
             raise ValueError("Name at least one state to wait for")
+        if documented is not None:
+            unknown = sorted(set(wanted) - set(documented))
+            if unknown:
+                raise ValueError(
+                    f"{', '.join(map(repr, unknown))}: not a documented state of {field} "
+                    f"({', '.join(documented)}); it would never be reached"
+                )
         self.field = field
         self.wanted = frozenset(wanted)
         # A state asked for is no failure, even where it usually is one.
@@ -118,6 +128,7 @@ def wait_until(
     timeout: float = ...,
     interval: float = ...,
     max_interval: float = ...,
+    documented: Collection[str] | None = ...,
 ) -> ApiResponse[T]: ...
 
 
@@ -132,6 +143,7 @@ def wait_until(
     timeout: float = ...,
     interval: float = ...,
     max_interval: float = ...,
+    documented: Collection[str] | None = ...,
 ) -> ApiResponse[T] | None: ...
 
 
@@ -145,6 +157,7 @@ def wait_until(
     timeout: float = DEFAULT_WAIT,
     interval: float = FIRST_INTERVAL,
     max_interval: float = MAX_INTERVAL,
+    documented: Collection[str] | None = None,
 ) -> ApiResponse[T] | None:
     """Call ``get`` until its ``data.<field>`` (its key, for a dict) is one of ``states``.
 
@@ -152,8 +165,10 @@ def wait_until(
     no wanted state after ``timeout`` seconds raises ``WaitTimeoutError``. ``gone`` is the
     state a 404 stands for (``DELETED``): when it is wanted, a 404 ends the wait and None
     is returned. Polls are ``interval`` seconds apart at first, doubling up to ``max_interval``.
+    ``states`` is a collection (a bare string is refused); with ``documented``, the states
+    the resource can take, a state not among them is refused, as it would never come.
     """
-    wait = _Wait(field, states, failed, gone, timeout, interval, max_interval)
+    wait = _Wait(field, states, failed, gone, timeout, interval, max_interval, documented)
     while True:
         try:
             response = get()
@@ -176,6 +191,7 @@ async def async_wait_until(
     timeout: float = ...,
     interval: float = ...,
     max_interval: float = ...,
+    documented: Collection[str] | None = ...,
 ) -> ApiResponse[T]: ...
 
 
@@ -190,6 +206,7 @@ async def async_wait_until(
     timeout: float = ...,
     interval: float = ...,
     max_interval: float = ...,
+    documented: Collection[str] | None = ...,
 ) -> ApiResponse[T] | None: ...
 
 
@@ -203,9 +220,10 @@ async def async_wait_until(
     timeout: float = DEFAULT_WAIT,
     interval: float = FIRST_INTERVAL,
     max_interval: float = MAX_INTERVAL,
+    documented: Collection[str] | None = None,
 ) -> ApiResponse[T] | None:
     """``wait_until`` for an ``AsyncClient``: ``get`` returns an awaitable."""
-    wait = _Wait(field, states, failed, gone, timeout, interval, max_interval)
+    wait = _Wait(field, states, failed, gone, timeout, interval, max_interval, documented)
     while True:
         try:
             response = await get()

@@ -5,9 +5,12 @@ Generated from the API reference pages by docs2sdk.
 """
 
 from ._runtime import ApiResponse, Retries
+from ._streaming import AsyncStreamedResponse, StreamedResponse
 from .client import AsyncClient, Client
 from .errors import (
+    ApiConnectionError,
     ApiError,
+    ApiTimeoutError,
     BadRequestError,
     ConflictError,
     ForbiddenError,
@@ -17,15 +20,19 @@ from .errors import (
     ServiceUnavailableError,
     TooManyRequestsError,
     UnauthorizedError,
+    UnexpectedResponseError,
 )
 from .waiters import WaitError, WaitFailedError, WaitTimeoutError
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ApiConnectionError",
     "ApiError",
     "ApiResponse",
+    "ApiTimeoutError",
     "AsyncClient",
+    "AsyncStreamedResponse",
     "BadRequestError",
     "Client",
     "ConflictError",
@@ -35,8 +42,10 @@ __all__ = [
     "PreconditionFailedError",
     "Retries",
     "ServiceUnavailableError",
+    "StreamedResponse",
     "TooManyRequestsError",
     "UnauthorizedError",
+    "UnexpectedResponseError",
     "WaitError",
     "WaitFailedError",
     "WaitTimeoutError",

@@ -721,7 +721,7 @@ UPDATE_CREDENTIAL_OBJECT = Endpoint(
 PREVIEW_EXPORT_LINEAGE_FOR_ANCHOR_NODE_AS_CSV = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/actions/exportLineage",
-    data_format="text",
+    data_format="bytes",
     body_format="json",
     request_id=True,
     retry_token=True,
@@ -2356,8 +2356,7 @@ DELETE_FILE_OR_FOLDER_IN_VOLUME = Endpoint(
 DOWNLOAD_FILE_FROM_VOLUME = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/volumes/{volumeKey}/actions/downloadFile",
-    data=lambda: bytes,
-    data_format="json",
+    data_format="bytes",
     request_id=True,
 )
 

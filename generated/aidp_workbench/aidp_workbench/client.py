@@ -59,21 +59,33 @@ class Client(
             operation's documented path is appended to it.
         headers: Headers sent with every request.
         auth: Any ``httpx.Auth``, e.g. ``aidp_workbench.auth.OciSigner``.
-        timeout: Seconds, or an ``httpx.Timeout``; 10 s to connect, 60 s to read by default.
-        retries: A ``Retries``, or how many times to retry; 0 or None turns retrying off.
-        http_client: An ``httpx.Client`` to send through instead of one made here.
+        timeout: Seconds, or an ``httpx.Timeout``: how long a call may wait on the
+            service, all its attempts together (each connect, send and read waits at
+            most what is left of it). 60 s by default, at most 10 s of it to connect;
+            with ``http_client``, that client's timeout. Every method takes
+            ``timeout=`` for one call.
+        retries: A ``Retries``, or how many times to retry; 0 or None turns retrying
+            off. The pauses between attempts add at most ``Retries.budget`` seconds
+            (90 by default) to a call's timeout.
+        http_client: An ``httpx.Client`` to send through instead of one made here,
+            closed with this client. ``headers``, ``auth``, ``timeout`` and the
+            User-Agent are applied on top of its own; a base URL of its own must be
+            ``base_url``.
         strict: Raise ``UnexpectedResponseError`` for a successful response whose
             body differs from the docs, instead of reading it as sent and listing
             the differences in ``ApiResponse.problems`` (logged once at WARNING).
 
-    Redirects are followed. A plain ``dict`` body is sent as given, unchecked, so a
-    mistake in the docs never blocks a request the server accepts; a model body is
-    checked when it is built.
+    An error status raises ``ApiError`` (a subclass per status); a service that does
+    not answer in time raises ``ApiTimeoutError``, one that cannot be reached
+    ``ApiConnectionError``, both ``ApiError`` too. Redirects are followed. A plain
+    ``dict`` body is sent as given, unchecked, so a mistake in the docs never blocks
+    a request the server accepts; a model body is checked when it is built.
 
     ``Client.from_oci_config()`` takes the endpoint and auth from an OCI config profile.
     """
 
     endpoint_template = "https://datalake.{region}.oci.{secondLevelDomain}"
+    user_agent = "aidp-workbench/0.1.0 docs2sdk/0.1.0"
 
 
 class AsyncClient(
@@ -104,3 +116,4 @@ class AsyncClient(
     """
 
     endpoint_template = "https://datalake.{region}.oci.{secondLevelDomain}"
+    user_agent = "aidp-workbench/0.1.0 docs2sdk/0.1.0"

@@ -136,6 +136,13 @@ def create_server(client: AsyncClient, *, allow_writes: bool = False) -> Server[
                     + [f"the argument {name!r} is required" for name in missing]
                 )
             )
+        body = entry["body"]
+        if (
+            body is not None
+            and body["format"] == "bytes"
+            and isinstance(arguments.get("body"), str)
+        ):
+            arguments["body"] = arguments["body"].encode()  # a file's content, given as text
         try:
             response = await getattr(client, entry["method"])(**arguments)
         except (ApiError, httpx.TransportError) as error:

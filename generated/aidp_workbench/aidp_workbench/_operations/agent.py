@@ -7,10 +7,12 @@ from collections.abc import AsyncIterator, Collection, Iterator
 from datetime import datetime
 from typing import Any, Literal
 
+import httpx
+
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse
+from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
 from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
@@ -26,6 +28,7 @@ class AgentOperations(SyncBase):
         should_update_recent: bool | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Agent]:
         """Create an Agent.
 
@@ -54,6 +57,8 @@ class AgentOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Agent``.
@@ -84,6 +89,7 @@ class AgentOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_agents_in_schema(
@@ -99,6 +105,7 @@ class AgentOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentCollection]:
         """Get Agents in schema.
 
@@ -135,6 +142,8 @@ class AgentOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AgentCollection``.
@@ -169,6 +178,7 @@ class AgentOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_agents_in_schema_pages(
@@ -183,10 +193,12 @@ class AgentOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.AgentCollection]]:
         """Get Agents in schema.
 
-        Yields every page of ``get_agents_in_schema``, following ``opc-next-page``.
+        Yields every page of ``get_agents_in_schema``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of agents in a schema.
 
@@ -217,6 +229,8 @@ class AgentOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AgentCollection``.
@@ -233,9 +247,8 @@ class AgentOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_agents_in_schema(
+        return iterate_pages(
+            lambda page: self.get_agents_in_schema(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 compute_key=compute_key,
@@ -246,11 +259,9 @@ class AgentOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def preview_agent_card(
         self,
@@ -262,6 +273,7 @@ class AgentOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentCardPreviewResponse]:
         """Preview agent card.
 
@@ -295,6 +307,8 @@ class AgentOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AgentCardPreviewResponse``.
@@ -326,6 +340,7 @@ class AgentOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def delete_agent(
@@ -337,6 +352,7 @@ class AgentOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete an Agent.
 
@@ -359,6 +375,8 @@ class AgentOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -391,6 +409,7 @@ class AgentOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_agent_details(
@@ -401,6 +420,7 @@ class AgentOperations(SyncBase):
         agent_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Agent]:
         """Get Agent details.
 
@@ -418,6 +438,8 @@ class AgentOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Agent``.
@@ -445,6 +467,7 @@ class AgentOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def wait_for_agent(
@@ -477,6 +500,7 @@ class AgentOperations(SyncBase):
             failed=[],
             gone=None,
             timeout=timeout,
+            documented=["DRAFT", "DEPLOYED"],
         )
 
     def update_agent(
@@ -489,6 +513,7 @@ class AgentOperations(SyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Agent]:
         """Update an Agent.
 
@@ -515,6 +540,8 @@ class AgentOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Agent``.
@@ -548,6 +575,7 @@ class AgentOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def copy_agent(
@@ -561,6 +589,7 @@ class AgentOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Agent]:
         """Copy an Agent.
 
@@ -595,6 +624,8 @@ class AgentOperations(SyncBase):
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Agent``.
@@ -629,6 +660,7 @@ class AgentOperations(SyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )
 
     def update_agent_permissions(
@@ -641,6 +673,7 @@ class AgentOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update Agent permissions.
 
@@ -667,6 +700,8 @@ class AgentOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -700,6 +735,7 @@ class AgentOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def update_agent_card_details(
@@ -713,6 +749,7 @@ class AgentOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentDeployment]:
         """Update agent card details.
 
@@ -747,6 +784,8 @@ class AgentOperations(SyncBase):
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AgentDeployment``.
@@ -781,6 +820,7 @@ class AgentOperations(SyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )
 
     def validate_agent_diagram(
@@ -791,6 +831,7 @@ class AgentOperations(SyncBase):
         agent_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ValidateAgentResponse]:
         """Validate Agent diagram.
 
@@ -808,6 +849,8 @@ class AgentOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ValidateAgentResponse``.
@@ -835,6 +878,7 @@ class AgentOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def list_all_deployments_of_agent(
@@ -856,6 +900,7 @@ class AgentOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         compute_key: list[str] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentDeploymentCollection]:
         """List all deployments of an Agent.
 
@@ -903,6 +948,8 @@ class AgentOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AgentDeploymentCollection``.
@@ -941,6 +988,7 @@ class AgentOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def list_all_deployments_of_agent_pages(
@@ -961,10 +1009,12 @@ class AgentOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         compute_key: list[str] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.AgentDeploymentCollection]]:
         """List all deployments of an Agent.
 
-        Yields every page of ``list_all_deployments_of_agent``, following ``opc-next-page``.
+        Yields every page of ``list_all_deployments_of_agent``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of all deployments of an agent.
 
@@ -1006,6 +1056,8 @@ class AgentOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AgentDeploymentCollection``.
@@ -1022,9 +1074,8 @@ class AgentOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.list_all_deployments_of_agent(
+        return iterate_pages(
+            lambda page: self.list_all_deployments_of_agent(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -1039,11 +1090,9 @@ class AgentOperations(SyncBase):
                 compute_key=compute_key,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def deploy_agent(
         self,
@@ -1054,6 +1103,7 @@ class AgentOperations(SyncBase):
         body: models.DeployAgentDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentDeployment]:
         """Deploy an Agent.
 
@@ -1081,6 +1131,8 @@ class AgentOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AgentDeployment``.
@@ -1111,6 +1163,7 @@ class AgentOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def redeploy_agent(
@@ -1123,6 +1176,7 @@ class AgentOperations(SyncBase):
         if_match: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentDeployment]:
         """Redeploy an Agent.
 
@@ -1155,6 +1209,8 @@ class AgentOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AgentDeployment``.
@@ -1188,6 +1244,7 @@ class AgentOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def delete_agent_deployment(
@@ -1199,6 +1256,7 @@ class AgentOperations(SyncBase):
         agent_deployment_key: str,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete an Agent Deployment.
 
@@ -1220,6 +1278,8 @@ class AgentOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1252,6 +1312,7 @@ class AgentOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_agent_deployment_details(
@@ -1262,6 +1323,7 @@ class AgentOperations(SyncBase):
         agent_key: str,
         agent_deployment_key: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentDeployment]:
         """Get Agent deployment details.
 
@@ -1278,6 +1340,8 @@ class AgentOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AgentDeployment``.
@@ -1305,6 +1369,7 @@ class AgentOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def wait_for_agent_deployment(
@@ -1341,6 +1406,7 @@ class AgentOperations(SyncBase):
             failed=["FAILED"],
             gone="DELETED",
             timeout=timeout,
+            documented=["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"],
         )
 
     def get_agent_permissions(
@@ -1355,6 +1421,7 @@ class AgentOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentPermissionCollection]:
         """Get Agent permissions.
 
@@ -1389,6 +1456,8 @@ class AgentOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AgentPermissionCollection``.
@@ -1422,6 +1491,7 @@ class AgentOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_agent_permissions_pages(
@@ -1435,10 +1505,12 @@ class AgentOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.AgentPermissionCollection]]:
         """Get Agent permissions.
 
-        Yields every page of ``get_agent_permissions``, following ``opc-next-page``.
+        Yields every page of ``get_agent_permissions``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of permissions for a given agent.
 
@@ -1467,6 +1539,8 @@ class AgentOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AgentPermissionCollection``.
@@ -1483,9 +1557,8 @@ class AgentOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-permissions-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_agent_permissions(
+        return iterate_pages(
+            lambda page: self.get_agent_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -1495,11 +1568,9 @@ class AgentOperations(SyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def list_all_test_sessions_of_agent(
         self,
@@ -1515,6 +1586,7 @@ class AgentOperations(SyncBase):
         time_created_less_than_or_equal_to: datetime | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentSessionCollection]:
         """List all test sessions of an agent.
 
@@ -1557,6 +1629,8 @@ class AgentOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AgentSessionCollection``.
@@ -1592,6 +1666,7 @@ class AgentOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def list_all_test_sessions_of_agent_pages(
@@ -1607,10 +1682,12 @@ class AgentOperations(SyncBase):
         time_created_less_than_or_equal_to: datetime | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.AgentSessionCollection]]:
         """List all test sessions of an agent.
 
-        Yields every page of ``list_all_test_sessions_of_agent``, following ``opc-next-page``.
+        Yields every page of ``list_all_test_sessions_of_agent``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of testing sessions of an agent.
 
@@ -1647,6 +1724,8 @@ class AgentOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AgentSessionCollection``.
@@ -1663,9 +1742,8 @@ class AgentOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.list_all_test_sessions_of_agent(
+        return iterate_pages(
+            lambda page: self.list_all_test_sessions_of_agent(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -1677,11 +1755,9 @@ class AgentOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def delete_agent_session(
         self,
@@ -1692,6 +1768,7 @@ class AgentOperations(SyncBase):
         session_id: str,
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete an Agent Session.
 
@@ -1713,6 +1790,8 @@ class AgentOperations(SyncBase):
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1745,6 +1824,7 @@ class AgentOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
+            timeout=timeout,
         )
 
     def get_agent_session_details(
@@ -1755,6 +1835,7 @@ class AgentOperations(SyncBase):
         agent_key: str,
         session_id: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentSession]:
         """Get Agent Session details.
 
@@ -1771,6 +1852,8 @@ class AgentOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AgentSession``.
@@ -1798,6 +1881,7 @@ class AgentOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def wait_for_agent_session(
@@ -1834,6 +1918,7 @@ class AgentOperations(SyncBase):
             failed=["FAILED"],
             gone="DELETED",
             timeout=timeout,
+            documented=["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"],
         )
 
     def get_agent_session_chat_messages(
@@ -1846,6 +1931,7 @@ class AgentOperations(SyncBase):
         limit: int | None = None,
         page: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SessionChatHistoryCollection]:
         """Get Agent Session chat messages.
 
@@ -1870,6 +1956,8 @@ class AgentOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.SessionChatHistoryCollection``.
@@ -1901,6 +1989,7 @@ class AgentOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_agent_session_chat_messages_pages(
@@ -1912,10 +2001,12 @@ class AgentOperations(SyncBase):
         session_id: str,
         limit: int | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.SessionChatHistoryCollection]]:
         """Get Agent Session chat messages.
 
-        Yields every page of ``get_agent_session_chat_messages``, following ``opc-next-page``.
+        Yields every page of ``get_agent_session_chat_messages``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns list of agent session chat messages.
 
@@ -1934,6 +2025,8 @@ class AgentOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.SessionChatHistoryCollection``.
@@ -1950,9 +2043,8 @@ class AgentOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-chathistory-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_agent_session_chat_messages(
+        return iterate_pages(
+            lambda page: self.get_agent_session_chat_messages(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -1960,11 +2052,9 @@ class AgentOperations(SyncBase):
                 limit=limit,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def get_agent_session_trace_for_given_message_key(
         self,
@@ -1975,6 +2065,7 @@ class AgentOperations(SyncBase):
         session_id: str,
         trace_key: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.TraceDetails]:
         """Get Agent Session trace for a given message key.
 
@@ -1993,6 +2084,8 @@ class AgentOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.TraceDetails``.
@@ -2021,6 +2114,7 @@ class AgentOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
 
@@ -2036,6 +2130,7 @@ class AsyncAgentOperations(AsyncBase):
         should_update_recent: bool | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Agent]:
         """Create an Agent.
 
@@ -2055,6 +2150,7 @@ class AsyncAgentOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_agents_in_schema(
@@ -2070,6 +2166,7 @@ class AsyncAgentOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentCollection]:
         """Get Agents in schema.
 
@@ -2095,9 +2192,10 @@ class AsyncAgentOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_agents_in_schema_pages(
+    def get_agents_in_schema_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2109,14 +2207,15 @@ class AsyncAgentOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.AgentCollection]]:
         """Get Agents in schema.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_agents_in_schema``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_agents_in_schema_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_agents_in_schema(
+        return async_iterate_pages(
+            lambda page: self.get_agents_in_schema(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 compute_key=compute_key,
@@ -2127,11 +2226,9 @@ class AsyncAgentOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def preview_agent_card(
         self,
@@ -2143,6 +2240,7 @@ class AsyncAgentOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentCardPreviewResponse]:
         """Preview agent card.
 
@@ -2163,6 +2261,7 @@ class AsyncAgentOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def delete_agent(
@@ -2174,6 +2273,7 @@ class AsyncAgentOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete an Agent.
 
@@ -2193,6 +2293,7 @@ class AsyncAgentOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def get_agent_details(
@@ -2203,6 +2304,7 @@ class AsyncAgentOperations(AsyncBase):
         agent_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Agent]:
         """Get Agent details.
 
@@ -2221,6 +2323,7 @@ class AsyncAgentOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def wait_for_agent(
@@ -2247,6 +2350,7 @@ class AsyncAgentOperations(AsyncBase):
             failed=[],
             gone=None,
             timeout=timeout,
+            documented=["DRAFT", "DEPLOYED"],
         )
 
     async def update_agent(
@@ -2259,6 +2363,7 @@ class AsyncAgentOperations(AsyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Agent]:
         """Update an Agent.
 
@@ -2279,6 +2384,7 @@ class AsyncAgentOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def copy_agent(
@@ -2292,6 +2398,7 @@ class AsyncAgentOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Agent]:
         """Copy an Agent.
 
@@ -2313,6 +2420,7 @@ class AsyncAgentOperations(AsyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def update_agent_permissions(
@@ -2325,6 +2433,7 @@ class AsyncAgentOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update Agent permissions.
 
@@ -2345,6 +2454,7 @@ class AsyncAgentOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def update_agent_card_details(
@@ -2358,6 +2468,7 @@ class AsyncAgentOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentDeployment]:
         """Update agent card details.
 
@@ -2379,6 +2490,7 @@ class AsyncAgentOperations(AsyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def validate_agent_diagram(
@@ -2389,6 +2501,7 @@ class AsyncAgentOperations(AsyncBase):
         agent_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ValidateAgentResponse]:
         """Validate Agent diagram.
 
@@ -2407,6 +2520,7 @@ class AsyncAgentOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def list_all_deployments_of_agent(
@@ -2428,6 +2542,7 @@ class AsyncAgentOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         compute_key: list[str] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentDeploymentCollection]:
         """List all deployments of an Agent.
 
@@ -2457,9 +2572,10 @@ class AsyncAgentOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def list_all_deployments_of_agent_pages(
+    def list_all_deployments_of_agent_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2477,14 +2593,15 @@ class AsyncAgentOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         compute_key: list[str] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.AgentDeploymentCollection]]:
         """List all deployments of an Agent.
 
-        Yields every page, following ``opc-next-page``; see ``Client.list_all_deployments_of_agent``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.list_all_deployments_of_agent_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.list_all_deployments_of_agent(
+        return async_iterate_pages(
+            lambda page: self.list_all_deployments_of_agent(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -2499,11 +2616,9 @@ class AsyncAgentOperations(AsyncBase):
                 compute_key=compute_key,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def deploy_agent(
         self,
@@ -2514,6 +2629,7 @@ class AsyncAgentOperations(AsyncBase):
         body: models.DeployAgentDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentDeployment]:
         """Deploy an Agent.
 
@@ -2533,6 +2649,7 @@ class AsyncAgentOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def redeploy_agent(
@@ -2545,6 +2662,7 @@ class AsyncAgentOperations(AsyncBase):
         if_match: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentDeployment]:
         """Redeploy an Agent.
 
@@ -2565,6 +2683,7 @@ class AsyncAgentOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def delete_agent_deployment(
@@ -2576,6 +2695,7 @@ class AsyncAgentOperations(AsyncBase):
         agent_deployment_key: str,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete an Agent Deployment.
 
@@ -2595,6 +2715,7 @@ class AsyncAgentOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def get_agent_deployment_details(
@@ -2605,6 +2726,7 @@ class AsyncAgentOperations(AsyncBase):
         agent_key: str,
         agent_deployment_key: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentDeployment]:
         """Get Agent deployment details.
 
@@ -2623,6 +2745,7 @@ class AsyncAgentOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def wait_for_agent_deployment(
@@ -2651,6 +2774,7 @@ class AsyncAgentOperations(AsyncBase):
             failed=["FAILED"],
             gone="DELETED",
             timeout=timeout,
+            documented=["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"],
         )
 
     async def get_agent_permissions(
@@ -2665,6 +2789,7 @@ class AsyncAgentOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentPermissionCollection]:
         """Get Agent permissions.
 
@@ -2689,9 +2814,10 @@ class AsyncAgentOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
-    async def get_agent_permissions_pages(
+    def get_agent_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2702,14 +2828,15 @@ class AsyncAgentOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.AgentPermissionCollection]]:
         """Get Agent permissions.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_agent_permissions``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_agent_permissions_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_agent_permissions(
+        return async_iterate_pages(
+            lambda page: self.get_agent_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -2719,11 +2846,9 @@ class AsyncAgentOperations(AsyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def list_all_test_sessions_of_agent(
         self,
@@ -2739,6 +2864,7 @@ class AsyncAgentOperations(AsyncBase):
         time_created_less_than_or_equal_to: datetime | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentSessionCollection]:
         """List all test sessions of an agent.
 
@@ -2765,9 +2891,10 @@ class AsyncAgentOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def list_all_test_sessions_of_agent_pages(
+    def list_all_test_sessions_of_agent_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2780,14 +2907,15 @@ class AsyncAgentOperations(AsyncBase):
         time_created_less_than_or_equal_to: datetime | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.AgentSessionCollection]]:
         """List all test sessions of an agent.
 
-        Yields every page, following ``opc-next-page``; see ``Client.list_all_test_sessions_of_agent``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.list_all_test_sessions_of_agent_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.list_all_test_sessions_of_agent(
+        return async_iterate_pages(
+            lambda page: self.list_all_test_sessions_of_agent(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -2799,11 +2927,9 @@ class AsyncAgentOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def delete_agent_session(
         self,
@@ -2814,6 +2940,7 @@ class AsyncAgentOperations(AsyncBase):
         session_id: str,
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete an Agent Session.
 
@@ -2833,6 +2960,7 @@ class AsyncAgentOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
+            timeout=timeout,
         )
 
     async def get_agent_session_details(
@@ -2843,6 +2971,7 @@ class AsyncAgentOperations(AsyncBase):
         agent_key: str,
         session_id: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AgentSession]:
         """Get Agent Session details.
 
@@ -2861,6 +2990,7 @@ class AsyncAgentOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def wait_for_agent_session(
@@ -2889,6 +3019,7 @@ class AsyncAgentOperations(AsyncBase):
             failed=["FAILED"],
             gone="DELETED",
             timeout=timeout,
+            documented=["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"],
         )
 
     async def get_agent_session_chat_messages(
@@ -2901,6 +3032,7 @@ class AsyncAgentOperations(AsyncBase):
         limit: int | None = None,
         page: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SessionChatHistoryCollection]:
         """Get Agent Session chat messages.
 
@@ -2923,9 +3055,10 @@ class AsyncAgentOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_agent_session_chat_messages_pages(
+    def get_agent_session_chat_messages_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2934,14 +3067,15 @@ class AsyncAgentOperations(AsyncBase):
         session_id: str,
         limit: int | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.SessionChatHistoryCollection]]:
         """Get Agent Session chat messages.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_agent_session_chat_messages``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_agent_session_chat_messages_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_agent_session_chat_messages(
+        return async_iterate_pages(
+            lambda page: self.get_agent_session_chat_messages(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -2949,11 +3083,9 @@ class AsyncAgentOperations(AsyncBase):
                 limit=limit,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def get_agent_session_trace_for_given_message_key(
         self,
@@ -2964,6 +3096,7 @@ class AsyncAgentOperations(AsyncBase):
         session_id: str,
         trace_key: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.TraceDetails]:
         """Get Agent Session trace for a given message key.
 
@@ -2983,4 +3116,5 @@ class AsyncAgentOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )

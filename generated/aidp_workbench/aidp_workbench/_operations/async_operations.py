@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import Literal
 
+import httpx
+
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse
+from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
 
 
 class AsyncOperations(SyncBase):
@@ -29,6 +31,7 @@ class AsyncOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeStarted"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AsyncOperationCollection]:
         """List all async operations for a resource type.
 
@@ -68,6 +71,8 @@ class AsyncOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AsyncOperationCollection``.
@@ -103,6 +108,7 @@ class AsyncOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def list_all_async_operations_for_resource_type_pages(
@@ -118,10 +124,12 @@ class AsyncOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeStarted"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.AsyncOperationCollection]]:
         """List all async operations for a resource type.
 
-        Yields every page of ``list_all_async_operations_for_resource_type``, following ``opc-next-page``.
+        Yields every page of ``list_all_async_operations_for_resource_type``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         List all async operations for a resource type. Filters can be used to narrow the
         search down.
@@ -155,6 +163,8 @@ class AsyncOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AsyncOperationCollection``.
@@ -171,9 +181,8 @@ class AsyncOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.list_all_async_operations_for_resource_type(
+        return iterate_pages(
+            lambda page: self.list_all_async_operations_for_resource_type(
                 ai_data_platform_id=ai_data_platform_id,
                 resource_type=resource_type,
                 resource_name=resource_name,
@@ -185,11 +194,9 @@ class AsyncOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def get_detailed_information_for_particular_async_operation(
         self,
@@ -197,6 +204,7 @@ class AsyncOperations(SyncBase):
         ai_data_platform_id: str,
         async_operation_key: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AsyncOperation]:
         """Get detailed information for a particular async operation.
 
@@ -211,6 +219,8 @@ class AsyncOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AsyncOperation``.
@@ -236,6 +246,7 @@ class AsyncOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def cancel_supported_asynchronous_operation_created_by_caller(
@@ -245,6 +256,7 @@ class AsyncOperations(SyncBase):
         async_operation_key: str,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AsyncOperation]:
         """Cancel a supported asynchronous operation created by the caller.
 
@@ -268,6 +280,8 @@ class AsyncOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AsyncOperation``.
@@ -296,6 +310,7 @@ class AsyncOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
 
@@ -316,6 +331,7 @@ class AioAsyncOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeStarted"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AsyncOperationCollection]:
         """List all async operations for a resource type.
 
@@ -342,9 +358,10 @@ class AioAsyncOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def list_all_async_operations_for_resource_type_pages(
+    def list_all_async_operations_for_resource_type_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -357,14 +374,15 @@ class AioAsyncOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeStarted"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.AsyncOperationCollection]]:
         """List all async operations for a resource type.
 
-        Yields every page, following ``opc-next-page``; see ``Client.list_all_async_operations_for_resource_type``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.list_all_async_operations_for_resource_type_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.list_all_async_operations_for_resource_type(
+        return async_iterate_pages(
+            lambda page: self.list_all_async_operations_for_resource_type(
                 ai_data_platform_id=ai_data_platform_id,
                 resource_type=resource_type,
                 resource_name=resource_name,
@@ -376,11 +394,9 @@ class AioAsyncOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def get_detailed_information_for_particular_async_operation(
         self,
@@ -388,6 +404,7 @@ class AioAsyncOperations(AsyncBase):
         ai_data_platform_id: str,
         async_operation_key: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AsyncOperation]:
         """Get detailed information for a particular async operation.
 
@@ -404,6 +421,7 @@ class AioAsyncOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def cancel_supported_asynchronous_operation_created_by_caller(
@@ -413,6 +431,7 @@ class AioAsyncOperations(AsyncBase):
         async_operation_key: str,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AsyncOperation]:
         """Cancel a supported asynchronous operation created by the caller.
 
@@ -430,4 +449,5 @@ class AioAsyncOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )

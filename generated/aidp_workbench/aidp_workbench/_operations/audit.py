@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import httpx
+
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse
+from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
 
 
 class AuditOperations(SyncBase):
@@ -22,6 +24,7 @@ class AuditOperations(SyncBase):
         body: models.ManageAuditLogsDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Manage audit logs.
 
@@ -47,6 +50,8 @@ class AuditOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -75,6 +80,7 @@ class AuditOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def search_audit_logs(
@@ -86,6 +92,7 @@ class AuditOperations(SyncBase):
         page: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AuditLogSearchResultCollection]:
         """Search audit logs.
 
@@ -119,6 +126,8 @@ class AuditOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AuditLogSearchResultCollection``.
@@ -149,6 +158,7 @@ class AuditOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def search_audit_logs_pages(
@@ -159,10 +169,12 @@ class AuditOperations(SyncBase):
         limit: int | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.AuditLogSearchResultCollection]]:
         """Search audit logs.
 
-        Yields every page of ``search_audit_logs``, following ``opc-next-page``.
+        Yields every page of ``search_audit_logs``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Searches audit logs.
 
@@ -190,6 +202,8 @@ class AuditOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.AuditLogSearchResultCollection``.
@@ -206,20 +220,17 @@ class AuditOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-searchauditlogs-post.html
         """
-        page: str | None = None
-        while True:
-            response = self.search_audit_logs(
+        return iterate_pages(
+            lambda page: self.search_audit_logs(
                 ai_data_platform_id=ai_data_platform_id,
                 limit=limit,
                 opc_retry_token=opc_retry_token,
                 opc_request_id=opc_request_id,
                 body=body,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
 
 class AsyncAuditOperations(AsyncBase):
@@ -232,6 +243,7 @@ class AsyncAuditOperations(AsyncBase):
         body: models.ManageAuditLogsDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Manage audit logs.
 
@@ -249,6 +261,7 @@ class AsyncAuditOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def search_audit_logs(
@@ -260,6 +273,7 @@ class AsyncAuditOperations(AsyncBase):
         page: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.AuditLogSearchResultCollection]:
         """Search audit logs.
 
@@ -281,9 +295,10 @@ class AsyncAuditOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
-    async def search_audit_logs_pages(
+    def search_audit_logs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -291,22 +306,21 @@ class AsyncAuditOperations(AsyncBase):
         limit: int | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.AuditLogSearchResultCollection]]:
         """Search audit logs.
 
-        Yields every page, following ``opc-next-page``; see ``Client.search_audit_logs``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.search_audit_logs_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.search_audit_logs(
+        return async_iterate_pages(
+            lambda page: self.search_audit_logs(
                 ai_data_platform_id=ai_data_platform_id,
                 limit=limit,
                 opc_retry_token=opc_retry_token,
                 opc_request_id=opc_request_id,
                 body=body,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
@@ -22,6 +24,7 @@ class BundleOperations(SyncBase):
         body: models.CreateBundleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Create a bundle.
 
@@ -48,6 +51,8 @@ class BundleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -77,6 +82,7 @@ class BundleOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_deploy_all_bundle_resources(
@@ -87,6 +93,7 @@ class BundleOperations(SyncBase):
         body: models.DeployBundleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Deploy all bundle resources.
 
@@ -113,6 +120,8 @@ class BundleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -142,6 +151,7 @@ class BundleOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_returns_latest_known_deployment_summary_for_bundle(
@@ -151,6 +161,7 @@ class BundleOperations(SyncBase):
         workspace_key: str,
         body: models.FetchBundleDeploymentStatusDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.BundleDeploymentStatus]:
         """(Preview) Returns the latest known deployment summary for a bundle.
 
@@ -169,6 +180,8 @@ class BundleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.BundleDeploymentStatus``.
@@ -195,6 +208,7 @@ class BundleOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_get_latest_publish_summary(
@@ -204,6 +218,7 @@ class BundleOperations(SyncBase):
         workspace_key: str,
         body: models.FetchBundlePublishStatusDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.BundlePublishStatus]:
         """(Preview) Get the latest publish summary.
 
@@ -222,6 +237,8 @@ class BundleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.BundlePublishStatus``.
@@ -248,6 +265,7 @@ class BundleOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_publish_specified_bundle(
@@ -258,6 +276,7 @@ class BundleOperations(SyncBase):
         body: models.PublishBundleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Publish the specified bundle.
 
@@ -286,6 +305,8 @@ class BundleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -315,6 +336,7 @@ class BundleOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_destroy_all_deployed_bundle_resources(
@@ -325,6 +347,7 @@ class BundleOperations(SyncBase):
         body: models.PurgeBundleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Destroy all deployed bundle resources.
 
@@ -352,6 +375,8 @@ class BundleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -381,6 +406,7 @@ class BundleOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_sync_bundle_artifacts_and_descriptors(
@@ -391,6 +417,7 @@ class BundleOperations(SyncBase):
         body: models.SyncBundleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Sync bundle artifacts and descriptors.
 
@@ -419,6 +446,8 @@ class BundleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -448,6 +477,7 @@ class BundleOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def deprecated_create_bundle(
@@ -458,6 +488,7 @@ class BundleOperations(SyncBase):
         body: models.CreateBundleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Deprecated) Create bundle.
 
@@ -484,6 +515,8 @@ class BundleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -513,6 +546,7 @@ class BundleOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def deprecated_deploy_bundle(
@@ -523,6 +557,7 @@ class BundleOperations(SyncBase):
         body: models.DeployBundleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Deprecated) Deploy bundle.
 
@@ -549,6 +584,8 @@ class BundleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -578,6 +615,7 @@ class BundleOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def deprecated_fetch_bundle_deployment_status(
@@ -587,6 +625,7 @@ class BundleOperations(SyncBase):
         workspace_key: str,
         body: models.FetchBundleDeploymentStatusDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.BundleDeploymentStatus]:
         """(Deprecated) Fetch bundle deployment status.
 
@@ -605,6 +644,8 @@ class BundleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.BundleDeploymentStatus``.
@@ -631,6 +672,7 @@ class BundleOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def deprecated_purge_bundle(
@@ -641,6 +683,7 @@ class BundleOperations(SyncBase):
         body: models.PurgeBundleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Deprecated) Purge bundle.
 
@@ -667,6 +710,8 @@ class BundleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -696,6 +741,7 @@ class BundleOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def deprecated_sync_bundle(
@@ -706,6 +752,7 @@ class BundleOperations(SyncBase):
         body: models.SyncBundleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Deprecated) Sync bundle.
 
@@ -732,6 +779,8 @@ class BundleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -761,6 +810,7 @@ class BundleOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
 
@@ -775,6 +825,7 @@ class AsyncBundleOperations(AsyncBase):
         body: models.CreateBundleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Create a bundle.
 
@@ -793,6 +844,7 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_deploy_all_bundle_resources(
@@ -803,6 +855,7 @@ class AsyncBundleOperations(AsyncBase):
         body: models.DeployBundleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Deploy all bundle resources.
 
@@ -821,6 +874,7 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_returns_latest_known_deployment_summary_for_bundle(
@@ -830,6 +884,7 @@ class AsyncBundleOperations(AsyncBase):
         workspace_key: str,
         body: models.FetchBundleDeploymentStatusDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.BundleDeploymentStatus]:
         """(Preview) Returns the latest known deployment summary for a bundle.
 
@@ -847,6 +902,7 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_get_latest_publish_summary(
@@ -856,6 +912,7 @@ class AsyncBundleOperations(AsyncBase):
         workspace_key: str,
         body: models.FetchBundlePublishStatusDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.BundlePublishStatus]:
         """(Preview) Get the latest publish summary.
 
@@ -873,6 +930,7 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_publish_specified_bundle(
@@ -883,6 +941,7 @@ class AsyncBundleOperations(AsyncBase):
         body: models.PublishBundleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Publish the specified bundle.
 
@@ -901,6 +960,7 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_destroy_all_deployed_bundle_resources(
@@ -911,6 +971,7 @@ class AsyncBundleOperations(AsyncBase):
         body: models.PurgeBundleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Destroy all deployed bundle resources.
 
@@ -929,6 +990,7 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_sync_bundle_artifacts_and_descriptors(
@@ -939,6 +1001,7 @@ class AsyncBundleOperations(AsyncBase):
         body: models.SyncBundleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Sync bundle artifacts and descriptors.
 
@@ -957,6 +1020,7 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def deprecated_create_bundle(
@@ -967,6 +1031,7 @@ class AsyncBundleOperations(AsyncBase):
         body: models.CreateBundleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Deprecated) Create bundle.
 
@@ -985,6 +1050,7 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def deprecated_deploy_bundle(
@@ -995,6 +1061,7 @@ class AsyncBundleOperations(AsyncBase):
         body: models.DeployBundleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Deprecated) Deploy bundle.
 
@@ -1013,6 +1080,7 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def deprecated_fetch_bundle_deployment_status(
@@ -1022,6 +1090,7 @@ class AsyncBundleOperations(AsyncBase):
         workspace_key: str,
         body: models.FetchBundleDeploymentStatusDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.BundleDeploymentStatus]:
         """(Deprecated) Fetch bundle deployment status.
 
@@ -1039,6 +1108,7 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def deprecated_purge_bundle(
@@ -1049,6 +1119,7 @@ class AsyncBundleOperations(AsyncBase):
         body: models.PurgeBundleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Deprecated) Purge bundle.
 
@@ -1067,6 +1138,7 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def deprecated_sync_bundle(
@@ -1077,6 +1149,7 @@ class AsyncBundleOperations(AsyncBase):
         body: models.SyncBundleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Deprecated) Sync bundle.
 
@@ -1095,4 +1168,5 @@ class AsyncBundleOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
+import httpx
+
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse
+from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
 from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
@@ -24,6 +26,7 @@ class CatalogOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Test the connection to an external catalog.
 
@@ -51,6 +54,8 @@ class CatalogOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -78,6 +83,7 @@ class CatalogOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def create_catalog_with_given_id(
@@ -88,6 +94,7 @@ class CatalogOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Create a catalog with the given ID.
 
@@ -115,6 +122,8 @@ class CatalogOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -144,6 +153,7 @@ class CatalogOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_catalogs_with_given_id(
@@ -159,6 +169,7 @@ class CatalogOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CatalogCollection]:
         """Get a list of catalogs with a given ID.
 
@@ -199,6 +210,8 @@ class CatalogOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.CatalogCollection``.
@@ -233,6 +246,7 @@ class CatalogOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_catalogs_with_given_id_pages(
@@ -247,10 +261,12 @@ class CatalogOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.CatalogCollection]]:
         """Get a list of catalogs with a given ID.
 
-        Yields every page of ``get_list_of_catalogs_with_given_id``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_catalogs_with_given_id``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of catalogs with a given ID.
 
@@ -285,6 +301,8 @@ class CatalogOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.CatalogCollection``.
@@ -301,9 +319,8 @@ class CatalogOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_catalogs_with_given_id(
+        return iterate_pages(
+            lambda page: self.get_list_of_catalogs_with_given_id(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 catalog_state=catalog_state,
@@ -314,11 +331,9 @@ class CatalogOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def delete_specified_catalog(
         self,
@@ -329,6 +344,7 @@ class CatalogOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete the specified catalog.
 
@@ -352,6 +368,8 @@ class CatalogOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -384,6 +402,7 @@ class CatalogOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_detailed_information_about_catalog_with_given_catalog_key(
@@ -395,6 +414,7 @@ class CatalogOperations(SyncBase):
         should_skip_ocid_translation: bool | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Catalog]:
         """Get detailed information about a catalog with a given catalog key.
 
@@ -415,6 +435,8 @@ class CatalogOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Catalog``.
@@ -445,6 +467,7 @@ class CatalogOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def wait_for_catalog(
@@ -475,6 +498,7 @@ class CatalogOperations(SyncBase):
             failed=[],
             gone=None,
             timeout=timeout,
+            documented=["ACTIVE", "CREATING", "DELETING", "UPDATING"],
         )
 
     def update_details_of_catalog_with_given_information(
@@ -486,6 +510,7 @@ class CatalogOperations(SyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update the details of a catalog with the given information.
 
@@ -511,6 +536,8 @@ class CatalogOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -543,6 +570,7 @@ class CatalogOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def update_permission_details_for_catalog(
@@ -554,6 +582,7 @@ class CatalogOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update permission details for a catalog.
 
@@ -579,6 +608,8 @@ class CatalogOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -611,6 +642,7 @@ class CatalogOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def refresh_catalog_through_crawler(
@@ -622,6 +654,7 @@ class CatalogOperations(SyncBase):
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
         opc_retry_token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Refresh a catalog through a crawler.
 
@@ -651,6 +684,8 @@ class CatalogOperations(SyncBase):
                 the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -683,6 +718,7 @@ class CatalogOperations(SyncBase):
                 "should-update-recent": should_update_recent,
                 "opc-retry-token": opc_retry_token,
             },
+            timeout=timeout,
         )
 
     def get_list_of_all_permissions_in_specified_catalog(
@@ -696,6 +732,7 @@ class CatalogOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CatalogPermissionCollection]:
         """Get a list of all permissions in the specified catalog.
 
@@ -729,6 +766,8 @@ class CatalogOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.CatalogPermissionCollection``.
@@ -761,6 +800,7 @@ class CatalogOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_list_of_all_permissions_in_specified_catalog_pages(
@@ -773,10 +813,12 @@ class CatalogOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.CatalogPermissionCollection]]:
         """Get a list of all permissions in the specified catalog.
 
-        Yields every page of ``get_list_of_all_permissions_in_specified_catalog``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_all_permissions_in_specified_catalog``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of all permissions in the specified catalog.
 
@@ -804,6 +846,8 @@ class CatalogOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.CatalogPermissionCollection``.
@@ -820,9 +864,8 @@ class CatalogOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-permissions-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_all_permissions_in_specified_catalog(
+        return iterate_pages(
+            lambda page: self.get_list_of_all_permissions_in_specified_catalog(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 limit=limit,
@@ -831,11 +874,9 @@ class CatalogOperations(SyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
 
 class AsyncCatalogOperations(AsyncBase):
@@ -849,6 +890,7 @@ class AsyncCatalogOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Test the connection to an external catalog.
 
@@ -867,6 +909,7 @@ class AsyncCatalogOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def create_catalog_with_given_id(
@@ -877,6 +920,7 @@ class AsyncCatalogOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Create a catalog with the given ID.
 
@@ -895,6 +939,7 @@ class AsyncCatalogOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_catalogs_with_given_id(
@@ -910,6 +955,7 @@ class AsyncCatalogOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CatalogCollection]:
         """Get a list of catalogs with a given ID.
 
@@ -935,9 +981,10 @@ class AsyncCatalogOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_catalogs_with_given_id_pages(
+    def get_list_of_catalogs_with_given_id_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -949,14 +996,15 @@ class AsyncCatalogOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.CatalogCollection]]:
         """Get a list of catalogs with a given ID.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_catalogs_with_given_id``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_catalogs_with_given_id_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_catalogs_with_given_id(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_catalogs_with_given_id(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 catalog_state=catalog_state,
@@ -967,11 +1015,9 @@ class AsyncCatalogOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def delete_specified_catalog(
         self,
@@ -982,6 +1028,7 @@ class AsyncCatalogOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete the specified catalog.
 
@@ -1001,6 +1048,7 @@ class AsyncCatalogOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def get_detailed_information_about_catalog_with_given_catalog_key(
@@ -1012,6 +1060,7 @@ class AsyncCatalogOperations(AsyncBase):
         should_skip_ocid_translation: bool | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Catalog]:
         """Get detailed information about a catalog with a given catalog key.
 
@@ -1033,6 +1082,7 @@ class AsyncCatalogOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def wait_for_catalog(
@@ -1057,6 +1107,7 @@ class AsyncCatalogOperations(AsyncBase):
             failed=[],
             gone=None,
             timeout=timeout,
+            documented=["ACTIVE", "CREATING", "DELETING", "UPDATING"],
         )
 
     async def update_details_of_catalog_with_given_information(
@@ -1068,6 +1119,7 @@ class AsyncCatalogOperations(AsyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update the details of a catalog with the given information.
 
@@ -1087,6 +1139,7 @@ class AsyncCatalogOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def update_permission_details_for_catalog(
@@ -1098,6 +1151,7 @@ class AsyncCatalogOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update permission details for a catalog.
 
@@ -1117,6 +1171,7 @@ class AsyncCatalogOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def refresh_catalog_through_crawler(
@@ -1128,6 +1183,7 @@ class AsyncCatalogOperations(AsyncBase):
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
         opc_retry_token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Refresh a catalog through a crawler.
 
@@ -1147,6 +1203,7 @@ class AsyncCatalogOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
                 "opc-retry-token": opc_retry_token,
             },
+            timeout=timeout,
         )
 
     async def get_list_of_all_permissions_in_specified_catalog(
@@ -1160,6 +1217,7 @@ class AsyncCatalogOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CatalogPermissionCollection]:
         """Get a list of all permissions in the specified catalog.
 
@@ -1183,9 +1241,10 @@ class AsyncCatalogOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_all_permissions_in_specified_catalog_pages(
+    def get_list_of_all_permissions_in_specified_catalog_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1195,14 +1254,15 @@ class AsyncCatalogOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.CatalogPermissionCollection]]:
         """Get a list of all permissions in the specified catalog.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_all_permissions_in_specified_catalog``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_all_permissions_in_specified_catalog_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_all_permissions_in_specified_catalog(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_all_permissions_in_specified_catalog(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 limit=limit,
@@ -1211,8 +1271,6 @@ class AsyncCatalogOperations(AsyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )

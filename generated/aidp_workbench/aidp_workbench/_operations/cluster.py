@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Iterator
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any, Literal
+
+import httpx
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse
+from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
+from .._streaming import AsyncStreamedResponse, StreamedResponse
 from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
@@ -21,6 +25,7 @@ class ClusterOperations(SyncBase):
         *,
         ai_data_platform_id: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DefaultCluster]:
         """Get information about the master catalog default cluster.
 
@@ -34,6 +39,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.DefaultCluster``.
@@ -58,6 +65,7 @@ class ClusterOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def create_new_cluster_with_provided_details(
@@ -69,6 +77,7 @@ class ClusterOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Cluster]:
         """Create a new cluster with the provided details.
 
@@ -97,6 +106,8 @@ class ClusterOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Cluster``.
@@ -127,6 +138,7 @@ class ClusterOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_all_clusters_in_given_workspace(
@@ -164,6 +176,7 @@ class ClusterOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ClusterCollection]:
         """Get a list of all clusters in a given workspace.
 
@@ -213,6 +226,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ClusterCollection``.
@@ -248,6 +263,7 @@ class ClusterOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_all_clusters_in_given_workspace_pages(
@@ -284,10 +300,12 @@ class ClusterOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.ClusterCollection]]:
         """Get a list of all clusters in a given workspace.
 
-        Yields every page of ``get_list_of_all_clusters_in_given_workspace``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_all_clusters_in_given_workspace``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of all clusters in a given workspace.
 
@@ -331,6 +349,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ClusterCollection``.
@@ -347,9 +367,8 @@ class ClusterOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_all_clusters_in_given_workspace(
+        return iterate_pages(
+            lambda page: self.get_list_of_all_clusters_in_given_workspace(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 state=state,
@@ -361,11 +380,9 @@ class ClusterOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def delete_cluster_from_workspace(
         self,
@@ -375,6 +392,7 @@ class ClusterOperations(SyncBase):
         cluster_key: str,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a cluster from a workspace.
 
@@ -395,6 +413,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -426,6 +446,7 @@ class ClusterOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_detailed_information_about_cluster(
@@ -436,6 +457,7 @@ class ClusterOperations(SyncBase):
         cluster_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Cluster]:
         """Get detailed information about a cluster.
 
@@ -453,6 +475,8 @@ class ClusterOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Cluster``.
@@ -480,6 +504,7 @@ class ClusterOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def wait_for_cluster(
@@ -538,6 +563,25 @@ class ClusterOperations(SyncBase):
             ],
             gone="DELETED",
             timeout=timeout,
+            documented=[
+                "ACCEPTED",
+                "CREATING",
+                "ACTIVE",
+                "DELETING",
+                "DELETED",
+                "FAILED",
+                "STOPPING",
+                "STOPPED",
+                "UPDATING",
+                "RESTARTING",
+                "STARTING",
+                "NETWORK_CONFIGURATION_ATTACH_IN_PROGRESS",
+                "NETWORK_CONFIGURATION_ATTACH_SUCCESSFUL",
+                "NETWORK_CONFIGURATION_ATTACH_FAILED",
+                "NETWORK_CONFIGURATION_DETACH_IN_PROGRESS",
+                "NETWORK_CONFIGURATION_DETACH_SUCCESSFUL",
+                "NETWORK_CONFIGURATION_DETACH_FAILED",
+            ],
         )
 
     def update_details_of_given_cluster(
@@ -550,6 +594,7 @@ class ClusterOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Cluster]:
         """Update the details of a given cluster.
 
@@ -576,6 +621,8 @@ class ClusterOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Cluster``.
@@ -609,6 +656,7 @@ class ClusterOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def create_one_spark_compute_by_copying_all_source_compute_settings_and_configuration(
@@ -619,6 +667,7 @@ class ClusterOperations(SyncBase):
         cluster_key: str,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Create one Spark Compute by copying all source Compute settings and
         configuration.
@@ -644,6 +693,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -673,6 +724,7 @@ class ClusterOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def download_logs_within_specified_cluster_and_time_range(
@@ -684,6 +736,7 @@ class ClusterOperations(SyncBase):
         body: models.DownloadClusterLogsDetails | dict[str, Any],
         opc_request_id: str | None = None,
         opc_retry_token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Download logs within the specified cluster and time range.
 
@@ -713,6 +766,8 @@ class ClusterOperations(SyncBase):
                 the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -741,6 +796,7 @@ class ClusterOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
             },
             body=body,
+            timeout=timeout,
         )
 
     def write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file(
@@ -752,6 +808,7 @@ class ClusterOperations(SyncBase):
         body: models.ExportComputeConfigurationDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[bytes]:
         """Write selected Compute configuration values supplied by the caller to a
         workspace YAML file.
@@ -781,6 +838,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``bytes``.
@@ -809,6 +868,45 @@ class ClusterOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
+        )
+
+    def write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file_stream(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        cluster_key: str,
+        body: models.ExportComputeConfigurationDetails | dict[str, Any],
+        opc_retry_token: str | None = None,
+        opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> AbstractContextManager[StreamedResponse]:
+        """Write selected Compute configuration values supplied by the caller to a
+        workspace YAML file.
+
+        The file as it arrives, never held whole: in a ``with`` block, read it with
+        ``iter_bytes()`` or ``write_to(path)``. Retried (see ``Client``) until the body
+        starts, never part way through it; ``timeout`` bounds the wait for the answer,
+        then each read.
+
+        See
+        ``write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file``
+        for the arguments and the errors.
+        """
+        return self._stream(
+            endpoints.WRITE_SELECTED_COMPUTE_CONFIGURATION_VALUES_SUPPLIED_BY_CALLER_TO_WORKSPACE_YAML_FILE,
+            path={
+                "aiDataPlatformId": ai_data_platform_id,
+                "workspaceKey": workspace_key,
+                "clusterKey": cluster_key,
+            },
+            headers={
+                "opc-retry-token": opc_retry_token,
+                "opc-request-id": opc_request_id,
+            },
+            body=body,
+            timeout=timeout,
         )
 
     def get_cluster_scoped_python_and_jar_libraries_and_environment_variables_from_spark_compute(
@@ -818,6 +916,7 @@ class ClusterOperations(SyncBase):
         workspace_key: str,
         cluster_key: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ComputeConfiguration]:
         """Get cluster-scoped Python and JAR libraries and environment variables from Spark
         Compute.
@@ -835,6 +934,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ComputeConfiguration``.
@@ -861,6 +962,7 @@ class ClusterOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def import_one_or_more_unique_workspace_yaml_files_into_active_spark_compute(
@@ -872,6 +974,7 @@ class ClusterOperations(SyncBase):
         body: models.ImportComputeConfigurationDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Import one or more unique workspace YAML files into an active Spark Compute.
 
@@ -899,6 +1002,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -929,6 +1034,7 @@ class ClusterOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def update_permissions_for_given_cluster(
@@ -941,6 +1047,7 @@ class ClusterOperations(SyncBase):
         if_match: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update the permissions for a given cluster.
 
@@ -973,6 +1080,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1006,6 +1115,7 @@ class ClusterOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def query_compute_replica_identifiers_from_metrics_data(
@@ -1016,6 +1126,7 @@ class ClusterOperations(SyncBase):
         cluster_key: str,
         body: models.QueryReplicaIdsDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.QueryReplicaIdsResult]:
         """Query compute replica identifiers from metrics data.
 
@@ -1037,6 +1148,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.QueryReplicaIdsResult``.
@@ -1064,6 +1177,7 @@ class ClusterOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def restart_running_cluster(
@@ -1076,6 +1190,7 @@ class ClusterOperations(SyncBase):
         if_match: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Cluster]:
         """Restart a running cluster.
 
@@ -1105,6 +1220,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Cluster``.
@@ -1138,6 +1255,7 @@ class ClusterOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def search_logs_within_specified_cluster_and_time_range(
@@ -1152,6 +1270,7 @@ class ClusterOperations(SyncBase):
         opc_request_id: str | None = None,
         opc_retry_token: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ClusterLogCollection]:
         """Search logs within the specified cluster and time range.
 
@@ -1193,6 +1312,8 @@ class ClusterOperations(SyncBase):
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ClusterLogCollection``.
@@ -1228,6 +1349,7 @@ class ClusterOperations(SyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )
 
     def search_logs_within_specified_cluster_and_time_range_pages(
@@ -1241,10 +1363,12 @@ class ClusterOperations(SyncBase):
         opc_request_id: str | None = None,
         opc_retry_token: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.ClusterLogCollection]]:
         """Search logs within the specified cluster and time range.
 
-        Yields every page of ``search_logs_within_specified_cluster_and_time_range``, following ``opc-next-page``.
+        Yields every page of ``search_logs_within_specified_cluster_and_time_range``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Searches logs within the specified cluster and time range. Supports pagination
         and filtering.
@@ -1280,6 +1404,8 @@ class ClusterOperations(SyncBase):
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ClusterLogCollection``.
@@ -1298,9 +1424,8 @@ class ClusterOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
         """
-        page: str | None = None
-        while True:
-            response = self.search_logs_within_specified_cluster_and_time_range(
+        return iterate_pages(
+            lambda page: self.search_logs_within_specified_cluster_and_time_range(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -1310,11 +1435,9 @@ class ClusterOperations(SyncBase):
                 if_match=if_match,
                 body=body,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def start_cluster_that_has_halted_operation(
         self,
@@ -1326,6 +1449,7 @@ class ClusterOperations(SyncBase):
         if_match: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Cluster]:
         """Start a cluster that has halted operation.
 
@@ -1355,6 +1479,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Cluster``.
@@ -1388,6 +1514,7 @@ class ClusterOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def stop_active_cluster(
@@ -1400,6 +1527,7 @@ class ClusterOperations(SyncBase):
         if_match: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Cluster]:
         """Stop an active cluster.
 
@@ -1429,6 +1557,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Cluster``.
@@ -1462,6 +1592,7 @@ class ClusterOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def provide_summarized_compute_metrics_for_compute_cluster_in_given_workspace(
@@ -1474,6 +1605,7 @@ class ClusterOperations(SyncBase):
         opc_request_id: str | None = None,
         opc_retry_token: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SummarizeMetricsResponse]:
         """Provide summarized compute metrics for a compute cluster in the given workspace.
 
@@ -1509,6 +1641,8 @@ class ClusterOperations(SyncBase):
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.SummarizeMetricsResponse``.
@@ -1540,6 +1674,7 @@ class ClusterOperations(SyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_libraries_installed_on_cluster(
@@ -1554,6 +1689,7 @@ class ClusterOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ClusterLibraryCollection]:
         """Get a list of libraries installed on a cluster.
 
@@ -1588,6 +1724,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ClusterLibraryCollection``.
@@ -1621,6 +1759,7 @@ class ClusterOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_libraries_installed_on_cluster_pages(
@@ -1634,10 +1773,12 @@ class ClusterOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.ClusterLibraryCollection]]:
         """Get a list of libraries installed on a cluster.
 
-        Yields every page of ``get_list_of_libraries_installed_on_cluster``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_libraries_installed_on_cluster``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of libraries installed on a cluster.
 
@@ -1666,6 +1807,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ClusterLibraryCollection``.
@@ -1682,9 +1825,8 @@ class ClusterOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_libraries_installed_on_cluster(
+        return iterate_pages(
+            lambda page: self.get_list_of_libraries_installed_on_cluster(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -1694,11 +1836,9 @@ class ClusterOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def update_libraries_of_cluster_with_provided_patches(
         self,
@@ -1709,6 +1849,7 @@ class ClusterOperations(SyncBase):
         body: models.PatchClusterLibraryDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ClusterLibraryCollection]:
         """Update libraries of a cluster with the provided patches.
 
@@ -1733,6 +1874,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ClusterLibraryCollection``.
@@ -1765,6 +1908,7 @@ class ClusterOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def search_maven_packages_available_for_cluster_library_installation(
@@ -1777,6 +1921,7 @@ class ClusterOperations(SyncBase):
         limit: int | None = None,
         page: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.MavenSearchSummaryCollection]:
         """Search Maven packages available for cluster library installation.
 
@@ -1803,6 +1948,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.MavenSearchSummaryCollection``.
@@ -1834,6 +1981,7 @@ class ClusterOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def search_maven_packages_available_for_cluster_library_installation_pages(
@@ -1845,10 +1993,12 @@ class ClusterOperations(SyncBase):
         maven_search_query: str,
         limit: int | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.MavenSearchSummaryCollection]]:
         """Search Maven packages available for cluster library installation.
 
-        Yields every page of ``search_maven_packages_available_for_cluster_library_installation``, following ``opc-next-page``.
+        Yields every page of ``search_maven_packages_available_for_cluster_library_installation``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Searches Maven packages available for cluster library installation.
 
@@ -1869,6 +2019,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.MavenSearchSummaryCollection``.
@@ -1885,9 +2037,8 @@ class ClusterOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-mavenpackages-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.search_maven_packages_available_for_cluster_library_installation(
+        return iterate_pages(
+            lambda page: self.search_maven_packages_available_for_cluster_library_installation(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -1895,11 +2046,9 @@ class ClusterOperations(SyncBase):
                 limit=limit,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def return_list_of_permissions_for_given_cluster(
         self,
@@ -1913,6 +2062,7 @@ class ClusterOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ClusterPermissionCollection]:
         """Return a list of permissions for a given cluster.
 
@@ -1947,6 +2097,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ClusterPermissionCollection``.
@@ -1980,6 +2132,7 @@ class ClusterOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def return_list_of_permissions_for_given_cluster_pages(
@@ -1993,10 +2146,12 @@ class ClusterOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.ClusterPermissionCollection]]:
         """Return a list of permissions for a given cluster.
 
-        Yields every page of ``return_list_of_permissions_for_given_cluster``, following ``opc-next-page``.
+        Yields every page of ``return_list_of_permissions_for_given_cluster``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Return a list of permissions for a given cluster.
 
@@ -2025,6 +2180,8 @@ class ClusterOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ClusterPermissionCollection``.
@@ -2041,9 +2198,8 @@ class ClusterOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-permissions-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.return_list_of_permissions_for_given_cluster(
+        return iterate_pages(
+            lambda page: self.return_list_of_permissions_for_given_cluster(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -2053,11 +2209,9 @@ class ClusterOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
 
 class AsyncClusterOperations(AsyncBase):
@@ -2068,6 +2222,7 @@ class AsyncClusterOperations(AsyncBase):
         *,
         ai_data_platform_id: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DefaultCluster]:
         """Get information about the master catalog default cluster.
 
@@ -2083,6 +2238,7 @@ class AsyncClusterOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def create_new_cluster_with_provided_details(
@@ -2094,6 +2250,7 @@ class AsyncClusterOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Cluster]:
         """Create a new cluster with the provided details.
 
@@ -2113,6 +2270,7 @@ class AsyncClusterOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_all_clusters_in_given_workspace(
@@ -2150,6 +2308,7 @@ class AsyncClusterOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ClusterCollection]:
         """Get a list of all clusters in a given workspace.
 
@@ -2176,9 +2335,10 @@ class AsyncClusterOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_all_clusters_in_given_workspace_pages(
+    def get_list_of_all_clusters_in_given_workspace_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2212,14 +2372,15 @@ class AsyncClusterOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.ClusterCollection]]:
         """Get a list of all clusters in a given workspace.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_all_clusters_in_given_workspace``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_all_clusters_in_given_workspace_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_all_clusters_in_given_workspace(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_all_clusters_in_given_workspace(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 state=state,
@@ -2231,11 +2392,9 @@ class AsyncClusterOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def delete_cluster_from_workspace(
         self,
@@ -2245,6 +2404,7 @@ class AsyncClusterOperations(AsyncBase):
         cluster_key: str,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a cluster from a workspace.
 
@@ -2263,6 +2423,7 @@ class AsyncClusterOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def get_detailed_information_about_cluster(
@@ -2273,6 +2434,7 @@ class AsyncClusterOperations(AsyncBase):
         cluster_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Cluster]:
         """Get detailed information about a cluster.
 
@@ -2291,6 +2453,7 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def wait_for_cluster(
@@ -2341,6 +2504,25 @@ class AsyncClusterOperations(AsyncBase):
             ],
             gone="DELETED",
             timeout=timeout,
+            documented=[
+                "ACCEPTED",
+                "CREATING",
+                "ACTIVE",
+                "DELETING",
+                "DELETED",
+                "FAILED",
+                "STOPPING",
+                "STOPPED",
+                "UPDATING",
+                "RESTARTING",
+                "STARTING",
+                "NETWORK_CONFIGURATION_ATTACH_IN_PROGRESS",
+                "NETWORK_CONFIGURATION_ATTACH_SUCCESSFUL",
+                "NETWORK_CONFIGURATION_ATTACH_FAILED",
+                "NETWORK_CONFIGURATION_DETACH_IN_PROGRESS",
+                "NETWORK_CONFIGURATION_DETACH_SUCCESSFUL",
+                "NETWORK_CONFIGURATION_DETACH_FAILED",
+            ],
         )
 
     async def update_details_of_given_cluster(
@@ -2353,6 +2535,7 @@ class AsyncClusterOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Cluster]:
         """Update the details of a given cluster.
 
@@ -2373,6 +2556,7 @@ class AsyncClusterOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def create_one_spark_compute_by_copying_all_source_compute_settings_and_configuration(
@@ -2383,6 +2567,7 @@ class AsyncClusterOperations(AsyncBase):
         cluster_key: str,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Create one Spark Compute by copying all source Compute settings and
         configuration.
@@ -2402,6 +2587,7 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def download_logs_within_specified_cluster_and_time_range(
@@ -2413,6 +2599,7 @@ class AsyncClusterOperations(AsyncBase):
         body: models.DownloadClusterLogsDetails | dict[str, Any],
         opc_request_id: str | None = None,
         opc_retry_token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Download logs within the specified cluster and time range.
 
@@ -2432,6 +2619,7 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file(
@@ -2443,6 +2631,7 @@ class AsyncClusterOperations(AsyncBase):
         body: models.ExportComputeConfigurationDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[bytes]:
         """Write selected Compute configuration values supplied by the caller to a
         workspace YAML file.
@@ -2463,6 +2652,39 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
+        )
+
+    def write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file_stream(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        cluster_key: str,
+        body: models.ExportComputeConfigurationDetails | dict[str, Any],
+        opc_retry_token: str | None = None,
+        opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> AbstractAsyncContextManager[AsyncStreamedResponse]:
+        """Write selected Compute configuration values supplied by the caller to a
+        workspace YAML file.
+
+        The file as it arrives, in an ``async with`` block; see
+        ``Client.write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file_stream``.
+        """
+        return self._stream(
+            endpoints.WRITE_SELECTED_COMPUTE_CONFIGURATION_VALUES_SUPPLIED_BY_CALLER_TO_WORKSPACE_YAML_FILE,
+            path={
+                "aiDataPlatformId": ai_data_platform_id,
+                "workspaceKey": workspace_key,
+                "clusterKey": cluster_key,
+            },
+            headers={
+                "opc-retry-token": opc_retry_token,
+                "opc-request-id": opc_request_id,
+            },
+            body=body,
+            timeout=timeout,
         )
 
     async def get_cluster_scoped_python_and_jar_libraries_and_environment_variables_from_spark_compute(
@@ -2472,6 +2694,7 @@ class AsyncClusterOperations(AsyncBase):
         workspace_key: str,
         cluster_key: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ComputeConfiguration]:
         """Get cluster-scoped Python and JAR libraries and environment variables from Spark
         Compute.
@@ -2490,6 +2713,7 @@ class AsyncClusterOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def import_one_or_more_unique_workspace_yaml_files_into_active_spark_compute(
@@ -2501,6 +2725,7 @@ class AsyncClusterOperations(AsyncBase):
         body: models.ImportComputeConfigurationDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Import one or more unique workspace YAML files into an active Spark Compute.
 
@@ -2520,6 +2745,7 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def update_permissions_for_given_cluster(
@@ -2532,6 +2758,7 @@ class AsyncClusterOperations(AsyncBase):
         if_match: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update the permissions for a given cluster.
 
@@ -2552,6 +2779,7 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def query_compute_replica_identifiers_from_metrics_data(
@@ -2562,6 +2790,7 @@ class AsyncClusterOperations(AsyncBase):
         cluster_key: str,
         body: models.QueryReplicaIdsDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.QueryReplicaIdsResult]:
         """Query compute replica identifiers from metrics data.
 
@@ -2580,6 +2809,7 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def restart_running_cluster(
@@ -2592,6 +2822,7 @@ class AsyncClusterOperations(AsyncBase):
         if_match: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Cluster]:
         """Restart a running cluster.
 
@@ -2612,6 +2843,7 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def search_logs_within_specified_cluster_and_time_range(
@@ -2626,6 +2858,7 @@ class AsyncClusterOperations(AsyncBase):
         opc_request_id: str | None = None,
         opc_retry_token: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ClusterLogCollection]:
         """Search logs within the specified cluster and time range.
 
@@ -2650,9 +2883,10 @@ class AsyncClusterOperations(AsyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )
 
-    async def search_logs_within_specified_cluster_and_time_range_pages(
+    def search_logs_within_specified_cluster_and_time_range_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2663,14 +2897,15 @@ class AsyncClusterOperations(AsyncBase):
         opc_request_id: str | None = None,
         opc_retry_token: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.ClusterLogCollection]]:
         """Search logs within the specified cluster and time range.
 
-        Yields every page, following ``opc-next-page``; see ``Client.search_logs_within_specified_cluster_and_time_range``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.search_logs_within_specified_cluster_and_time_range_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.search_logs_within_specified_cluster_and_time_range(
+        return async_iterate_pages(
+            lambda page: self.search_logs_within_specified_cluster_and_time_range(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -2680,11 +2915,9 @@ class AsyncClusterOperations(AsyncBase):
                 if_match=if_match,
                 body=body,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def start_cluster_that_has_halted_operation(
         self,
@@ -2696,6 +2929,7 @@ class AsyncClusterOperations(AsyncBase):
         if_match: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Cluster]:
         """Start a cluster that has halted operation.
 
@@ -2716,6 +2950,7 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def stop_active_cluster(
@@ -2728,6 +2963,7 @@ class AsyncClusterOperations(AsyncBase):
         if_match: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Cluster]:
         """Stop an active cluster.
 
@@ -2748,6 +2984,7 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def provide_summarized_compute_metrics_for_compute_cluster_in_given_workspace(
@@ -2760,6 +2997,7 @@ class AsyncClusterOperations(AsyncBase):
         opc_request_id: str | None = None,
         opc_retry_token: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SummarizeMetricsResponse]:
         """Provide summarized compute metrics for a compute cluster in the given workspace.
 
@@ -2780,6 +3018,7 @@ class AsyncClusterOperations(AsyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_libraries_installed_on_cluster(
@@ -2794,6 +3033,7 @@ class AsyncClusterOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ClusterLibraryCollection]:
         """Get a list of libraries installed on a cluster.
 
@@ -2818,9 +3058,10 @@ class AsyncClusterOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_libraries_installed_on_cluster_pages(
+    def get_list_of_libraries_installed_on_cluster_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2831,14 +3072,15 @@ class AsyncClusterOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.ClusterLibraryCollection]]:
         """Get a list of libraries installed on a cluster.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_libraries_installed_on_cluster``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_libraries_installed_on_cluster_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_libraries_installed_on_cluster(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_libraries_installed_on_cluster(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -2848,11 +3090,9 @@ class AsyncClusterOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def update_libraries_of_cluster_with_provided_patches(
         self,
@@ -2863,6 +3103,7 @@ class AsyncClusterOperations(AsyncBase):
         body: models.PatchClusterLibraryDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ClusterLibraryCollection]:
         """Update libraries of a cluster with the provided patches.
 
@@ -2882,6 +3123,7 @@ class AsyncClusterOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def search_maven_packages_available_for_cluster_library_installation(
@@ -2894,6 +3136,7 @@ class AsyncClusterOperations(AsyncBase):
         limit: int | None = None,
         page: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.MavenSearchSummaryCollection]:
         """Search Maven packages available for cluster library installation.
 
@@ -2916,9 +3159,10 @@ class AsyncClusterOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def search_maven_packages_available_for_cluster_library_installation_pages(
+    def search_maven_packages_available_for_cluster_library_installation_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2927,14 +3171,15 @@ class AsyncClusterOperations(AsyncBase):
         maven_search_query: str,
         limit: int | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.MavenSearchSummaryCollection]]:
         """Search Maven packages available for cluster library installation.
 
-        Yields every page, following ``opc-next-page``; see ``Client.search_maven_packages_available_for_cluster_library_installation``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.search_maven_packages_available_for_cluster_library_installation_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.search_maven_packages_available_for_cluster_library_installation(
+        return async_iterate_pages(
+            lambda page: self.search_maven_packages_available_for_cluster_library_installation(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -2942,11 +3187,9 @@ class AsyncClusterOperations(AsyncBase):
                 limit=limit,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def return_list_of_permissions_for_given_cluster(
         self,
@@ -2960,6 +3203,7 @@ class AsyncClusterOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ClusterPermissionCollection]:
         """Return a list of permissions for a given cluster.
 
@@ -2984,9 +3228,10 @@ class AsyncClusterOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def return_list_of_permissions_for_given_cluster_pages(
+    def return_list_of_permissions_for_given_cluster_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2997,14 +3242,15 @@ class AsyncClusterOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.ClusterPermissionCollection]]:
         """Return a list of permissions for a given cluster.
 
-        Yields every page, following ``opc-next-page``; see ``Client.return_list_of_permissions_for_given_cluster``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.return_list_of_permissions_for_given_cluster_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.return_list_of_permissions_for_given_cluster(
+        return async_iterate_pages(
+            lambda page: self.return_list_of_permissions_for_given_cluster(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -3014,8 +3260,6 @@ class AsyncClusterOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )

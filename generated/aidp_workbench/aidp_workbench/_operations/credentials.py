@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
+import httpx
+
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse
+from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
 from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
@@ -24,6 +26,7 @@ class CredentialsOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Create a new credential object with the provided details.
 
@@ -55,6 +58,8 @@ class CredentialsOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -84,6 +89,7 @@ class CredentialsOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_credentials(
@@ -102,6 +108,7 @@ class CredentialsOperations(SyncBase):
         ) = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CredentialCollection]:
         """Get a list of credentials.
 
@@ -143,6 +150,8 @@ class CredentialsOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.CredentialCollection``.
@@ -178,6 +187,7 @@ class CredentialsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_list_of_credentials_pages(
@@ -195,10 +205,12 @@ class CredentialsOperations(SyncBase):
         ) = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.CredentialCollection]]:
         """Get a list of credentials.
 
-        Yields every page of ``get_list_of_credentials``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_credentials``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of credentials.
 
@@ -234,6 +246,8 @@ class CredentialsOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.CredentialCollection``.
@@ -250,9 +264,8 @@ class CredentialsOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_credentials(
+        return iterate_pages(
+            lambda page: self.get_list_of_credentials(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 display_name_contains=display_name_contains,
@@ -264,11 +277,9 @@ class CredentialsOperations(SyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def delete_credential_object(
         self,
@@ -278,6 +289,7 @@ class CredentialsOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a credential object.
 
@@ -300,6 +312,8 @@ class CredentialsOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -331,6 +345,7 @@ class CredentialsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_detailed_information_about_credential_with_given_credential_key(
@@ -340,6 +355,7 @@ class CredentialsOperations(SyncBase):
         credential_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Credential]:
         """Get detailed information about credential with a given credential key.
 
@@ -356,6 +372,8 @@ class CredentialsOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Credential``.
@@ -382,6 +400,7 @@ class CredentialsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def wait_for_credential(
@@ -412,6 +431,7 @@ class CredentialsOperations(SyncBase):
             failed=[],
             gone=None,
             timeout=timeout,
+            documented=["ACTIVE", "CREATING", "UPDATING", "DELETING"],
         )
 
     def update_credential_object(
@@ -423,6 +443,7 @@ class CredentialsOperations(SyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update a credential object.
 
@@ -449,6 +470,8 @@ class CredentialsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -481,6 +504,7 @@ class CredentialsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
 
@@ -495,6 +519,7 @@ class AsyncCredentialsOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Create a new credential object with the provided details.
 
@@ -513,6 +538,7 @@ class AsyncCredentialsOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_credentials(
@@ -531,6 +557,7 @@ class AsyncCredentialsOperations(AsyncBase):
         ) = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CredentialCollection]:
         """Get a list of credentials.
 
@@ -557,9 +584,10 @@ class AsyncCredentialsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_credentials_pages(
+    def get_list_of_credentials_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -574,14 +602,15 @@ class AsyncCredentialsOperations(AsyncBase):
         ) = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.CredentialCollection]]:
         """Get a list of credentials.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_credentials``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_credentials_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_credentials(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_credentials(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 display_name_contains=display_name_contains,
@@ -593,11 +622,9 @@ class AsyncCredentialsOperations(AsyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def delete_credential_object(
         self,
@@ -607,6 +634,7 @@ class AsyncCredentialsOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a credential object.
 
@@ -625,6 +653,7 @@ class AsyncCredentialsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def get_detailed_information_about_credential_with_given_credential_key(
@@ -634,6 +663,7 @@ class AsyncCredentialsOperations(AsyncBase):
         credential_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Credential]:
         """Get detailed information about credential with a given credential key.
 
@@ -651,6 +681,7 @@ class AsyncCredentialsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def wait_for_credential(
@@ -675,6 +706,7 @@ class AsyncCredentialsOperations(AsyncBase):
             failed=[],
             gone=None,
             timeout=timeout,
+            documented=["ACTIVE", "CREATING", "UPDATING", "DELETING"],
         )
 
     async def update_credential_object(
@@ -686,6 +718,7 @@ class AsyncCredentialsOperations(AsyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update a credential object.
 
@@ -705,4 +738,5 @@ class AsyncCredentialsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )

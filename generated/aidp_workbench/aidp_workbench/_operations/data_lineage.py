@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
+
+import httpx
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse
+from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
+from .._streaming import AsyncStreamedResponse, StreamedResponse
 
 
 class DataLineageOperations(SyncBase):
@@ -23,7 +27,8 @@ class DataLineageOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         if_match: str | None = None,
-    ) -> ApiResponse[str]:
+        timeout: float | httpx.Timeout | None = None,
+    ) -> ApiResponse[bytes]:
         """(Preview) Export lineage for an anchor node as CSV.
 
         (Preview) Returns complete lineage for the provided anchor node in CSV format.
@@ -53,9 +58,11 @@ class DataLineageOperations(SyncBase):
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
-            The response; ``data`` is the body as ``str``.
+            The response; ``data`` is the body as ``bytes``.
 
         Raises:
             BadRequestError: Bad Request (invalid query parameters, malformed headers,
@@ -82,6 +89,41 @@ class DataLineageOperations(SyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
+        )
+
+    def preview_export_lineage_for_anchor_node_as_csv_stream(
+        self,
+        *,
+        ai_data_platform_id: str,
+        body: models.ExportLineageDetails | dict[str, Any],
+        opc_retry_token: str | None = None,
+        opc_request_id: str | None = None,
+        if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> AbstractContextManager[StreamedResponse]:
+        """(Preview) Export lineage for an anchor node as CSV.
+
+        The file as it arrives, never held whole: in a ``with`` block, read it with
+        ``iter_bytes()`` or ``write_to(path)``. Retried (see ``Client``) until the body
+        starts, never part way through it; ``timeout`` bounds the wait for the answer,
+        then each read.
+
+        See ``preview_export_lineage_for_anchor_node_as_csv`` for the arguments and the
+        errors.
+        """
+        return self._stream(
+            endpoints.PREVIEW_EXPORT_LINEAGE_FOR_ANCHOR_NODE_AS_CSV,
+            path={
+                "aiDataPlatformId": ai_data_platform_id,
+            },
+            headers={
+                "opc-retry-token": opc_retry_token,
+                "opc-request-id": opc_request_id,
+                "if-match": if_match,
+            },
+            body=body,
+            timeout=timeout,
         )
 
     def preview_returns_lineage_for_given_entity_object(
@@ -94,6 +136,7 @@ class DataLineageOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.EntityLineage]:
         """(Preview) Returns lineage for a given entity object.
 
@@ -132,6 +175,8 @@ class DataLineageOperations(SyncBase):
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.EntityLineage``.
@@ -165,6 +210,7 @@ class DataLineageOperations(SyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_returns_lineage_for_given_entity_object_pages(
@@ -176,10 +222,12 @@ class DataLineageOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.EntityLineage]]:
         """(Preview) Returns lineage for a given entity object.
 
-        Yields every page of ``preview_returns_lineage_for_given_entity_object``, following ``opc-next-page``.
+        Yields every page of ``preview_returns_lineage_for_given_entity_object``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         (Preview) Returns lineage for a given entity object.
 
@@ -212,6 +260,8 @@ class DataLineageOperations(SyncBase):
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.EntityLineage``.
@@ -230,9 +280,8 @@ class DataLineageOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
         """
-        page: str | None = None
-        while True:
-            response = self.preview_returns_lineage_for_given_entity_object(
+        return iterate_pages(
+            lambda page: self.preview_returns_lineage_for_given_entity_object(
                 ai_data_platform_id=ai_data_platform_id,
                 limit=limit,
                 opc_retry_token=opc_retry_token,
@@ -240,11 +289,9 @@ class DataLineageOperations(SyncBase):
                 if_match=if_match,
                 body=body,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
 
 class AsyncDataLineageOperations(AsyncBase):
@@ -258,7 +305,8 @@ class AsyncDataLineageOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         if_match: str | None = None,
-    ) -> ApiResponse[str]:
+        timeout: float | httpx.Timeout | None = None,
+    ) -> ApiResponse[bytes]:
         """(Preview) Export lineage for an anchor node as CSV.
 
         See ``Client.preview_export_lineage_for_anchor_node_as_csv`` for the arguments, the response and the errors.
@@ -276,6 +324,36 @@ class AsyncDataLineageOperations(AsyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
+        )
+
+    def preview_export_lineage_for_anchor_node_as_csv_stream(
+        self,
+        *,
+        ai_data_platform_id: str,
+        body: models.ExportLineageDetails | dict[str, Any],
+        opc_retry_token: str | None = None,
+        opc_request_id: str | None = None,
+        if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> AbstractAsyncContextManager[AsyncStreamedResponse]:
+        """(Preview) Export lineage for an anchor node as CSV.
+
+        The file as it arrives, in an ``async with`` block; see
+        ``Client.preview_export_lineage_for_anchor_node_as_csv_stream``.
+        """
+        return self._stream(
+            endpoints.PREVIEW_EXPORT_LINEAGE_FOR_ANCHOR_NODE_AS_CSV,
+            path={
+                "aiDataPlatformId": ai_data_platform_id,
+            },
+            headers={
+                "opc-retry-token": opc_retry_token,
+                "opc-request-id": opc_request_id,
+                "if-match": if_match,
+            },
+            body=body,
+            timeout=timeout,
         )
 
     async def preview_returns_lineage_for_given_entity_object(
@@ -288,6 +366,7 @@ class AsyncDataLineageOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.EntityLineage]:
         """(Preview) Returns lineage for a given entity object.
 
@@ -310,9 +389,10 @@ class AsyncDataLineageOperations(AsyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )
 
-    async def preview_returns_lineage_for_given_entity_object_pages(
+    def preview_returns_lineage_for_given_entity_object_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -321,14 +401,15 @@ class AsyncDataLineageOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.EntityLineage]]:
         """(Preview) Returns lineage for a given entity object.
 
-        Yields every page, following ``opc-next-page``; see ``Client.preview_returns_lineage_for_given_entity_object``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.preview_returns_lineage_for_given_entity_object_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.preview_returns_lineage_for_given_entity_object(
+        return async_iterate_pages(
+            lambda page: self.preview_returns_lineage_for_given_entity_object(
                 ai_data_platform_id=ai_data_platform_id,
                 limit=limit,
                 opc_retry_token=opc_retry_token,
@@ -336,8 +417,6 @@ class AsyncDataLineageOperations(AsyncBase):
                 if_match=if_match,
                 body=body,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
+import httpx
+
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse
+from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
 from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
@@ -24,6 +26,7 @@ class DeltaShareOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Recipient]:
         """Create a recipient for a Delta Share protocol.
 
@@ -52,6 +55,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Recipient``.
@@ -81,6 +86,7 @@ class DeltaShareOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_delta_share_recipients(
@@ -93,6 +99,7 @@ class DeltaShareOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RecipientCollection]:
         """Get a list of Delta Share recipients.
 
@@ -125,6 +132,8 @@ class DeltaShareOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.RecipientCollection``.
@@ -156,6 +165,7 @@ class DeltaShareOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_delta_share_recipients_pages(
@@ -167,10 +177,12 @@ class DeltaShareOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.RecipientCollection]]:
         """Get a list of Delta Share recipients.
 
-        Yields every page of ``get_list_of_delta_share_recipients``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_delta_share_recipients``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of Delta Share recipients.
 
@@ -197,6 +209,8 @@ class DeltaShareOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.RecipientCollection``.
@@ -213,9 +227,8 @@ class DeltaShareOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_delta_share_recipients(
+        return iterate_pages(
+            lambda page: self.get_list_of_delta_share_recipients(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 limit=limit,
@@ -223,11 +236,9 @@ class DeltaShareOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def delete_delta_share_recipient(
         self,
@@ -237,6 +248,7 @@ class DeltaShareOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a Delta Share recipient.
 
@@ -258,6 +270,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -289,6 +303,7 @@ class DeltaShareOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_detailed_information_about_delta_share_recipient(
@@ -298,6 +313,7 @@ class DeltaShareOperations(SyncBase):
         recipient_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Recipient]:
         """Get detailed information about a Delta Share recipient.
 
@@ -314,6 +330,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Recipient``.
@@ -340,6 +358,7 @@ class DeltaShareOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def wait_for_recipient(
@@ -370,6 +389,7 @@ class DeltaShareOperations(SyncBase):
             failed=[],
             gone=None,
             timeout=timeout,
+            documented=["ACTIVE", "INACTIVE"],
         )
 
     def update_metadata_of_delta_share_recipient(
@@ -381,6 +401,7 @@ class DeltaShareOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update the metadata of a Delta Share recipient.
 
@@ -406,6 +427,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -438,6 +461,7 @@ class DeltaShareOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def update_permissions_of_delta_share_recipient(
@@ -449,6 +473,7 @@ class DeltaShareOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update the permissions of a Delta Share recipient.
 
@@ -474,6 +499,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -506,6 +533,7 @@ class DeltaShareOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_detailed_list_of_delta_share_recipient_permissions(
@@ -519,6 +547,7 @@ class DeltaShareOperations(SyncBase):
         sort_by: Literal["grantee"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RecipientPermissionCollection]:
         """Get a detailed list of Delta Share recipient permissions.
 
@@ -550,6 +579,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.RecipientPermissionCollection``.
@@ -582,6 +613,7 @@ class DeltaShareOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_detailed_list_of_delta_share_recipient_permissions_pages(
@@ -594,10 +626,12 @@ class DeltaShareOperations(SyncBase):
         sort_by: Literal["grantee"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.RecipientPermissionCollection]]:
         """Get a detailed list of Delta Share recipient permissions.
 
-        Yields every page of ``get_detailed_list_of_delta_share_recipient_permissions``, following ``opc-next-page``.
+        Yields every page of ``get_detailed_list_of_delta_share_recipient_permissions``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a detailed list of Delta Share recipient permissions.
 
@@ -623,6 +657,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.RecipientPermissionCollection``.
@@ -639,9 +675,8 @@ class DeltaShareOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-permissions-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_detailed_list_of_delta_share_recipient_permissions(
+        return iterate_pages(
+            lambda page: self.get_detailed_list_of_delta_share_recipient_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 recipient_key=recipient_key,
                 limit=limit,
@@ -650,11 +685,9 @@ class DeltaShareOperations(SyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to(
         self,
@@ -668,6 +701,7 @@ class DeltaShareOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ShareCollection]:
         """Get a list of Delta Shares that the specified recipient has been granted access
         to.
@@ -705,6 +739,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ShareCollection``.
@@ -738,6 +774,7 @@ class DeltaShareOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to_pages(
@@ -751,11 +788,13 @@ class DeltaShareOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.ShareCollection]]:
         """Get a list of Delta Shares that the specified recipient has been granted access
         to.
 
-        Yields every page of ``get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of Delta Shares that the specified recipient has been granted
         access to.
@@ -786,6 +825,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ShareCollection``.
@@ -802,25 +843,20 @@ class DeltaShareOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-shares-get.html
         """
-        page: str | None = None
-        while True:
-            response = (
-                self.get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to(
-                    ai_data_platform_id=ai_data_platform_id,
-                    recipient_key=recipient_key,
-                    display_name=display_name,
-                    limit=limit,
-                    sort_order=sort_order,
-                    sort_by=sort_by,
-                    opc_request_id=opc_request_id,
-                    should_update_recent=should_update_recent,
-                    page=page,
-                )
+        return iterate_pages(
+            lambda page: self.get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to(
+                ai_data_platform_id=ai_data_platform_id,
+                recipient_key=recipient_key,
+                display_name=display_name,
+                limit=limit,
+                sort_order=sort_order,
+                sort_by=sort_by,
+                opc_request_id=opc_request_id,
+                should_update_recent=should_update_recent,
+                page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def create_delta_share_protocol(
         self,
@@ -830,6 +866,7 @@ class DeltaShareOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Share]:
         """Create a Delta Share protocol.
 
@@ -858,6 +895,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Share``.
@@ -887,6 +926,7 @@ class DeltaShareOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_delta_shares(
@@ -899,6 +939,7 @@ class DeltaShareOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ShareCollection]:
         """Get a list of Delta Shares.
 
@@ -931,6 +972,8 @@ class DeltaShareOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ShareCollection``.
@@ -962,6 +1005,7 @@ class DeltaShareOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_delta_shares_pages(
@@ -973,10 +1017,12 @@ class DeltaShareOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.ShareCollection]]:
         """Get a list of Delta Shares.
 
-        Yields every page of ``get_list_of_delta_shares``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_delta_shares``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of Delta Shares.
 
@@ -1003,6 +1049,8 @@ class DeltaShareOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ShareCollection``.
@@ -1019,9 +1067,8 @@ class DeltaShareOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_delta_shares(
+        return iterate_pages(
+            lambda page: self.get_list_of_delta_shares(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 limit=limit,
@@ -1029,11 +1076,9 @@ class DeltaShareOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def delete_delta_share(
         self,
@@ -1043,6 +1088,7 @@ class DeltaShareOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a Delta Share.
 
@@ -1064,6 +1110,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1095,6 +1143,7 @@ class DeltaShareOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_detailed_information_about_delta_share(
@@ -1104,6 +1153,7 @@ class DeltaShareOperations(SyncBase):
         share_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Share]:
         """Get detailed information about a Delta Share.
 
@@ -1120,6 +1170,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Share``.
@@ -1146,6 +1198,7 @@ class DeltaShareOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def update_delta_share_with_provided_metadata(
@@ -1157,6 +1210,7 @@ class DeltaShareOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update a Delta Share with the provided metadata.
 
@@ -1182,6 +1236,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1214,6 +1270,7 @@ class DeltaShareOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def update_consumer_side_access_on_share_for_recipient(
@@ -1226,6 +1283,7 @@ class DeltaShareOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update consumer-side access on a share for a recipient.
 
@@ -1260,6 +1318,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1293,6 +1353,7 @@ class DeltaShareOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def update_data_assets_on_delta_share_with_provided_information(
@@ -1304,6 +1365,7 @@ class DeltaShareOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update data assets on a Delta Share with the provided information.
 
@@ -1329,6 +1391,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1361,6 +1425,7 @@ class DeltaShareOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def update_permissions_on_delta_share(
@@ -1372,6 +1437,7 @@ class DeltaShareOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update permissions on a Delta Share.
 
@@ -1397,6 +1463,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1429,6 +1497,7 @@ class DeltaShareOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_delta_share_assets(
@@ -1443,6 +1512,7 @@ class DeltaShareOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ShareDataAssetCollection]:
         """Get a list of Delta Share assets.
 
@@ -1478,6 +1548,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ShareDataAssetCollection``.
@@ -1511,6 +1583,7 @@ class DeltaShareOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_list_of_delta_share_assets_pages(
@@ -1524,10 +1597,12 @@ class DeltaShareOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.ShareDataAssetCollection]]:
         """Get a list of Delta Share assets.
 
-        Yields every page of ``get_list_of_delta_share_assets``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_delta_share_assets``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of Delta Share assets.
 
@@ -1557,6 +1632,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ShareDataAssetCollection``.
@@ -1573,9 +1650,8 @@ class DeltaShareOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-dataassets-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_delta_share_assets(
+        return iterate_pages(
+            lambda page: self.get_list_of_delta_share_assets(
                 ai_data_platform_id=ai_data_platform_id,
                 share_key=share_key,
                 display_name=display_name,
@@ -1585,11 +1661,9 @@ class DeltaShareOperations(SyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def list_share_permissions(
         self,
@@ -1602,6 +1676,7 @@ class DeltaShareOperations(SyncBase):
         sort_by: Literal["grantee", "granteeType"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SharePermissionCollection]:
         """List share permissions.
 
@@ -1636,6 +1711,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.SharePermissionCollection``.
@@ -1668,6 +1745,7 @@ class DeltaShareOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def list_share_permissions_pages(
@@ -1680,10 +1758,12 @@ class DeltaShareOperations(SyncBase):
         sort_by: Literal["grantee", "granteeType"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.SharePermissionCollection]]:
         """List share permissions.
 
-        Yields every page of ``list_share_permissions``, following ``opc-next-page``.
+        Yields every page of ``list_share_permissions``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of Delta Shares that the specified recipient has been granted
         access to.
@@ -1712,6 +1792,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.SharePermissionCollection``.
@@ -1728,9 +1810,8 @@ class DeltaShareOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-permissions-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.list_share_permissions(
+        return iterate_pages(
+            lambda page: self.list_share_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 share_key=share_key,
                 limit=limit,
@@ -1739,11 +1820,9 @@ class DeltaShareOperations(SyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def get_list_of_recipients_that_have_been_given_access_on_specified_delta_share(
         self,
@@ -1757,6 +1836,7 @@ class DeltaShareOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RecipientCollection]:
         """Get a list of recipients that have been given access on the specified Delta
         Share.
@@ -1794,6 +1874,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.RecipientCollection``.
@@ -1827,6 +1909,7 @@ class DeltaShareOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_list_of_recipients_that_have_been_given_access_on_specified_delta_share_pages(
@@ -1840,11 +1923,13 @@ class DeltaShareOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.RecipientCollection]]:
         """Get a list of recipients that have been given access on the specified Delta
         Share.
 
-        Yields every page of ``get_list_of_recipients_that_have_been_given_access_on_specified_delta_share``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_recipients_that_have_been_given_access_on_specified_delta_share``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of recipients that have been given access on the specified Delta
         Share.
@@ -1875,6 +1960,8 @@ class DeltaShareOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.RecipientCollection``.
@@ -1891,25 +1978,20 @@ class DeltaShareOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-recipients-get.html
         """
-        page: str | None = None
-        while True:
-            response = (
-                self.get_list_of_recipients_that_have_been_given_access_on_specified_delta_share(
-                    ai_data_platform_id=ai_data_platform_id,
-                    share_key=share_key,
-                    display_name=display_name,
-                    limit=limit,
-                    sort_order=sort_order,
-                    sort_by=sort_by,
-                    opc_request_id=opc_request_id,
-                    should_update_recent=should_update_recent,
-                    page=page,
-                )
+        return iterate_pages(
+            lambda page: self.get_list_of_recipients_that_have_been_given_access_on_specified_delta_share(
+                ai_data_platform_id=ai_data_platform_id,
+                share_key=share_key,
+                display_name=display_name,
+                limit=limit,
+                sort_order=sort_order,
+                sort_by=sort_by,
+                opc_request_id=opc_request_id,
+                should_update_recent=should_update_recent,
+                page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
 
 class AsyncDeltaShareOperations(AsyncBase):
@@ -1923,6 +2005,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Recipient]:
         """Create a recipient for a Delta Share protocol.
 
@@ -1941,6 +2024,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_delta_share_recipients(
@@ -1953,6 +2037,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RecipientCollection]:
         """Get a list of Delta Share recipients.
 
@@ -1975,9 +2060,10 @@ class AsyncDeltaShareOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_delta_share_recipients_pages(
+    def get_list_of_delta_share_recipients_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1986,14 +2072,15 @@ class AsyncDeltaShareOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.RecipientCollection]]:
         """Get a list of Delta Share recipients.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_delta_share_recipients``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_delta_share_recipients_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_delta_share_recipients(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_delta_share_recipients(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 limit=limit,
@@ -2001,11 +2088,9 @@ class AsyncDeltaShareOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def delete_delta_share_recipient(
         self,
@@ -2015,6 +2100,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a Delta Share recipient.
 
@@ -2033,6 +2119,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def get_detailed_information_about_delta_share_recipient(
@@ -2042,6 +2129,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         recipient_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Recipient]:
         """Get detailed information about a Delta Share recipient.
 
@@ -2059,6 +2147,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def wait_for_recipient(
@@ -2083,6 +2172,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             failed=[],
             gone=None,
             timeout=timeout,
+            documented=["ACTIVE", "INACTIVE"],
         )
 
     async def update_metadata_of_delta_share_recipient(
@@ -2094,6 +2184,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update the metadata of a Delta Share recipient.
 
@@ -2113,6 +2204,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def update_permissions_of_delta_share_recipient(
@@ -2124,6 +2216,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update the permissions of a Delta Share recipient.
 
@@ -2143,6 +2236,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_detailed_list_of_delta_share_recipient_permissions(
@@ -2156,6 +2250,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         sort_by: Literal["grantee"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RecipientPermissionCollection]:
         """Get a detailed list of Delta Share recipient permissions.
 
@@ -2179,9 +2274,10 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
-    async def get_detailed_list_of_delta_share_recipient_permissions_pages(
+    def get_detailed_list_of_delta_share_recipient_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2191,14 +2287,15 @@ class AsyncDeltaShareOperations(AsyncBase):
         sort_by: Literal["grantee"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.RecipientPermissionCollection]]:
         """Get a detailed list of Delta Share recipient permissions.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_detailed_list_of_delta_share_recipient_permissions``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_detailed_list_of_delta_share_recipient_permissions_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_detailed_list_of_delta_share_recipient_permissions(
+        return async_iterate_pages(
+            lambda page: self.get_detailed_list_of_delta_share_recipient_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 recipient_key=recipient_key,
                 limit=limit,
@@ -2207,11 +2304,9 @@ class AsyncDeltaShareOperations(AsyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to(
         self,
@@ -2225,6 +2320,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ShareCollection]:
         """Get a list of Delta Shares that the specified recipient has been granted access
         to.
@@ -2250,9 +2346,10 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to_pages(
+    def get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2263,15 +2360,16 @@ class AsyncDeltaShareOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.ShareCollection]]:
         """Get a list of Delta Shares that the specified recipient has been granted access
         to.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to(
                 ai_data_platform_id=ai_data_platform_id,
                 recipient_key=recipient_key,
                 display_name=display_name,
@@ -2281,11 +2379,9 @@ class AsyncDeltaShareOperations(AsyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def create_delta_share_protocol(
         self,
@@ -2295,6 +2391,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Share]:
         """Create a Delta Share protocol.
 
@@ -2313,6 +2410,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_delta_shares(
@@ -2325,6 +2423,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ShareCollection]:
         """Get a list of Delta Shares.
 
@@ -2347,9 +2446,10 @@ class AsyncDeltaShareOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_delta_shares_pages(
+    def get_list_of_delta_shares_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2358,14 +2458,15 @@ class AsyncDeltaShareOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.ShareCollection]]:
         """Get a list of Delta Shares.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_delta_shares``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_delta_shares_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_delta_shares(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_delta_shares(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 limit=limit,
@@ -2373,11 +2474,9 @@ class AsyncDeltaShareOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def delete_delta_share(
         self,
@@ -2387,6 +2486,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a Delta Share.
 
@@ -2405,6 +2505,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def get_detailed_information_about_delta_share(
@@ -2414,6 +2515,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         share_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Share]:
         """Get detailed information about a Delta Share.
 
@@ -2431,6 +2533,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def update_delta_share_with_provided_metadata(
@@ -2442,6 +2545,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update a Delta Share with the provided metadata.
 
@@ -2461,6 +2565,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def update_consumer_side_access_on_share_for_recipient(
@@ -2473,6 +2578,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update consumer-side access on a share for a recipient.
 
@@ -2493,6 +2599,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def update_data_assets_on_delta_share_with_provided_information(
@@ -2504,6 +2611,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update data assets on a Delta Share with the provided information.
 
@@ -2523,6 +2631,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def update_permissions_on_delta_share(
@@ -2534,6 +2643,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update permissions on a Delta Share.
 
@@ -2553,6 +2663,7 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_delta_share_assets(
@@ -2567,6 +2678,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ShareDataAssetCollection]:
         """Get a list of Delta Share assets.
 
@@ -2591,9 +2703,10 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_delta_share_assets_pages(
+    def get_list_of_delta_share_assets_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2604,14 +2717,15 @@ class AsyncDeltaShareOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.ShareDataAssetCollection]]:
         """Get a list of Delta Share assets.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_delta_share_assets``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_delta_share_assets_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_delta_share_assets(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_delta_share_assets(
                 ai_data_platform_id=ai_data_platform_id,
                 share_key=share_key,
                 display_name=display_name,
@@ -2621,11 +2735,9 @@ class AsyncDeltaShareOperations(AsyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def list_share_permissions(
         self,
@@ -2638,6 +2750,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         sort_by: Literal["grantee", "granteeType"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SharePermissionCollection]:
         """List share permissions.
 
@@ -2661,9 +2774,10 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
-    async def list_share_permissions_pages(
+    def list_share_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2673,14 +2787,15 @@ class AsyncDeltaShareOperations(AsyncBase):
         sort_by: Literal["grantee", "granteeType"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.SharePermissionCollection]]:
         """List share permissions.
 
-        Yields every page, following ``opc-next-page``; see ``Client.list_share_permissions``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.list_share_permissions_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.list_share_permissions(
+        return async_iterate_pages(
+            lambda page: self.list_share_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 share_key=share_key,
                 limit=limit,
@@ -2689,11 +2804,9 @@ class AsyncDeltaShareOperations(AsyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def get_list_of_recipients_that_have_been_given_access_on_specified_delta_share(
         self,
@@ -2707,6 +2820,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RecipientCollection]:
         """Get a list of recipients that have been given access on the specified Delta
         Share.
@@ -2732,9 +2846,10 @@ class AsyncDeltaShareOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_recipients_that_have_been_given_access_on_specified_delta_share_pages(
+    def get_list_of_recipients_that_have_been_given_access_on_specified_delta_share_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2745,15 +2860,16 @@ class AsyncDeltaShareOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.RecipientCollection]]:
         """Get a list of recipients that have been given access on the specified Delta
         Share.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_recipients_that_have_been_given_access_on_specified_delta_share``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_recipients_that_have_been_given_access_on_specified_delta_share_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_recipients_that_have_been_given_access_on_specified_delta_share(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_recipients_that_have_been_given_access_on_specified_delta_share(
                 ai_data_platform_id=ai_data_platform_id,
                 share_key=share_key,
                 display_name=display_name,
@@ -2763,8 +2879,6 @@ class AsyncDeltaShareOperations(AsyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )

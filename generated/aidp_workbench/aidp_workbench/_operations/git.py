@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Literal
 
+import httpx
+
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse
+from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
 
 
 class GitOperations(SyncBase):
@@ -23,6 +25,7 @@ class GitOperations(SyncBase):
         git_repository_key: str,
         should_include_credential_key: bool | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GitRepository]:
         """(Preview) Get stored repository URL, folder, branch, and connectivity
         references.
@@ -48,6 +51,8 @@ class GitOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.GitRepository``.
@@ -77,6 +82,7 @@ class GitOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_update_git_repository_metadata(
@@ -88,6 +94,7 @@ class GitOperations(SyncBase):
         body: models.UpdateGitRepositoryDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Update Git repository metadata.
 
@@ -119,6 +126,8 @@ class GitOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -151,6 +160,7 @@ class GitOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_check_out_git_branch(
@@ -164,6 +174,7 @@ class GitOperations(SyncBase):
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GitBranch]:
         """(Preview) Check out a Git branch.
 
@@ -204,6 +215,8 @@ class GitOperations(SyncBase):
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.GitBranch``.
@@ -238,6 +251,7 @@ class GitOperations(SyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_commit_and_push_git_changes(
@@ -251,6 +265,7 @@ class GitOperations(SyncBase):
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Commit and push Git changes.
 
@@ -292,6 +307,8 @@ class GitOperations(SyncBase):
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -326,6 +343,7 @@ class GitOperations(SyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_list_local_file_changes_with_snapshot_pagination(
@@ -344,6 +362,7 @@ class GitOperations(SyncBase):
         sort_by: Literal["timeCreated"] | None = None,
         display_name: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GitDiffSummaryCollection]:
         """(Preview) List local file changes with snapshot pagination.
 
@@ -393,6 +412,8 @@ class GitOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.GitDiffSummaryCollection``.
@@ -430,6 +451,7 @@ class GitOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_list_local_file_changes_with_snapshot_pagination_pages(
@@ -447,10 +469,12 @@ class GitOperations(SyncBase):
         sort_by: Literal["timeCreated"] | None = None,
         display_name: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.GitDiffSummaryCollection]]:
         """(Preview) List local file changes with snapshot pagination.
 
-        Yields every page of ``preview_list_local_file_changes_with_snapshot_pagination``, following ``opc-next-page``.
+        Yields every page of ``preview_list_local_file_changes_with_snapshot_pagination``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         (Preview) Lists local file changes with snapshot pagination. compareTo, filter,
         displayName, and sort controls are not currently applied; this is not an
@@ -494,6 +518,8 @@ class GitOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.GitDiffSummaryCollection``.
@@ -510,9 +536,8 @@ class GitOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiff-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.preview_list_local_file_changes_with_snapshot_pagination(
+        return iterate_pages(
+            lambda page: self.preview_list_local_file_changes_with_snapshot_pagination(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 git_repository_key=git_repository_key,
@@ -526,11 +551,9 @@ class GitOperations(SyncBase):
                 display_name=display_name,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def preview_get_local_unified_diff_for_repository_relative_file(
         self,
@@ -544,6 +567,7 @@ class GitOperations(SyncBase):
         context_lines: int | None = None,
         max_patch_bytes: int | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GitDiffDetail]:
         """(Preview) Get a local unified diff for a repository-relative file.
 
@@ -571,6 +595,8 @@ class GitOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.GitDiffDetail``.
@@ -604,6 +630,7 @@ class GitOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_get_snapshot_of_git_worktree_operation_state_and_readiness_for_optional_operationname(
@@ -615,6 +642,7 @@ class GitOperations(SyncBase):
         operation_name: str | None = None,
         branch_name: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GitOperationState]:
         """(Preview) Get a snapshot of Git worktree operation state and readiness for an
         optional operationName.
@@ -639,6 +667,8 @@ class GitOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.GitOperationState``.
@@ -669,6 +699,7 @@ class GitOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_merge_git_branch(
@@ -682,6 +713,7 @@ class GitOperations(SyncBase):
         opc_request_id: str | None = None,
         if_match: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Merge Git branch.
 
@@ -722,6 +754,8 @@ class GitOperations(SyncBase):
                 current etag value.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -756,6 +790,7 @@ class GitOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_pull_git_changes(
@@ -769,6 +804,7 @@ class GitOperations(SyncBase):
         opc_request_id: str | None = None,
         if_match: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Pull Git changes.
 
@@ -809,6 +845,8 @@ class GitOperations(SyncBase):
                 current etag value.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -843,6 +881,7 @@ class GitOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_rebase_git_branch(
@@ -856,6 +895,7 @@ class GitOperations(SyncBase):
         opc_request_id: str | None = None,
         if_match: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Rebase Git branch.
 
@@ -897,6 +937,8 @@ class GitOperations(SyncBase):
                 current etag value.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -931,6 +973,7 @@ class GitOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_reset_git_branch(
@@ -944,6 +987,7 @@ class GitOperations(SyncBase):
         opc_request_id: str | None = None,
         if_match: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Reset Git branch.
 
@@ -984,6 +1028,8 @@ class GitOperations(SyncBase):
                 current etag value.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1018,6 +1064,7 @@ class GitOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_reset_workspace_git_state(
@@ -1030,6 +1077,7 @@ class GitOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Reset workspace Git state.
 
@@ -1067,6 +1115,8 @@ class GitOperations(SyncBase):
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1100,6 +1150,7 @@ class GitOperations(SyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_synchronously_select_local_or_remote_file_versions(
@@ -1112,6 +1163,7 @@ class GitOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GitBranch]:
         """(Preview) Synchronously select LOCAL or REMOTE file versions.
 
@@ -1149,6 +1201,8 @@ class GitOperations(SyncBase):
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.GitBranch``.
@@ -1182,6 +1236,7 @@ class GitOperations(SyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_create_git_branch(
@@ -1194,6 +1249,7 @@ class GitOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CreateGitBranch]:
         """(Preview) Create a Git branch.
 
@@ -1228,6 +1284,8 @@ class GitOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.CreateGitBranch``.
@@ -1259,6 +1317,7 @@ class GitOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_list_branches_on_origin_with_pagination(
@@ -1274,6 +1333,7 @@ class GitOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GitBranchCollection]:
         """(Preview) List branches on origin with pagination.
 
@@ -1315,6 +1375,8 @@ class GitOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.GitBranchCollection``.
@@ -1349,6 +1411,7 @@ class GitOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_list_branches_on_origin_with_pagination_pages(
@@ -1363,10 +1426,12 @@ class GitOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.GitBranchCollection]]:
         """(Preview) List branches on origin with pagination.
 
-        Yields every page of ``preview_list_branches_on_origin_with_pagination``, following ``opc-next-page``.
+        Yields every page of ``preview_list_branches_on_origin_with_pagination``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         (Preview) Lists branches on origin with pagination. Name filters and sort
         controls are not currently applied. Page tokens become invalid if the branch
@@ -1402,6 +1467,8 @@ class GitOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.GitBranchCollection``.
@@ -1418,9 +1485,8 @@ class GitOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.preview_list_branches_on_origin_with_pagination(
+        return iterate_pages(
+            lambda page: self.preview_list_branches_on_origin_with_pagination(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 git_repository_key=git_repository_key,
@@ -1431,11 +1497,9 @@ class GitOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
 
 class AsyncGitOperations(AsyncBase):
@@ -1449,6 +1513,7 @@ class AsyncGitOperations(AsyncBase):
         git_repository_key: str,
         should_include_credential_key: bool | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GitRepository]:
         """(Preview) Get stored repository URL, folder, branch, and connectivity
         references.
@@ -1470,6 +1535,7 @@ class AsyncGitOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_update_git_repository_metadata(
@@ -1481,6 +1547,7 @@ class AsyncGitOperations(AsyncBase):
         body: models.UpdateGitRepositoryDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Update Git repository metadata.
 
@@ -1500,6 +1567,7 @@ class AsyncGitOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_check_out_git_branch(
@@ -1513,6 +1581,7 @@ class AsyncGitOperations(AsyncBase):
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GitBranch]:
         """(Preview) Check out a Git branch.
 
@@ -1534,6 +1603,7 @@ class AsyncGitOperations(AsyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_commit_and_push_git_changes(
@@ -1547,6 +1617,7 @@ class AsyncGitOperations(AsyncBase):
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Commit and push Git changes.
 
@@ -1568,6 +1639,7 @@ class AsyncGitOperations(AsyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_list_local_file_changes_with_snapshot_pagination(
@@ -1586,6 +1658,7 @@ class AsyncGitOperations(AsyncBase):
         sort_by: Literal["timeCreated"] | None = None,
         display_name: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GitDiffSummaryCollection]:
         """(Preview) List local file changes with snapshot pagination.
 
@@ -1614,9 +1687,10 @@ class AsyncGitOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def preview_list_local_file_changes_with_snapshot_pagination_pages(
+    def preview_list_local_file_changes_with_snapshot_pagination_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1631,14 +1705,15 @@ class AsyncGitOperations(AsyncBase):
         sort_by: Literal["timeCreated"] | None = None,
         display_name: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.GitDiffSummaryCollection]]:
         """(Preview) List local file changes with snapshot pagination.
 
-        Yields every page, following ``opc-next-page``; see ``Client.preview_list_local_file_changes_with_snapshot_pagination``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.preview_list_local_file_changes_with_snapshot_pagination_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.preview_list_local_file_changes_with_snapshot_pagination(
+        return async_iterate_pages(
+            lambda page: self.preview_list_local_file_changes_with_snapshot_pagination(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 git_repository_key=git_repository_key,
@@ -1652,11 +1727,9 @@ class AsyncGitOperations(AsyncBase):
                 display_name=display_name,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def preview_get_local_unified_diff_for_repository_relative_file(
         self,
@@ -1670,6 +1743,7 @@ class AsyncGitOperations(AsyncBase):
         context_lines: int | None = None,
         max_patch_bytes: int | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GitDiffDetail]:
         """(Preview) Get a local unified diff for a repository-relative file.
 
@@ -1694,6 +1768,7 @@ class AsyncGitOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_get_snapshot_of_git_worktree_operation_state_and_readiness_for_optional_operationname(
@@ -1705,6 +1780,7 @@ class AsyncGitOperations(AsyncBase):
         operation_name: str | None = None,
         branch_name: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GitOperationState]:
         """(Preview) Get a snapshot of Git worktree operation state and readiness for an
         optional operationName.
@@ -1727,6 +1803,7 @@ class AsyncGitOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_merge_git_branch(
@@ -1740,6 +1817,7 @@ class AsyncGitOperations(AsyncBase):
         opc_request_id: str | None = None,
         if_match: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Merge Git branch.
 
@@ -1761,6 +1839,7 @@ class AsyncGitOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_pull_git_changes(
@@ -1774,6 +1853,7 @@ class AsyncGitOperations(AsyncBase):
         opc_request_id: str | None = None,
         if_match: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Pull Git changes.
 
@@ -1795,6 +1875,7 @@ class AsyncGitOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_rebase_git_branch(
@@ -1808,6 +1889,7 @@ class AsyncGitOperations(AsyncBase):
         opc_request_id: str | None = None,
         if_match: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Rebase Git branch.
 
@@ -1829,6 +1911,7 @@ class AsyncGitOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_reset_git_branch(
@@ -1842,6 +1925,7 @@ class AsyncGitOperations(AsyncBase):
         opc_request_id: str | None = None,
         if_match: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Reset Git branch.
 
@@ -1863,6 +1947,7 @@ class AsyncGitOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_reset_workspace_git_state(
@@ -1875,6 +1960,7 @@ class AsyncGitOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Reset workspace Git state.
 
@@ -1895,6 +1981,7 @@ class AsyncGitOperations(AsyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_synchronously_select_local_or_remote_file_versions(
@@ -1907,6 +1994,7 @@ class AsyncGitOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GitBranch]:
         """(Preview) Synchronously select LOCAL or REMOTE file versions.
 
@@ -1927,6 +2015,7 @@ class AsyncGitOperations(AsyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_create_git_branch(
@@ -1939,6 +2028,7 @@ class AsyncGitOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CreateGitBranch]:
         """(Preview) Create a Git branch.
 
@@ -1959,6 +2049,7 @@ class AsyncGitOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_list_branches_on_origin_with_pagination(
@@ -1974,6 +2065,7 @@ class AsyncGitOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GitBranchCollection]:
         """(Preview) List branches on origin with pagination.
 
@@ -1999,9 +2091,10 @@ class AsyncGitOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def preview_list_branches_on_origin_with_pagination_pages(
+    def preview_list_branches_on_origin_with_pagination_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2013,14 +2106,15 @@ class AsyncGitOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.GitBranchCollection]]:
         """(Preview) List branches on origin with pagination.
 
-        Yields every page, following ``opc-next-page``; see ``Client.preview_list_branches_on_origin_with_pagination``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.preview_list_branches_on_origin_with_pagination_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.preview_list_branches_on_origin_with_pagination(
+        return async_iterate_pages(
+            lambda page: self.preview_list_branches_on_origin_with_pagination(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 git_repository_key=git_repository_key,
@@ -2031,8 +2125,6 @@ class AsyncGitOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )

@@ -7,10 +7,12 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Any, Literal
 
+import httpx
+
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse
+from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
 
 
 class MLOpsOperations(SyncBase):
@@ -23,6 +25,7 @@ class MLOpsOperations(SyncBase):
         body: models.UpdateModelVersionTagsDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UpdateModelVersionTagsResponseDetails]:
         """(Preview) Update tags on a model version.
 
@@ -48,6 +51,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.UpdateModelVersionTagsResponseDetails``.
@@ -76,6 +81,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_update_tags_on_registered_model(
@@ -85,6 +91,7 @@ class MLOpsOperations(SyncBase):
         body: models.UpdateRegisteredModelTagsDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UpdateRegisteredModelTagsResponseDetails]:
         """(Preview) Update tags on a registered model.
 
@@ -110,6 +117,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.UpdateRegisteredModelTagsResponseDetails``.
@@ -138,6 +147,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_create_model_version(
@@ -147,6 +157,7 @@ class MLOpsOperations(SyncBase):
         body: models.CreateModelVersionDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CreateModelVersionResponseDetails]:
         """(Preview) Create a model version.
 
@@ -172,6 +183,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.CreateModelVersionResponseDetails``.
@@ -200,6 +213,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_delete_model_version(
@@ -209,6 +223,7 @@ class MLOpsOperations(SyncBase):
         body: models.DeleteModelVersionDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeleteModelVersionResponseDetails]:
         """(Preview) Delete a model version.
 
@@ -234,6 +249,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.DeleteModelVersionResponseDetails``.
@@ -262,6 +279,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_delete_tag_on_model_version(
@@ -271,6 +289,7 @@ class MLOpsOperations(SyncBase):
         body: models.DeleteModelVersionTagDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeleteModelVersionTagResponseDetails]:
         """(Preview) Delete a tag on a model version.
 
@@ -296,6 +315,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.DeleteModelVersionTagResponseDetails``.
@@ -324,6 +345,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_get_detailed_information_for_model_version(
@@ -333,6 +355,7 @@ class MLOpsOperations(SyncBase):
         name: str,
         version: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GetModelVersionResponseDetails]:
         """(Preview) Get detailed information for a model version.
 
@@ -348,6 +371,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.GetModelVersionResponseDetails``.
@@ -376,6 +401,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_get_list_of_model_versions(
@@ -387,6 +413,7 @@ class MLOpsOperations(SyncBase):
         page_token: str | None = None,
         order_by: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ModelVersionCollection]:
         """(Preview) Get a list of model versions.
 
@@ -409,6 +436,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ModelVersionCollection``.
@@ -439,6 +468,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_set_tag_on_model_version(
@@ -448,6 +478,7 @@ class MLOpsOperations(SyncBase):
         body: models.SetModelVersionTagDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SetModelVersionTagResponseDetails]:
         """(Preview) Set a tag on a model version.
 
@@ -473,6 +504,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.SetModelVersionTagResponseDetails``.
@@ -501,6 +534,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_transition_model_version_stage(
@@ -510,6 +544,7 @@ class MLOpsOperations(SyncBase):
         body: models.TransitionModelVersionStageDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.TransitionModelVersionStageResponseDetails]:
         """(Preview) Transition a model version stage.
 
@@ -535,6 +570,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.TransitionModelVersionStageResponseDetails``.
@@ -563,6 +600,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_update_model_version(
@@ -572,6 +610,7 @@ class MLOpsOperations(SyncBase):
         body: models.UpdateModelVersionDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UpdateModelVersionResponseDetails]:
         """(Preview) Update a model version.
 
@@ -597,6 +636,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.UpdateModelVersionResponseDetails``.
@@ -625,6 +666,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_create_registered_model_in_workspace(
@@ -634,6 +676,7 @@ class MLOpsOperations(SyncBase):
         body: models.CreateRegisteredModelDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CreateRegisteredModelResponseDetails]:
         """(Preview) Create a registered model in a workspace.
 
@@ -659,6 +702,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.CreateRegisteredModelResponseDetails``.
@@ -687,6 +732,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_delete_registered_model(
@@ -696,6 +742,7 @@ class MLOpsOperations(SyncBase):
         body: models.DeleteRegisteredModelDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeleteRegisteredModelResponseDetails]:
         """(Preview) Delete a registered model.
 
@@ -721,6 +768,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.DeleteRegisteredModelResponseDetails``.
@@ -749,6 +798,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_delete_tag_on_registered_model(
@@ -758,6 +808,7 @@ class MLOpsOperations(SyncBase):
         body: models.DeleteRegisteredModelTagDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeleteRegisteredModelTagResponseDetails]:
         """(Preview) Delete a tag on a registered model.
 
@@ -783,6 +834,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.DeleteRegisteredModelTagResponseDetails``.
@@ -811,6 +864,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_get_details_for_specified_registered_model(
@@ -819,6 +873,7 @@ class MLOpsOperations(SyncBase):
         ai_data_platform_id: str,
         name: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GetRegisteredModelResponseDetails]:
         """(Preview) Get details for a specified registered model.
 
@@ -833,6 +888,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.GetRegisteredModelResponseDetails``.
@@ -860,6 +917,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_rename_registered_model(
@@ -869,6 +927,7 @@ class MLOpsOperations(SyncBase):
         body: models.RenameRegisteredModelDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RenameRegisteredModelResponseDetails]:
         """(Preview) Rename a registered model.
 
@@ -894,6 +953,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.RenameRegisteredModelResponseDetails``.
@@ -922,6 +983,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_get_list_of_registered_models_in_workspace(
@@ -934,6 +996,7 @@ class MLOpsOperations(SyncBase):
         order_by: str | None = None,
         is_deployment_summary_enabled: bool | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RegisteredModelCollection]:
         """(Preview) Get a list of registered models in a workspace.
 
@@ -966,6 +1029,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.RegisteredModelCollection``.
@@ -997,6 +1062,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_set_tag_on_registered_model(
@@ -1006,6 +1072,7 @@ class MLOpsOperations(SyncBase):
         body: models.SetRegisteredModelTagDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SetRegisteredModelTagResponseDetails]:
         """(Preview) Set a tag on a registered model.
 
@@ -1031,6 +1098,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.SetRegisteredModelTagResponseDetails``.
@@ -1059,6 +1128,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_update_registered_model_with_provided_details(
@@ -1068,6 +1138,7 @@ class MLOpsOperations(SyncBase):
         body: models.UpdateRegisteredModelDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UpdateRegisteredModelResponseDetails]:
         """(Preview) Update a registered model with the provided details.
 
@@ -1093,6 +1164,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.UpdateRegisteredModelResponseDetails``.
@@ -1121,6 +1194,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_grant_or_revoke_read_manage_or_admin_on_registered_model_s_dedicated_volume(
@@ -1130,6 +1204,7 @@ class MLOpsOperations(SyncBase):
         registered_model_key: str,
         body: models.ManageRegisteredModelPermissionDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Grant or revoke READ, MANAGE, or ADMIN on a registered model's
         dedicated volume.
@@ -1152,6 +1227,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1180,6 +1257,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_get_users(
@@ -1192,6 +1270,7 @@ class MLOpsOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RegisteredModelPermissionCollection]:
         """(Preview) Get the users.
 
@@ -1225,6 +1304,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.RegisteredModelPermissionCollection``.
@@ -1256,6 +1337,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_get_users_pages(
@@ -1267,10 +1349,12 @@ class MLOpsOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.RegisteredModelPermissionCollection]]:
         """(Preview) Get the users.
 
-        Yields every page of ``preview_get_users``, following ``opc-next-page``.
+        Yields every page of ``preview_get_users``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         (Preview) Returns the users, groups, and roles granted READ, MANAGE, or ADMIN on
         a registered model. Any caller who can view the model can read the list.
@@ -1298,6 +1382,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.RegisteredModelPermissionCollection``.
@@ -1314,9 +1400,8 @@ class MLOpsOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-registeredmodelkey-permissions-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.preview_get_users(
+        return iterate_pages(
+            lambda page: self.preview_get_users(
                 ai_data_platform_id=ai_data_platform_id,
                 registered_model_key=registered_model_key,
                 limit=limit,
@@ -1324,11 +1409,9 @@ class MLOpsOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def preview_activate_model_deployment_so_model_becomes_available_for_inference(
         self,
@@ -1336,6 +1419,7 @@ class MLOpsOperations(SyncBase):
         ai_data_platform_id: str,
         body: models.ActivateModelDeploymentDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Activate a model deployment so the model becomes available for
         inference.
@@ -1355,6 +1439,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1382,6 +1468,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_get_full_detail_for_single_deployment_activity(
@@ -1390,6 +1477,7 @@ class MLOpsOperations(SyncBase):
         ai_data_platform_id: str,
         activity_id: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeploymentActivity]:
         """(Preview) Get the full detail for a single deployment activity.
 
@@ -1406,6 +1494,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.DeploymentActivity``.
@@ -1433,6 +1523,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_get_activity_history_for_model_deployment(
@@ -1441,6 +1532,7 @@ class MLOpsOperations(SyncBase):
         ai_data_platform_id: str,
         body: models.ListModelDeploymentActivitiesDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ModelDeploymentActivitySummaryCollection]:
         """(Preview) Get the activity history for a model deployment.
 
@@ -1458,6 +1550,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ModelDeploymentActivitySummaryCollection``.
@@ -1483,6 +1577,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_get_model_contract_input_output_signatures_and_sample_request_for_query_endpoint_playground(
@@ -1492,6 +1587,7 @@ class MLOpsOperations(SyncBase):
         deployment_id: str,
         model_version_: int | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GetModelDeploymentContractResponse]:
         """(Preview) Get the model contract (input/output signatures and a sample request)
         for the query-endpoint playground.
@@ -1511,6 +1607,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.GetModelDeploymentContractResponse``.
@@ -1539,6 +1637,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_create_model_deployment_for_registered_model(
@@ -1548,6 +1647,7 @@ class MLOpsOperations(SyncBase):
         body: models.CreateModelDeploymentDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ModelDeployment]:
         """(Preview) Create a model deployment for a registered model.
 
@@ -1573,6 +1673,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ModelDeployment``.
@@ -1601,6 +1703,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_deactivate_model_deployment_to_safely_take_model_offline(
@@ -1609,6 +1712,7 @@ class MLOpsOperations(SyncBase):
         ai_data_platform_id: str,
         body: models.DeactivateModelDeploymentDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Deactivate a model deployment to safely take the model offline.
 
@@ -1626,6 +1730,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1653,6 +1759,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_delete_model_deployment_that_is_not_active(
@@ -1661,6 +1768,7 @@ class MLOpsOperations(SyncBase):
         ai_data_platform_id: str,
         body: models.DeleteModelDeploymentDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Delete a model deployment that is not active.
 
@@ -1678,6 +1786,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1705,6 +1815,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_get_details_for_specified_model_deployment(
@@ -1713,6 +1824,7 @@ class MLOpsOperations(SyncBase):
         ai_data_platform_id: str,
         deployment_id: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ModelDeployment]:
         """(Preview) Get details for a specified model deployment.
 
@@ -1728,6 +1840,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ModelDeployment``.
@@ -1755,6 +1869,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_roll_active_model_deployment_back_to_lower_model_version_of_same_registered_model(
@@ -1763,6 +1878,7 @@ class MLOpsOperations(SyncBase):
         ai_data_platform_id: str,
         body: models.RollBackModelDeploymentDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Roll an active model deployment back to a lower model version of the
         same registered model.
@@ -1782,6 +1898,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1809,6 +1927,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_roll_active_model_deployment_forward_to_higher_model_version_of_same_registered_model(
@@ -1817,6 +1936,7 @@ class MLOpsOperations(SyncBase):
         ai_data_platform_id: str,
         body: models.RollForwardModelDeploymentDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Roll an active model deployment forward to a higher model version of
         the same registered model.
@@ -1836,6 +1956,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1863,6 +1985,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_get_list_of_model_deployments_matching_given_criteria(
@@ -1871,6 +1994,7 @@ class MLOpsOperations(SyncBase):
         ai_data_platform_id: str,
         body: models.SearchModelDeploymentsDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ModelDeploymentCollection]:
         """(Preview) Get a list of model deployments matching the given criteria.
 
@@ -1888,6 +2012,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ModelDeploymentCollection``.
@@ -1913,6 +2039,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_update_model_deployment(
@@ -1921,6 +2048,7 @@ class MLOpsOperations(SyncBase):
         ai_data_platform_id: str,
         body: models.UpdateModelDeploymentDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ModelDeployment]:
         """(Preview) Update a model deployment.
 
@@ -1938,6 +2066,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ModelDeployment``.
@@ -1965,6 +2095,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_update_tags_on_model_deployment(
@@ -1974,6 +2105,7 @@ class MLOpsOperations(SyncBase):
         body: models.UpdateModelDeploymentTagsDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UpdateModelDeploymentTagsResponseDetails]:
         """(Preview) Update tags on a model deployment.
 
@@ -1999,6 +2131,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.UpdateModelDeploymentTagsResponseDetails``.
@@ -2027,6 +2161,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_start_asynchronous_export_of_correlated_inference_invocation_records_in_requested_publish_time_window_to_json_file_in_volume(
@@ -2036,6 +2171,7 @@ class MLOpsOperations(SyncBase):
         deployment_id: str,
         body: models.ExportInferenceInvocationsDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Start an asynchronous export of the correlated inference invocation
         records in the requested publish-time window to a JSON file in a Volume.
@@ -2061,6 +2197,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -2087,6 +2225,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_get_paginated_request_and_response_correlated_inference_invocation_records_for_model_deployment(
@@ -2096,6 +2235,7 @@ class MLOpsOperations(SyncBase):
         deployment_id: str,
         body: models.InferenceInvocationSearchDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.InferenceInvocationSearchResult]:
         """(Preview) Get paginated request and response-correlated inference invocation
         records for a model deployment.
@@ -2121,6 +2261,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.InferenceInvocationSearchResult``.
@@ -2147,6 +2289,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_get_aggregate_metrics_for_correlated_request_and_response_inference_events_within_requested_timestamp_range(
@@ -2157,6 +2300,7 @@ class MLOpsOperations(SyncBase):
         time_start: datetime | None = None,
         time_end: datetime | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.InferenceInvocationSummaryResponse]:
         """(Preview) Get aggregate metrics for correlated request and response inference
         events within the requested timestamp range.
@@ -2184,6 +2328,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.InferenceInvocationSummaryResponse``.
@@ -2213,6 +2359,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_get_request_and_response_payloads_for_one_correlated_inference_invocation_identified_by_its_request_id(
@@ -2222,6 +2369,7 @@ class MLOpsOperations(SyncBase):
         deployment_id: str,
         request_id: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.InferenceInvocationDetails]:
         """(Preview) Get request and response payloads for one correlated inference
         invocation identified by its request ID.
@@ -2246,6 +2394,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.InferenceInvocationDetails``.
@@ -2272,6 +2422,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_get_one_page_of_deployment_lifecycle_log_events_for_model_deployment(
@@ -2281,6 +2432,7 @@ class MLOpsOperations(SyncBase):
         deployment_id: str,
         body: models.SearchDeploymentLogsDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeploymentLogCollection]:
         """(Preview) Get one page of deployment lifecycle log events for the model
         deployment.
@@ -2303,6 +2455,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.DeploymentLogCollection``.
@@ -2329,6 +2483,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_get_one_deployment_log_event_with_its_full(
@@ -2338,6 +2493,7 @@ class MLOpsOperations(SyncBase):
         deployment_id: str,
         log_id: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeploymentLogDetail]:
         """(Preview) Get one deployment log event with its full.
 
@@ -2357,6 +2513,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.DeploymentLogDetail``.
@@ -2383,6 +2541,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_get_aggregate_counts_of_registered_model_footprint_within_catalog_and_schema(
@@ -2392,6 +2551,7 @@ class MLOpsOperations(SyncBase):
         catalog: str,
         schema_: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RegisteredModelSummary]:
         """(Preview) Get aggregate counts of the registered-model footprint within a
         catalog and schema.
@@ -2410,6 +2570,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.RegisteredModelSummary``.
@@ -2438,6 +2600,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_get_list_of_artifacts(
@@ -2449,6 +2612,7 @@ class MLOpsOperations(SyncBase):
         path: str | None = None,
         page_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ArtifactList]:
         """(Preview) Get a list of artifacts.
 
@@ -2467,6 +2631,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ArtifactList``.
@@ -2497,6 +2663,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_create_experiment_in_workspace(
@@ -2507,6 +2674,7 @@ class MLOpsOperations(SyncBase):
         body: models.CreateExperimentDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CreateExperimentResponseDetails]:
         """(Preview) Create an experiment in a workspace.
 
@@ -2533,6 +2701,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.CreateExperimentResponseDetails``.
@@ -2562,6 +2732,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_delete_experiment(
@@ -2572,6 +2743,7 @@ class MLOpsOperations(SyncBase):
         body: models.DeleteExperimentDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeleteExperimentResponseDetails]:
         """(Preview) Delete an experiment.
 
@@ -2598,6 +2770,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.DeleteExperimentResponseDetails``.
@@ -2627,6 +2801,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_delete_tag_on_experiment(
@@ -2637,6 +2812,7 @@ class MLOpsOperations(SyncBase):
         body: models.DeleteExperimentTagDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeleteExperimentTagResponseDetails]:
         """(Preview) Delete a tag on an experiment.
 
@@ -2663,6 +2839,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.DeleteExperimentTagResponseDetails``.
@@ -2692,6 +2870,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_get_metadata_for_experiment_by_id(
@@ -2701,6 +2880,7 @@ class MLOpsOperations(SyncBase):
         workspace_key: str,
         experiment_id: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ExperimentResponse]:
         """(Preview) Get metadata for an experiment by ID.
 
@@ -2717,6 +2897,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ExperimentResponse``.
@@ -2745,6 +2927,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_get_experiment_metadata_for_given_name(
@@ -2754,6 +2937,7 @@ class MLOpsOperations(SyncBase):
         workspace_key: str,
         experiment_name: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ExperimentResponse]:
         """(Preview) Get experiment metadata for a given name.
 
@@ -2772,6 +2956,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ExperimentResponse``.
@@ -2800,6 +2986,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_restore_experiment(
@@ -2810,6 +2997,7 @@ class MLOpsOperations(SyncBase):
         body: models.RestoreExperimentDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RestoreExperimentResponseDetails]:
         """(Preview) Restore an experiment.
 
@@ -2836,6 +3024,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.RestoreExperimentResponseDetails``.
@@ -2865,6 +3055,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_get_list_of_experiments_with_given_details(
@@ -2874,6 +3065,7 @@ class MLOpsOperations(SyncBase):
         workspace_key: str,
         body: models.ListExperimentsDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ExperimentCollection]:
         """(Preview) Get a list of experiments with the given details.
 
@@ -2892,6 +3084,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ExperimentCollection``.
@@ -2918,6 +3112,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_set_tag_on_experiment(
@@ -2928,6 +3123,7 @@ class MLOpsOperations(SyncBase):
         body: models.SetExperimentTagDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SetExperimentTagResponseDetails]:
         """(Preview) Set a tag on an experiment.
 
@@ -2954,6 +3150,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.SetExperimentTagResponseDetails``.
@@ -2983,6 +3181,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_update_experiment(
@@ -2993,6 +3192,7 @@ class MLOpsOperations(SyncBase):
         body: models.UpdateExperimentDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UpdateExperimentResponseDetails]:
         """(Preview) Update an experiment.
 
@@ -3019,6 +3219,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.UpdateExperimentResponseDetails``.
@@ -3048,6 +3250,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_update_tags_on_experiment(
@@ -3058,6 +3261,7 @@ class MLOpsOperations(SyncBase):
         body: models.UpdateExperimentTagsDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UpdateExperimentTagsResponseDetails]:
         """(Preview) Update tags on experiment.
 
@@ -3084,6 +3288,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.UpdateExperimentTagsResponseDetails``.
@@ -3113,6 +3319,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_update_tags_on_experiment_run(
@@ -3123,6 +3330,7 @@ class MLOpsOperations(SyncBase):
         body: models.UpdateExperimentRunTagsDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UpdateExperimentRunTagsResponseDetails]:
         """(Preview) Update tags on an experiment run.
 
@@ -3149,6 +3357,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.UpdateExperimentRunTagsResponseDetails``.
@@ -3178,6 +3388,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_get_list_of_logged_models(
@@ -3187,6 +3398,7 @@ class MLOpsOperations(SyncBase):
         workspace_key: str,
         body: models.ListLoggedModelsDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.LoggedModelCollection]:
         """(Preview) Get a list of logged models.
 
@@ -3205,6 +3417,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.LoggedModelCollection``.
@@ -3231,6 +3445,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_get_history_of_experiment_run_metrics(
@@ -3243,6 +3458,7 @@ class MLOpsOperations(SyncBase):
         page_token: str | None = None,
         max_results: int | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ExperimentRunMetricHistoryCollection]:
         """(Preview) Get a history of experiment run metrics.
 
@@ -3266,6 +3482,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ExperimentRunMetricHistoryCollection``.
@@ -3297,6 +3515,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_create_new_model_version_in_specified_workspace(
@@ -3307,6 +3526,7 @@ class MLOpsOperations(SyncBase):
         body: models.CreateModelVersionDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CreateModelVersionResponseDetails]:
         """(Preview) Create a new model version in a specified workspace.
 
@@ -3333,6 +3553,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.CreateModelVersionResponseDetails``.
@@ -3362,6 +3584,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_create_new_run_within_experiment(
@@ -3372,6 +3595,7 @@ class MLOpsOperations(SyncBase):
         body: models.CreateExperimentRunDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CreateExperimentRunResponseDetails]:
         """(Preview) Create a new run within an experiment.
 
@@ -3398,6 +3622,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.CreateExperimentRunResponseDetails``.
@@ -3427,6 +3653,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_delete_experiment_run(
@@ -3437,6 +3664,7 @@ class MLOpsOperations(SyncBase):
         body: models.DeleteExperimentRunDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeleteExperimentRunResponseDetails]:
         """(Preview) Delete an experiment run.
 
@@ -3463,6 +3691,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.DeleteExperimentRunResponseDetails``.
@@ -3492,6 +3722,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_delete_tag_on_experiment_run(
@@ -3502,6 +3733,7 @@ class MLOpsOperations(SyncBase):
         body: models.DeleteExperimentRunTagDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeleteExperimentRunTagResponseDetails]:
         """(Preview) Delete a tag on an experiment run.
 
@@ -3528,6 +3760,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.DeleteExperimentRunTagResponseDetails``.
@@ -3557,6 +3791,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_get_details_of_experiment_run_by_id(
@@ -3566,6 +3801,7 @@ class MLOpsOperations(SyncBase):
         workspace_key: str,
         run_id: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GetExperimentRunResponseDetails]:
         """(Preview) Get details of an experiment run by ID.
 
@@ -3581,6 +3817,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.GetExperimentRunResponseDetails``.
@@ -3609,6 +3847,7 @@ class MLOpsOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_log_experiment_run_batch(
@@ -3619,6 +3858,7 @@ class MLOpsOperations(SyncBase):
         body: models.LogExperimentRunBatchDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.LogExperimentRunBatchResponseDetails]:
         """(Preview) Log an experiment run batch.
 
@@ -3645,6 +3885,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.LogExperimentRunBatchResponseDetails``.
@@ -3674,6 +3916,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_log_experiment_run_inputs(
@@ -3684,6 +3927,7 @@ class MLOpsOperations(SyncBase):
         body: models.LogExperimentRunInputsDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.LogExperimentRunInputsResponseDetails]:
         """(Preview) Log experiment run inputs.
 
@@ -3710,6 +3954,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.LogExperimentRunInputsResponseDetails``.
@@ -3739,6 +3985,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_log_experiment_run_metric(
@@ -3749,6 +3996,7 @@ class MLOpsOperations(SyncBase):
         body: models.LogExperimentRunMetricDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.LogExperimentRunMetricResponseDetails]:
         """(Preview) Log an experiment run metric.
 
@@ -3775,6 +4023,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.LogExperimentRunMetricResponseDetails``.
@@ -3804,6 +4054,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_log_experiment_run_model(
@@ -3814,6 +4065,7 @@ class MLOpsOperations(SyncBase):
         body: models.LogExperimentRunModelDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.LogExperimentRunModelResponseDetails]:
         """(Preview) Log an experiment run model.
 
@@ -3840,6 +4092,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.LogExperimentRunModelResponseDetails``.
@@ -3869,6 +4123,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_log_experiment_run_parameter(
@@ -3879,6 +4134,7 @@ class MLOpsOperations(SyncBase):
         body: models.LogExperimentRunParamDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.LogExperimentRunParamResponseDetails]:
         """(Preview) Log an experiment run parameter.
 
@@ -3905,6 +4161,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.LogExperimentRunParamResponseDetails``.
@@ -3934,6 +4192,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_restore_experiment_run(
@@ -3944,6 +4203,7 @@ class MLOpsOperations(SyncBase):
         body: models.RestoreExperimentRunDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RestoreExperimentRunResponseDetails]:
         """(Preview) Restore an experiment run.
 
@@ -3970,6 +4230,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.RestoreExperimentRunResponseDetails``.
@@ -3999,6 +4261,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_get_list_of_experiment_runs_in_workspace(
@@ -4008,6 +4271,7 @@ class MLOpsOperations(SyncBase):
         workspace_key: str,
         body: models.ListExperimentRunsDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ExperimentRunCollection]:
         """(Preview) Get a list of experiment runs in a workspace.
 
@@ -4026,6 +4290,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ExperimentRunCollection``.
@@ -4052,6 +4318,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_set_tag_on_experiment_run(
@@ -4062,6 +4329,7 @@ class MLOpsOperations(SyncBase):
         body: models.SetExperimentRunTagDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SetExperimentRunTagResponseDetails]:
         """(Preview) Set a tag on an experiment run.
 
@@ -4088,6 +4356,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.SetExperimentRunTagResponseDetails``.
@@ -4117,6 +4387,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_update_experiment_run(
@@ -4127,6 +4398,7 @@ class MLOpsOperations(SyncBase):
         body: models.UpdateExperimentRunDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UpdateExperimentRunResponseDetails]:
         """(Preview) Update an experiment run.
 
@@ -4153,6 +4425,8 @@ class MLOpsOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.UpdateExperimentRunResponseDetails``.
@@ -4182,6 +4456,7 @@ class MLOpsOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
 
@@ -4195,6 +4470,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.UpdateModelVersionTagsDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UpdateModelVersionTagsResponseDetails]:
         """(Preview) Update tags on a model version.
 
@@ -4212,6 +4488,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_update_tags_on_registered_model(
@@ -4221,6 +4498,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.UpdateRegisteredModelTagsDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UpdateRegisteredModelTagsResponseDetails]:
         """(Preview) Update tags on a registered model.
 
@@ -4238,6 +4516,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_create_model_version(
@@ -4247,6 +4526,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.CreateModelVersionDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CreateModelVersionResponseDetails]:
         """(Preview) Create a model version.
 
@@ -4264,6 +4544,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_delete_model_version(
@@ -4273,6 +4554,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.DeleteModelVersionDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeleteModelVersionResponseDetails]:
         """(Preview) Delete a model version.
 
@@ -4290,6 +4572,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_delete_tag_on_model_version(
@@ -4299,6 +4582,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.DeleteModelVersionTagDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeleteModelVersionTagResponseDetails]:
         """(Preview) Delete a tag on a model version.
 
@@ -4316,6 +4600,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_get_detailed_information_for_model_version(
@@ -4325,6 +4610,7 @@ class AsyncMLOpsOperations(AsyncBase):
         name: str,
         version: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GetModelVersionResponseDetails]:
         """(Preview) Get detailed information for a model version.
 
@@ -4344,6 +4630,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_get_list_of_model_versions(
@@ -4355,6 +4642,7 @@ class AsyncMLOpsOperations(AsyncBase):
         page_token: str | None = None,
         order_by: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ModelVersionCollection]:
         """(Preview) Get a list of model versions.
 
@@ -4376,6 +4664,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_set_tag_on_model_version(
@@ -4385,6 +4674,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.SetModelVersionTagDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SetModelVersionTagResponseDetails]:
         """(Preview) Set a tag on a model version.
 
@@ -4402,6 +4692,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_transition_model_version_stage(
@@ -4411,6 +4702,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.TransitionModelVersionStageDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.TransitionModelVersionStageResponseDetails]:
         """(Preview) Transition a model version stage.
 
@@ -4428,6 +4720,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_update_model_version(
@@ -4437,6 +4730,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.UpdateModelVersionDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UpdateModelVersionResponseDetails]:
         """(Preview) Update a model version.
 
@@ -4454,6 +4748,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_create_registered_model_in_workspace(
@@ -4463,6 +4758,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.CreateRegisteredModelDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CreateRegisteredModelResponseDetails]:
         """(Preview) Create a registered model in a workspace.
 
@@ -4480,6 +4776,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_delete_registered_model(
@@ -4489,6 +4786,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.DeleteRegisteredModelDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeleteRegisteredModelResponseDetails]:
         """(Preview) Delete a registered model.
 
@@ -4506,6 +4804,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_delete_tag_on_registered_model(
@@ -4515,6 +4814,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.DeleteRegisteredModelTagDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeleteRegisteredModelTagResponseDetails]:
         """(Preview) Delete a tag on a registered model.
 
@@ -4532,6 +4832,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_get_details_for_specified_registered_model(
@@ -4540,6 +4841,7 @@ class AsyncMLOpsOperations(AsyncBase):
         ai_data_platform_id: str,
         name: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GetRegisteredModelResponseDetails]:
         """(Preview) Get details for a specified registered model.
 
@@ -4558,6 +4860,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_rename_registered_model(
@@ -4567,6 +4870,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.RenameRegisteredModelDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RenameRegisteredModelResponseDetails]:
         """(Preview) Rename a registered model.
 
@@ -4584,6 +4888,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_get_list_of_registered_models_in_workspace(
@@ -4596,6 +4901,7 @@ class AsyncMLOpsOperations(AsyncBase):
         order_by: str | None = None,
         is_deployment_summary_enabled: bool | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RegisteredModelCollection]:
         """(Preview) Get a list of registered models in a workspace.
 
@@ -4618,6 +4924,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_set_tag_on_registered_model(
@@ -4627,6 +4934,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.SetRegisteredModelTagDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SetRegisteredModelTagResponseDetails]:
         """(Preview) Set a tag on a registered model.
 
@@ -4644,6 +4952,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_update_registered_model_with_provided_details(
@@ -4653,6 +4962,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.UpdateRegisteredModelDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UpdateRegisteredModelResponseDetails]:
         """(Preview) Update a registered model with the provided details.
 
@@ -4670,6 +4980,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_grant_or_revoke_read_manage_or_admin_on_registered_model_s_dedicated_volume(
@@ -4679,6 +4990,7 @@ class AsyncMLOpsOperations(AsyncBase):
         registered_model_key: str,
         body: models.ManageRegisteredModelPermissionDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Grant or revoke READ, MANAGE, or ADMIN on a registered model's
         dedicated volume.
@@ -4697,6 +5009,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_get_users(
@@ -4709,6 +5022,7 @@ class AsyncMLOpsOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RegisteredModelPermissionCollection]:
         """(Preview) Get the users.
 
@@ -4731,9 +5045,10 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def preview_get_users_pages(
+    def preview_get_users_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -4742,14 +5057,15 @@ class AsyncMLOpsOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.RegisteredModelPermissionCollection]]:
         """(Preview) Get the users.
 
-        Yields every page, following ``opc-next-page``; see ``Client.preview_get_users``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.preview_get_users_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.preview_get_users(
+        return async_iterate_pages(
+            lambda page: self.preview_get_users(
                 ai_data_platform_id=ai_data_platform_id,
                 registered_model_key=registered_model_key,
                 limit=limit,
@@ -4757,11 +5073,9 @@ class AsyncMLOpsOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def preview_activate_model_deployment_so_model_becomes_available_for_inference(
         self,
@@ -4769,6 +5083,7 @@ class AsyncMLOpsOperations(AsyncBase):
         ai_data_platform_id: str,
         body: models.ActivateModelDeploymentDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Activate a model deployment so the model becomes available for
         inference.
@@ -4786,6 +5101,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_get_full_detail_for_single_deployment_activity(
@@ -4794,6 +5110,7 @@ class AsyncMLOpsOperations(AsyncBase):
         ai_data_platform_id: str,
         activity_id: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeploymentActivity]:
         """(Preview) Get the full detail for a single deployment activity.
 
@@ -4812,6 +5129,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_get_activity_history_for_model_deployment(
@@ -4820,6 +5138,7 @@ class AsyncMLOpsOperations(AsyncBase):
         ai_data_platform_id: str,
         body: models.ListModelDeploymentActivitiesDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ModelDeploymentActivitySummaryCollection]:
         """(Preview) Get the activity history for a model deployment.
 
@@ -4836,6 +5155,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_get_model_contract_input_output_signatures_and_sample_request_for_query_endpoint_playground(
@@ -4845,6 +5165,7 @@ class AsyncMLOpsOperations(AsyncBase):
         deployment_id: str,
         model_version_: int | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GetModelDeploymentContractResponse]:
         """(Preview) Get the model contract (input/output signatures and a sample request)
         for the query-endpoint playground.
@@ -4865,6 +5186,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_create_model_deployment_for_registered_model(
@@ -4874,6 +5196,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.CreateModelDeploymentDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ModelDeployment]:
         """(Preview) Create a model deployment for a registered model.
 
@@ -4891,6 +5214,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_deactivate_model_deployment_to_safely_take_model_offline(
@@ -4899,6 +5223,7 @@ class AsyncMLOpsOperations(AsyncBase):
         ai_data_platform_id: str,
         body: models.DeactivateModelDeploymentDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Deactivate a model deployment to safely take the model offline.
 
@@ -4915,6 +5240,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_delete_model_deployment_that_is_not_active(
@@ -4923,6 +5249,7 @@ class AsyncMLOpsOperations(AsyncBase):
         ai_data_platform_id: str,
         body: models.DeleteModelDeploymentDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Delete a model deployment that is not active.
 
@@ -4939,6 +5266,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_get_details_for_specified_model_deployment(
@@ -4947,6 +5275,7 @@ class AsyncMLOpsOperations(AsyncBase):
         ai_data_platform_id: str,
         deployment_id: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ModelDeployment]:
         """(Preview) Get details for a specified model deployment.
 
@@ -4965,6 +5294,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_roll_active_model_deployment_back_to_lower_model_version_of_same_registered_model(
@@ -4973,6 +5303,7 @@ class AsyncMLOpsOperations(AsyncBase):
         ai_data_platform_id: str,
         body: models.RollBackModelDeploymentDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Roll an active model deployment back to a lower model version of the
         same registered model.
@@ -4990,6 +5321,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_roll_active_model_deployment_forward_to_higher_model_version_of_same_registered_model(
@@ -4998,6 +5330,7 @@ class AsyncMLOpsOperations(AsyncBase):
         ai_data_platform_id: str,
         body: models.RollForwardModelDeploymentDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Roll an active model deployment forward to a higher model version of
         the same registered model.
@@ -5015,6 +5348,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_get_list_of_model_deployments_matching_given_criteria(
@@ -5023,6 +5357,7 @@ class AsyncMLOpsOperations(AsyncBase):
         ai_data_platform_id: str,
         body: models.SearchModelDeploymentsDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ModelDeploymentCollection]:
         """(Preview) Get a list of model deployments matching the given criteria.
 
@@ -5039,6 +5374,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_update_model_deployment(
@@ -5047,6 +5383,7 @@ class AsyncMLOpsOperations(AsyncBase):
         ai_data_platform_id: str,
         body: models.UpdateModelDeploymentDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ModelDeployment]:
         """(Preview) Update a model deployment.
 
@@ -5063,6 +5400,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_update_tags_on_model_deployment(
@@ -5072,6 +5410,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.UpdateModelDeploymentTagsDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UpdateModelDeploymentTagsResponseDetails]:
         """(Preview) Update tags on a model deployment.
 
@@ -5089,6 +5428,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_start_asynchronous_export_of_correlated_inference_invocation_records_in_requested_publish_time_window_to_json_file_in_volume(
@@ -5098,6 +5438,7 @@ class AsyncMLOpsOperations(AsyncBase):
         deployment_id: str,
         body: models.ExportInferenceInvocationsDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Start an asynchronous export of the correlated inference invocation
         records in the requested publish-time window to a JSON file in a Volume.
@@ -5116,6 +5457,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_get_paginated_request_and_response_correlated_inference_invocation_records_for_model_deployment(
@@ -5125,6 +5467,7 @@ class AsyncMLOpsOperations(AsyncBase):
         deployment_id: str,
         body: models.InferenceInvocationSearchDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.InferenceInvocationSearchResult]:
         """(Preview) Get paginated request and response-correlated inference invocation
         records for a model deployment.
@@ -5143,6 +5486,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_get_aggregate_metrics_for_correlated_request_and_response_inference_events_within_requested_timestamp_range(
@@ -5153,6 +5497,7 @@ class AsyncMLOpsOperations(AsyncBase):
         time_start: datetime | None = None,
         time_end: datetime | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.InferenceInvocationSummaryResponse]:
         """(Preview) Get aggregate metrics for correlated request and response inference
         events within the requested timestamp range.
@@ -5174,6 +5519,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_get_request_and_response_payloads_for_one_correlated_inference_invocation_identified_by_its_request_id(
@@ -5183,6 +5529,7 @@ class AsyncMLOpsOperations(AsyncBase):
         deployment_id: str,
         request_id: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.InferenceInvocationDetails]:
         """(Preview) Get request and response payloads for one correlated inference
         invocation identified by its request ID.
@@ -5201,6 +5548,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_get_one_page_of_deployment_lifecycle_log_events_for_model_deployment(
@@ -5210,6 +5558,7 @@ class AsyncMLOpsOperations(AsyncBase):
         deployment_id: str,
         body: models.SearchDeploymentLogsDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeploymentLogCollection]:
         """(Preview) Get one page of deployment lifecycle log events for the model
         deployment.
@@ -5228,6 +5577,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_get_one_deployment_log_event_with_its_full(
@@ -5237,6 +5587,7 @@ class AsyncMLOpsOperations(AsyncBase):
         deployment_id: str,
         log_id: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeploymentLogDetail]:
         """(Preview) Get one deployment log event with its full.
 
@@ -5254,6 +5605,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_get_aggregate_counts_of_registered_model_footprint_within_catalog_and_schema(
@@ -5263,6 +5615,7 @@ class AsyncMLOpsOperations(AsyncBase):
         catalog: str,
         schema_: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RegisteredModelSummary]:
         """(Preview) Get aggregate counts of the registered-model footprint within a
         catalog and schema.
@@ -5283,6 +5636,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_get_list_of_artifacts(
@@ -5294,6 +5648,7 @@ class AsyncMLOpsOperations(AsyncBase):
         path: str | None = None,
         page_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ArtifactList]:
         """(Preview) Get a list of artifacts.
 
@@ -5315,6 +5670,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_create_experiment_in_workspace(
@@ -5325,6 +5681,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.CreateExperimentDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CreateExperimentResponseDetails]:
         """(Preview) Create an experiment in a workspace.
 
@@ -5343,6 +5700,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_delete_experiment(
@@ -5353,6 +5711,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.DeleteExperimentDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeleteExperimentResponseDetails]:
         """(Preview) Delete an experiment.
 
@@ -5371,6 +5730,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_delete_tag_on_experiment(
@@ -5381,6 +5741,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.DeleteExperimentTagDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeleteExperimentTagResponseDetails]:
         """(Preview) Delete a tag on an experiment.
 
@@ -5399,6 +5760,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_get_metadata_for_experiment_by_id(
@@ -5408,6 +5770,7 @@ class AsyncMLOpsOperations(AsyncBase):
         workspace_key: str,
         experiment_id: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ExperimentResponse]:
         """(Preview) Get metadata for an experiment by ID.
 
@@ -5427,6 +5790,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_get_experiment_metadata_for_given_name(
@@ -5436,6 +5800,7 @@ class AsyncMLOpsOperations(AsyncBase):
         workspace_key: str,
         experiment_name: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ExperimentResponse]:
         """(Preview) Get experiment metadata for a given name.
 
@@ -5455,6 +5820,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_restore_experiment(
@@ -5465,6 +5831,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.RestoreExperimentDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RestoreExperimentResponseDetails]:
         """(Preview) Restore an experiment.
 
@@ -5483,6 +5850,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_get_list_of_experiments_with_given_details(
@@ -5492,6 +5860,7 @@ class AsyncMLOpsOperations(AsyncBase):
         workspace_key: str,
         body: models.ListExperimentsDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ExperimentCollection]:
         """(Preview) Get a list of experiments with the given details.
 
@@ -5509,6 +5878,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_set_tag_on_experiment(
@@ -5519,6 +5889,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.SetExperimentTagDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SetExperimentTagResponseDetails]:
         """(Preview) Set a tag on an experiment.
 
@@ -5537,6 +5908,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_update_experiment(
@@ -5547,6 +5919,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.UpdateExperimentDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UpdateExperimentResponseDetails]:
         """(Preview) Update an experiment.
 
@@ -5565,6 +5938,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_update_tags_on_experiment(
@@ -5575,6 +5949,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.UpdateExperimentTagsDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UpdateExperimentTagsResponseDetails]:
         """(Preview) Update tags on experiment.
 
@@ -5593,6 +5968,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_update_tags_on_experiment_run(
@@ -5603,6 +5979,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.UpdateExperimentRunTagsDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UpdateExperimentRunTagsResponseDetails]:
         """(Preview) Update tags on an experiment run.
 
@@ -5621,6 +5998,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_get_list_of_logged_models(
@@ -5630,6 +6008,7 @@ class AsyncMLOpsOperations(AsyncBase):
         workspace_key: str,
         body: models.ListLoggedModelsDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.LoggedModelCollection]:
         """(Preview) Get a list of logged models.
 
@@ -5647,6 +6026,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_get_history_of_experiment_run_metrics(
@@ -5659,6 +6039,7 @@ class AsyncMLOpsOperations(AsyncBase):
         page_token: str | None = None,
         max_results: int | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ExperimentRunMetricHistoryCollection]:
         """(Preview) Get a history of experiment run metrics.
 
@@ -5681,6 +6062,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_create_new_model_version_in_specified_workspace(
@@ -5691,6 +6073,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.CreateModelVersionDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CreateModelVersionResponseDetails]:
         """(Preview) Create a new model version in a specified workspace.
 
@@ -5709,6 +6092,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_create_new_run_within_experiment(
@@ -5719,6 +6103,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.CreateExperimentRunDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CreateExperimentRunResponseDetails]:
         """(Preview) Create a new run within an experiment.
 
@@ -5737,6 +6122,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_delete_experiment_run(
@@ -5747,6 +6133,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.DeleteExperimentRunDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeleteExperimentRunResponseDetails]:
         """(Preview) Delete an experiment run.
 
@@ -5765,6 +6152,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_delete_tag_on_experiment_run(
@@ -5775,6 +6163,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.DeleteExperimentRunTagDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DeleteExperimentRunTagResponseDetails]:
         """(Preview) Delete a tag on an experiment run.
 
@@ -5793,6 +6182,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_get_details_of_experiment_run_by_id(
@@ -5802,6 +6192,7 @@ class AsyncMLOpsOperations(AsyncBase):
         workspace_key: str,
         run_id: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GetExperimentRunResponseDetails]:
         """(Preview) Get details of an experiment run by ID.
 
@@ -5821,6 +6212,7 @@ class AsyncMLOpsOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_log_experiment_run_batch(
@@ -5831,6 +6223,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.LogExperimentRunBatchDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.LogExperimentRunBatchResponseDetails]:
         """(Preview) Log an experiment run batch.
 
@@ -5849,6 +6242,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_log_experiment_run_inputs(
@@ -5859,6 +6253,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.LogExperimentRunInputsDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.LogExperimentRunInputsResponseDetails]:
         """(Preview) Log experiment run inputs.
 
@@ -5877,6 +6272,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_log_experiment_run_metric(
@@ -5887,6 +6283,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.LogExperimentRunMetricDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.LogExperimentRunMetricResponseDetails]:
         """(Preview) Log an experiment run metric.
 
@@ -5905,6 +6302,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_log_experiment_run_model(
@@ -5915,6 +6313,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.LogExperimentRunModelDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.LogExperimentRunModelResponseDetails]:
         """(Preview) Log an experiment run model.
 
@@ -5933,6 +6332,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_log_experiment_run_parameter(
@@ -5943,6 +6343,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.LogExperimentRunParamDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.LogExperimentRunParamResponseDetails]:
         """(Preview) Log an experiment run parameter.
 
@@ -5961,6 +6362,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_restore_experiment_run(
@@ -5971,6 +6373,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.RestoreExperimentRunDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RestoreExperimentRunResponseDetails]:
         """(Preview) Restore an experiment run.
 
@@ -5989,6 +6392,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_get_list_of_experiment_runs_in_workspace(
@@ -5998,6 +6402,7 @@ class AsyncMLOpsOperations(AsyncBase):
         workspace_key: str,
         body: models.ListExperimentRunsDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ExperimentRunCollection]:
         """(Preview) Get a list of experiment runs in a workspace.
 
@@ -6015,6 +6420,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_set_tag_on_experiment_run(
@@ -6025,6 +6431,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.SetExperimentRunTagDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SetExperimentRunTagResponseDetails]:
         """(Preview) Set a tag on an experiment run.
 
@@ -6043,6 +6450,7 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_update_experiment_run(
@@ -6053,6 +6461,7 @@ class AsyncMLOpsOperations(AsyncBase):
         body: models.UpdateExperimentRunDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UpdateExperimentRunResponseDetails]:
         """(Preview) Update an experiment run.
 
@@ -6071,4 +6480,5 @@ class AsyncMLOpsOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )

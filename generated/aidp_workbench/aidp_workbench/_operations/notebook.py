@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
+import httpx
+
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse
+from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
 from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
@@ -24,6 +26,7 @@ class NotebookOperations(SyncBase):
         content_path: str,
         body: models.ExportContentsDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ExportedContents]:
         """Export notebook file contents.
 
@@ -45,6 +48,8 @@ class NotebookOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ExportedContents``.
@@ -72,6 +77,7 @@ class NotebookOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def create_new_notebook_file_or_directory(
@@ -85,6 +91,7 @@ class NotebookOperations(SyncBase):
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
         datalake_tenant_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Content]:
         """Create a new notebook file or directory.
 
@@ -120,6 +127,8 @@ class NotebookOperations(SyncBase):
 
                 Default: False.
             datalake_tenant_id: The tenant ID header.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Content``.
@@ -152,6 +161,7 @@ class NotebookOperations(SyncBase):
                 "datalake-tenant-id": datalake_tenant_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def delete_notebook_file_or_directory(
@@ -162,6 +172,7 @@ class NotebookOperations(SyncBase):
         content_path: str,
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a notebook file or directory.
 
@@ -182,6 +193,8 @@ class NotebookOperations(SyncBase):
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -213,6 +226,7 @@ class NotebookOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
+            timeout=timeout,
         )
 
     def get_file_or_directory_content(
@@ -227,6 +241,7 @@ class NotebookOperations(SyncBase):
         hash_: int | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Content]:
         """Get file or directory content.
 
@@ -270,6 +285,8 @@ class NotebookOperations(SyncBase):
                 updated.
 
                 Default: False.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Content``.
@@ -303,6 +320,7 @@ class NotebookOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def rename_file_or_directory(
@@ -315,6 +333,7 @@ class NotebookOperations(SyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Content]:
         """Rename a file or directory.
 
@@ -343,6 +362,8 @@ class NotebookOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Content``.
@@ -376,6 +397,7 @@ class NotebookOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def update_notebook_contents(
@@ -388,6 +410,7 @@ class NotebookOperations(SyncBase):
         if_match: str | None = None,
         should_update_recent: bool | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Content]:
         """Update notebook contents.
 
@@ -417,6 +440,8 @@ class NotebookOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Content``.
@@ -450,6 +475,7 @@ class NotebookOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def create_new_session(
@@ -461,6 +487,7 @@ class NotebookOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         datalake_tenant_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Session]:
         """Create a new session.
 
@@ -489,6 +516,8 @@ class NotebookOperations(SyncBase):
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
             datalake_tenant_id: The tenant ID header.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Session``.
@@ -519,6 +548,7 @@ class NotebookOperations(SyncBase):
                 "datalake-tenant-id": datalake_tenant_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_available_sessions(
@@ -534,6 +564,7 @@ class NotebookOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SessionCollection]:
         """Get available sessions.
 
@@ -567,6 +598,8 @@ class NotebookOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.SessionCollection``.
@@ -601,6 +634,7 @@ class NotebookOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_available_sessions_pages(
@@ -615,10 +649,12 @@ class NotebookOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.SessionCollection]]:
         """Get available sessions.
 
-        Yields every page of ``get_available_sessions``, following ``opc-next-page``.
+        Yields every page of ``get_available_sessions``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of all available sessions.
 
@@ -646,6 +682,8 @@ class NotebookOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.SessionCollection``.
@@ -662,9 +700,8 @@ class NotebookOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_available_sessions(
+        return iterate_pages(
+            lambda page: self.get_available_sessions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_id=cluster_id,
@@ -675,11 +712,9 @@ class NotebookOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def delete_session(
         self,
@@ -689,6 +724,7 @@ class NotebookOperations(SyncBase):
         session_id: str,
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a session.
 
@@ -709,6 +745,8 @@ class NotebookOperations(SyncBase):
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -740,6 +778,7 @@ class NotebookOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
+            timeout=timeout,
         )
 
     def get_session_details(
@@ -749,6 +788,7 @@ class NotebookOperations(SyncBase):
         workspace_key: str,
         session_id: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Session]:
         """Get session details.
 
@@ -764,6 +804,8 @@ class NotebookOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Session``.
@@ -790,6 +832,7 @@ class NotebookOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def wait_for_session(
@@ -823,6 +866,7 @@ class NotebookOperations(SyncBase):
             failed=["FAILED"],
             gone=None,
             timeout=timeout,
+            documented=["CREATING", "ACTIVE", "FAILED"],
         )
 
     def patch_session(
@@ -834,6 +878,7 @@ class NotebookOperations(SyncBase):
         body: models.PatchSessionDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Session]:
         """Patch a session.
 
@@ -859,6 +904,8 @@ class NotebookOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Session``.
@@ -891,6 +938,7 @@ class NotebookOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
 
@@ -905,6 +953,7 @@ class AsyncNotebookOperations(AsyncBase):
         content_path: str,
         body: models.ExportContentsDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ExportedContents]:
         """Export notebook file contents.
 
@@ -923,6 +972,7 @@ class AsyncNotebookOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def create_new_notebook_file_or_directory(
@@ -936,6 +986,7 @@ class AsyncNotebookOperations(AsyncBase):
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
         datalake_tenant_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Content]:
         """Create a new notebook file or directory.
 
@@ -957,6 +1008,7 @@ class AsyncNotebookOperations(AsyncBase):
                 "datalake-tenant-id": datalake_tenant_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def delete_notebook_file_or_directory(
@@ -967,6 +1019,7 @@ class AsyncNotebookOperations(AsyncBase):
         content_path: str,
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a notebook file or directory.
 
@@ -985,6 +1038,7 @@ class AsyncNotebookOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
+            timeout=timeout,
         )
 
     async def get_file_or_directory_content(
@@ -999,6 +1053,7 @@ class AsyncNotebookOperations(AsyncBase):
         hash_: int | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Content]:
         """Get file or directory content.
 
@@ -1023,6 +1078,7 @@ class AsyncNotebookOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def rename_file_or_directory(
@@ -1035,6 +1091,7 @@ class AsyncNotebookOperations(AsyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Content]:
         """Rename a file or directory.
 
@@ -1055,6 +1112,7 @@ class AsyncNotebookOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def update_notebook_contents(
@@ -1067,6 +1125,7 @@ class AsyncNotebookOperations(AsyncBase):
         if_match: str | None = None,
         should_update_recent: bool | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Content]:
         """Update notebook contents.
 
@@ -1087,6 +1146,7 @@ class AsyncNotebookOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def create_new_session(
@@ -1098,6 +1158,7 @@ class AsyncNotebookOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         datalake_tenant_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Session]:
         """Create a new session.
 
@@ -1117,6 +1178,7 @@ class AsyncNotebookOperations(AsyncBase):
                 "datalake-tenant-id": datalake_tenant_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_available_sessions(
@@ -1132,6 +1194,7 @@ class AsyncNotebookOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SessionCollection]:
         """Get available sessions.
 
@@ -1157,9 +1220,10 @@ class AsyncNotebookOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_available_sessions_pages(
+    def get_available_sessions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1171,14 +1235,15 @@ class AsyncNotebookOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.SessionCollection]]:
         """Get available sessions.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_available_sessions``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_available_sessions_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_available_sessions(
+        return async_iterate_pages(
+            lambda page: self.get_available_sessions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_id=cluster_id,
@@ -1189,11 +1254,9 @@ class AsyncNotebookOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def delete_session(
         self,
@@ -1203,6 +1266,7 @@ class AsyncNotebookOperations(AsyncBase):
         session_id: str,
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a session.
 
@@ -1221,6 +1285,7 @@ class AsyncNotebookOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "if-match": if_match,
             },
+            timeout=timeout,
         )
 
     async def get_session_details(
@@ -1230,6 +1295,7 @@ class AsyncNotebookOperations(AsyncBase):
         workspace_key: str,
         session_id: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Session]:
         """Get session details.
 
@@ -1247,6 +1313,7 @@ class AsyncNotebookOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def wait_for_session(
@@ -1273,6 +1340,7 @@ class AsyncNotebookOperations(AsyncBase):
             failed=["FAILED"],
             gone=None,
             timeout=timeout,
+            documented=["CREATING", "ACTIVE", "FAILED"],
         )
 
     async def patch_session(
@@ -1284,6 +1352,7 @@ class AsyncNotebookOperations(AsyncBase):
         body: models.PatchSessionDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Session]:
         """Patch a session.
 
@@ -1303,4 +1372,5 @@ class AsyncNotebookOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )

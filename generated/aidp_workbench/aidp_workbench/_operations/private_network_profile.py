@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
+import httpx
+
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse
+from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
 from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
@@ -23,6 +25,7 @@ class PrivateNetworkProfileOperations(SyncBase):
         body: models.CreatePrivateNetworkProfileDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.PrivateNetworkProfile]:
         """Create a reusable private network profile for Git repositories in an AI data
         platform.
@@ -50,6 +53,8 @@ class PrivateNetworkProfileOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.PrivateNetworkProfile``.
@@ -78,6 +83,7 @@ class PrivateNetworkProfileOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_private_network_profile_summaries_for_requested_ai_data_platform(
@@ -92,6 +98,7 @@ class PrivateNetworkProfileOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.PrivateNetworkProfileCollection]:
         """Get private network profile summaries for the requested AI data platform.
 
@@ -128,6 +135,8 @@ class PrivateNetworkProfileOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.PrivateNetworkProfileCollection``.
@@ -161,6 +170,7 @@ class PrivateNetworkProfileOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_private_network_profile_summaries_for_requested_ai_data_platform_pages(
@@ -174,10 +184,12 @@ class PrivateNetworkProfileOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.PrivateNetworkProfileCollection]]:
         """Get private network profile summaries for the requested AI data platform.
 
-        Yields every page of ``get_private_network_profile_summaries_for_requested_ai_data_platform``, following ``opc-next-page``.
+        Yields every page of ``get_private_network_profile_summaries_for_requested_ai_data_platform``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns private network profile summaries for the requested AI data platform.
 
@@ -208,6 +220,8 @@ class PrivateNetworkProfileOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.PrivateNetworkProfileCollection``.
@@ -224,9 +238,8 @@ class PrivateNetworkProfileOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_private_network_profile_summaries_for_requested_ai_data_platform(
+        return iterate_pages(
+            lambda page: self.get_private_network_profile_summaries_for_requested_ai_data_platform(
                 ai_data_platform_id=ai_data_platform_id,
                 name=name,
                 lifecycle_state=lifecycle_state,
@@ -236,11 +249,9 @@ class PrivateNetworkProfileOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def delete_unused_private_network_profile_from_ai_data_platform(
         self,
@@ -249,6 +260,7 @@ class PrivateNetworkProfileOperations(SyncBase):
         private_network_profile_key: str,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete an unused private network profile from an AI data platform.
 
@@ -268,6 +280,8 @@ class PrivateNetworkProfileOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -298,6 +312,7 @@ class PrivateNetworkProfileOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_private_network_profile_for_requested_ai_data_platform(
@@ -306,6 +321,7 @@ class PrivateNetworkProfileOperations(SyncBase):
         ai_data_platform_id: str,
         private_network_profile_key: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.PrivateNetworkProfile]:
         """Get a private network profile for the requested AI data platform.
 
@@ -320,6 +336,8 @@ class PrivateNetworkProfileOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.PrivateNetworkProfile``.
@@ -345,6 +363,7 @@ class PrivateNetworkProfileOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def wait_for_private_network_profile(
@@ -376,6 +395,7 @@ class PrivateNetworkProfileOperations(SyncBase):
             failed=["FAILED"],
             gone=None,
             timeout=timeout,
+            documented=["CREATING", "ACTIVE", "DELETING", "FAILED"],
         )
 
     def update_selected_fields_of_reusable_private_network_profile_in_ai_data_platform(
@@ -386,6 +406,7 @@ class PrivateNetworkProfileOperations(SyncBase):
         body: models.UpdatePrivateNetworkProfileDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.PrivateNetworkProfile]:
         """Update selected fields of a reusable private network profile in an AI data
         platform.
@@ -411,6 +432,8 @@ class PrivateNetworkProfileOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.PrivateNetworkProfile``.
@@ -442,6 +465,7 @@ class PrivateNetworkProfileOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
 
@@ -455,6 +479,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         body: models.CreatePrivateNetworkProfileDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.PrivateNetworkProfile]:
         """Create a reusable private network profile for Git repositories in an AI data
         platform.
@@ -473,6 +498,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_private_network_profile_summaries_for_requested_ai_data_platform(
@@ -487,6 +513,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.PrivateNetworkProfileCollection]:
         """Get private network profile summaries for the requested AI data platform.
 
@@ -511,9 +538,10 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_private_network_profile_summaries_for_requested_ai_data_platform_pages(
+    def get_private_network_profile_summaries_for_requested_ai_data_platform_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -524,30 +552,27 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.PrivateNetworkProfileCollection]]:
         """Get private network profile summaries for the requested AI data platform.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_private_network_profile_summaries_for_requested_ai_data_platform``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_private_network_profile_summaries_for_requested_ai_data_platform_pages``.
         """
-        page: str | None = None
-        while True:
-            response = (
-                await self.get_private_network_profile_summaries_for_requested_ai_data_platform(
-                    ai_data_platform_id=ai_data_platform_id,
-                    name=name,
-                    lifecycle_state=lifecycle_state,
-                    display_name_contains=display_name_contains,
-                    limit=limit,
-                    sort_order=sort_order,
-                    sort_by=sort_by,
-                    opc_request_id=opc_request_id,
-                    page=page,
-                )
+        return async_iterate_pages(
+            lambda page: self.get_private_network_profile_summaries_for_requested_ai_data_platform(
+                ai_data_platform_id=ai_data_platform_id,
+                name=name,
+                lifecycle_state=lifecycle_state,
+                display_name_contains=display_name_contains,
+                limit=limit,
+                sort_order=sort_order,
+                sort_by=sort_by,
+                opc_request_id=opc_request_id,
+                page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def delete_unused_private_network_profile_from_ai_data_platform(
         self,
@@ -556,6 +581,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         private_network_profile_key: str,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete an unused private network profile from an AI data platform.
 
@@ -573,6 +599,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def get_private_network_profile_for_requested_ai_data_platform(
@@ -581,6 +608,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         ai_data_platform_id: str,
         private_network_profile_key: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.PrivateNetworkProfile]:
         """Get a private network profile for the requested AI data platform.
 
@@ -597,6 +625,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def wait_for_private_network_profile(
@@ -621,6 +650,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
             failed=["FAILED"],
             gone=None,
             timeout=timeout,
+            documented=["CREATING", "ACTIVE", "DELETING", "FAILED"],
         )
 
     async def update_selected_fields_of_reusable_private_network_profile_in_ai_data_platform(
@@ -631,6 +661,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         body: models.UpdatePrivateNetworkProfileDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.PrivateNetworkProfile]:
         """Update selected fields of a reusable private network profile in an AI data
         platform.
@@ -650,4 +681,5 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Literal
 
+import httpx
+
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse
+from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
 
 
 class RoleOperations(SyncBase):
@@ -22,6 +24,7 @@ class RoleOperations(SyncBase):
         body: models.CreateRoleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Role]:
         """Create a role.
 
@@ -47,6 +50,8 @@ class RoleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Role``.
@@ -75,6 +80,7 @@ class RoleOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_roles(
@@ -88,6 +94,7 @@ class RoleOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RoleCollection]:
         """Get a list of roles.
 
@@ -124,6 +131,8 @@ class RoleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.RoleCollection``.
@@ -156,6 +165,7 @@ class RoleOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_roles_pages(
@@ -168,10 +178,12 @@ class RoleOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.RoleCollection]]:
         """Get a list of roles.
 
-        Yields every page of ``get_list_of_roles``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_roles``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of roles.
 
@@ -202,6 +214,8 @@ class RoleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.RoleCollection``.
@@ -218,9 +232,8 @@ class RoleOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_roles(
+        return iterate_pages(
+            lambda page: self.get_list_of_roles(
                 ai_data_platform_id=ai_data_platform_id,
                 lifecycle_state=lifecycle_state,
                 display_name=display_name,
@@ -229,11 +242,9 @@ class RoleOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def delete_role(
         self,
@@ -242,6 +253,7 @@ class RoleOperations(SyncBase):
         role_key: str,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a role.
 
@@ -261,6 +273,8 @@ class RoleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -291,6 +305,7 @@ class RoleOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_detailed_information_about_role(
@@ -300,6 +315,7 @@ class RoleOperations(SyncBase):
         role_key: str,
         role_scope: Literal["USER", "ADMIN", "MEMBER_OF"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Role]:
         """Get detailed information about a role.
 
@@ -317,6 +333,8 @@ class RoleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Role``.
@@ -345,6 +363,7 @@ class RoleOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def update_role_with_provided_information(
@@ -355,6 +374,7 @@ class RoleOperations(SyncBase):
         body: models.UpdateRoleDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Role]:
         """Update a role with the provided information.
 
@@ -378,6 +398,8 @@ class RoleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Role``.
@@ -409,6 +431,7 @@ class RoleOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def assign_given_user_group_principal_to_role(
@@ -420,6 +443,7 @@ class RoleOperations(SyncBase):
         if_match: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Assign a given user/group/principal to a role.
 
@@ -451,6 +475,8 @@ class RoleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -483,6 +509,7 @@ class RoleOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def revoke_role_from_given_user_or_group(
@@ -494,6 +521,7 @@ class RoleOperations(SyncBase):
         if_match: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Revoke a role from a given user or group.
 
@@ -525,6 +553,8 @@ class RoleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -557,6 +587,7 @@ class RoleOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_permissions_for_given_role(
@@ -570,6 +601,7 @@ class RoleOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RolePermissionCollection]:
         """Get a list of permissions for a given role.
 
@@ -605,6 +637,8 @@ class RoleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.RolePermissionCollection``.
@@ -637,6 +671,7 @@ class RoleOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_permissions_for_given_role_pages(
@@ -649,10 +684,12 @@ class RoleOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.RolePermissionCollection]]:
         """Get a list of permissions for a given role.
 
-        Yields every page of ``get_list_of_permissions_for_given_role``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_permissions_for_given_role``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of permissions for a given role.
 
@@ -682,6 +719,8 @@ class RoleOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.RolePermissionCollection``.
@@ -698,9 +737,8 @@ class RoleOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-permissions-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_permissions_for_given_role(
+        return iterate_pages(
+            lambda page: self.get_list_of_permissions_for_given_role(
                 ai_data_platform_id=ai_data_platform_id,
                 role_key=role_key,
                 permission_scope=permission_scope,
@@ -709,11 +747,9 @@ class RoleOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
 
 class AsyncRoleOperations(AsyncBase):
@@ -726,6 +762,7 @@ class AsyncRoleOperations(AsyncBase):
         body: models.CreateRoleDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Role]:
         """Create a role.
 
@@ -743,6 +780,7 @@ class AsyncRoleOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_roles(
@@ -756,6 +794,7 @@ class AsyncRoleOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RoleCollection]:
         """Get a list of roles.
 
@@ -779,9 +818,10 @@ class AsyncRoleOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_roles_pages(
+    def get_list_of_roles_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -791,14 +831,15 @@ class AsyncRoleOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.RoleCollection]]:
         """Get a list of roles.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_roles``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_roles_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_roles(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_roles(
                 ai_data_platform_id=ai_data_platform_id,
                 lifecycle_state=lifecycle_state,
                 display_name=display_name,
@@ -807,11 +848,9 @@ class AsyncRoleOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def delete_role(
         self,
@@ -820,6 +859,7 @@ class AsyncRoleOperations(AsyncBase):
         role_key: str,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a role.
 
@@ -837,6 +877,7 @@ class AsyncRoleOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def get_detailed_information_about_role(
@@ -846,6 +887,7 @@ class AsyncRoleOperations(AsyncBase):
         role_key: str,
         role_scope: Literal["USER", "ADMIN", "MEMBER_OF"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Role]:
         """Get detailed information about a role.
 
@@ -865,6 +907,7 @@ class AsyncRoleOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def update_role_with_provided_information(
@@ -875,6 +918,7 @@ class AsyncRoleOperations(AsyncBase):
         body: models.UpdateRoleDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Role]:
         """Update a role with the provided information.
 
@@ -893,6 +937,7 @@ class AsyncRoleOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def assign_given_user_group_principal_to_role(
@@ -904,6 +949,7 @@ class AsyncRoleOperations(AsyncBase):
         if_match: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Assign a given user/group/principal to a role.
 
@@ -923,6 +969,7 @@ class AsyncRoleOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def revoke_role_from_given_user_or_group(
@@ -934,6 +981,7 @@ class AsyncRoleOperations(AsyncBase):
         if_match: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Revoke a role from a given user or group.
 
@@ -953,6 +1001,7 @@ class AsyncRoleOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_permissions_for_given_role(
@@ -966,6 +1015,7 @@ class AsyncRoleOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RolePermissionCollection]:
         """Get a list of permissions for a given role.
 
@@ -989,9 +1039,10 @@ class AsyncRoleOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_permissions_for_given_role_pages(
+    def get_list_of_permissions_for_given_role_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1001,14 +1052,15 @@ class AsyncRoleOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.RolePermissionCollection]]:
         """Get a list of permissions for a given role.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_permissions_for_given_role``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_permissions_for_given_role_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_permissions_for_given_role(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_permissions_for_given_role(
                 ai_data_platform_id=ai_data_platform_id,
                 role_key=role_key,
                 permission_scope=permission_scope,
@@ -1017,8 +1069,6 @@ class AsyncRoleOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Collection, Iterator
 from typing import Any, Literal
 
+import httpx
+
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse
+from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
 from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
@@ -24,6 +26,7 @@ class SchemaOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Create a managed table with data loaded from a sample file.
 
@@ -51,6 +54,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -80,6 +85,7 @@ class SchemaOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def create_schema(
@@ -90,6 +96,7 @@ class SchemaOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Create a schema.
 
@@ -117,6 +124,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -146,6 +155,7 @@ class SchemaOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_schemas(
@@ -160,6 +170,7 @@ class SchemaOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SchemaCollection]:
         """Get a list of schemas.
 
@@ -195,6 +206,8 @@ class SchemaOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.SchemaCollection``.
@@ -228,6 +241,7 @@ class SchemaOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_schemas_pages(
@@ -241,10 +255,12 @@ class SchemaOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.SchemaCollection]]:
         """Get a list of schemas.
 
-        Yields every page of ``get_list_of_schemas``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_schemas``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of schemas.
 
@@ -274,6 +290,8 @@ class SchemaOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.SchemaCollection``.
@@ -290,9 +308,8 @@ class SchemaOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_schemas(
+        return iterate_pages(
+            lambda page: self.get_list_of_schemas(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 should_skip_ocid_translation=should_skip_ocid_translation,
@@ -302,11 +319,9 @@ class SchemaOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def delete_schema(
         self,
@@ -317,6 +332,7 @@ class SchemaOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a schema.
 
@@ -341,6 +357,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -373,6 +391,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_detailed_information_about_specified_schema(
@@ -383,6 +402,7 @@ class SchemaOperations(SyncBase):
         should_skip_ocid_translation: bool | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Schema]:
         """Get detailed information about a specified schema.
 
@@ -402,6 +422,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Schema``.
@@ -431,6 +453,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def wait_for_schema(
@@ -461,6 +484,7 @@ class SchemaOperations(SyncBase):
             failed=[],
             gone=None,
             timeout=timeout,
+            documented=["ACTIVE", "CREATING", "DELETING"],
         )
 
     def update_schema(
@@ -472,6 +496,7 @@ class SchemaOperations(SyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Schema]:
         """Update a schema.
 
@@ -498,6 +523,8 @@ class SchemaOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Schema``.
@@ -530,6 +557,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def generate_uri_for_uploading_sample_file_to_temporary_folder_in_schema(
@@ -539,6 +567,7 @@ class SchemaOperations(SyncBase):
         schema_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GenerateTempFileUploadTargetResponseDetails]:
         """Generate a URI for uploading a sample file to a temporary folder in a schema.
 
@@ -556,6 +585,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.GenerateTempFileUploadTargetResponseDetails``.
@@ -582,6 +613,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_details_of_table_schema_from_specified_location(
@@ -592,6 +624,7 @@ class SchemaOperations(SyncBase):
         body: models.PerformInferSchemaDetails | dict[str, Any],
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.InferSchema]:
         """Get details of a table schema from the specified location.
 
@@ -613,6 +646,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.InferSchema``.
@@ -640,6 +675,7 @@ class SchemaOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_table_schema_and_data_from_specified_location(
@@ -650,6 +686,7 @@ class SchemaOperations(SyncBase):
         body: models.PerformInferSchemaDetails | dict[str, Any],
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.InferSchemaWithPreview]:
         """Get table schema and data from the specified location.
 
@@ -672,6 +709,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.InferSchemaWithPreview``.
@@ -699,6 +738,7 @@ class SchemaOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def update_permissions_for_given_schema(
@@ -710,6 +750,7 @@ class SchemaOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update the permissions for a given schema.
 
@@ -736,6 +777,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -768,6 +811,7 @@ class SchemaOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def refresh_schema_through_crawler(
@@ -779,6 +823,7 @@ class SchemaOperations(SyncBase):
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
         opc_retry_token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Refresh schema through the crawler.
 
@@ -809,6 +854,8 @@ class SchemaOperations(SyncBase):
                 the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -841,6 +888,7 @@ class SchemaOperations(SyncBase):
                 "should-update-recent": should_update_recent,
                 "opc-retry-token": opc_retry_token,
             },
+            timeout=timeout,
         )
 
     def get_list_of_permissions_for_given_schema(
@@ -854,6 +902,7 @@ class SchemaOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SchemaPermissionCollection]:
         """Get a list of permissions for a given schema.
 
@@ -888,6 +937,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.SchemaPermissionCollection``.
@@ -920,6 +971,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_list_of_permissions_for_given_schema_pages(
@@ -932,10 +984,12 @@ class SchemaOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.SchemaPermissionCollection]]:
         """Get a list of permissions for a given schema.
 
-        Yields every page of ``get_list_of_permissions_for_given_schema``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_permissions_for_given_schema``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of permissions for a given schema.
 
@@ -964,6 +1018,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.SchemaPermissionCollection``.
@@ -980,9 +1036,8 @@ class SchemaOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-permissions-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_permissions_for_given_schema(
+        return iterate_pages(
+            lambda page: self.get_list_of_permissions_for_given_schema(
                 ai_data_platform_id=ai_data_platform_id,
                 schema_key=schema_key,
                 limit=limit,
@@ -991,11 +1046,9 @@ class SchemaOperations(SyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def create_table(
         self,
@@ -1005,6 +1058,7 @@ class SchemaOperations(SyncBase):
         should_update_recent: bool | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Create a table.
 
@@ -1032,6 +1086,8 @@ class SchemaOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1061,6 +1117,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_tables_in_schema(
@@ -1077,6 +1134,7 @@ class SchemaOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.TableCollection]:
         """Get a list of tables in a schema.
 
@@ -1118,6 +1176,8 @@ class SchemaOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.TableCollection``.
@@ -1153,6 +1213,7 @@ class SchemaOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_tables_in_schema_pages(
@@ -1168,10 +1229,12 @@ class SchemaOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.TableCollection]]:
         """Get a list of tables in a schema.
 
-        Yields every page of ``get_list_of_tables_in_schema``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_tables_in_schema``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of tables in a schema.
 
@@ -1207,6 +1270,8 @@ class SchemaOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.TableCollection``.
@@ -1223,9 +1288,8 @@ class SchemaOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_tables_in_schema(
+        return iterate_pages(
+            lambda page: self.get_list_of_tables_in_schema(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 schema_key=schema_key,
@@ -1237,11 +1301,9 @@ class SchemaOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def delete_table(
         self,
@@ -1252,6 +1314,7 @@ class SchemaOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a table.
 
@@ -1276,6 +1339,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1310,6 +1375,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_detailed_information_about_table(
@@ -1320,6 +1386,7 @@ class SchemaOperations(SyncBase):
         should_skip_ocid_translation: bool | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Table]:
         """Get detailed information about a table.
 
@@ -1339,6 +1406,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Table``.
@@ -1368,6 +1437,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def wait_for_table(
@@ -1398,6 +1468,7 @@ class SchemaOperations(SyncBase):
             failed=[],
             gone=None,
             timeout=timeout,
+            documented=["ACTIVE", "CREATING", "DELETING", "UPDATING"],
         )
 
     def update_table_with_provided_details(
@@ -1409,6 +1480,7 @@ class SchemaOperations(SyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update a table with provided details.
 
@@ -1435,6 +1507,8 @@ class SchemaOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1467,6 +1541,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def retrieve_par_for_entities_created(
@@ -1477,6 +1552,7 @@ class SchemaOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ParDetails]:
         """Retrieve PAR for the entities created.
 
@@ -1499,6 +1575,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ParDetails``.
@@ -1528,6 +1606,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def update_permissions_for_given_table(
@@ -1539,6 +1618,7 @@ class SchemaOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update the permissions for a given table.
 
@@ -1565,6 +1645,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1597,6 +1679,7 @@ class SchemaOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def refresh_table_through_crawler(
@@ -1608,6 +1691,7 @@ class SchemaOperations(SyncBase):
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
         opc_retry_token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Refresh a table through the crawler.
 
@@ -1638,6 +1722,8 @@ class SchemaOperations(SyncBase):
                 the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1670,6 +1756,7 @@ class SchemaOperations(SyncBase):
                 "should-update-recent": should_update_recent,
                 "opc-retry-token": opc_retry_token,
             },
+            timeout=timeout,
         )
 
     def get_list_of_permissions_for_given_table(
@@ -1683,6 +1770,7 @@ class SchemaOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.TablePermissionCollection]:
         """Get a list of permissions for a given table.
 
@@ -1717,6 +1805,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.TablePermissionCollection``.
@@ -1749,6 +1839,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_list_of_permissions_for_given_table_pages(
@@ -1761,10 +1852,12 @@ class SchemaOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.TablePermissionCollection]]:
         """Get a list of permissions for a given table.
 
-        Yields every page of ``get_list_of_permissions_for_given_table``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_permissions_for_given_table``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of permissions for a given table.
 
@@ -1793,6 +1886,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.TablePermissionCollection``.
@@ -1809,9 +1904,8 @@ class SchemaOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-permissions-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_permissions_for_given_table(
+        return iterate_pages(
+            lambda page: self.get_list_of_permissions_for_given_table(
                 ai_data_platform_id=ai_data_platform_id,
                 table_key=table_key,
                 limit=limit,
@@ -1820,11 +1914,9 @@ class SchemaOperations(SyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def create_view(
         self,
@@ -1834,6 +1926,7 @@ class SchemaOperations(SyncBase):
         should_update_recent: bool | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.View]:
         """Create a view.
 
@@ -1861,6 +1954,8 @@ class SchemaOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.View``.
@@ -1890,6 +1985,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_views_in_schema(
@@ -1904,6 +2000,7 @@ class SchemaOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ViewCollection]:
         """Get a list of views in a schema.
 
@@ -1939,6 +2036,8 @@ class SchemaOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ViewCollection``.
@@ -1972,6 +2071,7 @@ class SchemaOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_views_in_schema_pages(
@@ -1985,10 +2085,12 @@ class SchemaOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.ViewCollection]]:
         """Get a list of views in a schema.
 
-        Yields every page of ``get_list_of_views_in_schema``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_views_in_schema``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of views in a schema.
 
@@ -2018,6 +2120,8 @@ class SchemaOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ViewCollection``.
@@ -2034,9 +2138,8 @@ class SchemaOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_views_in_schema(
+        return iterate_pages(
+            lambda page: self.get_list_of_views_in_schema(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 schema_key=schema_key,
@@ -2046,11 +2149,9 @@ class SchemaOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def delete_view(
         self,
@@ -2061,6 +2162,7 @@ class SchemaOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a view.
 
@@ -2085,6 +2187,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -2119,6 +2223,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_information_about_view(
@@ -2128,6 +2233,7 @@ class SchemaOperations(SyncBase):
         view_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.View]:
         """Get information about a view.
 
@@ -2145,6 +2251,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.View``.
@@ -2171,6 +2279,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def update_view_with_given_information(
@@ -2182,6 +2291,7 @@ class SchemaOperations(SyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.View]:
         """Update a view with given information.
 
@@ -2208,6 +2318,8 @@ class SchemaOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.View``.
@@ -2240,6 +2352,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def update_permissions_on_view(
@@ -2251,6 +2364,7 @@ class SchemaOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update permissions on a view.
 
@@ -2277,6 +2391,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -2309,6 +2425,7 @@ class SchemaOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_view_permissions(
@@ -2322,6 +2439,7 @@ class SchemaOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ViewPermissionCollection]:
         """Get a list of view permissions.
 
@@ -2356,6 +2474,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ViewPermissionCollection``.
@@ -2388,6 +2508,7 @@ class SchemaOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_list_of_view_permissions_pages(
@@ -2400,10 +2521,12 @@ class SchemaOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.ViewPermissionCollection]]:
         """Get a list of view permissions.
 
-        Yields every page of ``get_list_of_view_permissions``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_view_permissions``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of view permissions.
 
@@ -2432,6 +2555,8 @@ class SchemaOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ViewPermissionCollection``.
@@ -2448,9 +2573,8 @@ class SchemaOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-permissions-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_view_permissions(
+        return iterate_pages(
+            lambda page: self.get_list_of_view_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 view_key=view_key,
                 limit=limit,
@@ -2459,11 +2583,9 @@ class SchemaOperations(SyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
 
 class AsyncSchemaOperations(AsyncBase):
@@ -2477,6 +2599,7 @@ class AsyncSchemaOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Create a managed table with data loaded from a sample file.
 
@@ -2495,6 +2618,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def create_schema(
@@ -2505,6 +2629,7 @@ class AsyncSchemaOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Create a schema.
 
@@ -2523,6 +2648,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_schemas(
@@ -2537,6 +2663,7 @@ class AsyncSchemaOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SchemaCollection]:
         """Get a list of schemas.
 
@@ -2561,9 +2688,10 @@ class AsyncSchemaOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_schemas_pages(
+    def get_list_of_schemas_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2574,14 +2702,15 @@ class AsyncSchemaOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.SchemaCollection]]:
         """Get a list of schemas.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_schemas``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_schemas_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_schemas(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_schemas(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 should_skip_ocid_translation=should_skip_ocid_translation,
@@ -2591,11 +2720,9 @@ class AsyncSchemaOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def delete_schema(
         self,
@@ -2606,6 +2733,7 @@ class AsyncSchemaOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a schema.
 
@@ -2625,6 +2753,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def get_detailed_information_about_specified_schema(
@@ -2635,6 +2764,7 @@ class AsyncSchemaOperations(AsyncBase):
         should_skip_ocid_translation: bool | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Schema]:
         """Get detailed information about a specified schema.
 
@@ -2655,6 +2785,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def wait_for_schema(
@@ -2679,6 +2810,7 @@ class AsyncSchemaOperations(AsyncBase):
             failed=[],
             gone=None,
             timeout=timeout,
+            documented=["ACTIVE", "CREATING", "DELETING"],
         )
 
     async def update_schema(
@@ -2690,6 +2822,7 @@ class AsyncSchemaOperations(AsyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Schema]:
         """Update a schema.
 
@@ -2709,6 +2842,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def generate_uri_for_uploading_sample_file_to_temporary_folder_in_schema(
@@ -2718,6 +2852,7 @@ class AsyncSchemaOperations(AsyncBase):
         schema_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GenerateTempFileUploadTargetResponseDetails]:
         """Generate a URI for uploading a sample file to a temporary folder in a schema.
 
@@ -2735,6 +2870,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def get_details_of_table_schema_from_specified_location(
@@ -2745,6 +2881,7 @@ class AsyncSchemaOperations(AsyncBase):
         body: models.PerformInferSchemaDetails | dict[str, Any],
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.InferSchema]:
         """Get details of a table schema from the specified location.
 
@@ -2763,6 +2900,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_table_schema_and_data_from_specified_location(
@@ -2773,6 +2911,7 @@ class AsyncSchemaOperations(AsyncBase):
         body: models.PerformInferSchemaDetails | dict[str, Any],
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.InferSchemaWithPreview]:
         """Get table schema and data from the specified location.
 
@@ -2791,6 +2930,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def update_permissions_for_given_schema(
@@ -2802,6 +2942,7 @@ class AsyncSchemaOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update the permissions for a given schema.
 
@@ -2821,6 +2962,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def refresh_schema_through_crawler(
@@ -2832,6 +2974,7 @@ class AsyncSchemaOperations(AsyncBase):
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
         opc_retry_token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Refresh schema through the crawler.
 
@@ -2851,6 +2994,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
                 "opc-retry-token": opc_retry_token,
             },
+            timeout=timeout,
         )
 
     async def get_list_of_permissions_for_given_schema(
@@ -2864,6 +3008,7 @@ class AsyncSchemaOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.SchemaPermissionCollection]:
         """Get a list of permissions for a given schema.
 
@@ -2887,9 +3032,10 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_permissions_for_given_schema_pages(
+    def get_list_of_permissions_for_given_schema_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2899,14 +3045,15 @@ class AsyncSchemaOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.SchemaPermissionCollection]]:
         """Get a list of permissions for a given schema.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_permissions_for_given_schema``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_permissions_for_given_schema_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_permissions_for_given_schema(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_permissions_for_given_schema(
                 ai_data_platform_id=ai_data_platform_id,
                 schema_key=schema_key,
                 limit=limit,
@@ -2915,11 +3062,9 @@ class AsyncSchemaOperations(AsyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def create_table(
         self,
@@ -2929,6 +3074,7 @@ class AsyncSchemaOperations(AsyncBase):
         should_update_recent: bool | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Create a table.
 
@@ -2947,6 +3093,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_tables_in_schema(
@@ -2963,6 +3110,7 @@ class AsyncSchemaOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.TableCollection]:
         """Get a list of tables in a schema.
 
@@ -2989,9 +3137,10 @@ class AsyncSchemaOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_tables_in_schema_pages(
+    def get_list_of_tables_in_schema_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3004,14 +3153,15 @@ class AsyncSchemaOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.TableCollection]]:
         """Get a list of tables in a schema.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_tables_in_schema``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_tables_in_schema_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_tables_in_schema(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_tables_in_schema(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 schema_key=schema_key,
@@ -3023,11 +3173,9 @@ class AsyncSchemaOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def delete_table(
         self,
@@ -3038,6 +3186,7 @@ class AsyncSchemaOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a table.
 
@@ -3059,6 +3208,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def get_detailed_information_about_table(
@@ -3069,6 +3219,7 @@ class AsyncSchemaOperations(AsyncBase):
         should_skip_ocid_translation: bool | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Table]:
         """Get detailed information about a table.
 
@@ -3089,6 +3240,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def wait_for_table(
@@ -3113,6 +3265,7 @@ class AsyncSchemaOperations(AsyncBase):
             failed=[],
             gone=None,
             timeout=timeout,
+            documented=["ACTIVE", "CREATING", "DELETING", "UPDATING"],
         )
 
     async def update_table_with_provided_details(
@@ -3124,6 +3277,7 @@ class AsyncSchemaOperations(AsyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update a table with provided details.
 
@@ -3143,6 +3297,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def retrieve_par_for_entities_created(
@@ -3153,6 +3308,7 @@ class AsyncSchemaOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ParDetails]:
         """Retrieve PAR for the entities created.
 
@@ -3171,6 +3327,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def update_permissions_for_given_table(
@@ -3182,6 +3339,7 @@ class AsyncSchemaOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update the permissions for a given table.
 
@@ -3201,6 +3359,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def refresh_table_through_crawler(
@@ -3212,6 +3371,7 @@ class AsyncSchemaOperations(AsyncBase):
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
         opc_retry_token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Refresh a table through the crawler.
 
@@ -3231,6 +3391,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
                 "opc-retry-token": opc_retry_token,
             },
+            timeout=timeout,
         )
 
     async def get_list_of_permissions_for_given_table(
@@ -3244,6 +3405,7 @@ class AsyncSchemaOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.TablePermissionCollection]:
         """Get a list of permissions for a given table.
 
@@ -3267,9 +3429,10 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_permissions_for_given_table_pages(
+    def get_list_of_permissions_for_given_table_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3279,14 +3442,15 @@ class AsyncSchemaOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.TablePermissionCollection]]:
         """Get a list of permissions for a given table.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_permissions_for_given_table``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_permissions_for_given_table_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_permissions_for_given_table(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_permissions_for_given_table(
                 ai_data_platform_id=ai_data_platform_id,
                 table_key=table_key,
                 limit=limit,
@@ -3295,11 +3459,9 @@ class AsyncSchemaOperations(AsyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def create_view(
         self,
@@ -3309,6 +3471,7 @@ class AsyncSchemaOperations(AsyncBase):
         should_update_recent: bool | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.View]:
         """Create a view.
 
@@ -3327,6 +3490,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_views_in_schema(
@@ -3341,6 +3505,7 @@ class AsyncSchemaOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ViewCollection]:
         """Get a list of views in a schema.
 
@@ -3365,9 +3530,10 @@ class AsyncSchemaOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_views_in_schema_pages(
+    def get_list_of_views_in_schema_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3378,14 +3544,15 @@ class AsyncSchemaOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.ViewCollection]]:
         """Get a list of views in a schema.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_views_in_schema``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_views_in_schema_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_views_in_schema(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_views_in_schema(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 schema_key=schema_key,
@@ -3395,11 +3562,9 @@ class AsyncSchemaOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def delete_view(
         self,
@@ -3410,6 +3575,7 @@ class AsyncSchemaOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a view.
 
@@ -3431,6 +3597,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def get_information_about_view(
@@ -3440,6 +3607,7 @@ class AsyncSchemaOperations(AsyncBase):
         view_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.View]:
         """Get information about a view.
 
@@ -3457,6 +3625,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def update_view_with_given_information(
@@ -3468,6 +3637,7 @@ class AsyncSchemaOperations(AsyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.View]:
         """Update a view with given information.
 
@@ -3487,6 +3657,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def update_permissions_on_view(
@@ -3498,6 +3669,7 @@ class AsyncSchemaOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update permissions on a view.
 
@@ -3517,6 +3689,7 @@ class AsyncSchemaOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_view_permissions(
@@ -3530,6 +3703,7 @@ class AsyncSchemaOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ViewPermissionCollection]:
         """Get a list of view permissions.
 
@@ -3553,9 +3727,10 @@ class AsyncSchemaOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_view_permissions_pages(
+    def get_list_of_view_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3565,14 +3740,15 @@ class AsyncSchemaOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.ViewPermissionCollection]]:
         """Get a list of view permissions.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_view_permissions``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_view_permissions_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_view_permissions(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_view_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 view_key=view_key,
                 limit=limit,
@@ -3581,8 +3757,6 @@ class AsyncSchemaOperations(AsyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Literal
 
+import httpx
+
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse
+from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
 
 
 class UserSettingOperations(SyncBase):
@@ -22,6 +24,7 @@ class UserSettingOperations(SyncBase):
         body: models.CreateUserSettingDetails | dict[str, Any],
         opc_request_id: str | None = None,
         opc_retry_token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UserSetting]:
         """(Preview) The User Settings API allows you to manage user-specific
         configurations and credentials within an AI Data Platform instance.
@@ -58,6 +61,8 @@ class UserSettingOperations(SyncBase):
                 the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.UserSetting``.
@@ -86,6 +91,7 @@ class UserSettingOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
             },
             body=body,
+            timeout=timeout,
         )
 
     def preview_get_list_of_all_user_specific_configurations(
@@ -100,6 +106,7 @@ class UserSettingOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         display_name: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UserSettingCollection]:
         """(Preview) Get a list of all user-specific configurations.
 
@@ -138,6 +145,8 @@ class UserSettingOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.UserSettingCollection``.
@@ -171,6 +180,7 @@ class UserSettingOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_get_list_of_all_user_specific_configurations_pages(
@@ -184,10 +194,12 @@ class UserSettingOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         display_name: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.UserSettingCollection]]:
         """(Preview) Get a list of all user-specific configurations.
 
-        Yields every page of ``preview_get_list_of_all_user_specific_configurations``, following ``opc-next-page``.
+        Yields every page of ``preview_get_list_of_all_user_specific_configurations``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         (Preview) Returns a list of all user-specific configurations, with filters for
         setting type, default flag, and pagination when needed.
@@ -220,6 +232,8 @@ class UserSettingOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.UserSettingCollection``.
@@ -236,9 +250,8 @@ class UserSettingOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.preview_get_list_of_all_user_specific_configurations(
+        return iterate_pages(
+            lambda page: self.preview_get_list_of_all_user_specific_configurations(
                 ai_data_platform_id=ai_data_platform_id,
                 setting_type=setting_type,
                 is_default=is_default,
@@ -248,11 +261,9 @@ class UserSettingOperations(SyncBase):
                 display_name=display_name,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def preview_delete_user_setting_and_its_credentials_from_this_ai_data_platform_instance(
         self,
@@ -261,6 +272,7 @@ class UserSettingOperations(SyncBase):
         setting_key: str,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Delete a user setting and its credentials from this AI Data Platform
         instance.
@@ -282,6 +294,8 @@ class UserSettingOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -312,6 +326,7 @@ class UserSettingOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_get_full_definition_of_user_settings_identified_by_its_key(
@@ -320,6 +335,7 @@ class UserSettingOperations(SyncBase):
         ai_data_platform_id: str,
         setting_key: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UserSetting]:
         """(Preview) Get the full definition of user settings identified by its key.
 
@@ -335,6 +351,8 @@ class UserSettingOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.UserSetting``.
@@ -360,6 +378,7 @@ class UserSettingOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def preview_update_metadata_or_payload_of_existing_user_setting(
@@ -370,6 +389,7 @@ class UserSettingOperations(SyncBase):
         body: models.UpdateUserSettingDetails | dict[str, Any],
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UserSetting]:
         """(Preview) Update the metadata or payload of an existing user setting.
 
@@ -394,6 +414,8 @@ class UserSettingOperations(SyncBase):
                 previous GET or POST response for that resource. The resource will be
                 updated or deleted only if the etag you provide matches the resource's
                 current etag value.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.UserSetting``.
@@ -425,6 +447,7 @@ class UserSettingOperations(SyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )
 
 
@@ -438,6 +461,7 @@ class AsyncUserSettingOperations(AsyncBase):
         body: models.CreateUserSettingDetails | dict[str, Any],
         opc_request_id: str | None = None,
         opc_retry_token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UserSetting]:
         """(Preview) The User Settings API allows you to manage user-specific
         configurations and credentials within an AI Data Platform instance.
@@ -456,6 +480,7 @@ class AsyncUserSettingOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def preview_get_list_of_all_user_specific_configurations(
@@ -470,6 +495,7 @@ class AsyncUserSettingOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         display_name: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UserSettingCollection]:
         """(Preview) Get a list of all user-specific configurations.
 
@@ -494,9 +520,10 @@ class AsyncUserSettingOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def preview_get_list_of_all_user_specific_configurations_pages(
+    def preview_get_list_of_all_user_specific_configurations_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -507,14 +534,15 @@ class AsyncUserSettingOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         display_name: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.UserSettingCollection]]:
         """(Preview) Get a list of all user-specific configurations.
 
-        Yields every page, following ``opc-next-page``; see ``Client.preview_get_list_of_all_user_specific_configurations``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.preview_get_list_of_all_user_specific_configurations_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.preview_get_list_of_all_user_specific_configurations(
+        return async_iterate_pages(
+            lambda page: self.preview_get_list_of_all_user_specific_configurations(
                 ai_data_platform_id=ai_data_platform_id,
                 setting_type=setting_type,
                 is_default=is_default,
@@ -524,11 +552,9 @@ class AsyncUserSettingOperations(AsyncBase):
                 display_name=display_name,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def preview_delete_user_setting_and_its_credentials_from_this_ai_data_platform_instance(
         self,
@@ -537,6 +563,7 @@ class AsyncUserSettingOperations(AsyncBase):
         setting_key: str,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """(Preview) Delete a user setting and its credentials from this AI Data Platform
         instance.
@@ -555,6 +582,7 @@ class AsyncUserSettingOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_get_full_definition_of_user_settings_identified_by_its_key(
@@ -563,6 +591,7 @@ class AsyncUserSettingOperations(AsyncBase):
         ai_data_platform_id: str,
         setting_key: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UserSetting]:
         """(Preview) Get the full definition of user settings identified by its key.
 
@@ -579,6 +608,7 @@ class AsyncUserSettingOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def preview_update_metadata_or_payload_of_existing_user_setting(
@@ -589,6 +619,7 @@ class AsyncUserSettingOperations(AsyncBase):
         body: models.UpdateUserSettingDetails | dict[str, Any],
         opc_request_id: str | None = None,
         if_match: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UserSetting]:
         """(Preview) Update the metadata or payload of an existing user setting.
 
@@ -607,4 +638,5 @@ class AsyncUserSettingOperations(AsyncBase):
                 "if-match": if_match,
             },
             body=body,
+            timeout=timeout,
         )

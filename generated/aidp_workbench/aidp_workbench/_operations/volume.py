@@ -4,12 +4,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Iterator
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any, Literal
+
+import httpx
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse
+from .._bodies import AsyncFileBody, FileBody
+from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
+from .._streaming import AsyncStreamedResponse, StreamedResponse
 from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
@@ -24,6 +29,7 @@ class VolumeOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Volume]:
         """Create a volume.
 
@@ -51,6 +57,8 @@ class VolumeOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Volume``.
@@ -80,6 +88,7 @@ class VolumeOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_volumes(
@@ -94,6 +103,7 @@ class VolumeOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.VolumeCollection]:
         """Get a list of volumes.
 
@@ -129,6 +139,8 @@ class VolumeOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.VolumeCollection``.
@@ -162,6 +174,7 @@ class VolumeOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_volumes_pages(
@@ -175,10 +188,12 @@ class VolumeOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.VolumeCollection]]:
         """Get a list of volumes.
 
-        Yields every page of ``get_list_of_volumes``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_volumes``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of volumes.
 
@@ -208,6 +223,8 @@ class VolumeOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.VolumeCollection``.
@@ -224,9 +241,8 @@ class VolumeOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_volumes(
+        return iterate_pages(
+            lambda page: self.get_list_of_volumes(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 schema_key=schema_key,
@@ -236,11 +252,9 @@ class VolumeOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def delete_volume(
         self,
@@ -249,6 +263,7 @@ class VolumeOperations(SyncBase):
         volume_key: str,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a volume.
 
@@ -268,6 +283,8 @@ class VolumeOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -298,6 +315,7 @@ class VolumeOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_detailed_information_about_volume(
@@ -307,6 +325,7 @@ class VolumeOperations(SyncBase):
         volume_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Volume]:
         """Get detailed information about a volume.
 
@@ -323,6 +342,8 @@ class VolumeOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Volume``.
@@ -349,6 +370,7 @@ class VolumeOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def wait_for_volume(
@@ -380,6 +402,7 @@ class VolumeOperations(SyncBase):
             failed=[],
             gone="DELETED",
             timeout=timeout,
+            documented=["CREATING", "UPDATING", "DELETING", "ACTIVE", "DELETED"],
         )
 
     def update_volume_with_provided_information(
@@ -391,6 +414,7 @@ class VolumeOperations(SyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Volume]:
         """Update a volume with the provided information.
 
@@ -416,6 +440,8 @@ class VolumeOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Volume``.
@@ -448,6 +474,7 @@ class VolumeOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def delete_directory_in_volume(
@@ -458,6 +485,7 @@ class VolumeOperations(SyncBase):
         path: str,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a directory in a volume.
 
@@ -481,6 +509,8 @@ class VolumeOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -510,6 +540,7 @@ class VolumeOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def delete_file_or_folder_in_volume(
@@ -519,6 +550,7 @@ class VolumeOperations(SyncBase):
         volume_key: str,
         path: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a file or folder in a volume.
 
@@ -534,6 +566,8 @@ class VolumeOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -562,6 +596,7 @@ class VolumeOperations(SyncBase):
                 "path": path,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def download_file_from_volume(
@@ -572,6 +607,7 @@ class VolumeOperations(SyncBase):
         path: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[bytes]:
         """Download a file from a volume.
 
@@ -589,6 +625,8 @@ class VolumeOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``bytes``.
@@ -616,6 +654,40 @@ class VolumeOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
+        )
+
+    def download_file_from_volume_stream(
+        self,
+        *,
+        ai_data_platform_id: str,
+        volume_key: str,
+        path: str,
+        opc_request_id: str | None = None,
+        should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> AbstractContextManager[StreamedResponse]:
+        """Download a file from a volume.
+
+        The file as it arrives, never held whole: in a ``with`` block, read it with
+        ``iter_bytes()`` or ``write_to(path)``. Retried (see ``Client``) until the body
+        starts, never part way through it; ``timeout`` bounds the wait for the answer,
+        then each read.
+
+        See ``download_file_from_volume`` for the arguments and the errors.
+        """
+        return self._stream(
+            endpoints.DOWNLOAD_FILE_FROM_VOLUME,
+            path={
+                "aiDataPlatformId": ai_data_platform_id,
+                "volumeKey": volume_key,
+            },
+            headers={
+                "path": path,
+                "opc-request-id": opc_request_id,
+                "should-update-recent": should_update_recent,
+            },
+            timeout=timeout,
         )
 
     def provide_par_info_for_downloading_file_for_given_path(
@@ -627,6 +699,7 @@ class VolumeOperations(SyncBase):
         should_generate_new_par: bool | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DownloadFileWithParResult]:
         """Provide the par info for downloading the file for given path.
 
@@ -651,6 +724,8 @@ class VolumeOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.DownloadFileWithParResult``.
@@ -681,6 +756,7 @@ class VolumeOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def update_permissions_on_volume(
@@ -691,6 +767,7 @@ class VolumeOperations(SyncBase):
         body: models.ManageVolumePermissionDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update the permissions on a volume.
 
@@ -714,6 +791,8 @@ class VolumeOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -745,6 +824,7 @@ class VolumeOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def create_directory_in_volume(
@@ -757,6 +837,7 @@ class VolumeOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Create a directory in a volume.
 
@@ -783,6 +864,8 @@ class VolumeOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -816,6 +899,7 @@ class VolumeOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def update_directory_in_volume_with_provided_information(
@@ -829,6 +913,7 @@ class VolumeOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update a directory in volume with the provided information.
 
@@ -863,6 +948,8 @@ class VolumeOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -897,6 +984,7 @@ class VolumeOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def create_or_update_asynchronous_volume_zip_upload_and_extraction_operation(
@@ -907,6 +995,7 @@ class VolumeOperations(SyncBase):
         body: models.UploadAndExtractZipDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UploadAndExtractZipResult]:
         """Create or update an asynchronous volume ZIP upload and extraction operation.
 
@@ -935,6 +1024,8 @@ class VolumeOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.UploadAndExtractZipResult``.
@@ -964,6 +1055,7 @@ class VolumeOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def upload_file_to_volume(
@@ -972,12 +1064,13 @@ class VolumeOperations(SyncBase):
         ai_data_platform_id: str,
         volume_key: str,
         path: str,
-        body: bytes,
+        body: FileBody,
         is_overwrite: bool | None = None,
         should_update_recent: bool | None = None,
         is_upload_file_base64_encoded: bool | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Upload a file to volume.
 
@@ -990,6 +1083,11 @@ class VolumeOperations(SyncBase):
             volume_key: The key of the volume.
             path: The absolute path of the file or folder
             body: Contents of the file to upload.
+
+                The file: bytes, an open binary file, a ``pathlib.Path`` or an iterator
+                of bytes (AsyncClient: also an async iterator), sent as it is read.
+                Bytes, a path and a seekable file are sent again when the call is
+                retried; a stream that cannot be rewound is not retried once read from.
             is_overwrite: A boolean which decides if overwrite is allowed
             should_update_recent: A flag to identify if the recent list should be
                 updated.
@@ -1007,6 +1105,8 @@ class VolumeOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1042,6 +1142,7 @@ class VolumeOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def upload_volume_file_by_generating_par(
@@ -1057,6 +1158,7 @@ class VolumeOperations(SyncBase):
         should_update_recent: bool | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UploadFileWithParResult]:
         """Upload a volume file by generating PAR.
 
@@ -1091,6 +1193,8 @@ class VolumeOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.UploadFileWithParResult``.
@@ -1127,6 +1231,7 @@ class VolumeOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def start_asynchronous_creation_of_zip_archive_for_volume_folder(
@@ -1137,6 +1242,7 @@ class VolumeOperations(SyncBase):
         body: models.ZipAndDownloadFolderDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ZipAndDownloadFolderResult]:
         """Start asynchronous creation of a ZIP archive for a volume folder.
 
@@ -1164,6 +1270,8 @@ class VolumeOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ZipAndDownloadFolderResult``.
@@ -1193,6 +1301,7 @@ class VolumeOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_files_in_volume(
@@ -1210,6 +1319,7 @@ class VolumeOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.VolumeFileCollection]:
         """Get a list of files in a volume.
 
@@ -1249,6 +1359,8 @@ class VolumeOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.VolumeFileCollection``.
@@ -1285,6 +1397,7 @@ class VolumeOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_list_of_files_in_volume_pages(
@@ -1301,10 +1414,12 @@ class VolumeOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.VolumeFileCollection]]:
         """Get a list of files in a volume.
 
-        Yields every page of ``get_list_of_files_in_volume``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_files_in_volume``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of files in a volume.
 
@@ -1338,6 +1453,8 @@ class VolumeOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.VolumeFileCollection``.
@@ -1354,9 +1471,8 @@ class VolumeOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-files-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_files_in_volume(
+        return iterate_pages(
+            lambda page: self.get_list_of_files_in_volume(
                 ai_data_platform_id=ai_data_platform_id,
                 volume_key=volume_key,
                 path=path,
@@ -1369,11 +1485,9 @@ class VolumeOperations(SyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def get_list_of_volume_permissions(
         self,
@@ -1385,6 +1499,7 @@ class VolumeOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.VolumePermissionCollection]:
         """Get a list of volume permissions.
 
@@ -1416,6 +1531,8 @@ class VolumeOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.VolumePermissionCollection``.
@@ -1447,6 +1564,7 @@ class VolumeOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_volume_permissions_pages(
@@ -1458,10 +1576,12 @@ class VolumeOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.VolumePermissionCollection]]:
         """Get a list of volume permissions.
 
-        Yields every page of ``get_list_of_volume_permissions``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_volume_permissions``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of volume permissions.
 
@@ -1487,6 +1607,8 @@ class VolumeOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.VolumePermissionCollection``.
@@ -1503,9 +1625,8 @@ class VolumeOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-permissions-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_volume_permissions(
+        return iterate_pages(
+            lambda page: self.get_list_of_volume_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 volume_key=volume_key,
                 limit=limit,
@@ -1513,11 +1634,9 @@ class VolumeOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
 
 class AsyncVolumeOperations(AsyncBase):
@@ -1531,6 +1650,7 @@ class AsyncVolumeOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Volume]:
         """Create a volume.
 
@@ -1549,6 +1669,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_volumes(
@@ -1563,6 +1684,7 @@ class AsyncVolumeOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.VolumeCollection]:
         """Get a list of volumes.
 
@@ -1587,9 +1709,10 @@ class AsyncVolumeOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_volumes_pages(
+    def get_list_of_volumes_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1600,14 +1723,15 @@ class AsyncVolumeOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.VolumeCollection]]:
         """Get a list of volumes.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_volumes``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_volumes_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_volumes(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_volumes(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 schema_key=schema_key,
@@ -1617,11 +1741,9 @@ class AsyncVolumeOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def delete_volume(
         self,
@@ -1630,6 +1752,7 @@ class AsyncVolumeOperations(AsyncBase):
         volume_key: str,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a volume.
 
@@ -1647,6 +1770,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def get_detailed_information_about_volume(
@@ -1656,6 +1780,7 @@ class AsyncVolumeOperations(AsyncBase):
         volume_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Volume]:
         """Get detailed information about a volume.
 
@@ -1673,6 +1798,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def wait_for_volume(
@@ -1697,6 +1823,7 @@ class AsyncVolumeOperations(AsyncBase):
             failed=[],
             gone="DELETED",
             timeout=timeout,
+            documented=["CREATING", "UPDATING", "DELETING", "ACTIVE", "DELETED"],
         )
 
     async def update_volume_with_provided_information(
@@ -1708,6 +1835,7 @@ class AsyncVolumeOperations(AsyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Volume]:
         """Update a volume with the provided information.
 
@@ -1727,6 +1855,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def delete_directory_in_volume(
@@ -1737,6 +1866,7 @@ class AsyncVolumeOperations(AsyncBase):
         path: str,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a directory in a volume.
 
@@ -1755,6 +1885,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def delete_file_or_folder_in_volume(
@@ -1764,6 +1895,7 @@ class AsyncVolumeOperations(AsyncBase):
         volume_key: str,
         path: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a file or folder in a volume.
 
@@ -1781,6 +1913,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "path": path,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def download_file_from_volume(
@@ -1791,6 +1924,7 @@ class AsyncVolumeOperations(AsyncBase):
         path: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[bytes]:
         """Download a file from a volume.
 
@@ -1809,6 +1943,36 @@ class AsyncVolumeOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
+        )
+
+    def download_file_from_volume_stream(
+        self,
+        *,
+        ai_data_platform_id: str,
+        volume_key: str,
+        path: str,
+        opc_request_id: str | None = None,
+        should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> AbstractAsyncContextManager[AsyncStreamedResponse]:
+        """Download a file from a volume.
+
+        The file as it arrives, in an ``async with`` block; see
+        ``Client.download_file_from_volume_stream``.
+        """
+        return self._stream(
+            endpoints.DOWNLOAD_FILE_FROM_VOLUME,
+            path={
+                "aiDataPlatformId": ai_data_platform_id,
+                "volumeKey": volume_key,
+            },
+            headers={
+                "path": path,
+                "opc-request-id": opc_request_id,
+                "should-update-recent": should_update_recent,
+            },
+            timeout=timeout,
         )
 
     async def provide_par_info_for_downloading_file_for_given_path(
@@ -1820,6 +1984,7 @@ class AsyncVolumeOperations(AsyncBase):
         should_generate_new_par: bool | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DownloadFileWithParResult]:
         """Provide the par info for downloading the file for given path.
 
@@ -1841,6 +2006,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def update_permissions_on_volume(
@@ -1851,6 +2017,7 @@ class AsyncVolumeOperations(AsyncBase):
         body: models.ManageVolumePermissionDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update the permissions on a volume.
 
@@ -1869,6 +2036,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def create_directory_in_volume(
@@ -1881,6 +2049,7 @@ class AsyncVolumeOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Create a directory in a volume.
 
@@ -1903,6 +2072,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def update_directory_in_volume_with_provided_information(
@@ -1916,6 +2086,7 @@ class AsyncVolumeOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update a directory in volume with the provided information.
 
@@ -1937,6 +2108,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def create_or_update_asynchronous_volume_zip_upload_and_extraction_operation(
@@ -1947,6 +2119,7 @@ class AsyncVolumeOperations(AsyncBase):
         body: models.UploadAndExtractZipDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UploadAndExtractZipResult]:
         """Create or update an asynchronous volume ZIP upload and extraction operation.
 
@@ -1965,6 +2138,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def upload_file_to_volume(
@@ -1973,12 +2147,13 @@ class AsyncVolumeOperations(AsyncBase):
         ai_data_platform_id: str,
         volume_key: str,
         path: str,
-        body: bytes,
+        body: AsyncFileBody,
         is_overwrite: bool | None = None,
         should_update_recent: bool | None = None,
         is_upload_file_base64_encoded: bool | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Upload a file to volume.
 
@@ -2003,6 +2178,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def upload_volume_file_by_generating_par(
@@ -2018,6 +2194,7 @@ class AsyncVolumeOperations(AsyncBase):
         should_update_recent: bool | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UploadFileWithParResult]:
         """Upload a volume file by generating PAR.
 
@@ -2043,6 +2220,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def start_asynchronous_creation_of_zip_archive_for_volume_folder(
@@ -2053,6 +2231,7 @@ class AsyncVolumeOperations(AsyncBase):
         body: models.ZipAndDownloadFolderDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ZipAndDownloadFolderResult]:
         """Start asynchronous creation of a ZIP archive for a volume folder.
 
@@ -2071,6 +2250,7 @@ class AsyncVolumeOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_files_in_volume(
@@ -2088,6 +2268,7 @@ class AsyncVolumeOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.VolumeFileCollection]:
         """Get a list of files in a volume.
 
@@ -2115,9 +2296,10 @@ class AsyncVolumeOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_files_in_volume_pages(
+    def get_list_of_files_in_volume_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2131,14 +2313,15 @@ class AsyncVolumeOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.VolumeFileCollection]]:
         """Get a list of files in a volume.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_files_in_volume``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_files_in_volume_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_files_in_volume(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_files_in_volume(
                 ai_data_platform_id=ai_data_platform_id,
                 volume_key=volume_key,
                 path=path,
@@ -2151,11 +2334,9 @@ class AsyncVolumeOperations(AsyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def get_list_of_volume_permissions(
         self,
@@ -2167,6 +2348,7 @@ class AsyncVolumeOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.VolumePermissionCollection]:
         """Get a list of volume permissions.
 
@@ -2189,9 +2371,10 @@ class AsyncVolumeOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_volume_permissions_pages(
+    def get_list_of_volume_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2200,14 +2383,15 @@ class AsyncVolumeOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.VolumePermissionCollection]]:
         """Get a list of volume permissions.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_volume_permissions``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_volume_permissions_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_volume_permissions(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_volume_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 volume_key=volume_key,
                 limit=limit,
@@ -2215,8 +2399,6 @@ class AsyncVolumeOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )

@@ -7,10 +7,12 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Any, Literal
 
+import httpx
+
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse
+from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
 
 
 class WorkflowOperations(SyncBase):
@@ -25,6 +27,7 @@ class WorkflowOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.JobRun]:
         """Create a job run.
 
@@ -53,6 +56,8 @@ class WorkflowOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.JobRun``.
@@ -83,6 +88,7 @@ class WorkflowOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_detailed_list_of_job_runs(
@@ -118,6 +124,7 @@ class WorkflowOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.JobRunCollection]:
         """Get a detailed list of job runs.
 
@@ -159,6 +166,8 @@ class WorkflowOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.JobRunCollection``.
@@ -195,6 +204,7 @@ class WorkflowOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_detailed_list_of_job_runs_pages(
@@ -229,10 +239,12 @@ class WorkflowOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.JobRunCollection]]:
         """Get a detailed list of job runs.
 
-        Yields every page of ``get_detailed_list_of_job_runs``, following ``opc-next-page``.
+        Yields every page of ``get_detailed_list_of_job_runs``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a detailed list of job runs.
 
@@ -268,6 +280,8 @@ class WorkflowOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.JobRunCollection``.
@@ -284,9 +298,8 @@ class WorkflowOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_detailed_list_of_job_runs(
+        return iterate_pages(
+            lambda page: self.get_detailed_list_of_job_runs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 display_name=display_name,
@@ -299,11 +312,9 @@ class WorkflowOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def delete_job_run(
         self,
@@ -313,6 +324,7 @@ class WorkflowOperations(SyncBase):
         job_run_key: str,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a job run.
 
@@ -333,6 +345,8 @@ class WorkflowOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -364,6 +378,7 @@ class WorkflowOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_detailed_information_about_given_job_run(
@@ -376,6 +391,7 @@ class WorkflowOperations(SyncBase):
         repair_key: int | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.JobRun]:
         """Get detailed information about a given job run.
 
@@ -402,6 +418,8 @@ class WorkflowOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.JobRun``.
@@ -433,6 +451,7 @@ class WorkflowOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def cancel_job_run(
@@ -445,6 +464,7 @@ class WorkflowOperations(SyncBase):
         opc_request_id: str | None = None,
         opc_retry_token: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.JobRun]:
         """Cancel a job run.
 
@@ -475,6 +495,8 @@ class WorkflowOperations(SyncBase):
                 Minimum length: 1. Maximum length: 64.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.JobRun``.
@@ -508,6 +530,7 @@ class WorkflowOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def repair_and_rerun_root_job_run(
@@ -521,6 +544,7 @@ class WorkflowOperations(SyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.JobRun]:
         """Repair and rerun a root job run.
 
@@ -556,6 +580,8 @@ class WorkflowOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.JobRun``.
@@ -590,6 +616,7 @@ class WorkflowOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def create_job(
@@ -601,6 +628,7 @@ class WorkflowOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Job]:
         """Create a job.
 
@@ -629,6 +657,8 @@ class WorkflowOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Job``.
@@ -659,6 +689,7 @@ class WorkflowOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_jobs(
@@ -677,6 +708,7 @@ class WorkflowOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.JobCollection]:
         """Get a list of jobs.
 
@@ -716,6 +748,8 @@ class WorkflowOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.JobCollection``.
@@ -753,6 +787,7 @@ class WorkflowOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_jobs_pages(
@@ -770,10 +805,12 @@ class WorkflowOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.JobCollection]]:
         """Get a list of jobs.
 
-        Yields every page of ``get_list_of_jobs``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_jobs``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of jobs.
 
@@ -807,6 +844,8 @@ class WorkflowOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.JobCollection``.
@@ -823,9 +862,8 @@ class WorkflowOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_jobs(
+        return iterate_pages(
+            lambda page: self.get_list_of_jobs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 display_name=display_name,
@@ -839,11 +877,9 @@ class WorkflowOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def delete_job(
         self,
@@ -853,6 +889,7 @@ class WorkflowOperations(SyncBase):
         job_key: str,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a job.
 
@@ -873,6 +910,8 @@ class WorkflowOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -904,6 +943,7 @@ class WorkflowOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_detailed_information_about_given_job(
@@ -914,6 +954,7 @@ class WorkflowOperations(SyncBase):
         job_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Job]:
         """Get detailed information about a given job.
 
@@ -931,6 +972,8 @@ class WorkflowOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Job``.
@@ -958,6 +1001,7 @@ class WorkflowOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def update_details_for_job(
@@ -970,6 +1014,7 @@ class WorkflowOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Job]:
         """Update details for a job.
 
@@ -996,6 +1041,8 @@ class WorkflowOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Job``.
@@ -1029,6 +1076,7 @@ class WorkflowOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def cancel_all_job_runs_for_given_job(
@@ -1040,6 +1088,7 @@ class WorkflowOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         opc_retry_token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Cancel all job runs for a given job.
 
@@ -1068,6 +1117,8 @@ class WorkflowOperations(SyncBase):
                 the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1100,6 +1151,7 @@ class WorkflowOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "opc-retry-token": opc_retry_token,
             },
+            timeout=timeout,
         )
 
     def update_job_permissions_with_provided_details(
@@ -1111,6 +1163,7 @@ class WorkflowOperations(SyncBase):
         body: models.ManageJobPermissionDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update job permissions with the provided details.
 
@@ -1135,6 +1188,8 @@ class WorkflowOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1167,6 +1222,7 @@ class WorkflowOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_job_permissions(
@@ -1180,6 +1236,7 @@ class WorkflowOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.JobPermissionCollection]:
         """Get a list of job permissions.
 
@@ -1210,6 +1267,8 @@ class WorkflowOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.JobPermissionCollection``.
@@ -1242,6 +1301,7 @@ class WorkflowOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_job_permissions_pages(
@@ -1254,10 +1314,12 @@ class WorkflowOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.JobPermissionCollection]]:
         """Get a list of job permissions.
 
-        Yields every page of ``get_list_of_job_permissions``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_job_permissions``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of job permissions.
 
@@ -1282,6 +1344,8 @@ class WorkflowOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.JobPermissionCollection``.
@@ -1298,9 +1362,8 @@ class WorkflowOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-permissions-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_job_permissions(
+        return iterate_pages(
+            lambda page: self.get_list_of_job_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 job_key=job_key,
@@ -1309,11 +1372,9 @@ class WorkflowOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def get_list_of_latest_job_runs_for_given_job_key(
         self,
@@ -1327,6 +1388,7 @@ class WorkflowOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.JobRunCollection]:
         """Get a list of the latest job runs for a given job key.
 
@@ -1358,6 +1420,8 @@ class WorkflowOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.JobRunCollection``.
@@ -1391,6 +1455,7 @@ class WorkflowOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_latest_job_runs_for_given_job_key_pages(
@@ -1404,10 +1469,12 @@ class WorkflowOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.JobRunCollection]]:
         """Get a list of the latest job runs for a given job key.
 
-        Yields every page of ``get_list_of_latest_job_runs_for_given_job_key``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_latest_job_runs_for_given_job_key``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of the latest job runs for a given job key.
 
@@ -1433,6 +1500,8 @@ class WorkflowOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.JobRunCollection``.
@@ -1449,9 +1518,8 @@ class WorkflowOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-recentjobruns-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_latest_job_runs_for_given_job_key(
+        return iterate_pages(
+            lambda page: self.get_list_of_latest_job_runs_for_given_job_key(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 job_key=job_key,
@@ -1461,11 +1529,9 @@ class WorkflowOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def get_list_of_task_runs(
         self,
@@ -1500,6 +1566,7 @@ class WorkflowOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.TaskRunCollection]:
         """Get a list of task runs.
 
@@ -1535,6 +1602,8 @@ class WorkflowOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.TaskRunCollection``.
@@ -1571,6 +1640,7 @@ class WorkflowOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_task_runs_pages(
@@ -1605,10 +1675,12 @@ class WorkflowOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.TaskRunCollection]]:
         """Get a list of task runs.
 
-        Yields every page of ``get_list_of_task_runs``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_task_runs``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of task runs.
 
@@ -1638,6 +1710,8 @@ class WorkflowOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.TaskRunCollection``.
@@ -1654,9 +1728,8 @@ class WorkflowOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_task_runs(
+        return iterate_pages(
+            lambda page: self.get_list_of_task_runs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 job_run_key=job_run_key,
@@ -1669,11 +1742,9 @@ class WorkflowOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def get_detailed_information_about_task_run_with_given_task_run_key(
         self,
@@ -1683,6 +1754,7 @@ class WorkflowOperations(SyncBase):
         task_run_key: str,
         should_include_task_run_retries: bool | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.TaskRun]:
         """Get detailed information about a task run with a given task run key.
 
@@ -1700,6 +1772,8 @@ class WorkflowOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.TaskRun``.
@@ -1729,6 +1803,7 @@ class WorkflowOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def fetch_task_run_output_from_runtime_engine(
@@ -1740,6 +1815,7 @@ class WorkflowOperations(SyncBase):
         body: models.FetchOutputDetails | dict[str, Any],
         opc_request_id: str | None = None,
         opc_retry_token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.TaskRunOutput]:
         """Fetch the task run output from the runtime engine.
 
@@ -1767,6 +1843,8 @@ class WorkflowOperations(SyncBase):
                 the original creation request might be rejected.
 
                 Minimum length: 1. Maximum length: 64.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.TaskRunOutput``.
@@ -1795,6 +1873,7 @@ class WorkflowOperations(SyncBase):
                 "opc-retry-token": opc_retry_token,
             },
             body=body,
+            timeout=timeout,
         )
 
     def export_task_run_output_in_html_or_ipynb_format(
@@ -1806,6 +1885,7 @@ class WorkflowOperations(SyncBase):
         task_run_output_key: str,
         body: models.ExportTaskRunOutputDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ExportedTaskRunOutputContents]:
         """Export task run output in HTML or ipynb format.
 
@@ -1826,6 +1906,8 @@ class WorkflowOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ExportedTaskRunOutputContents``.
@@ -1854,6 +1936,7 @@ class WorkflowOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_detailed_information_about_retries_of_task_run_with_given_task_run_key(
@@ -1887,6 +1970,7 @@ class WorkflowOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.TaskRunRetryCollection]:
         """Get detailed information about retries of a task run with a given task run key.
 
@@ -1923,6 +2007,8 @@ class WorkflowOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.TaskRunRetryCollection``.
@@ -1957,6 +2043,7 @@ class WorkflowOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_detailed_information_about_retries_of_task_run_with_given_task_run_key_pages(
@@ -1989,10 +2076,12 @@ class WorkflowOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.TaskRunRetryCollection]]:
         """Get detailed information about retries of a task run with a given task run key.
 
-        Yields every page of ``get_detailed_information_about_retries_of_task_run_with_given_task_run_key``, following ``opc-next-page``.
+        Yields every page of ``get_detailed_information_about_retries_of_task_run_with_given_task_run_key``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns detailed information about retries of a task run with a given task run
         key.
@@ -2023,6 +2112,8 @@ class WorkflowOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.TaskRunRetryCollection``.
@@ -2039,26 +2130,21 @@ class WorkflowOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-retries-get.html
         """
-        page: str | None = None
-        while True:
-            response = (
-                self.get_detailed_information_about_retries_of_task_run_with_given_task_run_key(
-                    ai_data_platform_id=ai_data_platform_id,
-                    workspace_key=workspace_key,
-                    task_run_key=task_run_key,
-                    display_name=display_name,
-                    status=status,
-                    limit=limit,
-                    sort_order=sort_order,
-                    sort_by=sort_by,
-                    opc_request_id=opc_request_id,
-                    page=page,
-                )
+        return iterate_pages(
+            lambda page: self.get_detailed_information_about_retries_of_task_run_with_given_task_run_key(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                task_run_key=task_run_key,
+                display_name=display_name,
+                status=status,
+                limit=limit,
+                sort_order=sort_order,
+                sort_by=sort_by,
+                opc_request_id=opc_request_id,
+                page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
 
 class AsyncWorkflowOperations(AsyncBase):
@@ -2073,6 +2159,7 @@ class AsyncWorkflowOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.JobRun]:
         """Create a job run.
 
@@ -2092,6 +2179,7 @@ class AsyncWorkflowOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_detailed_list_of_job_runs(
@@ -2127,6 +2215,7 @@ class AsyncWorkflowOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.JobRunCollection]:
         """Get a detailed list of job runs.
 
@@ -2154,9 +2243,10 @@ class AsyncWorkflowOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_detailed_list_of_job_runs_pages(
+    def get_detailed_list_of_job_runs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2188,14 +2278,15 @@ class AsyncWorkflowOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.JobRunCollection]]:
         """Get a detailed list of job runs.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_detailed_list_of_job_runs``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_detailed_list_of_job_runs_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_detailed_list_of_job_runs(
+        return async_iterate_pages(
+            lambda page: self.get_detailed_list_of_job_runs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 display_name=display_name,
@@ -2208,11 +2299,9 @@ class AsyncWorkflowOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def delete_job_run(
         self,
@@ -2222,6 +2311,7 @@ class AsyncWorkflowOperations(AsyncBase):
         job_run_key: str,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a job run.
 
@@ -2240,6 +2330,7 @@ class AsyncWorkflowOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def get_detailed_information_about_given_job_run(
@@ -2252,6 +2343,7 @@ class AsyncWorkflowOperations(AsyncBase):
         repair_key: int | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.JobRun]:
         """Get detailed information about a given job run.
 
@@ -2274,6 +2366,7 @@ class AsyncWorkflowOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def cancel_job_run(
@@ -2286,6 +2379,7 @@ class AsyncWorkflowOperations(AsyncBase):
         opc_request_id: str | None = None,
         opc_retry_token: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.JobRun]:
         """Cancel a job run.
 
@@ -2306,6 +2400,7 @@ class AsyncWorkflowOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def repair_and_rerun_root_job_run(
@@ -2319,6 +2414,7 @@ class AsyncWorkflowOperations(AsyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.JobRun]:
         """Repair and rerun a root job run.
 
@@ -2340,6 +2436,7 @@ class AsyncWorkflowOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def create_job(
@@ -2351,6 +2448,7 @@ class AsyncWorkflowOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Job]:
         """Create a job.
 
@@ -2370,6 +2468,7 @@ class AsyncWorkflowOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_jobs(
@@ -2388,6 +2487,7 @@ class AsyncWorkflowOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.JobCollection]:
         """Get a list of jobs.
 
@@ -2416,9 +2516,10 @@ class AsyncWorkflowOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_jobs_pages(
+    def get_list_of_jobs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2433,14 +2534,15 @@ class AsyncWorkflowOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.JobCollection]]:
         """Get a list of jobs.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_jobs``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_jobs_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_jobs(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_jobs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 display_name=display_name,
@@ -2454,11 +2556,9 @@ class AsyncWorkflowOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def delete_job(
         self,
@@ -2468,6 +2568,7 @@ class AsyncWorkflowOperations(AsyncBase):
         job_key: str,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a job.
 
@@ -2486,6 +2587,7 @@ class AsyncWorkflowOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def get_detailed_information_about_given_job(
@@ -2496,6 +2598,7 @@ class AsyncWorkflowOperations(AsyncBase):
         job_key: str,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Job]:
         """Get detailed information about a given job.
 
@@ -2514,6 +2617,7 @@ class AsyncWorkflowOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def update_details_for_job(
@@ -2526,6 +2630,7 @@ class AsyncWorkflowOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Job]:
         """Update details for a job.
 
@@ -2546,6 +2651,7 @@ class AsyncWorkflowOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def cancel_all_job_runs_for_given_job(
@@ -2557,6 +2663,7 @@ class AsyncWorkflowOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         opc_retry_token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Cancel all job runs for a given job.
 
@@ -2576,6 +2683,7 @@ class AsyncWorkflowOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "opc-retry-token": opc_retry_token,
             },
+            timeout=timeout,
         )
 
     async def update_job_permissions_with_provided_details(
@@ -2587,6 +2695,7 @@ class AsyncWorkflowOperations(AsyncBase):
         body: models.ManageJobPermissionDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update job permissions with the provided details.
 
@@ -2606,6 +2715,7 @@ class AsyncWorkflowOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_job_permissions(
@@ -2619,6 +2729,7 @@ class AsyncWorkflowOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.JobPermissionCollection]:
         """Get a list of job permissions.
 
@@ -2642,9 +2753,10 @@ class AsyncWorkflowOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_job_permissions_pages(
+    def get_list_of_job_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2654,14 +2766,15 @@ class AsyncWorkflowOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.JobPermissionCollection]]:
         """Get a list of job permissions.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_job_permissions``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_job_permissions_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_job_permissions(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_job_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 job_key=job_key,
@@ -2670,11 +2783,9 @@ class AsyncWorkflowOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def get_list_of_latest_job_runs_for_given_job_key(
         self,
@@ -2688,6 +2799,7 @@ class AsyncWorkflowOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.JobRunCollection]:
         """Get a list of the latest job runs for a given job key.
 
@@ -2712,9 +2824,10 @@ class AsyncWorkflowOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_latest_job_runs_for_given_job_key_pages(
+    def get_list_of_latest_job_runs_for_given_job_key_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2725,14 +2838,15 @@ class AsyncWorkflowOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.JobRunCollection]]:
         """Get a list of the latest job runs for a given job key.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_latest_job_runs_for_given_job_key``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_latest_job_runs_for_given_job_key_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_latest_job_runs_for_given_job_key(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_latest_job_runs_for_given_job_key(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 job_key=job_key,
@@ -2742,11 +2856,9 @@ class AsyncWorkflowOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def get_list_of_task_runs(
         self,
@@ -2781,6 +2893,7 @@ class AsyncWorkflowOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.TaskRunCollection]:
         """Get a list of task runs.
 
@@ -2808,9 +2921,10 @@ class AsyncWorkflowOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_task_runs_pages(
+    def get_list_of_task_runs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2842,14 +2956,15 @@ class AsyncWorkflowOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.TaskRunCollection]]:
         """Get a list of task runs.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_task_runs``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_task_runs_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_task_runs(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_task_runs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 job_run_key=job_run_key,
@@ -2862,11 +2977,9 @@ class AsyncWorkflowOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def get_detailed_information_about_task_run_with_given_task_run_key(
         self,
@@ -2876,6 +2989,7 @@ class AsyncWorkflowOperations(AsyncBase):
         task_run_key: str,
         should_include_task_run_retries: bool | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.TaskRun]:
         """Get detailed information about a task run with a given task run key.
 
@@ -2896,6 +3010,7 @@ class AsyncWorkflowOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def fetch_task_run_output_from_runtime_engine(
@@ -2907,6 +3022,7 @@ class AsyncWorkflowOperations(AsyncBase):
         body: models.FetchOutputDetails | dict[str, Any],
         opc_request_id: str | None = None,
         opc_retry_token: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.TaskRunOutput]:
         """Fetch the task run output from the runtime engine.
 
@@ -2926,6 +3042,7 @@ class AsyncWorkflowOperations(AsyncBase):
                 "opc-retry-token": opc_retry_token,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def export_task_run_output_in_html_or_ipynb_format(
@@ -2937,6 +3054,7 @@ class AsyncWorkflowOperations(AsyncBase):
         task_run_output_key: str,
         body: models.ExportTaskRunOutputDetails | dict[str, Any],
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ExportedTaskRunOutputContents]:
         """Export task run output in HTML or ipynb format.
 
@@ -2956,6 +3074,7 @@ class AsyncWorkflowOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_detailed_information_about_retries_of_task_run_with_given_task_run_key(
@@ -2989,6 +3108,7 @@ class AsyncWorkflowOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.TaskRunRetryCollection]:
         """Get detailed information about retries of a task run with a given task run key.
 
@@ -3014,9 +3134,10 @@ class AsyncWorkflowOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_detailed_information_about_retries_of_task_run_with_given_task_run_key_pages(
+    def get_detailed_information_about_retries_of_task_run_with_given_task_run_key_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3046,14 +3167,15 @@ class AsyncWorkflowOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName", "status"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.TaskRunRetryCollection]]:
         """Get detailed information about retries of a task run with a given task run key.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_detailed_information_about_retries_of_task_run_with_given_task_run_key``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_detailed_information_about_retries_of_task_run_with_given_task_run_key_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_detailed_information_about_retries_of_task_run_with_given_task_run_key(
+        return async_iterate_pages(
+            lambda page: self.get_detailed_information_about_retries_of_task_run_with_given_task_run_key(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 task_run_key=task_run_key,
@@ -3064,8 +3186,6 @@ class AsyncWorkflowOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )

@@ -7,10 +7,12 @@ from collections.abc import AsyncIterator, Collection, Iterator
 from datetime import datetime
 from typing import Any, Literal
 
+import httpx
+
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse
+from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
 from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 
 
@@ -25,6 +27,7 @@ class WorkspaceOperations(SyncBase):
         if_match: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update create workspace permissions on a workspace.
 
@@ -55,6 +58,8 @@ class WorkspaceOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -86,6 +91,7 @@ class WorkspaceOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_create_workspace_permissions(
@@ -97,6 +103,7 @@ class WorkspaceOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["granteeName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CreateWorkspacePermissionCollection]:
         """Get a list of create workspace permissions.
 
@@ -126,6 +133,8 @@ class WorkspaceOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.CreateWorkspacePermissionCollection``.
@@ -156,6 +165,7 @@ class WorkspaceOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_create_workspace_permissions_pages(
@@ -166,10 +176,12 @@ class WorkspaceOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["granteeName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.CreateWorkspacePermissionCollection]]:
         """Get a list of create workspace permissions.
 
-        Yields every page of ``get_list_of_create_workspace_permissions``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_create_workspace_permissions``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of create workspace permission summary objects.
 
@@ -193,6 +205,8 @@ class WorkspaceOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.CreateWorkspacePermissionCollection``.
@@ -209,20 +223,17 @@ class WorkspaceOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-createworkspacepermissions-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_create_workspace_permissions(
+        return iterate_pages(
+            lambda page: self.get_list_of_create_workspace_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 limit=limit,
                 sort_order=sort_order,
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def create_workspace(
         self,
@@ -231,6 +242,7 @@ class WorkspaceOperations(SyncBase):
         body: models.CreateWorkspaceDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Workspace]:
         """Create a workspace.
 
@@ -256,6 +268,8 @@ class WorkspaceOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Workspace``.
@@ -284,6 +298,7 @@ class WorkspaceOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_workspaces(
@@ -302,6 +317,7 @@ class WorkspaceOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         is_private_network_enabled: bool | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.WorkspaceCollection]:
         """Get a list of workspaces.
 
@@ -347,6 +363,8 @@ class WorkspaceOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.WorkspaceCollection``.
@@ -382,6 +400,7 @@ class WorkspaceOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_workspaces_pages(
@@ -399,10 +418,12 @@ class WorkspaceOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         is_private_network_enabled: bool | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.WorkspaceCollection]]:
         """Get a list of workspaces.
 
-        Yields every page of ``get_list_of_workspaces``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_workspaces``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of workspaces.
 
@@ -442,6 +463,8 @@ class WorkspaceOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.WorkspaceCollection``.
@@ -458,9 +481,8 @@ class WorkspaceOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_workspaces(
+        return iterate_pages(
+            lambda page: self.get_list_of_workspaces(
                 ai_data_platform_id=ai_data_platform_id,
                 lifecycle_state=lifecycle_state,
                 display_name=display_name,
@@ -472,11 +494,9 @@ class WorkspaceOperations(SyncBase):
                 is_private_network_enabled=is_private_network_enabled,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def delete_workspace(
         self,
@@ -486,6 +506,7 @@ class WorkspaceOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         time_data_lake_deletion: datetime | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a workspace.
 
@@ -509,6 +530,8 @@ class WorkspaceOperations(SyncBase):
                 deleted during AI Data Platform deletion.
 
                 Format: 'date-time'.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -540,6 +563,7 @@ class WorkspaceOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "time-data-lake-deletion": time_data_lake_deletion,
             },
+            timeout=timeout,
         )
 
     def get_workspace_details(
@@ -548,6 +572,7 @@ class WorkspaceOperations(SyncBase):
         ai_data_platform_id: str,
         workspace_key: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Workspace]:
         """Get workspace details.
 
@@ -562,6 +587,8 @@ class WorkspaceOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Workspace``.
@@ -587,6 +614,7 @@ class WorkspaceOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def wait_for_workspace(
@@ -621,6 +649,7 @@ class WorkspaceOperations(SyncBase):
             failed=["FAILED"],
             gone="DELETED",
             timeout=timeout,
+            documented=["CREATING", "UPDATING", "ACTIVE", "DELETING", "DELETED", "FAILED"],
         )
 
     def update_workspace(
@@ -631,6 +660,7 @@ class WorkspaceOperations(SyncBase):
         body: models.UpdateWorkspaceDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Workspace]:
         """Update a workspace.
 
@@ -654,6 +684,8 @@ class WorkspaceOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Workspace``.
@@ -685,6 +717,7 @@ class WorkspaceOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def update_permissions_on_workspace(
@@ -696,6 +729,7 @@ class WorkspaceOperations(SyncBase):
         if_match: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update permissions on a workspace.
 
@@ -727,6 +761,8 @@ class WorkspaceOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -759,6 +795,7 @@ class WorkspaceOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def update_status_of_workspace(
@@ -770,6 +807,7 @@ class WorkspaceOperations(SyncBase):
         body: models.UpdateWorkspaceAsyncOperationStatusDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Workspace]:
         """Update the status of a workspace.
 
@@ -794,6 +832,8 @@ class WorkspaceOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.Workspace``.
@@ -826,6 +866,7 @@ class WorkspaceOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def creates_git_folder_in_workspace(
@@ -837,6 +878,7 @@ class WorkspaceOperations(SyncBase):
         opc_retry_token: str | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GitFolder]:
         """Creates a git folder in the workspace.
 
@@ -871,6 +913,8 @@ class WorkspaceOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.GitFolder``.
@@ -903,6 +947,7 @@ class WorkspaceOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_workspace_permissions(
@@ -915,6 +960,7 @@ class WorkspaceOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["granteeName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.WorkspacePermissionCollection]:
         """Get a list of workspace permissions.
 
@@ -945,6 +991,8 @@ class WorkspaceOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.WorkspacePermissionCollection``.
@@ -976,6 +1024,7 @@ class WorkspaceOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_workspace_permissions_pages(
@@ -987,10 +1036,12 @@ class WorkspaceOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["granteeName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.WorkspacePermissionCollection]]:
         """Get a list of workspace permissions.
 
-        Yields every page of ``get_list_of_workspace_permissions``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_workspace_permissions``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of workspace permissions.
 
@@ -1015,6 +1066,8 @@ class WorkspaceOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.WorkspacePermissionCollection``.
@@ -1031,9 +1084,8 @@ class WorkspaceOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-permissions-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_workspace_permissions(
+        return iterate_pages(
+            lambda page: self.get_list_of_workspace_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 limit=limit,
@@ -1041,11 +1093,9 @@ class WorkspaceOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
 
 class AsyncWorkspaceOperations(AsyncBase):
@@ -1059,6 +1109,7 @@ class AsyncWorkspaceOperations(AsyncBase):
         if_match: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update create workspace permissions on a workspace.
 
@@ -1077,6 +1128,7 @@ class AsyncWorkspaceOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_create_workspace_permissions(
@@ -1088,6 +1140,7 @@ class AsyncWorkspaceOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["granteeName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.CreateWorkspacePermissionCollection]:
         """Get a list of create workspace permissions.
 
@@ -1109,9 +1162,10 @@ class AsyncWorkspaceOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_create_workspace_permissions_pages(
+    def get_list_of_create_workspace_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1119,25 +1173,24 @@ class AsyncWorkspaceOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["granteeName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.CreateWorkspacePermissionCollection]]:
         """Get a list of create workspace permissions.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_create_workspace_permissions``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_create_workspace_permissions_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_create_workspace_permissions(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_create_workspace_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 limit=limit,
                 sort_order=sort_order,
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def create_workspace(
         self,
@@ -1146,6 +1199,7 @@ class AsyncWorkspaceOperations(AsyncBase):
         body: models.CreateWorkspaceDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Workspace]:
         """Create a workspace.
 
@@ -1163,6 +1217,7 @@ class AsyncWorkspaceOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_workspaces(
@@ -1181,6 +1236,7 @@ class AsyncWorkspaceOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         is_private_network_enabled: bool | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.WorkspaceCollection]:
         """Get a list of workspaces.
 
@@ -1207,9 +1263,10 @@ class AsyncWorkspaceOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_workspaces_pages(
+    def get_list_of_workspaces_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1224,14 +1281,15 @@ class AsyncWorkspaceOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         is_private_network_enabled: bool | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.WorkspaceCollection]]:
         """Get a list of workspaces.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_workspaces``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_workspaces_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_workspaces(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_workspaces(
                 ai_data_platform_id=ai_data_platform_id,
                 lifecycle_state=lifecycle_state,
                 display_name=display_name,
@@ -1243,11 +1301,9 @@ class AsyncWorkspaceOperations(AsyncBase):
                 is_private_network_enabled=is_private_network_enabled,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def delete_workspace(
         self,
@@ -1257,6 +1313,7 @@ class AsyncWorkspaceOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         time_data_lake_deletion: datetime | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a workspace.
 
@@ -1275,6 +1332,7 @@ class AsyncWorkspaceOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "time-data-lake-deletion": time_data_lake_deletion,
             },
+            timeout=timeout,
         )
 
     async def get_workspace_details(
@@ -1283,6 +1341,7 @@ class AsyncWorkspaceOperations(AsyncBase):
         ai_data_platform_id: str,
         workspace_key: str,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Workspace]:
         """Get workspace details.
 
@@ -1299,6 +1358,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def wait_for_workspace(
@@ -1325,6 +1385,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             failed=["FAILED"],
             gone="DELETED",
             timeout=timeout,
+            documented=["CREATING", "UPDATING", "ACTIVE", "DELETING", "DELETED", "FAILED"],
         )
 
     async def update_workspace(
@@ -1335,6 +1396,7 @@ class AsyncWorkspaceOperations(AsyncBase):
         body: models.UpdateWorkspaceDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Workspace]:
         """Update a workspace.
 
@@ -1353,6 +1415,7 @@ class AsyncWorkspaceOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def update_permissions_on_workspace(
@@ -1364,6 +1427,7 @@ class AsyncWorkspaceOperations(AsyncBase):
         if_match: str | None = None,
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update permissions on a workspace.
 
@@ -1383,6 +1447,7 @@ class AsyncWorkspaceOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def update_status_of_workspace(
@@ -1394,6 +1459,7 @@ class AsyncWorkspaceOperations(AsyncBase):
         body: models.UpdateWorkspaceAsyncOperationStatusDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.Workspace]:
         """Update the status of a workspace.
 
@@ -1413,6 +1479,7 @@ class AsyncWorkspaceOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def creates_git_folder_in_workspace(
@@ -1424,6 +1491,7 @@ class AsyncWorkspaceOperations(AsyncBase):
         opc_retry_token: str | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GitFolder]:
         """Creates a git folder in the workspace.
 
@@ -1443,6 +1511,7 @@ class AsyncWorkspaceOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_workspace_permissions(
@@ -1455,6 +1524,7 @@ class AsyncWorkspaceOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["granteeName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.WorkspacePermissionCollection]:
         """Get a list of workspace permissions.
 
@@ -1477,9 +1547,10 @@ class AsyncWorkspaceOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_workspace_permissions_pages(
+    def get_list_of_workspace_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1488,14 +1559,15 @@ class AsyncWorkspaceOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["granteeName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.WorkspacePermissionCollection]]:
         """Get a list of workspace permissions.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_workspace_permissions``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_workspace_permissions_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_workspace_permissions(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_workspace_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 limit=limit,
@@ -1503,8 +1575,6 @@ class AsyncWorkspaceOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )

@@ -4,12 +4,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any, Literal
+
+import httpx
 
 from .. import _endpoints as endpoints
 from .. import models
 from .._base import AsyncBase, SyncBase
-from .._runtime import ApiResponse
+from .._bodies import AsyncFileBody, FileBody
+from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
+from .._streaming import AsyncStreamedResponse, StreamedResponse
 
 
 class WorkspaceObjectOperations(SyncBase):
@@ -24,6 +29,7 @@ class WorkspaceObjectOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.WorkspaceObjectDetails]:
         """Copy a workspace object to different location.
 
@@ -49,6 +55,8 @@ class WorkspaceObjectOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.WorkspaceObjectDetails``.
@@ -81,6 +89,7 @@ class WorkspaceObjectOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def download_workspace_file_by_providing_par_info_for_downloading_file_for_given_path(
@@ -94,6 +103,7 @@ class WorkspaceObjectOperations(SyncBase):
         opc_request_id: str | None = None,
         type: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DownloadFileWithParResult]:
         """Download a workspace file by providing the PAR info for downloading the file for
         given path.
@@ -123,6 +133,8 @@ class WorkspaceObjectOperations(SyncBase):
             type: The type of workspace object.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.DownloadFileWithParResult``.
@@ -155,6 +167,7 @@ class WorkspaceObjectOperations(SyncBase):
                 "type": type,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def move_workspace_object_to_different_location(
@@ -166,6 +179,7 @@ class WorkspaceObjectOperations(SyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.WorkspaceObjectDetails]:
         """Move a workspace object to different location.
 
@@ -191,6 +205,8 @@ class WorkspaceObjectOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.WorkspaceObjectDetails``.
@@ -223,6 +239,7 @@ class WorkspaceObjectOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     def rename_workspace_object(
@@ -234,6 +251,7 @@ class WorkspaceObjectOperations(SyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.WorkspaceObjectDetails]:
         """Rename a workspace object.
 
@@ -259,6 +277,8 @@ class WorkspaceObjectOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.WorkspaceObjectDetails``.
@@ -291,6 +311,7 @@ class WorkspaceObjectOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def create_or_update_asynchronous_workspace_zip_upload_and_extraction_operation(
@@ -301,6 +322,7 @@ class WorkspaceObjectOperations(SyncBase):
         body: models.UploadAndExtractZipDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UploadAndExtractZipResult]:
         """Create or update an asynchronous workspace ZIP upload and extraction operation.
 
@@ -330,6 +352,8 @@ class WorkspaceObjectOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.UploadAndExtractZipResult``.
@@ -359,6 +383,7 @@ class WorkspaceObjectOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def create_workspace_file_by_generating_par_or_updates_metadata_by_close_file(
@@ -376,6 +401,7 @@ class WorkspaceObjectOperations(SyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         type: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UploadFileWithParResult]:
         """Create a workspace file by generating PAR or updates the metadata by close file.
 
@@ -412,6 +438,8 @@ class WorkspaceObjectOperations(SyncBase):
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
             type: The type of workspace object.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.UploadFileWithParResult``.
@@ -450,6 +478,7 @@ class WorkspaceObjectOperations(SyncBase):
                 "type": type,
             },
             body=body,
+            timeout=timeout,
         )
 
     def start_asynchronous_creation_of_zip_archive_for_workspace_folder(
@@ -460,6 +489,7 @@ class WorkspaceObjectOperations(SyncBase):
         body: models.ZipAndDownloadFolderDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ZipAndDownloadFolderResult]:
         """Start asynchronous creation of a ZIP archive for a workspace folder.
 
@@ -488,6 +518,8 @@ class WorkspaceObjectOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.ZipAndDownloadFolderResult``.
@@ -517,6 +549,7 @@ class WorkspaceObjectOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def create_workspace_object(
@@ -525,7 +558,7 @@ class WorkspaceObjectOperations(SyncBase):
         ai_data_platform_id: str,
         workspace_key: str,
         path: str,
-        body: bytes,
+        body: FileBody,
         object_description: str | None = None,
         type: str | None = None,
         opc_retry_token: str | None = None,
@@ -533,6 +566,7 @@ class WorkspaceObjectOperations(SyncBase):
         should_update_recent: bool | None = None,
         is_upload_file_base64_encoded: bool | None = None,
         is_overwrite: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[bytes]:
         """Create a workspace object.
 
@@ -545,6 +579,11 @@ class WorkspaceObjectOperations(SyncBase):
             workspace_key: The key of the Workspace
             path: The absolute path of the file or folder
             body: Details for the new workspace object.
+
+                The file: bytes, an open binary file, a ``pathlib.Path`` or an iterator
+                of bytes (AsyncClient: also an async iterator), sent as it is read.
+                Bytes, a path and a seekable file are sent again when the call is
+                retried; a stream that cannot be rewound is not retried once read from.
             object_description: The description of the workspace object
             type: The type of workspace object.
             opc_retry_token: A token that uniquely identifies a request so it can be
@@ -564,6 +603,8 @@ class WorkspaceObjectOperations(SyncBase):
             is_upload_file_base64_encoded: A flag to identify if the upload file is
                 base64 encoded
             is_overwrite: A boolean which decides if overwrite is allowed
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``bytes``.
@@ -601,6 +642,54 @@ class WorkspaceObjectOperations(SyncBase):
                 "is-overwrite": is_overwrite,
             },
             body=body,
+            timeout=timeout,
+        )
+
+    def create_workspace_object_stream(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        path: str,
+        body: FileBody,
+        object_description: str | None = None,
+        type: str | None = None,
+        opc_retry_token: str | None = None,
+        opc_request_id: str | None = None,
+        should_update_recent: bool | None = None,
+        is_upload_file_base64_encoded: bool | None = None,
+        is_overwrite: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> AbstractContextManager[StreamedResponse]:
+        """Create a workspace object.
+
+        The file as it arrives, never held whole: in a ``with`` block, read it with
+        ``iter_bytes()`` or ``write_to(path)``. Retried (see ``Client``) until the body
+        starts, never part way through it; ``timeout`` bounds the wait for the answer,
+        then each read.
+
+        See ``create_workspace_object`` for the arguments and the errors.
+        """
+        return self._stream(
+            endpoints.CREATE_WORKSPACE_OBJECT,
+            path={
+                "aiDataPlatformId": ai_data_platform_id,
+                "workspaceKey": workspace_key,
+            },
+            query={
+                "objectDescription": object_description,
+            },
+            headers={
+                "path": path,
+                "type": type,
+                "opc-retry-token": opc_retry_token,
+                "opc-request-id": opc_request_id,
+                "should-update-recent": should_update_recent,
+                "is-upload-file-base64-encoded": is_upload_file_base64_encoded,
+                "is-overwrite": is_overwrite,
+            },
+            body=body,
+            timeout=timeout,
         )
 
     def get_list_of_objects_in_workspace(
@@ -618,6 +707,7 @@ class WorkspaceObjectOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.WorkspaceObjectCollection]:
         """Get a list of objects in the workspace.
 
@@ -656,6 +746,8 @@ class WorkspaceObjectOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.WorkspaceObjectCollection``.
@@ -692,6 +784,7 @@ class WorkspaceObjectOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def get_list_of_objects_in_workspace_pages(
@@ -708,10 +801,12 @@ class WorkspaceObjectOperations(SyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.WorkspaceObjectCollection]]:
         """Get a list of objects in the workspace.
 
-        Yields every page of ``get_list_of_objects_in_workspace``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_objects_in_workspace``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of objects in the workspace.
 
@@ -744,6 +839,8 @@ class WorkspaceObjectOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.WorkspaceObjectCollection``.
@@ -760,9 +857,8 @@ class WorkspaceObjectOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_objects_in_workspace(
+        return iterate_pages(
+            lambda page: self.get_list_of_objects_in_workspace(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 path=path,
@@ -775,11 +871,9 @@ class WorkspaceObjectOperations(SyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def update_permissions_on_workspace_object(
         self,
@@ -790,6 +884,7 @@ class WorkspaceObjectOperations(SyncBase):
         body: models.ManageWorkspaceObjectPermissionDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update permissions on a workspace object.
 
@@ -814,6 +909,8 @@ class WorkspaceObjectOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -846,6 +943,7 @@ class WorkspaceObjectOperations(SyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     def get_list_of_workspace_object_permissions(
@@ -859,6 +957,7 @@ class WorkspaceObjectOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.WorkspaceObjectPermissionCollection]:
         """Get a list of workspace object permissions.
 
@@ -891,6 +990,8 @@ class WorkspaceObjectOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.WorkspaceObjectPermissionCollection``.
@@ -923,6 +1024,7 @@ class WorkspaceObjectOperations(SyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_list_of_workspace_object_permissions_pages(
@@ -935,10 +1037,12 @@ class WorkspaceObjectOperations(SyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> Iterator[ApiResponse[models.WorkspaceObjectPermissionCollection]]:
         """Get a list of workspace object permissions.
 
-        Yields every page of ``get_list_of_workspace_object_permissions``, following ``opc-next-page``.
+        Yields every page of ``get_list_of_workspace_object_permissions``, following ``opc-next-page``; a page
+        token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of workspace object permissions.
 
@@ -965,6 +1069,8 @@ class WorkspaceObjectOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``models.WorkspaceObjectPermissionCollection``.
@@ -981,9 +1087,8 @@ class WorkspaceObjectOperations(SyncBase):
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-permissions-get.html
         """
-        page: str | None = None
-        while True:
-            response = self.get_list_of_workspace_object_permissions(
+        return iterate_pages(
+            lambda page: self.get_list_of_workspace_object_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 object_key=object_key,
@@ -992,11 +1097,9 @@ class WorkspaceObjectOperations(SyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     def delete_workspace_object(
         self,
@@ -1006,6 +1109,7 @@ class WorkspaceObjectOperations(SyncBase):
         object_path: str,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a workspace object.
 
@@ -1026,6 +1130,8 @@ class WorkspaceObjectOperations(SyncBase):
                 need to contact Oracle about a particular request, please provide the
                 request ID. The only valid characters for request IDs are letters,
                 numbers, underscore, and dash.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1057,6 +1163,7 @@ class WorkspaceObjectOperations(SyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     def get_detailed_information_about_workspace_object(
@@ -1068,6 +1175,7 @@ class WorkspaceObjectOperations(SyncBase):
         should_include_metadata: bool | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[bytes]:
         """Get detailed information about a workspace object.
 
@@ -1088,6 +1196,8 @@ class WorkspaceObjectOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``bytes``.
@@ -1118,6 +1228,45 @@ class WorkspaceObjectOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
+        )
+
+    def get_detailed_information_about_workspace_object_stream(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        object_path: str,
+        should_include_metadata: bool | None = None,
+        opc_request_id: str | None = None,
+        should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> AbstractContextManager[StreamedResponse]:
+        """Get detailed information about a workspace object.
+
+        The file as it arrives, never held whole: in a ``with`` block, read it with
+        ``iter_bytes()`` or ``write_to(path)``. Retried (see ``Client``) until the body
+        starts, never part way through it; ``timeout`` bounds the wait for the answer,
+        then each read.
+
+        See ``get_detailed_information_about_workspace_object`` for the arguments and
+        the errors.
+        """
+        return self._stream(
+            endpoints.GET_DETAILED_INFORMATION_ABOUT_WORKSPACE_OBJECT,
+            path={
+                "aiDataPlatformId": ai_data_platform_id,
+                "workspaceKey": workspace_key,
+                "objectPath": object_path,
+            },
+            query={
+                "shouldIncludeMetadata": should_include_metadata,
+            },
+            headers={
+                "opc-request-id": opc_request_id,
+                "should-update-recent": should_update_recent,
+            },
+            timeout=timeout,
         )
 
     def get_metadata_about_workspace_object(
@@ -1129,6 +1278,7 @@ class WorkspaceObjectOperations(SyncBase):
         should_include_metadata: bool | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Get metadata about a workspace object.
 
@@ -1150,6 +1300,8 @@ class WorkspaceObjectOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; the operation documents no body, so ``data`` is None.
@@ -1180,6 +1332,7 @@ class WorkspaceObjectOperations(SyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     def update_workspace_object_with_provided_information(
@@ -1188,11 +1341,12 @@ class WorkspaceObjectOperations(SyncBase):
         ai_data_platform_id: str,
         workspace_key: str,
         object_path: str,
-        body: bytes,
+        body: FileBody,
         object_description: str | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[bytes]:
         """Update a workspace object with the provided information.
 
@@ -1205,6 +1359,11 @@ class WorkspaceObjectOperations(SyncBase):
             workspace_key: The key of the Workspace
             object_path: The fully qualified path of the workspace object.
             body: The information to be updated.
+
+                The file: bytes, an open binary file, a ``pathlib.Path`` or an iterator
+                of bytes (AsyncClient: also an async iterator), sent as it is read.
+                Bytes, a path and a seekable file are sent again when the call is
+                retried; a stream that cannot be rewound is not retried once read from.
             object_description: The description of the workspace object
             if_match: For optimistic concurrency control. In the PUT or DELETE call for
                 a resource, set the `if-match` parameter to the value of the etag from a
@@ -1217,6 +1376,8 @@ class WorkspaceObjectOperations(SyncBase):
                 numbers, underscore, and dash.
             should_update_recent: A flag to identify if the recent list should be
                 updated.
+            timeout: Seconds (or an ``httpx.Timeout``) this call may wait on the service,
+                all attempts together; the client's ``timeout`` when None.
 
         Returns:
             The response; ``data`` is the body as ``bytes``.
@@ -1253,6 +1414,49 @@ class WorkspaceObjectOperations(SyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
+        )
+
+    def update_workspace_object_with_provided_information_stream(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        object_path: str,
+        body: FileBody,
+        object_description: str | None = None,
+        if_match: str | None = None,
+        opc_request_id: str | None = None,
+        should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> AbstractContextManager[StreamedResponse]:
+        """Update a workspace object with the provided information.
+
+        The file as it arrives, never held whole: in a ``with`` block, read it with
+        ``iter_bytes()`` or ``write_to(path)``. Retried (see ``Client``) until the body
+        starts, never part way through it; ``timeout`` bounds the wait for the answer,
+        then each read.
+
+        See ``update_workspace_object_with_provided_information`` for the arguments and
+        the errors.
+        """
+        return self._stream(
+            endpoints.UPDATE_WORKSPACE_OBJECT_WITH_PROVIDED_INFORMATION,
+            path={
+                "aiDataPlatformId": ai_data_platform_id,
+                "workspaceKey": workspace_key,
+                "objectPath": object_path,
+            },
+            query={
+                "objectDescription": object_description,
+            },
+            headers={
+                "if-match": if_match,
+                "opc-request-id": opc_request_id,
+                "should-update-recent": should_update_recent,
+            },
+            body=body,
+            timeout=timeout,
         )
 
 
@@ -1268,6 +1472,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.WorkspaceObjectDetails]:
         """Copy a workspace object to different location.
 
@@ -1287,6 +1492,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def download_workspace_file_by_providing_par_info_for_downloading_file_for_given_path(
@@ -1300,6 +1506,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         opc_request_id: str | None = None,
         type: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.DownloadFileWithParResult]:
         """Download a workspace file by providing the PAR info for downloading the file for
         given path.
@@ -1324,6 +1531,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "type": type,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def move_workspace_object_to_different_location(
@@ -1335,6 +1543,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.WorkspaceObjectDetails]:
         """Move a workspace object to different location.
 
@@ -1354,6 +1563,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def rename_workspace_object(
@@ -1365,6 +1575,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         should_update_recent: bool | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.WorkspaceObjectDetails]:
         """Rename a workspace object.
 
@@ -1384,6 +1595,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def create_or_update_asynchronous_workspace_zip_upload_and_extraction_operation(
@@ -1394,6 +1606,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         body: models.UploadAndExtractZipDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UploadAndExtractZipResult]:
         """Create or update an asynchronous workspace ZIP upload and extraction operation.
 
@@ -1412,6 +1625,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def create_workspace_file_by_generating_par_or_updates_metadata_by_close_file(
@@ -1429,6 +1643,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
         type: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.UploadFileWithParResult]:
         """Create a workspace file by generating PAR or updates the metadata by close file.
 
@@ -1456,6 +1671,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "type": type,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def start_asynchronous_creation_of_zip_archive_for_workspace_folder(
@@ -1466,6 +1682,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         body: models.ZipAndDownloadFolderDetails | dict[str, Any],
         opc_retry_token: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.ZipAndDownloadFolderResult]:
         """Start asynchronous creation of a ZIP archive for a workspace folder.
 
@@ -1484,6 +1701,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def create_workspace_object(
@@ -1492,7 +1710,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         ai_data_platform_id: str,
         workspace_key: str,
         path: str,
-        body: bytes,
+        body: AsyncFileBody,
         object_description: str | None = None,
         type: str | None = None,
         opc_retry_token: str | None = None,
@@ -1500,6 +1718,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         should_update_recent: bool | None = None,
         is_upload_file_base64_encoded: bool | None = None,
         is_overwrite: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[bytes]:
         """Create a workspace object.
 
@@ -1526,6 +1745,50 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "is-overwrite": is_overwrite,
             },
             body=body,
+            timeout=timeout,
+        )
+
+    def create_workspace_object_stream(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        path: str,
+        body: AsyncFileBody,
+        object_description: str | None = None,
+        type: str | None = None,
+        opc_retry_token: str | None = None,
+        opc_request_id: str | None = None,
+        should_update_recent: bool | None = None,
+        is_upload_file_base64_encoded: bool | None = None,
+        is_overwrite: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> AbstractAsyncContextManager[AsyncStreamedResponse]:
+        """Create a workspace object.
+
+        The file as it arrives, in an ``async with`` block; see
+        ``Client.create_workspace_object_stream``.
+        """
+        return self._stream(
+            endpoints.CREATE_WORKSPACE_OBJECT,
+            path={
+                "aiDataPlatformId": ai_data_platform_id,
+                "workspaceKey": workspace_key,
+            },
+            query={
+                "objectDescription": object_description,
+            },
+            headers={
+                "path": path,
+                "type": type,
+                "opc-retry-token": opc_retry_token,
+                "opc-request-id": opc_request_id,
+                "should-update-recent": should_update_recent,
+                "is-upload-file-base64-encoded": is_upload_file_base64_encoded,
+                "is-overwrite": is_overwrite,
+            },
+            body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_objects_in_workspace(
@@ -1543,6 +1806,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.WorkspaceObjectCollection]:
         """Get a list of objects in the workspace.
 
@@ -1570,9 +1834,10 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_objects_in_workspace_pages(
+    def get_list_of_objects_in_workspace_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1586,14 +1851,15 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.WorkspaceObjectCollection]]:
         """Get a list of objects in the workspace.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_objects_in_workspace``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_objects_in_workspace_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_objects_in_workspace(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_objects_in_workspace(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 path=path,
@@ -1606,11 +1872,9 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 opc_request_id=opc_request_id,
                 should_update_recent=should_update_recent,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def update_permissions_on_workspace_object(
         self,
@@ -1621,6 +1885,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         body: models.ManageWorkspaceObjectPermissionDetails | dict[str, Any],
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Update permissions on a workspace object.
 
@@ -1640,6 +1905,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
             },
             body=body,
+            timeout=timeout,
         )
 
     async def get_list_of_workspace_object_permissions(
@@ -1653,6 +1919,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.WorkspaceObjectPermissionCollection]:
         """Get a list of workspace object permissions.
 
@@ -1676,9 +1943,10 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             headers={
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
-    async def get_list_of_workspace_object_permissions_pages(
+    def get_list_of_workspace_object_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1688,14 +1956,15 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         sort_order: Literal["ASC", "DESC"] | None = None,
         sort_by: Literal["timeCreated", "displayName"] | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> AsyncIterator[ApiResponse[models.WorkspaceObjectPermissionCollection]]:
         """Get a list of workspace object permissions.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_workspace_object_permissions``.
+        Yields every page, following ``opc-next-page``; see
+        ``Client.get_list_of_workspace_object_permissions_pages``.
         """
-        page: str | None = None
-        while True:
-            response = await self.get_list_of_workspace_object_permissions(
+        return async_iterate_pages(
+            lambda page: self.get_list_of_workspace_object_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 object_key=object_key,
@@ -1704,11 +1973,9 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 sort_by=sort_by,
                 opc_request_id=opc_request_id,
                 page=page,
+                timeout=timeout,
             )
-            yield response
-            page = response.next_page
-            if not page:
-                return
+        )
 
     async def delete_workspace_object(
         self,
@@ -1718,6 +1985,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         object_path: str,
         if_match: str | None = None,
         opc_request_id: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Delete a workspace object.
 
@@ -1736,6 +2004,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "if-match": if_match,
                 "opc-request-id": opc_request_id,
             },
+            timeout=timeout,
         )
 
     async def get_detailed_information_about_workspace_object(
@@ -1747,6 +2016,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         should_include_metadata: bool | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[bytes]:
         """Get detailed information about a workspace object.
 
@@ -1768,6 +2038,40 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
+        )
+
+    def get_detailed_information_about_workspace_object_stream(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        object_path: str,
+        should_include_metadata: bool | None = None,
+        opc_request_id: str | None = None,
+        should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> AbstractAsyncContextManager[AsyncStreamedResponse]:
+        """Get detailed information about a workspace object.
+
+        The file as it arrives, in an ``async with`` block; see
+        ``Client.get_detailed_information_about_workspace_object_stream``.
+        """
+        return self._stream(
+            endpoints.GET_DETAILED_INFORMATION_ABOUT_WORKSPACE_OBJECT,
+            path={
+                "aiDataPlatformId": ai_data_platform_id,
+                "workspaceKey": workspace_key,
+                "objectPath": object_path,
+            },
+            query={
+                "shouldIncludeMetadata": should_include_metadata,
+            },
+            headers={
+                "opc-request-id": opc_request_id,
+                "should-update-recent": should_update_recent,
+            },
+            timeout=timeout,
         )
 
     async def get_metadata_about_workspace_object(
@@ -1779,6 +2083,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         should_include_metadata: bool | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[None]:
         """Get metadata about a workspace object.
 
@@ -1800,6 +2105,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "opc-request-id": opc_request_id,
                 "should-update-recent": should_update_recent,
             },
+            timeout=timeout,
         )
 
     async def update_workspace_object_with_provided_information(
@@ -1808,11 +2114,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         ai_data_platform_id: str,
         workspace_key: str,
         object_path: str,
-        body: bytes,
+        body: AsyncFileBody,
         object_description: str | None = None,
         if_match: str | None = None,
         opc_request_id: str | None = None,
         should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[bytes]:
         """Update a workspace object with the provided information.
 
@@ -1836,4 +2143,42 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
                 "should-update-recent": should_update_recent,
             },
             body=body,
+            timeout=timeout,
+        )
+
+    def update_workspace_object_with_provided_information_stream(
+        self,
+        *,
+        ai_data_platform_id: str,
+        workspace_key: str,
+        object_path: str,
+        body: AsyncFileBody,
+        object_description: str | None = None,
+        if_match: str | None = None,
+        opc_request_id: str | None = None,
+        should_update_recent: bool | None = None,
+        timeout: float | httpx.Timeout | None = None,
+    ) -> AbstractAsyncContextManager[AsyncStreamedResponse]:
+        """Update a workspace object with the provided information.
+
+        The file as it arrives, in an ``async with`` block; see
+        ``Client.update_workspace_object_with_provided_information_stream``.
+        """
+        return self._stream(
+            endpoints.UPDATE_WORKSPACE_OBJECT_WITH_PROVIDED_INFORMATION,
+            path={
+                "aiDataPlatformId": ai_data_platform_id,
+                "workspaceKey": workspace_key,
+                "objectPath": object_path,
+            },
+            query={
+                "objectDescription": object_description,
+            },
+            headers={
+                "if-match": if_match,
+                "opc-request-id": opc_request_id,
+                "should-update-recent": should_update_recent,
+            },
+            body=body,
+            timeout=timeout,
         )

@@ -21,8 +21,22 @@ class ActiveClusterResources(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
     """
 
-    active_executor_count: float | None = Field(default=None, alias="activeExecutorCount")
-    active_cores: float | None = Field(default=None, alias="activeCores")
-    active_gpu_cores: float | None = Field(default=None, alias="activeGpuCores")
-    active_memory_in_g_bs: float | None = Field(default=None, alias="activeMemoryInGBs")
-    active_gpu_memory_in_g_bs: float | None = Field(default=None, alias="activeGpuMemoryInGBs")
+    active_executor_count: float | None = Field(
+        default=None,
+        validation_alias="activeExecutorCount",
+        serialization_alias="activeExecutorCount",
+    )
+    active_cores: float | None = Field(
+        default=None, validation_alias="activeCores", serialization_alias="activeCores"
+    )
+    active_gpu_cores: float | None = Field(
+        default=None, validation_alias="activeGpuCores", serialization_alias="activeGpuCores"
+    )
+    active_memory_in_g_bs: float | None = Field(
+        default=None, validation_alias="activeMemoryInGBs", serialization_alias="activeMemoryInGBs"
+    )
+    active_gpu_memory_in_g_bs: float | None = Field(
+        default=None,
+        validation_alias="activeGpuMemoryInGBs",
+        serialization_alias="activeGpuMemoryInGBs",
+    )

@@ -67,30 +67,66 @@ class Agent(Model):
     """
 
     key: str
-    display_name: str = Field(..., alias="displayName")
-    workspace_key: str | None = Field(default=None, alias="workspaceKey")
-    description: str
-    path_info: str = Field(..., alias="pathInfo")
-    type: Annotated[Literal["CANVAS", "CODE"], OpenEnum] | None = None
-    entry_file_path: str | None = Field(default=None, alias="entryFilePath")
-    dependencies_file_path: str | None = Field(default=None, alias="dependenciesFilePath")
-    deployment_compute_key: str | None = Field(default=None, alias="deploymentComputeKey")
-    deployment_mode: str | None = Field(default=None, alias="deploymentMode")
-    deployment_state: dict[str, str] | None = Field(default=None, alias="deploymentState")
-    uri: str | None = None
-    a2a_endpoint_url: str | None = Field(default=None, alias="a2aEndpointUrl")
-    uri_state: str | None = Field(default=None, alias="uriState")
-    lifecycle_state: Annotated[Literal["DRAFT", "DEPLOYED"], OpenEnum] = Field(
-        ..., alias="lifecycleState"
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    workspace_key: str | None = Field(
+        default=None, validation_alias="workspaceKey", serialization_alias="workspaceKey"
     )
-    lifecycle_details: str | None = Field(default=None, alias="lifecycleDetails")
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    compute_key: str | None = Field(default=None, alias="computeKey")
+    description: str
+    path_info: str = Field(validation_alias="pathInfo", serialization_alias="pathInfo")
+    type: Annotated[Literal["CANVAS", "CODE"], OpenEnum] | None = None
+    entry_file_path: str | None = Field(
+        default=None, validation_alias="entryFilePath", serialization_alias="entryFilePath"
+    )
+    dependencies_file_path: str | None = Field(
+        default=None,
+        validation_alias="dependenciesFilePath",
+        serialization_alias="dependenciesFilePath",
+    )
+    deployment_compute_key: str | None = Field(
+        default=None,
+        validation_alias="deploymentComputeKey",
+        serialization_alias="deploymentComputeKey",
+    )
+    deployment_mode: str | None = Field(
+        default=None, validation_alias="deploymentMode", serialization_alias="deploymentMode"
+    )
+    deployment_state: dict[str, str] | None = Field(
+        default=None, validation_alias="deploymentState", serialization_alias="deploymentState"
+    )
+    uri: str | None = None
+    a2a_endpoint_url: str | None = Field(
+        default=None, validation_alias="a2aEndpointUrl", serialization_alias="a2aEndpointUrl"
+    )
+    uri_state: str | None = Field(
+        default=None, validation_alias="uriState", serialization_alias="uriState"
+    )
+    lifecycle_state: Annotated[Literal["DRAFT", "DEPLOYED"], OpenEnum] = Field(
+        validation_alias="lifecycleState", serialization_alias="lifecycleState"
+    )
+    lifecycle_details: str | None = Field(
+        default=None, validation_alias="lifecycleDetails", serialization_alias="lifecycleDetails"
+    )
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    compute_key: str | None = Field(
+        default=None, validation_alias="computeKey", serialization_alias="computeKey"
+    )
     diagram: AgentDiagram | None = None
     guardrails: GuardrailsConfiguration | None = None
-    session_config: SessionConfiguration | None = Field(default=None, alias="sessionConfig")
-    agent_card_config: AgentCardConfigDetail | None = Field(default=None, alias="agentCardConfig")
+    session_config: SessionConfiguration | None = Field(
+        default=None, validation_alias="sessionConfig", serialization_alias="sessionConfig"
+    )
+    agent_card_config: AgentCardConfigDetail | None = Field(
+        default=None, validation_alias="agentCardConfig", serialization_alias="agentCardConfig"
+    )
     version: int | None = None

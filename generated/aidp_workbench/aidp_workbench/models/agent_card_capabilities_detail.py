@@ -17,4 +17,6 @@ class AgentCardCapabilitiesDetail(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
-    is_streaming: bool | None = Field(default=None, alias="isStreaming")
+    is_streaming: bool | None = Field(
+        default=None, validation_alias="isStreaming", serialization_alias="isStreaming"
+    )

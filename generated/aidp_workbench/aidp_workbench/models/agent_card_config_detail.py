@@ -33,4 +33,6 @@ class AgentCardConfigDetail(Model):
     capabilities: AgentCardCapabilitiesDetail | None = None
     version: str | None = None
     provider: AgentProvider | None = None
-    documentation_url: str | None = Field(default=None, alias="documentationUrl")
+    documentation_url: str | None = Field(
+        default=None, validation_alias="documentationUrl", serialization_alias="documentationUrl"
+    )

@@ -17,4 +17,6 @@ class AgentCardPreviewResponse(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-actions-previewagentcard-post.html
     """
 
-    agent_card_json: str = Field(..., alias="agentCardJson")
+    agent_card_json: str = Field(
+        validation_alias="agentCardJson", serialization_alias="agentCardJson"
+    )

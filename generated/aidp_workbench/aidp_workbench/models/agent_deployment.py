@@ -48,24 +48,40 @@ class AgentDeployment(Model):
     """
 
     key: str
-    display_name: str = Field(..., alias="displayName")
-    agent_key: str = Field(..., alias="agentKey")
-    agent_compute_key: str | None = Field(default=None, alias="agentComputeKey")
-    endpoint_url: str = Field(..., alias="endpointUrl")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    agent_key: str = Field(validation_alias="agentKey", serialization_alias="agentKey")
+    agent_compute_key: str | None = Field(
+        default=None, validation_alias="agentComputeKey", serialization_alias="agentComputeKey"
+    )
+    endpoint_url: str = Field(validation_alias="endpointUrl", serialization_alias="endpointUrl")
     description: str | None = None
     deployment_type: Annotated[Literal["TEST", "PROD", "CODE"], OpenEnum] = Field(
-        ..., alias="deploymentType"
+        validation_alias="deploymentType", serialization_alias="deploymentType"
     )
     lifecycle_state: Annotated[
         Literal["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"], OpenEnum
-    ] = Field(..., alias="lifecycleState")
-    deployment_version: str = Field(..., alias="deploymentVersion")
-    time_created: datetime = Field(..., alias="timeCreated")
-    created_by: str = Field(..., alias="createdBy")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    session_retention_config: SessionRetentionConfiguration | None = Field(
-        default=None, alias="sessionRetentionConfig"
+    ] = Field(validation_alias="lifecycleState", serialization_alias="lifecycleState")
+    deployment_version: str = Field(
+        validation_alias="deploymentVersion", serialization_alias="deploymentVersion"
     )
-    o_auth_config: OAuthConfiguration | None = Field(default=None, alias="oAuthConfig")
-    agent_card_url: str | None = Field(default=None, alias="agentCardUrl")
+    time_created: datetime = Field(
+        validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    created_by: str = Field(validation_alias="createdBy", serialization_alias="createdBy")
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    session_retention_config: SessionRetentionConfiguration | None = Field(
+        default=None,
+        validation_alias="sessionRetentionConfig",
+        serialization_alias="sessionRetentionConfig",
+    )
+    o_auth_config: OAuthConfiguration | None = Field(
+        default=None, validation_alias="oAuthConfig", serialization_alias="oAuthConfig"
+    )
+    agent_card_url: str | None = Field(
+        default=None, validation_alias="agentCardUrl", serialization_alias="agentCardUrl"
+    )

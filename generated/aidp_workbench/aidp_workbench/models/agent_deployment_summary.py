@@ -38,19 +38,31 @@ class AgentDeploymentSummary(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-get.html
     """
 
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     description: str | None = None
     key: str
     lifecycle_state: Annotated[
         Literal["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"], OpenEnum
-    ] = Field(..., alias="lifecycleState")
+    ] = Field(validation_alias="lifecycleState", serialization_alias="lifecycleState")
     deployment_type: Annotated[Literal["TEST", "PROD", "CODE"], OpenEnum] = Field(
-        ..., alias="deploymentType"
+        validation_alias="deploymentType", serialization_alias="deploymentType"
     )
-    agent_compute_key: str | None = Field(default=None, alias="agentComputeKey")
-    agent_key: str | None = Field(default=None, alias="agentKey")
-    endpoint_url: str | None = Field(default=None, alias="endpointUrl")
-    deployment_version: str = Field(..., alias="deploymentVersion")
-    time_created: datetime = Field(..., alias="timeCreated")
-    created_by: str = Field(..., alias="createdBy")
-    agent_card_url: str | None = Field(default=None, alias="agentCardUrl")
+    agent_compute_key: str | None = Field(
+        default=None, validation_alias="agentComputeKey", serialization_alias="agentComputeKey"
+    )
+    agent_key: str | None = Field(
+        default=None, validation_alias="agentKey", serialization_alias="agentKey"
+    )
+    endpoint_url: str | None = Field(
+        default=None, validation_alias="endpointUrl", serialization_alias="endpointUrl"
+    )
+    deployment_version: str = Field(
+        validation_alias="deploymentVersion", serialization_alias="deploymentVersion"
+    )
+    time_created: datetime = Field(
+        validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    created_by: str = Field(validation_alias="createdBy", serialization_alias="createdBy")
+    agent_card_url: str | None = Field(
+        default=None, validation_alias="agentCardUrl", serialization_alias="agentCardUrl"
+    )

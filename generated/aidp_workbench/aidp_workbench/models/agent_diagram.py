@@ -34,12 +34,18 @@ class AgentDiagram(Model):
     """
 
     key: str | None = None
-    display_name: str | None = Field(default=None, alias="displayName")
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
     description: str | None = None
-    model_version_: str | None = Field(default=None, alias="modelVersion")
+    model_version_: str | None = Field(
+        default=None, validation_alias="modelVersion", serialization_alias="modelVersion"
+    )
     nodes: dict[str, AgentDiagramNode] | None = None
     edges: dict[str, AgentEdge] | None = None
-    tools_map: dict[str, Tool] | None = Field(default=None, alias="toolsMap")
+    tools_map: dict[str, Tool] | None = Field(
+        default=None, validation_alias="toolsMap", serialization_alias="toolsMap"
+    )
     guardrails_map: dict[str, GuardrailsConfiguration] | None = Field(
-        default=None, alias="guardrailsMap"
+        default=None, validation_alias="guardrailsMap", serialization_alias="guardrailsMap"
     )

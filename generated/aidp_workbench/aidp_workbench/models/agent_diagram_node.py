@@ -62,18 +62,36 @@ class AgentDiagramNode(Model):
         ],
         OpenEnum,
     ]
-    node_type: str | None = Field(default=None, alias="nodeType")
+    node_type: str | None = Field(
+        default=None, validation_alias="nodeType", serialization_alias="nodeType"
+    )
     name: str | None = None
     description: str | None = None
-    position_x: float | None = Field(default=None, alias="positionX")
-    position_y: float | None = Field(default=None, alias="positionY")
-    is_expanded: bool | None = Field(default=None, alias="isExpanded")
-    parent_node_id: str | None = Field(default=None, alias="parentNodeId")
+    position_x: float | None = Field(
+        default=None, validation_alias="positionX", serialization_alias="positionX"
+    )
+    position_y: float | None = Field(
+        default=None, validation_alias="positionY", serialization_alias="positionY"
+    )
+    is_expanded: bool | None = Field(
+        default=None, validation_alias="isExpanded", serialization_alias="isExpanded"
+    )
+    parent_node_id: str | None = Field(
+        default=None, validation_alias="parentNodeId", serialization_alias="parentNodeId"
+    )
     configuration: dict[str, dict[str, Any]] | None = None
-    node_type_id: str | None = Field(default=None, alias="nodeTypeId")
+    node_type_id: str | None = Field(
+        default=None, validation_alias="nodeTypeId", serialization_alias="nodeTypeId"
+    )
     key: str
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
     inputs: list[NodeInput] | None = None
     outputs: list[NodeOutput] | None = None
-    validation_errors: list[ValidationError] | None = Field(default=None, alias="validationErrors")
+    validation_errors: list[ValidationError] | None = Field(
+        default=None, validation_alias="validationErrors", serialization_alias="validationErrors"
+    )

@@ -37,15 +37,33 @@ class AgentEdge(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
-    src_node_id: str = Field(..., alias="srcNodeId")
-    dest_node_id: str = Field(..., alias="destNodeId")
-    src_node_output: str = Field(..., alias="srcNodeOutput")
-    dest_node_input: str = Field(..., alias="destNodeInput")
-    parent_node_id: str | None = Field(default=None, alias="parentNodeId")
-    edge_handles: list[Point] | None = Field(default=None, alias="edgeHandles")
-    edge_properties: dict[str, dict[str, Any]] | None = Field(default=None, alias="edgeProperties")
-    edge_type: str | None = Field(default=None, alias="edgeType")
+    src_node_id: str = Field(validation_alias="srcNodeId", serialization_alias="srcNodeId")
+    dest_node_id: str = Field(validation_alias="destNodeId", serialization_alias="destNodeId")
+    src_node_output: str = Field(
+        validation_alias="srcNodeOutput", serialization_alias="srcNodeOutput"
+    )
+    dest_node_input: str = Field(
+        validation_alias="destNodeInput", serialization_alias="destNodeInput"
+    )
+    parent_node_id: str | None = Field(
+        default=None, validation_alias="parentNodeId", serialization_alias="parentNodeId"
+    )
+    edge_handles: list[Point] | None = Field(
+        default=None, validation_alias="edgeHandles", serialization_alias="edgeHandles"
+    )
+    edge_properties: dict[str, dict[str, Any]] | None = Field(
+        default=None, validation_alias="edgeProperties", serialization_alias="edgeProperties"
+    )
+    edge_type: str | None = Field(
+        default=None, validation_alias="edgeType", serialization_alias="edgeType"
+    )
     key: str
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    validation_errors: list[ValidationError] | None = Field(default=None, alias="validationErrors")
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    validation_errors: list[ValidationError] | None = Field(
+        default=None, validation_alias="validationErrors", serialization_alias="validationErrors"
+    )

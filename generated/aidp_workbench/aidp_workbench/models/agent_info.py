@@ -50,23 +50,59 @@ class AgentInfo(Model):
     """
 
     key: str
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     description: str | None = None
-    workspace_key: str | None = Field(default=None, alias="workspaceKey")
-    path_info: str | None = Field(default=None, alias="pathInfo")
+    workspace_key: str | None = Field(
+        default=None, validation_alias="workspaceKey", serialization_alias="workspaceKey"
+    )
+    path_info: str | None = Field(
+        default=None, validation_alias="pathInfo", serialization_alias="pathInfo"
+    )
     type: Annotated[Literal["CANVAS", "CODE"], OpenEnum] | None = None
-    deployment_compute_key: str | None = Field(default=None, alias="deploymentComputeKey")
-    deployment_mode: str | None = Field(default=None, alias="deploymentMode")
-    deployment_state: dict[str, str] | None = Field(default=None, alias="deploymentState")
+    deployment_compute_key: str | None = Field(
+        default=None,
+        validation_alias="deploymentComputeKey",
+        serialization_alias="deploymentComputeKey",
+    )
+    deployment_mode: str | None = Field(
+        default=None, validation_alias="deploymentMode", serialization_alias="deploymentMode"
+    )
+    deployment_state: dict[str, str] | None = Field(
+        default=None, validation_alias="deploymentState", serialization_alias="deploymentState"
+    )
     uri: str | None = None
-    a2a_endpoint_url: str | None = Field(default=None, alias="a2aEndpointUrl")
-    uri_state: str | None = Field(default=None, alias="uriState")
-    entry_file_path: str | None = Field(default=None, alias="entryFilePath")
-    dependencies_file_path: str | None = Field(default=None, alias="dependenciesFilePath")
-    lifecycle_state: str | None = Field(default=None, alias="lifecycleState")
-    lifecycle_details: str | None = Field(default=None, alias="lifecycleDetails")
-    compute_key: str | None = Field(default=None, alias="computeKey")
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
+    a2a_endpoint_url: str | None = Field(
+        default=None, validation_alias="a2aEndpointUrl", serialization_alias="a2aEndpointUrl"
+    )
+    uri_state: str | None = Field(
+        default=None, validation_alias="uriState", serialization_alias="uriState"
+    )
+    entry_file_path: str | None = Field(
+        default=None, validation_alias="entryFilePath", serialization_alias="entryFilePath"
+    )
+    dependencies_file_path: str | None = Field(
+        default=None,
+        validation_alias="dependenciesFilePath",
+        serialization_alias="dependenciesFilePath",
+    )
+    lifecycle_state: str | None = Field(
+        default=None, validation_alias="lifecycleState", serialization_alias="lifecycleState"
+    )
+    lifecycle_details: str | None = Field(
+        default=None, validation_alias="lifecycleDetails", serialization_alias="lifecycleDetails"
+    )
+    compute_key: str | None = Field(
+        default=None, validation_alias="computeKey", serialization_alias="computeKey"
+    )
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )

@@ -32,14 +32,22 @@ class AgentPermissionSummary(Model):
     """
 
     grantee: str
-    grantee_name: str | None = Field(default=None, alias="granteeName")
+    grantee_name: str | None = Field(
+        default=None, validation_alias="granteeName", serialization_alias="granteeName"
+    )
     grantee_type: Annotated[Literal["USER", "ROLE", "GROUP"], OpenEnum] = Field(
-        ..., alias="granteeType"
+        validation_alias="granteeType", serialization_alias="granteeType"
     )
     grantee_permissions: list[Annotated[Literal["READ", "MANAGE", "ADMIN", "USE"], OpenEnum]] = (
-        Field(..., alias="granteePermissions")
+        Field(validation_alias="granteePermissions", serialization_alias="granteePermissions")
     )
     columns: list[str] | None = None
-    exclude_columns: list[str] | None = Field(default=None, alias="excludeColumns")
-    is_inherited: bool | None = Field(default=None, alias="isInherited")
-    resource_name: str | None = Field(default=None, alias="resourceName")
+    exclude_columns: list[str] | None = Field(
+        default=None, validation_alias="excludeColumns", serialization_alias="excludeColumns"
+    )
+    is_inherited: bool | None = Field(
+        default=None, validation_alias="isInherited", serialization_alias="isInherited"
+    )
+    resource_name: str | None = Field(
+        default=None, validation_alias="resourceName", serialization_alias="resourceName"
+    )

@@ -44,18 +44,32 @@ class AgentSession(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-get.html
     """
 
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     key: str
-    agent_key: str = Field(..., alias="agentKey")
-    endpoint_url: str = Field(..., alias="endpointUrl")
+    agent_key: str = Field(validation_alias="agentKey", serialization_alias="agentKey")
+    endpoint_url: str = Field(validation_alias="endpointUrl", serialization_alias="endpointUrl")
     lifecycle_state: Annotated[
         Literal["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"], OpenEnum
-    ] = Field(..., alias="lifecycleState")
-    agent_compute_key: str = Field(..., alias="agentComputeKey")
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    time_started: datetime | None = Field(default=None, alias="timeStarted")
-    time_ended: datetime | None = Field(default=None, alias="timeEnded")
+    ] = Field(validation_alias="lifecycleState", serialization_alias="lifecycleState")
+    agent_compute_key: str = Field(
+        validation_alias="agentComputeKey", serialization_alias="agentComputeKey"
+    )
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    time_started: datetime | None = Field(
+        default=None, validation_alias="timeStarted", serialization_alias="timeStarted"
+    )
+    time_ended: datetime | None = Field(
+        default=None, validation_alias="timeEnded", serialization_alias="timeEnded"
+    )
     context: AgentSessionContext | None = None

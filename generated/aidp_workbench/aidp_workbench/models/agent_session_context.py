@@ -19,5 +19,5 @@ class AgentSessionContext(Model):
     """
 
     retention_config: SessionRetentionConfiguration | None = Field(
-        default=None, alias="retentionConfig"
+        default=None, validation_alias="retentionConfig", serialization_alias="retentionConfig"
     )

@@ -40,17 +40,27 @@ class AgentSessionSummary(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-get.html
     """
 
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     key: str
-    agent_key: str = Field(..., alias="agentKey")
+    agent_key: str = Field(validation_alias="agentKey", serialization_alias="agentKey")
     lifecycle_state: (
         Annotated[Literal["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"], OpenEnum] | None
-    ) = Field(default=None, alias="lifecycleState")
-    agent_compute_key: str | None = Field(default=None, alias="agentComputeKey")
-    endpoint_url: str | None = Field(default=None, alias="endpointUrl")
-    time_created: datetime = Field(..., alias="timeCreated")
-    created_by: str = Field(..., alias="createdBy")
-    time_started: datetime | None = Field(default=None, alias="timeStarted")
-    time_ended: datetime | None = Field(default=None, alias="timeEnded")
+    ) = Field(default=None, validation_alias="lifecycleState", serialization_alias="lifecycleState")
+    agent_compute_key: str | None = Field(
+        default=None, validation_alias="agentComputeKey", serialization_alias="agentComputeKey"
+    )
+    endpoint_url: str | None = Field(
+        default=None, validation_alias="endpointUrl", serialization_alias="endpointUrl"
+    )
+    time_created: datetime = Field(
+        validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    created_by: str = Field(validation_alias="createdBy", serialization_alias="createdBy")
+    time_started: datetime | None = Field(
+        default=None, validation_alias="timeStarted", serialization_alias="timeStarted"
+    )
+    time_ended: datetime | None = Field(
+        default=None, validation_alias="timeEnded", serialization_alias="timeEnded"
+    )
     duration: float | None = None
     tokens: int | None = None

@@ -33,9 +33,15 @@ class AssignTablePermissionDetails(Model):
     permissions: list[
         Annotated[Literal["SELECT", "INSERT", "UPDATE", "DELETE", "ALTER", "ADMIN"], OpenEnum]
     ]
-    include_columns: list[str] = Field(..., alias="includeColumns")
-    exclude_columns: list[str] = Field(..., alias="excludeColumns")
-    row_filter_type: Annotated[Literal["SQL"], OpenEnum] | None = Field(
-        default=None, alias="rowFilterType"
+    include_columns: list[str] = Field(
+        validation_alias="includeColumns", serialization_alias="includeColumns"
     )
-    row_filter: str | None = Field(default=None, alias="rowFilter")
+    exclude_columns: list[str] = Field(
+        validation_alias="excludeColumns", serialization_alias="excludeColumns"
+    )
+    row_filter_type: Annotated[Literal["SQL"], OpenEnum] | None = Field(
+        default=None, validation_alias="rowFilterType", serialization_alias="rowFilterType"
+    )
+    row_filter: str | None = Field(
+        default=None, validation_alias="rowFilter", serialization_alias="rowFilter"
+    )

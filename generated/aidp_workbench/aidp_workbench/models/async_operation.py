@@ -103,7 +103,7 @@ class AsyncOperation(Model):
             "LINEAGE_IMPORT",
         ],
         OpenEnum,
-    ] = Field(..., alias="resourceType")
+    ] = Field(validation_alias="resourceType", serialization_alias="resourceType")
     action_type: Annotated[
         Literal[
             "UNKNOWN",
@@ -175,14 +175,32 @@ class AsyncOperation(Model):
             "DELETE_PRIVATE_NETWORK_PROFILE",
         ],
         OpenEnum,
-    ] = Field(..., alias="actionType")
-    resource_name: str = Field(..., alias="resourceName")
-    resource_display_name: str | None = Field(default=None, alias="resourceDisplayName")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    created_by_name: str | None = Field(default=None, alias="createdByName")
-    time_started: datetime = Field(..., alias="timeStarted")
-    time_finished: datetime | None = Field(default=None, alias="timeFinished")
+    ] = Field(validation_alias="actionType", serialization_alias="actionType")
+    resource_name: str = Field(validation_alias="resourceName", serialization_alias="resourceName")
+    resource_display_name: str | None = Field(
+        default=None,
+        validation_alias="resourceDisplayName",
+        serialization_alias="resourceDisplayName",
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    created_by_name: str | None = Field(
+        default=None, validation_alias="createdByName", serialization_alias="createdByName"
+    )
+    time_started: datetime = Field(
+        validation_alias="timeStarted", serialization_alias="timeStarted"
+    )
+    time_finished: datetime | None = Field(
+        default=None, validation_alias="timeFinished", serialization_alias="timeFinished"
+    )
     status: Annotated[Literal["IN_PROGRESS", "SUCCEEDED", "FAILED", "CANCELED"], OpenEnum]
-    status_details: str | None = Field(default=None, alias="statusDetails")
-    error_code: str | None = Field(default=None, alias="errorCode")
-    error_message: str | None = Field(default=None, alias="errorMessage")
+    status_details: str | None = Field(
+        default=None, validation_alias="statusDetails", serialization_alias="statusDetails"
+    )
+    error_code: str | None = Field(
+        default=None, validation_alias="errorCode", serialization_alias="errorCode"
+    )
+    error_message: str | None = Field(
+        default=None, validation_alias="errorMessage", serialization_alias="errorMessage"
+    )

@@ -101,7 +101,7 @@ class AsyncOperationSummary(Model):
             "LINEAGE_IMPORT",
         ],
         OpenEnum,
-    ] = Field(..., alias="resourceType")
+    ] = Field(validation_alias="resourceType", serialization_alias="resourceType")
     action_type: Annotated[
         Literal[
             "UNKNOWN",
@@ -173,12 +173,24 @@ class AsyncOperationSummary(Model):
             "DELETE_PRIVATE_NETWORK_PROFILE",
         ],
         OpenEnum,
-    ] = Field(..., alias="actionType")
-    resource_name: str = Field(..., alias="resourceName")
-    created_by: str = Field(..., alias="createdBy")
-    created_by_name: str | None = Field(default=None, alias="createdByName")
-    time_started: datetime | None = Field(default=None, alias="timeStarted")
-    time_finished: datetime | None = Field(default=None, alias="timeFinished")
+    ] = Field(validation_alias="actionType", serialization_alias="actionType")
+    resource_name: str = Field(validation_alias="resourceName", serialization_alias="resourceName")
+    created_by: str = Field(validation_alias="createdBy", serialization_alias="createdBy")
+    created_by_name: str | None = Field(
+        default=None, validation_alias="createdByName", serialization_alias="createdByName"
+    )
+    time_started: datetime | None = Field(
+        default=None, validation_alias="timeStarted", serialization_alias="timeStarted"
+    )
+    time_finished: datetime | None = Field(
+        default=None, validation_alias="timeFinished", serialization_alias="timeFinished"
+    )
     status: Annotated[Literal["IN_PROGRESS", "SUCCEEDED", "FAILED", "CANCELED"], OpenEnum]
-    status_details: str | None = Field(default=None, alias="statusDetails")
-    resource_display_name: str | None = Field(default=None, alias="resourceDisplayName")
+    status_details: str | None = Field(
+        default=None, validation_alias="statusDetails", serialization_alias="statusDetails"
+    )
+    resource_display_name: str | None = Field(
+        default=None,
+        validation_alias="resourceDisplayName",
+        serialization_alias="resourceDisplayName",
+    )

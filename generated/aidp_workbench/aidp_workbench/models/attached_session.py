@@ -29,4 +29,6 @@ class AttachedSession(Model):
     type: Annotated[Literal["NOTEBOOK", "FILE"], OpenEnum] | None = None
     path: str | None = None
     state: Annotated[Literal["ACTIVE", "IDLE"], OpenEnum] | None = None
-    last_command_run: str | None = Field(default=None, alias="lastCommandRun")
+    last_command_run: str | None = Field(
+        default=None, validation_alias="lastCommandRun", serialization_alias="lastCommandRun"
+    )

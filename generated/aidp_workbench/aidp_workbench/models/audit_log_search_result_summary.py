@@ -45,8 +45,12 @@ class AuditLogSearchResultSummary(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-searchauditlogs-post.html
     """
 
-    event_id: str | None = Field(default=None, alias="eventId")
-    time_of_log: datetime | None = Field(default=None, alias="timeOfLog")
+    event_id: str | None = Field(
+        default=None, validation_alias="eventId", serialization_alias="eventId"
+    )
+    time_of_log: datetime | None = Field(
+        default=None, validation_alias="timeOfLog", serialization_alias="timeOfLog"
+    )
     object_type: (
         Annotated[
             Literal[
@@ -79,8 +83,10 @@ class AuditLogSearchResultSummary(Model):
             OpenEnum,
         ]
         | None
-    ) = Field(default=None, alias="objectType")
-    object_name: str | None = Field(default=None, alias="objectName")
+    ) = Field(default=None, validation_alias="objectType", serialization_alias="objectType")
+    object_name: str | None = Field(
+        default=None, validation_alias="objectName", serialization_alias="objectName"
+    )
     operation: (
         Annotated[
             Literal[
@@ -114,7 +120,11 @@ class AuditLogSearchResultSummary(Model):
         | None
     ) = None
     status: Annotated[Literal["SUCCEEDED", "FAILED"], OpenEnum] | None = None
-    started_by: str | None = Field(default=None, alias="startedBy")
+    started_by: str | None = Field(
+        default=None, validation_alias="startedBy", serialization_alias="startedBy"
+    )
     source: str | None = None
     payload: str | None = None
-    error_message: str | None = Field(default=None, alias="errorMessage")
+    error_message: str | None = Field(
+        default=None, validation_alias="errorMessage", serialization_alias="errorMessage"
+    )

@@ -20,5 +20,9 @@ class AutoScale(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
-    min_workers: int | None = Field(default=None, alias="minWorkers")
-    max_workers: int | None = Field(default=None, alias="maxWorkers")
+    min_workers: int | None = Field(
+        default=None, validation_alias="minWorkers", serialization_alias="minWorkers"
+    )
+    max_workers: int | None = Field(
+        default=None, validation_alias="maxWorkers", serialization_alias="maxWorkers"
+    )

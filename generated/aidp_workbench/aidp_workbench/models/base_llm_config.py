@@ -28,6 +28,12 @@ class BaseLlmConfig(Model):
     """
 
     type: Annotated[Literal["OCI_GEN_AI", "THIRD_PARTY"], OpenEnum]
-    model_id_: str | None = Field(default=None, alias="modelId")
-    compartment_id: str | None = Field(default=None, alias="compartmentId")
-    endpoint_url: str | None = Field(default=None, alias="endpointUrl")
+    model_id_: str | None = Field(
+        default=None, validation_alias="modelId", serialization_alias="modelId"
+    )
+    compartment_id: str | None = Field(
+        default=None, validation_alias="compartmentId", serialization_alias="compartmentId"
+    )
+    endpoint_url: str | None = Field(
+        default=None, validation_alias="endpointUrl", serialization_alias="endpointUrl"
+    )

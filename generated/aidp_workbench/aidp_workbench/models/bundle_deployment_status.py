@@ -34,8 +34,12 @@ class BundleDeploymentStatus(Model):
     """
 
     status: Annotated[Literal["SUCCEEDED", "FAILED", "IN_PROGRESS", "NOT_DEPLOYED"], OpenEnum]
-    time_started: datetime = Field(..., alias="timeStarted")
-    time_completed: datetime = Field(..., alias="timeCompleted")
+    time_started: datetime = Field(
+        validation_alias="timeStarted", serialization_alias="timeStarted"
+    )
+    time_completed: datetime = Field(
+        validation_alias="timeCompleted", serialization_alias="timeCompleted"
+    )
     message: str | None = None
     publish: BundlePublishLocation | None = None
     resources: list[BundleDeployedResource] | None = None

@@ -34,8 +34,12 @@ class BundlePublishStatus(Model):
     """
 
     status: Annotated[Literal["SUCCEEDED", "FAILED", "IN_PROGRESS", "NOT_PUBLISHED"], OpenEnum]
-    time_started: datetime = Field(..., alias="timeStarted")
-    time_completed: datetime = Field(..., alias="timeCompleted")
+    time_started: datetime = Field(
+        validation_alias="timeStarted", serialization_alias="timeStarted"
+    )
+    time_completed: datetime = Field(
+        validation_alias="timeCompleted", serialization_alias="timeCompleted"
+    )
     message: str | None = None
     publish: BundlePublishLocation | None = None
     resources: list[BundlePublishedResource] | None = None

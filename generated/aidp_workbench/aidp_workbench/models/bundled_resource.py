@@ -23,6 +23,6 @@ class BundledResource(Model):
     """
 
     resource_type: Annotated[Literal["JOB", "AGENTFLOW"], OpenEnum] = Field(
-        ..., alias="resourceType"
+        validation_alias="resourceType", serialization_alias="resourceType"
     )
-    resource_key: str = Field(..., alias="resourceKey")
+    resource_key: str = Field(validation_alias="resourceKey", serialization_alias="resourceKey")

@@ -18,5 +18,9 @@ class CatalogConnectionDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-testconnection-post.html
     """
 
-    display_name: str | None = Field(default=None, alias="displayName")
-    connection_properties: dict[str, str] = Field(..., alias="connectionProperties")
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
+    connection_properties: dict[str, str] = Field(
+        validation_alias="connectionProperties", serialization_alias="connectionProperties"
+    )

@@ -25,10 +25,16 @@ class CatalogPermissionSummary(Model):
     """
 
     grantee: str | None = None
-    grantee_name: str | None = Field(default=None, alias="granteeName")
+    grantee_name: str | None = Field(
+        default=None, validation_alias="granteeName", serialization_alias="granteeName"
+    )
     grantee_type: Annotated[Literal["USER", "ROLE", "GROUP"], OpenEnum] | None = Field(
-        default=None, alias="granteeType"
+        default=None, validation_alias="granteeType", serialization_alias="granteeType"
     )
     grantee_permissions: (
         list[Annotated[Literal["SELECT", "MANAGE", "CREATE_SCHEMA", "ADMIN"], OpenEnum]] | None
-    ) = Field(default=None, alias="granteePermissions")
+    ) = Field(
+        default=None,
+        validation_alias="granteePermissions",
+        serialization_alias="granteePermissions",
+    )

@@ -52,12 +52,14 @@ class CatalogSummary(Model):
     """
 
     key: str
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     description: str | None = None
     catalog_type: Annotated[Literal["EXTERNAL", "INTERNAL"], OpenEnum] | None = Field(
-        default=None, alias="catalogType"
+        default=None, validation_alias="catalogType", serialization_alias="catalogType"
     )
-    catalog_guid: str | None = Field(default=None, alias="catalogGuid")
+    catalog_guid: str | None = Field(
+        default=None, validation_alias="catalogGuid", serialization_alias="catalogGuid"
+    )
     source_type: (
         Annotated[
             Literal[
@@ -77,16 +79,34 @@ class CatalogSummary(Model):
             OpenEnum,
         ]
         | None
-    ) = Field(default=None, alias="sourceType")
+    ) = Field(default=None, validation_alias="sourceType", serialization_alias="sourceType")
     lifecycle_state: (
         Annotated[Literal["ACTIVE", "CREATING", "DELETING", "UPDATING"], OpenEnum] | None
-    ) = Field(default=None, alias="lifecycleState")
-    lifecycle_state_details: str | None = Field(default=None, alias="lifecycleStateDetails")
-    time_created: datetime = Field(..., alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    last_refresh_status: Annotated[Literal["FAILED", "SUCCESS", "IN_PROGRESS"], OpenEnum] | None = (
-        Field(default=None, alias="lastRefreshStatus")
+    ) = Field(default=None, validation_alias="lifecycleState", serialization_alias="lifecycleState")
+    lifecycle_state_details: str | None = Field(
+        default=None,
+        validation_alias="lifecycleStateDetails",
+        serialization_alias="lifecycleStateDetails",
     )
-    time_last_refresh: datetime | None = Field(default=None, alias="timeLastRefresh")
+    time_created: datetime = Field(
+        validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    last_refresh_status: Annotated[Literal["FAILED", "SUCCESS", "IN_PROGRESS"], OpenEnum] | None = (
+        Field(
+            default=None,
+            validation_alias="lastRefreshStatus",
+            serialization_alias="lastRefreshStatus",
+        )
+    )
+    time_last_refresh: datetime | None = Field(
+        default=None, validation_alias="timeLastRefresh", serialization_alias="timeLastRefresh"
+    )

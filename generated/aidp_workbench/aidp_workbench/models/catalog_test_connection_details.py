@@ -46,7 +46,7 @@ class CatalogTestConnectionDetails(Model):
             OpenEnum,
         ]
         | None
-    ) = Field(default=None, alias="sourceType")
+    ) = Field(default=None, validation_alias="sourceType", serialization_alias="sourceType")
     connection_details: CatalogConnectionDetails | None = Field(
-        default=None, alias="connectionDetails"
+        default=None, validation_alias="connectionDetails", serialization_alias="connectionDetails"
     )

@@ -28,5 +28,9 @@ class ChatMessage(Model):
 
     type: Annotated[Literal["INPUT_TEXT", "INPUT_IMAGE", "INPUT_FILE"], OpenEnum]
     text: str | None = None
-    image_url: str | None = Field(default=None, alias="imageUrl")
-    file_url: str | None = Field(default=None, alias="fileUrl")
+    image_url: str | None = Field(
+        default=None, validation_alias="imageUrl", serialization_alias="imageUrl"
+    )
+    file_url: str | None = Field(
+        default=None, validation_alias="fileUrl", serialization_alias="fileUrl"
+    )

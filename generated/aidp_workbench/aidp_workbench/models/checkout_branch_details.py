@@ -20,5 +20,7 @@ class CheckoutBranchDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-checkoutbranch-post.html
     """
 
-    branch_name: str = Field(..., alias="branchName")
-    git_folder_path: str = Field(..., alias="gitFolderPath")
+    branch_name: str = Field(validation_alias="branchName", serialization_alias="branchName")
+    git_folder_path: str = Field(
+        validation_alias="gitFolderPath", serialization_alias="gitFolderPath"
+    )

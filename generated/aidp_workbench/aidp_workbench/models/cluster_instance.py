@@ -21,5 +21,9 @@ class ClusterInstance(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
-    cluster_key: str | None = Field(default=None, alias="clusterKey")
-    spark_context_key: str | None = Field(default=None, alias="sparkContextKey")
+    cluster_key: str | None = Field(
+        default=None, validation_alias="clusterKey", serialization_alias="clusterKey"
+    )
+    spark_context_key: str | None = Field(
+        default=None, validation_alias="sparkContextKey", serialization_alias="sparkContextKey"
+    )

@@ -38,11 +38,21 @@ class ClusterLibrarySummary(Model):
     """
 
     type: str
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    installed_by: str | None = Field(default=None, alias="installedBy")
-    installed_by_name: str | None = Field(default=None, alias="installedByName")
-    state_message: str | None = Field(default=None, alias="stateMessage")
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    installed_by: str | None = Field(
+        default=None, validation_alias="installedBy", serialization_alias="installedBy"
+    )
+    installed_by_name: str | None = Field(
+        default=None, validation_alias="installedByName", serialization_alias="installedByName"
+    )
+    state_message: str | None = Field(
+        default=None, validation_alias="stateMessage", serialization_alias="stateMessage"
+    )
     status: (
         Annotated[
             Literal[

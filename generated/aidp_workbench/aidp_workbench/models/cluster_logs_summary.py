@@ -22,6 +22,8 @@ class ClusterLogsSummary(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
     """
 
-    fields_: list[FieldInfo] | None = Field(default=None, alias="fields")
+    fields_: list[FieldInfo] | None = Field(
+        default=None, validation_alias="fields", serialization_alias="fields"
+    )
     results: list[SearchResult]
     summary: SearchResultSummary

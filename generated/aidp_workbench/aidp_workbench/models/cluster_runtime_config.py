@@ -24,4 +24,6 @@ class ClusterRuntimeConfig(Model):
     """
 
     type: Annotated[Literal["SPARK"], OpenEnum]
-    init_scripts: list[InitScriptPath] | None = Field(default=None, alias="initScripts")
+    init_scripts: list[InitScriptPath] | None = Field(
+        default=None, validation_alias="initScripts", serialization_alias="initScripts"
+    )

@@ -21,6 +21,12 @@ class ClusterSpec(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
-    existing_cluster_key: str | None = Field(default=None, alias="existingClusterKey")
-    new_cluster: NewClusterConfiguration | None = Field(default=None, alias="newCluster")
+    existing_cluster_key: str | None = Field(
+        default=None,
+        validation_alias="existingClusterKey",
+        serialization_alias="existingClusterKey",
+    )
+    new_cluster: NewClusterConfiguration | None = Field(
+        default=None, validation_alias="newCluster", serialization_alias="newCluster"
+    )
     libraries: Libraries | None = None

@@ -58,28 +58,64 @@ class ClusterSummary(Model):
     """
 
     key: str
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     description: str | None = None
     type: Annotated[Literal["USER", "AI_COMPUTE"], OpenEnum]
-    time_created: datetime = Field(..., alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
+    time_created: datetime = Field(
+        validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
     state: str
-    state_details: str | None = Field(default=None, alias="stateDetails")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    created_by_name: str | None = Field(default=None, alias="createdByName")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    updated_by_name: str | None = Field(default=None, alias="updatedByName")
-    stopped_by: str | None = Field(default=None, alias="stoppedBy")
-    stopped_by_name: str | None = Field(default=None, alias="stoppedByName")
+    state_details: str | None = Field(
+        default=None, validation_alias="stateDetails", serialization_alias="stateDetails"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    created_by_name: str | None = Field(
+        default=None, validation_alias="createdByName", serialization_alias="createdByName"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    updated_by_name: str | None = Field(
+        default=None, validation_alias="updatedByName", serialization_alias="updatedByName"
+    )
+    stopped_by: str | None = Field(
+        default=None, validation_alias="stoppedBy", serialization_alias="stoppedBy"
+    )
+    stopped_by_name: str | None = Field(
+        default=None, validation_alias="stoppedByName", serialization_alias="stoppedByName"
+    )
     cluster_runtime_config: ClusterRuntimeConfig | None = Field(
-        default=None, alias="clusterRuntimeConfig"
+        default=None,
+        validation_alias="clusterRuntimeConfig",
+        serialization_alias="clusterRuntimeConfig",
     )
     active_cluster_resources: ActiveClusterResources | None = Field(
-        default=None, alias="activeClusterResources"
+        default=None,
+        validation_alias="activeClusterResources",
+        serialization_alias="activeClusterResources",
     )
-    driver_config: DriverConfig | None = Field(default=None, alias="driverConfig")
-    worker_config: WorkerConfig | None = Field(default=None, alias="workerConfig")
-    replica_config: ReplicaConfig | None = Field(default=None, alias="replicaConfig")
-    attached_notebooks: list[str] | None = Field(default=None, alias="attachedNotebooks")
-    attached_sessions: list[AttachedSession] | None = Field(default=None, alias="attachedSessions")
-    attached_agent_count: int | None = Field(default=None, alias="attachedAgentCount")
+    driver_config: DriverConfig | None = Field(
+        default=None, validation_alias="driverConfig", serialization_alias="driverConfig"
+    )
+    worker_config: WorkerConfig | None = Field(
+        default=None, validation_alias="workerConfig", serialization_alias="workerConfig"
+    )
+    replica_config: ReplicaConfig | None = Field(
+        default=None, validation_alias="replicaConfig", serialization_alias="replicaConfig"
+    )
+    attached_notebooks: list[str] | None = Field(
+        default=None, validation_alias="attachedNotebooks", serialization_alias="attachedNotebooks"
+    )
+    attached_sessions: list[AttachedSession] | None = Field(
+        default=None, validation_alias="attachedSessions", serialization_alias="attachedSessions"
+    )
+    attached_agent_count: int | None = Field(
+        default=None,
+        validation_alias="attachedAgentCount",
+        serialization_alias="attachedAgentCount",
+    )

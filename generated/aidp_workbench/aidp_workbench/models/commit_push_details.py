@@ -28,8 +28,16 @@ class CommitPushDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-commitpush-post.html
     """
 
-    git_folder_path: str | None = Field(default=None, alias="gitFolderPath")
-    branch_name: str | None = Field(default=None, alias="branchName")
+    git_folder_path: str | None = Field(
+        default=None, validation_alias="gitFolderPath", serialization_alias="gitFolderPath"
+    )
+    branch_name: str | None = Field(
+        default=None, validation_alias="branchName", serialization_alias="branchName"
+    )
     files: list[str] | None = None
-    commit_message: str = Field(..., alias="commitMessage")
-    commit_description: str | None = Field(default=None, alias="commitDescription")
+    commit_message: str = Field(
+        validation_alias="commitMessage", serialization_alias="commitMessage"
+    )
+    commit_description: str | None = Field(
+        default=None, validation_alias="commitDescription", serialization_alias="commitDescription"
+    )

@@ -21,6 +21,12 @@ class ComputeConfiguration(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-getcomputeconfiguration-get.html
     """
 
-    cluster_key: str | None = Field(default=None, alias="clusterKey")
-    environment_variables: dict[str, str] | None = Field(default=None, alias="environmentVariables")
+    cluster_key: str | None = Field(
+        default=None, validation_alias="clusterKey", serialization_alias="clusterKey"
+    )
+    environment_variables: dict[str, str] | None = Field(
+        default=None,
+        validation_alias="environmentVariables",
+        serialization_alias="environmentVariables",
+    )
     libraries: ComputeConfigurationLibraries | None = None

@@ -78,7 +78,7 @@ class Content(Model):
     mimetype: str
     content: dict[str, Any]
     format: Annotated[Literal["NULL", "json", "text", "base64"], OpenEnum]
-    hash_: str | None = Field(default=None, alias="hash")
+    hash_: str | None = Field(default=None, validation_alias="hash", serialization_alias="hash")
     hash_algorithm: str | None = None
     description: str | None = None
     upload_id: str | None = None

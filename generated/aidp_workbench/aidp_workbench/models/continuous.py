@@ -23,5 +23,5 @@ class Continuous(Model):
     """
 
     pause_status: Annotated[Literal["PAUSED", "UNPAUSED"], OpenEnum] | None = Field(
-        default=None, alias="pauseStatus"
+        default=None, validation_alias="pauseStatus", serialization_alias="pauseStatus"
     )

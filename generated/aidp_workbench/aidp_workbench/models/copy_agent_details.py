@@ -20,7 +20,15 @@ class CopyAgentDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-copy-post.html
     """
 
-    target_display_name: str | None = Field(default=None, alias="targetDisplayName")
-    target_description: str | None = Field(default=None, alias="targetDescription")
-    target_path_info: str = Field(..., alias="targetPathInfo")
-    target_workspace_key: str = Field(..., alias="targetWorkspaceKey")
+    target_display_name: str | None = Field(
+        default=None, validation_alias="targetDisplayName", serialization_alias="targetDisplayName"
+    )
+    target_description: str | None = Field(
+        default=None, validation_alias="targetDescription", serialization_alias="targetDescription"
+    )
+    target_path_info: str = Field(
+        validation_alias="targetPathInfo", serialization_alias="targetPathInfo"
+    )
+    target_workspace_key: str = Field(
+        validation_alias="targetWorkspaceKey", serialization_alias="targetWorkspaceKey"
+    )

@@ -29,10 +29,24 @@ class CopyWorkspaceObjectDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-copyobject-post.html
     """
 
-    from_path: str | None = Field(default=None, alias="fromPath")
-    to_path: str | None = Field(default=None, alias="toPath")
-    is_delete_source: bool | None = Field(default=None, alias="isDeleteSource")
-    is_over_write: bool | None = Field(default=None, alias="isOverWrite")
-    buffer_size: int | None = Field(default=None, alias="bufferSize")
-    is_include_outputs: bool | None = Field(default=None, alias="isIncludeOutputs")
-    metadata_keys: str | None = Field(default=None, alias="metadataKeys")
+    from_path: str | None = Field(
+        default=None, validation_alias="fromPath", serialization_alias="fromPath"
+    )
+    to_path: str | None = Field(
+        default=None, validation_alias="toPath", serialization_alias="toPath"
+    )
+    is_delete_source: bool | None = Field(
+        default=None, validation_alias="isDeleteSource", serialization_alias="isDeleteSource"
+    )
+    is_over_write: bool | None = Field(
+        default=None, validation_alias="isOverWrite", serialization_alias="isOverWrite"
+    )
+    buffer_size: int | None = Field(
+        default=None, validation_alias="bufferSize", serialization_alias="bufferSize"
+    )
+    is_include_outputs: bool | None = Field(
+        default=None, validation_alias="isIncludeOutputs", serialization_alias="isIncludeOutputs"
+    )
+    metadata_keys: str | None = Field(
+        default=None, validation_alias="metadataKeys", serialization_alias="metadataKeys"
+    )

@@ -36,14 +36,26 @@ class CreateAgentDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     description: str | None = None
-    path_info: str = Field(..., alias="pathInfo")
+    path_info: str = Field(validation_alias="pathInfo", serialization_alias="pathInfo")
     type: Annotated[Literal["CANVAS", "CODE"], OpenEnum] | None = None
-    entry_file_path: str | None = Field(default=None, alias="entryFilePath")
-    dependencies_file_path: str | None = Field(default=None, alias="dependenciesFilePath")
-    compute_key: str | None = Field(default=None, alias="computeKey")
+    entry_file_path: str | None = Field(
+        default=None, validation_alias="entryFilePath", serialization_alias="entryFilePath"
+    )
+    dependencies_file_path: str | None = Field(
+        default=None,
+        validation_alias="dependenciesFilePath",
+        serialization_alias="dependenciesFilePath",
+    )
+    compute_key: str | None = Field(
+        default=None, validation_alias="computeKey", serialization_alias="computeKey"
+    )
     guardrails: GuardrailsConfiguration | None = None
-    session_config: SessionConfiguration | None = Field(default=None, alias="sessionConfig")
-    agent_card_config: AgentCardConfigDetail | None = Field(default=None, alias="agentCardConfig")
+    session_config: SessionConfiguration | None = Field(
+        default=None, validation_alias="sessionConfig", serialization_alias="sessionConfig"
+    )
+    agent_card_config: AgentCardConfigDetail | None = Field(
+        default=None, validation_alias="agentCardConfig", serialization_alias="agentCardConfig"
+    )
     diagram: AgentDiagram | None = None

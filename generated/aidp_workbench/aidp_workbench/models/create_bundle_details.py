@@ -25,4 +25,6 @@ class CreateBundleDetails(Model):
     name: str
     description: str | None = None
     path: str
-    bundled_resources: list[BundledResource] | None = Field(default=None, alias="bundledResources")
+    bundled_resources: list[BundledResource] | None = Field(
+        default=None, validation_alias="bundledResources", serialization_alias="bundledResources"
+    )

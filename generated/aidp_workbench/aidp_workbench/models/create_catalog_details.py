@@ -32,10 +32,10 @@ class CreateCatalogDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-post.html
     """
 
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     description: str | None = None
     catalog_type: Annotated[Literal["EXTERNAL", "INTERNAL"], OpenEnum] | None = Field(
-        default=None, alias="catalogType"
+        default=None, validation_alias="catalogType", serialization_alias="catalogType"
     )
     source_type: (
         Annotated[
@@ -56,8 +56,8 @@ class CreateCatalogDetails(Model):
             OpenEnum,
         ]
         | None
-    ) = Field(default=None, alias="sourceType")
+    ) = Field(default=None, validation_alias="sourceType", serialization_alias="sourceType")
     properties: dict[str, str] | None = None
     connection_details: CreateConnectionDetails | None = Field(
-        default=None, alias="connectionDetails"
+        default=None, validation_alias="connectionDetails", serialization_alias="connectionDetails"
     )

@@ -27,7 +27,11 @@ class CreateClusterDetails(Model):
     """
 
     type: Annotated[Literal["USER", "AI_COMPUTE"], OpenEnum]
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     description: str | None = None
-    driver_config: DriverConfig = Field(..., alias="driverConfig")
-    node_type: str | None = Field(default=None, alias="nodeType")
+    driver_config: DriverConfig = Field(
+        validation_alias="driverConfig", serialization_alias="driverConfig"
+    )
+    node_type: str | None = Field(
+        default=None, validation_alias="nodeType", serialization_alias="nodeType"
+    )

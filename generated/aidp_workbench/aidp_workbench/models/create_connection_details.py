@@ -17,4 +17,6 @@ class CreateConnectionDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-post.html
     """
 
-    connection_properties: dict[str, str] = Field(..., alias="connectionProperties")
+    connection_properties: dict[str, str] = Field(
+        validation_alias="connectionProperties", serialization_alias="connectionProperties"
+    )

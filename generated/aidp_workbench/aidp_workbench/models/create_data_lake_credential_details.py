@@ -33,7 +33,13 @@ class CreateDataLakeCredentialDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-post.html
     """
 
-    display_name: str = Field(..., alias="displayName")
-    credential_description: str | None = Field(default=None, alias="credentialDescription")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    credential_description: str | None = Field(
+        default=None,
+        validation_alias="credentialDescription",
+        serialization_alias="credentialDescription",
+    )
     type: Annotated[Literal["SECRET_TOKEN", "VAULT_REFERENCE", "SERVICE_ACCOUNT"], OpenEnum]
-    credential_details: CredentialDetails = Field(..., alias="credentialDetails")
+    credential_details: CredentialDetails = Field(
+        validation_alias="credentialDetails", serialization_alias="credentialDetails"
+    )

@@ -36,16 +36,29 @@ class CreateDataTableDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-datatables-post.html
     """
 
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     description: str | None = None
-    catalog_key: str = Field(..., alias="catalogKey")
-    schema_key: str = Field(..., alias="schemaKey")
-    table_fields: list[TableFieldDetails] = Field(..., alias="tableFields")
-    partition_keys: list[TableFieldDetails] | None = Field(default=None, alias="partitionKeys")
-    table_properties: list[TableProperty] | None = Field(default=None, alias="tableProperties")
-    managed_table_definition: ManagedTableDefinition = Field(..., alias="managedTableDefinition")
-    selected_columns: list[str] = Field(..., alias="selectedColumns")
+    catalog_key: str = Field(validation_alias="catalogKey", serialization_alias="catalogKey")
+    schema_key: str = Field(validation_alias="schemaKey", serialization_alias="schemaKey")
+    table_fields: list[TableFieldDetails] = Field(
+        validation_alias="tableFields", serialization_alias="tableFields"
+    )
+    partition_keys: list[TableFieldDetails] | None = Field(
+        default=None, validation_alias="partitionKeys", serialization_alias="partitionKeys"
+    )
+    table_properties: list[TableProperty] | None = Field(
+        default=None, validation_alias="tableProperties", serialization_alias="tableProperties"
+    )
+    managed_table_definition: ManagedTableDefinition = Field(
+        validation_alias="managedTableDefinition", serialization_alias="managedTableDefinition"
+    )
+    selected_columns: list[str] = Field(
+        validation_alias="selectedColumns", serialization_alias="selectedColumns"
+    )
     file_format: Annotated[
         Literal["AVRO", "ORC", "PARQUET", "TEXTFILE", "JSON", "CSV", "DELTA", "ICEBERG"], OpenEnum
-    ] = Field(..., alias="fileFormat")
-    object_storage_location_path: str = Field(..., alias="objectStorageLocationPath")
+    ] = Field(validation_alias="fileFormat", serialization_alias="fileFormat")
+    object_storage_location_path: str = Field(
+        validation_alias="objectStorageLocationPath",
+        serialization_alias="objectStorageLocationPath",
+    )

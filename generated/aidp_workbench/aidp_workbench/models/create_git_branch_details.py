@@ -21,5 +21,9 @@ class CreateGitBranchDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-post.html
     """
 
-    git_branch_name: str = Field(..., alias="gitBranchName")
-    git_folder_path: str | None = Field(default=None, alias="gitFolderPath")
+    git_branch_name: str = Field(
+        validation_alias="gitBranchName", serialization_alias="gitBranchName"
+    )
+    git_folder_path: str | None = Field(
+        default=None, validation_alias="gitFolderPath", serialization_alias="gitFolderPath"
+    )

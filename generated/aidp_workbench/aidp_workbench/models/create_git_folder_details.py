@@ -42,17 +42,33 @@ class CreateGitFolderDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitfolders-post.html
     """
 
-    folder_path: str = Field(..., alias="folderPath")
-    git_provider_key: str | None = Field(default=None, alias="gitProviderKey")
-    git_repository_url: str = Field(..., alias="gitRepositoryUrl")
-    branch_name: str = Field(..., alias="branchName")
-    credential_key: str = Field(..., alias="credentialKey")
+    folder_path: str = Field(validation_alias="folderPath", serialization_alias="folderPath")
+    git_provider_key: str | None = Field(
+        default=None, validation_alias="gitProviderKey", serialization_alias="gitProviderKey"
+    )
+    git_repository_url: str = Field(
+        validation_alias="gitRepositoryUrl", serialization_alias="gitRepositoryUrl"
+    )
+    branch_name: str = Field(validation_alias="branchName", serialization_alias="branchName")
+    credential_key: str = Field(
+        validation_alias="credentialKey", serialization_alias="credentialKey"
+    )
     is_private_connectivity_enabled: bool | None = Field(
-        default=None, alias="isPrivateConnectivityEnabled"
+        default=None,
+        validation_alias="isPrivateConnectivityEnabled",
+        serialization_alias="isPrivateConnectivityEnabled",
     )
     git_connectivity_profile_key: str | None = Field(
-        default=None, alias="gitConnectivityProfileKey"
+        default=None,
+        validation_alias="gitConnectivityProfileKey",
+        serialization_alias="gitConnectivityProfileKey",
     )
-    credential_store_key: str | None = Field(default=None, alias="credentialStoreKey")
+    credential_store_key: str | None = Field(
+        default=None,
+        validation_alias="credentialStoreKey",
+        serialization_alias="credentialStoreKey",
+    )
     description: str | None = None
-    sparse_checkout: SparseCheckoutDetails | None = Field(default=None, alias="sparseCheckout")
+    sparse_checkout: SparseCheckoutDetails | None = Field(
+        default=None, validation_alias="sparseCheckout", serialization_alias="sparseCheckout"
+    )

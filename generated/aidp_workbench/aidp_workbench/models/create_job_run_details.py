@@ -28,9 +28,15 @@ class CreateJobRunDetails(Model):
     """
 
     key: str | None = None
-    job_key: str = Field(..., alias="jobKey")
-    original_attempt_run_id: str | None = Field(default=None, alias="originalAttemptRunId")
+    job_key: str = Field(validation_alias="jobKey", serialization_alias="jobKey")
+    original_attempt_run_id: str | None = Field(
+        default=None,
+        validation_alias="originalAttemptRunId",
+        serialization_alias="originalAttemptRunId",
+    )
     schedule: Schedule | None = None
     parameters: list[Parameter] | None = None
     queue: Queue | None = None
-    repair_history: list[RepairHistory] | None = Field(default=None, alias="repairHistory")
+    repair_history: list[RepairHistory] | None = Field(
+        default=None, validation_alias="repairHistory", serialization_alias="repairHistory"
+    )

@@ -45,10 +45,14 @@ class CreateModelDeploymentDetails(Model):
 
     name: str
     description: str | None = None
-    model_name_: str = Field(..., alias="model_name")
+    model_name_: str = Field(validation_alias="model_name", serialization_alias="model_name")
     deployment_targets: list[DeploymentTarget]
-    workspace_key: str = Field(..., alias="workspaceKey")
-    compute_key: str = Field(..., alias="computeKey")
+    workspace_key: str = Field(validation_alias="workspaceKey", serialization_alias="workspaceKey")
+    compute_key: str = Field(validation_alias="computeKey", serialization_alias="computeKey")
     tags: list[ModelDeploymentTag] | None = None
-    auth_type: Annotated[Literal["AIDP", "OAUTH"], OpenEnum] = Field(..., alias="authType")
-    auth_details: DeploymentOAuthDetails | None = Field(default=None, alias="authDetails")
+    auth_type: Annotated[Literal["AIDP", "OAUTH"], OpenEnum] = Field(
+        validation_alias="authType", serialization_alias="authType"
+    )
+    auth_details: DeploymentOAuthDetails | None = Field(
+        default=None, validation_alias="authDetails", serialization_alias="authDetails"
+    )

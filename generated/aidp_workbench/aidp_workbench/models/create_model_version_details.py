@@ -31,4 +31,6 @@ class CreateModelVersionDetails(Model):
     run_id: str | None = None
     tags: list[ModelVersionTag] | None = None
     run_link: str | None = None
-    model_id_: str | None = Field(default=None, alias="model_id")
+    model_id_: str | None = Field(
+        default=None, validation_alias="model_id", serialization_alias="model_id"
+    )

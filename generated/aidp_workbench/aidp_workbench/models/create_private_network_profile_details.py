@@ -24,6 +24,12 @@ class CreatePrivateNetworkProfileDetails(Model):
 
     name: str
     description: str | None = None
-    customer_compartment_id: str = Field(..., alias="customerCompartmentId")
-    customer_vcn_id: str = Field(..., alias="customerVcnId")
-    customer_subnet_id: str = Field(..., alias="customerSubnetId")
+    customer_compartment_id: str = Field(
+        validation_alias="customerCompartmentId", serialization_alias="customerCompartmentId"
+    )
+    customer_vcn_id: str = Field(
+        validation_alias="customerVcnId", serialization_alias="customerVcnId"
+    )
+    customer_subnet_id: str = Field(
+        validation_alias="customerSubnetId", serialization_alias="customerSubnetId"
+    )

@@ -20,7 +20,7 @@ class CreateSchemaDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-post.html
     """
 
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     description: str | None = None
     properties: dict[str, str] | None = None
-    catalog_name: str = Field(..., alias="catalogName")
+    catalog_name: str = Field(validation_alias="catalogName", serialization_alias="catalogName")

@@ -30,5 +30,7 @@ class CreateSessionDetails(Model):
     name: str | None = None
     type: str | None = None
     cluster_id: str | None = None
-    agent_flow_key: str | None = Field(default=None, alias="agentFlowKey")
+    agent_flow_key: str | None = Field(
+        default=None, validation_alias="agentFlowKey", serialization_alias="agentFlowKey"
+    )
     kernel: Kernel | None = None

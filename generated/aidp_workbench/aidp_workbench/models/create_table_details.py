@@ -34,19 +34,29 @@ class CreateTableDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-post.html
     """
 
-    display_name: str = Field(..., alias="displayName")
-    catalog_key: str = Field(..., alias="catalogKey")
-    schema_key: str = Field(..., alias="schemaKey")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    catalog_key: str = Field(validation_alias="catalogKey", serialization_alias="catalogKey")
+    schema_key: str = Field(validation_alias="schemaKey", serialization_alias="schemaKey")
     description: str | None = None
     table_type: Annotated[Literal["MANAGED", "EXTERNAL", "SYNONYM"], OpenEnum] = Field(
-        ..., alias="tableType"
+        validation_alias="tableType", serialization_alias="tableType"
     )
     managed_table_definition: ManagedTableDefinition | None = Field(
-        default=None, alias="managedTableDefinition"
+        default=None,
+        validation_alias="managedTableDefinition",
+        serialization_alias="managedTableDefinition",
     )
     external_table_definition: ExternalTableDefinition | None = Field(
-        default=None, alias="externalTableDefinition"
+        default=None,
+        validation_alias="externalTableDefinition",
+        serialization_alias="externalTableDefinition",
     )
-    table_fields: list[TableFieldDetails] | None = Field(default=None, alias="tableFields")
-    partition_keys: list[TableFieldDetails] | None = Field(default=None, alias="partitionKeys")
-    table_properties: list[TableProperty] | None = Field(default=None, alias="tableProperties")
+    table_fields: list[TableFieldDetails] | None = Field(
+        default=None, validation_alias="tableFields", serialization_alias="tableFields"
+    )
+    partition_keys: list[TableFieldDetails] | None = Field(
+        default=None, validation_alias="partitionKeys", serialization_alias="partitionKeys"
+    )
+    table_properties: list[TableProperty] | None = Field(
+        default=None, validation_alias="tableProperties", serialization_alias="tableProperties"
+    )

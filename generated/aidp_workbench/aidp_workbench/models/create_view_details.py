@@ -26,10 +26,14 @@ class CreateViewDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-post.html
     """
 
-    display_name: str = Field(..., alias="displayName")
-    catalog_key: str = Field(..., alias="catalogKey")
-    schema_key: str = Field(..., alias="schemaKey")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    catalog_key: str = Field(validation_alias="catalogKey", serialization_alias="catalogKey")
+    schema_key: str = Field(validation_alias="schemaKey", serialization_alias="schemaKey")
     description: str | None = None
-    view_text: str = Field(..., alias="viewText")
-    view_properties: list[ViewProperty] | None = Field(default=None, alias="viewProperties")
-    view_fields: list[ViewFieldDetails] | None = Field(default=None, alias="viewFields")
+    view_text: str = Field(validation_alias="viewText", serialization_alias="viewText")
+    view_properties: list[ViewProperty] | None = Field(
+        default=None, validation_alias="viewProperties", serialization_alias="viewProperties"
+    )
+    view_fields: list[ViewFieldDetails] | None = Field(
+        default=None, validation_alias="viewFields", serialization_alias="viewFields"
+    )

@@ -28,11 +28,13 @@ class CreateVolumeDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-post.html
     """
 
-    display_name: str = Field(..., alias="displayName")
-    catalog_name: str = Field(..., alias="catalogName")
-    schema_name: str = Field(..., alias="schemaName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    catalog_name: str = Field(validation_alias="catalogName", serialization_alias="catalogName")
+    schema_name: str = Field(validation_alias="schemaName", serialization_alias="schemaName")
     description: str | None = None
     volume_type: Annotated[Literal["MANAGED", "EXTERNAL"], OpenEnum] | None = Field(
-        default=None, alias="volumeType"
+        default=None, validation_alias="volumeType", serialization_alias="volumeType"
     )
-    storage_location: str | None = Field(default=None, alias="storageLocation")
+    storage_location: str | None = Field(
+        default=None, validation_alias="storageLocation", serialization_alias="storageLocation"
+    )

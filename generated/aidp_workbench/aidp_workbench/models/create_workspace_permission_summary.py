@@ -24,7 +24,9 @@ class CreateWorkspacePermissionSummary(Model):
     """
 
     grantee: str
-    grantee_name: str | None = Field(default=None, alias="granteeName")
+    grantee_name: str | None = Field(
+        default=None, validation_alias="granteeName", serialization_alias="granteeName"
+    )
     grantee_type: Annotated[Literal["USER", "ROLE", "GROUP"], OpenEnum] = Field(
-        ..., alias="granteeType"
+        validation_alias="granteeType", serialization_alias="granteeType"
     )

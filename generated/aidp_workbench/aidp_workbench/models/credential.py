@@ -54,17 +54,35 @@ class Credential(Model):
     """
 
     key: str
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     type: (
         Annotated[Literal["SECRET_TOKEN", "VAULT_REFERENCE", "SERVICE_ACCOUNT"], OpenEnum] | None
     ) = None
-    credential_details: CredentialDetails | None = Field(default=None, alias="credentialDetails")
-    credential_description: str | None = Field(default=None, alias="credentialDescription")
+    credential_details: CredentialDetails | None = Field(
+        default=None, validation_alias="credentialDetails", serialization_alias="credentialDetails"
+    )
+    credential_description: str | None = Field(
+        default=None,
+        validation_alias="credentialDescription",
+        serialization_alias="credentialDescription",
+    )
     lifecycle_state: (
         Annotated[Literal["ACTIVE", "CREATING", "UPDATING", "DELETING"], OpenEnum] | None
-    ) = Field(default=None, alias="lifecycleState")
-    lifecycle_state_details: str | None = Field(default=None, alias="lifecycleStateDetails")
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
+    ) = Field(default=None, validation_alias="lifecycleState", serialization_alias="lifecycleState")
+    lifecycle_state_details: str | None = Field(
+        default=None,
+        validation_alias="lifecycleStateDetails",
+        serialization_alias="lifecycleStateDetails",
+    )
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )

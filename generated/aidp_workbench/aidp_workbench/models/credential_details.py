@@ -26,4 +26,4 @@ class CredentialDetails(Model):
 
     credential_type: Annotated[
         Literal["SECRET_TOKEN", "VAULT_REFERENCE", "SERVICE_ACCOUNT"], OpenEnum
-    ] = Field(..., alias="credentialType")
+    ] = Field(validation_alias="credentialType", serialization_alias="credentialType")

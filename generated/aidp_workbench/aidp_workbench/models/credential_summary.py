@@ -45,15 +45,23 @@ class CredentialSummary(Model):
     """
 
     key: str
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     description: str | None = None
     credential_type: Annotated[
         Literal["SECRET_TOKEN", "VAULT_REFERENCE", "SERVICE_ACCOUNT"], OpenEnum
-    ] = Field(..., alias="credentialType")
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
+    ] = Field(validation_alias="credentialType", serialization_alias="credentialType")
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
     life_cycle_state: (
         Annotated[Literal["ACTIVE", "CREATING", "UPDATING", "DELETING"], OpenEnum] | None
-    ) = Field(default=None, alias="lifeCycleState")
+    ) = Field(default=None, validation_alias="lifeCycleState", serialization_alias="lifeCycleState")

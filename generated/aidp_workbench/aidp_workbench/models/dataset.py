@@ -27,5 +27,7 @@ class Dataset(Model):
     digest: str
     source_type: str
     source: str
-    schema_: str | None = Field(default=None, alias="schema")
+    schema_: str | None = Field(
+        default=None, validation_alias="schema", serialization_alias="schema"
+    )
     profile: str | None = None

@@ -93,14 +93,18 @@ class DefaultCluster(Model):
     """
 
     key: str
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     description: str | None = None
     source_api: Annotated[Literal["CLUSTER_API", "DEFAULT_CLUSTER_API", "AI_COMPUTE"], OpenEnum] = (
-        Field(..., alias="sourceApi")
+        Field(validation_alias="sourceApi", serialization_alias="sourceApi")
     )
     type: Annotated[Literal["USER", "AI_COMPUTE"], OpenEnum] | None = None
-    time_created: datetime = Field(..., alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
+    time_created: datetime = Field(
+        validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
     state: Annotated[
         Literal[
             "ACCEPTED",
@@ -123,26 +127,62 @@ class DefaultCluster(Model):
         ],
         OpenEnum,
     ]
-    state_details: str | None = Field(default=None, alias="stateDetails")
-    node_type: str | None = Field(default=None, alias="nodeType")
-    driver_config: DriverConfig | None = Field(default=None, alias="driverConfig")
+    state_details: str | None = Field(
+        default=None, validation_alias="stateDetails", serialization_alias="stateDetails"
+    )
+    node_type: str | None = Field(
+        default=None, validation_alias="nodeType", serialization_alias="nodeType"
+    )
+    driver_config: DriverConfig | None = Field(
+        default=None, validation_alias="driverConfig", serialization_alias="driverConfig"
+    )
     active_cluster_resources: ActiveClusterResources | None = Field(
-        default=None, alias="activeClusterResources"
+        default=None,
+        validation_alias="activeClusterResources",
+        serialization_alias="activeClusterResources",
     )
-    created_by: str | None = Field(default=None, alias="createdBy")
-    created_by_name: str | None = Field(default=None, alias="createdByName")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    updated_by_name: str | None = Field(default=None, alias="updatedByName")
-    stopped_by: str | None = Field(default=None, alias="stoppedBy")
-    stopped_by_name: str | None = Field(default=None, alias="stoppedByName")
-    workspace_key: str | None = Field(default=None, alias="workspaceKey")
-    worker_config: WorkerConfig | None = Field(default=None, alias="workerConfig")
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    created_by_name: str | None = Field(
+        default=None, validation_alias="createdByName", serialization_alias="createdByName"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    updated_by_name: str | None = Field(
+        default=None, validation_alias="updatedByName", serialization_alias="updatedByName"
+    )
+    stopped_by: str | None = Field(
+        default=None, validation_alias="stoppedBy", serialization_alias="stoppedBy"
+    )
+    stopped_by_name: str | None = Field(
+        default=None, validation_alias="stoppedByName", serialization_alias="stoppedByName"
+    )
+    workspace_key: str | None = Field(
+        default=None, validation_alias="workspaceKey", serialization_alias="workspaceKey"
+    )
+    worker_config: WorkerConfig | None = Field(
+        default=None, validation_alias="workerConfig", serialization_alias="workerConfig"
+    )
     cluster_runtime_config: ClusterRuntimeConfig | None = Field(
-        default=None, alias="clusterRuntimeConfig"
+        default=None,
+        validation_alias="clusterRuntimeConfig",
+        serialization_alias="clusterRuntimeConfig",
     )
-    logging_config: LoggingConfig | None = Field(default=None, alias="loggingConfig")
-    auto_termination_minutes: int | None = Field(default=None, alias="autoTerminationMinutes")
-    jdbc_endpoint_url: str | None = Field(default=None, alias="jdbcEndpointUrl")
-    log_id: str | None = Field(default=None, alias="logId")
-    log_group_id: str | None = Field(default=None, alias="logGroupId")
+    logging_config: LoggingConfig | None = Field(
+        default=None, validation_alias="loggingConfig", serialization_alias="loggingConfig"
+    )
+    auto_termination_minutes: int | None = Field(
+        default=None,
+        validation_alias="autoTerminationMinutes",
+        serialization_alias="autoTerminationMinutes",
+    )
+    jdbc_endpoint_url: str | None = Field(
+        default=None, validation_alias="jdbcEndpointUrl", serialization_alias="jdbcEndpointUrl"
+    )
+    log_id: str | None = Field(default=None, validation_alias="logId", serialization_alias="logId")
+    log_group_id: str | None = Field(
+        default=None, validation_alias="logGroupId", serialization_alias="logGroupId"
+    )
     subscription: SubscriptionDetails | None = None

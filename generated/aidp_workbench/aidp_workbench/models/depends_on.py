@@ -20,5 +20,5 @@ class DependsOn(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
-    task_key: str = Field(..., alias="taskKey")
+    task_key: str = Field(validation_alias="taskKey", serialization_alias="taskKey")
     outcome: str | None = None

@@ -24,11 +24,19 @@ class DeployAgentDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-actions-deploy-post.html
     """
 
-    display_name: str | None = Field(default=None, alias="displayName")
-    description: str | None = None
-    agent_compute_key: str | None = Field(default=None, alias="agentComputeKey")
-    agent_key: str = Field(..., alias="agentKey")
-    session_retention_config: SessionRetentionConfiguration | None = Field(
-        default=None, alias="sessionRetentionConfig"
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
     )
-    o_auth_config: OAuthConfiguration | None = Field(default=None, alias="oAuthConfig")
+    description: str | None = None
+    agent_compute_key: str | None = Field(
+        default=None, validation_alias="agentComputeKey", serialization_alias="agentComputeKey"
+    )
+    agent_key: str = Field(validation_alias="agentKey", serialization_alias="agentKey")
+    session_retention_config: SessionRetentionConfiguration | None = Field(
+        default=None,
+        validation_alias="sessionRetentionConfig",
+        serialization_alias="sessionRetentionConfig",
+    )
+    o_auth_config: OAuthConfiguration | None = Field(
+        default=None, validation_alias="oAuthConfig", serialization_alias="oAuthConfig"
+    )

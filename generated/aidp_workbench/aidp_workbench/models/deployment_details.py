@@ -60,7 +60,9 @@ class DeploymentDetails(Model):
 
     name: str | None = None
     description: str | None = None
-    model_name_: str | None = Field(default=None, alias="model_name")
+    model_name_: str | None = Field(
+        default=None, validation_alias="model_name", serialization_alias="model_name"
+    )
     deployment_targets: list[DeploymentTarget] | None = None
     status: (
         Annotated[Literal["INACTIVE", "ACTIVATING", "ACTIVE", "DEACTIVATING", "UPDATING"], OpenEnum]
@@ -68,10 +70,18 @@ class DeploymentDetails(Model):
     ) = None
     endpoint: str | None = None
     tags: dict[str, str] | None = None
-    workspace_key: str | None = Field(default=None, alias="workspaceKey")
-    workspace_name: str | None = Field(default=None, alias="workspaceName")
-    compute_key: str | None = Field(default=None, alias="computeKey")
-    compute_name: str | None = Field(default=None, alias="computeName")
+    workspace_key: str | None = Field(
+        default=None, validation_alias="workspaceKey", serialization_alias="workspaceKey"
+    )
+    workspace_name: str | None = Field(
+        default=None, validation_alias="workspaceName", serialization_alias="workspaceName"
+    )
+    compute_key: str | None = Field(
+        default=None, validation_alias="computeKey", serialization_alias="computeKey"
+    )
+    compute_name: str | None = Field(
+        default=None, validation_alias="computeName", serialization_alias="computeName"
+    )
     ocpus: float | None = None
     memory_in_gbs: float | None = None
     autoscaling: bool | None = None

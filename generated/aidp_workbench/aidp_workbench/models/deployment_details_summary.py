@@ -22,5 +22,7 @@ class DeploymentDetailsSummary(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-search-post.html
     """
 
-    model_name_: str | None = Field(default=None, alias="model_name")
+    model_name_: str | None = Field(
+        default=None, validation_alias="model_name", serialization_alias="model_name"
+    )
     deployment_targets: list[DeploymentTarget] | None = None

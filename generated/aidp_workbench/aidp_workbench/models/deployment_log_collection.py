@@ -24,7 +24,7 @@ class DeploymentLogCollection(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-search-post.html
     """
 
-    deployment_id: str = Field(..., alias="deploymentId")
+    deployment_id: str = Field(validation_alias="deploymentId", serialization_alias="deploymentId")
     logs: DeploymentLogPage
     query: DeploymentLogQueryEcho
     coverage: DeploymentLogCoverage

@@ -27,5 +27,7 @@ class DeploymentLogCoverage(Model):
     """
 
     state: Annotated[Literal["UNKNOWN", "PARTIAL", "COMPLETE_WITHIN_RETENTION"], OpenEnum]
-    retention_days: int | None = Field(default=None, alias="retentionDays")
+    retention_days: int | None = Field(
+        default=None, validation_alias="retentionDays", serialization_alias="retentionDays"
+    )
     reasons: list[str] | None = None

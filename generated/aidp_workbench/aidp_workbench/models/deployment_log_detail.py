@@ -39,12 +39,12 @@ class DeploymentLogDetail(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-logid-get.html
     """
 
-    deployment_id: str = Field(..., alias="deploymentId")
-    record_id: str = Field(..., alias="recordId")
-    log_id: str = Field(..., alias="logId")
+    deployment_id: str = Field(validation_alias="deploymentId", serialization_alias="deploymentId")
+    record_id: str = Field(validation_alias="recordId", serialization_alias="recordId")
+    log_id: str = Field(validation_alias="logId", serialization_alias="logId")
     timestamp: datetime
     timestamp_source: Annotated[Literal["EVENT_TIME", "PUBLISH_TIME"], OpenEnum] = Field(
-        ..., alias="timestampSource"
+        validation_alias="timestampSource", serialization_alias="timestampSource"
     )
     level: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "UNKNOWN"], OpenEnum]
     message: DeploymentLogMessage

@@ -27,4 +27,4 @@ class DeploymentLogMessage(Model):
 
     state: Annotated[Literal["AVAILABLE", "REDACTED", "NOT_AUTHORIZED", "UNKNOWN"], OpenEnum]
     text: str | None = None
-    is_truncated: bool = Field(..., alias="isTruncated")
+    is_truncated: bool = Field(validation_alias="isTruncated", serialization_alias="isTruncated")

@@ -24,8 +24,14 @@ class DeploymentLogMetadata(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-logid-get.html
     """
 
-    replica_id: str | None = Field(default=None, alias="replicaId")
-    opc_request_id: str | None = Field(default=None, alias="opcRequestId")
+    replica_id: str | None = Field(
+        default=None, validation_alias="replicaId", serialization_alias="replicaId"
+    )
+    opc_request_id: str | None = Field(
+        default=None, validation_alias="opcRequestId", serialization_alias="opcRequestId"
+    )
     source: str | None = None
     region: str | None = None
-    error_code: str | None = Field(default=None, alias="errorCode")
+    error_code: str | None = Field(
+        default=None, validation_alias="errorCode", serialization_alias="errorCode"
+    )

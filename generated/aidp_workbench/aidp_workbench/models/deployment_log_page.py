@@ -23,4 +23,6 @@ class DeploymentLogPage(Model):
     """
 
     items: list[DeploymentLogSummary]
-    next_page_token: str | None = Field(default=None, alias="nextPageToken")
+    next_page_token: str | None = Field(
+        default=None, validation_alias="nextPageToken", serialization_alias="nextPageToken"
+    )

@@ -37,9 +37,15 @@ class DeploymentLogQueryEcho(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-search-post.html
     """
 
-    time_start: datetime = Field(..., alias="timeStart")
-    time_end: datetime = Field(..., alias="timeEnd")
-    sort_by: str | None = Field(default=None, alias="sortBy")
-    sort_order: str | None = Field(default=None, alias="sortOrder")
-    time_evaluated: datetime = Field(..., alias="timeEvaluated")
+    time_start: datetime = Field(validation_alias="timeStart", serialization_alias="timeStart")
+    time_end: datetime = Field(validation_alias="timeEnd", serialization_alias="timeEnd")
+    sort_by: str | None = Field(
+        default=None, validation_alias="sortBy", serialization_alias="sortBy"
+    )
+    sort_order: str | None = Field(
+        default=None, validation_alias="sortOrder", serialization_alias="sortOrder"
+    )
+    time_evaluated: datetime = Field(
+        validation_alias="timeEvaluated", serialization_alias="timeEvaluated"
+    )
     consistency: Annotated[Literal["BEST_EFFORT"], OpenEnum]

@@ -40,14 +40,22 @@ class DeploymentLogSummary(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-search-post.html
     """
 
-    record_id: str = Field(..., alias="recordId")
-    log_id: str = Field(..., alias="logId")
+    record_id: str = Field(validation_alias="recordId", serialization_alias="recordId")
+    log_id: str = Field(validation_alias="logId", serialization_alias="logId")
     timestamp: datetime
     timestamp_source: Annotated[Literal["EVENT_TIME", "PUBLISH_TIME"], OpenEnum] = Field(
-        ..., alias="timestampSource"
+        validation_alias="timestampSource", serialization_alias="timestampSource"
     )
     level: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "UNKNOWN"], OpenEnum]
-    opc_request_id: str | None = Field(default=None, alias="opcRequestId")
-    latency_ms: float | None = Field(default=None, alias="latencyMs")
-    replica_id: str | None = Field(default=None, alias="replicaId")
-    is_detail_available: bool = Field(..., alias="isDetailAvailable")
+    opc_request_id: str | None = Field(
+        default=None, validation_alias="opcRequestId", serialization_alias="opcRequestId"
+    )
+    latency_ms: float | None = Field(
+        default=None, validation_alias="latencyMs", serialization_alias="latencyMs"
+    )
+    replica_id: str | None = Field(
+        default=None, validation_alias="replicaId", serialization_alias="replicaId"
+    )
+    is_detail_available: bool = Field(
+        validation_alias="isDetailAvailable", serialization_alias="isDetailAvailable"
+    )

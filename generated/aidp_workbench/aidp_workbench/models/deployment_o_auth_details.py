@@ -32,6 +32,8 @@ class DeploymentOAuthDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-create-post.html
     """
 
-    issuer_claim: str = Field(..., alias="issuerClaim")
-    audience_claim: list[str] = Field(..., alias="audienceClaim")
-    jwks_uri: str = Field(..., alias="jwksUri")
+    issuer_claim: str = Field(validation_alias="issuerClaim", serialization_alias="issuerClaim")
+    audience_claim: list[str] = Field(
+        validation_alias="audienceClaim", serialization_alias="audienceClaim"
+    )
+    jwks_uri: str = Field(validation_alias="jwksUri", serialization_alias="jwksUri")

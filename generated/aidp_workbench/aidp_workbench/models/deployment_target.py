@@ -19,5 +19,7 @@ class DeploymentTarget(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-get-get.html
     """
 
-    model_version_: str = Field(..., alias="model_version")
+    model_version_: str = Field(
+        validation_alias="model_version", serialization_alias="model_version"
+    )
     traffic_percentage: int

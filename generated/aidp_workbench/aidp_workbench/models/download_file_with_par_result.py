@@ -29,13 +29,25 @@ class DownloadFileWithParResult(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-downloadfilemeta-post.html
     """
 
-    par_url: str | None = Field(default=None, alias="parUrl")
-    e_tag: str = Field(..., alias="eTag")
-    location_uri: str = Field(..., alias="locationUri")
+    par_url: str | None = Field(
+        default=None, validation_alias="parUrl", serialization_alias="parUrl"
+    )
+    e_tag: str = Field(validation_alias="eTag", serialization_alias="eTag")
+    location_uri: str = Field(validation_alias="locationUri", serialization_alias="locationUri")
     size: int
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    created_time: str | None = Field(default=None, alias="createdTime")
-    updated_time: str | None = Field(default=None, alias="updatedTime")
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    created_time: str | None = Field(
+        default=None, validation_alias="createdTime", serialization_alias="createdTime"
+    )
+    updated_time: str | None = Field(
+        default=None, validation_alias="updatedTime", serialization_alias="updatedTime"
+    )
     description: str | None = None
-    system_tags: dict[str, dict[str, Any]] | None = Field(default=None, alias="systemTags")
+    system_tags: dict[str, dict[str, Any]] | None = Field(
+        default=None, validation_alias="systemTags", serialization_alias="systemTags"
+    )

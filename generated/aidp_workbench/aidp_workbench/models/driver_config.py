@@ -23,6 +23,12 @@ class DriverConfig(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
     """
 
-    driver_node_type: str | None = Field(default=None, alias="driverNodeType")
-    driver_shape: str | None = Field(default=None, alias="driverShape")
-    driver_shape_config: ShapeConfig | None = Field(default=None, alias="driverShapeConfig")
+    driver_node_type: str | None = Field(
+        default=None, validation_alias="driverNodeType", serialization_alias="driverNodeType"
+    )
+    driver_shape: str | None = Field(
+        default=None, validation_alias="driverShape", serialization_alias="driverShape"
+    )
+    driver_shape_config: ShapeConfig | None = Field(
+        default=None, validation_alias="driverShapeConfig", serialization_alias="driverShapeConfig"
+    )

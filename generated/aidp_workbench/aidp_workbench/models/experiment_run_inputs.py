@@ -21,4 +21,6 @@ class ExperimentRunInputs(Model):
     """
 
     dataset_inputs: list[DatasetInput] | None = None
-    model_inputs_: list[ModelInput] | None = Field(default=None, alias="model_inputs")
+    model_inputs_: list[ModelInput] | None = Field(
+        default=None, validation_alias="model_inputs", serialization_alias="model_inputs"
+    )

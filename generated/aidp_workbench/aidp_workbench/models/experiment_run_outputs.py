@@ -18,4 +18,6 @@ class ExperimentRunOutputs(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
     """
 
-    model_outputs_: list[ModelOutput] | None = Field(default=None, alias="model_outputs")
+    model_outputs_: list[ModelOutput] | None = Field(
+        default=None, validation_alias="model_outputs", serialization_alias="model_outputs"
+    )

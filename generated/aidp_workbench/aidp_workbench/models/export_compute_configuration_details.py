@@ -25,9 +25,19 @@ class ExportComputeConfigurationDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-exportcomputeconfiguration-post.html
     """
 
-    destination_path: str | None = Field(default=None, alias="destinationPath")
-    file_name: str | None = Field(default=None, alias="fileName")
-    cluster_scoped_libraries: list[ComputeConfigurationLibraryEntry] | None = Field(
-        default=None, alias="clusterScopedLibraries"
+    destination_path: str | None = Field(
+        default=None, validation_alias="destinationPath", serialization_alias="destinationPath"
     )
-    environment_variables: dict[str, str] | None = Field(default=None, alias="environmentVariables")
+    file_name: str | None = Field(
+        default=None, validation_alias="fileName", serialization_alias="fileName"
+    )
+    cluster_scoped_libraries: list[ComputeConfigurationLibraryEntry] | None = Field(
+        default=None,
+        validation_alias="clusterScopedLibraries",
+        serialization_alias="clusterScopedLibraries",
+    )
+    environment_variables: dict[str, str] | None = Field(
+        default=None,
+        validation_alias="environmentVariables",
+        serialization_alias="environmentVariables",
+    )

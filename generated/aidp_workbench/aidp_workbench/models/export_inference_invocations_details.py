@@ -47,6 +47,10 @@ class ExportInferenceInvocationsDetails(Model):
 
     volume_location: str
     is_overwrite: bool | None = None
-    time_start: datetime | None = Field(default=None, alias="timeStart")
-    time_end: datetime | None = Field(default=None, alias="timeEnd")
+    time_start: datetime | None = Field(
+        default=None, validation_alias="timeStart", serialization_alias="timeStart"
+    )
+    time_end: datetime | None = Field(
+        default=None, validation_alias="timeEnd", serialization_alias="timeEnd"
+    )
     filters: ExportInferenceInvocationsFilters | None = None

@@ -30,5 +30,7 @@ class ExportInferenceInvocationsFilters(Model):
     """
 
     status: Annotated[Literal["SUCCESS", "MALFORMED", "FAILED", "UNKNOWN"], OpenEnum] | None = None
-    model_version_: str | None = Field(default=None, alias="model_version")
+    model_version_: str | None = Field(
+        default=None, validation_alias="model_version", serialization_alias="model_version"
+    )
     request_uri: str | None = None

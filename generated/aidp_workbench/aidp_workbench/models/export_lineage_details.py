@@ -23,5 +23,5 @@ class ExportLineageDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-exportlineage-post.html
     """
 
-    anchor_node: str = Field(..., alias="anchorNode")
+    anchor_node: str = Field(validation_alias="anchorNode", serialization_alias="anchorNode")
     direction: Annotated[Literal["UPSTREAM", "BOTH", "DOWNSTREAM"], OpenEnum]

@@ -31,12 +31,22 @@ class ExternalTableDefinition(Model):
     """
 
     external_table_location_type: Annotated[Literal["OBJECT_STORAGE", "MOUNT"], OpenEnum] | None = (
-        Field(default=None, alias="externalTableLocationType")
+        Field(
+            default=None,
+            validation_alias="externalTableLocationType",
+            serialization_alias="externalTableLocationType",
+        )
     )
     object_storage_location_path: str | None = Field(
-        default=None, alias="objectStorageLocationPath"
+        default=None,
+        validation_alias="objectStorageLocationPath",
+        serialization_alias="objectStorageLocationPath",
     )
     external_table_data_format: Annotated[
         Literal["AVRO", "ORC", "PARQUET", "TEXTFILE", "JSON", "CSV", "DELTA", "ICEBERG"], OpenEnum
-    ] = Field(..., alias="externalTableDataFormat")
-    txt_file_definition: TxtFileDefinition | None = Field(default=None, alias="txtFileDefinition")
+    ] = Field(
+        validation_alias="externalTableDataFormat", serialization_alias="externalTableDataFormat"
+    )
+    txt_file_definition: TxtFileDefinition | None = Field(
+        default=None, validation_alias="txtFileDefinition", serialization_alias="txtFileDefinition"
+    )

@@ -34,10 +34,18 @@ class FetchEntityLineageDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
     """
 
-    anchor_node: str = Field(..., alias="anchorNode")
-    max_depth: int = Field(..., alias="maxDepth")
+    anchor_node: str = Field(validation_alias="anchorNode", serialization_alias="anchorNode")
+    max_depth: int = Field(validation_alias="maxDepth", serialization_alias="maxDepth")
     level: Annotated[Literal["ENTITY", "COLUMN"], OpenEnum]
     direction: Annotated[Literal["UPSTREAM", "BOTH", "DOWNSTREAM"], OpenEnum]
-    node_filters: NodeFilterObject | None = Field(default=None, alias="nodeFilters")
-    path_filters: PathFilterObject | None = Field(default=None, alias="pathFilters")
-    should_include_edges: bool | None = Field(default=None, alias="shouldIncludeEdges")
+    node_filters: NodeFilterObject | None = Field(
+        default=None, validation_alias="nodeFilters", serialization_alias="nodeFilters"
+    )
+    path_filters: PathFilterObject | None = Field(
+        default=None, validation_alias="pathFilters", serialization_alias="pathFilters"
+    )
+    should_include_edges: bool | None = Field(
+        default=None,
+        validation_alias="shouldIncludeEdges",
+        serialization_alias="shouldIncludeEdges",
+    )

@@ -17,4 +17,6 @@ class FetchOutputDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-actions-fetchoutput-post.html
     """
 
-    output_key: str | None = Field(default=None, alias="outputKey")
+    output_key: str | None = Field(
+        default=None, validation_alias="outputKey", serialization_alias="outputKey"
+    )

@@ -22,7 +22,7 @@ class FieldInfo(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
     """
 
-    field_name: str = Field(..., alias="fieldName")
+    field_name: str = Field(validation_alias="fieldName", serialization_alias="fieldName")
     field_type: Annotated[Literal["STRING", "NUMBER", "BOOLEAN", "ARRAY"], OpenEnum] = Field(
-        ..., alias="fieldType"
+        validation_alias="fieldType", serialization_alias="fieldType"
     )

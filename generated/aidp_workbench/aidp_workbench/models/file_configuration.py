@@ -27,6 +27,8 @@ class FileConfiguration(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
-    is_enabled: bool | None = Field(default=None, alias="isEnabled")
+    is_enabled: bool | None = Field(
+        default=None, validation_alias="isEnabled", serialization_alias="isEnabled"
+    )
     read: FileReadConfiguration | None = None
     write: FileWriteConfiguration | None = None

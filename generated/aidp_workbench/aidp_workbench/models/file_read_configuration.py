@@ -37,7 +37,9 @@ class FileReadConfiguration(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
-    is_enabled: bool | None = Field(default=None, alias="isEnabled")
+    is_enabled: bool | None = Field(
+        default=None, validation_alias="isEnabled", serialization_alias="isEnabled"
+    )
     allowed_file_types: (
         list[
             Annotated[
@@ -45,9 +47,23 @@ class FileReadConfiguration(Model):
             ]
         ]
         | None
-    ) = Field(default=None, alias="allowedFileTypes")
-    max_file_size_mb: int | None = Field(default=None, alias="maxFileSizeMb")
-    max_file_count: int | None = Field(default=None, alias="maxFileCount")
-    target_path: str | None = Field(default=None, alias="targetPath")
-    is_persistence_enabled: bool | None = Field(default=None, alias="isPersistenceEnabled")
-    retention_days: int | None = Field(default=None, alias="retentionDays")
+    ) = Field(
+        default=None, validation_alias="allowedFileTypes", serialization_alias="allowedFileTypes"
+    )
+    max_file_size_mb: int | None = Field(
+        default=None, validation_alias="maxFileSizeMb", serialization_alias="maxFileSizeMb"
+    )
+    max_file_count: int | None = Field(
+        default=None, validation_alias="maxFileCount", serialization_alias="maxFileCount"
+    )
+    target_path: str | None = Field(
+        default=None, validation_alias="targetPath", serialization_alias="targetPath"
+    )
+    is_persistence_enabled: bool | None = Field(
+        default=None,
+        validation_alias="isPersistenceEnabled",
+        serialization_alias="isPersistenceEnabled",
+    )
+    retention_days: int | None = Field(
+        default=None, validation_alias="retentionDays", serialization_alias="retentionDays"
+    )

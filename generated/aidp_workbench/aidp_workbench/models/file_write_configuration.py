@@ -40,9 +40,13 @@ class FileWriteConfiguration(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
-    is_enabled: bool | None = Field(default=None, alias="isEnabled")
+    is_enabled: bool | None = Field(
+        default=None, validation_alias="isEnabled", serialization_alias="isEnabled"
+    )
     is_download_to_catalog_enabled: bool | None = Field(
-        default=None, alias="isDownloadToCatalogEnabled"
+        default=None,
+        validation_alias="isDownloadToCatalogEnabled",
+        serialization_alias="isDownloadToCatalogEnabled",
     )
     allowed_file_types: (
         list[
@@ -51,15 +55,29 @@ class FileWriteConfiguration(Model):
             ]
         ]
         | None
-    ) = Field(default=None, alias="allowedFileTypes")
-    max_file_size_mb: int | None = Field(default=None, alias="maxFileSizeMb")
-    target_path: str | None = Field(default=None, alias="targetPath")
-    is_persistence_enabled: bool | None = Field(default=None, alias="isPersistenceEnabled")
-    retention_days: int | None = Field(default=None, alias="retentionDays")
+    ) = Field(
+        default=None, validation_alias="allowedFileTypes", serialization_alias="allowedFileTypes"
+    )
+    max_file_size_mb: int | None = Field(
+        default=None, validation_alias="maxFileSizeMb", serialization_alias="maxFileSizeMb"
+    )
+    target_path: str | None = Field(
+        default=None, validation_alias="targetPath", serialization_alias="targetPath"
+    )
+    is_persistence_enabled: bool | None = Field(
+        default=None,
+        validation_alias="isPersistenceEnabled",
+        serialization_alias="isPersistenceEnabled",
+    )
+    retention_days: int | None = Field(
+        default=None, validation_alias="retentionDays", serialization_alias="retentionDays"
+    )
     visibility: (
         Annotated[Literal["END_USER_ONLY", "DEVELOPER_ONLY", "END_USER_AND_DEVELOPER"], OpenEnum]
         | None
     ) = None
     download_link_expiry: Annotated[Literal["SESSION_DURATION"], OpenEnum] | None = Field(
-        default=None, alias="downloadLinkExpiry"
+        default=None,
+        validation_alias="downloadLinkExpiry",
+        serialization_alias="downloadLinkExpiry",
     )

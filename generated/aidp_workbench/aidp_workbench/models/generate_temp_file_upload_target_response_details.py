@@ -20,6 +20,8 @@ class GenerateTempFileUploadTargetResponseDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-generatetempfileuploadtarget-post.html
     """
 
-    temp_file_upload_target: str = Field(..., alias="tempFileUploadTarget")
-    upload_key: str = Field(..., alias="uploadKey")
-    oci_file_path: str = Field(..., alias="ociFilePath")
+    temp_file_upload_target: str = Field(
+        validation_alias="tempFileUploadTarget", serialization_alias="tempFileUploadTarget"
+    )
+    upload_key: str = Field(validation_alias="uploadKey", serialization_alias="uploadKey")
+    oci_file_path: str = Field(validation_alias="ociFilePath", serialization_alias="ociFilePath")

@@ -22,9 +22,17 @@ class GitBranch(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-checkoutbranch-post.html
     """
 
-    branch_name: str = Field(..., alias="branchName")
-    git_url: str = Field(..., alias="gitUrl")
-    error_message: str | None = Field(default=None, alias="errorMessage")
-    std_out: str | None = Field(default=None, alias="stdOut")
-    std_err: str | None = Field(default=None, alias="stdErr")
-    git_exit_code: int | None = Field(default=None, alias="gitExitCode")
+    branch_name: str = Field(validation_alias="branchName", serialization_alias="branchName")
+    git_url: str = Field(validation_alias="gitUrl", serialization_alias="gitUrl")
+    error_message: str | None = Field(
+        default=None, validation_alias="errorMessage", serialization_alias="errorMessage"
+    )
+    std_out: str | None = Field(
+        default=None, validation_alias="stdOut", serialization_alias="stdOut"
+    )
+    std_err: str | None = Field(
+        default=None, validation_alias="stdErr", serialization_alias="stdErr"
+    )
+    git_exit_code: int | None = Field(
+        default=None, validation_alias="gitExitCode", serialization_alias="gitExitCode"
+    )

@@ -18,5 +18,5 @@ class GitBranchSummary(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-get.html
     """
 
-    branch_name: str = Field(..., alias="branchName")
-    branch_path: str = Field(..., alias="branchPath")
+    branch_name: str = Field(validation_alias="branchName", serialization_alias="branchName")
+    branch_path: str = Field(validation_alias="branchPath", serialization_alias="branchPath")

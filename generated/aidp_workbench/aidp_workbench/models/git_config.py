@@ -28,5 +28,7 @@ class GitConfig(Model):
         None
     )
     credential: str | None = None
-    repository_url: str | None = Field(default=None, alias="repositoryUrl")
+    repository_url: str | None = Field(
+        default=None, validation_alias="repositoryUrl", serialization_alias="repositoryUrl"
+    )
     branch: str | None = None

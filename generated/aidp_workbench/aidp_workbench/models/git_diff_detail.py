@@ -27,11 +27,19 @@ class GitDiffDetail(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiffdetails-get.html
     """
 
-    git_file_path: str = Field(..., alias="gitFilePath")
-    is_conflict: bool | None = Field(default=None, alias="isConflict")
-    is_binary: bool | None = Field(default=None, alias="isBinary")
+    git_file_path: str = Field(validation_alias="gitFilePath", serialization_alias="gitFilePath")
+    is_conflict: bool | None = Field(
+        default=None, validation_alias="isConflict", serialization_alias="isConflict"
+    )
+    is_binary: bool | None = Field(
+        default=None, validation_alias="isBinary", serialization_alias="isBinary"
+    )
     patch: str | None = None
-    is_truncated: bool | None = Field(default=None, alias="isTruncated")
+    is_truncated: bool | None = Field(
+        default=None, validation_alias="isTruncated", serialization_alias="isTruncated"
+    )
     truncated_reason: (
         Annotated[Literal["MAX_PATCH_BYTES", "BINARY", "TOO_LARGE", "UNKNOWN"], OpenEnum] | None
-    ) = Field(default=None, alias="truncatedReason")
+    ) = Field(
+        default=None, validation_alias="truncatedReason", serialization_alias="truncatedReason"
+    )

@@ -30,13 +30,15 @@ class GitDiffSummary(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiff-get.html
     """
 
-    git_file_path: str = Field(..., alias="gitFilePath")
+    git_file_path: str = Field(validation_alias="gitFilePath", serialization_alias="gitFilePath")
     change_type: Annotated[
         Literal["ADDED", "MODIFIED", "DELETED", "RENAMED", "COPIED", "TYPE_CHANGED", "UNMERGED"],
         OpenEnum,
-    ] = Field(..., alias="changeType")
-    old_git_file_path: str | None = Field(default=None, alias="oldGitFilePath")
-    is_conflict: bool = Field(..., alias="isConflict")
+    ] = Field(validation_alias="changeType", serialization_alias="changeType")
+    old_git_file_path: str | None = Field(
+        default=None, validation_alias="oldGitFilePath", serialization_alias="oldGitFilePath"
+    )
+    is_conflict: bool = Field(validation_alias="isConflict", serialization_alias="isConflict")
     conflict_type: (
         Annotated[
             Literal[
@@ -52,4 +54,4 @@ class GitDiffSummary(Model):
             OpenEnum,
         ]
         | None
-    ) = Field(default=None, alias="conflictType")
+    ) = Field(default=None, validation_alias="conflictType", serialization_alias="conflictType")

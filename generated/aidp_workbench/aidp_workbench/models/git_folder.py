@@ -41,17 +41,35 @@ class GitFolder(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitfolders-post.html
     """
 
-    folder_path: str = Field(..., alias="folderPath")
-    git_provider_key: str | None = Field(default=None, alias="gitProviderKey")
-    git_repository_url: str | None = Field(default=None, alias="gitRepositoryUrl")
+    folder_path: str = Field(validation_alias="folderPath", serialization_alias="folderPath")
+    git_provider_key: str | None = Field(
+        default=None, validation_alias="gitProviderKey", serialization_alias="gitProviderKey"
+    )
+    git_repository_url: str | None = Field(
+        default=None, validation_alias="gitRepositoryUrl", serialization_alias="gitRepositoryUrl"
+    )
     description: str | None = None
-    branch_name: str | None = Field(default=None, alias="branchName")
+    branch_name: str | None = Field(
+        default=None, validation_alias="branchName", serialization_alias="branchName"
+    )
     is_private_connectivity_enabled: bool | None = Field(
-        default=None, alias="isPrivateConnectivityEnabled"
+        default=None,
+        validation_alias="isPrivateConnectivityEnabled",
+        serialization_alias="isPrivateConnectivityEnabled",
     )
     git_connectivity_profile_key: str | None = Field(
-        default=None, alias="gitConnectivityProfileKey"
+        default=None,
+        validation_alias="gitConnectivityProfileKey",
+        serialization_alias="gitConnectivityProfileKey",
     )
-    credential_store_key: str | None = Field(default=None, alias="credentialStoreKey")
-    folder_metadata: dict[str, dict[str, Any]] | None = Field(default=None, alias="folderMetadata")
-    sparse_checkout: SparseCheckoutDetails | None = Field(default=None, alias="sparseCheckout")
+    credential_store_key: str | None = Field(
+        default=None,
+        validation_alias="credentialStoreKey",
+        serialization_alias="credentialStoreKey",
+    )
+    folder_metadata: dict[str, dict[str, Any]] | None = Field(
+        default=None, validation_alias="folderMetadata", serialization_alias="folderMetadata"
+    )
+    sparse_checkout: SparseCheckoutDetails | None = Field(
+        default=None, validation_alias="sparseCheckout", serialization_alias="sparseCheckout"
+    )

@@ -25,7 +25,15 @@ class GitMergeDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-merge-post.html
     """
 
-    git_folder_path: str | None = Field(default=None, alias="gitFolderPath")
-    branch_name: str | None = Field(default=None, alias="branchName")
-    remote_branch_name: str = Field(..., alias="remoteBranchName")
-    commit_id: str | None = Field(default=None, alias="commitId")
+    git_folder_path: str | None = Field(
+        default=None, validation_alias="gitFolderPath", serialization_alias="gitFolderPath"
+    )
+    branch_name: str | None = Field(
+        default=None, validation_alias="branchName", serialization_alias="branchName"
+    )
+    remote_branch_name: str = Field(
+        validation_alias="remoteBranchName", serialization_alias="remoteBranchName"
+    )
+    commit_id: str | None = Field(
+        default=None, validation_alias="commitId", serialization_alias="commitId"
+    )

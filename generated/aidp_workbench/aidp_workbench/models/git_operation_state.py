@@ -40,7 +40,9 @@ class GitOperationState(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitoperationstate-get.html
     """
 
-    git_folder_path: str = Field(..., alias="gitFolderPath")
+    git_folder_path: str = Field(
+        validation_alias="gitFolderPath", serialization_alias="gitFolderPath"
+    )
     state: Annotated[
         Literal[
             "CLEAN",
@@ -52,11 +54,21 @@ class GitOperationState(Model):
         ],
         OpenEnum,
     ]
-    is_blocking: bool = Field(..., alias="isBlocking")
-    is_allowed: bool = Field(..., alias="isAllowed")
+    is_blocking: bool = Field(validation_alias="isBlocking", serialization_alias="isBlocking")
+    is_allowed: bool = Field(validation_alias="isAllowed", serialization_alias="isAllowed")
     message: str | None = None
-    current_branch: str | None = Field(default=None, alias="currentBranch")
-    head_commit_id: str | None = Field(default=None, alias="headCommitId")
-    is_detached: bool | None = Field(default=None, alias="isDetached")
-    have_conflicts: bool | None = Field(default=None, alias="haveConflicts")
-    time_checked: datetime | None = Field(default=None, alias="timeChecked")
+    current_branch: str | None = Field(
+        default=None, validation_alias="currentBranch", serialization_alias="currentBranch"
+    )
+    head_commit_id: str | None = Field(
+        default=None, validation_alias="headCommitId", serialization_alias="headCommitId"
+    )
+    is_detached: bool | None = Field(
+        default=None, validation_alias="isDetached", serialization_alias="isDetached"
+    )
+    have_conflicts: bool | None = Field(
+        default=None, validation_alias="haveConflicts", serialization_alias="haveConflicts"
+    )
+    time_checked: datetime | None = Field(
+        default=None, validation_alias="timeChecked", serialization_alias="timeChecked"
+    )

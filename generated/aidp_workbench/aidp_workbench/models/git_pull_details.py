@@ -33,10 +33,18 @@ class GitPullDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-pull-post.html
     """
 
-    git_folder_path: str | None = Field(default=None, alias="gitFolderPath")
-    branch_name: str | None = Field(default=None, alias="branchName")
-    remote_branch_name: str | None = Field(default=None, alias="remoteBranchName")
-    pull_action: Annotated[Literal["PULL", "MERGE_CONTINUE", "MERGE_ABORT"], OpenEnum] | None = (
-        Field(default=None, alias="pullAction")
+    git_folder_path: str | None = Field(
+        default=None, validation_alias="gitFolderPath", serialization_alias="gitFolderPath"
     )
-    commit_message: str | None = Field(default=None, alias="commitMessage")
+    branch_name: str | None = Field(
+        default=None, validation_alias="branchName", serialization_alias="branchName"
+    )
+    remote_branch_name: str | None = Field(
+        default=None, validation_alias="remoteBranchName", serialization_alias="remoteBranchName"
+    )
+    pull_action: Annotated[Literal["PULL", "MERGE_CONTINUE", "MERGE_ABORT"], OpenEnum] | None = (
+        Field(default=None, validation_alias="pullAction", serialization_alias="pullAction")
+    )
+    commit_message: str | None = Field(
+        default=None, validation_alias="commitMessage", serialization_alias="commitMessage"
+    )

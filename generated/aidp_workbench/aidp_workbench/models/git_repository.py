@@ -47,20 +47,40 @@ class GitRepository(Model):
     """
 
     key: str
-    workspace_key: str = Field(..., alias="workspaceKey")
-    branch_name: str = Field(..., alias="branchName")
-    git_url: str = Field(..., alias="gitUrl")
-    git_folder_path: str = Field(..., alias="gitFolderPath")
-    credential_key: str | None = Field(default=None, alias="credentialKey")
-    sparse_checkout: SparseCheckoutDetails | None = Field(default=None, alias="sparseCheckout")
+    workspace_key: str = Field(validation_alias="workspaceKey", serialization_alias="workspaceKey")
+    branch_name: str = Field(validation_alias="branchName", serialization_alias="branchName")
+    git_url: str = Field(validation_alias="gitUrl", serialization_alias="gitUrl")
+    git_folder_path: str = Field(
+        validation_alias="gitFolderPath", serialization_alias="gitFolderPath"
+    )
+    credential_key: str | None = Field(
+        default=None, validation_alias="credentialKey", serialization_alias="credentialKey"
+    )
+    sparse_checkout: SparseCheckoutDetails | None = Field(
+        default=None, validation_alias="sparseCheckout", serialization_alias="sparseCheckout"
+    )
     is_private_connectivity_enabled: bool | None = Field(
-        default=None, alias="isPrivateConnectivityEnabled"
+        default=None,
+        validation_alias="isPrivateConnectivityEnabled",
+        serialization_alias="isPrivateConnectivityEnabled",
     )
     git_connectivity_profile_key: str | None = Field(
-        default=None, alias="gitConnectivityProfileKey"
+        default=None,
+        validation_alias="gitConnectivityProfileKey",
+        serialization_alias="gitConnectivityProfileKey",
     )
     git_connectivity_profile_name: str | None = Field(
-        default=None, alias="gitConnectivityProfileName"
+        default=None,
+        validation_alias="gitConnectivityProfileName",
+        serialization_alias="gitConnectivityProfileName",
     )
-    credential_store_key: str | None = Field(default=None, alias="credentialStoreKey")
-    credential_store_name: str | None = Field(default=None, alias="credentialStoreName")
+    credential_store_key: str | None = Field(
+        default=None,
+        validation_alias="credentialStoreKey",
+        serialization_alias="credentialStoreKey",
+    )
+    credential_store_name: str | None = Field(
+        default=None,
+        validation_alias="credentialStoreName",
+        serialization_alias="credentialStoreName",
+    )

@@ -30,9 +30,15 @@ class GitResetDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-reset-post.html
     """
 
-    git_folder_path: str | None = Field(default=None, alias="gitFolderPath")
-    branch_name: str | None = Field(default=None, alias="branchName")
-    commit_id: str | None = Field(default=None, alias="commitId")
+    git_folder_path: str | None = Field(
+        default=None, validation_alias="gitFolderPath", serialization_alias="gitFolderPath"
+    )
+    branch_name: str | None = Field(
+        default=None, validation_alias="branchName", serialization_alias="branchName"
+    )
+    commit_id: str | None = Field(
+        default=None, validation_alias="commitId", serialization_alias="commitId"
+    )
     reset_mode: Annotated[Literal["SOFT", "MIXED", "HARD"], OpenEnum] | None = Field(
-        default=None, alias="resetMode"
+        default=None, validation_alias="resetMode", serialization_alias="resetMode"
     )

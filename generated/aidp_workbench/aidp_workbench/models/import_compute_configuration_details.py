@@ -19,4 +19,4 @@ class ImportComputeConfigurationDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-importcomputeconfiguration-post.html
     """
 
-    yaml_paths: list[str] = Field(..., alias="yamlPaths")
+    yaml_paths: list[str] = Field(validation_alias="yamlPaths", serialization_alias="yamlPaths")

@@ -18,4 +18,6 @@ class InferSchema(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschema-post.html
     """
 
-    infer_schema_column: list[InferSchemaColumn] = Field(..., alias="inferSchemaColumn")
+    infer_schema_column: list[InferSchemaColumn] = Field(
+        validation_alias="inferSchemaColumn", serialization_alias="inferSchemaColumn"
+    )

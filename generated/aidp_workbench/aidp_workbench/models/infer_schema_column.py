@@ -21,7 +21,13 @@ class InferSchemaColumn(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschema-post.html
     """
 
-    field_name: str | None = Field(default=None, alias="fieldName")
-    field_type: str | None = Field(default=None, alias="fieldType")
-    is_partition: bool | None = Field(default=None, alias="isPartition")
+    field_name: str | None = Field(
+        default=None, validation_alias="fieldName", serialization_alias="fieldName"
+    )
+    field_type: str | None = Field(
+        default=None, validation_alias="fieldType", serialization_alias="fieldType"
+    )
+    is_partition: bool | None = Field(
+        default=None, validation_alias="isPartition", serialization_alias="isPartition"
+    )
     rank: int | None = None

@@ -18,5 +18,9 @@ class InferSchemaProperties(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschema-post.html
     """
 
-    property_name: str | None = Field(default=None, alias="propertyName")
-    property_value: str | None = Field(default=None, alias="propertyValue")
+    property_name: str | None = Field(
+        default=None, validation_alias="propertyName", serialization_alias="propertyName"
+    )
+    property_value: str | None = Field(
+        default=None, validation_alias="propertyValue", serialization_alias="propertyValue"
+    )

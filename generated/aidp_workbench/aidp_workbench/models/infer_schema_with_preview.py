@@ -19,5 +19,7 @@ class InferSchemaWithPreview(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschemawithpreview-post.html
     """
 
-    schema_: list[InferSchemaColumn] = Field(..., alias="schema")
+    schema_: list[InferSchemaColumn] = Field(
+        validation_alias="schema", serialization_alias="schema"
+    )
     data: list[dict[str, str]]

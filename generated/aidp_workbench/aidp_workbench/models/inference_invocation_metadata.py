@@ -21,5 +21,7 @@ class InferenceInvocationMetadata(Model):
     """
 
     region: str | None = None
-    replica_id: str | None = Field(default=None, alias="replicaId")
+    replica_id: str | None = Field(
+        default=None, validation_alias="replicaId", serialization_alias="replicaId"
+    )
     caller: str | None = None

@@ -39,9 +39,19 @@ class InferenceInvocationSearchDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-search-post.html
     """
 
-    time_start: datetime | None = Field(default=None, alias="timeStart")
-    time_end: datetime | None = Field(default=None, alias="timeEnd")
+    time_start: datetime | None = Field(
+        default=None, validation_alias="timeStart", serialization_alias="timeStart"
+    )
+    time_end: datetime | None = Field(
+        default=None, validation_alias="timeEnd", serialization_alias="timeEnd"
+    )
     status: Annotated[Literal["SUCCESS", "MALFORMED", "FAILED", "UNKNOWN"], OpenEnum] | None = None
-    model_version_: str | None = Field(default=None, alias="modelVersion")
-    request_uri: str | None = Field(default=None, alias="requestUri")
-    page_token: str | None = Field(default=None, alias="pageToken")
+    model_version_: str | None = Field(
+        default=None, validation_alias="modelVersion", serialization_alias="modelVersion"
+    )
+    request_uri: str | None = Field(
+        default=None, validation_alias="requestUri", serialization_alias="requestUri"
+    )
+    page_token: str | None = Field(
+        default=None, validation_alias="pageToken", serialization_alias="pageToken"
+    )

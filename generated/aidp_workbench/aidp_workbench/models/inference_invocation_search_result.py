@@ -37,10 +37,16 @@ class InferenceInvocationSearchResult(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-search-post.html
     """
 
-    time_start: datetime = Field(..., alias="timeStart")
-    time_end: datetime = Field(..., alias="timeEnd")
+    time_start: datetime = Field(validation_alias="timeStart", serialization_alias="timeStart")
+    time_end: datetime = Field(validation_alias="timeEnd", serialization_alias="timeEnd")
     items: list[InferenceInvocationSummary]
-    next_page_token: str | None = Field(default=None, alias="nextPageToken")
+    next_page_token: str | None = Field(
+        default=None, validation_alias="nextPageToken", serialization_alias="nextPageToken"
+    )
     statuses: list[str]
-    request_uris: list[str] = Field(..., alias="requestUris")
-    model_versions_: list[str] = Field(..., alias="modelVersions")
+    request_uris: list[str] = Field(
+        validation_alias="requestUris", serialization_alias="requestUris"
+    )
+    model_versions_: list[str] = Field(
+        validation_alias="modelVersions", serialization_alias="modelVersions"
+    )

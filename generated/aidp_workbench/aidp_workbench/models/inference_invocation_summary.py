@@ -31,9 +31,15 @@ class InferenceInvocationSummary(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-search-post.html
     """
 
-    request_timestamp: datetime = Field(..., alias="requestTimestamp")
-    request_uri: str = Field(..., alias="requestUri")
-    model_version_: str | None = Field(default=None, alias="modelVersion")
+    request_timestamp: datetime = Field(
+        validation_alias="requestTimestamp", serialization_alias="requestTimestamp"
+    )
+    request_uri: str = Field(validation_alias="requestUri", serialization_alias="requestUri")
+    model_version_: str | None = Field(
+        default=None, validation_alias="modelVersion", serialization_alias="modelVersion"
+    )
     status: Annotated[Literal["SUCCESS", "MALFORMED", "FAILED", "UNKNOWN"], OpenEnum]
-    latency_ms: int | None = Field(default=None, alias="latencyMs")
-    request_id: str = Field(..., alias="requestId")
+    latency_ms: int | None = Field(
+        default=None, validation_alias="latencyMs", serialization_alias="latencyMs"
+    )
+    request_id: str = Field(validation_alias="requestId", serialization_alias="requestId")

@@ -28,9 +28,21 @@ class InferenceInvocationSummaryMetrics(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-summary-get.html
     """
 
-    total_requests: int = Field(..., alias="totalRequests")
-    successful_requests: int = Field(..., alias="successfulRequests")
-    failed_requests: int = Field(..., alias="failedRequests")
-    success_rate_percent: float = Field(..., alias="successRatePercent")
-    malformed_requests: int = Field(..., alias="malformedRequests")
-    average_response_time_ms: float = Field(..., alias="averageResponseTimeMs")
+    total_requests: int = Field(
+        validation_alias="totalRequests", serialization_alias="totalRequests"
+    )
+    successful_requests: int = Field(
+        validation_alias="successfulRequests", serialization_alias="successfulRequests"
+    )
+    failed_requests: int = Field(
+        validation_alias="failedRequests", serialization_alias="failedRequests"
+    )
+    success_rate_percent: float = Field(
+        validation_alias="successRatePercent", serialization_alias="successRatePercent"
+    )
+    malformed_requests: int = Field(
+        validation_alias="malformedRequests", serialization_alias="malformedRequests"
+    )
+    average_response_time_ms: float = Field(
+        validation_alias="averageResponseTimeMs", serialization_alias="averageResponseTimeMs"
+    )

@@ -27,6 +27,6 @@ class InferenceInvocationSummaryResponse(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-summary-get.html
     """
 
-    time_start: datetime = Field(..., alias="timeStart")
-    time_end: datetime = Field(..., alias="timeEnd")
+    time_start: datetime = Field(validation_alias="timeStart", serialization_alias="timeStart")
+    time_end: datetime = Field(validation_alias="timeEnd", serialization_alias="timeEnd")
     summary: InferenceInvocationSummaryMetrics

@@ -62,22 +62,40 @@ class Job(Model):
     """
 
     key: str
-    created_by: str = Field(..., alias="createdBy")
-    created_by_name: str | None = Field(default=None, alias="createdByName")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    updated_by_name: str | None = Field(default=None, alias="updatedByName")
-    run_as: str | None = Field(default=None, alias="runAs")
+    created_by: str = Field(validation_alias="createdBy", serialization_alias="createdBy")
+    created_by_name: str | None = Field(
+        default=None, validation_alias="createdByName", serialization_alias="createdByName"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    updated_by_name: str | None = Field(
+        default=None, validation_alias="updatedByName", serialization_alias="updatedByName"
+    )
+    run_as: str | None = Field(default=None, validation_alias="runAs", serialization_alias="runAs")
     name: str
     description: str | None = None
     schedule: Schedule | None = None
     continuous: Continuous | None = None
-    max_concurrent_runs: int | None = Field(default=None, alias="maxConcurrentRuns")
-    git_config: GitConfig | None = Field(default=None, alias="gitConfig")
+    max_concurrent_runs: int | None = Field(
+        default=None, validation_alias="maxConcurrentRuns", serialization_alias="maxConcurrentRuns"
+    )
+    git_config: GitConfig | None = Field(
+        default=None, validation_alias="gitConfig", serialization_alias="gitConfig"
+    )
     queue: Queue | None = None
     path: str | None = None
-    job_clusters: list[JobCluster] | None = Field(default=None, alias="jobClusters")
+    job_clusters: list[JobCluster] | None = Field(
+        default=None, validation_alias="jobClusters", serialization_alias="jobClusters"
+    )
     tasks: list[Task] | None = None
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
     parameters: list[Parameter] | None = None
-    timeout_seconds: int | None = Field(default=None, alias="timeoutSeconds")
+    timeout_seconds: int | None = Field(
+        default=None, validation_alias="timeoutSeconds", serialization_alias="timeoutSeconds"
+    )

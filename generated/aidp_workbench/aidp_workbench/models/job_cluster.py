@@ -20,6 +20,12 @@ class JobCluster(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-post.html
     """
 
-    cluster_key: str | None = Field(default=None, alias="clusterKey")
-    cluster_name: str | None = Field(default=None, alias="clusterName")
-    new_cluster: NewClusterConfiguration | None = Field(default=None, alias="newCluster")
+    cluster_key: str | None = Field(
+        default=None, validation_alias="clusterKey", serialization_alias="clusterKey"
+    )
+    cluster_name: str | None = Field(
+        default=None, validation_alias="clusterName", serialization_alias="clusterName"
+    )
+    new_cluster: NewClusterConfiguration | None = Field(
+        default=None, validation_alias="newCluster", serialization_alias="newCluster"
+    )

@@ -95,47 +95,103 @@ class JobRun(Model):
 
     key: str
     name: str
-    job_key: str = Field(..., alias="jobKey")
-    job_name: str | None = Field(default=None, alias="jobName")
-    parent_job_run_key: str | None = Field(default=None, alias="parentJobRunKey")
-    root_job_run_key: str | None = Field(default=None, alias="rootJobRunKey")
-    parent_task_run_key: str | None = Field(default=None, alias="parentTaskRunKey")
+    job_key: str = Field(validation_alias="jobKey", serialization_alias="jobKey")
+    job_name: str | None = Field(
+        default=None, validation_alias="jobName", serialization_alias="jobName"
+    )
+    parent_job_run_key: str | None = Field(
+        default=None, validation_alias="parentJobRunKey", serialization_alias="parentJobRunKey"
+    )
+    root_job_run_key: str | None = Field(
+        default=None, validation_alias="rootJobRunKey", serialization_alias="rootJobRunKey"
+    )
+    parent_task_run_key: str | None = Field(
+        default=None, validation_alias="parentTaskRunKey", serialization_alias="parentTaskRunKey"
+    )
     tasks: list[Task] | None = None
-    created_by: str | None = Field(default=None, alias="createdBy")
-    created_by_name: str | None = Field(default=None, alias="createdByName")
-    max_concurrent_runs: int | None = Field(default=None, alias="maxConcurrentRuns")
-    git_config: GitConfig | None = Field(default=None, alias="gitConfig")
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    created_by_name: str | None = Field(
+        default=None, validation_alias="createdByName", serialization_alias="createdByName"
+    )
+    max_concurrent_runs: int | None = Field(
+        default=None, validation_alias="maxConcurrentRuns", serialization_alias="maxConcurrentRuns"
+    )
+    git_config: GitConfig | None = Field(
+        default=None, validation_alias="gitConfig", serialization_alias="gitConfig"
+    )
     queue: Queue | None = None
-    original_attempt_run_id: str | None = Field(default=None, alias="originalAttemptRunId")
+    original_attempt_run_id: str | None = Field(
+        default=None,
+        validation_alias="originalAttemptRunId",
+        serialization_alias="originalAttemptRunId",
+    )
     state: State | None = None
     schedule: Schedule | None = None
-    cluster_spec: ClusterSpec | None = Field(default=None, alias="clusterSpec")
-    cluster_instance: ClusterInstance | None = Field(default=None, alias="clusterInstance")
+    cluster_spec: ClusterSpec | None = Field(
+        default=None, validation_alias="clusterSpec", serialization_alias="clusterSpec"
+    )
+    cluster_instance: ClusterInstance | None = Field(
+        default=None, validation_alias="clusterInstance", serialization_alias="clusterInstance"
+    )
     parameters: list[Parameter] | None = None
     unified_job_and_job_run_parameters: list[Parameter] | None = Field(
-        default=None, alias="unifiedJobAndJobRunParameters"
+        default=None,
+        validation_alias="unifiedJobAndJobRunParameters",
+        serialization_alias="unifiedJobAndJobRunParameters",
     )
-    repair_history: list[RepairHistory] | None = Field(default=None, alias="repairHistory")
-    repair_key: int | None = Field(default=None, alias="repairKey")
-    system_parameters: dict[str, str] | None = Field(default=None, alias="systemParameters")
-    start_time: int | None = Field(default=None, alias="startTime")
-    end_time: int | None = Field(default=None, alias="endTime")
-    setup_duration: int | None = Field(default=None, alias="setupDuration")
-    execution_duration: int | None = Field(default=None, alias="executionDuration")
-    cleanup_duration: int | None = Field(default=None, alias="cleanupDuration")
-    run_duration: int | None = Field(default=None, alias="runDuration")
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
+    repair_history: list[RepairHistory] | None = Field(
+        default=None, validation_alias="repairHistory", serialization_alias="repairHistory"
+    )
+    repair_key: int | None = Field(
+        default=None, validation_alias="repairKey", serialization_alias="repairKey"
+    )
+    system_parameters: dict[str, str] | None = Field(
+        default=None, validation_alias="systemParameters", serialization_alias="systemParameters"
+    )
+    start_time: int | None = Field(
+        default=None, validation_alias="startTime", serialization_alias="startTime"
+    )
+    end_time: int | None = Field(
+        default=None, validation_alias="endTime", serialization_alias="endTime"
+    )
+    setup_duration: int | None = Field(
+        default=None, validation_alias="setupDuration", serialization_alias="setupDuration"
+    )
+    execution_duration: int | None = Field(
+        default=None, validation_alias="executionDuration", serialization_alias="executionDuration"
+    )
+    cleanup_duration: int | None = Field(
+        default=None, validation_alias="cleanupDuration", serialization_alias="cleanupDuration"
+    )
+    run_duration: int | None = Field(
+        default=None, validation_alias="runDuration", serialization_alias="runDuration"
+    )
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
     launched: Annotated[Literal["SCHEDULED", "MANUAL"], OpenEnum] | None = None
     version: int | None = None
-    task_to_task_run_map: dict[str, str] | None = Field(default=None, alias="taskToTaskRunMap")
+    task_to_task_run_map: dict[str, str] | None = Field(
+        default=None, validation_alias="taskToTaskRunMap", serialization_alias="taskToTaskRunMap"
+    )
     task_run_summary_map: dict[str, dict[str, Any]] | None = Field(
-        default=None, alias="taskRunSummaryMap"
+        default=None, validation_alias="taskRunSummaryMap", serialization_alias="taskRunSummaryMap"
     )
-    timeout_seconds: int | None = Field(default=None, alias="timeoutSeconds")
-    repaired_tasks: list[str] | None = Field(default=None, alias="repairedTasks")
+    timeout_seconds: int | None = Field(
+        default=None, validation_alias="timeoutSeconds", serialization_alias="timeoutSeconds"
+    )
+    repaired_tasks: list[str] | None = Field(
+        default=None, validation_alias="repairedTasks", serialization_alias="repairedTasks"
+    )
     repair_mode: Annotated[Literal["RESUME", "RERUN"], OpenEnum] | None = Field(
-        default=None, alias="repairMode"
+        default=None, validation_alias="repairMode", serialization_alias="repairMode"
     )
-    lifecycle_states: list[LifecycleState] | None = Field(default=None, alias="lifecycleStates")
-    run_as: str | None = Field(default=None, alias="runAs")
+    lifecycle_states: list[LifecycleState] | None = Field(
+        default=None, validation_alias="lifecycleStates", serialization_alias="lifecycleStates"
+    )
+    run_as: str | None = Field(default=None, validation_alias="runAs", serialization_alias="runAs")

@@ -44,14 +44,32 @@ class JobRunSummary(Model):
     key: str
     name: str | None = None
     state: State | None = None
-    job_key: str | None = Field(default=None, alias="jobKey")
-    job_name: str | None = Field(default=None, alias="jobName")
-    execution_duration: int | None = Field(default=None, alias="executionDuration")
+    job_key: str | None = Field(
+        default=None, validation_alias="jobKey", serialization_alias="jobKey"
+    )
+    job_name: str | None = Field(
+        default=None, validation_alias="jobName", serialization_alias="jobName"
+    )
+    execution_duration: int | None = Field(
+        default=None, validation_alias="executionDuration", serialization_alias="executionDuration"
+    )
     launched: Annotated[Literal["SCHEDULED", "MANUAL"], OpenEnum] | None = None
-    start_time: int | None = Field(default=None, alias="startTime")
-    end_time: int | None = Field(default=None, alias="endTime")
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    created_by_name: str | None = Field(default=None, alias="createdByName")
-    run_as: str | None = Field(default=None, alias="runAs")
+    start_time: int | None = Field(
+        default=None, validation_alias="startTime", serialization_alias="startTime"
+    )
+    end_time: int | None = Field(
+        default=None, validation_alias="endTime", serialization_alias="endTime"
+    )
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    created_by_name: str | None = Field(
+        default=None, validation_alias="createdByName", serialization_alias="createdByName"
+    )
+    run_as: str | None = Field(default=None, validation_alias="runAs", serialization_alias="runAs")

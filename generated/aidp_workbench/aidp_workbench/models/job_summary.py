@@ -42,15 +42,29 @@ class JobSummary(Model):
     """
 
     key: str
-    created_by: str | None = Field(default=None, alias="createdBy")
-    created_by_name: str | None = Field(default=None, alias="createdByName")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    updated_by_name: str | None = Field(default=None, alias="updatedByName")
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    created_by_name: str | None = Field(
+        default=None, validation_alias="createdByName", serialization_alias="createdByName"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    updated_by_name: str | None = Field(
+        default=None, validation_alias="updatedByName", serialization_alias="updatedByName"
+    )
     name: str | None = None
     path: str | None = None
     schedule: Schedule | None = None
-    run_as: str | None = Field(default=None, alias="runAs")
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
+    run_as: str | None = Field(default=None, validation_alias="runAs", serialization_alias="runAs")
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
     clusters: list[str] | None = None
-    job_clusters: list[JobCluster] | None = Field(default=None, alias="jobClusters")
+    job_clusters: list[JobCluster] | None = Field(
+        default=None, validation_alias="jobClusters", serialization_alias="jobClusters"
+    )

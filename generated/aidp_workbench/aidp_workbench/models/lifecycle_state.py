@@ -31,8 +31,12 @@ class LifecycleState(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
-    start_time: int | None = Field(default=None, alias="startTime")
-    end_time: int | None = Field(default=None, alias="endTime")
+    start_time: int | None = Field(
+        default=None, validation_alias="startTime", serialization_alias="startTime"
+    )
+    end_time: int | None = Field(
+        default=None, validation_alias="endTime", serialization_alias="endTime"
+    )
     status: (
         Annotated[
             Literal[
@@ -56,8 +60,14 @@ class LifecycleState(Model):
         ]
         | None
     ) = None
-    state_message: str | None = Field(default=None, alias="stateMessage")
-    error_trace: str | None = Field(default=None, alias="errorTrace")
+    state_message: str | None = Field(
+        default=None, validation_alias="stateMessage", serialization_alias="stateMessage"
+    )
+    error_trace: str | None = Field(
+        default=None, validation_alias="errorTrace", serialization_alias="errorTrace"
+    )
     is_user_canceled_or_timed_out: bool | None = Field(
-        default=None, alias="isUserCanceledOrTimedOut"
+        default=None,
+        validation_alias="isUserCanceledOrTimedOut",
+        serialization_alias="isUserCanceledOrTimedOut",
     )

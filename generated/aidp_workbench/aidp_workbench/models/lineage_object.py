@@ -34,9 +34,15 @@ class LineageObject(Model):
     """
 
     id: str | None = None
-    qualified_name: str | None = Field(default=None, alias="qualifiedName")
-    display_name: str | None = Field(default=None, alias="displayName")
-    parent_id: str | None = Field(default=None, alias="parentId")
+    qualified_name: str | None = Field(
+        default=None, validation_alias="qualifiedName", serialization_alias="qualifiedName"
+    )
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
+    parent_id: str | None = Field(
+        default=None, validation_alias="parentId", serialization_alias="parentId"
+    )
     type: str | None = None
     direction: Annotated[Literal["UPSTREAM", "BOTH", "DOWNSTREAM"], OpenEnum] | None = None
     depth: int | None = None

@@ -28,8 +28,14 @@ class LineageRelationship(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
     """
 
-    from_node_id: str | None = Field(default=None, alias="fromNodeId")
-    to_node_id: str | None = Field(default=None, alias="toNodeId")
+    from_node_id: str | None = Field(
+        default=None, validation_alias="fromNodeId", serialization_alias="fromNodeId"
+    )
+    to_node_id: str | None = Field(
+        default=None, validation_alias="toNodeId", serialization_alias="toNodeId"
+    )
     type: str | None = None
-    provider_type: str | None = Field(default=None, alias="providerType")
+    provider_type: str | None = Field(
+        default=None, validation_alias="providerType", serialization_alias="providerType"
+    )
     properties: dict[str, dict[str, Any]] | None = None

@@ -71,5 +71,5 @@ class ListPermissionsWithResourceDetails(Model):
             "KNOWLEDGE_BASE",
         ],
         OpenEnum,
-    ] = Field(..., alias="resourceType")
-    resource_key: str = Field(..., alias="resourceKey")
+    ] = Field(validation_alias="resourceType", serialization_alias="resourceType")
+    resource_key: str = Field(validation_alias="resourceKey", serialization_alias="resourceKey")

@@ -30,8 +30,16 @@ class LlmConfig(Model):
     """
 
     type: Annotated[Literal["OCI_GEN_AI", "THIRD_PARTY"], OpenEnum]
-    model_id_: str | None = Field(default=None, alias="modelId")
-    compartment_id: str | None = Field(default=None, alias="compartmentId")
-    endpoint_url: str | None = Field(default=None, alias="endpointUrl")
+    model_id_: str | None = Field(
+        default=None, validation_alias="modelId", serialization_alias="modelId"
+    )
+    compartment_id: str | None = Field(
+        default=None, validation_alias="compartmentId", serialization_alias="compartmentId"
+    )
+    endpoint_url: str | None = Field(
+        default=None, validation_alias="endpointUrl", serialization_alias="endpointUrl"
+    )
     provider: str | None = None
-    region_id: str | None = Field(default=None, alias="regionId")
+    region_id: str | None = Field(
+        default=None, validation_alias="regionId", serialization_alias="regionId"
+    )

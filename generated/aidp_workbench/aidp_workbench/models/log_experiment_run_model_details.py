@@ -19,4 +19,4 @@ class LogExperimentRunModelDetails(Model):
     """
 
     run_id: str
-    model_json_: str = Field(..., alias="model_json")
+    model_json_: str = Field(validation_alias="model_json", serialization_alias="model_json")

@@ -29,13 +29,17 @@ class LoggedModelInfo(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-logged-models-search-post.html
     """
 
-    model_id_: str | None = Field(default=None, alias="model_id")
+    model_id_: str | None = Field(
+        default=None, validation_alias="model_id", serialization_alias="model_id"
+    )
     experiment_id: str | None = None
     name: str | None = None
     creation_timestamp_ms: int | None = None
     last_updated_timestamp_ms: int | None = None
     artifact_uri: str | None = None
     status: str | None = None
-    model_type_: str | None = Field(default=None, alias="model_type")
+    model_type_: str | None = Field(
+        default=None, validation_alias="model_type", serialization_alias="model_type"
+    )
     source_run_id: str | None = None
     tags: list[LoggedModelTag] | None = None

@@ -23,6 +23,14 @@ class LongTermMemoryConfiguration(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
-    is_enabled: bool | None = Field(default=None, alias="isEnabled")
-    share_between_chat_threads: bool | None = Field(default=None, alias="shareBetweenChatThreads")
-    llm_config: LlmConfig | None = Field(default=None, alias="llmConfig")
+    is_enabled: bool | None = Field(
+        default=None, validation_alias="isEnabled", serialization_alias="isEnabled"
+    )
+    share_between_chat_threads: bool | None = Field(
+        default=None,
+        validation_alias="shareBetweenChatThreads",
+        serialization_alias="shareBetweenChatThreads",
+    )
+    llm_config: LlmConfig | None = Field(
+        default=None, validation_alias="llmConfig", serialization_alias="llmConfig"
+    )

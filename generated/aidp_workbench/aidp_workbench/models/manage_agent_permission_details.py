@@ -23,8 +23,12 @@ class ManageAgentPermissionDetails(Model):
     """
 
     assign_agent_permission_details: AssignAgentPermissionDetails | None = Field(
-        default=None, alias="assignAgentPermissionDetails"
+        default=None,
+        validation_alias="assignAgentPermissionDetails",
+        serialization_alias="assignAgentPermissionDetails",
     )
     revoke_agent_permission_details: RevokeAgentPermissionDetails | None = Field(
-        default=None, alias="revokeAgentPermissionDetails"
+        default=None,
+        validation_alias="revokeAgentPermissionDetails",
+        serialization_alias="revokeAgentPermissionDetails",
     )

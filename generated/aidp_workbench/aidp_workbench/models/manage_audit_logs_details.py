@@ -23,4 +23,6 @@ class ManageAuditLogsDetails(Model):
     """
 
     action: Annotated[Literal["ENABLE", "DISABLE"], OpenEnum] | None = None
-    retention_period: int | None = Field(default=None, alias="retentionPeriod")
+    retention_period: int | None = Field(
+        default=None, validation_alias="retentionPeriod", serialization_alias="retentionPeriod"
+    )

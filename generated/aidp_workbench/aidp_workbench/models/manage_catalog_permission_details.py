@@ -23,8 +23,12 @@ class ManageCatalogPermissionDetails(Model):
     """
 
     assign_catalog_permission_details: AssignCatalogPermissionDetails | None = Field(
-        default=None, alias="assignCatalogPermissionDetails"
+        default=None,
+        validation_alias="assignCatalogPermissionDetails",
+        serialization_alias="assignCatalogPermissionDetails",
     )
     revoke_catalog_permission_details: RevokeCatalogPermissionDetails | None = Field(
-        default=None, alias="revokeCatalogPermissionDetails"
+        default=None,
+        validation_alias="revokeCatalogPermissionDetails",
+        serialization_alias="revokeCatalogPermissionDetails",
     )

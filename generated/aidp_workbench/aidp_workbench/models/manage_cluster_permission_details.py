@@ -23,8 +23,12 @@ class ManageClusterPermissionDetails(Model):
     """
 
     assign_cluster_permission_details: AssignClusterPermissionDetails | None = Field(
-        default=None, alias="assignClusterPermissionDetails"
+        default=None,
+        validation_alias="assignClusterPermissionDetails",
+        serialization_alias="assignClusterPermissionDetails",
     )
     revoke_cluster_permission_details: RevokeClusterPermissionDetails | None = Field(
-        default=None, alias="revokeClusterPermissionDetails"
+        default=None,
+        validation_alias="revokeClusterPermissionDetails",
+        serialization_alias="revokeClusterPermissionDetails",
     )

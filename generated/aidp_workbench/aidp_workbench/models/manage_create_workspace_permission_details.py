@@ -23,8 +23,16 @@ class ManageCreateWorkspacePermissionDetails(Model):
     """
 
     assign_create_workspace_permission_details: AssignCreateWorkspacePermissionDetails | None = (
-        Field(default=None, alias="assignCreateWorkspacePermissionDetails")
+        Field(
+            default=None,
+            validation_alias="assignCreateWorkspacePermissionDetails",
+            serialization_alias="assignCreateWorkspacePermissionDetails",
+        )
     )
     revoke_create_workspace_permission_details: RevokeCreateWorkspacePermissionDetails | None = (
-        Field(default=None, alias="revokeCreateWorkspacePermissionDetails")
+        Field(
+            default=None,
+            validation_alias="revokeCreateWorkspacePermissionDetails",
+            serialization_alias="revokeCreateWorkspacePermissionDetails",
+        )
     )

@@ -23,8 +23,12 @@ class ManageJobPermissionDetails(Model):
     """
 
     assign_job_permission_details: AssignJobPermissionDetails | None = Field(
-        default=None, alias="assignJobPermissionDetails"
+        default=None,
+        validation_alias="assignJobPermissionDetails",
+        serialization_alias="assignJobPermissionDetails",
     )
     revoke_job_permission_details: RevokeJobPermissionDetails | None = Field(
-        default=None, alias="revokeJobPermissionDetails"
+        default=None,
+        validation_alias="revokeJobPermissionDetails",
+        serialization_alias="revokeJobPermissionDetails",
     )

@@ -23,8 +23,12 @@ class ManageRecipientPermissionDetails(Model):
     """
 
     assign_recipient_permission_details: AssignRecipientPermissionDetails | None = Field(
-        default=None, alias="assignRecipientPermissionDetails"
+        default=None,
+        validation_alias="assignRecipientPermissionDetails",
+        serialization_alias="assignRecipientPermissionDetails",
     )
     revoke_recipient_permission_details: RevokeRecipientPermissionDetails | None = Field(
-        default=None, alias="revokeRecipientPermissionDetails"
+        default=None,
+        validation_alias="revokeRecipientPermissionDetails",
+        serialization_alias="revokeRecipientPermissionDetails",
     )

@@ -23,8 +23,16 @@ class ManageRegisteredModelPermissionDetails(Model):
     """
 
     assign_registered_model_permission_details: AssignRegisteredModelPermissionDetails | None = (
-        Field(default=None, alias="assignRegisteredModelPermissionDetails")
+        Field(
+            default=None,
+            validation_alias="assignRegisteredModelPermissionDetails",
+            serialization_alias="assignRegisteredModelPermissionDetails",
+        )
     )
     revoke_registered_model_permission_details: RevokeRegisteredModelPermissionDetails | None = (
-        Field(default=None, alias="revokeRegisteredModelPermissionDetails")
+        Field(
+            default=None,
+            validation_alias="revokeRegisteredModelPermissionDetails",
+            serialization_alias="revokeRegisteredModelPermissionDetails",
+        )
     )

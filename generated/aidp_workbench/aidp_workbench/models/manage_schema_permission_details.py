@@ -23,8 +23,12 @@ class ManageSchemaPermissionDetails(Model):
     """
 
     assign_schema_permission_details: AssignSchemaPermissionDetails | None = Field(
-        default=None, alias="assignSchemaPermissionDetails"
+        default=None,
+        validation_alias="assignSchemaPermissionDetails",
+        serialization_alias="assignSchemaPermissionDetails",
     )
     revoke_schema_permission_details: RevokeSchemaPermissionDetails | None = Field(
-        default=None, alias="revokeSchemaPermissionDetails"
+        default=None,
+        validation_alias="revokeSchemaPermissionDetails",
+        serialization_alias="revokeSchemaPermissionDetails",
     )

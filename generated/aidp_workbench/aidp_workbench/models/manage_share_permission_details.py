@@ -23,8 +23,12 @@ class ManageSharePermissionDetails(Model):
     """
 
     assign_share_permission_details: AssignSharePermissionDetails | None = Field(
-        default=None, alias="assignSharePermissionDetails"
+        default=None,
+        validation_alias="assignSharePermissionDetails",
+        serialization_alias="assignSharePermissionDetails",
     )
     revoke_share_permission_details: RevokeSharePermissionDetails | None = Field(
-        default=None, alias="revokeSharePermissionDetails"
+        default=None,
+        validation_alias="revokeSharePermissionDetails",
+        serialization_alias="revokeSharePermissionDetails",
     )

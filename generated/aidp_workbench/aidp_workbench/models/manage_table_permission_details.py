@@ -23,8 +23,12 @@ class ManageTablePermissionDetails(Model):
     """
 
     assign_table_permission_details: AssignTablePermissionDetails | None = Field(
-        default=None, alias="assignTablePermissionDetails"
+        default=None,
+        validation_alias="assignTablePermissionDetails",
+        serialization_alias="assignTablePermissionDetails",
     )
     revoke_table_permission_details: RevokeTablePermissionDetails | None = Field(
-        default=None, alias="revokeTablePermissionDetails"
+        default=None,
+        validation_alias="revokeTablePermissionDetails",
+        serialization_alias="revokeTablePermissionDetails",
     )

@@ -23,8 +23,12 @@ class ManageViewPermissionDetails(Model):
     """
 
     assign_view_permission_details: AssignViewPermissionDetails | None = Field(
-        default=None, alias="assignViewPermissionDetails"
+        default=None,
+        validation_alias="assignViewPermissionDetails",
+        serialization_alias="assignViewPermissionDetails",
     )
     revoke_view_permission_details: RevokeViewPermissionDetails | None = Field(
-        default=None, alias="revokeViewPermissionDetails"
+        default=None,
+        validation_alias="revokeViewPermissionDetails",
+        serialization_alias="revokeViewPermissionDetails",
     )

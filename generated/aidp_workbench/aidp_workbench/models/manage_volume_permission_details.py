@@ -23,8 +23,12 @@ class ManageVolumePermissionDetails(Model):
     """
 
     assign_volume_permission_details: AssignVolumePermissionDetails | None = Field(
-        default=None, alias="assignVolumePermissionDetails"
+        default=None,
+        validation_alias="assignVolumePermissionDetails",
+        serialization_alias="assignVolumePermissionDetails",
     )
     revoke_volume_permission_details: RevokeVolumePermissionDetails | None = Field(
-        default=None, alias="revokeVolumePermissionDetails"
+        default=None,
+        validation_alias="revokeVolumePermissionDetails",
+        serialization_alias="revokeVolumePermissionDetails",
     )

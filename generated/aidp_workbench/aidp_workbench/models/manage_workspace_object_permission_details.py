@@ -23,8 +23,16 @@ class ManageWorkspaceObjectPermissionDetails(Model):
     """
 
     assign_workspace_object_permission_details: AssignWorkspaceObjectPermissionDetails | None = (
-        Field(default=None, alias="assignWorkspaceObjectPermissionDetails")
+        Field(
+            default=None,
+            validation_alias="assignWorkspaceObjectPermissionDetails",
+            serialization_alias="assignWorkspaceObjectPermissionDetails",
+        )
     )
     revoke_workspace_object_permission_details: RevokeWorkspaceObjectPermissionDetails | None = (
-        Field(default=None, alias="revokeWorkspaceObjectPermissionDetails")
+        Field(
+            default=None,
+            validation_alias="revokeWorkspaceObjectPermissionDetails",
+            serialization_alias="revokeWorkspaceObjectPermissionDetails",
+        )
     )

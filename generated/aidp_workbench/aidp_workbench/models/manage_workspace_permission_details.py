@@ -23,8 +23,12 @@ class ManageWorkspacePermissionDetails(Model):
     """
 
     assign_workspace_permission_details: AssignWorkspacePermissionDetails | None = Field(
-        default=None, alias="assignWorkspacePermissionDetails"
+        default=None,
+        validation_alias="assignWorkspacePermissionDetails",
+        serialization_alias="assignWorkspacePermissionDetails",
     )
     revoke_workspace_permission_details: RevokeWorkspacePermissionDetails | None = Field(
-        default=None, alias="revokeWorkspacePermissionDetails"
+        default=None,
+        validation_alias="revokeWorkspacePermissionDetails",
+        serialization_alias="revokeWorkspacePermissionDetails",
     )

@@ -24,4 +24,6 @@ class ManagedTableDefinition(Model):
 
     managed_table_data_format: Annotated[
         Literal["AVRO", "ORC", "PARQUET", "TEXTFILE", "JSON", "CSV", "DELTA", "ICEBERG"], OpenEnum
-    ] = Field(..., alias="managedTableDataFormat")
+    ] = Field(
+        validation_alias="managedTableDataFormat", serialization_alias="managedTableDataFormat"
+    )

@@ -25,10 +25,24 @@ class MavenSearchSummary(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-mavenpackages-get.html
     """
 
-    group_id: str | None = Field(default=None, alias="groupId")
-    artifact_id: str | None = Field(default=None, alias="artifactId")
-    latest_version: str | None = Field(default=None, alias="latestVersion")
-    all_versions: list[str] | None = Field(default=None, alias="allVersions")
-    freeform_tags: dict[str, str] | None = Field(default=None, alias="freeformTags")
-    defined_tags: dict[str, dict[str, Any]] | None = Field(default=None, alias="definedTags")
-    system_tags: dict[str, dict[str, Any]] | None = Field(default=None, alias="systemTags")
+    group_id: str | None = Field(
+        default=None, validation_alias="groupId", serialization_alias="groupId"
+    )
+    artifact_id: str | None = Field(
+        default=None, validation_alias="artifactId", serialization_alias="artifactId"
+    )
+    latest_version: str | None = Field(
+        default=None, validation_alias="latestVersion", serialization_alias="latestVersion"
+    )
+    all_versions: list[str] | None = Field(
+        default=None, validation_alias="allVersions", serialization_alias="allVersions"
+    )
+    freeform_tags: dict[str, str] | None = Field(
+        default=None, validation_alias="freeformTags", serialization_alias="freeformTags"
+    )
+    defined_tags: dict[str, dict[str, Any]] | None = Field(
+        default=None, validation_alias="definedTags", serialization_alias="definedTags"
+    )
+    system_tags: dict[str, dict[str, Any]] | None = Field(
+        default=None, validation_alias="systemTags", serialization_alias="systemTags"
+    )

@@ -29,10 +29,16 @@ class MetricsSummary(Model):
     """
 
     namespace: str
-    compartment_id: str = Field(..., alias="compartmentId")
+    compartment_id: str = Field(
+        validation_alias="compartmentId", serialization_alias="compartmentId"
+    )
     name: str
     dimensions: dict[str, Any]
     metadata: dict[str, Any] | None = None
     resolution: str | None = None
-    resource_group: str | None = Field(default=None, alias="resourceGroup")
-    aggregated_data_points: list[AggregatedDataPoint] = Field(..., alias="aggregatedDataPoints")
+    resource_group: str | None = Field(
+        default=None, validation_alias="resourceGroup", serialization_alias="resourceGroup"
+    )
+    aggregated_data_points: list[AggregatedDataPoint] = Field(
+        validation_alias="aggregatedDataPoints", serialization_alias="aggregatedDataPoints"
+    )

@@ -57,10 +57,10 @@ class ModelDeployment(Model):
     deployment_id: str
     name: str
     description: str | None = None
-    model_name_: str = Field(..., alias="model_name")
+    model_name_: str = Field(validation_alias="model_name", serialization_alias="model_name")
     deployment_targets: list[DeploymentTarget]
-    workspace_key: str = Field(..., alias="workspaceKey")
-    compute_key: str = Field(..., alias="computeKey")
+    workspace_key: str = Field(validation_alias="workspaceKey", serialization_alias="workspaceKey")
+    compute_key: str = Field(validation_alias="computeKey", serialization_alias="computeKey")
     compute_deployment_id: str | None = None
     status: Annotated[
         Literal["INACTIVE", "ACTIVATING", "ACTIVE", "DEACTIVATING", "UPDATING"], OpenEnum
@@ -74,6 +74,8 @@ class ModelDeployment(Model):
     updated_by: str
     tags: list[ModelDeploymentTag] | None = None
     auth_type: Annotated[Literal["AIDP", "OAUTH"], OpenEnum] | None = Field(
-        default=None, alias="authType"
+        default=None, validation_alias="authType", serialization_alias="authType"
     )
-    auth_details: DeploymentOAuthDetails | None = Field(default=None, alias="authDetails")
+    auth_details: DeploymentOAuthDetails | None = Field(
+        default=None, validation_alias="authDetails", serialization_alias="authDetails"
+    )

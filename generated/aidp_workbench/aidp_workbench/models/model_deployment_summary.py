@@ -37,7 +37,7 @@ class ModelDeploymentSummary(Model):
     deployment_id: str
     name: str
     description: str | None = None
-    model_name_: str = Field(..., alias="model_name")
+    model_name_: str = Field(validation_alias="model_name", serialization_alias="model_name")
     status: Annotated[
         Literal["INACTIVE", "ACTIVATING", "ACTIVE", "DEACTIVATING", "UPDATING"], OpenEnum
     ]

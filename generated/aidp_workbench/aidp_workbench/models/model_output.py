@@ -18,5 +18,5 @@ class ModelOutput(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
     """
 
-    model_id_: str = Field(..., alias="model_id")
+    model_id_: str = Field(validation_alias="model_id", serialization_alias="model_id")
     step: int | None = None

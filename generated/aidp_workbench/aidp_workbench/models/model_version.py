@@ -62,7 +62,13 @@ class ModelVersion(Model):
     tags: list[ModelVersionTag] | None = None
     run_link: str | None = None
     aliases: list[str] | None = None
-    model_id_: str | None = Field(default=None, alias="model_id")
-    model_metrics_: list[ModelMetric] | None = Field(default=None, alias="model_metrics")
-    model_params_: list[ModelParam] | None = Field(default=None, alias="model_params")
+    model_id_: str | None = Field(
+        default=None, validation_alias="model_id", serialization_alias="model_id"
+    )
+    model_metrics_: list[ModelMetric] | None = Field(
+        default=None, validation_alias="model_metrics", serialization_alias="model_metrics"
+    )
+    model_params_: list[ModelParam] | None = Field(
+        default=None, validation_alias="model_params", serialization_alias="model_params"
+    )
     deployment_job_state: ModelVersionDeploymentJobState | None = None

@@ -20,5 +20,7 @@ class ModelVersionCollection(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-search-get.html
     """
 
-    model_versions_: list[ModelVersion] = Field(..., alias="model_versions")
+    model_versions_: list[ModelVersion] = Field(
+        validation_alias="model_versions", serialization_alias="model_versions"
+    )
     next_page_token: str | None = None

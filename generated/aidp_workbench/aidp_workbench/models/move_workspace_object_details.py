@@ -20,5 +20,9 @@ class MoveWorkspaceObjectDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-moveobject-post.html
     """
 
-    from_path: str | None = Field(default=None, alias="fromPath")
-    to_path: str | None = Field(default=None, alias="toPath")
+    from_path: str | None = Field(
+        default=None, validation_alias="fromPath", serialization_alias="fromPath"
+    )
+    to_path: str | None = Field(
+        default=None, validation_alias="toPath", serialization_alias="toPath"
+    )

@@ -23,8 +23,18 @@ class NewClusterConfiguration(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
-    num_workers: int | None = Field(default=None, alias="numWorkers")
-    auto_scale: AutoScale | None = Field(default=None, alias="autoScale")
-    cluster_name: str | None = Field(default=None, alias="clusterName")
-    spark_version: str | None = Field(default=None, alias="sparkVersion")
-    spark_conf: str | None = Field(default=None, alias="sparkConf")
+    num_workers: int | None = Field(
+        default=None, validation_alias="numWorkers", serialization_alias="numWorkers"
+    )
+    auto_scale: AutoScale | None = Field(
+        default=None, validation_alias="autoScale", serialization_alias="autoScale"
+    )
+    cluster_name: str | None = Field(
+        default=None, validation_alias="clusterName", serialization_alias="clusterName"
+    )
+    spark_version: str | None = Field(
+        default=None, validation_alias="sparkVersion", serialization_alias="sparkVersion"
+    )
+    spark_conf: str | None = Field(
+        default=None, validation_alias="sparkConf", serialization_alias="sparkConf"
+    )

@@ -19,5 +19,11 @@ class NodeFilterPredicates(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
     """
 
-    display_name_contains: str | None = Field(default=None, alias="displayNameContains")
-    type_equals: str | None = Field(default=None, alias="typeEquals")
+    display_name_contains: str | None = Field(
+        default=None,
+        validation_alias="displayNameContains",
+        serialization_alias="displayNameContains",
+    )
+    type_equals: str | None = Field(
+        default=None, validation_alias="typeEquals", serialization_alias="typeEquals"
+    )

@@ -31,8 +31,12 @@ class NodeInput(Model):
     name: str
     type: NodeIo
     port_position: Annotated[Literal["TOP", "BOTTOM", "RIGHT", "LEFT"], OpenEnum] | None = Field(
-        default=None, alias="portPosition"
+        default=None, validation_alias="portPosition", serialization_alias="portPosition"
     )
     description: str | None = None
-    is_required: bool = Field(..., alias="isRequired")
-    is_single_connection: bool | None = Field(default=None, alias="isSingleConnection")
+    is_required: bool = Field(validation_alias="isRequired", serialization_alias="isRequired")
+    is_single_connection: bool | None = Field(
+        default=None,
+        validation_alias="isSingleConnection",
+        serialization_alias="isSingleConnection",
+    )

@@ -41,5 +41,5 @@ class NodeIo(Model):
             "FLOWS",
         ],
         OpenEnum,
-    ] = Field(..., alias="dataType")
+    ] = Field(validation_alias="dataType", serialization_alias="dataType")
     color: NodeIoColor

@@ -23,6 +23,10 @@ class NodeIoColor(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
-    text_color: Annotated[Literal["DARK", "LIGHT"], OpenEnum] = Field(..., alias="textColor")
-    background_color: str = Field(..., alias="backgroundColor")
-    handle_color: str = Field(..., alias="handleColor")
+    text_color: Annotated[Literal["DARK", "LIGHT"], OpenEnum] = Field(
+        validation_alias="textColor", serialization_alias="textColor"
+    )
+    background_color: str = Field(
+        validation_alias="backgroundColor", serialization_alias="backgroundColor"
+    )
+    handle_color: str = Field(validation_alias="handleColor", serialization_alias="handleColor")

@@ -29,7 +29,7 @@ class NodeOutput(Model):
     name: str
     type: NodeIo
     port_position: Annotated[Literal["TOP", "BOTTOM", "RIGHT", "LEFT"], OpenEnum] | None = Field(
-        default=None, alias="portPosition"
+        default=None, validation_alias="portPosition", serialization_alias="portPosition"
     )
     description: str | None = None
-    is_required: bool = Field(..., alias="isRequired")
+    is_required: bool = Field(validation_alias="isRequired", serialization_alias="isRequired")

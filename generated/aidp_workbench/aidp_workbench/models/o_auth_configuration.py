@@ -19,6 +19,12 @@ class OAuthConfiguration(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-updatedeploymentmetadata-put.html
     """
 
-    issuer_claim: str | None = Field(default=None, alias="issuerClaim")
-    audience_claim: list[str] | None = Field(default=None, alias="audienceClaim")
-    jwks_uri: str | None = Field(default=None, alias="jwksUri")
+    issuer_claim: str | None = Field(
+        default=None, validation_alias="issuerClaim", serialization_alias="issuerClaim"
+    )
+    audience_claim: list[str] | None = Field(
+        default=None, validation_alias="audienceClaim", serialization_alias="audienceClaim"
+    )
+    jwks_uri: str | None = Field(
+        default=None, validation_alias="jwksUri", serialization_alias="jwksUri"
+    )

@@ -29,9 +29,11 @@ class ParDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-getpar-post.html
     """
 
-    par_url: str = Field(..., alias="parUrl")
-    table_key: str = Field(..., alias="tableKey")
-    time_expires: datetime = Field(..., alias="timeExpires")
+    par_url: str = Field(validation_alias="parUrl", serialization_alias="parUrl")
+    table_key: str = Field(validation_alias="tableKey", serialization_alias="tableKey")
+    time_expires: datetime = Field(
+        validation_alias="timeExpires", serialization_alias="timeExpires"
+    )
     par_access_type: Annotated[
         Literal[
             "OBJECT_READ",
@@ -42,4 +44,4 @@ class ParDetails(Model):
             "ANY_OBJECT_READ_WRITE",
         ],
         OpenEnum,
-    ] = Field(..., alias="parAccessType")
+    ] = Field(validation_alias="parAccessType", serialization_alias="parAccessType")

@@ -25,7 +25,13 @@ class PathFilterPredicates(Model):
     """
 
     pass_through_node: PassThroughNodeFilterPredicate | None = Field(
-        default=None, alias="passThroughNode"
+        default=None, validation_alias="passThroughNode", serialization_alias="passThroughNode"
     )
-    anchor_node_columns_in: list[str] | None = Field(default=None, alias="anchorNodeColumnsIn")
-    parent_id_in: list[str] | None = Field(default=None, alias="parentIdIn")
+    anchor_node_columns_in: list[str] | None = Field(
+        default=None,
+        validation_alias="anchorNodeColumnsIn",
+        serialization_alias="anchorNodeColumnsIn",
+    )
+    parent_id_in: list[str] | None = Field(
+        default=None, validation_alias="parentIdIn", serialization_alias="parentIdIn"
+    )

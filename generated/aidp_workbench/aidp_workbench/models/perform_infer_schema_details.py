@@ -28,9 +28,15 @@ class PerformInferSchemaDetails(Model):
 
     data_format: Annotated[
         Literal["AVRO", "ORC", "PARQUET", "TEXTFILE", "JSON", "CSV", "DELTA", "ICEBERG"], OpenEnum
-    ] = Field(..., alias="dataFormat")
+    ] = Field(validation_alias="dataFormat", serialization_alias="dataFormat")
     location: str
-    number_of_partitions: int | None = Field(default=None, alias="numberOfPartitions")
+    number_of_partitions: int | None = Field(
+        default=None,
+        validation_alias="numberOfPartitions",
+        serialization_alias="numberOfPartitions",
+    )
     infer_schema_properties: list[InferSchemaProperties] | None = Field(
-        default=None, alias="inferSchemaProperties"
+        default=None,
+        validation_alias="inferSchemaProperties",
+        serialization_alias="inferSchemaProperties",
     )

@@ -18,4 +18,6 @@ class PreviewAgentCardDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-actions-previewagentcard-post.html
     """
 
-    agent_card_config_details: AgentCardConfigDetail = Field(..., alias="agentCardConfigDetails")
+    agent_card_config_details: AgentCardConfigDetail = Field(
+        validation_alias="agentCardConfigDetails", serialization_alias="agentCardConfigDetails"
+    )

@@ -50,21 +50,43 @@ class PrivateNetworkProfile(Model):
     key: str
     name: str
     description: str | None = None
-    customer_compartment_id: str = Field(..., alias="customerCompartmentId")
-    customer_vcn_id: str = Field(..., alias="customerVcnId")
-    customer_subnet_id: str = Field(..., alias="customerSubnetId")
+    customer_compartment_id: str = Field(
+        validation_alias="customerCompartmentId", serialization_alias="customerCompartmentId"
+    )
+    customer_vcn_id: str = Field(
+        validation_alias="customerVcnId", serialization_alias="customerVcnId"
+    )
+    customer_subnet_id: str = Field(
+        validation_alias="customerSubnetId", serialization_alias="customerSubnetId"
+    )
     lifecycle_state: Annotated[Literal["CREATING", "ACTIVE", "DELETING", "FAILED"], OpenEnum] = (
-        Field(..., alias="lifecycleState")
+        Field(validation_alias="lifecycleState", serialization_alias="lifecycleState")
     )
     validation_state: Annotated[Literal["UNKNOWN", "VALID", "INVALID"], OpenEnum] = Field(
-        ..., alias="validationState"
+        validation_alias="validationState", serialization_alias="validationState"
     )
-    time_last_validated: datetime | None = Field(default=None, alias="timeLastValidated")
-    last_validation_error_code: str | None = Field(default=None, alias="lastValidationErrorCode")
+    time_last_validated: datetime | None = Field(
+        default=None, validation_alias="timeLastValidated", serialization_alias="timeLastValidated"
+    )
+    last_validation_error_code: str | None = Field(
+        default=None,
+        validation_alias="lastValidationErrorCode",
+        serialization_alias="lastValidationErrorCode",
+    )
     last_validation_error_message: str | None = Field(
-        default=None, alias="lastValidationErrorMessage"
+        default=None,
+        validation_alias="lastValidationErrorMessage",
+        serialization_alias="lastValidationErrorMessage",
     )
-    time_created: datetime = Field(..., alias="timeCreated")
-    time_updated: datetime = Field(..., alias="timeUpdated")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    created_by_name: str | None = Field(default=None, alias="createdByName")
+    time_created: datetime = Field(
+        validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime = Field(
+        validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    created_by_name: str | None = Field(
+        default=None, validation_alias="createdByName", serialization_alias="createdByName"
+    )

@@ -44,16 +44,34 @@ class PrivateNetworkProfileSummary(Model):
     key: str
     name: str
     description: str | None = None
-    lifecycle_state: str = Field(..., alias="lifecycleState")
+    lifecycle_state: str = Field(
+        validation_alias="lifecycleState", serialization_alias="lifecycleState"
+    )
     validation_state: Annotated[Literal["UNKNOWN", "VALID", "INVALID"], OpenEnum] = Field(
-        ..., alias="validationState"
+        validation_alias="validationState", serialization_alias="validationState"
     )
-    time_last_validated: datetime | None = Field(default=None, alias="timeLastValidated")
-    last_validation_error_code: str | None = Field(default=None, alias="lastValidationErrorCode")
+    time_last_validated: datetime | None = Field(
+        default=None, validation_alias="timeLastValidated", serialization_alias="timeLastValidated"
+    )
+    last_validation_error_code: str | None = Field(
+        default=None,
+        validation_alias="lastValidationErrorCode",
+        serialization_alias="lastValidationErrorCode",
+    )
     last_validation_error_message: str | None = Field(
-        default=None, alias="lastValidationErrorMessage"
+        default=None,
+        validation_alias="lastValidationErrorMessage",
+        serialization_alias="lastValidationErrorMessage",
     )
-    time_created: datetime = Field(..., alias="timeCreated")
-    time_updated: datetime = Field(..., alias="timeUpdated")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    created_by_name: str | None = Field(default=None, alias="createdByName")
+    time_created: datetime = Field(
+        validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime = Field(
+        validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    created_by_name: str | None = Field(
+        default=None, validation_alias="createdByName", serialization_alias="createdByName"
+    )

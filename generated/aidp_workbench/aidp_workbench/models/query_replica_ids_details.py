@@ -29,6 +29,6 @@ class QueryReplicaIdsDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-queryreplicaids-post.html
     """
 
-    metric_name: str = Field(..., alias="metricName")
-    time_begin: datetime = Field(..., alias="timeBegin")
-    time_end: datetime = Field(..., alias="timeEnd")
+    metric_name: str = Field(validation_alias="metricName", serialization_alias="metricName")
+    time_begin: datetime = Field(validation_alias="timeBegin", serialization_alias="timeBegin")
+    time_end: datetime = Field(validation_alias="timeEnd", serialization_alias="timeEnd")

@@ -19,4 +19,4 @@ class QueryReplicaIdsResult(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-queryreplicaids-post.html
     """
 
-    replica_ids: list[str] = Field(..., alias="replicaIds")
+    replica_ids: list[str] = Field(validation_alias="replicaIds", serialization_alias="replicaIds")

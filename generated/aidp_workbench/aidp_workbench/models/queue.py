@@ -17,4 +17,4 @@ class Queue(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
-    is_enabled: bool = Field(..., alias="isEnabled")
+    is_enabled: bool = Field(validation_alias="isEnabled", serialization_alias="isEnabled")

@@ -46,15 +46,25 @@ class Recipient(Model):
     """
 
     key: str
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     description: str | None = None
-    time_created: datetime = Field(..., alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    share_count: int = Field(..., alias="shareCount")
-    created_by: str = Field(..., alias="createdBy")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
+    time_created: datetime = Field(
+        validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    share_count: int = Field(validation_alias="shareCount", serialization_alias="shareCount")
+    created_by: str = Field(validation_alias="createdBy", serialization_alias="createdBy")
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
     properties: dict[str, str] | None = None
     lifecycle_state: Annotated[Literal["ACTIVE", "INACTIVE"], OpenEnum] = Field(
-        ..., alias="lifecycleState"
+        validation_alias="lifecycleState", serialization_alias="lifecycleState"
     )
-    lifecycle_state_details: str | None = Field(default=None, alias="lifecycleStateDetails")
+    lifecycle_state_details: str | None = Field(
+        default=None,
+        validation_alias="lifecycleStateDetails",
+        serialization_alias="lifecycleStateDetails",
+    )

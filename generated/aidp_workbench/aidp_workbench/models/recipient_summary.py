@@ -43,14 +43,24 @@ class RecipientSummary(Model):
     """
 
     key: str
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     description: str | None = None
-    share_count: int | None = Field(default=None, alias="shareCount")
-    time_created: datetime = Field(..., alias="timeCreated")
-    created_by: str = Field(..., alias="createdBy")
-    lifecycle_state: Annotated[Literal["ACTIVE", "INACTIVE"], OpenEnum] | None = Field(
-        default=None, alias="lifecycleState"
+    share_count: int | None = Field(
+        default=None, validation_alias="shareCount", serialization_alias="shareCount"
     )
-    lifecycle_details: str | None = Field(default=None, alias="lifecycleDetails")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
+    time_created: datetime = Field(
+        validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    created_by: str = Field(validation_alias="createdBy", serialization_alias="createdBy")
+    lifecycle_state: Annotated[Literal["ACTIVE", "INACTIVE"], OpenEnum] | None = Field(
+        default=None, validation_alias="lifecycleState", serialization_alias="lifecycleState"
+    )
+    lifecycle_details: str | None = Field(
+        default=None, validation_alias="lifecycleDetails", serialization_alias="lifecycleDetails"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )

@@ -22,6 +22,10 @@ class RegisteredModelSummary(Model):
     """
 
     registered_models_count: int
-    model_versions_count_: int = Field(..., alias="model_versions_count")
-    model_deployments_count_: int = Field(..., alias="model_deployments_count")
+    model_versions_count_: int = Field(
+        validation_alias="model_versions_count", serialization_alias="model_versions_count"
+    )
+    model_deployments_count_: int = Field(
+        validation_alias="model_deployments_count", serialization_alias="model_deployments_count"
+    )
     active_deployment_count: int

@@ -18,5 +18,7 @@ class RenameTableFieldDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-put.html
     """
 
-    field_name: str = Field(..., alias="fieldName")
-    updated_field_name: str = Field(..., alias="updatedFieldName")
+    field_name: str = Field(validation_alias="fieldName", serialization_alias="fieldName")
+    updated_field_name: str = Field(
+        validation_alias="updatedFieldName", serialization_alias="updatedFieldName"
+    )

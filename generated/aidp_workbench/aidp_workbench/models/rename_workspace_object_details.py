@@ -19,4 +19,6 @@ class RenameWorkspaceObjectDetails(Model):
     """
 
     path: str | None = None
-    new_name: str | None = Field(default=None, alias="newName")
+    new_name: str | None = Field(
+        default=None, validation_alias="newName", serialization_alias="newName"
+    )

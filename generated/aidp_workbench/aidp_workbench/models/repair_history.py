@@ -40,11 +40,25 @@ class RepairHistory(Model):
     type: Annotated[Literal["ORIGINAL", "REPAIR"], OpenEnum] | None = None
     key: int | None = None
     state: State | None = None
-    start_time: int | None = Field(default=None, alias="startTime")
-    end_time: int | None = Field(default=None, alias="endTime")
-    task_to_task_run_map: dict[str, str] | None = Field(default=None, alias="taskToTaskRunMap")
+    start_time: int | None = Field(
+        default=None, validation_alias="startTime", serialization_alias="startTime"
+    )
+    end_time: int | None = Field(
+        default=None, validation_alias="endTime", serialization_alias="endTime"
+    )
+    task_to_task_run_map: dict[str, str] | None = Field(
+        default=None, validation_alias="taskToTaskRunMap", serialization_alias="taskToTaskRunMap"
+    )
     parameters: list[Parameter] | None = None
-    repaired_tasks: list[str] | None = Field(default=None, alias="repairedTasks")
-    lifecycle_states: list[LifecycleState] | None = Field(default=None, alias="lifecycleStates")
-    execution_duration: int | None = Field(default=None, alias="executionDuration")
-    parent_task_run_key: str | None = Field(default=None, alias="parentTaskRunKey")
+    repaired_tasks: list[str] | None = Field(
+        default=None, validation_alias="repairedTasks", serialization_alias="repairedTasks"
+    )
+    lifecycle_states: list[LifecycleState] | None = Field(
+        default=None, validation_alias="lifecycleStates", serialization_alias="lifecycleStates"
+    )
+    execution_duration: int | None = Field(
+        default=None, validation_alias="executionDuration", serialization_alias="executionDuration"
+    )
+    parent_task_run_key: str | None = Field(
+        default=None, validation_alias="parentTaskRunKey", serialization_alias="parentTaskRunKey"
+    )

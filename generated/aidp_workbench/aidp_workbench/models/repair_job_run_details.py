@@ -28,11 +28,15 @@ class RepairJobRunDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-actions-repair-post.html
     """
 
-    task_keys: list[str] | None = Field(default=None, alias="taskKeys")
-    repair_mode: Annotated[Literal["RESUME", "RERUN"], OpenEnum] | None = Field(
-        default=None, alias="repairMode"
+    task_keys: list[str] | None = Field(
+        default=None, validation_alias="taskKeys", serialization_alias="taskKeys"
     )
-    repair_tasks: list[RepairTaskDetails] | None = Field(default=None, alias="repairTasks")
+    repair_mode: Annotated[Literal["RESUME", "RERUN"], OpenEnum] | None = Field(
+        default=None, validation_alias="repairMode", serialization_alias="repairMode"
+    )
+    repair_tasks: list[RepairTaskDetails] | None = Field(
+        default=None, validation_alias="repairTasks", serialization_alias="repairTasks"
+    )
     parameters: list[Parameter] | None = None
 
 
@@ -50,9 +54,19 @@ class RepairTaskDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-actions-repair-post.html
     """
 
-    task_key: str = Field(..., alias="taskKey")
-    should_include_downstream: bool | None = Field(default=None, alias="shouldIncludeDownstream")
-    should_include_upstream: bool | None = Field(default=None, alias="shouldIncludeUpstream")
+    task_key: str = Field(validation_alias="taskKey", serialization_alias="taskKey")
+    should_include_downstream: bool | None = Field(
+        default=None,
+        validation_alias="shouldIncludeDownstream",
+        serialization_alias="shouldIncludeDownstream",
+    )
+    should_include_upstream: bool | None = Field(
+        default=None,
+        validation_alias="shouldIncludeUpstream",
+        serialization_alias="shouldIncludeUpstream",
+    )
     nested_repair_job_run_details: RepairJobRunDetails | None = Field(
-        default=None, alias="nestedRepairJobRunDetails"
+        default=None,
+        validation_alias="nestedRepairJobRunDetails",
+        serialization_alias="nestedRepairJobRunDetails",
     )

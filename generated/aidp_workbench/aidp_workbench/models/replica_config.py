@@ -21,5 +21,9 @@ class ReplicaConfig(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-get.html
     """
 
-    min_replica: int | None = Field(default=None, alias="minReplica")
-    max_replica: int | None = Field(default=None, alias="maxReplica")
+    min_replica: int | None = Field(
+        default=None, validation_alias="minReplica", serialization_alias="minReplica"
+    )
+    max_replica: int | None = Field(
+        default=None, validation_alias="maxReplica", serialization_alias="maxReplica"
+    )

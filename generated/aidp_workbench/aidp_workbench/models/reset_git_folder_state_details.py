@@ -28,5 +28,9 @@ class ResetGitFolderStateDetails(Model):
     """
 
     action: Annotated[Literal["ABORT_MERGE", "ABORT_REBASE", "ABORT_PULL", "DISCARD"], OpenEnum]
-    discard_paths: list[str] | None = Field(default=None, alias="discardPaths")
-    can_include_ignored: bool | None = Field(default=None, alias="canIncludeIgnored")
+    discard_paths: list[str] | None = Field(
+        default=None, validation_alias="discardPaths", serialization_alias="discardPaths"
+    )
+    can_include_ignored: bool | None = Field(
+        default=None, validation_alias="canIncludeIgnored", serialization_alias="canIncludeIgnored"
+    )

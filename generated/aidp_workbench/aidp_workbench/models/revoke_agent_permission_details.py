@@ -27,5 +27,9 @@ class RevokeAgentPermissionDetails(Model):
 
     assignees: PermissionAssignees
     permissions: list[Annotated[Literal["READ", "MANAGE", "ADMIN", "USE"], OpenEnum]]
-    include_columns: list[str] = Field(..., alias="includeColumns")
-    exclude_columns: list[str] = Field(..., alias="excludeColumns")
+    include_columns: list[str] = Field(
+        validation_alias="includeColumns", serialization_alias="includeColumns"
+    )
+    exclude_columns: list[str] = Field(
+        validation_alias="excludeColumns", serialization_alias="excludeColumns"
+    )

@@ -27,5 +27,9 @@ class RevokeViewPermissionDetails(Model):
 
     assignees: PermissionAssignees
     permissions: list[Annotated[Literal["SELECT", "ALTER", "ADMIN"], OpenEnum]]
-    include_columns: list[str] = Field(..., alias="includeColumns")
-    exclude_columns: list[str] = Field(..., alias="excludeColumns")
+    include_columns: list[str] = Field(
+        validation_alias="includeColumns", serialization_alias="includeColumns"
+    )
+    exclude_columns: list[str] = Field(
+        validation_alias="excludeColumns", serialization_alias="excludeColumns"
+    )

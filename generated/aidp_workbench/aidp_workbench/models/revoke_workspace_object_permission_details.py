@@ -26,4 +26,8 @@ class RevokeWorkspaceObjectPermissionDetails(Model):
 
     assignees: PermissionAssignees
     permissions: list[Annotated[Literal["READ", "USE", "MANAGE", "ADMIN"], OpenEnum]]
-    is_permissions_inheritable: bool | None = Field(default=None, alias="isPermissionsInheritable")
+    is_permissions_inheritable: bool | None = Field(
+        default=None,
+        validation_alias="isPermissionsInheritable",
+        serialization_alias="isPermissionsInheritable",
+    )

@@ -46,18 +46,32 @@ class Role(Model):
     """
 
     key: str
-    display_name: str | None = Field(default=None, alias="displayName")
-    role_type: Annotated[Literal["SYSTEM", "CUSTOM"], OpenEnum] | None = Field(
-        default=None, alias="roleType"
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
     )
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    is_assigned: bool | None = Field(default=None, alias="isAssigned")
+    role_type: Annotated[Literal["SYSTEM", "CUSTOM"], OpenEnum] | None = Field(
+        default=None, validation_alias="roleType", serialization_alias="roleType"
+    )
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    is_assigned: bool | None = Field(
+        default=None, validation_alias="isAssigned", serialization_alias="isAssigned"
+    )
     assignees: list[RoleAssignee] | None = None
     lifecycle_state: Annotated[Literal["ACTIVE"], OpenEnum] | None = Field(
-        default=None, alias="lifecycleState"
+        default=None, validation_alias="lifecycleState", serialization_alias="lifecycleState"
     )
-    lifecycle_details: str | None = Field(default=None, alias="lifecycleDetails")
+    lifecycle_details: str | None = Field(
+        default=None, validation_alias="lifecycleDetails", serialization_alias="lifecycleDetails"
+    )
     description: str | None = None

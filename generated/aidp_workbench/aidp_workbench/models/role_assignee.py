@@ -25,4 +25,6 @@ class RoleAssignee(Model):
 
     type: Annotated[Literal["USER", "ROLE", "GROUP"], OpenEnum]
     target: str
-    target_name: str | None = Field(default=None, alias="targetName")
+    target_name: str | None = Field(
+        default=None, validation_alias="targetName", serialization_alias="targetName"
+    )

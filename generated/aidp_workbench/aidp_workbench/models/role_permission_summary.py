@@ -22,7 +22,10 @@ class RolePermissionSummary(Model):
     """
 
     permissions_with_resource_details: ListPermissionsWithResourceDetails = Field(
-        ..., alias="permissionsWithResourceDetails"
+        validation_alias="permissionsWithResourceDetails",
+        serialization_alias="permissionsWithResourceDetails",
     )
-    role_key: str = Field(..., alias="roleKey")
-    role_description: str | None = Field(default=None, alias="roleDescription")
+    role_key: str = Field(validation_alias="roleKey", serialization_alias="roleKey")
+    role_description: str | None = Field(
+        default=None, validation_alias="roleDescription", serialization_alias="roleDescription"
+    )

@@ -42,15 +42,29 @@ class RoleSummary(Model):
     """
 
     key: str
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     role_type: Annotated[Literal["SYSTEM", "CUSTOM"], OpenEnum] | None = Field(
-        default=None, alias="roleType"
+        default=None, validation_alias="roleType", serialization_alias="roleType"
     )
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    is_assigned: bool | None = Field(default=None, alias="isAssigned")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    lifecycle_state: str | None = Field(default=None, alias="lifecycleState")
-    lifecycle_details: str | None = Field(default=None, alias="lifecycleDetails")
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    is_assigned: bool | None = Field(
+        default=None, validation_alias="isAssigned", serialization_alias="isAssigned"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    lifecycle_state: str | None = Field(
+        default=None, validation_alias="lifecycleState", serialization_alias="lifecycleState"
+    )
+    lifecycle_details: str | None = Field(
+        default=None, validation_alias="lifecycleDetails", serialization_alias="lifecycleDetails"
+    )
     description: str | None = None

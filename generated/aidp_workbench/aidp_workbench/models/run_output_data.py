@@ -50,6 +50,8 @@ class RunOutputData(Model):
     ]
     length: str | None = None
     charset: Annotated[Literal["UTF_8", "UTF_16"], OpenEnum] | None = None
-    is_base64: bool | None = Field(default=None, alias="isBase64")
+    is_base64: bool | None = Field(
+        default=None, validation_alias="isBase64", serialization_alias="isBase64"
+    )
     compression: Annotated[Literal["GZIP", "DEFLATE", "COMPRESS", "BZIP2"], OpenEnum] | None = None
     value: str | None = None

@@ -43,9 +43,13 @@ class SafetyPolicy(Model):
             "CUSTOM_POLICY",
         ],
         OpenEnum,
-    ] = Field(..., alias="policyType")
-    policy_name: str | None = Field(default=None, alias="policyName")
-    policy_description: str | None = Field(default=None, alias="policyDescription")
+    ] = Field(validation_alias="policyType", serialization_alias="policyType")
+    policy_name: str | None = Field(
+        default=None, validation_alias="policyName", serialization_alias="policyName"
+    )
+    policy_description: str | None = Field(
+        default=None, validation_alias="policyDescription", serialization_alias="policyDescription"
+    )
     scope: Annotated[Literal["USER_REQUEST", "AGENT_RESPONSE", "BOTH"], OpenEnum]
     action: Annotated[Literal["BLOCK", "INFORM", "MASK"], OpenEnum]
     threshold: float | None = None

@@ -25,8 +25,10 @@ class Schedule(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-post.html
     """
 
-    quartz_cron_expression: str = Field(..., alias="quartzCronExpression")
-    timezone_id: str = Field(..., alias="timezoneId")
+    quartz_cron_expression: str = Field(
+        validation_alias="quartzCronExpression", serialization_alias="quartzCronExpression"
+    )
+    timezone_id: str = Field(validation_alias="timezoneId", serialization_alias="timezoneId")
     pause_status: Annotated[Literal["PAUSED", "UNPAUSED"], OpenEnum] | None = Field(
-        default=None, alias="pauseStatus"
+        default=None, validation_alias="pauseStatus", serialization_alias="pauseStatus"
     )

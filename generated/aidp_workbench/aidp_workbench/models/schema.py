@@ -71,18 +71,32 @@ class Schema(Model):
             "ORACLE_ANALYTICS",
         ],
         OpenEnum,
-    ] = Field(..., alias="entityType")
+    ] = Field(validation_alias="entityType", serialization_alias="entityType")
     key: str
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     description: str | None = None
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    properties: dict[str, str] | None = None
-    catalog_name: str | None = Field(default=None, alias="catalogName")
-    lifecycle_state: Annotated[Literal["ACTIVE", "CREATING", "DELETING"], OpenEnum] | None = Field(
-        default=None, alias="lifecycleState"
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
     )
-    lifecycle_state_details: str | None = Field(default=None, alias="lifecycleStateDetails")
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    properties: dict[str, str] | None = None
+    catalog_name: str | None = Field(
+        default=None, validation_alias="catalogName", serialization_alias="catalogName"
+    )
+    lifecycle_state: Annotated[Literal["ACTIVE", "CREATING", "DELETING"], OpenEnum] | None = Field(
+        default=None, validation_alias="lifecycleState", serialization_alias="lifecycleState"
+    )
+    lifecycle_state_details: str | None = Field(
+        default=None,
+        validation_alias="lifecycleStateDetails",
+        serialization_alias="lifecycleStateDetails",
+    )
     details: dict[str, str] | None = None

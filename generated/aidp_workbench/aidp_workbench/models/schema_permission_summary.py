@@ -30,9 +30,11 @@ class SchemaPermissionSummary(Model):
     """
 
     grantee: str
-    grantee_name: str | None = Field(default=None, alias="granteeName")
+    grantee_name: str | None = Field(
+        default=None, validation_alias="granteeName", serialization_alias="granteeName"
+    )
     grantee_type: Annotated[Literal["USER", "ROLE", "GROUP"], OpenEnum] = Field(
-        ..., alias="granteeType"
+        validation_alias="granteeType", serialization_alias="granteeType"
     )
     grantee_permissions: list[
         Annotated[
@@ -49,6 +51,10 @@ class SchemaPermissionSummary(Model):
             ],
             OpenEnum,
         ]
-    ] = Field(..., alias="granteePermissions")
-    is_inherited: bool | None = Field(default=None, alias="isInherited")
-    resource_name: str | None = Field(default=None, alias="resourceName")
+    ] = Field(validation_alias="granteePermissions", serialization_alias="granteePermissions")
+    is_inherited: bool | None = Field(
+        default=None, validation_alias="isInherited", serialization_alias="isInherited"
+    )
+    resource_name: str | None = Field(
+        default=None, validation_alias="resourceName", serialization_alias="resourceName"
+    )

@@ -64,19 +64,33 @@ class SchemaSummary(Model):
             "ORACLE_ANALYTICS",
         ],
         OpenEnum,
-    ] = Field(..., alias="entityType")
+    ] = Field(validation_alias="entityType", serialization_alias="entityType")
     key: str
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     description: str | None = None
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
     lifecycle_state: Annotated[Literal["ACTIVE", "CREATING", "DELETING"], OpenEnum] | None = Field(
-        default=None, alias="lifecycleState"
+        default=None, validation_alias="lifecycleState", serialization_alias="lifecycleState"
     )
     details: dict[str, str] | None = None
     last_refresh_status: Annotated[Literal["FAILED", "SUCCESS", "IN_PROGRESS"], OpenEnum] | None = (
-        Field(default=None, alias="lastRefreshStatus")
+        Field(
+            default=None,
+            validation_alias="lastRefreshStatus",
+            serialization_alias="lastRefreshStatus",
+        )
     )
-    time_last_refresh: datetime | None = Field(default=None, alias="timeLastRefresh")
+    time_last_refresh: datetime | None = Field(
+        default=None, validation_alias="timeLastRefresh", serialization_alias="timeLastRefresh"
+    )

@@ -52,8 +52,12 @@ class SearchAuditLogsDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-searchauditlogs-post.html
     """
 
-    time_begin: datetime | None = Field(default=None, alias="timeBegin")
-    time_end: datetime | None = Field(default=None, alias="timeEnd")
+    time_begin: datetime | None = Field(
+        default=None, validation_alias="timeBegin", serialization_alias="timeBegin"
+    )
+    time_end: datetime | None = Field(
+        default=None, validation_alias="timeEnd", serialization_alias="timeEnd"
+    )
     object_type: (
         Annotated[
             Literal[
@@ -86,8 +90,10 @@ class SearchAuditLogsDetails(Model):
             OpenEnum,
         ]
         | None
-    ) = Field(default=None, alias="objectType")
-    object_name: str | None = Field(default=None, alias="objectName")
+    ) = Field(default=None, validation_alias="objectType", serialization_alias="objectType")
+    object_name: str | None = Field(
+        default=None, validation_alias="objectName", serialization_alias="objectName"
+    )
     operation: (
         Annotated[
             Literal[
@@ -121,7 +127,9 @@ class SearchAuditLogsDetails(Model):
         | None
     ) = None
     status: Annotated[Literal["SUCCEEDED", "FAILED"], OpenEnum] | None = None
-    started_by: str | None = Field(default=None, alias="startedBy")
+    started_by: str | None = Field(
+        default=None, validation_alias="startedBy", serialization_alias="startedBy"
+    )
     query: str | None = None
     sort_by: (
         Annotated[
@@ -129,7 +137,7 @@ class SearchAuditLogsDetails(Model):
             OpenEnum,
         ]
         | None
-    ) = Field(default=None, alias="sortBy")
+    ) = Field(default=None, validation_alias="sortBy", serialization_alias="sortBy")
     sort_order: Annotated[Literal["ASC", "DESC"], OpenEnum] | None = Field(
-        default=None, alias="sortOrder"
+        default=None, validation_alias="sortOrder", serialization_alias="sortOrder"
     )

@@ -48,15 +48,37 @@ class SearchClusterLogsDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
     """
 
-    time_begin: datetime = Field(..., alias="timeBegin")
-    time_end: datetime = Field(..., alias="timeEnd")
-    log_content_type_contains: str = Field(..., alias="logContentTypeContains")
-    subject_contains: str | None = Field(default=None, alias="subjectContains")
-    message_contains: str | None = Field(default=None, alias="messageContains")
-    log_level: str | None = Field(default=None, alias="logLevel")
-    opc_request_id: str | None = Field(default=None, alias="opcRequestId")
-    advanced_filter: str | None = Field(default=None, alias="advancedFilter")
+    time_begin: datetime = Field(validation_alias="timeBegin", serialization_alias="timeBegin")
+    time_end: datetime = Field(validation_alias="timeEnd", serialization_alias="timeEnd")
+    log_content_type_contains: str = Field(
+        validation_alias="logContentTypeContains", serialization_alias="logContentTypeContains"
+    )
+    subject_contains: str | None = Field(
+        default=None, validation_alias="subjectContains", serialization_alias="subjectContains"
+    )
+    message_contains: str | None = Field(
+        default=None, validation_alias="messageContains", serialization_alias="messageContains"
+    )
+    log_level: str | None = Field(
+        default=None, validation_alias="logLevel", serialization_alias="logLevel"
+    )
+    opc_request_id: str | None = Field(
+        default=None, validation_alias="opcRequestId", serialization_alias="opcRequestId"
+    )
+    advanced_filter: str | None = Field(
+        default=None, validation_alias="advancedFilter", serialization_alias="advancedFilter"
+    )
     thread: str | None = None
-    execution_context_id: str | None = Field(default=None, alias="executionContextId")
-    log_stream_type_contains: str | None = Field(default=None, alias="logStreamTypeContains")
-    event_type: str | None = Field(default=None, alias="eventType")
+    execution_context_id: str | None = Field(
+        default=None,
+        validation_alias="executionContextId",
+        serialization_alias="executionContextId",
+    )
+    log_stream_type_contains: str | None = Field(
+        default=None,
+        validation_alias="logStreamTypeContains",
+        serialization_alias="logStreamTypeContains",
+    )
+    event_type: str | None = Field(
+        default=None, validation_alias="eventType", serialization_alias="eventType"
+    )

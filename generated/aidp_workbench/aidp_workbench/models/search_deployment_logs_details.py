@@ -43,12 +43,22 @@ class SearchDeploymentLogsDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-search-post.html
     """
 
-    time_start: datetime = Field(..., alias="timeStart")
-    time_end: datetime = Field(..., alias="timeEnd")
+    time_start: datetime = Field(validation_alias="timeStart", serialization_alias="timeStart")
+    time_end: datetime = Field(validation_alias="timeEnd", serialization_alias="timeEnd")
     levels: list[str] | None = None
-    opc_request_id: str | None = Field(default=None, alias="opcRequestId")
-    replica_id: str | None = Field(default=None, alias="replicaId")
-    sort_by: Annotated[Literal["TIMESTAMP"], OpenEnum] | None = Field(default=None, alias="sortBy")
-    sort_order: Annotated[Literal["DESC"], OpenEnum] | None = Field(default=None, alias="sortOrder")
+    opc_request_id: str | None = Field(
+        default=None, validation_alias="opcRequestId", serialization_alias="opcRequestId"
+    )
+    replica_id: str | None = Field(
+        default=None, validation_alias="replicaId", serialization_alias="replicaId"
+    )
+    sort_by: Annotated[Literal["TIMESTAMP"], OpenEnum] | None = Field(
+        default=None, validation_alias="sortBy", serialization_alias="sortBy"
+    )
+    sort_order: Annotated[Literal["DESC"], OpenEnum] | None = Field(
+        default=None, validation_alias="sortOrder", serialization_alias="sortOrder"
+    )
     limit: int | None = None
-    page_token: str | None = Field(default=None, alias="pageToken")
+    page_token: str | None = Field(
+        default=None, validation_alias="pageToken", serialization_alias="pageToken"
+    )

@@ -27,7 +27,7 @@ class SearchModelDeploymentsDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-search-post.html
     """
 
-    model_name_: str = Field(..., alias="model_name")
+    model_name_: str = Field(validation_alias="model_name", serialization_alias="model_name")
     status: (
         Annotated[Literal["INACTIVE", "ACTIVATING", "ACTIVE", "DEACTIVATING", "UPDATING"], OpenEnum]
         | None

@@ -18,5 +18,5 @@ class SearchResultSummary(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
     """
 
-    result_count: int = Field(..., alias="resultCount")
-    field_count: int = Field(..., alias="fieldCount")
+    result_count: int = Field(validation_alias="resultCount", serialization_alias="resultCount")
+    field_count: int = Field(validation_alias="fieldCount", serialization_alias="fieldCount")

@@ -39,7 +39,9 @@ class Session(Model):
     type: Annotated[Literal["notebook", "file", "agentflow"], OpenEnum] | None = None
     cluster_id: str | None = None
     kernel: Kernel | None = None
-    agent_flow_key: str | None = Field(default=None, alias="agentFlowKey")
+    agent_flow_key: str | None = Field(
+        default=None, validation_alias="agentFlowKey", serialization_alias="agentFlowKey"
+    )
     lifecycle_state: Annotated[Literal["CREATING", "ACTIVE", "FAILED"], OpenEnum] | None = Field(
-        default=None, alias="lifecycleState"
+        default=None, validation_alias="lifecycleState", serialization_alias="lifecycleState"
     )

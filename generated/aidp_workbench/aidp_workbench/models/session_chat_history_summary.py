@@ -32,10 +32,16 @@ class SessionChatHistorySummary(Model):
     """
 
     key: str
-    session_key: str = Field(..., alias="sessionKey")
+    session_key: str = Field(validation_alias="sessionKey", serialization_alias="sessionKey")
     role: str
-    time_created: datetime = Field(..., alias="timeCreated")
+    time_created: datetime = Field(
+        validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
     content: list[ChatMessage]
-    tool_name: str | None = Field(default=None, alias="toolName")
-    tool_call_id: str | None = Field(default=None, alias="toolCallId")
+    tool_name: str | None = Field(
+        default=None, validation_alias="toolName", serialization_alias="toolName"
+    )
+    tool_call_id: str | None = Field(
+        default=None, validation_alias="toolCallId", serialization_alias="toolCallId"
+    )
     metadata: dict[str, dict[str, Any]] | None = None

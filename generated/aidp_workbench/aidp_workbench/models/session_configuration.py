@@ -35,12 +35,20 @@ class SessionConfiguration(Model):
 
     variables: dict[str, SessionVariableDetails] | None = None
     session_retention_config: SessionRetentionConfiguration | None = Field(
-        default=None, alias="sessionRetentionConfig"
+        default=None,
+        validation_alias="sessionRetentionConfig",
+        serialization_alias="sessionRetentionConfig",
     )
     automatic_summarization_config: AutomaticSummarizationConfiguration | None = Field(
-        default=None, alias="automaticSummarizationConfig"
+        default=None,
+        validation_alias="automaticSummarizationConfig",
+        serialization_alias="automaticSummarizationConfig",
     )
     long_term_memory_config: LongTermMemoryConfiguration | None = Field(
-        default=None, alias="longTermMemoryConfig"
+        default=None,
+        validation_alias="longTermMemoryConfig",
+        serialization_alias="longTermMemoryConfig",
     )
-    file_config: FileConfiguration | None = Field(default=None, alias="fileConfig")
+    file_config: FileConfiguration | None = Field(
+        default=None, validation_alias="fileConfig", serialization_alias="fileConfig"
+    )

@@ -26,10 +26,22 @@ class SessionRetentionConfiguration(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-post.html
     """
 
-    is_retention_policy_enabled: bool | None = Field(default=None, alias="isRetentionPolicyEnabled")
-    breach_action: Annotated[Literal["DELETE_FIFO"], OpenEnum] | None = Field(
-        default=None, alias="breachAction"
+    is_retention_policy_enabled: bool | None = Field(
+        default=None,
+        validation_alias="isRetentionPolicyEnabled",
+        serialization_alias="isRetentionPolicyEnabled",
     )
-    retention_period_in_days: int | None = Field(default=None, alias="retentionPeriodInDays")
-    session_size_limit: int | None = Field(default=None, alias="sessionSizeLimit")
-    thread_count_limit: int | None = Field(default=None, alias="threadCountLimit")
+    breach_action: Annotated[Literal["DELETE_FIFO"], OpenEnum] | None = Field(
+        default=None, validation_alias="breachAction", serialization_alias="breachAction"
+    )
+    retention_period_in_days: int | None = Field(
+        default=None,
+        validation_alias="retentionPeriodInDays",
+        serialization_alias="retentionPeriodInDays",
+    )
+    session_size_limit: int | None = Field(
+        default=None, validation_alias="sessionSizeLimit", serialization_alias="sessionSizeLimit"
+    )
+    thread_count_limit: int | None = Field(
+        default=None, validation_alias="threadCountLimit", serialization_alias="threadCountLimit"
+    )

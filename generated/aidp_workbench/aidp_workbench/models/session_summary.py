@@ -32,5 +32,9 @@ class SessionSummary(Model):
     type: str | None = None
     cluster_id: str | None = None
     kernel: KernelSummary | None = None
-    agent_flow_key: str | None = Field(default=None, alias="agentFlowKey")
-    lifecycle_state: str | None = Field(default=None, alias="lifecycleState")
+    agent_flow_key: str | None = Field(
+        default=None, validation_alias="agentFlowKey", serialization_alias="agentFlowKey"
+    )
+    lifecycle_state: str | None = Field(
+        default=None, validation_alias="lifecycleState", serialization_alias="lifecycleState"
+    )

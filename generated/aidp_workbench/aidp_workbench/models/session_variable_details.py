@@ -24,7 +24,13 @@ class SessionVariableDetails(Model):
 
     name: str
     description: str | None = None
-    is_required: bool | None = Field(default=None, alias="isRequired")
-    should_log: bool | None = Field(default=None, alias="shouldLog")
-    is_system: bool | None = Field(default=None, alias="isSystem")
+    is_required: bool | None = Field(
+        default=None, validation_alias="isRequired", serialization_alias="isRequired"
+    )
+    should_log: bool | None = Field(
+        default=None, validation_alias="shouldLog", serialization_alias="shouldLog"
+    )
+    is_system: bool | None = Field(
+        default=None, validation_alias="isSystem", serialization_alias="isSystem"
+    )
     value: str | None = None

@@ -21,4 +21,6 @@ class ShapeConfig(Model):
 
     ocpus: int | None = None
     gpus: int | None = None
-    memory_in_g_bs: int | None = Field(default=None, alias="memoryInGBs")
+    memory_in_g_bs: int | None = Field(
+        default=None, validation_alias="memoryInGBs", serialization_alias="memoryInGBs"
+    )

@@ -43,15 +43,29 @@ class Share(Model):
     """
 
     key: str
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     description: str | None = None
-    time_created: datetime = Field(..., alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    created_by: str = Field(..., alias="createdBy")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    recipient_count: int = Field(..., alias="recipientCount")
-    asset_count: int | None = Field(default=None, alias="assetCount")
-    lifecycle_state: Annotated[Literal["ACTIVE"], OpenEnum] | None = Field(
-        default=None, alias="lifecycleState"
+    time_created: datetime = Field(
+        validation_alias="timeCreated", serialization_alias="timeCreated"
     )
-    lifecycle_state_details: str | None = Field(default=None, alias="lifecycleStateDetails")
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    created_by: str = Field(validation_alias="createdBy", serialization_alias="createdBy")
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    recipient_count: int = Field(
+        validation_alias="recipientCount", serialization_alias="recipientCount"
+    )
+    asset_count: int | None = Field(
+        default=None, validation_alias="assetCount", serialization_alias="assetCount"
+    )
+    lifecycle_state: Annotated[Literal["ACTIVE"], OpenEnum] | None = Field(
+        default=None, validation_alias="lifecycleState", serialization_alias="lifecycleState"
+    )
+    lifecycle_state_details: str | None = Field(
+        default=None,
+        validation_alias="lifecycleStateDetails",
+        serialization_alias="lifecycleStateDetails",
+    )

@@ -41,9 +41,13 @@ class ShareDataAssetSummary(Model):
 
     type: Annotated[Literal["SCHEMA", "TABLE", "VIEW"], OpenEnum]
     name: str
-    created_by: str = Field(..., alias="createdBy")
+    created_by: str = Field(validation_alias="createdBy", serialization_alias="createdBy")
     description: str | None = None
     catalog: str | None = None
     partition: str | None = None
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )

@@ -25,10 +25,12 @@ class SharePermissionSummary(Model):
     """
 
     grantee: str
-    grantee_name: str | None = Field(default=None, alias="granteeName")
+    grantee_name: str | None = Field(
+        default=None, validation_alias="granteeName", serialization_alias="granteeName"
+    )
     grantee_type: Annotated[Literal["USER", "ROLE", "GROUP"], OpenEnum] = Field(
-        ..., alias="granteeType"
+        validation_alias="granteeType", serialization_alias="granteeType"
     )
     grantee_permissions: list[Annotated[Literal["ADMIN", "READ", "USE"], OpenEnum]] = Field(
-        ..., alias="granteePermissions"
+        validation_alias="granteePermissions", serialization_alias="granteePermissions"
     )

@@ -41,14 +41,24 @@ class ShareSummary(Model):
     """
 
     key: str
-    display_name: str = Field(..., alias="displayName")
-    recipient_count: int | None = Field(default=None, alias="recipientCount")
-    asset_count: int | None = Field(default=None, alias="assetCount")
-    description: str | None = None
-    time_created: datetime = Field(..., alias="timeCreated")
-    created_by: str = Field(..., alias="createdBy")
-    lifecycle_state: Annotated[Literal["ACTIVE"], OpenEnum] | None = Field(
-        default=None, alias="lifecycleState"
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    recipient_count: int | None = Field(
+        default=None, validation_alias="recipientCount", serialization_alias="recipientCount"
     )
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
+    asset_count: int | None = Field(
+        default=None, validation_alias="assetCount", serialization_alias="assetCount"
+    )
+    description: str | None = None
+    time_created: datetime = Field(
+        validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    created_by: str = Field(validation_alias="createdBy", serialization_alias="createdBy")
+    lifecycle_state: Annotated[Literal["ACTIVE"], OpenEnum] | None = Field(
+        default=None, validation_alias="lifecycleState", serialization_alias="lifecycleState"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )

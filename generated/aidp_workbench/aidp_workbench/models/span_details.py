@@ -30,13 +30,17 @@ class SpanDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-traces-tracekey-get.html
     """
 
-    parent_trace_id: str = Field(..., alias="parentTraceId")
-    span_id: str = Field(..., alias="spanId")
-    parent_span_id: str | None = Field(default=None, alias="parentSpanId")
-    start_time: int = Field(..., alias="startTime")
-    end_time: int = Field(..., alias="endTime")
+    parent_trace_id: str = Field(
+        validation_alias="parentTraceId", serialization_alias="parentTraceId"
+    )
+    span_id: str = Field(validation_alias="spanId", serialization_alias="spanId")
+    parent_span_id: str | None = Field(
+        default=None, validation_alias="parentSpanId", serialization_alias="parentSpanId"
+    )
+    start_time: int = Field(validation_alias="startTime", serialization_alias="startTime")
+    end_time: int = Field(validation_alias="endTime", serialization_alias="endTime")
     kind: str
-    span_name: str = Field(..., alias="spanName")
+    span_name: str = Field(validation_alias="spanName", serialization_alias="spanName")
     attributes: dict[str, dict[str, Any]]
     events: list[TraceEvent]
     status: SpanStatus

@@ -52,8 +52,14 @@ class State(Model):
         ]
         | None
     ) = None
-    state_message: str | None = Field(default=None, alias="stateMessage")
-    error_trace: str | None = Field(default=None, alias="errorTrace")
+    state_message: str | None = Field(
+        default=None, validation_alias="stateMessage", serialization_alias="stateMessage"
+    )
+    error_trace: str | None = Field(
+        default=None, validation_alias="errorTrace", serialization_alias="errorTrace"
+    )
     is_user_canceled_or_timed_out: bool | None = Field(
-        default=None, alias="isUserCanceledOrTimedOut"
+        default=None,
+        validation_alias="isUserCanceledOrTimedOut",
+        serialization_alias="isUserCanceledOrTimedOut",
     )

@@ -18,5 +18,9 @@ class SubscriptionDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
     """
 
-    callback_url: str | None = Field(default=None, alias="callbackUrl")
-    service_name: str | None = Field(default=None, alias="serviceName")
+    callback_url: str | None = Field(
+        default=None, validation_alias="callbackUrl", serialization_alias="callbackUrl"
+    )
+    service_name: str | None = Field(
+        default=None, validation_alias="serviceName", serialization_alias="serviceName"
+    )

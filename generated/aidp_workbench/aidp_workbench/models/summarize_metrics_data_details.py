@@ -64,10 +64,12 @@ class SummarizeMetricsDataDetails(Model):
     aggregation_type: Annotated[
         Literal["MAX", "MEAN", "MIN", "SUM", "RATE", "P50", "P80", "P90", "P95", "P99", "P99_9"],
         OpenEnum,
-    ] = Field(..., alias="aggregationType")
-    metric_name: str = Field(..., alias="metricName")
-    agent_node: str | None = Field(default=None, alias="agentNode")
-    time_begin: datetime = Field(..., alias="timeBegin")
-    time_end: datetime = Field(..., alias="timeEnd")
+    ] = Field(validation_alias="aggregationType", serialization_alias="aggregationType")
+    metric_name: str = Field(validation_alias="metricName", serialization_alias="metricName")
+    agent_node: str | None = Field(
+        default=None, validation_alias="agentNode", serialization_alias="agentNode"
+    )
+    time_begin: datetime = Field(validation_alias="timeBegin", serialization_alias="timeBegin")
+    time_end: datetime = Field(validation_alias="timeEnd", serialization_alias="timeEnd")
     interval: str
     resolution: str | None = None

@@ -73,30 +73,56 @@ class Table(Model):
             "ORACLE_ANALYTICS",
         ],
         OpenEnum,
-    ] = Field(..., alias="entityType")
+    ] = Field(validation_alias="entityType", serialization_alias="entityType")
     key: str | None = None
-    display_name: str = Field(..., alias="displayName")
-    catalog_key: str | None = Field(default=None, alias="catalogKey")
-    schema_key: str | None = Field(default=None, alias="schemaKey")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    catalog_key: str | None = Field(
+        default=None, validation_alias="catalogKey", serialization_alias="catalogKey"
+    )
+    schema_key: str | None = Field(
+        default=None, validation_alias="schemaKey", serialization_alias="schemaKey"
+    )
     location: str | None = None
     description: str | None = None
     table_type: Annotated[Literal["MANAGED", "EXTERNAL", "SYNONYM"], OpenEnum] | None = Field(
-        default=None, alias="tableType"
+        default=None, validation_alias="tableType", serialization_alias="tableType"
     )
     managed_table_definition: ManagedTableDefinition | None = Field(
-        default=None, alias="managedTableDefinition"
+        default=None,
+        validation_alias="managedTableDefinition",
+        serialization_alias="managedTableDefinition",
     )
     external_table_definition: ExternalTableDefinition | None = Field(
-        default=None, alias="externalTableDefinition"
+        default=None,
+        validation_alias="externalTableDefinition",
+        serialization_alias="externalTableDefinition",
     )
-    table_fields: list[TableFieldDetails] | None = Field(default=None, alias="tableFields")
-    partition_keys: list[TableFieldDetails] | None = Field(default=None, alias="partitionKeys")
-    table_properties: list[TableProperty] | None = Field(default=None, alias="tableProperties")
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
+    table_fields: list[TableFieldDetails] | None = Field(
+        default=None, validation_alias="tableFields", serialization_alias="tableFields"
+    )
+    partition_keys: list[TableFieldDetails] | None = Field(
+        default=None, validation_alias="partitionKeys", serialization_alias="partitionKeys"
+    )
+    table_properties: list[TableProperty] | None = Field(
+        default=None, validation_alias="tableProperties", serialization_alias="tableProperties"
+    )
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
     lifecycle_state: (
         Annotated[Literal["ACTIVE", "CREATING", "DELETING", "UPDATING"], OpenEnum] | None
-    ) = Field(default=None, alias="lifecycleState")
-    lifecycle_state_details: str | None = Field(default=None, alias="lifecycleStateDetails")
+    ) = Field(default=None, validation_alias="lifecycleState", serialization_alias="lifecycleState")
+    lifecycle_state_details: str | None = Field(
+        default=None,
+        validation_alias="lifecycleStateDetails",
+        serialization_alias="lifecycleStateDetails",
+    )

@@ -57,16 +57,26 @@ class TableSummary(Model):
             "ORACLE_ANALYTICS",
         ],
         OpenEnum,
-    ] = Field(..., alias="entityType")
+    ] = Field(validation_alias="entityType", serialization_alias="entityType")
     key: str | None = None
-    display_name: str | None = Field(default=None, alias="displayName")
-    table_type: Annotated[Literal["MANAGED", "EXTERNAL", "SYNONYM"], OpenEnum] | None = Field(
-        default=None, alias="tableType"
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
     )
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
+    table_type: Annotated[Literal["MANAGED", "EXTERNAL", "SYNONYM"], OpenEnum] | None = Field(
+        default=None, validation_alias="tableType", serialization_alias="tableType"
+    )
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
     lifecycle_state: (
         Annotated[Literal["ACTIVE", "CREATING", "DELETING", "UPDATING"], OpenEnum] | None
-    ) = Field(default=None, alias="lifecycleState")
+    ) = Field(default=None, validation_alias="lifecycleState", serialization_alias="lifecycleState")

@@ -54,8 +54,10 @@ class Task(Model):
         ],
         OpenEnum,
     ]
-    task_key: str = Field(..., alias="taskKey")
-    depends_on: list[DependsOn] | None = Field(default=None, alias="dependsOn")
+    task_key: str = Field(validation_alias="taskKey", serialization_alias="taskKey")
+    depends_on: list[DependsOn] | None = Field(
+        default=None, validation_alias="dependsOn", serialization_alias="dependsOn"
+    )
     run_if: Annotated[
         Literal[
             "ALL_SUCCESS",
@@ -66,7 +68,15 @@ class Task(Model):
             "AT_LEAST_ONE_FAILED",
         ],
         OpenEnum,
-    ] = Field(..., alias="runIf")
-    max_retries: int | None = Field(default=None, alias="maxRetries")
-    min_retry_interval_millis: int | None = Field(default=None, alias="minRetryIntervalMillis")
-    is_retry_on_timeout: bool | None = Field(default=None, alias="isRetryOnTimeout")
+    ] = Field(validation_alias="runIf", serialization_alias="runIf")
+    max_retries: int | None = Field(
+        default=None, validation_alias="maxRetries", serialization_alias="maxRetries"
+    )
+    min_retry_interval_millis: int | None = Field(
+        default=None,
+        validation_alias="minRetryIntervalMillis",
+        serialization_alias="minRetryIntervalMillis",
+    )
+    is_retry_on_timeout: bool | None = Field(
+        default=None, validation_alias="isRetryOnTimeout", serialization_alias="isRetryOnTimeout"
+    )

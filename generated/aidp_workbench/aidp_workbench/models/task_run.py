@@ -52,27 +52,61 @@ class TaskRun(Model):
 
     key: str
     name: str
-    task_key: str | None = Field(default=None, alias="taskKey")
-    job_key: str | None = Field(default=None, alias="jobKey")
-    job_run_key: str | None = Field(default=None, alias="jobRunKey")
-    parent_job_run_key: str | None = Field(default=None, alias="parentJobRunKey")
-    root_job_run_key: str | None = Field(default=None, alias="rootJobRunKey")
-    cluster_validation_start_time: int | None = Field(
-        default=None, alias="clusterValidationStartTime"
+    task_key: str | None = Field(
+        default=None, validation_alias="taskKey", serialization_alias="taskKey"
     )
-    start_time: int | None = Field(default=None, alias="startTime")
-    end_time: int | None = Field(default=None, alias="endTime")
+    job_key: str | None = Field(
+        default=None, validation_alias="jobKey", serialization_alias="jobKey"
+    )
+    job_run_key: str | None = Field(
+        default=None, validation_alias="jobRunKey", serialization_alias="jobRunKey"
+    )
+    parent_job_run_key: str | None = Field(
+        default=None, validation_alias="parentJobRunKey", serialization_alias="parentJobRunKey"
+    )
+    root_job_run_key: str | None = Field(
+        default=None, validation_alias="rootJobRunKey", serialization_alias="rootJobRunKey"
+    )
+    cluster_validation_start_time: int | None = Field(
+        default=None,
+        validation_alias="clusterValidationStartTime",
+        serialization_alias="clusterValidationStartTime",
+    )
+    start_time: int | None = Field(
+        default=None, validation_alias="startTime", serialization_alias="startTime"
+    )
+    end_time: int | None = Field(
+        default=None, validation_alias="endTime", serialization_alias="endTime"
+    )
     state: State | None = None
-    setup_duration: int | None = Field(default=None, alias="setupDuration")
-    execution_duration: int | None = Field(default=None, alias="executionDuration")
-    cleanup_duration: int | None = Field(default=None, alias="cleanupDuration")
-    cluster_spec: ClusterSpec | None = Field(default=None, alias="clusterSpec")
+    setup_duration: int | None = Field(
+        default=None, validation_alias="setupDuration", serialization_alias="setupDuration"
+    )
+    execution_duration: int | None = Field(
+        default=None, validation_alias="executionDuration", serialization_alias="executionDuration"
+    )
+    cleanup_duration: int | None = Field(
+        default=None, validation_alias="cleanupDuration", serialization_alias="cleanupDuration"
+    )
+    cluster_spec: ClusterSpec | None = Field(
+        default=None, validation_alias="clusterSpec", serialization_alias="clusterSpec"
+    )
     task: Task | None = None
     version: int | None = None
-    retry_attempt: int | None = Field(default=None, alias="retryAttempt")
+    retry_attempt: int | None = Field(
+        default=None, validation_alias="retryAttempt", serialization_alias="retryAttempt"
+    )
     retries: list[TaskRunRetry] | None = None
-    output_key: str | None = Field(default=None, alias="outputKey")
-    external_id: str | None = Field(default=None, alias="externalId")
-    system_parameters: dict[str, str] | None = Field(default=None, alias="systemParameters")
+    output_key: str | None = Field(
+        default=None, validation_alias="outputKey", serialization_alias="outputKey"
+    )
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
+    system_parameters: dict[str, str] | None = Field(
+        default=None, validation_alias="systemParameters", serialization_alias="systemParameters"
+    )
     parameters: list[Parameter] | None = None
-    lifecycle_states: list[LifecycleState] | None = Field(default=None, alias="lifecycleStates")
+    lifecycle_states: list[LifecycleState] | None = Field(
+        default=None, validation_alias="lifecycleStates", serialization_alias="lifecycleStates"
+    )

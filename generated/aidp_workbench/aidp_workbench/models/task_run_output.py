@@ -46,9 +46,15 @@ class TaskRunOutput(Model):
             OpenEnum,
         ]
         | None
-    ) = Field(default=None, alias="taskType")
-    is_truncated: bool | None = Field(default=None, alias="isTruncated")
-    error_trace: str | None = Field(default=None, alias="errorTrace")
+    ) = Field(default=None, validation_alias="taskType", serialization_alias="taskType")
+    is_truncated: bool | None = Field(
+        default=None, validation_alias="isTruncated", serialization_alias="isTruncated"
+    )
+    error_trace: str | None = Field(
+        default=None, validation_alias="errorTrace", serialization_alias="errorTrace"
+    )
     data: list[RunOutputData]
-    output_parameters: list[OutputParameter] | None = Field(default=None, alias="outputParameters")
+    output_parameters: list[OutputParameter] | None = Field(
+        default=None, validation_alias="outputParameters", serialization_alias="outputParameters"
+    )
     version: int | None = None

@@ -37,17 +37,33 @@ class TaskRunRetry(Model):
 
     key: str
     name: str
-    task_run_key: str = Field(..., alias="taskRunKey")
-    start_time: int | None = Field(default=None, alias="startTime")
-    end_time: int | None = Field(default=None, alias="endTime")
+    task_run_key: str = Field(validation_alias="taskRunKey", serialization_alias="taskRunKey")
+    start_time: int | None = Field(
+        default=None, validation_alias="startTime", serialization_alias="startTime"
+    )
+    end_time: int | None = Field(
+        default=None, validation_alias="endTime", serialization_alias="endTime"
+    )
     version: int | None = None
     cluster_validation_start_time: int | None = Field(
-        default=None, alias="clusterValidationStartTime"
+        default=None,
+        validation_alias="clusterValidationStartTime",
+        serialization_alias="clusterValidationStartTime",
     )
     state: State | None = None
-    setup_duration: int | None = Field(default=None, alias="setupDuration")
-    execution_duration: int | None = Field(default=None, alias="executionDuration")
-    cleanup_duration: int | None = Field(default=None, alias="cleanupDuration")
-    output_key: str | None = Field(default=None, alias="outputKey")
-    external_id: str | None = Field(default=None, alias="externalId")
-    retry_number: int = Field(..., alias="retryNumber")
+    setup_duration: int | None = Field(
+        default=None, validation_alias="setupDuration", serialization_alias="setupDuration"
+    )
+    execution_duration: int | None = Field(
+        default=None, validation_alias="executionDuration", serialization_alias="executionDuration"
+    )
+    cleanup_duration: int | None = Field(
+        default=None, validation_alias="cleanupDuration", serialization_alias="cleanupDuration"
+    )
+    output_key: str | None = Field(
+        default=None, validation_alias="outputKey", serialization_alias="outputKey"
+    )
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
+    retry_number: int = Field(validation_alias="retryNumber", serialization_alias="retryNumber")

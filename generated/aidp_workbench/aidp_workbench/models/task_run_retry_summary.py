@@ -36,16 +36,36 @@ class TaskRunRetrySummary(Model):
 
     key: str | None = None
     name: str | None = None
-    task_run_id: str | None = Field(default=None, alias="taskRunId")
-    start_time: int | None = Field(default=None, alias="startTime")
-    end_time: int | None = Field(default=None, alias="endTime")
+    task_run_id: str | None = Field(
+        default=None, validation_alias="taskRunId", serialization_alias="taskRunId"
+    )
+    start_time: int | None = Field(
+        default=None, validation_alias="startTime", serialization_alias="startTime"
+    )
+    end_time: int | None = Field(
+        default=None, validation_alias="endTime", serialization_alias="endTime"
+    )
     cluster_validation_start_time: int | None = Field(
-        default=None, alias="clusterValidationStartTime"
+        default=None,
+        validation_alias="clusterValidationStartTime",
+        serialization_alias="clusterValidationStartTime",
     )
     state: State | None = None
-    setup_duration: int | None = Field(default=None, alias="setupDuration")
-    execution_duration: int | None = Field(default=None, alias="executionDuration")
-    cleanup_duration: int | None = Field(default=None, alias="cleanupDuration")
-    output_key: str | None = Field(default=None, alias="outputKey")
-    external_id: str | None = Field(default=None, alias="externalId")
-    retry_number: int | None = Field(default=None, alias="retryNumber")
+    setup_duration: int | None = Field(
+        default=None, validation_alias="setupDuration", serialization_alias="setupDuration"
+    )
+    execution_duration: int | None = Field(
+        default=None, validation_alias="executionDuration", serialization_alias="executionDuration"
+    )
+    cleanup_duration: int | None = Field(
+        default=None, validation_alias="cleanupDuration", serialization_alias="cleanupDuration"
+    )
+    output_key: str | None = Field(
+        default=None, validation_alias="outputKey", serialization_alias="outputKey"
+    )
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
+    retry_number: int | None = Field(
+        default=None, validation_alias="retryNumber", serialization_alias="retryNumber"
+    )

@@ -33,15 +33,33 @@ class TaskRunSummary(Model):
 
     key: str | None = None
     name: str | None = None
-    task_key: str | None = Field(default=None, alias="taskKey")
-    job_run_key: str | None = Field(default=None, alias="jobRunKey")
-    parent_job_run_key: str | None = Field(default=None, alias="parentJobRunKey")
-    root_job_run_key: str | None = Field(default=None, alias="rootJobRunKey")
-    cluster_validation_start_time: int | None = Field(
-        default=None, alias="clusterValidationStartTime"
+    task_key: str | None = Field(
+        default=None, validation_alias="taskKey", serialization_alias="taskKey"
     )
-    start_time: int | None = Field(default=None, alias="startTime")
-    end_time: int | None = Field(default=None, alias="endTime")
+    job_run_key: str | None = Field(
+        default=None, validation_alias="jobRunKey", serialization_alias="jobRunKey"
+    )
+    parent_job_run_key: str | None = Field(
+        default=None, validation_alias="parentJobRunKey", serialization_alias="parentJobRunKey"
+    )
+    root_job_run_key: str | None = Field(
+        default=None, validation_alias="rootJobRunKey", serialization_alias="rootJobRunKey"
+    )
+    cluster_validation_start_time: int | None = Field(
+        default=None,
+        validation_alias="clusterValidationStartTime",
+        serialization_alias="clusterValidationStartTime",
+    )
+    start_time: int | None = Field(
+        default=None, validation_alias="startTime", serialization_alias="startTime"
+    )
+    end_time: int | None = Field(
+        default=None, validation_alias="endTime", serialization_alias="endTime"
+    )
     state: State | None = None
-    external_id: str | None = Field(default=None, alias="externalId")
-    retry_attempt: int | None = Field(default=None, alias="retryAttempt")
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
+    retry_attempt: int | None = Field(
+        default=None, validation_alias="retryAttempt", serialization_alias="retryAttempt"
+    )

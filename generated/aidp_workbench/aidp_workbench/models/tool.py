@@ -41,16 +41,32 @@ class Tool(Model):
     """
 
     key: str | None = None
-    display_name: str | None = Field(default=None, alias="displayName")
-    workspace_key: str | None = Field(default=None, alias="workspaceKey")
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
+    workspace_key: str | None = Field(
+        default=None, validation_alias="workspaceKey", serialization_alias="workspaceKey"
+    )
     description: str | None = None
     tool_type: Annotated[
         Literal["RAG", "SQL", "PROMPT", "NL2SQL", "MCP", "CUSTOM", "HTTP"], OpenEnum
-    ] = Field(..., alias="toolType")
-    position_x: float | None = Field(default=None, alias="positionX")
-    position_y: float | None = Field(default=None, alias="positionY")
+    ] = Field(validation_alias="toolType", serialization_alias="toolType")
+    position_x: float | None = Field(
+        default=None, validation_alias="positionX", serialization_alias="positionX"
+    )
+    position_y: float | None = Field(
+        default=None, validation_alias="positionY", serialization_alias="positionY"
+    )
     properties: dict[str, dict[str, Any]] | None = None
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )

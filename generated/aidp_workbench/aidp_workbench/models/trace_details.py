@@ -25,9 +25,11 @@ class TraceDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-traces-tracekey-get.html
     """
 
-    trace_id: str = Field(..., alias="traceId")
-    parent_session_id: str = Field(..., alias="parentSessionId")
+    trace_id: str = Field(validation_alias="traceId", serialization_alias="traceId")
+    parent_session_id: str = Field(
+        validation_alias="parentSessionId", serialization_alias="parentSessionId"
+    )
     spans: list[SpanDetails]
-    start_time: int = Field(..., alias="startTime")
-    end_time: int = Field(..., alias="endTime")
+    start_time: int = Field(validation_alias="startTime", serialization_alias="startTime")
+    end_time: int = Field(validation_alias="endTime", serialization_alias="endTime")
     resources: dict[str, dict[str, Any]] | None = None

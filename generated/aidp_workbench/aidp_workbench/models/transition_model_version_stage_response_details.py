@@ -18,4 +18,6 @@ class TransitionModelVersionStageResponseDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-transition-stage-post.html
     """
 
-    model_version_: ModelVersion = Field(..., alias="model_version")
+    model_version_: ModelVersion = Field(
+        validation_alias="model_version", serialization_alias="model_version"
+    )

@@ -22,8 +22,14 @@ class UpdateAgentDeploymentDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-actions-redeploy-post.html
     """
 
-    display_name: str | None = Field(default=None, alias="displayName")
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
     description: str | None = None
-    agent_compute_key: str | None = Field(default=None, alias="agentComputeKey")
-    agent_key: str = Field(..., alias="agentKey")
-    o_auth_config: OAuthConfiguration | None = Field(default=None, alias="oAuthConfig")
+    agent_compute_key: str | None = Field(
+        default=None, validation_alias="agentComputeKey", serialization_alias="agentComputeKey"
+    )
+    agent_key: str = Field(validation_alias="agentKey", serialization_alias="agentKey")
+    o_auth_config: OAuthConfiguration | None = Field(
+        default=None, validation_alias="oAuthConfig", serialization_alias="oAuthConfig"
+    )

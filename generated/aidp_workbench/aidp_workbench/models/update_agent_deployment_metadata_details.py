@@ -21,10 +21,16 @@ class UpdateAgentDeploymentMetadataDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-updatedeploymentmetadata-put.html
     """
 
-    deployment_key: str | None = Field(default=None, alias="deploymentKey")
+    deployment_key: str | None = Field(
+        default=None, validation_alias="deploymentKey", serialization_alias="deploymentKey"
+    )
     agent_card_config_detail: AgentCardConfigDetail | None = Field(
-        default=None, alias="agentCardConfigDetail"
+        default=None,
+        validation_alias="agentCardConfigDetail",
+        serialization_alias="agentCardConfigDetail",
     )
     update_agent_flow_agent_card_config: bool | None = Field(
-        default=None, alias="updateAgentFlowAgentCardConfig"
+        default=None,
+        validation_alias="updateAgentFlowAgentCardConfig",
+        serialization_alias="updateAgentFlowAgentCardConfig",
     )

@@ -33,15 +33,35 @@ class UpdateAgentDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-put.html
     """
 
-    display_name: str | None = Field(default=None, alias="displayName")
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
     description: str | None = None
-    compute_key: str | None = Field(default=None, alias="computeKey")
+    compute_key: str | None = Field(
+        default=None, validation_alias="computeKey", serialization_alias="computeKey"
+    )
     diagram: AgentDiagram | None = None
-    entry_file_path: str | None = Field(default=None, alias="entryFilePath")
-    dependencies_file_path: str | None = Field(default=None, alias="dependenciesFilePath")
-    deleted_nodes: list[str] | None = Field(default=None, alias="deletedNodes")
-    updated_nodes: list[str] | None = Field(default=None, alias="updatedNodes")
-    added_nodes: list[str] | None = Field(default=None, alias="addedNodes")
+    entry_file_path: str | None = Field(
+        default=None, validation_alias="entryFilePath", serialization_alias="entryFilePath"
+    )
+    dependencies_file_path: str | None = Field(
+        default=None,
+        validation_alias="dependenciesFilePath",
+        serialization_alias="dependenciesFilePath",
+    )
+    deleted_nodes: list[str] | None = Field(
+        default=None, validation_alias="deletedNodes", serialization_alias="deletedNodes"
+    )
+    updated_nodes: list[str] | None = Field(
+        default=None, validation_alias="updatedNodes", serialization_alias="updatedNodes"
+    )
+    added_nodes: list[str] | None = Field(
+        default=None, validation_alias="addedNodes", serialization_alias="addedNodes"
+    )
     guardrails: GuardrailsConfiguration | None = None
-    session_config: SessionConfiguration | None = Field(default=None, alias="sessionConfig")
-    agent_card_config: AgentCardConfigDetail | None = Field(default=None, alias="agentCardConfig")
+    session_config: SessionConfiguration | None = Field(
+        default=None, validation_alias="sessionConfig", serialization_alias="sessionConfig"
+    )
+    agent_card_config: AgentCardConfigDetail | None = Field(
+        default=None, validation_alias="agentCardConfig", serialization_alias="agentCardConfig"
+    )

@@ -22,9 +22,11 @@ class UpdateCatalogDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-put.html
     """
 
-    display_name: str | None = Field(default=None, alias="displayName")
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
     description: str | None = None
     connection_details: UpdateConnectionDetails | None = Field(
-        default=None, alias="connectionDetails"
+        default=None, validation_alias="connectionDetails", serialization_alias="connectionDetails"
     )
     properties: dict[str, str] | None = None

@@ -27,7 +27,13 @@ class UpdateClusterDetails(Model):
     """
 
     type: Annotated[Literal["USER", "AI_COMPUTE"], OpenEnum]
-    display_name: str | None = Field(default=None, alias="displayName")
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
     description: str | None = None
-    driver_config: DriverConfig | None = Field(default=None, alias="driverConfig")
-    node_type: str | None = Field(default=None, alias="nodeType")
+    driver_config: DriverConfig | None = Field(
+        default=None, validation_alias="driverConfig", serialization_alias="driverConfig"
+    )
+    node_type: str | None = Field(
+        default=None, validation_alias="nodeType", serialization_alias="nodeType"
+    )

@@ -33,9 +33,17 @@ class UpdateDataLakeCredentialDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-put.html
     """
 
-    display_name: str | None = Field(default=None, alias="displayName")
-    credential_description: str | None = Field(default=None, alias="credentialDescription")
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
+    credential_description: str | None = Field(
+        default=None,
+        validation_alias="credentialDescription",
+        serialization_alias="credentialDescription",
+    )
     type: (
         Annotated[Literal["SECRET_TOKEN", "VAULT_REFERENCE", "SERVICE_ACCOUNT"], OpenEnum] | None
     ) = None
-    credential_details: CredentialDetails | None = Field(default=None, alias="credentialDetails")
+    credential_details: CredentialDetails | None = Field(
+        default=None, validation_alias="credentialDetails", serialization_alias="credentialDetails"
+    )

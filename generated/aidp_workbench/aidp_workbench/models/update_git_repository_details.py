@@ -40,14 +40,30 @@ class UpdateGitRepositoryDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-put.html
     """
 
-    git_folder_path: str | None = Field(default=None, alias="gitFolderPath")
-    git_url: str | None = Field(default=None, alias="gitUrl")
-    credential_key: str | None = Field(default=None, alias="credentialKey")
-    sparse_checkout: SparseCheckoutDetails | None = Field(default=None, alias="sparseCheckout")
+    git_folder_path: str | None = Field(
+        default=None, validation_alias="gitFolderPath", serialization_alias="gitFolderPath"
+    )
+    git_url: str | None = Field(
+        default=None, validation_alias="gitUrl", serialization_alias="gitUrl"
+    )
+    credential_key: str | None = Field(
+        default=None, validation_alias="credentialKey", serialization_alias="credentialKey"
+    )
+    sparse_checkout: SparseCheckoutDetails | None = Field(
+        default=None, validation_alias="sparseCheckout", serialization_alias="sparseCheckout"
+    )
     is_private_connectivity_enabled: bool | None = Field(
-        default=None, alias="isPrivateConnectivityEnabled"
+        default=None,
+        validation_alias="isPrivateConnectivityEnabled",
+        serialization_alias="isPrivateConnectivityEnabled",
     )
     git_connectivity_profile_key: str | None = Field(
-        default=None, alias="gitConnectivityProfileKey"
+        default=None,
+        validation_alias="gitConnectivityProfileKey",
+        serialization_alias="gitConnectivityProfileKey",
     )
-    credential_store_key: str | None = Field(default=None, alias="credentialStoreKey")
+    credential_store_key: str | None = Field(
+        default=None,
+        validation_alias="credentialStoreKey",
+        serialization_alias="credentialStoreKey",
+    )

@@ -40,16 +40,24 @@ class UpdateJobDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-put.html
     """
 
-    run_as: str | None = Field(default=None, alias="runAs")
+    run_as: str | None = Field(default=None, validation_alias="runAs", serialization_alias="runAs")
     name: str
     description: str | None = None
     schedule: Schedule | None = None
     continuous: Continuous | None = None
-    max_concurrent_runs: int | None = Field(default=None, alias="maxConcurrentRuns")
-    git_config: GitConfig | None = Field(default=None, alias="gitConfig")
+    max_concurrent_runs: int | None = Field(
+        default=None, validation_alias="maxConcurrentRuns", serialization_alias="maxConcurrentRuns"
+    )
+    git_config: GitConfig | None = Field(
+        default=None, validation_alias="gitConfig", serialization_alias="gitConfig"
+    )
     queue: Queue | None = None
-    job_clusters: list[JobCluster] | None = Field(default=None, alias="jobClusters")
+    job_clusters: list[JobCluster] | None = Field(
+        default=None, validation_alias="jobClusters", serialization_alias="jobClusters"
+    )
     path: str | None = None
     tasks: list[Task] | None = None
     parameters: list[Parameter] | None = None
-    timeout_seconds: int | None = Field(default=None, alias="timeoutSeconds")
+    timeout_seconds: int | None = Field(
+        default=None, validation_alias="timeoutSeconds", serialization_alias="timeoutSeconds"
+    )

@@ -46,10 +46,12 @@ class UpdateModelDeploymentDetails(Model):
     deployment_id: str
     name: str
     description: str | None = None
-    workspace_key: str = Field(..., alias="workspaceKey")
-    compute_key: str = Field(..., alias="computeKey")
+    workspace_key: str = Field(validation_alias="workspaceKey", serialization_alias="workspaceKey")
+    compute_key: str = Field(validation_alias="computeKey", serialization_alias="computeKey")
     deployment_targets: list[DeploymentTarget] | None = None
     auth_type: Annotated[Literal["AIDP", "OAUTH"], OpenEnum] | None = Field(
-        default=None, alias="authType"
+        default=None, validation_alias="authType", serialization_alias="authType"
     )
-    auth_details: DeploymentOAuthDetails | None = Field(default=None, alias="authDetails")
+    auth_details: DeploymentOAuthDetails | None = Field(
+        default=None, validation_alias="authDetails", serialization_alias="authDetails"
+    )

@@ -25,6 +25,14 @@ class UpdatePrivateNetworkProfileDetails(Model):
 
     name: str | None = None
     description: str | None = None
-    customer_compartment_id: str | None = Field(default=None, alias="customerCompartmentId")
-    customer_vcn_id: str | None = Field(default=None, alias="customerVcnId")
-    customer_subnet_id: str | None = Field(default=None, alias="customerSubnetId")
+    customer_compartment_id: str | None = Field(
+        default=None,
+        validation_alias="customerCompartmentId",
+        serialization_alias="customerCompartmentId",
+    )
+    customer_vcn_id: str | None = Field(
+        default=None, validation_alias="customerVcnId", serialization_alias="customerVcnId"
+    )
+    customer_subnet_id: str | None = Field(
+        default=None, validation_alias="customerSubnetId", serialization_alias="customerSubnetId"
+    )

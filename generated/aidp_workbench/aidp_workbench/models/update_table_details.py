@@ -28,19 +28,29 @@ class UpdateTableDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-put.html
     """
 
-    display_name: str | None = Field(default=None, alias="displayName")
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
     description: str | None = None
-    add_table_fields: list[TableFieldDetails] | None = Field(default=None, alias="addTableFields")
-    drop_table_fields: list[TableFieldDetails] | None = Field(default=None, alias="dropTableFields")
+    add_table_fields: list[TableFieldDetails] | None = Field(
+        default=None, validation_alias="addTableFields", serialization_alias="addTableFields"
+    )
+    drop_table_fields: list[TableFieldDetails] | None = Field(
+        default=None, validation_alias="dropTableFields", serialization_alias="dropTableFields"
+    )
     rename_table_fields: list[RenameTableFieldDetails] | None = Field(
-        default=None, alias="renameTableFields"
+        default=None, validation_alias="renameTableFields", serialization_alias="renameTableFields"
     )
     add_table_properties: list[TableProperty] | None = Field(
-        default=None, alias="addTableProperties"
+        default=None,
+        validation_alias="addTableProperties",
+        serialization_alias="addTableProperties",
     )
     drop_table_properties: list[TableProperty] | None = Field(
-        default=None, alias="dropTableProperties"
+        default=None,
+        validation_alias="dropTableProperties",
+        serialization_alias="dropTableProperties",
     )
     update_table_fields: list[UpdateTableFieldDetails] | None = Field(
-        default=None, alias="updateTableFields"
+        default=None, validation_alias="updateTableFields", serialization_alias="updateTableFields"
     )

@@ -18,5 +18,7 @@ class UpdateTableFieldDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-put.html
     """
 
-    field_name: str = Field(..., alias="fieldName")
-    field_description: str | None = Field(default=None, alias="fieldDescription")
+    field_name: str = Field(validation_alias="fieldName", serialization_alias="fieldName")
+    field_description: str | None = Field(
+        default=None, validation_alias="fieldDescription", serialization_alias="fieldDescription"
+    )

@@ -21,5 +21,5 @@ class UpdateUserSettingDetails(Model):
     """
 
     name: str
-    is_default: bool = Field(..., alias="isDefault")
+    is_default: bool = Field(validation_alias="isDefault", serialization_alias="isDefault")
     data: SettingData

@@ -34,5 +34,7 @@ class UpdateViewDetails(Model):
             "UPDATE_COLUMN_DESCRIPTION",
         ],
         OpenEnum,
-    ] = Field(..., alias="updateMode")
-    view_update_details: ViewUpdateDetails | None = Field(default=None, alias="viewUpdateDetails")
+    ] = Field(validation_alias="updateMode", serialization_alias="updateMode")
+    view_update_details: ViewUpdateDetails | None = Field(
+        default=None, validation_alias="viewUpdateDetails", serialization_alias="viewUpdateDetails"
+    )

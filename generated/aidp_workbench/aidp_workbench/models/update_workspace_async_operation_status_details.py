@@ -31,7 +31,9 @@ class UpdateWorkspaceAsyncOperationStatusDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-asyncoperations-asyncoperationkey-status-put.html
     """
 
-    state_message: str | None = Field(default=None, alias="stateMessage")
+    state_message: str | None = Field(
+        default=None, validation_alias="stateMessage", serialization_alias="stateMessage"
+    )
     state: Annotated[
         Literal[
             "NETWORK_CONFIGURATION_CREATED",
@@ -41,5 +43,7 @@ class UpdateWorkspaceAsyncOperationStatusDetails(Model):
         ],
         OpenEnum,
     ]
-    external_id: str | None = Field(default=None, alias="externalId")
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
     properties: dict[str, dict[str, Any]] | None = None

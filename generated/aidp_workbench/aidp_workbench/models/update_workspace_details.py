@@ -26,9 +26,15 @@ class UpdateWorkspaceDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-put.html
     """
 
-    display_name: str | None = Field(default=None, alias="displayName")
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
     description: str | None = None
-    default_catalog_key: str | None = Field(default=None, alias="defaultCatalogKey")
+    default_catalog_key: str | None = Field(
+        default=None, validation_alias="defaultCatalogKey", serialization_alias="defaultCatalogKey"
+    )
     network_configuration_details: WorkspaceNetworkConfigurationDetails | None = Field(
-        default=None, alias="networkConfigurationDetails"
+        default=None,
+        validation_alias="networkConfigurationDetails",
+        serialization_alias="networkConfigurationDetails",
     )

@@ -36,9 +36,21 @@ class UploadAndExtractZipDetails(Model):
     """
 
     action: Annotated[Literal["CREATE", "UPDATE"], OpenEnum]
-    operation_key: str | None = Field(default=None, alias="operationKey")
-    zip_file_name: str | None = Field(default=None, alias="zipFileName")
-    destination_folder_path: str | None = Field(default=None, alias="destinationFolderPath")
-    is_overwrite: bool | None = Field(default=None, alias="isOverwrite")
-    e_tag: str | None = Field(default=None, alias="eTag")
-    size_in_bytes: int | None = Field(default=None, alias="sizeInBytes")
+    operation_key: str | None = Field(
+        default=None, validation_alias="operationKey", serialization_alias="operationKey"
+    )
+    zip_file_name: str | None = Field(
+        default=None, validation_alias="zipFileName", serialization_alias="zipFileName"
+    )
+    destination_folder_path: str | None = Field(
+        default=None,
+        validation_alias="destinationFolderPath",
+        serialization_alias="destinationFolderPath",
+    )
+    is_overwrite: bool | None = Field(
+        default=None, validation_alias="isOverwrite", serialization_alias="isOverwrite"
+    )
+    e_tag: str | None = Field(default=None, validation_alias="eTag", serialization_alias="eTag")
+    size_in_bytes: int | None = Field(
+        default=None, validation_alias="sizeInBytes", serialization_alias="sizeInBytes"
+    )

@@ -20,6 +20,12 @@ class UploadAndExtractZipResult(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadandextractzip-post.html
     """
 
-    operation_key: str = Field(..., alias="operationKey")
-    upload_url: str | None = Field(default=None, alias="uploadUrl")
-    destination_folder_path: str | None = Field(default=None, alias="destinationFolderPath")
+    operation_key: str = Field(validation_alias="operationKey", serialization_alias="operationKey")
+    upload_url: str | None = Field(
+        default=None, validation_alias="uploadUrl", serialization_alias="uploadUrl"
+    )
+    destination_folder_path: str | None = Field(
+        default=None,
+        validation_alias="destinationFolderPath",
+        serialization_alias="destinationFolderPath",
+    )

@@ -26,6 +26,8 @@ class UploadFileWithParDetails(Model):
     """
 
     action: Annotated[Literal["CREATE", "REFRESH", "UPDATE"], OpenEnum] | None = None
-    e_tag: str | None = Field(default=None, alias="eTag")
+    e_tag: str | None = Field(default=None, validation_alias="eTag", serialization_alias="eTag")
     size: int | None = None
-    system_tags: dict[str, dict[str, Any]] | None = Field(default=None, alias="systemTags")
+    system_tags: dict[str, dict[str, Any]] | None = Field(
+        default=None, validation_alias="systemTags", serialization_alias="systemTags"
+    )

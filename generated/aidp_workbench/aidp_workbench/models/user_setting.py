@@ -23,5 +23,5 @@ class UserSetting(Model):
 
     key: str
     name: str
-    is_default: bool = Field(..., alias="isDefault")
+    is_default: bool = Field(validation_alias="isDefault", serialization_alias="isDefault")
     data: SettingData | None = None

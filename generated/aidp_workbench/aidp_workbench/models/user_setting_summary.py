@@ -35,7 +35,11 @@ class UserSettingSummary(Model):
     key: str
     name: str
     type: Annotated[Literal["IAM_USER_CREDENTIAL", "GIT_ACCOUNT", "OAUTH"], OpenEnum]
-    is_default: bool = Field(..., alias="isDefault")
-    time_created: datetime = Field(..., alias="timeCreated")
-    time_updated: datetime = Field(..., alias="timeUpdated")
+    is_default: bool = Field(validation_alias="isDefault", serialization_alias="isDefault")
+    time_created: datetime = Field(
+        validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime = Field(
+        validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
     properties: dict[str, dict[str, Any]] | None = None

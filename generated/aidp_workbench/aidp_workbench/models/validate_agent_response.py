@@ -19,5 +19,9 @@ class ValidateAgentResponse(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-validate-post.html
     """
 
-    is_valid_agent: bool = Field(..., alias="isValidAgent")
-    validation_error: list[ValidationError] | None = Field(default=None, alias="validationError")
+    is_valid_agent: bool = Field(
+        validation_alias="isValidAgent", serialization_alias="isValidAgent"
+    )
+    validation_error: list[ValidationError] | None = Field(
+        default=None, validation_alias="validationError", serialization_alias="validationError"
+    )

@@ -50,18 +50,40 @@ class View(Model):
     """
 
     key: str | None = None
-    display_name: str = Field(..., alias="displayName")
-    catalog_key: str | None = Field(default=None, alias="catalogKey")
-    schema_key: str | None = Field(default=None, alias="schemaKey")
-    view_text: str | None = Field(default=None, alias="viewText")
-    description: str | None = None
-    view_fields: list[ViewFieldDetails] | None = Field(default=None, alias="viewFields")
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    view_properties: list[ViewProperty] | None = Field(default=None, alias="viewProperties")
-    lifecycle_state: Annotated[Literal["ACTIVE"], OpenEnum] | None = Field(
-        default=None, alias="lifecycleState"
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    catalog_key: str | None = Field(
+        default=None, validation_alias="catalogKey", serialization_alias="catalogKey"
     )
-    lifecycle_state_details: str | None = Field(default=None, alias="lifecycleStateDetails")
+    schema_key: str | None = Field(
+        default=None, validation_alias="schemaKey", serialization_alias="schemaKey"
+    )
+    view_text: str | None = Field(
+        default=None, validation_alias="viewText", serialization_alias="viewText"
+    )
+    description: str | None = None
+    view_fields: list[ViewFieldDetails] | None = Field(
+        default=None, validation_alias="viewFields", serialization_alias="viewFields"
+    )
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    view_properties: list[ViewProperty] | None = Field(
+        default=None, validation_alias="viewProperties", serialization_alias="viewProperties"
+    )
+    lifecycle_state: Annotated[Literal["ACTIVE"], OpenEnum] | None = Field(
+        default=None, validation_alias="lifecycleState", serialization_alias="lifecycleState"
+    )
+    lifecycle_state_details: str | None = Field(
+        default=None,
+        validation_alias="lifecycleStateDetails",
+        serialization_alias="lifecycleStateDetails",
+    )

@@ -21,8 +21,16 @@ class ViewFieldDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-post.html
     """
 
-    field_name: str = Field(..., alias="fieldName")
-    field_type: str | None = Field(default=None, alias="fieldType")
-    field_precision: str | None = Field(default=None, alias="fieldPrecision")
-    field_scale: str | None = Field(default=None, alias="fieldScale")
-    field_description: str | None = Field(default=None, alias="fieldDescription")
+    field_name: str = Field(validation_alias="fieldName", serialization_alias="fieldName")
+    field_type: str | None = Field(
+        default=None, validation_alias="fieldType", serialization_alias="fieldType"
+    )
+    field_precision: str | None = Field(
+        default=None, validation_alias="fieldPrecision", serialization_alias="fieldPrecision"
+    )
+    field_scale: str | None = Field(
+        default=None, validation_alias="fieldScale", serialization_alias="fieldScale"
+    )
+    field_description: str | None = Field(
+        default=None, validation_alias="fieldDescription", serialization_alias="fieldDescription"
+    )

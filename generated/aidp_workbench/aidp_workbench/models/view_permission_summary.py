@@ -32,17 +32,25 @@ class ViewPermissionSummary(Model):
     """
 
     grantee: str
-    grantee_name: str | None = Field(default=None, alias="granteeName")
+    grantee_name: str | None = Field(
+        default=None, validation_alias="granteeName", serialization_alias="granteeName"
+    )
     grantee_type: Annotated[Literal["USER", "ROLE", "GROUP"], OpenEnum] = Field(
-        ..., alias="granteeType"
+        validation_alias="granteeType", serialization_alias="granteeType"
     )
     grantee_permissions: list[
         Annotated[
             Literal["SELECT", "MANAGE", "WRITE", "INSERT", "UPDATE", "DELETE", "ALTER", "ADMIN"],
             OpenEnum,
         ]
-    ] = Field(..., alias="granteePermissions")
+    ] = Field(validation_alias="granteePermissions", serialization_alias="granteePermissions")
     columns: list[str] | None = None
-    excluded_columns: list[str] | None = Field(default=None, alias="excludedColumns")
-    is_inherited: bool | None = Field(default=None, alias="isInherited")
-    resource_name: str | None = Field(default=None, alias="resourceName")
+    excluded_columns: list[str] | None = Field(
+        default=None, validation_alias="excludedColumns", serialization_alias="excludedColumns"
+    )
+    is_inherited: bool | None = Field(
+        default=None, validation_alias="isInherited", serialization_alias="isInherited"
+    )
+    resource_name: str | None = Field(
+        default=None, validation_alias="resourceName", serialization_alias="resourceName"
+    )

@@ -18,5 +18,7 @@ class ViewProperty(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-post.html
     """
 
-    property_name: str = Field(..., alias="propertyName")
-    property_value: str | None = Field(default=None, alias="propertyValue")
+    property_name: str = Field(validation_alias="propertyName", serialization_alias="propertyName")
+    property_value: str | None = Field(
+        default=None, validation_alias="propertyValue", serialization_alias="propertyValue"
+    )

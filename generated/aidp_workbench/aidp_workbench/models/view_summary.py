@@ -40,12 +40,24 @@ class ViewSummary(Model):
     """
 
     key: str | None = None
-    display_name: str | None = Field(default=None, alias="displayName")
-    is_temporary: bool | None = Field(default=None, alias="isTemporary")
-    time_created: datetime | None = Field(default=None, alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
+    is_temporary: bool | None = Field(
+        default=None, validation_alias="isTemporary", serialization_alias="isTemporary"
+    )
+    time_created: datetime | None = Field(
+        default=None, validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
     lifecycle_state: Annotated[Literal["ACTIVE"], OpenEnum] | None = Field(
-        default=None, alias="lifecycleState"
+        default=None, validation_alias="lifecycleState", serialization_alias="lifecycleState"
     )

@@ -25,11 +25,21 @@ class ViewUpdateDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-put.html
     """
 
-    display_name: str | None = Field(default=None, alias="displayName")
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
     description: str | None = None
-    view_text: str | None = Field(default=None, alias="viewText")
-    view_fields: list[ViewFieldDetails] | None = Field(default=None, alias="viewFields")
-    add_view_properties: list[ViewProperty] | None = Field(default=None, alias="addViewProperties")
+    view_text: str | None = Field(
+        default=None, validation_alias="viewText", serialization_alias="viewText"
+    )
+    view_fields: list[ViewFieldDetails] | None = Field(
+        default=None, validation_alias="viewFields", serialization_alias="viewFields"
+    )
+    add_view_properties: list[ViewProperty] | None = Field(
+        default=None, validation_alias="addViewProperties", serialization_alias="addViewProperties"
+    )
     drop_view_properties: list[ViewProperty] | None = Field(
-        default=None, alias="dropViewProperties"
+        default=None,
+        validation_alias="dropViewProperties",
+        serialization_alias="dropViewProperties",
     )

@@ -45,14 +45,28 @@ class VolumeFileSummary(Model):
     """
 
     path: str
-    display_name: str = Field(..., alias="displayName")
-    time_created: datetime = Field(..., alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    time_created: datetime = Field(
+        validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
     type: Annotated[Literal["FILE", "FOLDER"], OpenEnum]
     description: str | None = None
     metadata: dict[str, str] | None = None
-    composite_etag: str | None = Field(default=None, alias="compositeEtag")
-    system_tags: dict[str, dict[str, Any]] | None = Field(default=None, alias="systemTags")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    created_by_name: str | None = Field(default=None, alias="createdByName")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
+    composite_etag: str | None = Field(
+        default=None, validation_alias="compositeEtag", serialization_alias="compositeEtag"
+    )
+    system_tags: dict[str, dict[str, Any]] | None = Field(
+        default=None, validation_alias="systemTags", serialization_alias="systemTags"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    created_by_name: str | None = Field(
+        default=None, validation_alias="createdByName", serialization_alias="createdByName"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )

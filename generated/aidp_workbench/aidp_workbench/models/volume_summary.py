@@ -44,16 +44,34 @@ class VolumeSummary(Model):
     """
 
     key: str
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     description: str | None = None
-    time_created: datetime = Field(..., alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    full_name: str | None = Field(default=None, alias="fullName")
-    volume_type: Annotated[Literal["MANAGED", "EXTERNAL"], OpenEnum] | None = Field(
-        default=None, alias="volumeType"
+    time_created: datetime = Field(
+        validation_alias="timeCreated", serialization_alias="timeCreated"
     )
-    lifecycle_state: str | None = Field(default=None, alias="lifecycleState")
-    lifecycle_state_details: str | None = Field(default=None, alias="lifecycleStateDetails")
-    system_tags: dict[str, dict[str, Any]] | None = Field(default=None, alias="systemTags")
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    full_name: str | None = Field(
+        default=None, validation_alias="fullName", serialization_alias="fullName"
+    )
+    volume_type: Annotated[Literal["MANAGED", "EXTERNAL"], OpenEnum] | None = Field(
+        default=None, validation_alias="volumeType", serialization_alias="volumeType"
+    )
+    lifecycle_state: str | None = Field(
+        default=None, validation_alias="lifecycleState", serialization_alias="lifecycleState"
+    )
+    lifecycle_state_details: str | None = Field(
+        default=None,
+        validation_alias="lifecycleStateDetails",
+        serialization_alias="lifecycleStateDetails",
+    )
+    system_tags: dict[str, dict[str, Any]] | None = Field(
+        default=None, validation_alias="systemTags", serialization_alias="systemTags"
+    )

@@ -23,7 +23,15 @@ class WorkerConfig(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
     """
 
-    worker_shape: str | None = Field(default=None, alias="workerShape")
-    worker_shape_config: ShapeConfig | None = Field(default=None, alias="workerShapeConfig")
-    min_worker_count: int | None = Field(default=None, alias="minWorkerCount")
-    max_worker_count: int | None = Field(default=None, alias="maxWorkerCount")
+    worker_shape: str | None = Field(
+        default=None, validation_alias="workerShape", serialization_alias="workerShape"
+    )
+    worker_shape_config: ShapeConfig | None = Field(
+        default=None, validation_alias="workerShapeConfig", serialization_alias="workerShapeConfig"
+    )
+    min_worker_count: int | None = Field(
+        default=None, validation_alias="minWorkerCount", serialization_alias="minWorkerCount"
+    )
+    max_worker_count: int | None = Field(
+        default=None, validation_alias="maxWorkerCount", serialization_alias="maxWorkerCount"
+    )

@@ -76,24 +76,52 @@ class Workspace(Model):
     """
 
     key: str
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     description: str | None = None
     type: Annotated[Literal["DEFAULT", "USER"], OpenEnum] | None = None
-    time_created: datetime = Field(..., alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
+    time_created: datetime = Field(
+        validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
     lifecycle_state: Annotated[
         Literal["CREATING", "UPDATING", "ACTIVE", "DELETING", "DELETED", "FAILED"], OpenEnum
-    ] = Field(..., alias="lifecycleState")
-    lifecycle_details: str | None = Field(default=None, alias="lifecycleDetails")
-    system_tags: dict[str, dict[str, Any]] | None = Field(default=None, alias="systemTags")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    created_by_name: str | None = Field(default=None, alias="createdByName")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    updated_by_name: str | None = Field(default=None, alias="updatedByName")
-    default_catalog_key: str | None = Field(default=None, alias="defaultCatalogKey")
-    is_private_network_enabled: bool | None = Field(default=None, alias="isPrivateNetworkEnabled")
-    network_configuration_details: WorkspaceNetworkConfigurationDetails | None = Field(
-        default=None, alias="networkConfigurationDetails"
+    ] = Field(validation_alias="lifecycleState", serialization_alias="lifecycleState")
+    lifecycle_details: str | None = Field(
+        default=None, validation_alias="lifecycleDetails", serialization_alias="lifecycleDetails"
     )
-    log_group_id: str | None = Field(default=None, alias="logGroupId")
-    aic_user_schema_name: str | None = Field(default=None, alias="aicUserSchemaName")
+    system_tags: dict[str, dict[str, Any]] | None = Field(
+        default=None, validation_alias="systemTags", serialization_alias="systemTags"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    created_by_name: str | None = Field(
+        default=None, validation_alias="createdByName", serialization_alias="createdByName"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    updated_by_name: str | None = Field(
+        default=None, validation_alias="updatedByName", serialization_alias="updatedByName"
+    )
+    default_catalog_key: str | None = Field(
+        default=None, validation_alias="defaultCatalogKey", serialization_alias="defaultCatalogKey"
+    )
+    is_private_network_enabled: bool | None = Field(
+        default=None,
+        validation_alias="isPrivateNetworkEnabled",
+        serialization_alias="isPrivateNetworkEnabled",
+    )
+    network_configuration_details: WorkspaceNetworkConfigurationDetails | None = Field(
+        default=None,
+        validation_alias="networkConfigurationDetails",
+        serialization_alias="networkConfigurationDetails",
+    )
+    log_group_id: str | None = Field(
+        default=None, validation_alias="logGroupId", serialization_alias="logGroupId"
+    )
+    aic_user_schema_name: str | None = Field(
+        default=None, validation_alias="aicUserSchemaName", serialization_alias="aicUserSchemaName"
+    )

@@ -25,7 +25,15 @@ class WorkspaceNetworkConfigurationDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-post.html
     """
 
-    subnet_id: str | None = Field(default=None, alias="subnetId")
-    nsg_ids: list[str] | None = Field(default=None, alias="nsgIds")
-    dns_zones: list[str] | None = Field(default=None, alias="dnsZones")
-    scan_details: list[Scan] | None = Field(default=None, alias="scanDetails")
+    subnet_id: str | None = Field(
+        default=None, validation_alias="subnetId", serialization_alias="subnetId"
+    )
+    nsg_ids: list[str] | None = Field(
+        default=None, validation_alias="nsgIds", serialization_alias="nsgIds"
+    )
+    dns_zones: list[str] | None = Field(
+        default=None, validation_alias="dnsZones", serialization_alias="dnsZones"
+    )
+    scan_details: list[Scan] | None = Field(
+        default=None, validation_alias="scanDetails", serialization_alias="scanDetails"
+    )

@@ -50,9 +50,13 @@ class WorkspaceObjectDetails(Model):
 
     path: str
     key: str | None = None
-    display_name: str = Field(..., alias="displayName")
-    time_created: datetime = Field(..., alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    time_created: datetime = Field(
+        validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
     type: Annotated[
         Literal[
             "NOTEBOOK",
@@ -67,4 +71,6 @@ class WorkspaceObjectDetails(Model):
         OpenEnum,
     ]
     description: str | None = None
-    system_tags: dict[str, dict[str, Any]] | None = Field(default=None, alias="systemTags")
+    system_tags: dict[str, dict[str, Any]] | None = Field(
+        default=None, validation_alias="systemTags", serialization_alias="systemTags"
+    )

@@ -58,18 +58,44 @@ class WorkspaceSummary(Model):
     """
 
     key: str
-    display_name: str = Field(..., alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     type: Annotated[Literal["DEFAULT", "USER"], OpenEnum]
     description: str | None = None
-    time_created: datetime = Field(..., alias="timeCreated")
-    time_updated: datetime | None = Field(default=None, alias="timeUpdated")
-    lifecycle_state: str = Field(..., alias="lifecycleState")
-    lifecycle_details: str | None = Field(default=None, alias="lifecycleDetails")
-    system_tags: dict[str, dict[str, Any]] | None = Field(default=None, alias="systemTags")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    created_by_name: str | None = Field(default=None, alias="createdByName")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    updated_by_name: str | None = Field(default=None, alias="updatedByName")
-    default_catalog_key: str | None = Field(default=None, alias="defaultCatalogKey")
-    is_private_network_enabled: bool | None = Field(default=None, alias="isPrivateNetworkEnabled")
-    aic_user_schema_name: str | None = Field(default=None, alias="aicUserSchemaName")
+    time_created: datetime = Field(
+        validation_alias="timeCreated", serialization_alias="timeCreated"
+    )
+    time_updated: datetime | None = Field(
+        default=None, validation_alias="timeUpdated", serialization_alias="timeUpdated"
+    )
+    lifecycle_state: str = Field(
+        validation_alias="lifecycleState", serialization_alias="lifecycleState"
+    )
+    lifecycle_details: str | None = Field(
+        default=None, validation_alias="lifecycleDetails", serialization_alias="lifecycleDetails"
+    )
+    system_tags: dict[str, dict[str, Any]] | None = Field(
+        default=None, validation_alias="systemTags", serialization_alias="systemTags"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    created_by_name: str | None = Field(
+        default=None, validation_alias="createdByName", serialization_alias="createdByName"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    updated_by_name: str | None = Field(
+        default=None, validation_alias="updatedByName", serialization_alias="updatedByName"
+    )
+    default_catalog_key: str | None = Field(
+        default=None, validation_alias="defaultCatalogKey", serialization_alias="defaultCatalogKey"
+    )
+    is_private_network_enabled: bool | None = Field(
+        default=None,
+        validation_alias="isPrivateNetworkEnabled",
+        serialization_alias="isPrivateNetworkEnabled",
+    )
+    aic_user_schema_name: str | None = Field(
+        default=None, validation_alias="aicUserSchemaName", serialization_alias="aicUserSchemaName"
+    )

@@ -17,4 +17,6 @@ class ZipAndDownloadFolderDetails(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-zipanddownloadfolder-post.html
     """
 
-    source_folder_path: str = Field(..., alias="sourceFolderPath")
+    source_folder_path: str = Field(
+        validation_alias="sourceFolderPath", serialization_alias="sourceFolderPath"
+    )

@@ -20,6 +20,6 @@ class ZipAndDownloadFolderResult(Model):
     https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-zipanddownloadfolder-post.html
     """
 
-    operation_key: str = Field(..., alias="operationKey")
-    download_url: str = Field(..., alias="downloadUrl")
-    archive_name: str = Field(..., alias="archiveName")
+    operation_key: str = Field(validation_alias="operationKey", serialization_alias="operationKey")
+    download_url: str = Field(validation_alias="downloadUrl", serialization_alias="downloadUrl")
+    archive_name: str = Field(validation_alias="archiveName", serialization_alias="archiveName")
