@@ -64,7 +64,7 @@ def package_problem(name: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=16384)
-def _ascii_words(text: str) -> tuple[str, ...]:
+def words_of(text: str) -> tuple[str, ...]:
     """Words of ``text``: split on non-alphanumerics and on lower-to-upper case changes.
     The same names recur (a parameter in every operation), hence the cache."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -75,7 +75,7 @@ def _ascii_words(text: str) -> tuple[str, ...]:
 
 def snake_case(text: str) -> str:
     """``aiDataPlatformId`` -> ``ai_data_platform_id``, ``if-match`` -> ``if_match``."""
-    name = "_".join(w.lower() for w in _ascii_words(text))
+    name = "_".join(w.lower() for w in words_of(text))
     if not name:
         return "field"
     return f"field_{name}" if name[0].isdigit() else name
@@ -86,7 +86,7 @@ def pascal_case(text: str) -> str:
     PascalCase is kept as it is."""
     if re.fullmatch(r"[A-Z][A-Za-z0-9]*", text):
         return text
-    name = "".join(w[:1].upper() + w[1:] for w in _ascii_words(text))
+    name = "".join(w[:1].upper() + w[1:] for w in words_of(text))
     if not name:
         return "Model"
     return f"Model{name}" if name[0].isdigit() else name
