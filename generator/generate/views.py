@@ -18,11 +18,13 @@ from ..names import (
     class_name,
     client_attributes,
     constant_name,
+    inline_class_name,
     literal,
     module_name,
     operations_class_name,
     pages_method_name,
     pascal_case,
+    safe_argument,
     safe_attribute,
     schema_class_names,
     snake_case,
@@ -40,6 +42,7 @@ METHOD_LOCALS = frozenset(
 )
 # Where the pages' root-relative links (``/iaas/Content/...``) lead.
 DOCS_SITE = "https://docs.oracle.com"
+_DEPRECATED = re.compile(r"\(\s*deprecated\s*\)", re.IGNORECASE)
 _RELATIVE_LINK = re.compile(r"""(\]\(|href=")(/[^)"\s]*)""")
 PRIMITIVE_TYPES = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 STRING_FORMATS = {"date-time": "datetime", "date": "date", "binary": "bytes"}
@@ -193,6 +196,8 @@ class OperationView:
     pages_name: str | None = None
     waiter: WaiterView | None = None
     page_url: str | None = None  # the operation's page, when the book's URL is known
+    # What a call warns, when the book marks the operation deprecated.
+    deprecation: str | None = None
 
     @property
     def paginated(self) -> bool:
@@ -225,11 +230,16 @@ class OperationGroupView:
         return any(op.waiter for op in self.operations)
 
     @property
+    def warns(self) -> bool:
+        return any(op.deprecation for op in self.operations)
+
+    @property
     def standard_imports(self) -> list[str]:
         """The module's imports from the standard library, in isort's order."""
         abc = ["AsyncIterator", "Iterator"] if any(op.paginated for op in self.operations) else []
         abc += ["Collection"] if self.waits else []
-        lines = [f"from collections.abc import {', '.join(sorted(abc))}"] if abc else []
+        lines = ["import warnings"] if self.warns else []
+        lines += [f"from collections.abc import {', '.join(sorted(abc))}"] if abc else []
         return lines + _imports(self.uses)
 
 
@@ -260,6 +270,12 @@ class PackageView:
     endpoint_imports: list[str]
     # The service's address template: the book's setting, else what its index states.
     endpoint: str | None = None
+
+
+def is_deprecated(title: str) -> bool:
+    """Whether a title carries the book's "(Deprecated)" marker. Markers are not part
+    of a method's name: the title, with them, is its docstring's first line."""
+    return _DEPRECATED.search(title) is not None
 
 
 def absolute_links(text: str | None) -> str | None:
@@ -311,6 +327,9 @@ class _Builder:
         self.modules: dict[str, ModuleView] = {}
         self.model_classes: set[str] = set()  # named classes, as opposed to type aliases
         self.named = schema_class_names(model.schemas, self.class_names)  # schema -> class
+        # What the inline classes being made are named after: the operation or the
+        # named schema they are part of (see ``inline_class_name``).
+        self.root = ""
 
     # ------------------------------------------------------------------ modules
     def plan_modules(self) -> None:
@@ -325,6 +344,7 @@ class _Builder:
                 schema = self.model.schemas[name]
                 if self.is_object(schema):
                     self.model_classes.add(self.named[name])
+                self.root = self.named[name]
                 type_view = self.class_type(self.named[name], schema)
                 # The class itself, and any it holds inline: the schema's page shows them.
                 for cls in type_view.classes:
@@ -434,7 +454,8 @@ class _Builder:
                 ]
             )
         if self.is_object(schema):
-            return self.class_type(self.class_names.claim(class_name(context)), schema)
+            name = inline_class_name(context, self.root)
+            return self.class_type(self.class_names.claim_class(class_name(name)), schema)
         type_ = schema.type or ""
         if " | " in type_:
             return _union(
@@ -476,7 +497,7 @@ class _Builder:
     # ------------------------------------------------------------------ operations
     def operation(self, op: Operation, module: ModuleView, constants: NameSpace) -> OperationView:
         names = NameSpace(METHOD_LOCALS)
-        context = pascal_case(op.name)
+        context = self.root = pascal_case(op.name)
         parameters = []
         for p in sorted(op.parameters, key=lambda p: not p.always_required):
             if p.in_ == "form":
@@ -523,6 +544,11 @@ class _Builder:
             pages_name=pages_method_name(op.name) if page is not None and next_page else None,
             waiter=self.waiter(op),
             page_url=self.page_url(op.page),
+            deprecation=(
+                f"{op.name} is deprecated: {self.page_url(op.page) or op.page}"
+                if is_deprecated(op.title)
+                else None
+            ),
         )
 
     def waiter(self, op: Operation) -> WaiterView | None:
@@ -567,7 +593,7 @@ class _Builder:
     def parameter(
         self, p: Parameter, names: NameSpace, context: str, module: ModuleView
     ) -> ParameterView:
-        name = names.claim(safe_attribute(snake_case(p.name), METHOD_LOCALS))
+        name = names.claim(safe_argument(snake_case(p.name), METHOD_LOCALS))
         annotation = self.qualify(
             self.annotation(p.schema_, context + pascal_case(p.name), open_enums=False), module
         )

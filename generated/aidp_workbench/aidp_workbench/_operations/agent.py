@@ -86,7 +86,7 @@ class AgentOperations(SyncBase):
             body=body,
         )
 
-    def get_agents_in_schema(
+    def list_agents(
         self,
         *,
         ai_data_platform_id: str,
@@ -152,7 +152,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-get.html
         """
         return self._send(
-            endpoints.GET_AGENTS_IN_SCHEMA,
+            endpoints.LIST_AGENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -171,7 +171,7 @@ class AgentOperations(SyncBase):
             },
         )
 
-    def get_agents_in_schema_pages(
+    def list_agents_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -186,7 +186,7 @@ class AgentOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.AgentCollection]]:
         """Get Agents in schema.
 
-        Yields every page of ``get_agents_in_schema``, following ``opc-next-page``.
+        Yields every page of ``list_agents``, following ``opc-next-page``.
 
         Returns a list of agents in a schema.
 
@@ -235,7 +235,7 @@ class AgentOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_agents_in_schema(
+            response = self.list_agents(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 compute_key=compute_key,
@@ -393,7 +393,7 @@ class AgentOperations(SyncBase):
             },
         )
 
-    def get_agent_details(
+    def get_agent(
         self,
         *,
         ai_data_platform_id: str,
@@ -435,7 +435,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-get.html
         """
         return self._send(
-            endpoints.GET_AGENT_DETAILS,
+            endpoints.GET_AGENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -458,7 +458,7 @@ class AgentOperations(SyncBase):
     ) -> ApiResponse[models.Agent]:
         """Wait until the Agent's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_agent_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_agent`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state.
@@ -467,7 +467,7 @@ class AgentOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_agent_details(
+            lambda: self.get_agent(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -631,7 +631,7 @@ class AgentOperations(SyncBase):
             body=body,
         )
 
-    def update_agent_permissions(
+    def manage_agent_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -688,7 +688,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_AGENT_PERMISSIONS,
+            endpoints.MANAGE_AGENT_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -702,7 +702,7 @@ class AgentOperations(SyncBase):
             body=body,
         )
 
-    def update_agent_card_details(
+    def update_agent_deployment_metadata(
         self,
         *,
         ai_data_platform_id: str,
@@ -768,7 +768,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-updatedeploymentmetadata-put.html
         """
         return self._send(
-            endpoints.UPDATE_AGENT_CARD_DETAILS,
+            endpoints.UPDATE_AGENT_DEPLOYMENT_METADATA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -783,7 +783,7 @@ class AgentOperations(SyncBase):
             body=body,
         )
 
-    def validate_agent_diagram(
+    def validate_agent(
         self,
         *,
         ai_data_platform_id: str,
@@ -825,7 +825,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-validate-post.html
         """
         return self._send(
-            endpoints.VALIDATE_AGENT_DIAGRAM,
+            endpoints.VALIDATE_AGENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -837,7 +837,7 @@ class AgentOperations(SyncBase):
             },
         )
 
-    def list_all_deployments_of_agent(
+    def list_agent_deployments(
         self,
         *,
         ai_data_platform_id: str,
@@ -920,7 +920,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-get.html
         """
         return self._send(
-            endpoints.LIST_ALL_DEPLOYMENTS_OF_AGENT,
+            endpoints.LIST_AGENT_DEPLOYMENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -943,7 +943,7 @@ class AgentOperations(SyncBase):
             },
         )
 
-    def list_all_deployments_of_agent_pages(
+    def list_agent_deployments_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -964,7 +964,7 @@ class AgentOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.AgentDeploymentCollection]]:
         """List all deployments of an Agent.
 
-        Yields every page of ``list_all_deployments_of_agent``, following ``opc-next-page``.
+        Yields every page of ``list_agent_deployments``, following ``opc-next-page``.
 
         Returns a list of all deployments of an agent.
 
@@ -1024,7 +1024,7 @@ class AgentOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.list_all_deployments_of_agent(
+            response = self.list_agent_deployments(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -1113,7 +1113,7 @@ class AgentOperations(SyncBase):
             body=body,
         )
 
-    def redeploy_agent(
+    def redeploy_agent_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -1176,7 +1176,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-actions-redeploy-post.html
         """
         return self._send(
-            endpoints.REDEPLOY_AGENT,
+            endpoints.REDEPLOY_AGENT_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1254,7 +1254,7 @@ class AgentOperations(SyncBase):
             },
         )
 
-    def get_agent_deployment_details(
+    def get_agent_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -1295,7 +1295,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-agentdeploymentkey-get.html
         """
         return self._send(
-            endpoints.GET_AGENT_DEPLOYMENT_DETAILS,
+            endpoints.GET_AGENT_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1319,7 +1319,7 @@ class AgentOperations(SyncBase):
     ) -> ApiResponse[models.AgentDeployment] | None:
         """Wait until the AgentDeployment's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_agent_deployment_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_agent_deployment`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state; None when ``states`` holds
@@ -1330,7 +1330,7 @@ class AgentOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_agent_deployment_details(
+            lambda: self.get_agent_deployment(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -1343,7 +1343,7 @@ class AgentOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_agent_permissions(
+    def list_agent_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1406,7 +1406,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_AGENT_PERMISSIONS,
+            endpoints.LIST_AGENT_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1424,7 +1424,7 @@ class AgentOperations(SyncBase):
             },
         )
 
-    def get_agent_permissions_pages(
+    def list_agent_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1438,7 +1438,7 @@ class AgentOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.AgentPermissionCollection]]:
         """Get Agent permissions.
 
-        Yields every page of ``get_agent_permissions``, following ``opc-next-page``.
+        Yields every page of ``list_agent_permissions``, following ``opc-next-page``.
 
         Returns a list of permissions for a given agent.
 
@@ -1485,7 +1485,7 @@ class AgentOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_agent_permissions(
+            response = self.list_agent_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -1501,7 +1501,7 @@ class AgentOperations(SyncBase):
             if not page:
                 return
 
-    def list_all_test_sessions_of_agent(
+    def list_agent_sessions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1574,7 +1574,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-get.html
         """
         return self._send(
-            endpoints.LIST_ALL_TEST_SESSIONS_OF_AGENT,
+            endpoints.LIST_AGENT_SESSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1594,7 +1594,7 @@ class AgentOperations(SyncBase):
             },
         )
 
-    def list_all_test_sessions_of_agent_pages(
+    def list_agent_sessions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1610,7 +1610,7 @@ class AgentOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.AgentSessionCollection]]:
         """List all test sessions of an agent.
 
-        Yields every page of ``list_all_test_sessions_of_agent``, following ``opc-next-page``.
+        Yields every page of ``list_agent_sessions``, following ``opc-next-page``.
 
         Returns a list of testing sessions of an agent.
 
@@ -1665,7 +1665,7 @@ class AgentOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.list_all_test_sessions_of_agent(
+            response = self.list_agent_sessions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -1747,7 +1747,7 @@ class AgentOperations(SyncBase):
             },
         )
 
-    def get_agent_session_details(
+    def get_agent_session(
         self,
         *,
         ai_data_platform_id: str,
@@ -1788,7 +1788,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-get.html
         """
         return self._send(
-            endpoints.GET_AGENT_SESSION_DETAILS,
+            endpoints.GET_AGENT_SESSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1812,7 +1812,7 @@ class AgentOperations(SyncBase):
     ) -> ApiResponse[models.AgentSession] | None:
         """Wait until the AgentSession's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_agent_session_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_agent_session`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state; None when ``states`` holds
@@ -1823,7 +1823,7 @@ class AgentOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_agent_session_details(
+            lambda: self.get_agent_session(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -1836,7 +1836,7 @@ class AgentOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_agent_session_chat_messages(
+    def list_session_chat_histories(
         self,
         *,
         ai_data_platform_id: str,
@@ -1887,7 +1887,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-chathistory-get.html
         """
         return self._send(
-            endpoints.GET_AGENT_SESSION_CHAT_MESSAGES,
+            endpoints.LIST_SESSION_CHAT_HISTORIES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1903,7 +1903,7 @@ class AgentOperations(SyncBase):
             },
         )
 
-    def get_agent_session_chat_messages_pages(
+    def list_session_chat_histories_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1915,7 +1915,7 @@ class AgentOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.SessionChatHistoryCollection]]:
         """Get Agent Session chat messages.
 
-        Yields every page of ``get_agent_session_chat_messages``, following ``opc-next-page``.
+        Yields every page of ``list_session_chat_histories``, following ``opc-next-page``.
 
         Returns list of agent session chat messages.
 
@@ -1952,7 +1952,7 @@ class AgentOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_agent_session_chat_messages(
+            response = self.list_session_chat_histories(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -1966,7 +1966,7 @@ class AgentOperations(SyncBase):
             if not page:
                 return
 
-    def get_agent_session_trace_for_given_message_key(
+    def get_trace(
         self,
         *,
         ai_data_platform_id: str,
@@ -2010,7 +2010,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-traces-tracekey-get.html
         """
         return self._send(
-            endpoints.GET_AGENT_SESSION_TRACE_FOR_GIVEN_MESSAGE_KEY,
+            endpoints.GET_TRACE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2057,7 +2057,7 @@ class AsyncAgentOperations(AsyncBase):
             body=body,
         )
 
-    async def get_agents_in_schema(
+    async def list_agents(
         self,
         *,
         ai_data_platform_id: str,
@@ -2073,12 +2073,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.AgentCollection]:
         """Get Agents in schema.
 
-        See ``Client.get_agents_in_schema`` for the arguments, the response and the errors.
+        See ``Client.list_agents`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-get.html
         """
         return await self._send(
-            endpoints.GET_AGENTS_IN_SCHEMA,
+            endpoints.LIST_AGENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2097,7 +2097,7 @@ class AsyncAgentOperations(AsyncBase):
             },
         )
 
-    async def get_agents_in_schema_pages(
+    async def list_agents_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2112,11 +2112,11 @@ class AsyncAgentOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.AgentCollection]]:
         """Get Agents in schema.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_agents_in_schema``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_agents``.
         """
         page: str | None = None
         while True:
-            response = await self.get_agents_in_schema(
+            response = await self.list_agents(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 compute_key=compute_key,
@@ -2195,7 +2195,7 @@ class AsyncAgentOperations(AsyncBase):
             },
         )
 
-    async def get_agent_details(
+    async def get_agent(
         self,
         *,
         ai_data_platform_id: str,
@@ -2206,12 +2206,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.Agent]:
         """Get Agent details.
 
-        See ``Client.get_agent_details`` for the arguments, the response and the errors.
+        See ``Client.get_agent`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-get.html
         """
         return await self._send(
-            endpoints.GET_AGENT_DETAILS,
+            endpoints.GET_AGENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2237,7 +2237,7 @@ class AsyncAgentOperations(AsyncBase):
         See ``Client.wait_for_agent``.
         """
         return await async_wait_until(
-            lambda: self.get_agent_details(
+            lambda: self.get_agent(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -2315,7 +2315,7 @@ class AsyncAgentOperations(AsyncBase):
             body=body,
         )
 
-    async def update_agent_permissions(
+    async def manage_agent_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -2328,12 +2328,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update Agent permissions.
 
-        See ``Client.update_agent_permissions`` for the arguments, the response and the errors.
+        See ``Client.manage_agent_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_AGENT_PERMISSIONS,
+            endpoints.MANAGE_AGENT_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2347,7 +2347,7 @@ class AsyncAgentOperations(AsyncBase):
             body=body,
         )
 
-    async def update_agent_card_details(
+    async def update_agent_deployment_metadata(
         self,
         *,
         ai_data_platform_id: str,
@@ -2361,12 +2361,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.AgentDeployment]:
         """Update agent card details.
 
-        See ``Client.update_agent_card_details`` for the arguments, the response and the errors.
+        See ``Client.update_agent_deployment_metadata`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-updatedeploymentmetadata-put.html
         """
         return await self._send(
-            endpoints.UPDATE_AGENT_CARD_DETAILS,
+            endpoints.UPDATE_AGENT_DEPLOYMENT_METADATA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2381,7 +2381,7 @@ class AsyncAgentOperations(AsyncBase):
             body=body,
         )
 
-    async def validate_agent_diagram(
+    async def validate_agent(
         self,
         *,
         ai_data_platform_id: str,
@@ -2392,12 +2392,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.ValidateAgentResponse]:
         """Validate Agent diagram.
 
-        See ``Client.validate_agent_diagram`` for the arguments, the response and the errors.
+        See ``Client.validate_agent`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-validate-post.html
         """
         return await self._send(
-            endpoints.VALIDATE_AGENT_DIAGRAM,
+            endpoints.VALIDATE_AGENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2409,7 +2409,7 @@ class AsyncAgentOperations(AsyncBase):
             },
         )
 
-    async def list_all_deployments_of_agent(
+    async def list_agent_deployments(
         self,
         *,
         ai_data_platform_id: str,
@@ -2431,12 +2431,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.AgentDeploymentCollection]:
         """List all deployments of an Agent.
 
-        See ``Client.list_all_deployments_of_agent`` for the arguments, the response and the errors.
+        See ``Client.list_agent_deployments`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-get.html
         """
         return await self._send(
-            endpoints.LIST_ALL_DEPLOYMENTS_OF_AGENT,
+            endpoints.LIST_AGENT_DEPLOYMENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2459,7 +2459,7 @@ class AsyncAgentOperations(AsyncBase):
             },
         )
 
-    async def list_all_deployments_of_agent_pages(
+    async def list_agent_deployments_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2480,11 +2480,11 @@ class AsyncAgentOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.AgentDeploymentCollection]]:
         """List all deployments of an Agent.
 
-        Yields every page, following ``opc-next-page``; see ``Client.list_all_deployments_of_agent``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_agent_deployments``.
         """
         page: str | None = None
         while True:
-            response = await self.list_all_deployments_of_agent(
+            response = await self.list_agent_deployments(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -2535,7 +2535,7 @@ class AsyncAgentOperations(AsyncBase):
             body=body,
         )
 
-    async def redeploy_agent(
+    async def redeploy_agent_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -2548,12 +2548,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.AgentDeployment]:
         """Redeploy an Agent.
 
-        See ``Client.redeploy_agent`` for the arguments, the response and the errors.
+        See ``Client.redeploy_agent_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-actions-redeploy-post.html
         """
         return await self._send(
-            endpoints.REDEPLOY_AGENT,
+            endpoints.REDEPLOY_AGENT_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2597,7 +2597,7 @@ class AsyncAgentOperations(AsyncBase):
             },
         )
 
-    async def get_agent_deployment_details(
+    async def get_agent_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -2608,12 +2608,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.AgentDeployment]:
         """Get Agent deployment details.
 
-        See ``Client.get_agent_deployment_details`` for the arguments, the response and the errors.
+        See ``Client.get_agent_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-agentdeploymentkey-get.html
         """
         return await self._send(
-            endpoints.GET_AGENT_DEPLOYMENT_DETAILS,
+            endpoints.GET_AGENT_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2640,7 +2640,7 @@ class AsyncAgentOperations(AsyncBase):
         See ``Client.wait_for_agent_deployment``.
         """
         return await async_wait_until(
-            lambda: self.get_agent_deployment_details(
+            lambda: self.get_agent_deployment(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -2653,7 +2653,7 @@ class AsyncAgentOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_agent_permissions(
+    async def list_agent_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -2668,12 +2668,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.AgentPermissionCollection]:
         """Get Agent permissions.
 
-        See ``Client.get_agent_permissions`` for the arguments, the response and the errors.
+        See ``Client.list_agent_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_AGENT_PERMISSIONS,
+            endpoints.LIST_AGENT_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2691,7 +2691,7 @@ class AsyncAgentOperations(AsyncBase):
             },
         )
 
-    async def get_agent_permissions_pages(
+    async def list_agent_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2705,11 +2705,11 @@ class AsyncAgentOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.AgentPermissionCollection]]:
         """Get Agent permissions.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_agent_permissions``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_agent_permissions``.
         """
         page: str | None = None
         while True:
-            response = await self.get_agent_permissions(
+            response = await self.list_agent_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -2725,7 +2725,7 @@ class AsyncAgentOperations(AsyncBase):
             if not page:
                 return
 
-    async def list_all_test_sessions_of_agent(
+    async def list_agent_sessions(
         self,
         *,
         ai_data_platform_id: str,
@@ -2742,12 +2742,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.AgentSessionCollection]:
         """List all test sessions of an agent.
 
-        See ``Client.list_all_test_sessions_of_agent`` for the arguments, the response and the errors.
+        See ``Client.list_agent_sessions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-get.html
         """
         return await self._send(
-            endpoints.LIST_ALL_TEST_SESSIONS_OF_AGENT,
+            endpoints.LIST_AGENT_SESSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2767,7 +2767,7 @@ class AsyncAgentOperations(AsyncBase):
             },
         )
 
-    async def list_all_test_sessions_of_agent_pages(
+    async def list_agent_sessions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2783,11 +2783,11 @@ class AsyncAgentOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.AgentSessionCollection]]:
         """List all test sessions of an agent.
 
-        Yields every page, following ``opc-next-page``; see ``Client.list_all_test_sessions_of_agent``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_agent_sessions``.
         """
         page: str | None = None
         while True:
-            response = await self.list_all_test_sessions_of_agent(
+            response = await self.list_agent_sessions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -2835,7 +2835,7 @@ class AsyncAgentOperations(AsyncBase):
             },
         )
 
-    async def get_agent_session_details(
+    async def get_agent_session(
         self,
         *,
         ai_data_platform_id: str,
@@ -2846,12 +2846,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.AgentSession]:
         """Get Agent Session details.
 
-        See ``Client.get_agent_session_details`` for the arguments, the response and the errors.
+        See ``Client.get_agent_session`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-get.html
         """
         return await self._send(
-            endpoints.GET_AGENT_SESSION_DETAILS,
+            endpoints.GET_AGENT_SESSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2878,7 +2878,7 @@ class AsyncAgentOperations(AsyncBase):
         See ``Client.wait_for_agent_session``.
         """
         return await async_wait_until(
-            lambda: self.get_agent_session_details(
+            lambda: self.get_agent_session(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -2891,7 +2891,7 @@ class AsyncAgentOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_agent_session_chat_messages(
+    async def list_session_chat_histories(
         self,
         *,
         ai_data_platform_id: str,
@@ -2904,12 +2904,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.SessionChatHistoryCollection]:
         """Get Agent Session chat messages.
 
-        See ``Client.get_agent_session_chat_messages`` for the arguments, the response and the errors.
+        See ``Client.list_session_chat_histories`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-chathistory-get.html
         """
         return await self._send(
-            endpoints.GET_AGENT_SESSION_CHAT_MESSAGES,
+            endpoints.LIST_SESSION_CHAT_HISTORIES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2925,7 +2925,7 @@ class AsyncAgentOperations(AsyncBase):
             },
         )
 
-    async def get_agent_session_chat_messages_pages(
+    async def list_session_chat_histories_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2937,11 +2937,11 @@ class AsyncAgentOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.SessionChatHistoryCollection]]:
         """Get Agent Session chat messages.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_agent_session_chat_messages``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_session_chat_histories``.
         """
         page: str | None = None
         while True:
-            response = await self.get_agent_session_chat_messages(
+            response = await self.list_session_chat_histories(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -2955,7 +2955,7 @@ class AsyncAgentOperations(AsyncBase):
             if not page:
                 return
 
-    async def get_agent_session_trace_for_given_message_key(
+    async def get_trace(
         self,
         *,
         ai_data_platform_id: str,
@@ -2967,12 +2967,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.TraceDetails]:
         """Get Agent Session trace for a given message key.
 
-        See ``Client.get_agent_session_trace_for_given_message_key`` for the arguments, the response and the errors.
+        See ``Client.get_trace`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-traces-tracekey-get.html
         """
         return await self._send(
-            endpoints.GET_AGENT_SESSION_TRACE_FOR_GIVEN_MESSAGE_KEY,
+            endpoints.GET_TRACE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,

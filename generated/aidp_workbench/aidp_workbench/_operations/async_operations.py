@@ -15,7 +15,7 @@ from .._runtime import ApiResponse
 class AsyncOperations(SyncBase):
     """The AsyncOperations operations of ``Client``."""
 
-    def list_all_async_operations_for_resource_type(
+    def list_async_operations(
         self,
         *,
         ai_data_platform_id: str,
@@ -85,7 +85,7 @@ class AsyncOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-get.html
         """
         return self._send(
-            endpoints.LIST_ALL_ASYNC_OPERATIONS_FOR_RESOURCE_TYPE,
+            endpoints.LIST_ASYNC_OPERATIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -105,7 +105,7 @@ class AsyncOperations(SyncBase):
             },
         )
 
-    def list_all_async_operations_for_resource_type_pages(
+    def list_async_operations_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -121,7 +121,7 @@ class AsyncOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.AsyncOperationCollection]]:
         """List all async operations for a resource type.
 
-        Yields every page of ``list_all_async_operations_for_resource_type``, following ``opc-next-page``.
+        Yields every page of ``list_async_operations``, following ``opc-next-page``.
 
         List all async operations for a resource type. Filters can be used to narrow the
         search down.
@@ -173,7 +173,7 @@ class AsyncOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.list_all_async_operations_for_resource_type(
+            response = self.list_async_operations(
                 ai_data_platform_id=ai_data_platform_id,
                 resource_type=resource_type,
                 resource_name=resource_name,
@@ -191,7 +191,7 @@ class AsyncOperations(SyncBase):
             if not page:
                 return
 
-    def get_detailed_information_for_particular_async_operation(
+    def get_async_operation(
         self,
         *,
         ai_data_platform_id: str,
@@ -228,7 +228,7 @@ class AsyncOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-asyncoperationkey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_FOR_PARTICULAR_ASYNC_OPERATION,
+            endpoints.GET_ASYNC_OPERATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "asyncOperationKey": async_operation_key,
@@ -238,7 +238,7 @@ class AsyncOperations(SyncBase):
             },
         )
 
-    def cancel_supported_asynchronous_operation_created_by_caller(
+    def cancel_async_operation(
         self,
         *,
         ai_data_platform_id: str,
@@ -287,7 +287,7 @@ class AsyncOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-asyncoperationkey-actions-cancel-post.html
         """
         return self._send(
-            endpoints.CANCEL_SUPPORTED_ASYNCHRONOUS_OPERATION_CREATED_BY_CALLER,
+            endpoints.CANCEL_ASYNC_OPERATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "asyncOperationKey": async_operation_key,
@@ -302,7 +302,7 @@ class AsyncOperations(SyncBase):
 class AioAsyncOperations(AsyncBase):
     """The AsyncOperations operations of ``AsyncClient``."""
 
-    async def list_all_async_operations_for_resource_type(
+    async def list_async_operations(
         self,
         *,
         ai_data_platform_id: str,
@@ -319,12 +319,12 @@ class AioAsyncOperations(AsyncBase):
     ) -> ApiResponse[models.AsyncOperationCollection]:
         """List all async operations for a resource type.
 
-        See ``Client.list_all_async_operations_for_resource_type`` for the arguments, the response and the errors.
+        See ``Client.list_async_operations`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-get.html
         """
         return await self._send(
-            endpoints.LIST_ALL_ASYNC_OPERATIONS_FOR_RESOURCE_TYPE,
+            endpoints.LIST_ASYNC_OPERATIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -344,7 +344,7 @@ class AioAsyncOperations(AsyncBase):
             },
         )
 
-    async def list_all_async_operations_for_resource_type_pages(
+    async def list_async_operations_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -360,11 +360,11 @@ class AioAsyncOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.AsyncOperationCollection]]:
         """List all async operations for a resource type.
 
-        Yields every page, following ``opc-next-page``; see ``Client.list_all_async_operations_for_resource_type``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_async_operations``.
         """
         page: str | None = None
         while True:
-            response = await self.list_all_async_operations_for_resource_type(
+            response = await self.list_async_operations(
                 ai_data_platform_id=ai_data_platform_id,
                 resource_type=resource_type,
                 resource_name=resource_name,
@@ -382,7 +382,7 @@ class AioAsyncOperations(AsyncBase):
             if not page:
                 return
 
-    async def get_detailed_information_for_particular_async_operation(
+    async def get_async_operation(
         self,
         *,
         ai_data_platform_id: str,
@@ -391,12 +391,12 @@ class AioAsyncOperations(AsyncBase):
     ) -> ApiResponse[models.AsyncOperation]:
         """Get detailed information for a particular async operation.
 
-        See ``Client.get_detailed_information_for_particular_async_operation`` for the arguments, the response and the errors.
+        See ``Client.get_async_operation`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-asyncoperationkey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_FOR_PARTICULAR_ASYNC_OPERATION,
+            endpoints.GET_ASYNC_OPERATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "asyncOperationKey": async_operation_key,
@@ -406,7 +406,7 @@ class AioAsyncOperations(AsyncBase):
             },
         )
 
-    async def cancel_supported_asynchronous_operation_created_by_caller(
+    async def cancel_async_operation(
         self,
         *,
         ai_data_platform_id: str,
@@ -416,12 +416,12 @@ class AioAsyncOperations(AsyncBase):
     ) -> ApiResponse[models.AsyncOperation]:
         """Cancel a supported asynchronous operation created by the caller.
 
-        See ``Client.cancel_supported_asynchronous_operation_created_by_caller`` for the arguments, the response and the errors.
+        See ``Client.cancel_async_operation`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-asyncoperationkey-actions-cancel-post.html
         """
         return await self._send(
-            endpoints.CANCEL_SUPPORTED_ASYNCHRONOUS_OPERATION_CREATED_BY_CALLER,
+            endpoints.CANCEL_ASYNC_OPERATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "asyncOperationKey": async_operation_key,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from .. import _endpoints as endpoints
@@ -14,7 +15,7 @@ from .._runtime import ApiResponse
 class BundleOperations(SyncBase):
     """The Bundle operations of ``Client``."""
 
-    def preview_create_bundle(
+    def create_bundle_action(
         self,
         *,
         ai_data_platform_id: str,
@@ -67,7 +68,7 @@ class BundleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-createbundle-post.html
         """
         return self._send(
-            endpoints.PREVIEW_CREATE_BUNDLE,
+            endpoints.CREATE_BUNDLE_ACTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -79,7 +80,7 @@ class BundleOperations(SyncBase):
             body=body,
         )
 
-    def preview_deploy_all_bundle_resources(
+    def deploy_bundle_action(
         self,
         *,
         ai_data_platform_id: str,
@@ -132,7 +133,7 @@ class BundleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-deploybundle-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DEPLOY_ALL_BUNDLE_RESOURCES,
+            endpoints.DEPLOY_BUNDLE_ACTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -144,7 +145,7 @@ class BundleOperations(SyncBase):
             body=body,
         )
 
-    def preview_returns_latest_known_deployment_summary_for_bundle(
+    def get_bundle_deployment_status(
         self,
         *,
         ai_data_platform_id: str,
@@ -186,7 +187,7 @@ class BundleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-getbundledeploymentstatus-post.html
         """
         return self._send(
-            endpoints.PREVIEW_RETURNS_LATEST_KNOWN_DEPLOYMENT_SUMMARY_FOR_BUNDLE,
+            endpoints.GET_BUNDLE_DEPLOYMENT_STATUS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -197,7 +198,7 @@ class BundleOperations(SyncBase):
             body=body,
         )
 
-    def preview_get_latest_publish_summary(
+    def fetch_bundle_publish_status(
         self,
         *,
         ai_data_platform_id: str,
@@ -239,7 +240,7 @@ class BundleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-getbundlepublishstatus-post.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LATEST_PUBLISH_SUMMARY,
+            endpoints.FETCH_BUNDLE_PUBLISH_STATUS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -250,7 +251,7 @@ class BundleOperations(SyncBase):
             body=body,
         )
 
-    def preview_publish_specified_bundle(
+    def publish_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -305,7 +306,7 @@ class BundleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-publishbundle-post.html
         """
         return self._send(
-            endpoints.PREVIEW_PUBLISH_SPECIFIED_BUNDLE,
+            endpoints.PUBLISH_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -317,7 +318,7 @@ class BundleOperations(SyncBase):
             body=body,
         )
 
-    def preview_destroy_all_deployed_bundle_resources(
+    def purge_bundle_action(
         self,
         *,
         ai_data_platform_id: str,
@@ -371,7 +372,7 @@ class BundleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-purgebundle-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DESTROY_ALL_DEPLOYED_BUNDLE_RESOURCES,
+            endpoints.PURGE_BUNDLE_ACTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -383,7 +384,7 @@ class BundleOperations(SyncBase):
             body=body,
         )
 
-    def preview_sync_bundle_artifacts_and_descriptors(
+    def sync_bundle_action(
         self,
         *,
         ai_data_platform_id: str,
@@ -438,7 +439,7 @@ class BundleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-syncbundle-post.html
         """
         return self._send(
-            endpoints.PREVIEW_SYNC_BUNDLE_ARTIFACTS_AND_DESCRIPTORS,
+            endpoints.SYNC_BUNDLE_ACTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -450,7 +451,7 @@ class BundleOperations(SyncBase):
             body=body,
         )
 
-    def deprecated_create_bundle(
+    def create_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -500,10 +501,17 @@ class BundleOperations(SyncBase):
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
 
+        Deprecated: the book marks it so, and calling it warns (``DeprecationWarning``).
+
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-post.html
         """
+        warnings.warn(
+            "create_bundle is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self._send(
-            endpoints.DEPRECATED_CREATE_BUNDLE,
+            endpoints.CREATE_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -515,7 +523,7 @@ class BundleOperations(SyncBase):
             body=body,
         )
 
-    def deprecated_deploy_bundle(
+    def deploy_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -565,10 +573,17 @@ class BundleOperations(SyncBase):
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
 
+        Deprecated: the book marks it so, and calling it warns (``DeprecationWarning``).
+
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-deploy-post.html
         """
+        warnings.warn(
+            "deploy_bundle is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-deploy-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self._send(
-            endpoints.DEPRECATED_DEPLOY_BUNDLE,
+            endpoints.DEPLOY_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -580,7 +595,7 @@ class BundleOperations(SyncBase):
             body=body,
         )
 
-    def deprecated_fetch_bundle_deployment_status(
+    def get_deployment_status(
         self,
         *,
         ai_data_platform_id: str,
@@ -619,10 +634,17 @@ class BundleOperations(SyncBase):
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
 
+        Deprecated: the book marks it so, and calling it warns (``DeprecationWarning``).
+
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-getdeploymentstatus-post.html
         """
+        warnings.warn(
+            "get_deployment_status is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-getdeploymentstatus-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self._send(
-            endpoints.DEPRECATED_FETCH_BUNDLE_DEPLOYMENT_STATUS,
+            endpoints.GET_DEPLOYMENT_STATUS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -633,7 +655,7 @@ class BundleOperations(SyncBase):
             body=body,
         )
 
-    def deprecated_purge_bundle(
+    def purge_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -683,10 +705,17 @@ class BundleOperations(SyncBase):
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
 
+        Deprecated: the book marks it so, and calling it warns (``DeprecationWarning``).
+
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-purge-post.html
         """
+        warnings.warn(
+            "purge_bundle is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-purge-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self._send(
-            endpoints.DEPRECATED_PURGE_BUNDLE,
+            endpoints.PURGE_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -698,7 +727,7 @@ class BundleOperations(SyncBase):
             body=body,
         )
 
-    def deprecated_sync_bundle(
+    def sync_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -748,10 +777,17 @@ class BundleOperations(SyncBase):
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
 
+        Deprecated: the book marks it so, and calling it warns (``DeprecationWarning``).
+
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-sync-post.html
         """
+        warnings.warn(
+            "sync_bundle is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-sync-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self._send(
-            endpoints.DEPRECATED_SYNC_BUNDLE,
+            endpoints.SYNC_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -767,7 +803,7 @@ class BundleOperations(SyncBase):
 class AsyncBundleOperations(AsyncBase):
     """The Bundle operations of ``AsyncClient``."""
 
-    async def preview_create_bundle(
+    async def create_bundle_action(
         self,
         *,
         ai_data_platform_id: str,
@@ -778,12 +814,12 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Create a bundle.
 
-        See ``Client.preview_create_bundle`` for the arguments, the response and the errors.
+        See ``Client.create_bundle_action`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-createbundle-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_CREATE_BUNDLE,
+            endpoints.CREATE_BUNDLE_ACTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -795,7 +831,7 @@ class AsyncBundleOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_deploy_all_bundle_resources(
+    async def deploy_bundle_action(
         self,
         *,
         ai_data_platform_id: str,
@@ -806,12 +842,12 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Deploy all bundle resources.
 
-        See ``Client.preview_deploy_all_bundle_resources`` for the arguments, the response and the errors.
+        See ``Client.deploy_bundle_action`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-deploybundle-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DEPLOY_ALL_BUNDLE_RESOURCES,
+            endpoints.DEPLOY_BUNDLE_ACTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -823,7 +859,7 @@ class AsyncBundleOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_returns_latest_known_deployment_summary_for_bundle(
+    async def get_bundle_deployment_status(
         self,
         *,
         ai_data_platform_id: str,
@@ -833,12 +869,12 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[models.BundleDeploymentStatus]:
         """(Preview) Returns the latest known deployment summary for a bundle.
 
-        See ``Client.preview_returns_latest_known_deployment_summary_for_bundle`` for the arguments, the response and the errors.
+        See ``Client.get_bundle_deployment_status`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-getbundledeploymentstatus-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_RETURNS_LATEST_KNOWN_DEPLOYMENT_SUMMARY_FOR_BUNDLE,
+            endpoints.GET_BUNDLE_DEPLOYMENT_STATUS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -849,7 +885,7 @@ class AsyncBundleOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_get_latest_publish_summary(
+    async def fetch_bundle_publish_status(
         self,
         *,
         ai_data_platform_id: str,
@@ -859,12 +895,12 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[models.BundlePublishStatus]:
         """(Preview) Get the latest publish summary.
 
-        See ``Client.preview_get_latest_publish_summary`` for the arguments, the response and the errors.
+        See ``Client.fetch_bundle_publish_status`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-getbundlepublishstatus-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LATEST_PUBLISH_SUMMARY,
+            endpoints.FETCH_BUNDLE_PUBLISH_STATUS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -875,7 +911,7 @@ class AsyncBundleOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_publish_specified_bundle(
+    async def publish_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -886,12 +922,12 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Publish the specified bundle.
 
-        See ``Client.preview_publish_specified_bundle`` for the arguments, the response and the errors.
+        See ``Client.publish_bundle`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-publishbundle-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_PUBLISH_SPECIFIED_BUNDLE,
+            endpoints.PUBLISH_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -903,7 +939,7 @@ class AsyncBundleOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_destroy_all_deployed_bundle_resources(
+    async def purge_bundle_action(
         self,
         *,
         ai_data_platform_id: str,
@@ -914,12 +950,12 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Destroy all deployed bundle resources.
 
-        See ``Client.preview_destroy_all_deployed_bundle_resources`` for the arguments, the response and the errors.
+        See ``Client.purge_bundle_action`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-purgebundle-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DESTROY_ALL_DEPLOYED_BUNDLE_RESOURCES,
+            endpoints.PURGE_BUNDLE_ACTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -931,7 +967,7 @@ class AsyncBundleOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_sync_bundle_artifacts_and_descriptors(
+    async def sync_bundle_action(
         self,
         *,
         ai_data_platform_id: str,
@@ -942,12 +978,12 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Sync bundle artifacts and descriptors.
 
-        See ``Client.preview_sync_bundle_artifacts_and_descriptors`` for the arguments, the response and the errors.
+        See ``Client.sync_bundle_action`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-syncbundle-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_SYNC_BUNDLE_ARTIFACTS_AND_DESCRIPTORS,
+            endpoints.SYNC_BUNDLE_ACTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -959,7 +995,7 @@ class AsyncBundleOperations(AsyncBase):
             body=body,
         )
 
-    async def deprecated_create_bundle(
+    async def create_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -970,12 +1006,17 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Deprecated) Create bundle.
 
-        See ``Client.deprecated_create_bundle`` for the arguments, the response and the errors.
+        See ``Client.create_bundle`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-post.html
         """
+        warnings.warn(
+            "create_bundle is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return await self._send(
-            endpoints.DEPRECATED_CREATE_BUNDLE,
+            endpoints.CREATE_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -987,7 +1028,7 @@ class AsyncBundleOperations(AsyncBase):
             body=body,
         )
 
-    async def deprecated_deploy_bundle(
+    async def deploy_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -998,12 +1039,17 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Deprecated) Deploy bundle.
 
-        See ``Client.deprecated_deploy_bundle`` for the arguments, the response and the errors.
+        See ``Client.deploy_bundle`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-deploy-post.html
         """
+        warnings.warn(
+            "deploy_bundle is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-deploy-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return await self._send(
-            endpoints.DEPRECATED_DEPLOY_BUNDLE,
+            endpoints.DEPLOY_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1015,7 +1061,7 @@ class AsyncBundleOperations(AsyncBase):
             body=body,
         )
 
-    async def deprecated_fetch_bundle_deployment_status(
+    async def get_deployment_status(
         self,
         *,
         ai_data_platform_id: str,
@@ -1025,12 +1071,17 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[models.BundleDeploymentStatus]:
         """(Deprecated) Fetch bundle deployment status.
 
-        See ``Client.deprecated_fetch_bundle_deployment_status`` for the arguments, the response and the errors.
+        See ``Client.get_deployment_status`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-getdeploymentstatus-post.html
         """
+        warnings.warn(
+            "get_deployment_status is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-getdeploymentstatus-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return await self._send(
-            endpoints.DEPRECATED_FETCH_BUNDLE_DEPLOYMENT_STATUS,
+            endpoints.GET_DEPLOYMENT_STATUS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1041,7 +1092,7 @@ class AsyncBundleOperations(AsyncBase):
             body=body,
         )
 
-    async def deprecated_purge_bundle(
+    async def purge_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -1052,12 +1103,17 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Deprecated) Purge bundle.
 
-        See ``Client.deprecated_purge_bundle`` for the arguments, the response and the errors.
+        See ``Client.purge_bundle`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-purge-post.html
         """
+        warnings.warn(
+            "purge_bundle is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-purge-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return await self._send(
-            endpoints.DEPRECATED_PURGE_BUNDLE,
+            endpoints.PURGE_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1069,7 +1125,7 @@ class AsyncBundleOperations(AsyncBase):
             body=body,
         )
 
-    async def deprecated_sync_bundle(
+    async def sync_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -1080,12 +1136,17 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Deprecated) Sync bundle.
 
-        See ``Client.deprecated_sync_bundle`` for the arguments, the response and the errors.
+        See ``Client.sync_bundle`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-sync-post.html
         """
+        warnings.warn(
+            "sync_bundle is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-sync-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return await self._send(
-            endpoints.DEPRECATED_SYNC_BUNDLE,
+            endpoints.SYNC_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,

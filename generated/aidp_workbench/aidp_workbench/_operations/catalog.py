@@ -16,7 +16,7 @@ from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 class CatalogOperations(SyncBase):
     """The Catalog operations of ``Client``."""
 
-    def test_connection_to_external_catalog(
+    def test_connection(
         self,
         *,
         ai_data_platform_id: str,
@@ -68,7 +68,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-testconnection-post.html
         """
         return self._send(
-            endpoints.TEST_CONNECTION_TO_EXTERNAL_CATALOG,
+            endpoints.TEST_CONNECTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -80,7 +80,7 @@ class CatalogOperations(SyncBase):
             body=body,
         )
 
-    def create_catalog_with_given_id(
+    def create_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -134,7 +134,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-post.html
         """
         return self._send(
-            endpoints.CREATE_CATALOG_WITH_GIVEN_ID,
+            endpoints.CREATE_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -146,7 +146,7 @@ class CatalogOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_catalogs_with_given_id(
+    def list_catalogs(
         self,
         *,
         ai_data_platform_id: str,
@@ -216,7 +216,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_CATALOGS_WITH_GIVEN_ID,
+            endpoints.LIST_CATALOGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -235,7 +235,7 @@ class CatalogOperations(SyncBase):
             },
         )
 
-    def get_list_of_catalogs_with_given_id_pages(
+    def list_catalogs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -250,7 +250,7 @@ class CatalogOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.CatalogCollection]]:
         """Get a list of catalogs with a given ID.
 
-        Yields every page of ``get_list_of_catalogs_with_given_id``, following ``opc-next-page``.
+        Yields every page of ``list_catalogs``, following ``opc-next-page``.
 
         Gets a list of catalogs with a given ID.
 
@@ -303,7 +303,7 @@ class CatalogOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_catalogs_with_given_id(
+            response = self.list_catalogs(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 catalog_state=catalog_state,
@@ -320,7 +320,7 @@ class CatalogOperations(SyncBase):
             if not page:
                 return
 
-    def delete_specified_catalog(
+    def delete_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -373,7 +373,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-delete.html
         """
         return self._send(
-            endpoints.DELETE_SPECIFIED_CATALOG,
+            endpoints.DELETE_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -386,7 +386,7 @@ class CatalogOperations(SyncBase):
             },
         )
 
-    def get_detailed_information_about_catalog_with_given_catalog_key(
+    def get_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -432,7 +432,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_CATALOG_WITH_GIVEN_CATALOG_KEY,
+            endpoints.GET_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -457,7 +457,7 @@ class CatalogOperations(SyncBase):
     ) -> ApiResponse[models.Catalog]:
         """Wait until the Catalog's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_detailed_information_about_catalog_with_given_catalog_key`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_catalog`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state.
@@ -466,7 +466,7 @@ class CatalogOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_detailed_information_about_catalog_with_given_catalog_key(
+            lambda: self.get_catalog(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
             ),
@@ -477,7 +477,7 @@ class CatalogOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_details_of_catalog_with_given_information(
+    def update_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -532,7 +532,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-put.html
         """
         return self._send(
-            endpoints.UPDATE_DETAILS_OF_CATALOG_WITH_GIVEN_INFORMATION,
+            endpoints.UPDATE_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -545,7 +545,7 @@ class CatalogOperations(SyncBase):
             body=body,
         )
 
-    def update_permission_details_for_catalog(
+    def manage_catalog_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -600,7 +600,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSION_DETAILS_FOR_CATALOG,
+            endpoints.MANAGE_CATALOG_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -613,7 +613,7 @@ class CatalogOperations(SyncBase):
             body=body,
         )
 
-    def refresh_catalog_through_crawler(
+    def refresh_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -672,7 +672,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-actions-refresh-post.html
         """
         return self._send(
-            endpoints.REFRESH_CATALOG_THROUGH_CRAWLER,
+            endpoints.REFRESH_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -685,7 +685,7 @@ class CatalogOperations(SyncBase):
             },
         )
 
-    def get_list_of_all_permissions_in_specified_catalog(
+    def list_catalog_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -746,7 +746,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_ALL_PERMISSIONS_IN_SPECIFIED_CATALOG,
+            endpoints.LIST_CATALOG_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -763,7 +763,7 @@ class CatalogOperations(SyncBase):
             },
         )
 
-    def get_list_of_all_permissions_in_specified_catalog_pages(
+    def list_catalog_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -776,7 +776,7 @@ class CatalogOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.CatalogPermissionCollection]]:
         """Get a list of all permissions in the specified catalog.
 
-        Yields every page of ``get_list_of_all_permissions_in_specified_catalog``, following ``opc-next-page``.
+        Yields every page of ``list_catalog_permissions``, following ``opc-next-page``.
 
         Gets a list of all permissions in the specified catalog.
 
@@ -822,7 +822,7 @@ class CatalogOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_all_permissions_in_specified_catalog(
+            response = self.list_catalog_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 limit=limit,
@@ -841,7 +841,7 @@ class CatalogOperations(SyncBase):
 class AsyncCatalogOperations(AsyncBase):
     """The Catalog operations of ``AsyncClient``."""
 
-    async def test_connection_to_external_catalog(
+    async def test_connection(
         self,
         *,
         ai_data_platform_id: str,
@@ -852,12 +852,12 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Test the connection to an external catalog.
 
-        See ``Client.test_connection_to_external_catalog`` for the arguments, the response and the errors.
+        See ``Client.test_connection`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-testconnection-post.html
         """
         return await self._send(
-            endpoints.TEST_CONNECTION_TO_EXTERNAL_CATALOG,
+            endpoints.TEST_CONNECTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -869,7 +869,7 @@ class AsyncCatalogOperations(AsyncBase):
             body=body,
         )
 
-    async def create_catalog_with_given_id(
+    async def create_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -880,12 +880,12 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Create a catalog with the given ID.
 
-        See ``Client.create_catalog_with_given_id`` for the arguments, the response and the errors.
+        See ``Client.create_catalog`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-post.html
         """
         return await self._send(
-            endpoints.CREATE_CATALOG_WITH_GIVEN_ID,
+            endpoints.CREATE_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -897,7 +897,7 @@ class AsyncCatalogOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_catalogs_with_given_id(
+    async def list_catalogs(
         self,
         *,
         ai_data_platform_id: str,
@@ -913,12 +913,12 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> ApiResponse[models.CatalogCollection]:
         """Get a list of catalogs with a given ID.
 
-        See ``Client.get_list_of_catalogs_with_given_id`` for the arguments, the response and the errors.
+        See ``Client.list_catalogs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_CATALOGS_WITH_GIVEN_ID,
+            endpoints.LIST_CATALOGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -937,7 +937,7 @@ class AsyncCatalogOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_catalogs_with_given_id_pages(
+    async def list_catalogs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -952,11 +952,11 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.CatalogCollection]]:
         """Get a list of catalogs with a given ID.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_catalogs_with_given_id``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_catalogs``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_catalogs_with_given_id(
+            response = await self.list_catalogs(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 catalog_state=catalog_state,
@@ -973,7 +973,7 @@ class AsyncCatalogOperations(AsyncBase):
             if not page:
                 return
 
-    async def delete_specified_catalog(
+    async def delete_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -985,12 +985,12 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete the specified catalog.
 
-        See ``Client.delete_specified_catalog`` for the arguments, the response and the errors.
+        See ``Client.delete_catalog`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-delete.html
         """
         return await self._send(
-            endpoints.DELETE_SPECIFIED_CATALOG,
+            endpoints.DELETE_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -1003,7 +1003,7 @@ class AsyncCatalogOperations(AsyncBase):
             },
         )
 
-    async def get_detailed_information_about_catalog_with_given_catalog_key(
+    async def get_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -1015,12 +1015,12 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> ApiResponse[models.Catalog]:
         """Get detailed information about a catalog with a given catalog key.
 
-        See ``Client.get_detailed_information_about_catalog_with_given_catalog_key`` for the arguments, the response and the errors.
+        See ``Client.get_catalog`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_CATALOG_WITH_GIVEN_CATALOG_KEY,
+            endpoints.GET_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -1048,7 +1048,7 @@ class AsyncCatalogOperations(AsyncBase):
         See ``Client.wait_for_catalog``.
         """
         return await async_wait_until(
-            lambda: self.get_detailed_information_about_catalog_with_given_catalog_key(
+            lambda: self.get_catalog(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
             ),
@@ -1059,7 +1059,7 @@ class AsyncCatalogOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_details_of_catalog_with_given_information(
+    async def update_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -1071,12 +1071,12 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update the details of a catalog with the given information.
 
-        See ``Client.update_details_of_catalog_with_given_information`` for the arguments, the response and the errors.
+        See ``Client.update_catalog`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_DETAILS_OF_CATALOG_WITH_GIVEN_INFORMATION,
+            endpoints.UPDATE_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -1089,7 +1089,7 @@ class AsyncCatalogOperations(AsyncBase):
             body=body,
         )
 
-    async def update_permission_details_for_catalog(
+    async def manage_catalog_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -1101,12 +1101,12 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update permission details for a catalog.
 
-        See ``Client.update_permission_details_for_catalog`` for the arguments, the response and the errors.
+        See ``Client.manage_catalog_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSION_DETAILS_FOR_CATALOG,
+            endpoints.MANAGE_CATALOG_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -1119,7 +1119,7 @@ class AsyncCatalogOperations(AsyncBase):
             body=body,
         )
 
-    async def refresh_catalog_through_crawler(
+    async def refresh_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -1131,12 +1131,12 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Refresh a catalog through a crawler.
 
-        See ``Client.refresh_catalog_through_crawler`` for the arguments, the response and the errors.
+        See ``Client.refresh_catalog`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-actions-refresh-post.html
         """
         return await self._send(
-            endpoints.REFRESH_CATALOG_THROUGH_CRAWLER,
+            endpoints.REFRESH_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -1149,7 +1149,7 @@ class AsyncCatalogOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_all_permissions_in_specified_catalog(
+    async def list_catalog_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1163,12 +1163,12 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> ApiResponse[models.CatalogPermissionCollection]:
         """Get a list of all permissions in the specified catalog.
 
-        See ``Client.get_list_of_all_permissions_in_specified_catalog`` for the arguments, the response and the errors.
+        See ``Client.list_catalog_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_ALL_PERMISSIONS_IN_SPECIFIED_CATALOG,
+            endpoints.LIST_CATALOG_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -1185,7 +1185,7 @@ class AsyncCatalogOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_all_permissions_in_specified_catalog_pages(
+    async def list_catalog_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1198,11 +1198,11 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.CatalogPermissionCollection]]:
         """Get a list of all permissions in the specified catalog.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_all_permissions_in_specified_catalog``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_catalog_permissions``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_all_permissions_in_specified_catalog(
+            response = await self.list_catalog_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 limit=limit,

@@ -16,7 +16,7 @@ from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 class ClusterOperations(SyncBase):
     """The Cluster operations of ``Client``."""
 
-    def get_information_about_master_catalog_default_cluster(
+    def get_default_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -51,7 +51,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
         """
         return self._send(
-            endpoints.GET_INFORMATION_ABOUT_MASTER_CATALOG_DEFAULT_CLUSTER,
+            endpoints.GET_DEFAULT_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -60,7 +60,7 @@ class ClusterOperations(SyncBase):
             },
         )
 
-    def create_new_cluster_with_provided_details(
+    def create_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -116,7 +116,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-post.html
         """
         return self._send(
-            endpoints.CREATE_NEW_CLUSTER_WITH_PROVIDED_DETAILS,
+            endpoints.CREATE_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -129,7 +129,7 @@ class ClusterOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_all_clusters_in_given_workspace(
+    def list_clusters(
         self,
         *,
         ai_data_platform_id: str,
@@ -230,7 +230,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_ALL_CLUSTERS_IN_GIVEN_WORKSPACE,
+            endpoints.LIST_CLUSTERS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -250,7 +250,7 @@ class ClusterOperations(SyncBase):
             },
         )
 
-    def get_list_of_all_clusters_in_given_workspace_pages(
+    def list_clusters_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -287,7 +287,7 @@ class ClusterOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.ClusterCollection]]:
         """Get a list of all clusters in a given workspace.
 
-        Yields every page of ``get_list_of_all_clusters_in_given_workspace``, following ``opc-next-page``.
+        Yields every page of ``list_clusters``, following ``opc-next-page``.
 
         Returns a list of all clusters in a given workspace.
 
@@ -349,7 +349,7 @@ class ClusterOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_all_clusters_in_given_workspace(
+            response = self.list_clusters(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 state=state,
@@ -367,7 +367,7 @@ class ClusterOperations(SyncBase):
             if not page:
                 return
 
-    def delete_cluster_from_workspace(
+    def delete_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -416,7 +416,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-delete.html
         """
         return self._send(
-            endpoints.DELETE_CLUSTER_FROM_WORKSPACE,
+            endpoints.DELETE_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -428,7 +428,7 @@ class ClusterOperations(SyncBase):
             },
         )
 
-    def get_detailed_information_about_cluster(
+    def get_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -470,7 +470,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_CLUSTER,
+            endpoints.GET_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -513,7 +513,7 @@ class ClusterOperations(SyncBase):
     ) -> ApiResponse[models.Cluster] | None:
         """Wait until the Cluster's ``state`` is one of ``states``.
 
-        Calls ``get_detailed_information_about_cluster`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_cluster`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state; None when ``states`` holds
@@ -524,7 +524,7 @@ class ClusterOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_detailed_information_about_cluster(
+            lambda: self.get_cluster(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -540,7 +540,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_details_of_given_cluster(
+    def update_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -597,7 +597,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-put.html
         """
         return self._send(
-            endpoints.UPDATE_DETAILS_OF_GIVEN_CLUSTER,
+            endpoints.UPDATE_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -611,7 +611,7 @@ class ClusterOperations(SyncBase):
             body=body,
         )
 
-    def create_one_spark_compute_by_copying_all_source_compute_settings_and_configuration(
+    def clone_compute(
         self,
         *,
         ai_data_platform_id: str,
@@ -663,7 +663,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-clonecompute-post.html
         """
         return self._send(
-            endpoints.CREATE_ONE_SPARK_COMPUTE_BY_COPYING_ALL_SOURCE_COMPUTE_SETTINGS_AND_CONFIGURATION,
+            endpoints.CLONE_COMPUTE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -675,7 +675,7 @@ class ClusterOperations(SyncBase):
             },
         )
 
-    def download_logs_within_specified_cluster_and_time_range(
+    def download_cluster_logs(
         self,
         *,
         ai_data_platform_id: str,
@@ -730,7 +730,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-downloadlogs-post.html
         """
         return self._send(
-            endpoints.DOWNLOAD_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE,
+            endpoints.DOWNLOAD_CLUSTER_LOGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -743,7 +743,7 @@ class ClusterOperations(SyncBase):
             body=body,
         )
 
-    def write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file(
+    def export_compute_configuration(
         self,
         *,
         ai_data_platform_id: str,
@@ -798,7 +798,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-exportcomputeconfiguration-post.html
         """
         return self._send(
-            endpoints.WRITE_SELECTED_COMPUTE_CONFIGURATION_VALUES_SUPPLIED_BY_CALLER_TO_WORKSPACE_YAML_FILE,
+            endpoints.EXPORT_COMPUTE_CONFIGURATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -811,7 +811,7 @@ class ClusterOperations(SyncBase):
             body=body,
         )
 
-    def get_cluster_scoped_python_and_jar_libraries_and_environment_variables_from_spark_compute(
+    def get_compute_configuration(
         self,
         *,
         ai_data_platform_id: str,
@@ -852,7 +852,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-getcomputeconfiguration-get.html
         """
         return self._send(
-            endpoints.GET_CLUSTER_SCOPED_PYTHON_AND_JAR_LIBRARIES_AND_ENVIRONMENT_VARIABLES_FROM_SPARK_COMPUTE,
+            endpoints.GET_COMPUTE_CONFIGURATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -863,7 +863,7 @@ class ClusterOperations(SyncBase):
             },
         )
 
-    def import_one_or_more_unique_workspace_yaml_files_into_active_spark_compute(
+    def import_compute_configuration(
         self,
         *,
         ai_data_platform_id: str,
@@ -918,7 +918,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-importcomputeconfiguration-post.html
         """
         return self._send(
-            endpoints.IMPORT_ONE_OR_MORE_UNIQUE_WORKSPACE_YAML_FILES_INTO_ACTIVE_SPARK_COMPUTE,
+            endpoints.IMPORT_COMPUTE_CONFIGURATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -931,7 +931,7 @@ class ClusterOperations(SyncBase):
             body=body,
         )
 
-    def update_permissions_for_given_cluster(
+    def manage_cluster_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -994,7 +994,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_CLUSTER,
+            endpoints.MANAGE_CLUSTER_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1008,7 +1008,7 @@ class ClusterOperations(SyncBase):
             body=body,
         )
 
-    def query_compute_replica_identifiers_from_metrics_data(
+    def query_replica_ids(
         self,
         *,
         ai_data_platform_id: str,
@@ -1054,7 +1054,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-queryreplicaids-post.html
         """
         return self._send(
-            endpoints.QUERY_COMPUTE_REPLICA_IDENTIFIERS_FROM_METRICS_DATA,
+            endpoints.QUERY_REPLICA_IDS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1066,7 +1066,7 @@ class ClusterOperations(SyncBase):
             body=body,
         )
 
-    def restart_running_cluster(
+    def restart_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -1126,7 +1126,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-restart-post.html
         """
         return self._send(
-            endpoints.RESTART_RUNNING_CLUSTER,
+            endpoints.RESTART_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1140,7 +1140,7 @@ class ClusterOperations(SyncBase):
             body=body,
         )
 
-    def search_logs_within_specified_cluster_and_time_range(
+    def search_cluster_logs(
         self,
         *,
         ai_data_platform_id: str,
@@ -1212,7 +1212,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
         """
         return self._send(
-            endpoints.SEARCH_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE,
+            endpoints.SEARCH_CLUSTER_LOGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1230,7 +1230,7 @@ class ClusterOperations(SyncBase):
             body=body,
         )
 
-    def search_logs_within_specified_cluster_and_time_range_pages(
+    def search_cluster_logs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1244,7 +1244,7 @@ class ClusterOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.ClusterLogCollection]]:
         """Search logs within the specified cluster and time range.
 
-        Yields every page of ``search_logs_within_specified_cluster_and_time_range``, following ``opc-next-page``.
+        Yields every page of ``search_cluster_logs``, following ``opc-next-page``.
 
         Searches logs within the specified cluster and time range. Supports pagination
         and filtering.
@@ -1300,7 +1300,7 @@ class ClusterOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.search_logs_within_specified_cluster_and_time_range(
+            response = self.search_cluster_logs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -1316,7 +1316,7 @@ class ClusterOperations(SyncBase):
             if not page:
                 return
 
-    def start_cluster_that_has_halted_operation(
+    def start_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -1376,7 +1376,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-start-post.html
         """
         return self._send(
-            endpoints.START_CLUSTER_THAT_HAS_HALTED_OPERATION,
+            endpoints.START_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1390,7 +1390,7 @@ class ClusterOperations(SyncBase):
             body=body,
         )
 
-    def stop_active_cluster(
+    def stop_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -1450,7 +1450,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-stop-post.html
         """
         return self._send(
-            endpoints.STOP_ACTIVE_CLUSTER,
+            endpoints.STOP_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1464,7 +1464,7 @@ class ClusterOperations(SyncBase):
             body=body,
         )
 
-    def provide_summarized_compute_metrics_for_compute_cluster_in_given_workspace(
+    def summarize_metrics_data(
         self,
         *,
         ai_data_platform_id: str,
@@ -1528,7 +1528,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-summarizemetricsdata-post.html
         """
         return self._send(
-            endpoints.PROVIDE_SUMMARIZED_COMPUTE_METRICS_FOR_COMPUTE_CLUSTER_IN_GIVEN_WORKSPACE,
+            endpoints.SUMMARIZE_METRICS_DATA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1542,7 +1542,7 @@ class ClusterOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_libraries_installed_on_cluster(
+    def list_cluster_libraries(
         self,
         *,
         ai_data_platform_id: str,
@@ -1605,7 +1605,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_LIBRARIES_INSTALLED_ON_CLUSTER,
+            endpoints.LIST_CLUSTER_LIBRARIES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1623,7 +1623,7 @@ class ClusterOperations(SyncBase):
             },
         )
 
-    def get_list_of_libraries_installed_on_cluster_pages(
+    def list_cluster_libraries_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1637,7 +1637,7 @@ class ClusterOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.ClusterLibraryCollection]]:
         """Get a list of libraries installed on a cluster.
 
-        Yields every page of ``get_list_of_libraries_installed_on_cluster``, following ``opc-next-page``.
+        Yields every page of ``list_cluster_libraries``, following ``opc-next-page``.
 
         Gets a list of libraries installed on a cluster.
 
@@ -1684,7 +1684,7 @@ class ClusterOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_libraries_installed_on_cluster(
+            response = self.list_cluster_libraries(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -1700,7 +1700,7 @@ class ClusterOperations(SyncBase):
             if not page:
                 return
 
-    def update_libraries_of_cluster_with_provided_patches(
+    def patch_cluster_library(
         self,
         *,
         ai_data_platform_id: str,
@@ -1754,7 +1754,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-patch.html
         """
         return self._send(
-            endpoints.UPDATE_LIBRARIES_OF_CLUSTER_WITH_PROVIDED_PATCHES,
+            endpoints.PATCH_CLUSTER_LIBRARY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1767,7 +1767,7 @@ class ClusterOperations(SyncBase):
             body=body,
         )
 
-    def search_maven_packages_available_for_cluster_library_installation(
+    def list_cluster_maven_packages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1820,7 +1820,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-mavenpackages-get.html
         """
         return self._send(
-            endpoints.SEARCH_MAVEN_PACKAGES_AVAILABLE_FOR_CLUSTER_LIBRARY_INSTALLATION,
+            endpoints.LIST_CLUSTER_MAVEN_PACKAGES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1836,7 +1836,7 @@ class ClusterOperations(SyncBase):
             },
         )
 
-    def search_maven_packages_available_for_cluster_library_installation_pages(
+    def list_cluster_maven_packages_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1848,7 +1848,7 @@ class ClusterOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.MavenSearchSummaryCollection]]:
         """Search Maven packages available for cluster library installation.
 
-        Yields every page of ``search_maven_packages_available_for_cluster_library_installation``, following ``opc-next-page``.
+        Yields every page of ``list_cluster_maven_packages``, following ``opc-next-page``.
 
         Searches Maven packages available for cluster library installation.
 
@@ -1887,7 +1887,7 @@ class ClusterOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.search_maven_packages_available_for_cluster_library_installation(
+            response = self.list_cluster_maven_packages(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -1901,7 +1901,7 @@ class ClusterOperations(SyncBase):
             if not page:
                 return
 
-    def return_list_of_permissions_for_given_cluster(
+    def list_cluster_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1964,7 +1964,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-permissions-get.html
         """
         return self._send(
-            endpoints.RETURN_LIST_OF_PERMISSIONS_FOR_GIVEN_CLUSTER,
+            endpoints.LIST_CLUSTER_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1982,7 +1982,7 @@ class ClusterOperations(SyncBase):
             },
         )
 
-    def return_list_of_permissions_for_given_cluster_pages(
+    def list_cluster_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1996,7 +1996,7 @@ class ClusterOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.ClusterPermissionCollection]]:
         """Return a list of permissions for a given cluster.
 
-        Yields every page of ``return_list_of_permissions_for_given_cluster``, following ``opc-next-page``.
+        Yields every page of ``list_cluster_permissions``, following ``opc-next-page``.
 
         Return a list of permissions for a given cluster.
 
@@ -2043,7 +2043,7 @@ class ClusterOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.return_list_of_permissions_for_given_cluster(
+            response = self.list_cluster_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -2063,7 +2063,7 @@ class ClusterOperations(SyncBase):
 class AsyncClusterOperations(AsyncBase):
     """The Cluster operations of ``AsyncClient``."""
 
-    async def get_information_about_master_catalog_default_cluster(
+    async def get_default_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -2071,12 +2071,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.DefaultCluster]:
         """Get information about the master catalog default cluster.
 
-        See ``Client.get_information_about_master_catalog_default_cluster`` for the arguments, the response and the errors.
+        See ``Client.get_default_cluster`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
         """
         return await self._send(
-            endpoints.GET_INFORMATION_ABOUT_MASTER_CATALOG_DEFAULT_CLUSTER,
+            endpoints.GET_DEFAULT_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -2085,7 +2085,7 @@ class AsyncClusterOperations(AsyncBase):
             },
         )
 
-    async def create_new_cluster_with_provided_details(
+    async def create_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -2097,12 +2097,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.Cluster]:
         """Create a new cluster with the provided details.
 
-        See ``Client.create_new_cluster_with_provided_details`` for the arguments, the response and the errors.
+        See ``Client.create_cluster`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-post.html
         """
         return await self._send(
-            endpoints.CREATE_NEW_CLUSTER_WITH_PROVIDED_DETAILS,
+            endpoints.CREATE_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2115,7 +2115,7 @@ class AsyncClusterOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_all_clusters_in_given_workspace(
+    async def list_clusters(
         self,
         *,
         ai_data_platform_id: str,
@@ -2153,12 +2153,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.ClusterCollection]:
         """Get a list of all clusters in a given workspace.
 
-        See ``Client.get_list_of_all_clusters_in_given_workspace`` for the arguments, the response and the errors.
+        See ``Client.list_clusters`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_ALL_CLUSTERS_IN_GIVEN_WORKSPACE,
+            endpoints.LIST_CLUSTERS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2178,7 +2178,7 @@ class AsyncClusterOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_all_clusters_in_given_workspace_pages(
+    async def list_clusters_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2215,11 +2215,11 @@ class AsyncClusterOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.ClusterCollection]]:
         """Get a list of all clusters in a given workspace.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_all_clusters_in_given_workspace``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_clusters``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_all_clusters_in_given_workspace(
+            response = await self.list_clusters(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 state=state,
@@ -2237,7 +2237,7 @@ class AsyncClusterOperations(AsyncBase):
             if not page:
                 return
 
-    async def delete_cluster_from_workspace(
+    async def delete_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -2248,12 +2248,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete a cluster from a workspace.
 
-        See ``Client.delete_cluster_from_workspace`` for the arguments, the response and the errors.
+        See ``Client.delete_cluster`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-delete.html
         """
         return await self._send(
-            endpoints.DELETE_CLUSTER_FROM_WORKSPACE,
+            endpoints.DELETE_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2265,7 +2265,7 @@ class AsyncClusterOperations(AsyncBase):
             },
         )
 
-    async def get_detailed_information_about_cluster(
+    async def get_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -2276,12 +2276,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.Cluster]:
         """Get detailed information about a cluster.
 
-        See ``Client.get_detailed_information_about_cluster`` for the arguments, the response and the errors.
+        See ``Client.get_cluster`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_CLUSTER,
+            endpoints.GET_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2327,7 +2327,7 @@ class AsyncClusterOperations(AsyncBase):
         See ``Client.wait_for_cluster``.
         """
         return await async_wait_until(
-            lambda: self.get_detailed_information_about_cluster(
+            lambda: self.get_cluster(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -2343,7 +2343,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_details_of_given_cluster(
+    async def update_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -2356,12 +2356,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.Cluster]:
         """Update the details of a given cluster.
 
-        See ``Client.update_details_of_given_cluster`` for the arguments, the response and the errors.
+        See ``Client.update_cluster`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_DETAILS_OF_GIVEN_CLUSTER,
+            endpoints.UPDATE_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2375,7 +2375,7 @@ class AsyncClusterOperations(AsyncBase):
             body=body,
         )
 
-    async def create_one_spark_compute_by_copying_all_source_compute_settings_and_configuration(
+    async def clone_compute(
         self,
         *,
         ai_data_platform_id: str,
@@ -2387,12 +2387,12 @@ class AsyncClusterOperations(AsyncBase):
         """Create one Spark Compute by copying all source Compute settings and
         configuration.
 
-        See ``Client.create_one_spark_compute_by_copying_all_source_compute_settings_and_configuration`` for the arguments, the response and the errors.
+        See ``Client.clone_compute`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-clonecompute-post.html
         """
         return await self._send(
-            endpoints.CREATE_ONE_SPARK_COMPUTE_BY_COPYING_ALL_SOURCE_COMPUTE_SETTINGS_AND_CONFIGURATION,
+            endpoints.CLONE_COMPUTE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2404,7 +2404,7 @@ class AsyncClusterOperations(AsyncBase):
             },
         )
 
-    async def download_logs_within_specified_cluster_and_time_range(
+    async def download_cluster_logs(
         self,
         *,
         ai_data_platform_id: str,
@@ -2416,12 +2416,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Download logs within the specified cluster and time range.
 
-        See ``Client.download_logs_within_specified_cluster_and_time_range`` for the arguments, the response and the errors.
+        See ``Client.download_cluster_logs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-downloadlogs-post.html
         """
         return await self._send(
-            endpoints.DOWNLOAD_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE,
+            endpoints.DOWNLOAD_CLUSTER_LOGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2434,7 +2434,7 @@ class AsyncClusterOperations(AsyncBase):
             body=body,
         )
 
-    async def write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file(
+    async def export_compute_configuration(
         self,
         *,
         ai_data_platform_id: str,
@@ -2447,12 +2447,12 @@ class AsyncClusterOperations(AsyncBase):
         """Write selected Compute configuration values supplied by the caller to a
         workspace YAML file.
 
-        See ``Client.write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file`` for the arguments, the response and the errors.
+        See ``Client.export_compute_configuration`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-exportcomputeconfiguration-post.html
         """
         return await self._send(
-            endpoints.WRITE_SELECTED_COMPUTE_CONFIGURATION_VALUES_SUPPLIED_BY_CALLER_TO_WORKSPACE_YAML_FILE,
+            endpoints.EXPORT_COMPUTE_CONFIGURATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2465,7 +2465,7 @@ class AsyncClusterOperations(AsyncBase):
             body=body,
         )
 
-    async def get_cluster_scoped_python_and_jar_libraries_and_environment_variables_from_spark_compute(
+    async def get_compute_configuration(
         self,
         *,
         ai_data_platform_id: str,
@@ -2476,12 +2476,12 @@ class AsyncClusterOperations(AsyncBase):
         """Get cluster-scoped Python and JAR libraries and environment variables from Spark
         Compute.
 
-        See ``Client.get_cluster_scoped_python_and_jar_libraries_and_environment_variables_from_spark_compute`` for the arguments, the response and the errors.
+        See ``Client.get_compute_configuration`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-getcomputeconfiguration-get.html
         """
         return await self._send(
-            endpoints.GET_CLUSTER_SCOPED_PYTHON_AND_JAR_LIBRARIES_AND_ENVIRONMENT_VARIABLES_FROM_SPARK_COMPUTE,
+            endpoints.GET_COMPUTE_CONFIGURATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2492,7 +2492,7 @@ class AsyncClusterOperations(AsyncBase):
             },
         )
 
-    async def import_one_or_more_unique_workspace_yaml_files_into_active_spark_compute(
+    async def import_compute_configuration(
         self,
         *,
         ai_data_platform_id: str,
@@ -2504,12 +2504,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Import one or more unique workspace YAML files into an active Spark Compute.
 
-        See ``Client.import_one_or_more_unique_workspace_yaml_files_into_active_spark_compute`` for the arguments, the response and the errors.
+        See ``Client.import_compute_configuration`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-importcomputeconfiguration-post.html
         """
         return await self._send(
-            endpoints.IMPORT_ONE_OR_MORE_UNIQUE_WORKSPACE_YAML_FILES_INTO_ACTIVE_SPARK_COMPUTE,
+            endpoints.IMPORT_COMPUTE_CONFIGURATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2522,7 +2522,7 @@ class AsyncClusterOperations(AsyncBase):
             body=body,
         )
 
-    async def update_permissions_for_given_cluster(
+    async def manage_cluster_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -2535,12 +2535,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update the permissions for a given cluster.
 
-        See ``Client.update_permissions_for_given_cluster`` for the arguments, the response and the errors.
+        See ``Client.manage_cluster_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_CLUSTER,
+            endpoints.MANAGE_CLUSTER_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2554,7 +2554,7 @@ class AsyncClusterOperations(AsyncBase):
             body=body,
         )
 
-    async def query_compute_replica_identifiers_from_metrics_data(
+    async def query_replica_ids(
         self,
         *,
         ai_data_platform_id: str,
@@ -2565,12 +2565,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.QueryReplicaIdsResult]:
         """Query compute replica identifiers from metrics data.
 
-        See ``Client.query_compute_replica_identifiers_from_metrics_data`` for the arguments, the response and the errors.
+        See ``Client.query_replica_ids`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-queryreplicaids-post.html
         """
         return await self._send(
-            endpoints.QUERY_COMPUTE_REPLICA_IDENTIFIERS_FROM_METRICS_DATA,
+            endpoints.QUERY_REPLICA_IDS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2582,7 +2582,7 @@ class AsyncClusterOperations(AsyncBase):
             body=body,
         )
 
-    async def restart_running_cluster(
+    async def restart_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -2595,12 +2595,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.Cluster]:
         """Restart a running cluster.
 
-        See ``Client.restart_running_cluster`` for the arguments, the response and the errors.
+        See ``Client.restart_cluster`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-restart-post.html
         """
         return await self._send(
-            endpoints.RESTART_RUNNING_CLUSTER,
+            endpoints.RESTART_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2614,7 +2614,7 @@ class AsyncClusterOperations(AsyncBase):
             body=body,
         )
 
-    async def search_logs_within_specified_cluster_and_time_range(
+    async def search_cluster_logs(
         self,
         *,
         ai_data_platform_id: str,
@@ -2629,12 +2629,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.ClusterLogCollection]:
         """Search logs within the specified cluster and time range.
 
-        See ``Client.search_logs_within_specified_cluster_and_time_range`` for the arguments, the response and the errors.
+        See ``Client.search_cluster_logs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
         """
         return await self._send(
-            endpoints.SEARCH_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE,
+            endpoints.SEARCH_CLUSTER_LOGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2652,7 +2652,7 @@ class AsyncClusterOperations(AsyncBase):
             body=body,
         )
 
-    async def search_logs_within_specified_cluster_and_time_range_pages(
+    async def search_cluster_logs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2666,11 +2666,11 @@ class AsyncClusterOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.ClusterLogCollection]]:
         """Search logs within the specified cluster and time range.
 
-        Yields every page, following ``opc-next-page``; see ``Client.search_logs_within_specified_cluster_and_time_range``.
+        Yields every page, following ``opc-next-page``; see ``Client.search_cluster_logs``.
         """
         page: str | None = None
         while True:
-            response = await self.search_logs_within_specified_cluster_and_time_range(
+            response = await self.search_cluster_logs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -2686,7 +2686,7 @@ class AsyncClusterOperations(AsyncBase):
             if not page:
                 return
 
-    async def start_cluster_that_has_halted_operation(
+    async def start_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -2699,12 +2699,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.Cluster]:
         """Start a cluster that has halted operation.
 
-        See ``Client.start_cluster_that_has_halted_operation`` for the arguments, the response and the errors.
+        See ``Client.start_cluster`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-start-post.html
         """
         return await self._send(
-            endpoints.START_CLUSTER_THAT_HAS_HALTED_OPERATION,
+            endpoints.START_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2718,7 +2718,7 @@ class AsyncClusterOperations(AsyncBase):
             body=body,
         )
 
-    async def stop_active_cluster(
+    async def stop_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -2731,12 +2731,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.Cluster]:
         """Stop an active cluster.
 
-        See ``Client.stop_active_cluster`` for the arguments, the response and the errors.
+        See ``Client.stop_cluster`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-stop-post.html
         """
         return await self._send(
-            endpoints.STOP_ACTIVE_CLUSTER,
+            endpoints.STOP_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2750,7 +2750,7 @@ class AsyncClusterOperations(AsyncBase):
             body=body,
         )
 
-    async def provide_summarized_compute_metrics_for_compute_cluster_in_given_workspace(
+    async def summarize_metrics_data(
         self,
         *,
         ai_data_platform_id: str,
@@ -2763,12 +2763,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.SummarizeMetricsResponse]:
         """Provide summarized compute metrics for a compute cluster in the given workspace.
 
-        See ``Client.provide_summarized_compute_metrics_for_compute_cluster_in_given_workspace`` for the arguments, the response and the errors.
+        See ``Client.summarize_metrics_data`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-summarizemetricsdata-post.html
         """
         return await self._send(
-            endpoints.PROVIDE_SUMMARIZED_COMPUTE_METRICS_FOR_COMPUTE_CLUSTER_IN_GIVEN_WORKSPACE,
+            endpoints.SUMMARIZE_METRICS_DATA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2782,7 +2782,7 @@ class AsyncClusterOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_libraries_installed_on_cluster(
+    async def list_cluster_libraries(
         self,
         *,
         ai_data_platform_id: str,
@@ -2797,12 +2797,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.ClusterLibraryCollection]:
         """Get a list of libraries installed on a cluster.
 
-        See ``Client.get_list_of_libraries_installed_on_cluster`` for the arguments, the response and the errors.
+        See ``Client.list_cluster_libraries`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_LIBRARIES_INSTALLED_ON_CLUSTER,
+            endpoints.LIST_CLUSTER_LIBRARIES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2820,7 +2820,7 @@ class AsyncClusterOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_libraries_installed_on_cluster_pages(
+    async def list_cluster_libraries_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2834,11 +2834,11 @@ class AsyncClusterOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.ClusterLibraryCollection]]:
         """Get a list of libraries installed on a cluster.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_libraries_installed_on_cluster``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_cluster_libraries``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_libraries_installed_on_cluster(
+            response = await self.list_cluster_libraries(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -2854,7 +2854,7 @@ class AsyncClusterOperations(AsyncBase):
             if not page:
                 return
 
-    async def update_libraries_of_cluster_with_provided_patches(
+    async def patch_cluster_library(
         self,
         *,
         ai_data_platform_id: str,
@@ -2866,12 +2866,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.ClusterLibraryCollection]:
         """Update libraries of a cluster with the provided patches.
 
-        See ``Client.update_libraries_of_cluster_with_provided_patches`` for the arguments, the response and the errors.
+        See ``Client.patch_cluster_library`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-patch.html
         """
         return await self._send(
-            endpoints.UPDATE_LIBRARIES_OF_CLUSTER_WITH_PROVIDED_PATCHES,
+            endpoints.PATCH_CLUSTER_LIBRARY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2884,7 +2884,7 @@ class AsyncClusterOperations(AsyncBase):
             body=body,
         )
 
-    async def search_maven_packages_available_for_cluster_library_installation(
+    async def list_cluster_maven_packages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2897,12 +2897,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.MavenSearchSummaryCollection]:
         """Search Maven packages available for cluster library installation.
 
-        See ``Client.search_maven_packages_available_for_cluster_library_installation`` for the arguments, the response and the errors.
+        See ``Client.list_cluster_maven_packages`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-mavenpackages-get.html
         """
         return await self._send(
-            endpoints.SEARCH_MAVEN_PACKAGES_AVAILABLE_FOR_CLUSTER_LIBRARY_INSTALLATION,
+            endpoints.LIST_CLUSTER_MAVEN_PACKAGES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2918,7 +2918,7 @@ class AsyncClusterOperations(AsyncBase):
             },
         )
 
-    async def search_maven_packages_available_for_cluster_library_installation_pages(
+    async def list_cluster_maven_packages_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2930,11 +2930,11 @@ class AsyncClusterOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.MavenSearchSummaryCollection]]:
         """Search Maven packages available for cluster library installation.
 
-        Yields every page, following ``opc-next-page``; see ``Client.search_maven_packages_available_for_cluster_library_installation``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_cluster_maven_packages``.
         """
         page: str | None = None
         while True:
-            response = await self.search_maven_packages_available_for_cluster_library_installation(
+            response = await self.list_cluster_maven_packages(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -2948,7 +2948,7 @@ class AsyncClusterOperations(AsyncBase):
             if not page:
                 return
 
-    async def return_list_of_permissions_for_given_cluster(
+    async def list_cluster_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -2963,12 +2963,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.ClusterPermissionCollection]:
         """Return a list of permissions for a given cluster.
 
-        See ``Client.return_list_of_permissions_for_given_cluster`` for the arguments, the response and the errors.
+        See ``Client.list_cluster_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-permissions-get.html
         """
         return await self._send(
-            endpoints.RETURN_LIST_OF_PERMISSIONS_FOR_GIVEN_CLUSTER,
+            endpoints.LIST_CLUSTER_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2986,7 +2986,7 @@ class AsyncClusterOperations(AsyncBase):
             },
         )
 
-    async def return_list_of_permissions_for_given_cluster_pages(
+    async def list_cluster_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3000,11 +3000,11 @@ class AsyncClusterOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.ClusterPermissionCollection]]:
         """Return a list of permissions for a given cluster.
 
-        Yields every page, following ``opc-next-page``; see ``Client.return_list_of_permissions_for_given_cluster``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_cluster_permissions``.
         """
         page: str | None = None
         while True:
-            response = await self.return_list_of_permissions_for_given_cluster(
+            response = await self.list_cluster_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,

@@ -16,7 +16,7 @@ from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 class CredentialsOperations(SyncBase):
     """The Credentials operations of ``Client``."""
 
-    def create_new_credential_object_with_provided_details(
+    def create_data_lake_credential(
         self,
         *,
         ai_data_platform_id: str,
@@ -74,7 +74,7 @@ class CredentialsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-post.html
         """
         return self._send(
-            endpoints.CREATE_NEW_CREDENTIAL_OBJECT_WITH_PROVIDED_DETAILS,
+            endpoints.CREATE_DATA_LAKE_CREDENTIAL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -86,7 +86,7 @@ class CredentialsOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_credentials(
+    def list_credentials(
         self,
         *,
         ai_data_platform_id: str,
@@ -160,7 +160,7 @@ class CredentialsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_CREDENTIALS,
+            endpoints.LIST_CREDENTIALS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -180,7 +180,7 @@ class CredentialsOperations(SyncBase):
             },
         )
 
-    def get_list_of_credentials_pages(
+    def list_credentials_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -198,7 +198,7 @@ class CredentialsOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.CredentialCollection]]:
         """Get a list of credentials.
 
-        Yields every page of ``get_list_of_credentials``, following ``opc-next-page``.
+        Yields every page of ``list_credentials``, following ``opc-next-page``.
 
         Returns a list of credentials.
 
@@ -252,7 +252,7 @@ class CredentialsOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_credentials(
+            response = self.list_credentials(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 display_name_contains=display_name_contains,
@@ -270,7 +270,7 @@ class CredentialsOperations(SyncBase):
             if not page:
                 return
 
-    def delete_credential_object(
+    def delete_credential(
         self,
         *,
         ai_data_platform_id: str,
@@ -321,7 +321,7 @@ class CredentialsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-delete.html
         """
         return self._send(
-            endpoints.DELETE_CREDENTIAL_OBJECT,
+            endpoints.DELETE_CREDENTIAL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "credentialKey": credential_key,
@@ -333,7 +333,7 @@ class CredentialsOperations(SyncBase):
             },
         )
 
-    def get_detailed_information_about_credential_with_given_credential_key(
+    def get_credential(
         self,
         *,
         ai_data_platform_id: str,
@@ -373,7 +373,7 @@ class CredentialsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_CREDENTIAL_WITH_GIVEN_CREDENTIAL_KEY,
+            endpoints.GET_CREDENTIAL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "credentialKey": credential_key,
@@ -394,7 +394,7 @@ class CredentialsOperations(SyncBase):
     ) -> ApiResponse[models.Credential]:
         """Wait until the Credential's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_detailed_information_about_credential_with_given_credential_key`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_credential`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state.
@@ -403,7 +403,7 @@ class CredentialsOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_detailed_information_about_credential_with_given_credential_key(
+            lambda: self.get_credential(
                 ai_data_platform_id=ai_data_platform_id,
                 credential_key=credential_key,
             ),
@@ -414,7 +414,7 @@ class CredentialsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_credential_object(
+    def update_data_lake_credential(
         self,
         *,
         ai_data_platform_id: str,
@@ -470,7 +470,7 @@ class CredentialsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-put.html
         """
         return self._send(
-            endpoints.UPDATE_CREDENTIAL_OBJECT,
+            endpoints.UPDATE_DATA_LAKE_CREDENTIAL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "credentialKey": credential_key,
@@ -487,7 +487,7 @@ class CredentialsOperations(SyncBase):
 class AsyncCredentialsOperations(AsyncBase):
     """The Credentials operations of ``AsyncClient``."""
 
-    async def create_new_credential_object_with_provided_details(
+    async def create_data_lake_credential(
         self,
         *,
         ai_data_platform_id: str,
@@ -498,12 +498,12 @@ class AsyncCredentialsOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Create a new credential object with the provided details.
 
-        See ``Client.create_new_credential_object_with_provided_details`` for the arguments, the response and the errors.
+        See ``Client.create_data_lake_credential`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-post.html
         """
         return await self._send(
-            endpoints.CREATE_NEW_CREDENTIAL_OBJECT_WITH_PROVIDED_DETAILS,
+            endpoints.CREATE_DATA_LAKE_CREDENTIAL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -515,7 +515,7 @@ class AsyncCredentialsOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_credentials(
+    async def list_credentials(
         self,
         *,
         ai_data_platform_id: str,
@@ -534,12 +534,12 @@ class AsyncCredentialsOperations(AsyncBase):
     ) -> ApiResponse[models.CredentialCollection]:
         """Get a list of credentials.
 
-        See ``Client.get_list_of_credentials`` for the arguments, the response and the errors.
+        See ``Client.list_credentials`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_CREDENTIALS,
+            endpoints.LIST_CREDENTIALS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -559,7 +559,7 @@ class AsyncCredentialsOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_credentials_pages(
+    async def list_credentials_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -577,11 +577,11 @@ class AsyncCredentialsOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.CredentialCollection]]:
         """Get a list of credentials.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_credentials``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_credentials``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_credentials(
+            response = await self.list_credentials(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 display_name_contains=display_name_contains,
@@ -599,7 +599,7 @@ class AsyncCredentialsOperations(AsyncBase):
             if not page:
                 return
 
-    async def delete_credential_object(
+    async def delete_credential(
         self,
         *,
         ai_data_platform_id: str,
@@ -610,12 +610,12 @@ class AsyncCredentialsOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete a credential object.
 
-        See ``Client.delete_credential_object`` for the arguments, the response and the errors.
+        See ``Client.delete_credential`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-delete.html
         """
         return await self._send(
-            endpoints.DELETE_CREDENTIAL_OBJECT,
+            endpoints.DELETE_CREDENTIAL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "credentialKey": credential_key,
@@ -627,7 +627,7 @@ class AsyncCredentialsOperations(AsyncBase):
             },
         )
 
-    async def get_detailed_information_about_credential_with_given_credential_key(
+    async def get_credential(
         self,
         *,
         ai_data_platform_id: str,
@@ -637,12 +637,12 @@ class AsyncCredentialsOperations(AsyncBase):
     ) -> ApiResponse[models.Credential]:
         """Get detailed information about credential with a given credential key.
 
-        See ``Client.get_detailed_information_about_credential_with_given_credential_key`` for the arguments, the response and the errors.
+        See ``Client.get_credential`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_CREDENTIAL_WITH_GIVEN_CREDENTIAL_KEY,
+            endpoints.GET_CREDENTIAL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "credentialKey": credential_key,
@@ -666,7 +666,7 @@ class AsyncCredentialsOperations(AsyncBase):
         See ``Client.wait_for_credential``.
         """
         return await async_wait_until(
-            lambda: self.get_detailed_information_about_credential_with_given_credential_key(
+            lambda: self.get_credential(
                 ai_data_platform_id=ai_data_platform_id,
                 credential_key=credential_key,
             ),
@@ -677,7 +677,7 @@ class AsyncCredentialsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_credential_object(
+    async def update_data_lake_credential(
         self,
         *,
         ai_data_platform_id: str,
@@ -689,12 +689,12 @@ class AsyncCredentialsOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update a credential object.
 
-        See ``Client.update_credential_object`` for the arguments, the response and the errors.
+        See ``Client.update_data_lake_credential`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_CREDENTIAL_OBJECT,
+            endpoints.UPDATE_DATA_LAKE_CREDENTIAL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "credentialKey": credential_key,

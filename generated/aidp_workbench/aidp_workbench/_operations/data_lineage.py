@@ -15,7 +15,7 @@ from .._runtime import ApiResponse
 class DataLineageOperations(SyncBase):
     """The DataLineage operations of ``Client``."""
 
-    def preview_export_lineage_for_anchor_node_as_csv(
+    def export_lineage(
         self,
         *,
         ai_data_platform_id: str,
@@ -72,7 +72,7 @@ class DataLineageOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-exportlineage-post.html
         """
         return self._send(
-            endpoints.PREVIEW_EXPORT_LINEAGE_FOR_ANCHOR_NODE_AS_CSV,
+            endpoints.EXPORT_LINEAGE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -84,7 +84,7 @@ class DataLineageOperations(SyncBase):
             body=body,
         )
 
-    def preview_returns_lineage_for_given_entity_object(
+    def fetch_entity_lineage(
         self,
         *,
         ai_data_platform_id: str,
@@ -151,7 +151,7 @@ class DataLineageOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
         """
         return self._send(
-            endpoints.PREVIEW_RETURNS_LINEAGE_FOR_GIVEN_ENTITY_OBJECT,
+            endpoints.FETCH_ENTITY_LINEAGE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -167,7 +167,7 @@ class DataLineageOperations(SyncBase):
             body=body,
         )
 
-    def preview_returns_lineage_for_given_entity_object_pages(
+    def fetch_entity_lineage_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -179,7 +179,7 @@ class DataLineageOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.EntityLineage]]:
         """(Preview) Returns lineage for a given entity object.
 
-        Yields every page of ``preview_returns_lineage_for_given_entity_object``, following ``opc-next-page``.
+        Yields every page of ``fetch_entity_lineage``, following ``opc-next-page``.
 
         (Preview) Returns lineage for a given entity object.
 
@@ -232,7 +232,7 @@ class DataLineageOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.preview_returns_lineage_for_given_entity_object(
+            response = self.fetch_entity_lineage(
                 ai_data_platform_id=ai_data_platform_id,
                 limit=limit,
                 opc_retry_token=opc_retry_token,
@@ -250,7 +250,7 @@ class DataLineageOperations(SyncBase):
 class AsyncDataLineageOperations(AsyncBase):
     """The DataLineage operations of ``AsyncClient``."""
 
-    async def preview_export_lineage_for_anchor_node_as_csv(
+    async def export_lineage(
         self,
         *,
         ai_data_platform_id: str,
@@ -261,12 +261,12 @@ class AsyncDataLineageOperations(AsyncBase):
     ) -> ApiResponse[str]:
         """(Preview) Export lineage for an anchor node as CSV.
 
-        See ``Client.preview_export_lineage_for_anchor_node_as_csv`` for the arguments, the response and the errors.
+        See ``Client.export_lineage`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-exportlineage-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_EXPORT_LINEAGE_FOR_ANCHOR_NODE_AS_CSV,
+            endpoints.EXPORT_LINEAGE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -278,7 +278,7 @@ class AsyncDataLineageOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_returns_lineage_for_given_entity_object(
+    async def fetch_entity_lineage(
         self,
         *,
         ai_data_platform_id: str,
@@ -291,12 +291,12 @@ class AsyncDataLineageOperations(AsyncBase):
     ) -> ApiResponse[models.EntityLineage]:
         """(Preview) Returns lineage for a given entity object.
 
-        See ``Client.preview_returns_lineage_for_given_entity_object`` for the arguments, the response and the errors.
+        See ``Client.fetch_entity_lineage`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_RETURNS_LINEAGE_FOR_GIVEN_ENTITY_OBJECT,
+            endpoints.FETCH_ENTITY_LINEAGE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -312,7 +312,7 @@ class AsyncDataLineageOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_returns_lineage_for_given_entity_object_pages(
+    async def fetch_entity_lineage_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -324,11 +324,11 @@ class AsyncDataLineageOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.EntityLineage]]:
         """(Preview) Returns lineage for a given entity object.
 
-        Yields every page, following ``opc-next-page``; see ``Client.preview_returns_lineage_for_given_entity_object``.
+        Yields every page, following ``opc-next-page``; see ``Client.fetch_entity_lineage``.
         """
         page: str | None = None
         while True:
-            response = await self.preview_returns_lineage_for_given_entity_object(
+            response = await self.fetch_entity_lineage(
                 ai_data_platform_id=ai_data_platform_id,
                 limit=limit,
                 opc_retry_token=opc_retry_token,

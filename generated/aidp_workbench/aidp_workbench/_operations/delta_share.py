@@ -16,7 +16,7 @@ from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 class DeltaShareOperations(SyncBase):
     """The DeltaShare operations of ``Client``."""
 
-    def create_recipient_for_delta_share_protocol(
+    def create_recipient(
         self,
         *,
         ai_data_platform_id: str,
@@ -71,7 +71,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-post.html
         """
         return self._send(
-            endpoints.CREATE_RECIPIENT_FOR_DELTA_SHARE_PROTOCOL,
+            endpoints.CREATE_RECIPIENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -83,7 +83,7 @@ class DeltaShareOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_delta_share_recipients(
+    def list_recipients(
         self,
         *,
         ai_data_platform_id: str,
@@ -142,7 +142,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_DELTA_SHARE_RECIPIENTS,
+            endpoints.LIST_RECIPIENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -158,7 +158,7 @@ class DeltaShareOperations(SyncBase):
             },
         )
 
-    def get_list_of_delta_share_recipients_pages(
+    def list_recipients_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -170,7 +170,7 @@ class DeltaShareOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.RecipientCollection]]:
         """Get a list of Delta Share recipients.
 
-        Yields every page of ``get_list_of_delta_share_recipients``, following ``opc-next-page``.
+        Yields every page of ``list_recipients``, following ``opc-next-page``.
 
         Gets a list of Delta Share recipients.
 
@@ -215,7 +215,7 @@ class DeltaShareOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_delta_share_recipients(
+            response = self.list_recipients(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 limit=limit,
@@ -229,7 +229,7 @@ class DeltaShareOperations(SyncBase):
             if not page:
                 return
 
-    def delete_delta_share_recipient(
+    def delete_recipient(
         self,
         *,
         ai_data_platform_id: str,
@@ -279,7 +279,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-delete.html
         """
         return self._send(
-            endpoints.DELETE_DELTA_SHARE_RECIPIENT,
+            endpoints.DELETE_RECIPIENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -291,7 +291,7 @@ class DeltaShareOperations(SyncBase):
             },
         )
 
-    def get_detailed_information_about_delta_share_recipient(
+    def get_recipient(
         self,
         *,
         ai_data_platform_id: str,
@@ -331,7 +331,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_DELTA_SHARE_RECIPIENT,
+            endpoints.GET_RECIPIENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -352,7 +352,7 @@ class DeltaShareOperations(SyncBase):
     ) -> ApiResponse[models.Recipient]:
         """Wait until the Recipient's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_detailed_information_about_delta_share_recipient`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_recipient`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state.
@@ -361,7 +361,7 @@ class DeltaShareOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_detailed_information_about_delta_share_recipient(
+            lambda: self.get_recipient(
                 ai_data_platform_id=ai_data_platform_id,
                 recipient_key=recipient_key,
             ),
@@ -372,7 +372,7 @@ class DeltaShareOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_metadata_of_delta_share_recipient(
+    def update_recipient(
         self,
         *,
         ai_data_platform_id: str,
@@ -427,7 +427,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-put.html
         """
         return self._send(
-            endpoints.UPDATE_METADATA_OF_DELTA_SHARE_RECIPIENT,
+            endpoints.UPDATE_RECIPIENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -440,7 +440,7 @@ class DeltaShareOperations(SyncBase):
             body=body,
         )
 
-    def update_permissions_of_delta_share_recipient(
+    def manage_recipient_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -495,7 +495,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSIONS_OF_DELTA_SHARE_RECIPIENT,
+            endpoints.MANAGE_RECIPIENT_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -508,7 +508,7 @@ class DeltaShareOperations(SyncBase):
             body=body,
         )
 
-    def get_detailed_list_of_delta_share_recipient_permissions(
+    def list_recipient_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -567,7 +567,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_LIST_OF_DELTA_SHARE_RECIPIENT_PERMISSIONS,
+            endpoints.LIST_RECIPIENT_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -584,7 +584,7 @@ class DeltaShareOperations(SyncBase):
             },
         )
 
-    def get_detailed_list_of_delta_share_recipient_permissions_pages(
+    def list_recipient_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -597,7 +597,7 @@ class DeltaShareOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.RecipientPermissionCollection]]:
         """Get a detailed list of Delta Share recipient permissions.
 
-        Yields every page of ``get_detailed_list_of_delta_share_recipient_permissions``, following ``opc-next-page``.
+        Yields every page of ``list_recipient_permissions``, following ``opc-next-page``.
 
         Gets a detailed list of Delta Share recipient permissions.
 
@@ -641,7 +641,7 @@ class DeltaShareOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_detailed_list_of_delta_share_recipient_permissions(
+            response = self.list_recipient_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 recipient_key=recipient_key,
                 limit=limit,
@@ -656,7 +656,7 @@ class DeltaShareOperations(SyncBase):
             if not page:
                 return
 
-    def get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to(
+    def list_recipient_shares(
         self,
         *,
         ai_data_platform_id: str,
@@ -722,7 +722,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-shares-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_DELTA_SHARES_THAT_SPECIFIED_RECIPIENT_HAS_BEEN_GRANTED_ACCESS_TO,
+            endpoints.LIST_RECIPIENT_SHARES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -740,7 +740,7 @@ class DeltaShareOperations(SyncBase):
             },
         )
 
-    def get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to_pages(
+    def list_recipient_shares_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -755,7 +755,7 @@ class DeltaShareOperations(SyncBase):
         """Get a list of Delta Shares that the specified recipient has been granted access
         to.
 
-        Yields every page of ``get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to``, following ``opc-next-page``.
+        Yields every page of ``list_recipient_shares``, following ``opc-next-page``.
 
         Returns a list of Delta Shares that the specified recipient has been granted
         access to.
@@ -804,25 +804,23 @@ class DeltaShareOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = (
-                self.get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to(
-                    ai_data_platform_id=ai_data_platform_id,
-                    recipient_key=recipient_key,
-                    display_name=display_name,
-                    limit=limit,
-                    sort_order=sort_order,
-                    sort_by=sort_by,
-                    opc_request_id=opc_request_id,
-                    should_update_recent=should_update_recent,
-                    page=page,
-                )
+            response = self.list_recipient_shares(
+                ai_data_platform_id=ai_data_platform_id,
+                recipient_key=recipient_key,
+                display_name=display_name,
+                limit=limit,
+                sort_order=sort_order,
+                sort_by=sort_by,
+                opc_request_id=opc_request_id,
+                should_update_recent=should_update_recent,
+                page=page,
             )
             yield response
             page = response.next_page
             if not page:
                 return
 
-    def create_delta_share_protocol(
+    def create_share(
         self,
         *,
         ai_data_platform_id: str,
@@ -877,7 +875,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-post.html
         """
         return self._send(
-            endpoints.CREATE_DELTA_SHARE_PROTOCOL,
+            endpoints.CREATE_SHARE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -889,7 +887,7 @@ class DeltaShareOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_delta_shares(
+    def list_shares(
         self,
         *,
         ai_data_platform_id: str,
@@ -948,7 +946,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_DELTA_SHARES,
+            endpoints.LIST_SHARES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -964,7 +962,7 @@ class DeltaShareOperations(SyncBase):
             },
         )
 
-    def get_list_of_delta_shares_pages(
+    def list_shares_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -976,7 +974,7 @@ class DeltaShareOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.ShareCollection]]:
         """Get a list of Delta Shares.
 
-        Yields every page of ``get_list_of_delta_shares``, following ``opc-next-page``.
+        Yields every page of ``list_shares``, following ``opc-next-page``.
 
         Gets a list of Delta Shares.
 
@@ -1021,7 +1019,7 @@ class DeltaShareOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_delta_shares(
+            response = self.list_shares(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 limit=limit,
@@ -1035,7 +1033,7 @@ class DeltaShareOperations(SyncBase):
             if not page:
                 return
 
-    def delete_delta_share(
+    def delete_share(
         self,
         *,
         ai_data_platform_id: str,
@@ -1085,7 +1083,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-delete.html
         """
         return self._send(
-            endpoints.DELETE_DELTA_SHARE,
+            endpoints.DELETE_SHARE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -1097,7 +1095,7 @@ class DeltaShareOperations(SyncBase):
             },
         )
 
-    def get_detailed_information_about_delta_share(
+    def get_share(
         self,
         *,
         ai_data_platform_id: str,
@@ -1137,7 +1135,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_DELTA_SHARE,
+            endpoints.GET_SHARE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -1148,7 +1146,7 @@ class DeltaShareOperations(SyncBase):
             },
         )
 
-    def update_delta_share_with_provided_metadata(
+    def update_share(
         self,
         *,
         ai_data_platform_id: str,
@@ -1203,7 +1201,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-put.html
         """
         return self._send(
-            endpoints.UPDATE_DELTA_SHARE_WITH_PROVIDED_METADATA,
+            endpoints.UPDATE_SHARE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -1216,7 +1214,7 @@ class DeltaShareOperations(SyncBase):
             body=body,
         )
 
-    def update_consumer_side_access_on_share_for_recipient(
+    def manage_share_access(
         self,
         *,
         ai_data_platform_id: str,
@@ -1281,7 +1279,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-manageaccess-post.html
         """
         return self._send(
-            endpoints.UPDATE_CONSUMER_SIDE_ACCESS_ON_SHARE_FOR_RECIPIENT,
+            endpoints.MANAGE_SHARE_ACCESS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -1295,7 +1293,7 @@ class DeltaShareOperations(SyncBase):
             body=body,
         )
 
-    def update_data_assets_on_delta_share_with_provided_information(
+    def manage_share_data_asset(
         self,
         *,
         ai_data_platform_id: str,
@@ -1350,7 +1348,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-managedataasset-post.html
         """
         return self._send(
-            endpoints.UPDATE_DATA_ASSETS_ON_DELTA_SHARE_WITH_PROVIDED_INFORMATION,
+            endpoints.MANAGE_SHARE_DATA_ASSET,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -1363,7 +1361,7 @@ class DeltaShareOperations(SyncBase):
             body=body,
         )
 
-    def update_permissions_on_delta_share(
+    def manage_share_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -1418,7 +1416,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_DELTA_SHARE,
+            endpoints.MANAGE_SHARE_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -1431,7 +1429,7 @@ class DeltaShareOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_delta_share_assets(
+    def list_share_data_assets(
         self,
         *,
         ai_data_platform_id: str,
@@ -1495,7 +1493,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-dataassets-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_DELTA_SHARE_ASSETS,
+            endpoints.LIST_SHARE_DATA_ASSETS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -1513,7 +1511,7 @@ class DeltaShareOperations(SyncBase):
             },
         )
 
-    def get_list_of_delta_share_assets_pages(
+    def list_share_data_assets_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1527,7 +1525,7 @@ class DeltaShareOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.ShareDataAssetCollection]]:
         """Get a list of Delta Share assets.
 
-        Yields every page of ``get_list_of_delta_share_assets``, following ``opc-next-page``.
+        Yields every page of ``list_share_data_assets``, following ``opc-next-page``.
 
         Gets a list of Delta Share assets.
 
@@ -1575,7 +1573,7 @@ class DeltaShareOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_delta_share_assets(
+            response = self.list_share_data_assets(
                 ai_data_platform_id=ai_data_platform_id,
                 share_key=share_key,
                 display_name=display_name,
@@ -1745,7 +1743,7 @@ class DeltaShareOperations(SyncBase):
             if not page:
                 return
 
-    def get_list_of_recipients_that_have_been_given_access_on_specified_delta_share(
+    def list_share_recipients(
         self,
         *,
         ai_data_platform_id: str,
@@ -1811,7 +1809,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-recipients-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_RECIPIENTS_THAT_HAVE_BEEN_GIVEN_ACCESS_ON_SPECIFIED_DELTA_SHARE,
+            endpoints.LIST_SHARE_RECIPIENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -1829,7 +1827,7 @@ class DeltaShareOperations(SyncBase):
             },
         )
 
-    def get_list_of_recipients_that_have_been_given_access_on_specified_delta_share_pages(
+    def list_share_recipients_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1844,7 +1842,7 @@ class DeltaShareOperations(SyncBase):
         """Get a list of recipients that have been given access on the specified Delta
         Share.
 
-        Yields every page of ``get_list_of_recipients_that_have_been_given_access_on_specified_delta_share``, following ``opc-next-page``.
+        Yields every page of ``list_share_recipients``, following ``opc-next-page``.
 
         Gets a list of recipients that have been given access on the specified Delta
         Share.
@@ -1893,18 +1891,16 @@ class DeltaShareOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = (
-                self.get_list_of_recipients_that_have_been_given_access_on_specified_delta_share(
-                    ai_data_platform_id=ai_data_platform_id,
-                    share_key=share_key,
-                    display_name=display_name,
-                    limit=limit,
-                    sort_order=sort_order,
-                    sort_by=sort_by,
-                    opc_request_id=opc_request_id,
-                    should_update_recent=should_update_recent,
-                    page=page,
-                )
+            response = self.list_share_recipients(
+                ai_data_platform_id=ai_data_platform_id,
+                share_key=share_key,
+                display_name=display_name,
+                limit=limit,
+                sort_order=sort_order,
+                sort_by=sort_by,
+                opc_request_id=opc_request_id,
+                should_update_recent=should_update_recent,
+                page=page,
             )
             yield response
             page = response.next_page
@@ -1915,7 +1911,7 @@ class DeltaShareOperations(SyncBase):
 class AsyncDeltaShareOperations(AsyncBase):
     """The DeltaShare operations of ``AsyncClient``."""
 
-    async def create_recipient_for_delta_share_protocol(
+    async def create_recipient(
         self,
         *,
         ai_data_platform_id: str,
@@ -1926,12 +1922,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[models.Recipient]:
         """Create a recipient for a Delta Share protocol.
 
-        See ``Client.create_recipient_for_delta_share_protocol`` for the arguments, the response and the errors.
+        See ``Client.create_recipient`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-post.html
         """
         return await self._send(
-            endpoints.CREATE_RECIPIENT_FOR_DELTA_SHARE_PROTOCOL,
+            endpoints.CREATE_RECIPIENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1943,7 +1939,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_delta_share_recipients(
+    async def list_recipients(
         self,
         *,
         ai_data_platform_id: str,
@@ -1956,12 +1952,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[models.RecipientCollection]:
         """Get a list of Delta Share recipients.
 
-        See ``Client.get_list_of_delta_share_recipients`` for the arguments, the response and the errors.
+        See ``Client.list_recipients`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_DELTA_SHARE_RECIPIENTS,
+            endpoints.LIST_RECIPIENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1977,7 +1973,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_delta_share_recipients_pages(
+    async def list_recipients_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1989,11 +1985,11 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.RecipientCollection]]:
         """Get a list of Delta Share recipients.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_delta_share_recipients``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_recipients``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_delta_share_recipients(
+            response = await self.list_recipients(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 limit=limit,
@@ -2007,7 +2003,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             if not page:
                 return
 
-    async def delete_delta_share_recipient(
+    async def delete_recipient(
         self,
         *,
         ai_data_platform_id: str,
@@ -2018,12 +2014,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete a Delta Share recipient.
 
-        See ``Client.delete_delta_share_recipient`` for the arguments, the response and the errors.
+        See ``Client.delete_recipient`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-delete.html
         """
         return await self._send(
-            endpoints.DELETE_DELTA_SHARE_RECIPIENT,
+            endpoints.DELETE_RECIPIENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -2035,7 +2031,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             },
         )
 
-    async def get_detailed_information_about_delta_share_recipient(
+    async def get_recipient(
         self,
         *,
         ai_data_platform_id: str,
@@ -2045,12 +2041,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[models.Recipient]:
         """Get detailed information about a Delta Share recipient.
 
-        See ``Client.get_detailed_information_about_delta_share_recipient`` for the arguments, the response and the errors.
+        See ``Client.get_recipient`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_DELTA_SHARE_RECIPIENT,
+            endpoints.GET_RECIPIENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -2074,7 +2070,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         See ``Client.wait_for_recipient``.
         """
         return await async_wait_until(
-            lambda: self.get_detailed_information_about_delta_share_recipient(
+            lambda: self.get_recipient(
                 ai_data_platform_id=ai_data_platform_id,
                 recipient_key=recipient_key,
             ),
@@ -2085,7 +2081,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_metadata_of_delta_share_recipient(
+    async def update_recipient(
         self,
         *,
         ai_data_platform_id: str,
@@ -2097,12 +2093,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update the metadata of a Delta Share recipient.
 
-        See ``Client.update_metadata_of_delta_share_recipient`` for the arguments, the response and the errors.
+        See ``Client.update_recipient`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_METADATA_OF_DELTA_SHARE_RECIPIENT,
+            endpoints.UPDATE_RECIPIENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -2115,7 +2111,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             body=body,
         )
 
-    async def update_permissions_of_delta_share_recipient(
+    async def manage_recipient_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -2127,12 +2123,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update the permissions of a Delta Share recipient.
 
-        See ``Client.update_permissions_of_delta_share_recipient`` for the arguments, the response and the errors.
+        See ``Client.manage_recipient_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSIONS_OF_DELTA_SHARE_RECIPIENT,
+            endpoints.MANAGE_RECIPIENT_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -2145,7 +2141,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             body=body,
         )
 
-    async def get_detailed_list_of_delta_share_recipient_permissions(
+    async def list_recipient_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -2159,12 +2155,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[models.RecipientPermissionCollection]:
         """Get a detailed list of Delta Share recipient permissions.
 
-        See ``Client.get_detailed_list_of_delta_share_recipient_permissions`` for the arguments, the response and the errors.
+        See ``Client.list_recipient_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_LIST_OF_DELTA_SHARE_RECIPIENT_PERMISSIONS,
+            endpoints.LIST_RECIPIENT_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -2181,7 +2177,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             },
         )
 
-    async def get_detailed_list_of_delta_share_recipient_permissions_pages(
+    async def list_recipient_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2194,11 +2190,11 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.RecipientPermissionCollection]]:
         """Get a detailed list of Delta Share recipient permissions.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_detailed_list_of_delta_share_recipient_permissions``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_recipient_permissions``.
         """
         page: str | None = None
         while True:
-            response = await self.get_detailed_list_of_delta_share_recipient_permissions(
+            response = await self.list_recipient_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 recipient_key=recipient_key,
                 limit=limit,
@@ -2213,7 +2209,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             if not page:
                 return
 
-    async def get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to(
+    async def list_recipient_shares(
         self,
         *,
         ai_data_platform_id: str,
@@ -2229,12 +2225,12 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Get a list of Delta Shares that the specified recipient has been granted access
         to.
 
-        See ``Client.get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to`` for the arguments, the response and the errors.
+        See ``Client.list_recipient_shares`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-shares-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_DELTA_SHARES_THAT_SPECIFIED_RECIPIENT_HAS_BEEN_GRANTED_ACCESS_TO,
+            endpoints.LIST_RECIPIENT_SHARES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -2252,7 +2248,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to_pages(
+    async def list_recipient_shares_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2267,11 +2263,11 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Get a list of Delta Shares that the specified recipient has been granted access
         to.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_recipient_shares``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to(
+            response = await self.list_recipient_shares(
                 ai_data_platform_id=ai_data_platform_id,
                 recipient_key=recipient_key,
                 display_name=display_name,
@@ -2287,7 +2283,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             if not page:
                 return
 
-    async def create_delta_share_protocol(
+    async def create_share(
         self,
         *,
         ai_data_platform_id: str,
@@ -2298,12 +2294,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[models.Share]:
         """Create a Delta Share protocol.
 
-        See ``Client.create_delta_share_protocol`` for the arguments, the response and the errors.
+        See ``Client.create_share`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-post.html
         """
         return await self._send(
-            endpoints.CREATE_DELTA_SHARE_PROTOCOL,
+            endpoints.CREATE_SHARE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -2315,7 +2311,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_delta_shares(
+    async def list_shares(
         self,
         *,
         ai_data_platform_id: str,
@@ -2328,12 +2324,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[models.ShareCollection]:
         """Get a list of Delta Shares.
 
-        See ``Client.get_list_of_delta_shares`` for the arguments, the response and the errors.
+        See ``Client.list_shares`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_DELTA_SHARES,
+            endpoints.LIST_SHARES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -2349,7 +2345,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_delta_shares_pages(
+    async def list_shares_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2361,11 +2357,11 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.ShareCollection]]:
         """Get a list of Delta Shares.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_delta_shares``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_shares``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_delta_shares(
+            response = await self.list_shares(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 limit=limit,
@@ -2379,7 +2375,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             if not page:
                 return
 
-    async def delete_delta_share(
+    async def delete_share(
         self,
         *,
         ai_data_platform_id: str,
@@ -2390,12 +2386,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete a Delta Share.
 
-        See ``Client.delete_delta_share`` for the arguments, the response and the errors.
+        See ``Client.delete_share`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-delete.html
         """
         return await self._send(
-            endpoints.DELETE_DELTA_SHARE,
+            endpoints.DELETE_SHARE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -2407,7 +2403,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             },
         )
 
-    async def get_detailed_information_about_delta_share(
+    async def get_share(
         self,
         *,
         ai_data_platform_id: str,
@@ -2417,12 +2413,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[models.Share]:
         """Get detailed information about a Delta Share.
 
-        See ``Client.get_detailed_information_about_delta_share`` for the arguments, the response and the errors.
+        See ``Client.get_share`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_DELTA_SHARE,
+            endpoints.GET_SHARE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -2433,7 +2429,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             },
         )
 
-    async def update_delta_share_with_provided_metadata(
+    async def update_share(
         self,
         *,
         ai_data_platform_id: str,
@@ -2445,12 +2441,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update a Delta Share with the provided metadata.
 
-        See ``Client.update_delta_share_with_provided_metadata`` for the arguments, the response and the errors.
+        See ``Client.update_share`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_DELTA_SHARE_WITH_PROVIDED_METADATA,
+            endpoints.UPDATE_SHARE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -2463,7 +2459,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             body=body,
         )
 
-    async def update_consumer_side_access_on_share_for_recipient(
+    async def manage_share_access(
         self,
         *,
         ai_data_platform_id: str,
@@ -2476,12 +2472,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update consumer-side access on a share for a recipient.
 
-        See ``Client.update_consumer_side_access_on_share_for_recipient`` for the arguments, the response and the errors.
+        See ``Client.manage_share_access`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-manageaccess-post.html
         """
         return await self._send(
-            endpoints.UPDATE_CONSUMER_SIDE_ACCESS_ON_SHARE_FOR_RECIPIENT,
+            endpoints.MANAGE_SHARE_ACCESS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -2495,7 +2491,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             body=body,
         )
 
-    async def update_data_assets_on_delta_share_with_provided_information(
+    async def manage_share_data_asset(
         self,
         *,
         ai_data_platform_id: str,
@@ -2507,12 +2503,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update data assets on a Delta Share with the provided information.
 
-        See ``Client.update_data_assets_on_delta_share_with_provided_information`` for the arguments, the response and the errors.
+        See ``Client.manage_share_data_asset`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-managedataasset-post.html
         """
         return await self._send(
-            endpoints.UPDATE_DATA_ASSETS_ON_DELTA_SHARE_WITH_PROVIDED_INFORMATION,
+            endpoints.MANAGE_SHARE_DATA_ASSET,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -2525,7 +2521,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             body=body,
         )
 
-    async def update_permissions_on_delta_share(
+    async def manage_share_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -2537,12 +2533,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update permissions on a Delta Share.
 
-        See ``Client.update_permissions_on_delta_share`` for the arguments, the response and the errors.
+        See ``Client.manage_share_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_DELTA_SHARE,
+            endpoints.MANAGE_SHARE_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -2555,7 +2551,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_delta_share_assets(
+    async def list_share_data_assets(
         self,
         *,
         ai_data_platform_id: str,
@@ -2570,12 +2566,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[models.ShareDataAssetCollection]:
         """Get a list of Delta Share assets.
 
-        See ``Client.get_list_of_delta_share_assets`` for the arguments, the response and the errors.
+        See ``Client.list_share_data_assets`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-dataassets-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_DELTA_SHARE_ASSETS,
+            endpoints.LIST_SHARE_DATA_ASSETS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -2593,7 +2589,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_delta_share_assets_pages(
+    async def list_share_data_assets_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2607,11 +2603,11 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.ShareDataAssetCollection]]:
         """Get a list of Delta Share assets.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_delta_share_assets``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_share_data_assets``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_delta_share_assets(
+            response = await self.list_share_data_assets(
                 ai_data_platform_id=ai_data_platform_id,
                 share_key=share_key,
                 display_name=display_name,
@@ -2695,7 +2691,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             if not page:
                 return
 
-    async def get_list_of_recipients_that_have_been_given_access_on_specified_delta_share(
+    async def list_share_recipients(
         self,
         *,
         ai_data_platform_id: str,
@@ -2711,12 +2707,12 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Get a list of recipients that have been given access on the specified Delta
         Share.
 
-        See ``Client.get_list_of_recipients_that_have_been_given_access_on_specified_delta_share`` for the arguments, the response and the errors.
+        See ``Client.list_share_recipients`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-recipients-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_RECIPIENTS_THAT_HAVE_BEEN_GIVEN_ACCESS_ON_SPECIFIED_DELTA_SHARE,
+            endpoints.LIST_SHARE_RECIPIENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -2734,7 +2730,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_recipients_that_have_been_given_access_on_specified_delta_share_pages(
+    async def list_share_recipients_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2749,11 +2745,11 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Get a list of recipients that have been given access on the specified Delta
         Share.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_recipients_that_have_been_given_access_on_specified_delta_share``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_share_recipients``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_recipients_that_have_been_given_access_on_specified_delta_share(
+            response = await self.list_share_recipients(
                 ai_data_platform_id=ai_data_platform_id,
                 share_key=share_key,
                 display_name=display_name,

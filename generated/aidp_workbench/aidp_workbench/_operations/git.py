@@ -15,7 +15,7 @@ from .._runtime import ApiResponse
 class GitOperations(SyncBase):
     """The Git operations of ``Client``."""
 
-    def preview_get_stored_repository_url_folder_branch_and_connectivity_references(
+    def get_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -65,7 +65,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_STORED_REPOSITORY_URL_FOLDER_BRANCH_AND_CONNECTIVITY_REFERENCES,
+            endpoints.GET_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -79,7 +79,7 @@ class GitOperations(SyncBase):
             },
         )
 
-    def preview_update_git_repository_metadata(
+    def update_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -140,7 +140,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-put.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_GIT_REPOSITORY_METADATA,
+            endpoints.UPDATE_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -153,7 +153,7 @@ class GitOperations(SyncBase):
             body=body,
         )
 
-    def preview_check_out_git_branch(
+    def check_out_branch(
         self,
         *,
         ai_data_platform_id: str,
@@ -225,7 +225,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-checkoutbranch-post.html
         """
         return self._send(
-            endpoints.PREVIEW_CHECK_OUT_GIT_BRANCH,
+            endpoints.CHECK_OUT_BRANCH,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -240,7 +240,7 @@ class GitOperations(SyncBase):
             body=body,
         )
 
-    def preview_commit_and_push_git_changes(
+    def commit_push(
         self,
         *,
         ai_data_platform_id: str,
@@ -313,7 +313,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-commitpush-post.html
         """
         return self._send(
-            endpoints.PREVIEW_COMMIT_AND_PUSH_GIT_CHANGES,
+            endpoints.COMMIT_PUSH,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -328,7 +328,7 @@ class GitOperations(SyncBase):
             body=body,
         )
 
-    def preview_list_local_file_changes_with_snapshot_pagination(
+    def list_git_diffs(
         self,
         *,
         ai_data_platform_id: str,
@@ -410,7 +410,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiff-get.html
         """
         return self._send(
-            endpoints.PREVIEW_LIST_LOCAL_FILE_CHANGES_WITH_SNAPSHOT_PAGINATION,
+            endpoints.LIST_GIT_DIFFS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -432,7 +432,7 @@ class GitOperations(SyncBase):
             },
         )
 
-    def preview_list_local_file_changes_with_snapshot_pagination_pages(
+    def list_git_diffs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -450,7 +450,7 @@ class GitOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.GitDiffSummaryCollection]]:
         """(Preview) List local file changes with snapshot pagination.
 
-        Yields every page of ``preview_list_local_file_changes_with_snapshot_pagination``, following ``opc-next-page``.
+        Yields every page of ``list_git_diffs``, following ``opc-next-page``.
 
         (Preview) Lists local file changes with snapshot pagination. compareTo, filter,
         displayName, and sort controls are not currently applied; this is not an
@@ -512,7 +512,7 @@ class GitOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.preview_list_local_file_changes_with_snapshot_pagination(
+            response = self.list_git_diffs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 git_repository_key=git_repository_key,
@@ -532,7 +532,7 @@ class GitOperations(SyncBase):
             if not page:
                 return
 
-    def preview_get_local_unified_diff_for_repository_relative_file(
+    def get_git_diff_details(
         self,
         *,
         ai_data_platform_id: str,
@@ -588,7 +588,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiffdetails-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LOCAL_UNIFIED_DIFF_FOR_REPOSITORY_RELATIVE_FILE,
+            endpoints.GET_GIT_DIFF_DETAILS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -606,7 +606,7 @@ class GitOperations(SyncBase):
             },
         )
 
-    def preview_get_snapshot_of_git_worktree_operation_state_and_readiness_for_optional_operationname(
+    def get_git_operation_state(
         self,
         *,
         ai_data_platform_id: str,
@@ -656,7 +656,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitoperationstate-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_SNAPSHOT_OF_GIT_WORKTREE_OPERATION_STATE_AND_READINESS_FOR_OPTIONAL_OPERATIONNAME,
+            endpoints.GET_GIT_OPERATION_STATE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -671,7 +671,7 @@ class GitOperations(SyncBase):
             },
         )
 
-    def preview_merge_git_branch(
+    def merge_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -743,7 +743,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-merge-post.html
         """
         return self._send(
-            endpoints.PREVIEW_MERGE_GIT_BRANCH,
+            endpoints.MERGE_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -758,7 +758,7 @@ class GitOperations(SyncBase):
             body=body,
         )
 
-    def preview_pull_git_changes(
+    def pull_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -830,7 +830,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-pull-post.html
         """
         return self._send(
-            endpoints.PREVIEW_PULL_GIT_CHANGES,
+            endpoints.PULL_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -845,7 +845,7 @@ class GitOperations(SyncBase):
             body=body,
         )
 
-    def preview_rebase_git_branch(
+    def rebase_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -918,7 +918,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-rebase-post.html
         """
         return self._send(
-            endpoints.PREVIEW_REBASE_GIT_BRANCH,
+            endpoints.REBASE_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -933,7 +933,7 @@ class GitOperations(SyncBase):
             body=body,
         )
 
-    def preview_reset_git_branch(
+    def reset_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -1005,7 +1005,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-reset-post.html
         """
         return self._send(
-            endpoints.PREVIEW_RESET_GIT_BRANCH,
+            endpoints.RESET_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1020,7 +1020,7 @@ class GitOperations(SyncBase):
             body=body,
         )
 
-    def preview_reset_workspace_git_state(
+    def reset_git_folder_state(
         self,
         *,
         ai_data_platform_id: str,
@@ -1088,7 +1088,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-resetstate-post.html
         """
         return self._send(
-            endpoints.PREVIEW_RESET_WORKSPACE_GIT_STATE,
+            endpoints.RESET_GIT_FOLDER_STATE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1102,7 +1102,7 @@ class GitOperations(SyncBase):
             body=body,
         )
 
-    def preview_synchronously_select_local_or_remote_file_versions(
+    def resolve_conflicts(
         self,
         *,
         ai_data_platform_id: str,
@@ -1170,7 +1170,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-resolveconflicts-post.html
         """
         return self._send(
-            endpoints.PREVIEW_SYNCHRONOUSLY_SELECT_LOCAL_OR_REMOTE_FILE_VERSIONS,
+            endpoints.RESOLVE_CONFLICTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1184,7 +1184,7 @@ class GitOperations(SyncBase):
             body=body,
         )
 
-    def preview_create_git_branch(
+    def create_git_branch(
         self,
         *,
         ai_data_platform_id: str,
@@ -1247,7 +1247,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-post.html
         """
         return self._send(
-            endpoints.PREVIEW_CREATE_GIT_BRANCH,
+            endpoints.CREATE_GIT_BRANCH,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1261,7 +1261,7 @@ class GitOperations(SyncBase):
             body=body,
         )
 
-    def preview_list_branches_on_origin_with_pagination(
+    def list_git_branches(
         self,
         *,
         ai_data_platform_id: str,
@@ -1332,7 +1332,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-get.html
         """
         return self._send(
-            endpoints.PREVIEW_LIST_BRANCHES_ON_ORIGIN_WITH_PAGINATION,
+            endpoints.LIST_GIT_BRANCHES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1351,7 +1351,7 @@ class GitOperations(SyncBase):
             },
         )
 
-    def preview_list_branches_on_origin_with_pagination_pages(
+    def list_git_branches_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1366,7 +1366,7 @@ class GitOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.GitBranchCollection]]:
         """(Preview) List branches on origin with pagination.
 
-        Yields every page of ``preview_list_branches_on_origin_with_pagination``, following ``opc-next-page``.
+        Yields every page of ``list_git_branches``, following ``opc-next-page``.
 
         (Preview) Lists branches on origin with pagination. Name filters and sort
         controls are not currently applied. Page tokens become invalid if the branch
@@ -1420,7 +1420,7 @@ class GitOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.preview_list_branches_on_origin_with_pagination(
+            response = self.list_git_branches(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 git_repository_key=git_repository_key,
@@ -1441,7 +1441,7 @@ class GitOperations(SyncBase):
 class AsyncGitOperations(AsyncBase):
     """The Git operations of ``AsyncClient``."""
 
-    async def preview_get_stored_repository_url_folder_branch_and_connectivity_references(
+    async def get_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -1453,12 +1453,12 @@ class AsyncGitOperations(AsyncBase):
         """(Preview) Get stored repository URL, folder, branch, and connectivity
         references.
 
-        See ``Client.preview_get_stored_repository_url_folder_branch_and_connectivity_references`` for the arguments, the response and the errors.
+        See ``Client.get_git_repository`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_STORED_REPOSITORY_URL_FOLDER_BRANCH_AND_CONNECTIVITY_REFERENCES,
+            endpoints.GET_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1472,7 +1472,7 @@ class AsyncGitOperations(AsyncBase):
             },
         )
 
-    async def preview_update_git_repository_metadata(
+    async def update_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -1484,12 +1484,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Update Git repository metadata.
 
-        See ``Client.preview_update_git_repository_metadata`` for the arguments, the response and the errors.
+        See ``Client.update_git_repository`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-put.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_GIT_REPOSITORY_METADATA,
+            endpoints.UPDATE_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1502,7 +1502,7 @@ class AsyncGitOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_check_out_git_branch(
+    async def check_out_branch(
         self,
         *,
         ai_data_platform_id: str,
@@ -1516,12 +1516,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[models.GitBranch]:
         """(Preview) Check out a Git branch.
 
-        See ``Client.preview_check_out_git_branch`` for the arguments, the response and the errors.
+        See ``Client.check_out_branch`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-checkoutbranch-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_CHECK_OUT_GIT_BRANCH,
+            endpoints.CHECK_OUT_BRANCH,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1536,7 +1536,7 @@ class AsyncGitOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_commit_and_push_git_changes(
+    async def commit_push(
         self,
         *,
         ai_data_platform_id: str,
@@ -1550,12 +1550,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Commit and push Git changes.
 
-        See ``Client.preview_commit_and_push_git_changes`` for the arguments, the response and the errors.
+        See ``Client.commit_push`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-commitpush-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_COMMIT_AND_PUSH_GIT_CHANGES,
+            endpoints.COMMIT_PUSH,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1570,7 +1570,7 @@ class AsyncGitOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_list_local_file_changes_with_snapshot_pagination(
+    async def list_git_diffs(
         self,
         *,
         ai_data_platform_id: str,
@@ -1589,12 +1589,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[models.GitDiffSummaryCollection]:
         """(Preview) List local file changes with snapshot pagination.
 
-        See ``Client.preview_list_local_file_changes_with_snapshot_pagination`` for the arguments, the response and the errors.
+        See ``Client.list_git_diffs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiff-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_LIST_LOCAL_FILE_CHANGES_WITH_SNAPSHOT_PAGINATION,
+            endpoints.LIST_GIT_DIFFS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1616,7 +1616,7 @@ class AsyncGitOperations(AsyncBase):
             },
         )
 
-    async def preview_list_local_file_changes_with_snapshot_pagination_pages(
+    async def list_git_diffs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1634,11 +1634,11 @@ class AsyncGitOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.GitDiffSummaryCollection]]:
         """(Preview) List local file changes with snapshot pagination.
 
-        Yields every page, following ``opc-next-page``; see ``Client.preview_list_local_file_changes_with_snapshot_pagination``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_git_diffs``.
         """
         page: str | None = None
         while True:
-            response = await self.preview_list_local_file_changes_with_snapshot_pagination(
+            response = await self.list_git_diffs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 git_repository_key=git_repository_key,
@@ -1658,7 +1658,7 @@ class AsyncGitOperations(AsyncBase):
             if not page:
                 return
 
-    async def preview_get_local_unified_diff_for_repository_relative_file(
+    async def get_git_diff_details(
         self,
         *,
         ai_data_platform_id: str,
@@ -1673,12 +1673,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[models.GitDiffDetail]:
         """(Preview) Get a local unified diff for a repository-relative file.
 
-        See ``Client.preview_get_local_unified_diff_for_repository_relative_file`` for the arguments, the response and the errors.
+        See ``Client.get_git_diff_details`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiffdetails-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LOCAL_UNIFIED_DIFF_FOR_REPOSITORY_RELATIVE_FILE,
+            endpoints.GET_GIT_DIFF_DETAILS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1696,7 +1696,7 @@ class AsyncGitOperations(AsyncBase):
             },
         )
 
-    async def preview_get_snapshot_of_git_worktree_operation_state_and_readiness_for_optional_operationname(
+    async def get_git_operation_state(
         self,
         *,
         ai_data_platform_id: str,
@@ -1709,12 +1709,12 @@ class AsyncGitOperations(AsyncBase):
         """(Preview) Get a snapshot of Git worktree operation state and readiness for an
         optional operationName.
 
-        See ``Client.preview_get_snapshot_of_git_worktree_operation_state_and_readiness_for_optional_operationname`` for the arguments, the response and the errors.
+        See ``Client.get_git_operation_state`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitoperationstate-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_SNAPSHOT_OF_GIT_WORKTREE_OPERATION_STATE_AND_READINESS_FOR_OPTIONAL_OPERATIONNAME,
+            endpoints.GET_GIT_OPERATION_STATE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1729,7 +1729,7 @@ class AsyncGitOperations(AsyncBase):
             },
         )
 
-    async def preview_merge_git_branch(
+    async def merge_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -1743,12 +1743,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Merge Git branch.
 
-        See ``Client.preview_merge_git_branch`` for the arguments, the response and the errors.
+        See ``Client.merge_git_repository`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-merge-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_MERGE_GIT_BRANCH,
+            endpoints.MERGE_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1763,7 +1763,7 @@ class AsyncGitOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_pull_git_changes(
+    async def pull_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -1777,12 +1777,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Pull Git changes.
 
-        See ``Client.preview_pull_git_changes`` for the arguments, the response and the errors.
+        See ``Client.pull_git_repository`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-pull-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_PULL_GIT_CHANGES,
+            endpoints.PULL_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1797,7 +1797,7 @@ class AsyncGitOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_rebase_git_branch(
+    async def rebase_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -1811,12 +1811,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Rebase Git branch.
 
-        See ``Client.preview_rebase_git_branch`` for the arguments, the response and the errors.
+        See ``Client.rebase_git_repository`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-rebase-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_REBASE_GIT_BRANCH,
+            endpoints.REBASE_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1831,7 +1831,7 @@ class AsyncGitOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_reset_git_branch(
+    async def reset_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -1845,12 +1845,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Reset Git branch.
 
-        See ``Client.preview_reset_git_branch`` for the arguments, the response and the errors.
+        See ``Client.reset_git_repository`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-reset-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_RESET_GIT_BRANCH,
+            endpoints.RESET_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1865,7 +1865,7 @@ class AsyncGitOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_reset_workspace_git_state(
+    async def reset_git_folder_state(
         self,
         *,
         ai_data_platform_id: str,
@@ -1878,12 +1878,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Reset workspace Git state.
 
-        See ``Client.preview_reset_workspace_git_state`` for the arguments, the response and the errors.
+        See ``Client.reset_git_folder_state`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-resetstate-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_RESET_WORKSPACE_GIT_STATE,
+            endpoints.RESET_GIT_FOLDER_STATE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1897,7 +1897,7 @@ class AsyncGitOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_synchronously_select_local_or_remote_file_versions(
+    async def resolve_conflicts(
         self,
         *,
         ai_data_platform_id: str,
@@ -1910,12 +1910,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[models.GitBranch]:
         """(Preview) Synchronously select LOCAL or REMOTE file versions.
 
-        See ``Client.preview_synchronously_select_local_or_remote_file_versions`` for the arguments, the response and the errors.
+        See ``Client.resolve_conflicts`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-resolveconflicts-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_SYNCHRONOUSLY_SELECT_LOCAL_OR_REMOTE_FILE_VERSIONS,
+            endpoints.RESOLVE_CONFLICTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1929,7 +1929,7 @@ class AsyncGitOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_create_git_branch(
+    async def create_git_branch(
         self,
         *,
         ai_data_platform_id: str,
@@ -1942,12 +1942,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[models.CreateGitBranch]:
         """(Preview) Create a Git branch.
 
-        See ``Client.preview_create_git_branch`` for the arguments, the response and the errors.
+        See ``Client.create_git_branch`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_CREATE_GIT_BRANCH,
+            endpoints.CREATE_GIT_BRANCH,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1961,7 +1961,7 @@ class AsyncGitOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_list_branches_on_origin_with_pagination(
+    async def list_git_branches(
         self,
         *,
         ai_data_platform_id: str,
@@ -1977,12 +1977,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[models.GitBranchCollection]:
         """(Preview) List branches on origin with pagination.
 
-        See ``Client.preview_list_branches_on_origin_with_pagination`` for the arguments, the response and the errors.
+        See ``Client.list_git_branches`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_LIST_BRANCHES_ON_ORIGIN_WITH_PAGINATION,
+            endpoints.LIST_GIT_BRANCHES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2001,7 +2001,7 @@ class AsyncGitOperations(AsyncBase):
             },
         )
 
-    async def preview_list_branches_on_origin_with_pagination_pages(
+    async def list_git_branches_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2016,11 +2016,11 @@ class AsyncGitOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.GitBranchCollection]]:
         """(Preview) List branches on origin with pagination.
 
-        Yields every page, following ``opc-next-page``; see ``Client.preview_list_branches_on_origin_with_pagination``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_git_branches``.
         """
         page: str | None = None
         while True:
-            response = await self.preview_list_branches_on_origin_with_pagination(
+            response = await self.list_git_branches(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 git_repository_key=git_repository_key,

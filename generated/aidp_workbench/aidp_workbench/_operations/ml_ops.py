@@ -16,7 +16,7 @@ from .._runtime import ApiResponse
 class MLOpsOperations(SyncBase):
     """The MLOps operations of ``Client``."""
 
-    def preview_update_tags_on_model_version(
+    def update_model_version_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -67,7 +67,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-internal-model-versions-update-tags-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_MODEL_VERSION,
+            endpoints.UPDATE_MODEL_VERSION_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -78,7 +78,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_update_tags_on_registered_model(
+    def update_registered_model_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -129,7 +129,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-internal-registered-models-update-tags-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_REGISTERED_MODEL,
+            endpoints.UPDATE_REGISTERED_MODEL_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -140,7 +140,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_create_model_version(
+    def create_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -191,7 +191,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-create-post.html
         """
         return self._send(
-            endpoints.PREVIEW_CREATE_MODEL_VERSION,
+            endpoints.CREATE_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -202,7 +202,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_delete_model_version(
+    def delete_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -253,7 +253,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-delete-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_MODEL_VERSION,
+            endpoints.DELETE_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -264,7 +264,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_delete_tag_on_model_version(
+    def delete_model_version_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -315,7 +315,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-delete-tag-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_TAG_ON_MODEL_VERSION,
+            endpoints.DELETE_MODEL_VERSION_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -326,7 +326,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_get_detailed_information_for_model_version(
+    def get_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -365,7 +365,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-get-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_DETAILED_INFORMATION_FOR_MODEL_VERSION,
+            endpoints.GET_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -378,7 +378,7 @@ class MLOpsOperations(SyncBase):
             },
         )
 
-    def preview_get_list_of_model_versions(
+    def search_model_versions(
         self,
         *,
         ai_data_platform_id: str,
@@ -426,7 +426,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-search-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LIST_OF_MODEL_VERSIONS,
+            endpoints.SEARCH_MODEL_VERSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -441,7 +441,7 @@ class MLOpsOperations(SyncBase):
             },
         )
 
-    def preview_set_tag_on_model_version(
+    def set_model_version_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -492,7 +492,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-set-tag-post.html
         """
         return self._send(
-            endpoints.PREVIEW_SET_TAG_ON_MODEL_VERSION,
+            endpoints.SET_MODEL_VERSION_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -503,7 +503,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_transition_model_version_stage(
+    def transition_model_version_stage(
         self,
         *,
         ai_data_platform_id: str,
@@ -554,7 +554,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-transition-stage-post.html
         """
         return self._send(
-            endpoints.PREVIEW_TRANSITION_MODEL_VERSION_STAGE,
+            endpoints.TRANSITION_MODEL_VERSION_STAGE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -565,7 +565,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_update_model_version(
+    def update_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -616,7 +616,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-update-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_MODEL_VERSION,
+            endpoints.UPDATE_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -627,7 +627,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_create_registered_model_in_workspace(
+    def create_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -678,7 +678,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-create-post.html
         """
         return self._send(
-            endpoints.PREVIEW_CREATE_REGISTERED_MODEL_IN_WORKSPACE,
+            endpoints.CREATE_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -689,7 +689,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_delete_registered_model(
+    def delete_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -740,7 +740,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-delete-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_REGISTERED_MODEL,
+            endpoints.DELETE_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -751,7 +751,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_delete_tag_on_registered_model(
+    def delete_registered_model_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -802,7 +802,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-delete-tag-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_TAG_ON_REGISTERED_MODEL,
+            endpoints.DELETE_REGISTERED_MODEL_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -813,7 +813,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_get_details_for_specified_registered_model(
+    def get_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -850,7 +850,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-get-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_DETAILS_FOR_SPECIFIED_REGISTERED_MODEL,
+            endpoints.GET_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -862,7 +862,7 @@ class MLOpsOperations(SyncBase):
             },
         )
 
-    def preview_rename_registered_model(
+    def rename_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -913,7 +913,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-rename-post.html
         """
         return self._send(
-            endpoints.PREVIEW_RENAME_REGISTERED_MODEL,
+            endpoints.RENAME_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -924,7 +924,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_get_list_of_registered_models_in_workspace(
+    def search_registered_models(
         self,
         *,
         ai_data_platform_id: str,
@@ -983,7 +983,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-search-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LIST_OF_REGISTERED_MODELS_IN_WORKSPACE,
+            endpoints.SEARCH_REGISTERED_MODELS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -999,7 +999,7 @@ class MLOpsOperations(SyncBase):
             },
         )
 
-    def preview_set_tag_on_registered_model(
+    def set_registered_model_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -1050,7 +1050,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-set-tag-post.html
         """
         return self._send(
-            endpoints.PREVIEW_SET_TAG_ON_REGISTERED_MODEL,
+            endpoints.SET_REGISTERED_MODEL_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1061,7 +1061,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_update_registered_model_with_provided_details(
+    def update_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -1112,7 +1112,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-update-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_REGISTERED_MODEL_WITH_PROVIDED_DETAILS,
+            endpoints.UPDATE_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1123,7 +1123,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_grant_or_revoke_read_manage_or_admin_on_registered_model_s_dedicated_volume(
+    def manage_registered_model_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -1171,7 +1171,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-registeredmodelkey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.PREVIEW_GRANT_OR_REVOKE_READ_MANAGE_OR_ADMIN_ON_REGISTERED_MODEL_S_DEDICATED_VOLUME,
+            endpoints.MANAGE_REGISTERED_MODEL_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "registeredModelKey": registered_model_key,
@@ -1182,7 +1182,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_get_users(
+    def list_registered_model_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1242,7 +1242,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-registeredmodelkey-permissions-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_USERS,
+            endpoints.LIST_REGISTERED_MODEL_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "registeredModelKey": registered_model_key,
@@ -1258,7 +1258,7 @@ class MLOpsOperations(SyncBase):
             },
         )
 
-    def preview_get_users_pages(
+    def list_registered_model_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1270,7 +1270,7 @@ class MLOpsOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.RegisteredModelPermissionCollection]]:
         """(Preview) Get the users.
 
-        Yields every page of ``preview_get_users``, following ``opc-next-page``.
+        Yields every page of ``list_registered_model_permissions``, following ``opc-next-page``.
 
         (Preview) Returns the users, groups, and roles granted READ, MANAGE, or ADMIN on
         a registered model. Any caller who can view the model can read the list.
@@ -1316,7 +1316,7 @@ class MLOpsOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.preview_get_users(
+            response = self.list_registered_model_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 registered_model_key=registered_model_key,
                 limit=limit,
@@ -1330,7 +1330,7 @@ class MLOpsOperations(SyncBase):
             if not page:
                 return
 
-    def preview_activate_model_deployment_so_model_becomes_available_for_inference(
+    def activate_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -1374,7 +1374,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activate-post.html
         """
         return self._send(
-            endpoints.PREVIEW_ACTIVATE_MODEL_DEPLOYMENT_SO_MODEL_BECOMES_AVAILABLE_FOR_INFERENCE,
+            endpoints.ACTIVATE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1384,7 +1384,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_get_full_detail_for_single_deployment_activity(
+    def get_activity(
         self,
         *,
         ai_data_platform_id: str,
@@ -1423,7 +1423,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-get-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_FULL_DETAIL_FOR_SINGLE_DEPLOYMENT_ACTIVITY,
+            endpoints.GET_ACTIVITY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1435,7 +1435,7 @@ class MLOpsOperations(SyncBase):
             },
         )
 
-    def preview_get_activity_history_for_model_deployment(
+    def search_activities(
         self,
         *,
         ai_data_platform_id: str,
@@ -1475,7 +1475,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-search-post.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_ACTIVITY_HISTORY_FOR_MODEL_DEPLOYMENT,
+            endpoints.SEARCH_ACTIVITIES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1485,12 +1485,12 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_get_model_contract_input_output_signatures_and_sample_request_for_query_endpoint_playground(
+    def get_contract(
         self,
         *,
         ai_data_platform_id: str,
         deployment_id: str,
-        model_version_: int | None = None,
+        model_version: int | None = None,
         opc_request_id: str | None = None,
     ) -> ApiResponse[models.GetModelDeploymentContractResponse]:
         """(Preview) Get the model contract (input/output signatures and a sample request)
@@ -1505,7 +1505,7 @@ class MLOpsOperations(SyncBase):
                 of the AI Data Platform (Data Lake) instance.
             deployment_id: The unique 32-character hexadecimal ID of the model
                 deployment.
-            model_version_: The model version whose contract to return; when omitted the
+            model_version: The model version whose contract to return; when omitted the
                 latest (highest) version on the deployment is used.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
@@ -1528,20 +1528,20 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-contract-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_MODEL_CONTRACT_INPUT_OUTPUT_SIGNATURES_AND_SAMPLE_REQUEST_FOR_QUERY_ENDPOINT_PLAYGROUND,
+            endpoints.GET_CONTRACT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
             query={
                 "deployment_id": deployment_id,
-                "model_version": model_version_,
+                "model_version": model_version,
             },
             headers={
                 "opc-request-id": opc_request_id,
             },
         )
 
-    def preview_create_model_deployment_for_registered_model(
+    def create_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -1592,7 +1592,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-create-post.html
         """
         return self._send(
-            endpoints.PREVIEW_CREATE_MODEL_DEPLOYMENT_FOR_REGISTERED_MODEL,
+            endpoints.CREATE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1603,7 +1603,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_deactivate_model_deployment_to_safely_take_model_offline(
+    def deactivate_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -1645,7 +1645,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deactivate-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DEACTIVATE_MODEL_DEPLOYMENT_TO_SAFELY_TAKE_MODEL_OFFLINE,
+            endpoints.DEACTIVATE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1655,7 +1655,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_delete_model_deployment_that_is_not_active(
+    def delete_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -1697,7 +1697,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-delete-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_MODEL_DEPLOYMENT_THAT_IS_NOT_ACTIVE,
+            endpoints.DELETE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1707,7 +1707,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_get_details_for_specified_model_deployment(
+    def get_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -1745,7 +1745,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-get-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_DETAILS_FOR_SPECIFIED_MODEL_DEPLOYMENT,
+            endpoints.GET_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1757,7 +1757,7 @@ class MLOpsOperations(SyncBase):
             },
         )
 
-    def preview_roll_active_model_deployment_back_to_lower_model_version_of_same_registered_model(
+    def roll_back_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -1801,7 +1801,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-roll-back-post.html
         """
         return self._send(
-            endpoints.PREVIEW_ROLL_ACTIVE_MODEL_DEPLOYMENT_BACK_TO_LOWER_MODEL_VERSION_OF_SAME_REGISTERED_MODEL,
+            endpoints.ROLL_BACK_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1811,7 +1811,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_roll_active_model_deployment_forward_to_higher_model_version_of_same_registered_model(
+    def roll_forward_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -1855,7 +1855,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-roll-forward-post.html
         """
         return self._send(
-            endpoints.PREVIEW_ROLL_ACTIVE_MODEL_DEPLOYMENT_FORWARD_TO_HIGHER_MODEL_VERSION_OF_SAME_REGISTERED_MODEL,
+            endpoints.ROLL_FORWARD_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1865,7 +1865,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_get_list_of_model_deployments_matching_given_criteria(
+    def search_model_deployments(
         self,
         *,
         ai_data_platform_id: str,
@@ -1905,7 +1905,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-search-post.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LIST_OF_MODEL_DEPLOYMENTS_MATCHING_GIVEN_CRITERIA,
+            endpoints.SEARCH_MODEL_DEPLOYMENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1915,7 +1915,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_update_model_deployment(
+    def update_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -1957,7 +1957,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-update-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_MODEL_DEPLOYMENT,
+            endpoints.UPDATE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1967,7 +1967,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_update_tags_on_model_deployment(
+    def update_model_deployment_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -2018,7 +2018,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-update-tags-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_MODEL_DEPLOYMENT,
+            endpoints.UPDATE_MODEL_DEPLOYMENT_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -2029,7 +2029,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_start_asynchronous_export_of_correlated_inference_invocation_records_in_requested_publish_time_window_to_json_file_in_volume(
+    def export_inference_invocations(
         self,
         *,
         ai_data_platform_id: str,
@@ -2078,7 +2078,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-actions-export-post.html
         """
         return self._send(
-            endpoints.PREVIEW_START_ASYNCHRONOUS_EXPORT_OF_CORRELATED_INFERENCE_INVOCATION_RECORDS_IN_REQUESTED_PUBLISH_TIME_WINDOW_TO_JSON_FILE_IN_VOLUME,
+            endpoints.EXPORT_INFERENCE_INVOCATIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -2089,7 +2089,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_get_paginated_request_and_response_correlated_inference_invocation_records_for_model_deployment(
+    def search_inferences(
         self,
         *,
         ai_data_platform_id: str,
@@ -2138,7 +2138,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-search-post.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_PAGINATED_REQUEST_AND_RESPONSE_CORRELATED_INFERENCE_INVOCATION_RECORDS_FOR_MODEL_DEPLOYMENT,
+            endpoints.SEARCH_INFERENCES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -2149,7 +2149,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_get_aggregate_metrics_for_correlated_request_and_response_inference_events_within_requested_timestamp_range(
+    def get_inferences_summary(
         self,
         *,
         ai_data_platform_id: str,
@@ -2201,7 +2201,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-summary-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_AGGREGATE_METRICS_FOR_CORRELATED_REQUEST_AND_RESPONSE_INFERENCE_EVENTS_WITHIN_REQUESTED_TIMESTAMP_RANGE,
+            endpoints.GET_INFERENCES_SUMMARY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -2215,7 +2215,7 @@ class MLOpsOperations(SyncBase):
             },
         )
 
-    def preview_get_request_and_response_payloads_for_one_correlated_inference_invocation_identified_by_its_request_id(
+    def get_inference(
         self,
         *,
         ai_data_platform_id: str,
@@ -2263,7 +2263,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-requestid-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_REQUEST_AND_RESPONSE_PAYLOADS_FOR_ONE_CORRELATED_INFERENCE_INVOCATION_IDENTIFIED_BY_ITS_REQUEST_ID,
+            endpoints.GET_INFERENCE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -2274,7 +2274,7 @@ class MLOpsOperations(SyncBase):
             },
         )
 
-    def preview_get_one_page_of_deployment_lifecycle_log_events_for_model_deployment(
+    def search_deployment_logs(
         self,
         *,
         ai_data_platform_id: str,
@@ -2320,7 +2320,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-search-post.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_ONE_PAGE_OF_DEPLOYMENT_LIFECYCLE_LOG_EVENTS_FOR_MODEL_DEPLOYMENT,
+            endpoints.SEARCH_DEPLOYMENT_LOGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -2331,7 +2331,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_get_one_deployment_log_event_with_its_full(
+    def get_deployment_log(
         self,
         *,
         ai_data_platform_id: str,
@@ -2374,7 +2374,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-logid-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_ONE_DEPLOYMENT_LOG_EVENT_WITH_ITS_FULL,
+            endpoints.GET_DEPLOYMENT_LOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -2385,12 +2385,12 @@ class MLOpsOperations(SyncBase):
             },
         )
 
-    def preview_get_aggregate_counts_of_registered_model_footprint_within_catalog_and_schema(
+    def get_registered_models_summary(
         self,
         *,
         ai_data_platform_id: str,
         catalog: str,
-        schema_: str,
+        schema: str,
         opc_request_id: str | None = None,
     ) -> ApiResponse[models.RegisteredModelSummary]:
         """(Preview) Get aggregate counts of the registered-model footprint within a
@@ -2404,7 +2404,7 @@ class MLOpsOperations(SyncBase):
                 [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
                 of the AI Data Platform (Data Lake) instance.
             catalog: Catalog whose registered-model footprint should be summarized.
-            schema_: Schema (within the catalog) whose registered-model footprint should
+            schema: Schema (within the catalog) whose registered-model footprint should
                 be summarized.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
@@ -2427,20 +2427,20 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-registered-models-summary-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_AGGREGATE_COUNTS_OF_REGISTERED_MODEL_FOOTPRINT_WITHIN_CATALOG_AND_SCHEMA,
+            endpoints.GET_REGISTERED_MODELS_SUMMARY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
             query={
                 "catalog": catalog,
-                "schema": schema_,
+                "schema": schema,
             },
             headers={
                 "opc-request-id": opc_request_id,
             },
         )
 
-    def preview_get_list_of_artifacts(
+    def list_artifacts(
         self,
         *,
         ai_data_platform_id: str,
@@ -2484,7 +2484,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-artifacts-list-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LIST_OF_ARTIFACTS,
+            endpoints.LIST_ARTIFACTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2499,7 +2499,7 @@ class MLOpsOperations(SyncBase):
             },
         )
 
-    def preview_create_experiment_in_workspace(
+    def create_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -2552,7 +2552,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-create-post.html
         """
         return self._send(
-            endpoints.PREVIEW_CREATE_EXPERIMENT_IN_WORKSPACE,
+            endpoints.CREATE_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2564,7 +2564,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_delete_experiment(
+    def delete_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -2617,7 +2617,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-delete-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_EXPERIMENT,
+            endpoints.DELETE_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2629,7 +2629,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_delete_tag_on_experiment(
+    def delete_experiment_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -2682,7 +2682,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-delete-experiment-tag-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_TAG_ON_EXPERIMENT,
+            endpoints.DELETE_EXPERIMENT_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2694,7 +2694,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_get_metadata_for_experiment_by_id(
+    def get_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -2734,7 +2734,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-get-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_METADATA_FOR_EXPERIMENT_BY_ID,
+            endpoints.GET_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2747,7 +2747,7 @@ class MLOpsOperations(SyncBase):
             },
         )
 
-    def preview_get_experiment_metadata_for_given_name(
+    def get_experiment_by_name(
         self,
         *,
         ai_data_platform_id: str,
@@ -2789,7 +2789,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-get-by-name-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_EXPERIMENT_METADATA_FOR_GIVEN_NAME,
+            endpoints.GET_EXPERIMENT_BY_NAME,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2802,7 +2802,7 @@ class MLOpsOperations(SyncBase):
             },
         )
 
-    def preview_restore_experiment(
+    def restore_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -2855,7 +2855,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-restore-post.html
         """
         return self._send(
-            endpoints.PREVIEW_RESTORE_EXPERIMENT,
+            endpoints.RESTORE_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2867,7 +2867,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_get_list_of_experiments_with_given_details(
+    def search_experiments(
         self,
         *,
         ai_data_platform_id: str,
@@ -2909,7 +2909,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-search-post.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LIST_OF_EXPERIMENTS_WITH_GIVEN_DETAILS,
+            endpoints.SEARCH_EXPERIMENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2920,7 +2920,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_set_tag_on_experiment(
+    def set_experiment_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -2973,7 +2973,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-set-experiment-tag-post.html
         """
         return self._send(
-            endpoints.PREVIEW_SET_TAG_ON_EXPERIMENT,
+            endpoints.SET_EXPERIMENT_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2985,7 +2985,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_update_experiment(
+    def update_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -3038,7 +3038,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-update-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_EXPERIMENT,
+            endpoints.UPDATE_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3050,7 +3050,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_update_tags_on_experiment(
+    def update_experiment_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -3103,7 +3103,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-internal-experiments-update-experiment-tags-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_EXPERIMENT,
+            endpoints.UPDATE_EXPERIMENT_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3115,7 +3115,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_update_tags_on_experiment_run(
+    def update_experiment_run_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -3168,7 +3168,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-internal-runs-update-tags-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_EXPERIMENT_RUN,
+            endpoints.UPDATE_EXPERIMENT_RUN_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3180,7 +3180,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_get_list_of_logged_models(
+    def search_logged_models(
         self,
         *,
         ai_data_platform_id: str,
@@ -3222,7 +3222,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-logged-models-search-post.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LIST_OF_LOGGED_MODELS,
+            endpoints.SEARCH_LOGGED_MODELS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3233,7 +3233,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_get_history_of_experiment_run_metrics(
+    def get_metric_history(
         self,
         *,
         ai_data_platform_id: str,
@@ -3283,7 +3283,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-metrics-get-history-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_HISTORY_OF_EXPERIMENT_RUN_METRICS,
+            endpoints.GET_METRIC_HISTORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3299,7 +3299,7 @@ class MLOpsOperations(SyncBase):
             },
         )
 
-    def preview_create_new_model_version_in_specified_workspace(
+    def create_workspace_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -3352,7 +3352,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-model-versions-create-post.html
         """
         return self._send(
-            endpoints.PREVIEW_CREATE_NEW_MODEL_VERSION_IN_SPECIFIED_WORKSPACE,
+            endpoints.CREATE_WORKSPACE_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3364,7 +3364,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_create_new_run_within_experiment(
+    def create_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -3417,7 +3417,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
         """
         return self._send(
-            endpoints.PREVIEW_CREATE_NEW_RUN_WITHIN_EXPERIMENT,
+            endpoints.CREATE_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3429,7 +3429,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_delete_experiment_run(
+    def delete_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -3482,7 +3482,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-delete-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_EXPERIMENT_RUN,
+            endpoints.DELETE_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3494,7 +3494,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_delete_tag_on_experiment_run(
+    def delete_experiment_run_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -3547,7 +3547,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-delete-tag-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_TAG_ON_EXPERIMENT_RUN,
+            endpoints.DELETE_EXPERIMENT_RUN_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3559,7 +3559,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_get_details_of_experiment_run_by_id(
+    def get_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -3598,7 +3598,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-get-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_DETAILS_OF_EXPERIMENT_RUN_BY_ID,
+            endpoints.GET_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3611,7 +3611,7 @@ class MLOpsOperations(SyncBase):
             },
         )
 
-    def preview_log_experiment_run_batch(
+    def log_experiment_run_batch(
         self,
         *,
         ai_data_platform_id: str,
@@ -3664,7 +3664,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-batch-post.html
         """
         return self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_BATCH,
+            endpoints.LOG_EXPERIMENT_RUN_BATCH,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3676,7 +3676,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_log_experiment_run_inputs(
+    def log_experiment_run_inputs(
         self,
         *,
         ai_data_platform_id: str,
@@ -3729,7 +3729,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-inputs-post.html
         """
         return self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_INPUTS,
+            endpoints.LOG_EXPERIMENT_RUN_INPUTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3741,7 +3741,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_log_experiment_run_metric(
+    def log_experiment_run_metric(
         self,
         *,
         ai_data_platform_id: str,
@@ -3794,7 +3794,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-metric-post.html
         """
         return self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_METRIC,
+            endpoints.LOG_EXPERIMENT_RUN_METRIC,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3806,7 +3806,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_log_experiment_run_model(
+    def log_experiment_run_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -3859,7 +3859,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-model-post.html
         """
         return self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_MODEL,
+            endpoints.LOG_EXPERIMENT_RUN_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3871,7 +3871,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_log_experiment_run_parameter(
+    def log_experiment_run_param(
         self,
         *,
         ai_data_platform_id: str,
@@ -3924,7 +3924,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-parameter-post.html
         """
         return self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_PARAMETER,
+            endpoints.LOG_EXPERIMENT_RUN_PARAM,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3936,7 +3936,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_restore_experiment_run(
+    def restore_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -3989,7 +3989,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-restore-post.html
         """
         return self._send(
-            endpoints.PREVIEW_RESTORE_EXPERIMENT_RUN,
+            endpoints.RESTORE_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -4001,7 +4001,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_get_list_of_experiment_runs_in_workspace(
+    def search_experiment_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -4043,7 +4043,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-search-post.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LIST_OF_EXPERIMENT_RUNS_IN_WORKSPACE,
+            endpoints.SEARCH_EXPERIMENT_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -4054,7 +4054,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_set_tag_on_experiment_run(
+    def set_experiment_run_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -4107,7 +4107,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-set-tag-post.html
         """
         return self._send(
-            endpoints.PREVIEW_SET_TAG_ON_EXPERIMENT_RUN,
+            endpoints.SET_EXPERIMENT_RUN_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -4119,7 +4119,7 @@ class MLOpsOperations(SyncBase):
             body=body,
         )
 
-    def preview_update_experiment_run(
+    def update_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -4172,7 +4172,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-update-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_EXPERIMENT_RUN,
+            endpoints.UPDATE_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -4188,7 +4188,7 @@ class MLOpsOperations(SyncBase):
 class AsyncMLOpsOperations(AsyncBase):
     """The MLOps operations of ``AsyncClient``."""
 
-    async def preview_update_tags_on_model_version(
+    async def update_model_version_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -4198,12 +4198,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.UpdateModelVersionTagsResponseDetails]:
         """(Preview) Update tags on a model version.
 
-        See ``Client.preview_update_tags_on_model_version`` for the arguments, the response and the errors.
+        See ``Client.update_model_version_tags`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-internal-model-versions-update-tags-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_MODEL_VERSION,
+            endpoints.UPDATE_MODEL_VERSION_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4214,7 +4214,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_update_tags_on_registered_model(
+    async def update_registered_model_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -4224,12 +4224,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.UpdateRegisteredModelTagsResponseDetails]:
         """(Preview) Update tags on a registered model.
 
-        See ``Client.preview_update_tags_on_registered_model`` for the arguments, the response and the errors.
+        See ``Client.update_registered_model_tags`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-internal-registered-models-update-tags-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_REGISTERED_MODEL,
+            endpoints.UPDATE_REGISTERED_MODEL_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4240,7 +4240,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_create_model_version(
+    async def create_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -4250,12 +4250,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.CreateModelVersionResponseDetails]:
         """(Preview) Create a model version.
 
-        See ``Client.preview_create_model_version`` for the arguments, the response and the errors.
+        See ``Client.create_model_version`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-create-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_CREATE_MODEL_VERSION,
+            endpoints.CREATE_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4266,7 +4266,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_delete_model_version(
+    async def delete_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -4276,12 +4276,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeleteModelVersionResponseDetails]:
         """(Preview) Delete a model version.
 
-        See ``Client.preview_delete_model_version`` for the arguments, the response and the errors.
+        See ``Client.delete_model_version`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-delete-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_MODEL_VERSION,
+            endpoints.DELETE_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4292,7 +4292,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_delete_tag_on_model_version(
+    async def delete_model_version_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -4302,12 +4302,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeleteModelVersionTagResponseDetails]:
         """(Preview) Delete a tag on a model version.
 
-        See ``Client.preview_delete_tag_on_model_version`` for the arguments, the response and the errors.
+        See ``Client.delete_model_version_tag`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-delete-tag-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_TAG_ON_MODEL_VERSION,
+            endpoints.DELETE_MODEL_VERSION_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4318,7 +4318,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_get_detailed_information_for_model_version(
+    async def get_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -4328,12 +4328,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.GetModelVersionResponseDetails]:
         """(Preview) Get detailed information for a model version.
 
-        See ``Client.preview_get_detailed_information_for_model_version`` for the arguments, the response and the errors.
+        See ``Client.get_model_version`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-get-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_DETAILED_INFORMATION_FOR_MODEL_VERSION,
+            endpoints.GET_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4346,7 +4346,7 @@ class AsyncMLOpsOperations(AsyncBase):
             },
         )
 
-    async def preview_get_list_of_model_versions(
+    async def search_model_versions(
         self,
         *,
         ai_data_platform_id: str,
@@ -4358,12 +4358,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ModelVersionCollection]:
         """(Preview) Get a list of model versions.
 
-        See ``Client.preview_get_list_of_model_versions`` for the arguments, the response and the errors.
+        See ``Client.search_model_versions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-search-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LIST_OF_MODEL_VERSIONS,
+            endpoints.SEARCH_MODEL_VERSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4378,7 +4378,7 @@ class AsyncMLOpsOperations(AsyncBase):
             },
         )
 
-    async def preview_set_tag_on_model_version(
+    async def set_model_version_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -4388,12 +4388,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.SetModelVersionTagResponseDetails]:
         """(Preview) Set a tag on a model version.
 
-        See ``Client.preview_set_tag_on_model_version`` for the arguments, the response and the errors.
+        See ``Client.set_model_version_tag`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-set-tag-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_SET_TAG_ON_MODEL_VERSION,
+            endpoints.SET_MODEL_VERSION_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4404,7 +4404,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_transition_model_version_stage(
+    async def transition_model_version_stage(
         self,
         *,
         ai_data_platform_id: str,
@@ -4414,12 +4414,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.TransitionModelVersionStageResponseDetails]:
         """(Preview) Transition a model version stage.
 
-        See ``Client.preview_transition_model_version_stage`` for the arguments, the response and the errors.
+        See ``Client.transition_model_version_stage`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-transition-stage-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_TRANSITION_MODEL_VERSION_STAGE,
+            endpoints.TRANSITION_MODEL_VERSION_STAGE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4430,7 +4430,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_update_model_version(
+    async def update_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -4440,12 +4440,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.UpdateModelVersionResponseDetails]:
         """(Preview) Update a model version.
 
-        See ``Client.preview_update_model_version`` for the arguments, the response and the errors.
+        See ``Client.update_model_version`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-update-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_MODEL_VERSION,
+            endpoints.UPDATE_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4456,7 +4456,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_create_registered_model_in_workspace(
+    async def create_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -4466,12 +4466,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.CreateRegisteredModelResponseDetails]:
         """(Preview) Create a registered model in a workspace.
 
-        See ``Client.preview_create_registered_model_in_workspace`` for the arguments, the response and the errors.
+        See ``Client.create_registered_model`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-create-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_CREATE_REGISTERED_MODEL_IN_WORKSPACE,
+            endpoints.CREATE_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4482,7 +4482,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_delete_registered_model(
+    async def delete_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -4492,12 +4492,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeleteRegisteredModelResponseDetails]:
         """(Preview) Delete a registered model.
 
-        See ``Client.preview_delete_registered_model`` for the arguments, the response and the errors.
+        See ``Client.delete_registered_model`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-delete-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_REGISTERED_MODEL,
+            endpoints.DELETE_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4508,7 +4508,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_delete_tag_on_registered_model(
+    async def delete_registered_model_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -4518,12 +4518,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeleteRegisteredModelTagResponseDetails]:
         """(Preview) Delete a tag on a registered model.
 
-        See ``Client.preview_delete_tag_on_registered_model`` for the arguments, the response and the errors.
+        See ``Client.delete_registered_model_tag`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-delete-tag-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_TAG_ON_REGISTERED_MODEL,
+            endpoints.DELETE_REGISTERED_MODEL_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4534,7 +4534,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_get_details_for_specified_registered_model(
+    async def get_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -4543,12 +4543,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.GetRegisteredModelResponseDetails]:
         """(Preview) Get details for a specified registered model.
 
-        See ``Client.preview_get_details_for_specified_registered_model`` for the arguments, the response and the errors.
+        See ``Client.get_registered_model`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-get-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_DETAILS_FOR_SPECIFIED_REGISTERED_MODEL,
+            endpoints.GET_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4560,7 +4560,7 @@ class AsyncMLOpsOperations(AsyncBase):
             },
         )
 
-    async def preview_rename_registered_model(
+    async def rename_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -4570,12 +4570,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.RenameRegisteredModelResponseDetails]:
         """(Preview) Rename a registered model.
 
-        See ``Client.preview_rename_registered_model`` for the arguments, the response and the errors.
+        See ``Client.rename_registered_model`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-rename-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_RENAME_REGISTERED_MODEL,
+            endpoints.RENAME_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4586,7 +4586,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_get_list_of_registered_models_in_workspace(
+    async def search_registered_models(
         self,
         *,
         ai_data_platform_id: str,
@@ -4599,12 +4599,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.RegisteredModelCollection]:
         """(Preview) Get a list of registered models in a workspace.
 
-        See ``Client.preview_get_list_of_registered_models_in_workspace`` for the arguments, the response and the errors.
+        See ``Client.search_registered_models`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-search-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LIST_OF_REGISTERED_MODELS_IN_WORKSPACE,
+            endpoints.SEARCH_REGISTERED_MODELS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4620,7 +4620,7 @@ class AsyncMLOpsOperations(AsyncBase):
             },
         )
 
-    async def preview_set_tag_on_registered_model(
+    async def set_registered_model_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -4630,12 +4630,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.SetRegisteredModelTagResponseDetails]:
         """(Preview) Set a tag on a registered model.
 
-        See ``Client.preview_set_tag_on_registered_model`` for the arguments, the response and the errors.
+        See ``Client.set_registered_model_tag`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-set-tag-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_SET_TAG_ON_REGISTERED_MODEL,
+            endpoints.SET_REGISTERED_MODEL_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4646,7 +4646,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_update_registered_model_with_provided_details(
+    async def update_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -4656,12 +4656,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.UpdateRegisteredModelResponseDetails]:
         """(Preview) Update a registered model with the provided details.
 
-        See ``Client.preview_update_registered_model_with_provided_details`` for the arguments, the response and the errors.
+        See ``Client.update_registered_model`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-update-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_REGISTERED_MODEL_WITH_PROVIDED_DETAILS,
+            endpoints.UPDATE_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4672,7 +4672,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_grant_or_revoke_read_manage_or_admin_on_registered_model_s_dedicated_volume(
+    async def manage_registered_model_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -4683,12 +4683,12 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Grant or revoke READ, MANAGE, or ADMIN on a registered model's
         dedicated volume.
 
-        See ``Client.preview_grant_or_revoke_read_manage_or_admin_on_registered_model_s_dedicated_volume`` for the arguments, the response and the errors.
+        See ``Client.manage_registered_model_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-registeredmodelkey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_GRANT_OR_REVOKE_READ_MANAGE_OR_ADMIN_ON_REGISTERED_MODEL_S_DEDICATED_VOLUME,
+            endpoints.MANAGE_REGISTERED_MODEL_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "registeredModelKey": registered_model_key,
@@ -4699,7 +4699,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_get_users(
+    async def list_registered_model_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -4712,12 +4712,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.RegisteredModelPermissionCollection]:
         """(Preview) Get the users.
 
-        See ``Client.preview_get_users`` for the arguments, the response and the errors.
+        See ``Client.list_registered_model_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-registeredmodelkey-permissions-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_USERS,
+            endpoints.LIST_REGISTERED_MODEL_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "registeredModelKey": registered_model_key,
@@ -4733,7 +4733,7 @@ class AsyncMLOpsOperations(AsyncBase):
             },
         )
 
-    async def preview_get_users_pages(
+    async def list_registered_model_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -4745,11 +4745,11 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.RegisteredModelPermissionCollection]]:
         """(Preview) Get the users.
 
-        Yields every page, following ``opc-next-page``; see ``Client.preview_get_users``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_registered_model_permissions``.
         """
         page: str | None = None
         while True:
-            response = await self.preview_get_users(
+            response = await self.list_registered_model_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 registered_model_key=registered_model_key,
                 limit=limit,
@@ -4763,7 +4763,7 @@ class AsyncMLOpsOperations(AsyncBase):
             if not page:
                 return
 
-    async def preview_activate_model_deployment_so_model_becomes_available_for_inference(
+    async def activate_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -4773,12 +4773,12 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Activate a model deployment so the model becomes available for
         inference.
 
-        See ``Client.preview_activate_model_deployment_so_model_becomes_available_for_inference`` for the arguments, the response and the errors.
+        See ``Client.activate_model_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activate-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_ACTIVATE_MODEL_DEPLOYMENT_SO_MODEL_BECOMES_AVAILABLE_FOR_INFERENCE,
+            endpoints.ACTIVATE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4788,7 +4788,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_get_full_detail_for_single_deployment_activity(
+    async def get_activity(
         self,
         *,
         ai_data_platform_id: str,
@@ -4797,12 +4797,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeploymentActivity]:
         """(Preview) Get the full detail for a single deployment activity.
 
-        See ``Client.preview_get_full_detail_for_single_deployment_activity`` for the arguments, the response and the errors.
+        See ``Client.get_activity`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-get-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_FULL_DETAIL_FOR_SINGLE_DEPLOYMENT_ACTIVITY,
+            endpoints.GET_ACTIVITY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4814,7 +4814,7 @@ class AsyncMLOpsOperations(AsyncBase):
             },
         )
 
-    async def preview_get_activity_history_for_model_deployment(
+    async def search_activities(
         self,
         *,
         ai_data_platform_id: str,
@@ -4823,12 +4823,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ModelDeploymentActivitySummaryCollection]:
         """(Preview) Get the activity history for a model deployment.
 
-        See ``Client.preview_get_activity_history_for_model_deployment`` for the arguments, the response and the errors.
+        See ``Client.search_activities`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-search-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_ACTIVITY_HISTORY_FOR_MODEL_DEPLOYMENT,
+            endpoints.SEARCH_ACTIVITIES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4838,36 +4838,36 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_get_model_contract_input_output_signatures_and_sample_request_for_query_endpoint_playground(
+    async def get_contract(
         self,
         *,
         ai_data_platform_id: str,
         deployment_id: str,
-        model_version_: int | None = None,
+        model_version: int | None = None,
         opc_request_id: str | None = None,
     ) -> ApiResponse[models.GetModelDeploymentContractResponse]:
         """(Preview) Get the model contract (input/output signatures and a sample request)
         for the query-endpoint playground.
 
-        See ``Client.preview_get_model_contract_input_output_signatures_and_sample_request_for_query_endpoint_playground`` for the arguments, the response and the errors.
+        See ``Client.get_contract`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-contract-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_MODEL_CONTRACT_INPUT_OUTPUT_SIGNATURES_AND_SAMPLE_REQUEST_FOR_QUERY_ENDPOINT_PLAYGROUND,
+            endpoints.GET_CONTRACT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
             query={
                 "deployment_id": deployment_id,
-                "model_version": model_version_,
+                "model_version": model_version,
             },
             headers={
                 "opc-request-id": opc_request_id,
             },
         )
 
-    async def preview_create_model_deployment_for_registered_model(
+    async def create_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -4877,12 +4877,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ModelDeployment]:
         """(Preview) Create a model deployment for a registered model.
 
-        See ``Client.preview_create_model_deployment_for_registered_model`` for the arguments, the response and the errors.
+        See ``Client.create_model_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-create-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_CREATE_MODEL_DEPLOYMENT_FOR_REGISTERED_MODEL,
+            endpoints.CREATE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4893,7 +4893,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_deactivate_model_deployment_to_safely_take_model_offline(
+    async def deactivate_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -4902,12 +4902,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Deactivate a model deployment to safely take the model offline.
 
-        See ``Client.preview_deactivate_model_deployment_to_safely_take_model_offline`` for the arguments, the response and the errors.
+        See ``Client.deactivate_model_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deactivate-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DEACTIVATE_MODEL_DEPLOYMENT_TO_SAFELY_TAKE_MODEL_OFFLINE,
+            endpoints.DEACTIVATE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4917,7 +4917,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_delete_model_deployment_that_is_not_active(
+    async def delete_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -4926,12 +4926,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Delete a model deployment that is not active.
 
-        See ``Client.preview_delete_model_deployment_that_is_not_active`` for the arguments, the response and the errors.
+        See ``Client.delete_model_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-delete-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_MODEL_DEPLOYMENT_THAT_IS_NOT_ACTIVE,
+            endpoints.DELETE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4941,7 +4941,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_get_details_for_specified_model_deployment(
+    async def get_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -4950,12 +4950,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ModelDeployment]:
         """(Preview) Get details for a specified model deployment.
 
-        See ``Client.preview_get_details_for_specified_model_deployment`` for the arguments, the response and the errors.
+        See ``Client.get_model_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-get-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_DETAILS_FOR_SPECIFIED_MODEL_DEPLOYMENT,
+            endpoints.GET_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4967,7 +4967,7 @@ class AsyncMLOpsOperations(AsyncBase):
             },
         )
 
-    async def preview_roll_active_model_deployment_back_to_lower_model_version_of_same_registered_model(
+    async def roll_back_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -4977,12 +4977,12 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Roll an active model deployment back to a lower model version of the
         same registered model.
 
-        See ``Client.preview_roll_active_model_deployment_back_to_lower_model_version_of_same_registered_model`` for the arguments, the response and the errors.
+        See ``Client.roll_back_model_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-roll-back-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_ROLL_ACTIVE_MODEL_DEPLOYMENT_BACK_TO_LOWER_MODEL_VERSION_OF_SAME_REGISTERED_MODEL,
+            endpoints.ROLL_BACK_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4992,7 +4992,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_roll_active_model_deployment_forward_to_higher_model_version_of_same_registered_model(
+    async def roll_forward_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5002,12 +5002,12 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Roll an active model deployment forward to a higher model version of
         the same registered model.
 
-        See ``Client.preview_roll_active_model_deployment_forward_to_higher_model_version_of_same_registered_model`` for the arguments, the response and the errors.
+        See ``Client.roll_forward_model_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-roll-forward-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_ROLL_ACTIVE_MODEL_DEPLOYMENT_FORWARD_TO_HIGHER_MODEL_VERSION_OF_SAME_REGISTERED_MODEL,
+            endpoints.ROLL_FORWARD_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -5017,7 +5017,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_get_list_of_model_deployments_matching_given_criteria(
+    async def search_model_deployments(
         self,
         *,
         ai_data_platform_id: str,
@@ -5026,12 +5026,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ModelDeploymentCollection]:
         """(Preview) Get a list of model deployments matching the given criteria.
 
-        See ``Client.preview_get_list_of_model_deployments_matching_given_criteria`` for the arguments, the response and the errors.
+        See ``Client.search_model_deployments`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-search-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LIST_OF_MODEL_DEPLOYMENTS_MATCHING_GIVEN_CRITERIA,
+            endpoints.SEARCH_MODEL_DEPLOYMENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -5041,7 +5041,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_update_model_deployment(
+    async def update_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5050,12 +5050,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ModelDeployment]:
         """(Preview) Update a model deployment.
 
-        See ``Client.preview_update_model_deployment`` for the arguments, the response and the errors.
+        See ``Client.update_model_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-update-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_MODEL_DEPLOYMENT,
+            endpoints.UPDATE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -5065,7 +5065,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_update_tags_on_model_deployment(
+    async def update_model_deployment_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -5075,12 +5075,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.UpdateModelDeploymentTagsResponseDetails]:
         """(Preview) Update tags on a model deployment.
 
-        See ``Client.preview_update_tags_on_model_deployment`` for the arguments, the response and the errors.
+        See ``Client.update_model_deployment_tags`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-update-tags-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_MODEL_DEPLOYMENT,
+            endpoints.UPDATE_MODEL_DEPLOYMENT_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -5091,7 +5091,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_start_asynchronous_export_of_correlated_inference_invocation_records_in_requested_publish_time_window_to_json_file_in_volume(
+    async def export_inference_invocations(
         self,
         *,
         ai_data_platform_id: str,
@@ -5102,12 +5102,12 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Start an asynchronous export of the correlated inference invocation
         records in the requested publish-time window to a JSON file in a Volume.
 
-        See ``Client.preview_start_asynchronous_export_of_correlated_inference_invocation_records_in_requested_publish_time_window_to_json_file_in_volume`` for the arguments, the response and the errors.
+        See ``Client.export_inference_invocations`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-actions-export-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_START_ASYNCHRONOUS_EXPORT_OF_CORRELATED_INFERENCE_INVOCATION_RECORDS_IN_REQUESTED_PUBLISH_TIME_WINDOW_TO_JSON_FILE_IN_VOLUME,
+            endpoints.EXPORT_INFERENCE_INVOCATIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -5118,7 +5118,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_get_paginated_request_and_response_correlated_inference_invocation_records_for_model_deployment(
+    async def search_inferences(
         self,
         *,
         ai_data_platform_id: str,
@@ -5129,12 +5129,12 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get paginated request and response-correlated inference invocation
         records for a model deployment.
 
-        See ``Client.preview_get_paginated_request_and_response_correlated_inference_invocation_records_for_model_deployment`` for the arguments, the response and the errors.
+        See ``Client.search_inferences`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-search-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_PAGINATED_REQUEST_AND_RESPONSE_CORRELATED_INFERENCE_INVOCATION_RECORDS_FOR_MODEL_DEPLOYMENT,
+            endpoints.SEARCH_INFERENCES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -5145,7 +5145,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_get_aggregate_metrics_for_correlated_request_and_response_inference_events_within_requested_timestamp_range(
+    async def get_inferences_summary(
         self,
         *,
         ai_data_platform_id: str,
@@ -5157,12 +5157,12 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get aggregate metrics for correlated request and response inference
         events within the requested timestamp range.
 
-        See ``Client.preview_get_aggregate_metrics_for_correlated_request_and_response_inference_events_within_requested_timestamp_range`` for the arguments, the response and the errors.
+        See ``Client.get_inferences_summary`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-summary-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_AGGREGATE_METRICS_FOR_CORRELATED_REQUEST_AND_RESPONSE_INFERENCE_EVENTS_WITHIN_REQUESTED_TIMESTAMP_RANGE,
+            endpoints.GET_INFERENCES_SUMMARY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -5176,7 +5176,7 @@ class AsyncMLOpsOperations(AsyncBase):
             },
         )
 
-    async def preview_get_request_and_response_payloads_for_one_correlated_inference_invocation_identified_by_its_request_id(
+    async def get_inference(
         self,
         *,
         ai_data_platform_id: str,
@@ -5187,12 +5187,12 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get request and response payloads for one correlated inference
         invocation identified by its request ID.
 
-        See ``Client.preview_get_request_and_response_payloads_for_one_correlated_inference_invocation_identified_by_its_request_id`` for the arguments, the response and the errors.
+        See ``Client.get_inference`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-requestid-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_REQUEST_AND_RESPONSE_PAYLOADS_FOR_ONE_CORRELATED_INFERENCE_INVOCATION_IDENTIFIED_BY_ITS_REQUEST_ID,
+            endpoints.GET_INFERENCE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -5203,7 +5203,7 @@ class AsyncMLOpsOperations(AsyncBase):
             },
         )
 
-    async def preview_get_one_page_of_deployment_lifecycle_log_events_for_model_deployment(
+    async def search_deployment_logs(
         self,
         *,
         ai_data_platform_id: str,
@@ -5214,12 +5214,12 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get one page of deployment lifecycle log events for the model
         deployment.
 
-        See ``Client.preview_get_one_page_of_deployment_lifecycle_log_events_for_model_deployment`` for the arguments, the response and the errors.
+        See ``Client.search_deployment_logs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-search-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_ONE_PAGE_OF_DEPLOYMENT_LIFECYCLE_LOG_EVENTS_FOR_MODEL_DEPLOYMENT,
+            endpoints.SEARCH_DEPLOYMENT_LOGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -5230,7 +5230,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_get_one_deployment_log_event_with_its_full(
+    async def get_deployment_log(
         self,
         *,
         ai_data_platform_id: str,
@@ -5240,12 +5240,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeploymentLogDetail]:
         """(Preview) Get one deployment log event with its full.
 
-        See ``Client.preview_get_one_deployment_log_event_with_its_full`` for the arguments, the response and the errors.
+        See ``Client.get_deployment_log`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-logid-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_ONE_DEPLOYMENT_LOG_EVENT_WITH_ITS_FULL,
+            endpoints.GET_DEPLOYMENT_LOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -5256,36 +5256,36 @@ class AsyncMLOpsOperations(AsyncBase):
             },
         )
 
-    async def preview_get_aggregate_counts_of_registered_model_footprint_within_catalog_and_schema(
+    async def get_registered_models_summary(
         self,
         *,
         ai_data_platform_id: str,
         catalog: str,
-        schema_: str,
+        schema: str,
         opc_request_id: str | None = None,
     ) -> ApiResponse[models.RegisteredModelSummary]:
         """(Preview) Get aggregate counts of the registered-model footprint within a
         catalog and schema.
 
-        See ``Client.preview_get_aggregate_counts_of_registered_model_footprint_within_catalog_and_schema`` for the arguments, the response and the errors.
+        See ``Client.get_registered_models_summary`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-registered-models-summary-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_AGGREGATE_COUNTS_OF_REGISTERED_MODEL_FOOTPRINT_WITHIN_CATALOG_AND_SCHEMA,
+            endpoints.GET_REGISTERED_MODELS_SUMMARY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
             query={
                 "catalog": catalog,
-                "schema": schema_,
+                "schema": schema,
             },
             headers={
                 "opc-request-id": opc_request_id,
             },
         )
 
-    async def preview_get_list_of_artifacts(
+    async def list_artifacts(
         self,
         *,
         ai_data_platform_id: str,
@@ -5297,12 +5297,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ArtifactList]:
         """(Preview) Get a list of artifacts.
 
-        See ``Client.preview_get_list_of_artifacts`` for the arguments, the response and the errors.
+        See ``Client.list_artifacts`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-artifacts-list-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LIST_OF_ARTIFACTS,
+            endpoints.LIST_ARTIFACTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5317,7 +5317,7 @@ class AsyncMLOpsOperations(AsyncBase):
             },
         )
 
-    async def preview_create_experiment_in_workspace(
+    async def create_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5328,12 +5328,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.CreateExperimentResponseDetails]:
         """(Preview) Create an experiment in a workspace.
 
-        See ``Client.preview_create_experiment_in_workspace`` for the arguments, the response and the errors.
+        See ``Client.create_experiment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-create-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_CREATE_EXPERIMENT_IN_WORKSPACE,
+            endpoints.CREATE_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5345,7 +5345,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_delete_experiment(
+    async def delete_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5356,12 +5356,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeleteExperimentResponseDetails]:
         """(Preview) Delete an experiment.
 
-        See ``Client.preview_delete_experiment`` for the arguments, the response and the errors.
+        See ``Client.delete_experiment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-delete-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_EXPERIMENT,
+            endpoints.DELETE_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5373,7 +5373,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_delete_tag_on_experiment(
+    async def delete_experiment_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -5384,12 +5384,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeleteExperimentTagResponseDetails]:
         """(Preview) Delete a tag on an experiment.
 
-        See ``Client.preview_delete_tag_on_experiment`` for the arguments, the response and the errors.
+        See ``Client.delete_experiment_tag`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-delete-experiment-tag-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_TAG_ON_EXPERIMENT,
+            endpoints.DELETE_EXPERIMENT_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5401,7 +5401,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_get_metadata_for_experiment_by_id(
+    async def get_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5411,12 +5411,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ExperimentResponse]:
         """(Preview) Get metadata for an experiment by ID.
 
-        See ``Client.preview_get_metadata_for_experiment_by_id`` for the arguments, the response and the errors.
+        See ``Client.get_experiment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-get-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_METADATA_FOR_EXPERIMENT_BY_ID,
+            endpoints.GET_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5429,7 +5429,7 @@ class AsyncMLOpsOperations(AsyncBase):
             },
         )
 
-    async def preview_get_experiment_metadata_for_given_name(
+    async def get_experiment_by_name(
         self,
         *,
         ai_data_platform_id: str,
@@ -5439,12 +5439,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ExperimentResponse]:
         """(Preview) Get experiment metadata for a given name.
 
-        See ``Client.preview_get_experiment_metadata_for_given_name`` for the arguments, the response and the errors.
+        See ``Client.get_experiment_by_name`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-get-by-name-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_EXPERIMENT_METADATA_FOR_GIVEN_NAME,
+            endpoints.GET_EXPERIMENT_BY_NAME,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5457,7 +5457,7 @@ class AsyncMLOpsOperations(AsyncBase):
             },
         )
 
-    async def preview_restore_experiment(
+    async def restore_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5468,12 +5468,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.RestoreExperimentResponseDetails]:
         """(Preview) Restore an experiment.
 
-        See ``Client.preview_restore_experiment`` for the arguments, the response and the errors.
+        See ``Client.restore_experiment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-restore-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_RESTORE_EXPERIMENT,
+            endpoints.RESTORE_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5485,7 +5485,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_get_list_of_experiments_with_given_details(
+    async def search_experiments(
         self,
         *,
         ai_data_platform_id: str,
@@ -5495,12 +5495,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ExperimentCollection]:
         """(Preview) Get a list of experiments with the given details.
 
-        See ``Client.preview_get_list_of_experiments_with_given_details`` for the arguments, the response and the errors.
+        See ``Client.search_experiments`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-search-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LIST_OF_EXPERIMENTS_WITH_GIVEN_DETAILS,
+            endpoints.SEARCH_EXPERIMENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5511,7 +5511,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_set_tag_on_experiment(
+    async def set_experiment_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -5522,12 +5522,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.SetExperimentTagResponseDetails]:
         """(Preview) Set a tag on an experiment.
 
-        See ``Client.preview_set_tag_on_experiment`` for the arguments, the response and the errors.
+        See ``Client.set_experiment_tag`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-set-experiment-tag-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_SET_TAG_ON_EXPERIMENT,
+            endpoints.SET_EXPERIMENT_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5539,7 +5539,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_update_experiment(
+    async def update_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5550,12 +5550,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.UpdateExperimentResponseDetails]:
         """(Preview) Update an experiment.
 
-        See ``Client.preview_update_experiment`` for the arguments, the response and the errors.
+        See ``Client.update_experiment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-update-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_EXPERIMENT,
+            endpoints.UPDATE_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5567,7 +5567,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_update_tags_on_experiment(
+    async def update_experiment_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -5578,12 +5578,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.UpdateExperimentTagsResponseDetails]:
         """(Preview) Update tags on experiment.
 
-        See ``Client.preview_update_tags_on_experiment`` for the arguments, the response and the errors.
+        See ``Client.update_experiment_tags`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-internal-experiments-update-experiment-tags-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_EXPERIMENT,
+            endpoints.UPDATE_EXPERIMENT_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5595,7 +5595,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_update_tags_on_experiment_run(
+    async def update_experiment_run_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -5606,12 +5606,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.UpdateExperimentRunTagsResponseDetails]:
         """(Preview) Update tags on an experiment run.
 
-        See ``Client.preview_update_tags_on_experiment_run`` for the arguments, the response and the errors.
+        See ``Client.update_experiment_run_tags`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-internal-runs-update-tags-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_EXPERIMENT_RUN,
+            endpoints.UPDATE_EXPERIMENT_RUN_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5623,7 +5623,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_get_list_of_logged_models(
+    async def search_logged_models(
         self,
         *,
         ai_data_platform_id: str,
@@ -5633,12 +5633,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.LoggedModelCollection]:
         """(Preview) Get a list of logged models.
 
-        See ``Client.preview_get_list_of_logged_models`` for the arguments, the response and the errors.
+        See ``Client.search_logged_models`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-logged-models-search-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LIST_OF_LOGGED_MODELS,
+            endpoints.SEARCH_LOGGED_MODELS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5649,7 +5649,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_get_history_of_experiment_run_metrics(
+    async def get_metric_history(
         self,
         *,
         ai_data_platform_id: str,
@@ -5662,12 +5662,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ExperimentRunMetricHistoryCollection]:
         """(Preview) Get a history of experiment run metrics.
 
-        See ``Client.preview_get_history_of_experiment_run_metrics`` for the arguments, the response and the errors.
+        See ``Client.get_metric_history`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-metrics-get-history-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_HISTORY_OF_EXPERIMENT_RUN_METRICS,
+            endpoints.GET_METRIC_HISTORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5683,7 +5683,7 @@ class AsyncMLOpsOperations(AsyncBase):
             },
         )
 
-    async def preview_create_new_model_version_in_specified_workspace(
+    async def create_workspace_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -5694,12 +5694,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.CreateModelVersionResponseDetails]:
         """(Preview) Create a new model version in a specified workspace.
 
-        See ``Client.preview_create_new_model_version_in_specified_workspace`` for the arguments, the response and the errors.
+        See ``Client.create_workspace_model_version`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-model-versions-create-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_CREATE_NEW_MODEL_VERSION_IN_SPECIFIED_WORKSPACE,
+            endpoints.CREATE_WORKSPACE_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5711,7 +5711,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_create_new_run_within_experiment(
+    async def create_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -5722,12 +5722,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.CreateExperimentRunResponseDetails]:
         """(Preview) Create a new run within an experiment.
 
-        See ``Client.preview_create_new_run_within_experiment`` for the arguments, the response and the errors.
+        See ``Client.create_experiment_run`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_CREATE_NEW_RUN_WITHIN_EXPERIMENT,
+            endpoints.CREATE_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5739,7 +5739,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_delete_experiment_run(
+    async def delete_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -5750,12 +5750,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeleteExperimentRunResponseDetails]:
         """(Preview) Delete an experiment run.
 
-        See ``Client.preview_delete_experiment_run`` for the arguments, the response and the errors.
+        See ``Client.delete_experiment_run`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-delete-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_EXPERIMENT_RUN,
+            endpoints.DELETE_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5767,7 +5767,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_delete_tag_on_experiment_run(
+    async def delete_experiment_run_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -5778,12 +5778,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeleteExperimentRunTagResponseDetails]:
         """(Preview) Delete a tag on an experiment run.
 
-        See ``Client.preview_delete_tag_on_experiment_run`` for the arguments, the response and the errors.
+        See ``Client.delete_experiment_run_tag`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-delete-tag-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_TAG_ON_EXPERIMENT_RUN,
+            endpoints.DELETE_EXPERIMENT_RUN_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5795,7 +5795,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_get_details_of_experiment_run_by_id(
+    async def get_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -5805,12 +5805,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.GetExperimentRunResponseDetails]:
         """(Preview) Get details of an experiment run by ID.
 
-        See ``Client.preview_get_details_of_experiment_run_by_id`` for the arguments, the response and the errors.
+        See ``Client.get_experiment_run`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-get-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_DETAILS_OF_EXPERIMENT_RUN_BY_ID,
+            endpoints.GET_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5823,7 +5823,7 @@ class AsyncMLOpsOperations(AsyncBase):
             },
         )
 
-    async def preview_log_experiment_run_batch(
+    async def log_experiment_run_batch(
         self,
         *,
         ai_data_platform_id: str,
@@ -5834,12 +5834,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.LogExperimentRunBatchResponseDetails]:
         """(Preview) Log an experiment run batch.
 
-        See ``Client.preview_log_experiment_run_batch`` for the arguments, the response and the errors.
+        See ``Client.log_experiment_run_batch`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-batch-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_BATCH,
+            endpoints.LOG_EXPERIMENT_RUN_BATCH,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5851,7 +5851,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_log_experiment_run_inputs(
+    async def log_experiment_run_inputs(
         self,
         *,
         ai_data_platform_id: str,
@@ -5862,12 +5862,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.LogExperimentRunInputsResponseDetails]:
         """(Preview) Log experiment run inputs.
 
-        See ``Client.preview_log_experiment_run_inputs`` for the arguments, the response and the errors.
+        See ``Client.log_experiment_run_inputs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-inputs-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_INPUTS,
+            endpoints.LOG_EXPERIMENT_RUN_INPUTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5879,7 +5879,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_log_experiment_run_metric(
+    async def log_experiment_run_metric(
         self,
         *,
         ai_data_platform_id: str,
@@ -5890,12 +5890,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.LogExperimentRunMetricResponseDetails]:
         """(Preview) Log an experiment run metric.
 
-        See ``Client.preview_log_experiment_run_metric`` for the arguments, the response and the errors.
+        See ``Client.log_experiment_run_metric`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-metric-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_METRIC,
+            endpoints.LOG_EXPERIMENT_RUN_METRIC,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5907,7 +5907,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_log_experiment_run_model(
+    async def log_experiment_run_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -5918,12 +5918,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.LogExperimentRunModelResponseDetails]:
         """(Preview) Log an experiment run model.
 
-        See ``Client.preview_log_experiment_run_model`` for the arguments, the response and the errors.
+        See ``Client.log_experiment_run_model`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-model-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_MODEL,
+            endpoints.LOG_EXPERIMENT_RUN_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5935,7 +5935,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_log_experiment_run_parameter(
+    async def log_experiment_run_param(
         self,
         *,
         ai_data_platform_id: str,
@@ -5946,12 +5946,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.LogExperimentRunParamResponseDetails]:
         """(Preview) Log an experiment run parameter.
 
-        See ``Client.preview_log_experiment_run_parameter`` for the arguments, the response and the errors.
+        See ``Client.log_experiment_run_param`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-parameter-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_PARAMETER,
+            endpoints.LOG_EXPERIMENT_RUN_PARAM,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5963,7 +5963,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_restore_experiment_run(
+    async def restore_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -5974,12 +5974,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.RestoreExperimentRunResponseDetails]:
         """(Preview) Restore an experiment run.
 
-        See ``Client.preview_restore_experiment_run`` for the arguments, the response and the errors.
+        See ``Client.restore_experiment_run`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-restore-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_RESTORE_EXPERIMENT_RUN,
+            endpoints.RESTORE_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5991,7 +5991,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_get_list_of_experiment_runs_in_workspace(
+    async def search_experiment_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -6001,12 +6001,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ExperimentRunCollection]:
         """(Preview) Get a list of experiment runs in a workspace.
 
-        See ``Client.preview_get_list_of_experiment_runs_in_workspace`` for the arguments, the response and the errors.
+        See ``Client.search_experiment_runs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-search-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LIST_OF_EXPERIMENT_RUNS_IN_WORKSPACE,
+            endpoints.SEARCH_EXPERIMENT_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -6017,7 +6017,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_set_tag_on_experiment_run(
+    async def set_experiment_run_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -6028,12 +6028,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.SetExperimentRunTagResponseDetails]:
         """(Preview) Set a tag on an experiment run.
 
-        See ``Client.preview_set_tag_on_experiment_run`` for the arguments, the response and the errors.
+        See ``Client.set_experiment_run_tag`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-set-tag-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_SET_TAG_ON_EXPERIMENT_RUN,
+            endpoints.SET_EXPERIMENT_RUN_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -6045,7 +6045,7 @@ class AsyncMLOpsOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_update_experiment_run(
+    async def update_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -6056,12 +6056,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.UpdateExperimentRunResponseDetails]:
         """(Preview) Update an experiment run.
 
-        See ``Client.preview_update_experiment_run`` for the arguments, the response and the errors.
+        See ``Client.update_experiment_run`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-update-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_EXPERIMENT_RUN,
+            endpoints.UPDATE_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,

@@ -16,7 +16,7 @@ from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 class NotebookOperations(SyncBase):
     """The Notebook operations of ``Client``."""
 
-    def export_notebook_file_contents(
+    def export_contents(
         self,
         *,
         ai_data_platform_id: str,
@@ -62,7 +62,7 @@ class NotebookOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-actions-export-contents-contentpath-post.html
         """
         return self._send(
-            endpoints.EXPORT_NOTEBOOK_FILE_CONTENTS,
+            endpoints.EXPORT_CONTENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -74,7 +74,7 @@ class NotebookOperations(SyncBase):
             body=body,
         )
 
-    def create_new_notebook_file_or_directory(
+    def create_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -139,7 +139,7 @@ class NotebookOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-post.html
         """
         return self._send(
-            endpoints.CREATE_NEW_NOTEBOOK_FILE_OR_DIRECTORY,
+            endpoints.CREATE_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -154,7 +154,7 @@ class NotebookOperations(SyncBase):
             body=body,
         )
 
-    def delete_notebook_file_or_directory(
+    def delete_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -203,7 +203,7 @@ class NotebookOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-delete.html
         """
         return self._send(
-            endpoints.DELETE_NOTEBOOK_FILE_OR_DIRECTORY,
+            endpoints.DELETE_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -215,7 +215,7 @@ class NotebookOperations(SyncBase):
             },
         )
 
-    def get_file_or_directory_content(
+    def get_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -287,7 +287,7 @@ class NotebookOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-get.html
         """
         return self._send(
-            endpoints.GET_FILE_OR_DIRECTORY_CONTENT,
+            endpoints.GET_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -305,7 +305,7 @@ class NotebookOperations(SyncBase):
             },
         )
 
-    def rename_file_or_directory(
+    def modify_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -364,7 +364,7 @@ class NotebookOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-patch.html
         """
         return self._send(
-            endpoints.RENAME_FILE_OR_DIRECTORY,
+            endpoints.MODIFY_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -378,7 +378,7 @@ class NotebookOperations(SyncBase):
             body=body,
         )
 
-    def update_notebook_contents(
+    def update_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -438,7 +438,7 @@ class NotebookOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-put.html
         """
         return self._send(
-            endpoints.UPDATE_NOTEBOOK_CONTENTS,
+            endpoints.UPDATE_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -452,7 +452,7 @@ class NotebookOperations(SyncBase):
             body=body,
         )
 
-    def create_new_session(
+    def create_session(
         self,
         *,
         ai_data_platform_id: str,
@@ -508,7 +508,7 @@ class NotebookOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-post.html
         """
         return self._send(
-            endpoints.CREATE_NEW_SESSION,
+            endpoints.CREATE_SESSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -521,7 +521,7 @@ class NotebookOperations(SyncBase):
             body=body,
         )
 
-    def get_available_sessions(
+    def list_sessions(
         self,
         *,
         ai_data_platform_id: str,
@@ -584,7 +584,7 @@ class NotebookOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-get.html
         """
         return self._send(
-            endpoints.GET_AVAILABLE_SESSIONS,
+            endpoints.LIST_SESSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -603,7 +603,7 @@ class NotebookOperations(SyncBase):
             },
         )
 
-    def get_available_sessions_pages(
+    def list_sessions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -618,7 +618,7 @@ class NotebookOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.SessionCollection]]:
         """Get available sessions.
 
-        Yields every page of ``get_available_sessions``, following ``opc-next-page``.
+        Yields every page of ``list_sessions``, following ``opc-next-page``.
 
         Returns a list of all available sessions.
 
@@ -664,7 +664,7 @@ class NotebookOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_available_sessions(
+            response = self.list_sessions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_id=cluster_id,
@@ -742,7 +742,7 @@ class NotebookOperations(SyncBase):
             },
         )
 
-    def get_session_details(
+    def get_session(
         self,
         *,
         ai_data_platform_id: str,
@@ -781,7 +781,7 @@ class NotebookOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-sessionid-get.html
         """
         return self._send(
-            endpoints.GET_SESSION_DETAILS,
+            endpoints.GET_SESSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -803,7 +803,7 @@ class NotebookOperations(SyncBase):
     ) -> ApiResponse[models.Session]:
         """Wait until the Session's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_session_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_session`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state.
@@ -813,7 +813,7 @@ class NotebookOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_session_details(
+            lambda: self.get_session(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 session_id=session_id,
@@ -897,7 +897,7 @@ class NotebookOperations(SyncBase):
 class AsyncNotebookOperations(AsyncBase):
     """The Notebook operations of ``AsyncClient``."""
 
-    async def export_notebook_file_contents(
+    async def export_contents(
         self,
         *,
         ai_data_platform_id: str,
@@ -908,12 +908,12 @@ class AsyncNotebookOperations(AsyncBase):
     ) -> ApiResponse[models.ExportedContents]:
         """Export notebook file contents.
 
-        See ``Client.export_notebook_file_contents`` for the arguments, the response and the errors.
+        See ``Client.export_contents`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-actions-export-contents-contentpath-post.html
         """
         return await self._send(
-            endpoints.EXPORT_NOTEBOOK_FILE_CONTENTS,
+            endpoints.EXPORT_CONTENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -925,7 +925,7 @@ class AsyncNotebookOperations(AsyncBase):
             body=body,
         )
 
-    async def create_new_notebook_file_or_directory(
+    async def create_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -939,12 +939,12 @@ class AsyncNotebookOperations(AsyncBase):
     ) -> ApiResponse[models.Content]:
         """Create a new notebook file or directory.
 
-        See ``Client.create_new_notebook_file_or_directory`` for the arguments, the response and the errors.
+        See ``Client.create_content`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-post.html
         """
         return await self._send(
-            endpoints.CREATE_NEW_NOTEBOOK_FILE_OR_DIRECTORY,
+            endpoints.CREATE_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -959,7 +959,7 @@ class AsyncNotebookOperations(AsyncBase):
             body=body,
         )
 
-    async def delete_notebook_file_or_directory(
+    async def delete_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -970,12 +970,12 @@ class AsyncNotebookOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete a notebook file or directory.
 
-        See ``Client.delete_notebook_file_or_directory`` for the arguments, the response and the errors.
+        See ``Client.delete_content`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-delete.html
         """
         return await self._send(
-            endpoints.DELETE_NOTEBOOK_FILE_OR_DIRECTORY,
+            endpoints.DELETE_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -987,7 +987,7 @@ class AsyncNotebookOperations(AsyncBase):
             },
         )
 
-    async def get_file_or_directory_content(
+    async def get_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -1002,12 +1002,12 @@ class AsyncNotebookOperations(AsyncBase):
     ) -> ApiResponse[models.Content]:
         """Get file or directory content.
 
-        See ``Client.get_file_or_directory_content`` for the arguments, the response and the errors.
+        See ``Client.get_content`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-get.html
         """
         return await self._send(
-            endpoints.GET_FILE_OR_DIRECTORY_CONTENT,
+            endpoints.GET_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1025,7 +1025,7 @@ class AsyncNotebookOperations(AsyncBase):
             },
         )
 
-    async def rename_file_or_directory(
+    async def modify_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -1038,12 +1038,12 @@ class AsyncNotebookOperations(AsyncBase):
     ) -> ApiResponse[models.Content]:
         """Rename a file or directory.
 
-        See ``Client.rename_file_or_directory`` for the arguments, the response and the errors.
+        See ``Client.modify_content`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-patch.html
         """
         return await self._send(
-            endpoints.RENAME_FILE_OR_DIRECTORY,
+            endpoints.MODIFY_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1057,7 +1057,7 @@ class AsyncNotebookOperations(AsyncBase):
             body=body,
         )
 
-    async def update_notebook_contents(
+    async def update_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -1070,12 +1070,12 @@ class AsyncNotebookOperations(AsyncBase):
     ) -> ApiResponse[models.Content]:
         """Update notebook contents.
 
-        See ``Client.update_notebook_contents`` for the arguments, the response and the errors.
+        See ``Client.update_content`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-put.html
         """
         return await self._send(
-            endpoints.UPDATE_NOTEBOOK_CONTENTS,
+            endpoints.UPDATE_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1089,7 +1089,7 @@ class AsyncNotebookOperations(AsyncBase):
             body=body,
         )
 
-    async def create_new_session(
+    async def create_session(
         self,
         *,
         ai_data_platform_id: str,
@@ -1101,12 +1101,12 @@ class AsyncNotebookOperations(AsyncBase):
     ) -> ApiResponse[models.Session]:
         """Create a new session.
 
-        See ``Client.create_new_session`` for the arguments, the response and the errors.
+        See ``Client.create_session`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-post.html
         """
         return await self._send(
-            endpoints.CREATE_NEW_SESSION,
+            endpoints.CREATE_SESSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1119,7 +1119,7 @@ class AsyncNotebookOperations(AsyncBase):
             body=body,
         )
 
-    async def get_available_sessions(
+    async def list_sessions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1135,12 +1135,12 @@ class AsyncNotebookOperations(AsyncBase):
     ) -> ApiResponse[models.SessionCollection]:
         """Get available sessions.
 
-        See ``Client.get_available_sessions`` for the arguments, the response and the errors.
+        See ``Client.list_sessions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-get.html
         """
         return await self._send(
-            endpoints.GET_AVAILABLE_SESSIONS,
+            endpoints.LIST_SESSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1159,7 +1159,7 @@ class AsyncNotebookOperations(AsyncBase):
             },
         )
 
-    async def get_available_sessions_pages(
+    async def list_sessions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1174,11 +1174,11 @@ class AsyncNotebookOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.SessionCollection]]:
         """Get available sessions.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_available_sessions``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_sessions``.
         """
         page: str | None = None
         while True:
-            response = await self.get_available_sessions(
+            response = await self.list_sessions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_id=cluster_id,
@@ -1223,7 +1223,7 @@ class AsyncNotebookOperations(AsyncBase):
             },
         )
 
-    async def get_session_details(
+    async def get_session(
         self,
         *,
         ai_data_platform_id: str,
@@ -1233,12 +1233,12 @@ class AsyncNotebookOperations(AsyncBase):
     ) -> ApiResponse[models.Session]:
         """Get session details.
 
-        See ``Client.get_session_details`` for the arguments, the response and the errors.
+        See ``Client.get_session`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-sessionid-get.html
         """
         return await self._send(
-            endpoints.GET_SESSION_DETAILS,
+            endpoints.GET_SESSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1263,7 +1263,7 @@ class AsyncNotebookOperations(AsyncBase):
         See ``Client.wait_for_session``.
         """
         return await async_wait_until(
-            lambda: self.get_session_details(
+            lambda: self.get_session(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 session_id=session_id,

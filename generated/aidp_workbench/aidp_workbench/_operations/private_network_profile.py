@@ -16,7 +16,7 @@ from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 class PrivateNetworkProfileOperations(SyncBase):
     """The PrivateNetworkProfile operations of ``Client``."""
 
-    def create_reusable_private_network_profile_for_git_repositories_in_ai_data_platform(
+    def create_private_network_profile(
         self,
         *,
         ai_data_platform_id: str,
@@ -69,7 +69,7 @@ class PrivateNetworkProfileOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-post.html
         """
         return self._send(
-            endpoints.CREATE_REUSABLE_PRIVATE_NETWORK_PROFILE_FOR_GIT_REPOSITORIES_IN_AI_DATA_PLATFORM,
+            endpoints.CREATE_PRIVATE_NETWORK_PROFILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -80,7 +80,7 @@ class PrivateNetworkProfileOperations(SyncBase):
             body=body,
         )
 
-    def get_private_network_profile_summaries_for_requested_ai_data_platform(
+    def list_private_network_profiles(
         self,
         *,
         ai_data_platform_id: str,
@@ -145,7 +145,7 @@ class PrivateNetworkProfileOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-get.html
         """
         return self._send(
-            endpoints.GET_PRIVATE_NETWORK_PROFILE_SUMMARIES_FOR_REQUESTED_AI_DATA_PLATFORM,
+            endpoints.LIST_PRIVATE_NETWORK_PROFILES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -163,7 +163,7 @@ class PrivateNetworkProfileOperations(SyncBase):
             },
         )
 
-    def get_private_network_profile_summaries_for_requested_ai_data_platform_pages(
+    def list_private_network_profiles_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -177,7 +177,7 @@ class PrivateNetworkProfileOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.PrivateNetworkProfileCollection]]:
         """Get private network profile summaries for the requested AI data platform.
 
-        Yields every page of ``get_private_network_profile_summaries_for_requested_ai_data_platform``, following ``opc-next-page``.
+        Yields every page of ``list_private_network_profiles``, following ``opc-next-page``.
 
         Returns private network profile summaries for the requested AI data platform.
 
@@ -226,7 +226,7 @@ class PrivateNetworkProfileOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_private_network_profile_summaries_for_requested_ai_data_platform(
+            response = self.list_private_network_profiles(
                 ai_data_platform_id=ai_data_platform_id,
                 name=name,
                 lifecycle_state=lifecycle_state,
@@ -242,7 +242,7 @@ class PrivateNetworkProfileOperations(SyncBase):
             if not page:
                 return
 
-    def delete_unused_private_network_profile_from_ai_data_platform(
+    def delete_private_network_profile(
         self,
         *,
         ai_data_platform_id: str,
@@ -289,7 +289,7 @@ class PrivateNetworkProfileOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-delete.html
         """
         return self._send(
-            endpoints.DELETE_UNUSED_PRIVATE_NETWORK_PROFILE_FROM_AI_DATA_PLATFORM,
+            endpoints.DELETE_PRIVATE_NETWORK_PROFILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "privateNetworkProfileKey": private_network_profile_key,
@@ -300,7 +300,7 @@ class PrivateNetworkProfileOperations(SyncBase):
             },
         )
 
-    def get_private_network_profile_for_requested_ai_data_platform(
+    def get_private_network_profile(
         self,
         *,
         ai_data_platform_id: str,
@@ -337,7 +337,7 @@ class PrivateNetworkProfileOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-get.html
         """
         return self._send(
-            endpoints.GET_PRIVATE_NETWORK_PROFILE_FOR_REQUESTED_AI_DATA_PLATFORM,
+            endpoints.GET_PRIVATE_NETWORK_PROFILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "privateNetworkProfileKey": private_network_profile_key,
@@ -357,7 +357,7 @@ class PrivateNetworkProfileOperations(SyncBase):
     ) -> ApiResponse[models.PrivateNetworkProfile]:
         """Wait until the PrivateNetworkProfile's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_private_network_profile_for_requested_ai_data_platform`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_private_network_profile`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state.
@@ -367,7 +367,7 @@ class PrivateNetworkProfileOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_private_network_profile_for_requested_ai_data_platform(
+            lambda: self.get_private_network_profile(
                 ai_data_platform_id=ai_data_platform_id,
                 private_network_profile_key=private_network_profile_key,
             ),
@@ -378,7 +378,7 @@ class PrivateNetworkProfileOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_selected_fields_of_reusable_private_network_profile_in_ai_data_platform(
+    def update_private_network_profile(
         self,
         *,
         ai_data_platform_id: str,
@@ -432,7 +432,7 @@ class PrivateNetworkProfileOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-put.html
         """
         return self._send(
-            endpoints.UPDATE_SELECTED_FIELDS_OF_REUSABLE_PRIVATE_NETWORK_PROFILE_IN_AI_DATA_PLATFORM,
+            endpoints.UPDATE_PRIVATE_NETWORK_PROFILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "privateNetworkProfileKey": private_network_profile_key,
@@ -448,7 +448,7 @@ class PrivateNetworkProfileOperations(SyncBase):
 class AsyncPrivateNetworkProfileOperations(AsyncBase):
     """The PrivateNetworkProfile operations of ``AsyncClient``."""
 
-    async def create_reusable_private_network_profile_for_git_repositories_in_ai_data_platform(
+    async def create_private_network_profile(
         self,
         *,
         ai_data_platform_id: str,
@@ -459,12 +459,12 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         """Create a reusable private network profile for Git repositories in an AI data
         platform.
 
-        See ``Client.create_reusable_private_network_profile_for_git_repositories_in_ai_data_platform`` for the arguments, the response and the errors.
+        See ``Client.create_private_network_profile`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-post.html
         """
         return await self._send(
-            endpoints.CREATE_REUSABLE_PRIVATE_NETWORK_PROFILE_FOR_GIT_REPOSITORIES_IN_AI_DATA_PLATFORM,
+            endpoints.CREATE_PRIVATE_NETWORK_PROFILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -475,7 +475,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
             body=body,
         )
 
-    async def get_private_network_profile_summaries_for_requested_ai_data_platform(
+    async def list_private_network_profiles(
         self,
         *,
         ai_data_platform_id: str,
@@ -490,12 +490,12 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
     ) -> ApiResponse[models.PrivateNetworkProfileCollection]:
         """Get private network profile summaries for the requested AI data platform.
 
-        See ``Client.get_private_network_profile_summaries_for_requested_ai_data_platform`` for the arguments, the response and the errors.
+        See ``Client.list_private_network_profiles`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-get.html
         """
         return await self._send(
-            endpoints.GET_PRIVATE_NETWORK_PROFILE_SUMMARIES_FOR_REQUESTED_AI_DATA_PLATFORM,
+            endpoints.LIST_PRIVATE_NETWORK_PROFILES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -513,7 +513,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
             },
         )
 
-    async def get_private_network_profile_summaries_for_requested_ai_data_platform_pages(
+    async def list_private_network_profiles_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -527,29 +527,27 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.PrivateNetworkProfileCollection]]:
         """Get private network profile summaries for the requested AI data platform.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_private_network_profile_summaries_for_requested_ai_data_platform``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_private_network_profiles``.
         """
         page: str | None = None
         while True:
-            response = (
-                await self.get_private_network_profile_summaries_for_requested_ai_data_platform(
-                    ai_data_platform_id=ai_data_platform_id,
-                    name=name,
-                    lifecycle_state=lifecycle_state,
-                    display_name_contains=display_name_contains,
-                    limit=limit,
-                    sort_order=sort_order,
-                    sort_by=sort_by,
-                    opc_request_id=opc_request_id,
-                    page=page,
-                )
+            response = await self.list_private_network_profiles(
+                ai_data_platform_id=ai_data_platform_id,
+                name=name,
+                lifecycle_state=lifecycle_state,
+                display_name_contains=display_name_contains,
+                limit=limit,
+                sort_order=sort_order,
+                sort_by=sort_by,
+                opc_request_id=opc_request_id,
+                page=page,
             )
             yield response
             page = response.next_page
             if not page:
                 return
 
-    async def delete_unused_private_network_profile_from_ai_data_platform(
+    async def delete_private_network_profile(
         self,
         *,
         ai_data_platform_id: str,
@@ -559,12 +557,12 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete an unused private network profile from an AI data platform.
 
-        See ``Client.delete_unused_private_network_profile_from_ai_data_platform`` for the arguments, the response and the errors.
+        See ``Client.delete_private_network_profile`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-delete.html
         """
         return await self._send(
-            endpoints.DELETE_UNUSED_PRIVATE_NETWORK_PROFILE_FROM_AI_DATA_PLATFORM,
+            endpoints.DELETE_PRIVATE_NETWORK_PROFILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "privateNetworkProfileKey": private_network_profile_key,
@@ -575,7 +573,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
             },
         )
 
-    async def get_private_network_profile_for_requested_ai_data_platform(
+    async def get_private_network_profile(
         self,
         *,
         ai_data_platform_id: str,
@@ -584,12 +582,12 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
     ) -> ApiResponse[models.PrivateNetworkProfile]:
         """Get a private network profile for the requested AI data platform.
 
-        See ``Client.get_private_network_profile_for_requested_ai_data_platform`` for the arguments, the response and the errors.
+        See ``Client.get_private_network_profile`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-get.html
         """
         return await self._send(
-            endpoints.GET_PRIVATE_NETWORK_PROFILE_FOR_REQUESTED_AI_DATA_PLATFORM,
+            endpoints.GET_PRIVATE_NETWORK_PROFILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "privateNetworkProfileKey": private_network_profile_key,
@@ -612,7 +610,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         See ``Client.wait_for_private_network_profile``.
         """
         return await async_wait_until(
-            lambda: self.get_private_network_profile_for_requested_ai_data_platform(
+            lambda: self.get_private_network_profile(
                 ai_data_platform_id=ai_data_platform_id,
                 private_network_profile_key=private_network_profile_key,
             ),
@@ -623,7 +621,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_selected_fields_of_reusable_private_network_profile_in_ai_data_platform(
+    async def update_private_network_profile(
         self,
         *,
         ai_data_platform_id: str,
@@ -635,12 +633,12 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         """Update selected fields of a reusable private network profile in an AI data
         platform.
 
-        See ``Client.update_selected_fields_of_reusable_private_network_profile_in_ai_data_platform`` for the arguments, the response and the errors.
+        See ``Client.update_private_network_profile`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_SELECTED_FIELDS_OF_REUSABLE_PRIVATE_NETWORK_PROFILE_IN_AI_DATA_PLATFORM,
+            endpoints.UPDATE_PRIVATE_NETWORK_PROFILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "privateNetworkProfileKey": private_network_profile_key,

@@ -77,7 +77,7 @@ class RoleOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_roles(
+    def list_roles(
         self,
         *,
         ai_data_platform_id: str,
@@ -141,7 +141,7 @@ class RoleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_ROLES,
+            endpoints.LIST_ROLES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -158,7 +158,7 @@ class RoleOperations(SyncBase):
             },
         )
 
-    def get_list_of_roles_pages(
+    def list_roles_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -171,7 +171,7 @@ class RoleOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.RoleCollection]]:
         """Get a list of roles.
 
-        Yields every page of ``get_list_of_roles``, following ``opc-next-page``.
+        Yields every page of ``list_roles``, following ``opc-next-page``.
 
         Returns a list of roles.
 
@@ -220,7 +220,7 @@ class RoleOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_roles(
+            response = self.list_roles(
                 ai_data_platform_id=ai_data_platform_id,
                 lifecycle_state=lifecycle_state,
                 display_name=display_name,
@@ -293,7 +293,7 @@ class RoleOperations(SyncBase):
             },
         )
 
-    def get_detailed_information_about_role(
+    def get_role(
         self,
         *,
         ai_data_platform_id: str,
@@ -334,7 +334,7 @@ class RoleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_ROLE,
+            endpoints.GET_ROLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -347,7 +347,7 @@ class RoleOperations(SyncBase):
             },
         )
 
-    def update_role_with_provided_information(
+    def update_role(
         self,
         *,
         ai_data_platform_id: str,
@@ -399,7 +399,7 @@ class RoleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-put.html
         """
         return self._send(
-            endpoints.UPDATE_ROLE_WITH_PROVIDED_INFORMATION,
+            endpoints.UPDATE_ROLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -411,7 +411,7 @@ class RoleOperations(SyncBase):
             body=body,
         )
 
-    def assign_given_user_group_principal_to_role(
+    def add_member_to_role(
         self,
         *,
         ai_data_platform_id: str,
@@ -472,7 +472,7 @@ class RoleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-actions-addmember-post.html
         """
         return self._send(
-            endpoints.ASSIGN_GIVEN_USER_GROUP_PRINCIPAL_TO_ROLE,
+            endpoints.ADD_MEMBER_TO_ROLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -485,7 +485,7 @@ class RoleOperations(SyncBase):
             body=body,
         )
 
-    def revoke_role_from_given_user_or_group(
+    def remove_member_from_role(
         self,
         *,
         ai_data_platform_id: str,
@@ -546,7 +546,7 @@ class RoleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-actions-removemember-post.html
         """
         return self._send(
-            endpoints.REVOKE_ROLE_FROM_GIVEN_USER_OR_GROUP,
+            endpoints.REMOVE_MEMBER_FROM_ROLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -559,7 +559,7 @@ class RoleOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_permissions_for_given_role(
+    def list_role_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -622,7 +622,7 @@ class RoleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_ROLE,
+            endpoints.LIST_ROLE_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -639,7 +639,7 @@ class RoleOperations(SyncBase):
             },
         )
 
-    def get_list_of_permissions_for_given_role_pages(
+    def list_role_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -652,7 +652,7 @@ class RoleOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.RolePermissionCollection]]:
         """Get a list of permissions for a given role.
 
-        Yields every page of ``get_list_of_permissions_for_given_role``, following ``opc-next-page``.
+        Yields every page of ``list_role_permissions``, following ``opc-next-page``.
 
         Returns a list of permissions for a given role.
 
@@ -700,7 +700,7 @@ class RoleOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_permissions_for_given_role(
+            response = self.list_role_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 role_key=role_key,
                 permission_scope=permission_scope,
@@ -745,7 +745,7 @@ class AsyncRoleOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_roles(
+    async def list_roles(
         self,
         *,
         ai_data_platform_id: str,
@@ -759,12 +759,12 @@ class AsyncRoleOperations(AsyncBase):
     ) -> ApiResponse[models.RoleCollection]:
         """Get a list of roles.
 
-        See ``Client.get_list_of_roles`` for the arguments, the response and the errors.
+        See ``Client.list_roles`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_ROLES,
+            endpoints.LIST_ROLES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -781,7 +781,7 @@ class AsyncRoleOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_roles_pages(
+    async def list_roles_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -794,11 +794,11 @@ class AsyncRoleOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.RoleCollection]]:
         """Get a list of roles.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_roles``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_roles``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_roles(
+            response = await self.list_roles(
                 ai_data_platform_id=ai_data_platform_id,
                 lifecycle_state=lifecycle_state,
                 display_name=display_name,
@@ -839,7 +839,7 @@ class AsyncRoleOperations(AsyncBase):
             },
         )
 
-    async def get_detailed_information_about_role(
+    async def get_role(
         self,
         *,
         ai_data_platform_id: str,
@@ -849,12 +849,12 @@ class AsyncRoleOperations(AsyncBase):
     ) -> ApiResponse[models.Role]:
         """Get detailed information about a role.
 
-        See ``Client.get_detailed_information_about_role`` for the arguments, the response and the errors.
+        See ``Client.get_role`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_ROLE,
+            endpoints.GET_ROLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -867,7 +867,7 @@ class AsyncRoleOperations(AsyncBase):
             },
         )
 
-    async def update_role_with_provided_information(
+    async def update_role(
         self,
         *,
         ai_data_platform_id: str,
@@ -878,12 +878,12 @@ class AsyncRoleOperations(AsyncBase):
     ) -> ApiResponse[models.Role]:
         """Update a role with the provided information.
 
-        See ``Client.update_role_with_provided_information`` for the arguments, the response and the errors.
+        See ``Client.update_role`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_ROLE_WITH_PROVIDED_INFORMATION,
+            endpoints.UPDATE_ROLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -895,7 +895,7 @@ class AsyncRoleOperations(AsyncBase):
             body=body,
         )
 
-    async def assign_given_user_group_principal_to_role(
+    async def add_member_to_role(
         self,
         *,
         ai_data_platform_id: str,
@@ -907,12 +907,12 @@ class AsyncRoleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Assign a given user/group/principal to a role.
 
-        See ``Client.assign_given_user_group_principal_to_role`` for the arguments, the response and the errors.
+        See ``Client.add_member_to_role`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-actions-addmember-post.html
         """
         return await self._send(
-            endpoints.ASSIGN_GIVEN_USER_GROUP_PRINCIPAL_TO_ROLE,
+            endpoints.ADD_MEMBER_TO_ROLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -925,7 +925,7 @@ class AsyncRoleOperations(AsyncBase):
             body=body,
         )
 
-    async def revoke_role_from_given_user_or_group(
+    async def remove_member_from_role(
         self,
         *,
         ai_data_platform_id: str,
@@ -937,12 +937,12 @@ class AsyncRoleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Revoke a role from a given user or group.
 
-        See ``Client.revoke_role_from_given_user_or_group`` for the arguments, the response and the errors.
+        See ``Client.remove_member_from_role`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-actions-removemember-post.html
         """
         return await self._send(
-            endpoints.REVOKE_ROLE_FROM_GIVEN_USER_OR_GROUP,
+            endpoints.REMOVE_MEMBER_FROM_ROLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -955,7 +955,7 @@ class AsyncRoleOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_permissions_for_given_role(
+    async def list_role_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -969,12 +969,12 @@ class AsyncRoleOperations(AsyncBase):
     ) -> ApiResponse[models.RolePermissionCollection]:
         """Get a list of permissions for a given role.
 
-        See ``Client.get_list_of_permissions_for_given_role`` for the arguments, the response and the errors.
+        See ``Client.list_role_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_ROLE,
+            endpoints.LIST_ROLE_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -991,7 +991,7 @@ class AsyncRoleOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_permissions_for_given_role_pages(
+    async def list_role_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1004,11 +1004,11 @@ class AsyncRoleOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.RolePermissionCollection]]:
         """Get a list of permissions for a given role.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_permissions_for_given_role``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_role_permissions``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_permissions_for_given_role(
+            response = await self.list_role_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 role_key=role_key,
                 permission_scope=permission_scope,

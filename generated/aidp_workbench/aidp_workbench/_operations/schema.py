@@ -16,7 +16,7 @@ from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 class SchemaOperations(SyncBase):
     """The Schema operations of ``Client``."""
 
-    def create_managed_table_with_data_loaded_from_sample_file(
+    def create_data_table(
         self,
         *,
         ai_data_platform_id: str,
@@ -70,7 +70,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-datatables-post.html
         """
         return self._send(
-            endpoints.CREATE_MANAGED_TABLE_WITH_DATA_LOADED_FROM_SAMPLE_FILE,
+            endpoints.CREATE_DATA_TABLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -148,7 +148,7 @@ class SchemaOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_schemas(
+    def list_schemas(
         self,
         *,
         ai_data_platform_id: str,
@@ -212,7 +212,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_SCHEMAS,
+            endpoints.LIST_SCHEMAS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -230,7 +230,7 @@ class SchemaOperations(SyncBase):
             },
         )
 
-    def get_list_of_schemas_pages(
+    def list_schemas_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -244,7 +244,7 @@ class SchemaOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.SchemaCollection]]:
         """Get a list of schemas.
 
-        Yields every page of ``get_list_of_schemas``, following ``opc-next-page``.
+        Yields every page of ``list_schemas``, following ``opc-next-page``.
 
         Returns a list of schemas.
 
@@ -292,7 +292,7 @@ class SchemaOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_schemas(
+            response = self.list_schemas(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 should_skip_ocid_translation=should_skip_ocid_translation,
@@ -375,7 +375,7 @@ class SchemaOperations(SyncBase):
             },
         )
 
-    def get_detailed_information_about_specified_schema(
+    def get_schema(
         self,
         *,
         ai_data_platform_id: str,
@@ -419,7 +419,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_SPECIFIED_SCHEMA,
+            endpoints.GET_SCHEMA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -443,7 +443,7 @@ class SchemaOperations(SyncBase):
     ) -> ApiResponse[models.Schema]:
         """Wait until the Schema's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_detailed_information_about_specified_schema`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_schema`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state.
@@ -452,7 +452,7 @@ class SchemaOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_detailed_information_about_specified_schema(
+            lambda: self.get_schema(
                 ai_data_platform_id=ai_data_platform_id,
                 schema_key=schema_key,
             ),
@@ -532,7 +532,7 @@ class SchemaOperations(SyncBase):
             body=body,
         )
 
-    def generate_uri_for_uploading_sample_file_to_temporary_folder_in_schema(
+    def generate_temp_file_upload_target(
         self,
         *,
         ai_data_platform_id: str,
@@ -573,7 +573,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-generatetempfileuploadtarget-post.html
         """
         return self._send(
-            endpoints.GENERATE_URI_FOR_UPLOADING_SAMPLE_FILE_TO_TEMPORARY_FOLDER_IN_SCHEMA,
+            endpoints.GENERATE_TEMP_FILE_UPLOAD_TARGET,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -584,7 +584,7 @@ class SchemaOperations(SyncBase):
             },
         )
 
-    def get_details_of_table_schema_from_specified_location(
+    def infer_schema(
         self,
         *,
         ai_data_platform_id: str,
@@ -630,7 +630,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschema-post.html
         """
         return self._send(
-            endpoints.GET_DETAILS_OF_TABLE_SCHEMA_FROM_SPECIFIED_LOCATION,
+            endpoints.INFER_SCHEMA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -642,7 +642,7 @@ class SchemaOperations(SyncBase):
             body=body,
         )
 
-    def get_table_schema_and_data_from_specified_location(
+    def infer_schema_with_preview(
         self,
         *,
         ai_data_platform_id: str,
@@ -689,7 +689,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschemawithpreview-post.html
         """
         return self._send(
-            endpoints.GET_TABLE_SCHEMA_AND_DATA_FROM_SPECIFIED_LOCATION,
+            endpoints.INFER_SCHEMA_WITH_PREVIEW,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -701,7 +701,7 @@ class SchemaOperations(SyncBase):
             body=body,
         )
 
-    def update_permissions_for_given_schema(
+    def manage_schema_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -757,7 +757,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_SCHEMA,
+            endpoints.MANAGE_SCHEMA_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -770,7 +770,7 @@ class SchemaOperations(SyncBase):
             body=body,
         )
 
-    def refresh_schema_through_crawler(
+    def refresh_schema(
         self,
         *,
         ai_data_platform_id: str,
@@ -830,7 +830,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-refresh-post.html
         """
         return self._send(
-            endpoints.REFRESH_SCHEMA_THROUGH_CRAWLER,
+            endpoints.REFRESH_SCHEMA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -843,7 +843,7 @@ class SchemaOperations(SyncBase):
             },
         )
 
-    def get_list_of_permissions_for_given_schema(
+    def list_schema_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -905,7 +905,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_SCHEMA,
+            endpoints.LIST_SCHEMA_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -922,7 +922,7 @@ class SchemaOperations(SyncBase):
             },
         )
 
-    def get_list_of_permissions_for_given_schema_pages(
+    def list_schema_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -935,7 +935,7 @@ class SchemaOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.SchemaPermissionCollection]]:
         """Get a list of permissions for a given schema.
 
-        Yields every page of ``get_list_of_permissions_for_given_schema``, following ``opc-next-page``.
+        Yields every page of ``list_schema_permissions``, following ``opc-next-page``.
 
         Returns a list of permissions for a given schema.
 
@@ -982,7 +982,7 @@ class SchemaOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_permissions_for_given_schema(
+            response = self.list_schema_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 schema_key=schema_key,
                 limit=limit,
@@ -1063,7 +1063,7 @@ class SchemaOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_tables_in_schema(
+    def list_tables(
         self,
         *,
         ai_data_platform_id: str,
@@ -1135,7 +1135,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_TABLES_IN_SCHEMA,
+            endpoints.LIST_TABLES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1155,7 +1155,7 @@ class SchemaOperations(SyncBase):
             },
         )
 
-    def get_list_of_tables_in_schema_pages(
+    def list_tables_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1171,7 +1171,7 @@ class SchemaOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.TableCollection]]:
         """Get a list of tables in a schema.
 
-        Yields every page of ``get_list_of_tables_in_schema``, following ``opc-next-page``.
+        Yields every page of ``list_tables``, following ``opc-next-page``.
 
         Returns a list of tables in a schema.
 
@@ -1225,7 +1225,7 @@ class SchemaOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_tables_in_schema(
+            response = self.list_tables(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 schema_key=schema_key,
@@ -1312,7 +1312,7 @@ class SchemaOperations(SyncBase):
             },
         )
 
-    def get_detailed_information_about_table(
+    def get_table(
         self,
         *,
         ai_data_platform_id: str,
@@ -1356,7 +1356,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_TABLE,
+            endpoints.GET_TABLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -1380,7 +1380,7 @@ class SchemaOperations(SyncBase):
     ) -> ApiResponse[models.Table]:
         """Wait until the Table's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_detailed_information_about_table`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_table`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state.
@@ -1389,7 +1389,7 @@ class SchemaOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_detailed_information_about_table(
+            lambda: self.get_table(
                 ai_data_platform_id=ai_data_platform_id,
                 table_key=table_key,
             ),
@@ -1400,7 +1400,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_table_with_provided_details(
+    def update_table(
         self,
         *,
         ai_data_platform_id: str,
@@ -1456,7 +1456,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-put.html
         """
         return self._send(
-            endpoints.UPDATE_TABLE_WITH_PROVIDED_DETAILS,
+            endpoints.UPDATE_TABLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -1469,7 +1469,7 @@ class SchemaOperations(SyncBase):
             body=body,
         )
 
-    def retrieve_par_for_entities_created(
+    def get_par(
         self,
         *,
         ai_data_platform_id: str,
@@ -1518,7 +1518,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-getpar-post.html
         """
         return self._send(
-            endpoints.RETRIEVE_PAR_FOR_ENTITIES_CREATED,
+            endpoints.GET_PAR,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -1530,7 +1530,7 @@ class SchemaOperations(SyncBase):
             },
         )
 
-    def update_permissions_for_given_table(
+    def manage_table_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -1586,7 +1586,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_TABLE,
+            endpoints.MANAGE_TABLE_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -1599,7 +1599,7 @@ class SchemaOperations(SyncBase):
             body=body,
         )
 
-    def refresh_table_through_crawler(
+    def refresh_table(
         self,
         *,
         ai_data_platform_id: str,
@@ -1659,7 +1659,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-refresh-post.html
         """
         return self._send(
-            endpoints.REFRESH_TABLE_THROUGH_CRAWLER,
+            endpoints.REFRESH_TABLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -1672,7 +1672,7 @@ class SchemaOperations(SyncBase):
             },
         )
 
-    def get_list_of_permissions_for_given_table(
+    def list_table_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1734,7 +1734,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_TABLE,
+            endpoints.LIST_TABLE_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -1751,7 +1751,7 @@ class SchemaOperations(SyncBase):
             },
         )
 
-    def get_list_of_permissions_for_given_table_pages(
+    def list_table_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1764,7 +1764,7 @@ class SchemaOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.TablePermissionCollection]]:
         """Get a list of permissions for a given table.
 
-        Yields every page of ``get_list_of_permissions_for_given_table``, following ``opc-next-page``.
+        Yields every page of ``list_table_permissions``, following ``opc-next-page``.
 
         Returns a list of permissions for a given table.
 
@@ -1811,7 +1811,7 @@ class SchemaOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_permissions_for_given_table(
+            response = self.list_table_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 table_key=table_key,
                 limit=limit,
@@ -1892,7 +1892,7 @@ class SchemaOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_views_in_schema(
+    def list_views(
         self,
         *,
         ai_data_platform_id: str,
@@ -1956,7 +1956,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_VIEWS_IN_SCHEMA,
+            endpoints.LIST_VIEWS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1974,7 +1974,7 @@ class SchemaOperations(SyncBase):
             },
         )
 
-    def get_list_of_views_in_schema_pages(
+    def list_views_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1988,7 +1988,7 @@ class SchemaOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.ViewCollection]]:
         """Get a list of views in a schema.
 
-        Yields every page of ``get_list_of_views_in_schema``, following ``opc-next-page``.
+        Yields every page of ``list_views``, following ``opc-next-page``.
 
         Returns a list of views in a schema.
 
@@ -2036,7 +2036,7 @@ class SchemaOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_views_in_schema(
+            response = self.list_views(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 schema_key=schema_key,
@@ -2121,7 +2121,7 @@ class SchemaOperations(SyncBase):
             },
         )
 
-    def get_information_about_view(
+    def get_view(
         self,
         *,
         ai_data_platform_id: str,
@@ -2162,7 +2162,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-get.html
         """
         return self._send(
-            endpoints.GET_INFORMATION_ABOUT_VIEW,
+            endpoints.GET_VIEW,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "viewKey": view_key,
@@ -2173,7 +2173,7 @@ class SchemaOperations(SyncBase):
             },
         )
 
-    def update_view_with_given_information(
+    def update_view(
         self,
         *,
         ai_data_platform_id: str,
@@ -2229,7 +2229,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-put.html
         """
         return self._send(
-            endpoints.UPDATE_VIEW_WITH_GIVEN_INFORMATION,
+            endpoints.UPDATE_VIEW,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "viewKey": view_key,
@@ -2242,7 +2242,7 @@ class SchemaOperations(SyncBase):
             body=body,
         )
 
-    def update_permissions_on_view(
+    def manage_view_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -2298,7 +2298,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_VIEW,
+            endpoints.MANAGE_VIEW_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "viewKey": view_key,
@@ -2311,7 +2311,7 @@ class SchemaOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_view_permissions(
+    def list_view_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -2373,7 +2373,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_VIEW_PERMISSIONS,
+            endpoints.LIST_VIEW_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "viewKey": view_key,
@@ -2390,7 +2390,7 @@ class SchemaOperations(SyncBase):
             },
         )
 
-    def get_list_of_view_permissions_pages(
+    def list_view_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2403,7 +2403,7 @@ class SchemaOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.ViewPermissionCollection]]:
         """Get a list of view permissions.
 
-        Yields every page of ``get_list_of_view_permissions``, following ``opc-next-page``.
+        Yields every page of ``list_view_permissions``, following ``opc-next-page``.
 
         Returns a list of view permissions.
 
@@ -2450,7 +2450,7 @@ class SchemaOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_view_permissions(
+            response = self.list_view_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 view_key=view_key,
                 limit=limit,
@@ -2469,7 +2469,7 @@ class SchemaOperations(SyncBase):
 class AsyncSchemaOperations(AsyncBase):
     """The Schema operations of ``AsyncClient``."""
 
-    async def create_managed_table_with_data_loaded_from_sample_file(
+    async def create_data_table(
         self,
         *,
         ai_data_platform_id: str,
@@ -2480,12 +2480,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Create a managed table with data loaded from a sample file.
 
-        See ``Client.create_managed_table_with_data_loaded_from_sample_file`` for the arguments, the response and the errors.
+        See ``Client.create_data_table`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-datatables-post.html
         """
         return await self._send(
-            endpoints.CREATE_MANAGED_TABLE_WITH_DATA_LOADED_FROM_SAMPLE_FILE,
+            endpoints.CREATE_DATA_TABLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -2525,7 +2525,7 @@ class AsyncSchemaOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_schemas(
+    async def list_schemas(
         self,
         *,
         ai_data_platform_id: str,
@@ -2540,12 +2540,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.SchemaCollection]:
         """Get a list of schemas.
 
-        See ``Client.get_list_of_schemas`` for the arguments, the response and the errors.
+        See ``Client.list_schemas`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_SCHEMAS,
+            endpoints.LIST_SCHEMAS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -2563,7 +2563,7 @@ class AsyncSchemaOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_schemas_pages(
+    async def list_schemas_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2577,11 +2577,11 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.SchemaCollection]]:
         """Get a list of schemas.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_schemas``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_schemas``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_schemas(
+            response = await self.list_schemas(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 should_skip_ocid_translation=should_skip_ocid_translation,
@@ -2627,7 +2627,7 @@ class AsyncSchemaOperations(AsyncBase):
             },
         )
 
-    async def get_detailed_information_about_specified_schema(
+    async def get_schema(
         self,
         *,
         ai_data_platform_id: str,
@@ -2638,12 +2638,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.Schema]:
         """Get detailed information about a specified schema.
 
-        See ``Client.get_detailed_information_about_specified_schema`` for the arguments, the response and the errors.
+        See ``Client.get_schema`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_SPECIFIED_SCHEMA,
+            endpoints.GET_SCHEMA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -2670,7 +2670,7 @@ class AsyncSchemaOperations(AsyncBase):
         See ``Client.wait_for_schema``.
         """
         return await async_wait_until(
-            lambda: self.get_detailed_information_about_specified_schema(
+            lambda: self.get_schema(
                 ai_data_platform_id=ai_data_platform_id,
                 schema_key=schema_key,
             ),
@@ -2711,7 +2711,7 @@ class AsyncSchemaOperations(AsyncBase):
             body=body,
         )
 
-    async def generate_uri_for_uploading_sample_file_to_temporary_folder_in_schema(
+    async def generate_temp_file_upload_target(
         self,
         *,
         ai_data_platform_id: str,
@@ -2721,12 +2721,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.GenerateTempFileUploadTargetResponseDetails]:
         """Generate a URI for uploading a sample file to a temporary folder in a schema.
 
-        See ``Client.generate_uri_for_uploading_sample_file_to_temporary_folder_in_schema`` for the arguments, the response and the errors.
+        See ``Client.generate_temp_file_upload_target`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-generatetempfileuploadtarget-post.html
         """
         return await self._send(
-            endpoints.GENERATE_URI_FOR_UPLOADING_SAMPLE_FILE_TO_TEMPORARY_FOLDER_IN_SCHEMA,
+            endpoints.GENERATE_TEMP_FILE_UPLOAD_TARGET,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -2737,7 +2737,7 @@ class AsyncSchemaOperations(AsyncBase):
             },
         )
 
-    async def get_details_of_table_schema_from_specified_location(
+    async def infer_schema(
         self,
         *,
         ai_data_platform_id: str,
@@ -2748,12 +2748,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.InferSchema]:
         """Get details of a table schema from the specified location.
 
-        See ``Client.get_details_of_table_schema_from_specified_location`` for the arguments, the response and the errors.
+        See ``Client.infer_schema`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschema-post.html
         """
         return await self._send(
-            endpoints.GET_DETAILS_OF_TABLE_SCHEMA_FROM_SPECIFIED_LOCATION,
+            endpoints.INFER_SCHEMA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -2765,7 +2765,7 @@ class AsyncSchemaOperations(AsyncBase):
             body=body,
         )
 
-    async def get_table_schema_and_data_from_specified_location(
+    async def infer_schema_with_preview(
         self,
         *,
         ai_data_platform_id: str,
@@ -2776,12 +2776,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.InferSchemaWithPreview]:
         """Get table schema and data from the specified location.
 
-        See ``Client.get_table_schema_and_data_from_specified_location`` for the arguments, the response and the errors.
+        See ``Client.infer_schema_with_preview`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschemawithpreview-post.html
         """
         return await self._send(
-            endpoints.GET_TABLE_SCHEMA_AND_DATA_FROM_SPECIFIED_LOCATION,
+            endpoints.INFER_SCHEMA_WITH_PREVIEW,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -2793,7 +2793,7 @@ class AsyncSchemaOperations(AsyncBase):
             body=body,
         )
 
-    async def update_permissions_for_given_schema(
+    async def manage_schema_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -2805,12 +2805,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update the permissions for a given schema.
 
-        See ``Client.update_permissions_for_given_schema`` for the arguments, the response and the errors.
+        See ``Client.manage_schema_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_SCHEMA,
+            endpoints.MANAGE_SCHEMA_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -2823,7 +2823,7 @@ class AsyncSchemaOperations(AsyncBase):
             body=body,
         )
 
-    async def refresh_schema_through_crawler(
+    async def refresh_schema(
         self,
         *,
         ai_data_platform_id: str,
@@ -2835,12 +2835,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Refresh schema through the crawler.
 
-        See ``Client.refresh_schema_through_crawler`` for the arguments, the response and the errors.
+        See ``Client.refresh_schema`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-refresh-post.html
         """
         return await self._send(
-            endpoints.REFRESH_SCHEMA_THROUGH_CRAWLER,
+            endpoints.REFRESH_SCHEMA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -2853,7 +2853,7 @@ class AsyncSchemaOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_permissions_for_given_schema(
+    async def list_schema_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -2867,12 +2867,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.SchemaPermissionCollection]:
         """Get a list of permissions for a given schema.
 
-        See ``Client.get_list_of_permissions_for_given_schema`` for the arguments, the response and the errors.
+        See ``Client.list_schema_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_SCHEMA,
+            endpoints.LIST_SCHEMA_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -2889,7 +2889,7 @@ class AsyncSchemaOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_permissions_for_given_schema_pages(
+    async def list_schema_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2902,11 +2902,11 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.SchemaPermissionCollection]]:
         """Get a list of permissions for a given schema.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_permissions_for_given_schema``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_schema_permissions``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_permissions_for_given_schema(
+            response = await self.list_schema_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 schema_key=schema_key,
                 limit=limit,
@@ -2949,7 +2949,7 @@ class AsyncSchemaOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_tables_in_schema(
+    async def list_tables(
         self,
         *,
         ai_data_platform_id: str,
@@ -2966,12 +2966,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.TableCollection]:
         """Get a list of tables in a schema.
 
-        See ``Client.get_list_of_tables_in_schema`` for the arguments, the response and the errors.
+        See ``Client.list_tables`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_TABLES_IN_SCHEMA,
+            endpoints.LIST_TABLES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -2991,7 +2991,7 @@ class AsyncSchemaOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_tables_in_schema_pages(
+    async def list_tables_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3007,11 +3007,11 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.TableCollection]]:
         """Get a list of tables in a schema.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_tables_in_schema``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_tables``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_tables_in_schema(
+            response = await self.list_tables(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 schema_key=schema_key,
@@ -3061,7 +3061,7 @@ class AsyncSchemaOperations(AsyncBase):
             },
         )
 
-    async def get_detailed_information_about_table(
+    async def get_table(
         self,
         *,
         ai_data_platform_id: str,
@@ -3072,12 +3072,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.Table]:
         """Get detailed information about a table.
 
-        See ``Client.get_detailed_information_about_table`` for the arguments, the response and the errors.
+        See ``Client.get_table`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_TABLE,
+            endpoints.GET_TABLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -3104,7 +3104,7 @@ class AsyncSchemaOperations(AsyncBase):
         See ``Client.wait_for_table``.
         """
         return await async_wait_until(
-            lambda: self.get_detailed_information_about_table(
+            lambda: self.get_table(
                 ai_data_platform_id=ai_data_platform_id,
                 table_key=table_key,
             ),
@@ -3115,7 +3115,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_table_with_provided_details(
+    async def update_table(
         self,
         *,
         ai_data_platform_id: str,
@@ -3127,12 +3127,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update a table with provided details.
 
-        See ``Client.update_table_with_provided_details`` for the arguments, the response and the errors.
+        See ``Client.update_table`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_TABLE_WITH_PROVIDED_DETAILS,
+            endpoints.UPDATE_TABLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -3145,7 +3145,7 @@ class AsyncSchemaOperations(AsyncBase):
             body=body,
         )
 
-    async def retrieve_par_for_entities_created(
+    async def get_par(
         self,
         *,
         ai_data_platform_id: str,
@@ -3156,12 +3156,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.ParDetails]:
         """Retrieve PAR for the entities created.
 
-        See ``Client.retrieve_par_for_entities_created`` for the arguments, the response and the errors.
+        See ``Client.get_par`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-getpar-post.html
         """
         return await self._send(
-            endpoints.RETRIEVE_PAR_FOR_ENTITIES_CREATED,
+            endpoints.GET_PAR,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -3173,7 +3173,7 @@ class AsyncSchemaOperations(AsyncBase):
             },
         )
 
-    async def update_permissions_for_given_table(
+    async def manage_table_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -3185,12 +3185,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update the permissions for a given table.
 
-        See ``Client.update_permissions_for_given_table`` for the arguments, the response and the errors.
+        See ``Client.manage_table_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_TABLE,
+            endpoints.MANAGE_TABLE_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -3203,7 +3203,7 @@ class AsyncSchemaOperations(AsyncBase):
             body=body,
         )
 
-    async def refresh_table_through_crawler(
+    async def refresh_table(
         self,
         *,
         ai_data_platform_id: str,
@@ -3215,12 +3215,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Refresh a table through the crawler.
 
-        See ``Client.refresh_table_through_crawler`` for the arguments, the response and the errors.
+        See ``Client.refresh_table`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-refresh-post.html
         """
         return await self._send(
-            endpoints.REFRESH_TABLE_THROUGH_CRAWLER,
+            endpoints.REFRESH_TABLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -3233,7 +3233,7 @@ class AsyncSchemaOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_permissions_for_given_table(
+    async def list_table_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -3247,12 +3247,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.TablePermissionCollection]:
         """Get a list of permissions for a given table.
 
-        See ``Client.get_list_of_permissions_for_given_table`` for the arguments, the response and the errors.
+        See ``Client.list_table_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_TABLE,
+            endpoints.LIST_TABLE_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -3269,7 +3269,7 @@ class AsyncSchemaOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_permissions_for_given_table_pages(
+    async def list_table_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3282,11 +3282,11 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.TablePermissionCollection]]:
         """Get a list of permissions for a given table.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_permissions_for_given_table``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_table_permissions``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_permissions_for_given_table(
+            response = await self.list_table_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 table_key=table_key,
                 limit=limit,
@@ -3329,7 +3329,7 @@ class AsyncSchemaOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_views_in_schema(
+    async def list_views(
         self,
         *,
         ai_data_platform_id: str,
@@ -3344,12 +3344,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.ViewCollection]:
         """Get a list of views in a schema.
 
-        See ``Client.get_list_of_views_in_schema`` for the arguments, the response and the errors.
+        See ``Client.list_views`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_VIEWS_IN_SCHEMA,
+            endpoints.LIST_VIEWS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -3367,7 +3367,7 @@ class AsyncSchemaOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_views_in_schema_pages(
+    async def list_views_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3381,11 +3381,11 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.ViewCollection]]:
         """Get a list of views in a schema.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_views_in_schema``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_views``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_views_in_schema(
+            response = await self.list_views(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 schema_key=schema_key,
@@ -3433,7 +3433,7 @@ class AsyncSchemaOperations(AsyncBase):
             },
         )
 
-    async def get_information_about_view(
+    async def get_view(
         self,
         *,
         ai_data_platform_id: str,
@@ -3443,12 +3443,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.View]:
         """Get information about a view.
 
-        See ``Client.get_information_about_view`` for the arguments, the response and the errors.
+        See ``Client.get_view`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-get.html
         """
         return await self._send(
-            endpoints.GET_INFORMATION_ABOUT_VIEW,
+            endpoints.GET_VIEW,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "viewKey": view_key,
@@ -3459,7 +3459,7 @@ class AsyncSchemaOperations(AsyncBase):
             },
         )
 
-    async def update_view_with_given_information(
+    async def update_view(
         self,
         *,
         ai_data_platform_id: str,
@@ -3471,12 +3471,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.View]:
         """Update a view with given information.
 
-        See ``Client.update_view_with_given_information`` for the arguments, the response and the errors.
+        See ``Client.update_view`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_VIEW_WITH_GIVEN_INFORMATION,
+            endpoints.UPDATE_VIEW,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "viewKey": view_key,
@@ -3489,7 +3489,7 @@ class AsyncSchemaOperations(AsyncBase):
             body=body,
         )
 
-    async def update_permissions_on_view(
+    async def manage_view_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -3501,12 +3501,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update permissions on a view.
 
-        See ``Client.update_permissions_on_view`` for the arguments, the response and the errors.
+        See ``Client.manage_view_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_VIEW,
+            endpoints.MANAGE_VIEW_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "viewKey": view_key,
@@ -3519,7 +3519,7 @@ class AsyncSchemaOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_view_permissions(
+    async def list_view_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -3533,12 +3533,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.ViewPermissionCollection]:
         """Get a list of view permissions.
 
-        See ``Client.get_list_of_view_permissions`` for the arguments, the response and the errors.
+        See ``Client.list_view_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_VIEW_PERMISSIONS,
+            endpoints.LIST_VIEW_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "viewKey": view_key,
@@ -3555,7 +3555,7 @@ class AsyncSchemaOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_view_permissions_pages(
+    async def list_view_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3568,11 +3568,11 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.ViewPermissionCollection]]:
         """Get a list of view permissions.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_view_permissions``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_view_permissions``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_view_permissions(
+            response = await self.list_view_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 view_key=view_key,
                 limit=limit,

@@ -15,7 +15,7 @@ from .._runtime import ApiResponse
 class UserSettingOperations(SyncBase):
     """The UserSetting operations of ``Client``."""
 
-    def preview_user_settings_api_allows_you_to_manage_user_specific_configurations_and_credentials_within_ai_data_platform_instance(
+    def create_user_setting(
         self,
         *,
         ai_data_platform_id: str,
@@ -77,7 +77,7 @@ class UserSettingOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-post.html
         """
         return self._send(
-            endpoints.PREVIEW_USER_SETTINGS_API_ALLOWS_YOU_TO_MANAGE_USER_SPECIFIC_CONFIGURATIONS_AND_CREDENTIALS_WITHIN_AI_DATA_PLATFORM_INSTANCE,
+            endpoints.CREATE_USER_SETTING,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -88,7 +88,7 @@ class UserSettingOperations(SyncBase):
             body=body,
         )
 
-    def preview_get_list_of_all_user_specific_configurations(
+    def list_user_settings(
         self,
         *,
         ai_data_platform_id: str,
@@ -155,7 +155,7 @@ class UserSettingOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LIST_OF_ALL_USER_SPECIFIC_CONFIGURATIONS,
+            endpoints.LIST_USER_SETTINGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -173,7 +173,7 @@ class UserSettingOperations(SyncBase):
             },
         )
 
-    def preview_get_list_of_all_user_specific_configurations_pages(
+    def list_user_settings_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -187,7 +187,7 @@ class UserSettingOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.UserSettingCollection]]:
         """(Preview) Get a list of all user-specific configurations.
 
-        Yields every page of ``preview_get_list_of_all_user_specific_configurations``, following ``opc-next-page``.
+        Yields every page of ``list_user_settings``, following ``opc-next-page``.
 
         (Preview) Returns a list of all user-specific configurations, with filters for
         setting type, default flag, and pagination when needed.
@@ -238,7 +238,7 @@ class UserSettingOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.preview_get_list_of_all_user_specific_configurations(
+            response = self.list_user_settings(
                 ai_data_platform_id=ai_data_platform_id,
                 setting_type=setting_type,
                 is_default=is_default,
@@ -254,7 +254,7 @@ class UserSettingOperations(SyncBase):
             if not page:
                 return
 
-    def preview_delete_user_setting_and_its_credentials_from_this_ai_data_platform_instance(
+    def delete_user_setting(
         self,
         *,
         ai_data_platform_id: str,
@@ -303,7 +303,7 @@ class UserSettingOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-settingkey-delete.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_USER_SETTING_AND_ITS_CREDENTIALS_FROM_THIS_AI_DATA_PLATFORM_INSTANCE,
+            endpoints.DELETE_USER_SETTING,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "settingKey": setting_key,
@@ -314,7 +314,7 @@ class UserSettingOperations(SyncBase):
             },
         )
 
-    def preview_get_full_definition_of_user_settings_identified_by_its_key(
+    def get_user_setting(
         self,
         *,
         ai_data_platform_id: str,
@@ -352,7 +352,7 @@ class UserSettingOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-settingkey-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_FULL_DEFINITION_OF_USER_SETTINGS_IDENTIFIED_BY_ITS_KEY,
+            endpoints.GET_USER_SETTING,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "settingKey": setting_key,
@@ -362,7 +362,7 @@ class UserSettingOperations(SyncBase):
             },
         )
 
-    def preview_update_metadata_or_payload_of_existing_user_setting(
+    def update_user_setting(
         self,
         *,
         ai_data_platform_id: str,
@@ -415,7 +415,7 @@ class UserSettingOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-settingkey-put.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_METADATA_OR_PAYLOAD_OF_EXISTING_USER_SETTING,
+            endpoints.UPDATE_USER_SETTING,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "settingKey": setting_key,
@@ -431,7 +431,7 @@ class UserSettingOperations(SyncBase):
 class AsyncUserSettingOperations(AsyncBase):
     """The UserSetting operations of ``AsyncClient``."""
 
-    async def preview_user_settings_api_allows_you_to_manage_user_specific_configurations_and_credentials_within_ai_data_platform_instance(
+    async def create_user_setting(
         self,
         *,
         ai_data_platform_id: str,
@@ -442,12 +442,12 @@ class AsyncUserSettingOperations(AsyncBase):
         """(Preview) The User Settings API allows you to manage user-specific
         configurations and credentials within an AI Data Platform instance.
 
-        See ``Client.preview_user_settings_api_allows_you_to_manage_user_specific_configurations_and_credentials_within_ai_data_platform_instance`` for the arguments, the response and the errors.
+        See ``Client.create_user_setting`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_USER_SETTINGS_API_ALLOWS_YOU_TO_MANAGE_USER_SPECIFIC_CONFIGURATIONS_AND_CREDENTIALS_WITHIN_AI_DATA_PLATFORM_INSTANCE,
+            endpoints.CREATE_USER_SETTING,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -458,7 +458,7 @@ class AsyncUserSettingOperations(AsyncBase):
             body=body,
         )
 
-    async def preview_get_list_of_all_user_specific_configurations(
+    async def list_user_settings(
         self,
         *,
         ai_data_platform_id: str,
@@ -473,12 +473,12 @@ class AsyncUserSettingOperations(AsyncBase):
     ) -> ApiResponse[models.UserSettingCollection]:
         """(Preview) Get a list of all user-specific configurations.
 
-        See ``Client.preview_get_list_of_all_user_specific_configurations`` for the arguments, the response and the errors.
+        See ``Client.list_user_settings`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LIST_OF_ALL_USER_SPECIFIC_CONFIGURATIONS,
+            endpoints.LIST_USER_SETTINGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -496,7 +496,7 @@ class AsyncUserSettingOperations(AsyncBase):
             },
         )
 
-    async def preview_get_list_of_all_user_specific_configurations_pages(
+    async def list_user_settings_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -510,11 +510,11 @@ class AsyncUserSettingOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.UserSettingCollection]]:
         """(Preview) Get a list of all user-specific configurations.
 
-        Yields every page, following ``opc-next-page``; see ``Client.preview_get_list_of_all_user_specific_configurations``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_user_settings``.
         """
         page: str | None = None
         while True:
-            response = await self.preview_get_list_of_all_user_specific_configurations(
+            response = await self.list_user_settings(
                 ai_data_platform_id=ai_data_platform_id,
                 setting_type=setting_type,
                 is_default=is_default,
@@ -530,7 +530,7 @@ class AsyncUserSettingOperations(AsyncBase):
             if not page:
                 return
 
-    async def preview_delete_user_setting_and_its_credentials_from_this_ai_data_platform_instance(
+    async def delete_user_setting(
         self,
         *,
         ai_data_platform_id: str,
@@ -541,12 +541,12 @@ class AsyncUserSettingOperations(AsyncBase):
         """(Preview) Delete a user setting and its credentials from this AI Data Platform
         instance.
 
-        See ``Client.preview_delete_user_setting_and_its_credentials_from_this_ai_data_platform_instance`` for the arguments, the response and the errors.
+        See ``Client.delete_user_setting`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-settingkey-delete.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_USER_SETTING_AND_ITS_CREDENTIALS_FROM_THIS_AI_DATA_PLATFORM_INSTANCE,
+            endpoints.DELETE_USER_SETTING,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "settingKey": setting_key,
@@ -557,7 +557,7 @@ class AsyncUserSettingOperations(AsyncBase):
             },
         )
 
-    async def preview_get_full_definition_of_user_settings_identified_by_its_key(
+    async def get_user_setting(
         self,
         *,
         ai_data_platform_id: str,
@@ -566,12 +566,12 @@ class AsyncUserSettingOperations(AsyncBase):
     ) -> ApiResponse[models.UserSetting]:
         """(Preview) Get the full definition of user settings identified by its key.
 
-        See ``Client.preview_get_full_definition_of_user_settings_identified_by_its_key`` for the arguments, the response and the errors.
+        See ``Client.get_user_setting`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-settingkey-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_FULL_DEFINITION_OF_USER_SETTINGS_IDENTIFIED_BY_ITS_KEY,
+            endpoints.GET_USER_SETTING,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "settingKey": setting_key,
@@ -581,7 +581,7 @@ class AsyncUserSettingOperations(AsyncBase):
             },
         )
 
-    async def preview_update_metadata_or_payload_of_existing_user_setting(
+    async def update_user_setting(
         self,
         *,
         ai_data_platform_id: str,
@@ -592,12 +592,12 @@ class AsyncUserSettingOperations(AsyncBase):
     ) -> ApiResponse[models.UserSetting]:
         """(Preview) Update the metadata or payload of an existing user setting.
 
-        See ``Client.preview_update_metadata_or_payload_of_existing_user_setting`` for the arguments, the response and the errors.
+        See ``Client.update_user_setting`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-settingkey-put.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_METADATA_OR_PAYLOAD_OF_EXISTING_USER_SETTING,
+            endpoints.UPDATE_USER_SETTING,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "settingKey": setting_key,

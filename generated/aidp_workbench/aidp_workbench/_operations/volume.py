@@ -82,7 +82,7 @@ class VolumeOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_volumes(
+    def list_volumes(
         self,
         *,
         ai_data_platform_id: str,
@@ -146,7 +146,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_VOLUMES,
+            endpoints.LIST_VOLUMES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -164,7 +164,7 @@ class VolumeOperations(SyncBase):
             },
         )
 
-    def get_list_of_volumes_pages(
+    def list_volumes_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -178,7 +178,7 @@ class VolumeOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.VolumeCollection]]:
         """Get a list of volumes.
 
-        Yields every page of ``get_list_of_volumes``, following ``opc-next-page``.
+        Yields every page of ``list_volumes``, following ``opc-next-page``.
 
         Returns a list of volumes.
 
@@ -226,7 +226,7 @@ class VolumeOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_volumes(
+            response = self.list_volumes(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 schema_key=schema_key,
@@ -300,7 +300,7 @@ class VolumeOperations(SyncBase):
             },
         )
 
-    def get_detailed_information_about_volume(
+    def get_volume(
         self,
         *,
         ai_data_platform_id: str,
@@ -340,7 +340,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_VOLUME,
+            endpoints.GET_VOLUME,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -361,7 +361,7 @@ class VolumeOperations(SyncBase):
     ) -> ApiResponse[models.Volume] | None:
         """Wait until the Volume's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_detailed_information_about_volume`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_volume`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state; None when ``states`` holds
@@ -371,7 +371,7 @@ class VolumeOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_detailed_information_about_volume(
+            lambda: self.get_volume(
                 ai_data_platform_id=ai_data_platform_id,
                 volume_key=volume_key,
             ),
@@ -382,7 +382,7 @@ class VolumeOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_volume_with_provided_information(
+    def update_volume(
         self,
         *,
         ai_data_platform_id: str,
@@ -437,7 +437,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-put.html
         """
         return self._send(
-            endpoints.UPDATE_VOLUME_WITH_PROVIDED_INFORMATION,
+            endpoints.UPDATE_VOLUME,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -450,7 +450,7 @@ class VolumeOperations(SyncBase):
             body=body,
         )
 
-    def delete_directory_in_volume(
+    def delete_dir(
         self,
         *,
         ai_data_platform_id: str,
@@ -500,7 +500,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-deletedir-delete.html
         """
         return self._send(
-            endpoints.DELETE_DIRECTORY_IN_VOLUME,
+            endpoints.DELETE_DIR,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -512,7 +512,7 @@ class VolumeOperations(SyncBase):
             },
         )
 
-    def delete_file_or_folder_in_volume(
+    def delete_file(
         self,
         *,
         ai_data_platform_id: str,
@@ -553,7 +553,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-deletefile-delete.html
         """
         return self._send(
-            endpoints.DELETE_FILE_OR_FOLDER_IN_VOLUME,
+            endpoints.DELETE_FILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -564,7 +564,7 @@ class VolumeOperations(SyncBase):
             },
         )
 
-    def download_file_from_volume(
+    def download_file(
         self,
         *,
         ai_data_platform_id: str,
@@ -606,7 +606,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-downloadfile-post.html
         """
         return self._send(
-            endpoints.DOWNLOAD_FILE_FROM_VOLUME,
+            endpoints.DOWNLOAD_FILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -618,7 +618,7 @@ class VolumeOperations(SyncBase):
             },
         )
 
-    def provide_par_info_for_downloading_file_for_given_path(
+    def download_volume_file_meta(
         self,
         *,
         ai_data_platform_id: str,
@@ -668,7 +668,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-downloadfilemeta-post.html
         """
         return self._send(
-            endpoints.PROVIDE_PAR_INFO_FOR_DOWNLOADING_FILE_FOR_GIVEN_PATH,
+            endpoints.DOWNLOAD_VOLUME_FILE_META,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -683,7 +683,7 @@ class VolumeOperations(SyncBase):
             },
         )
 
-    def update_permissions_on_volume(
+    def manage_volume_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -735,7 +735,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-managepermission-put.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_VOLUME,
+            endpoints.MANAGE_VOLUME_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -747,7 +747,7 @@ class VolumeOperations(SyncBase):
             body=body,
         )
 
-    def create_directory_in_volume(
+    def create_mkdir(
         self,
         *,
         ai_data_platform_id: str,
@@ -802,7 +802,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-mkdir-post.html
         """
         return self._send(
-            endpoints.CREATE_DIRECTORY_IN_VOLUME,
+            endpoints.CREATE_MKDIR,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -818,7 +818,7 @@ class VolumeOperations(SyncBase):
             },
         )
 
-    def update_directory_in_volume_with_provided_information(
+    def update_dir(
         self,
         *,
         ai_data_platform_id: str,
@@ -884,7 +884,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-updatedir-put.html
         """
         return self._send(
-            endpoints.UPDATE_DIRECTORY_IN_VOLUME_WITH_PROVIDED_INFORMATION,
+            endpoints.UPDATE_DIR,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -899,7 +899,7 @@ class VolumeOperations(SyncBase):
             body=body,
         )
 
-    def create_or_update_asynchronous_volume_zip_upload_and_extraction_operation(
+    def upload_volume_and_extract_zip(
         self,
         *,
         ai_data_platform_id: str,
@@ -954,7 +954,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadandextractzip-post.html
         """
         return self._send(
-            endpoints.CREATE_OR_UPDATE_ASYNCHRONOUS_VOLUME_ZIP_UPLOAD_AND_EXTRACTION_OPERATION,
+            endpoints.UPLOAD_VOLUME_AND_EXTRACT_ZIP,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -966,7 +966,7 @@ class VolumeOperations(SyncBase):
             body=body,
         )
 
-    def upload_file_to_volume(
+    def upload_file(
         self,
         *,
         ai_data_platform_id: str,
@@ -1026,7 +1026,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadfile-post.html
         """
         return self._send(
-            endpoints.UPLOAD_FILE_TO_VOLUME,
+            endpoints.UPLOAD_FILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1044,7 +1044,7 @@ class VolumeOperations(SyncBase):
             body=body,
         )
 
-    def upload_volume_file_by_generating_par(
+    def upload_volume_file_meta(
         self,
         *,
         ai_data_platform_id: str,
@@ -1110,7 +1110,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadfilemeta-post.html
         """
         return self._send(
-            endpoints.UPLOAD_VOLUME_FILE_BY_GENERATING_PAR,
+            endpoints.UPLOAD_VOLUME_FILE_META,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1129,7 +1129,7 @@ class VolumeOperations(SyncBase):
             body=body,
         )
 
-    def start_asynchronous_creation_of_zip_archive_for_volume_folder(
+    def zip_volume_and_download_folder(
         self,
         *,
         ai_data_platform_id: str,
@@ -1183,7 +1183,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-zipanddownloadfolder-post.html
         """
         return self._send(
-            endpoints.START_ASYNCHRONOUS_CREATION_OF_ZIP_ARCHIVE_FOR_VOLUME_FOLDER,
+            endpoints.ZIP_VOLUME_AND_DOWNLOAD_FOLDER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1195,7 +1195,7 @@ class VolumeOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_files_in_volume(
+    def list_volume_files(
         self,
         *,
         ai_data_platform_id: str,
@@ -1266,7 +1266,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-files-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_FILES_IN_VOLUME,
+            endpoints.LIST_VOLUME_FILES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1287,7 +1287,7 @@ class VolumeOperations(SyncBase):
             },
         )
 
-    def get_list_of_files_in_volume_pages(
+    def list_volume_files_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1304,7 +1304,7 @@ class VolumeOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.VolumeFileCollection]]:
         """Get a list of files in a volume.
 
-        Yields every page of ``get_list_of_files_in_volume``, following ``opc-next-page``.
+        Yields every page of ``list_volume_files``, following ``opc-next-page``.
 
         Returns a list of files in a volume.
 
@@ -1356,7 +1356,7 @@ class VolumeOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_files_in_volume(
+            response = self.list_volume_files(
                 ai_data_platform_id=ai_data_platform_id,
                 volume_key=volume_key,
                 path=path,
@@ -1375,7 +1375,7 @@ class VolumeOperations(SyncBase):
             if not page:
                 return
 
-    def get_list_of_volume_permissions(
+    def list_volume_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1433,7 +1433,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_VOLUME_PERMISSIONS,
+            endpoints.LIST_VOLUME_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1449,7 +1449,7 @@ class VolumeOperations(SyncBase):
             },
         )
 
-    def get_list_of_volume_permissions_pages(
+    def list_volume_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1461,7 +1461,7 @@ class VolumeOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.VolumePermissionCollection]]:
         """Get a list of volume permissions.
 
-        Yields every page of ``get_list_of_volume_permissions``, following ``opc-next-page``.
+        Yields every page of ``list_volume_permissions``, following ``opc-next-page``.
 
         Returns a list of volume permissions.
 
@@ -1505,7 +1505,7 @@ class VolumeOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_volume_permissions(
+            response = self.list_volume_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 volume_key=volume_key,
                 limit=limit,
@@ -1551,7 +1551,7 @@ class AsyncVolumeOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_volumes(
+    async def list_volumes(
         self,
         *,
         ai_data_platform_id: str,
@@ -1566,12 +1566,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[models.VolumeCollection]:
         """Get a list of volumes.
 
-        See ``Client.get_list_of_volumes`` for the arguments, the response and the errors.
+        See ``Client.list_volumes`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_VOLUMES,
+            endpoints.LIST_VOLUMES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1589,7 +1589,7 @@ class AsyncVolumeOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_volumes_pages(
+    async def list_volumes_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1603,11 +1603,11 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.VolumeCollection]]:
         """Get a list of volumes.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_volumes``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_volumes``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_volumes(
+            response = await self.list_volumes(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 schema_key=schema_key,
@@ -1649,7 +1649,7 @@ class AsyncVolumeOperations(AsyncBase):
             },
         )
 
-    async def get_detailed_information_about_volume(
+    async def get_volume(
         self,
         *,
         ai_data_platform_id: str,
@@ -1659,12 +1659,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[models.Volume]:
         """Get detailed information about a volume.
 
-        See ``Client.get_detailed_information_about_volume`` for the arguments, the response and the errors.
+        See ``Client.get_volume`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_VOLUME,
+            endpoints.GET_VOLUME,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1688,7 +1688,7 @@ class AsyncVolumeOperations(AsyncBase):
         See ``Client.wait_for_volume``.
         """
         return await async_wait_until(
-            lambda: self.get_detailed_information_about_volume(
+            lambda: self.get_volume(
                 ai_data_platform_id=ai_data_platform_id,
                 volume_key=volume_key,
             ),
@@ -1699,7 +1699,7 @@ class AsyncVolumeOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_volume_with_provided_information(
+    async def update_volume(
         self,
         *,
         ai_data_platform_id: str,
@@ -1711,12 +1711,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[models.Volume]:
         """Update a volume with the provided information.
 
-        See ``Client.update_volume_with_provided_information`` for the arguments, the response and the errors.
+        See ``Client.update_volume`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_VOLUME_WITH_PROVIDED_INFORMATION,
+            endpoints.UPDATE_VOLUME,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1729,7 +1729,7 @@ class AsyncVolumeOperations(AsyncBase):
             body=body,
         )
 
-    async def delete_directory_in_volume(
+    async def delete_dir(
         self,
         *,
         ai_data_platform_id: str,
@@ -1740,12 +1740,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete a directory in a volume.
 
-        See ``Client.delete_directory_in_volume`` for the arguments, the response and the errors.
+        See ``Client.delete_dir`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-deletedir-delete.html
         """
         return await self._send(
-            endpoints.DELETE_DIRECTORY_IN_VOLUME,
+            endpoints.DELETE_DIR,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1757,7 +1757,7 @@ class AsyncVolumeOperations(AsyncBase):
             },
         )
 
-    async def delete_file_or_folder_in_volume(
+    async def delete_file(
         self,
         *,
         ai_data_platform_id: str,
@@ -1767,12 +1767,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete a file or folder in a volume.
 
-        See ``Client.delete_file_or_folder_in_volume`` for the arguments, the response and the errors.
+        See ``Client.delete_file`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-deletefile-delete.html
         """
         return await self._send(
-            endpoints.DELETE_FILE_OR_FOLDER_IN_VOLUME,
+            endpoints.DELETE_FILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1783,7 +1783,7 @@ class AsyncVolumeOperations(AsyncBase):
             },
         )
 
-    async def download_file_from_volume(
+    async def download_file(
         self,
         *,
         ai_data_platform_id: str,
@@ -1794,12 +1794,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[bytes]:
         """Download a file from a volume.
 
-        See ``Client.download_file_from_volume`` for the arguments, the response and the errors.
+        See ``Client.download_file`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-downloadfile-post.html
         """
         return await self._send(
-            endpoints.DOWNLOAD_FILE_FROM_VOLUME,
+            endpoints.DOWNLOAD_FILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1811,7 +1811,7 @@ class AsyncVolumeOperations(AsyncBase):
             },
         )
 
-    async def provide_par_info_for_downloading_file_for_given_path(
+    async def download_volume_file_meta(
         self,
         *,
         ai_data_platform_id: str,
@@ -1823,12 +1823,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[models.DownloadFileWithParResult]:
         """Provide the par info for downloading the file for given path.
 
-        See ``Client.provide_par_info_for_downloading_file_for_given_path`` for the arguments, the response and the errors.
+        See ``Client.download_volume_file_meta`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-downloadfilemeta-post.html
         """
         return await self._send(
-            endpoints.PROVIDE_PAR_INFO_FOR_DOWNLOADING_FILE_FOR_GIVEN_PATH,
+            endpoints.DOWNLOAD_VOLUME_FILE_META,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1843,7 +1843,7 @@ class AsyncVolumeOperations(AsyncBase):
             },
         )
 
-    async def update_permissions_on_volume(
+    async def manage_volume_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -1854,12 +1854,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update the permissions on a volume.
 
-        See ``Client.update_permissions_on_volume`` for the arguments, the response and the errors.
+        See ``Client.manage_volume_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-managepermission-put.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_VOLUME,
+            endpoints.MANAGE_VOLUME_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1871,7 +1871,7 @@ class AsyncVolumeOperations(AsyncBase):
             body=body,
         )
 
-    async def create_directory_in_volume(
+    async def create_mkdir(
         self,
         *,
         ai_data_platform_id: str,
@@ -1884,12 +1884,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Create a directory in a volume.
 
-        See ``Client.create_directory_in_volume`` for the arguments, the response and the errors.
+        See ``Client.create_mkdir`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-mkdir-post.html
         """
         return await self._send(
-            endpoints.CREATE_DIRECTORY_IN_VOLUME,
+            endpoints.CREATE_MKDIR,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1905,7 +1905,7 @@ class AsyncVolumeOperations(AsyncBase):
             },
         )
 
-    async def update_directory_in_volume_with_provided_information(
+    async def update_dir(
         self,
         *,
         ai_data_platform_id: str,
@@ -1919,12 +1919,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update a directory in volume with the provided information.
 
-        See ``Client.update_directory_in_volume_with_provided_information`` for the arguments, the response and the errors.
+        See ``Client.update_dir`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-updatedir-put.html
         """
         return await self._send(
-            endpoints.UPDATE_DIRECTORY_IN_VOLUME_WITH_PROVIDED_INFORMATION,
+            endpoints.UPDATE_DIR,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1939,7 +1939,7 @@ class AsyncVolumeOperations(AsyncBase):
             body=body,
         )
 
-    async def create_or_update_asynchronous_volume_zip_upload_and_extraction_operation(
+    async def upload_volume_and_extract_zip(
         self,
         *,
         ai_data_platform_id: str,
@@ -1950,12 +1950,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[models.UploadAndExtractZipResult]:
         """Create or update an asynchronous volume ZIP upload and extraction operation.
 
-        See ``Client.create_or_update_asynchronous_volume_zip_upload_and_extraction_operation`` for the arguments, the response and the errors.
+        See ``Client.upload_volume_and_extract_zip`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadandextractzip-post.html
         """
         return await self._send(
-            endpoints.CREATE_OR_UPDATE_ASYNCHRONOUS_VOLUME_ZIP_UPLOAD_AND_EXTRACTION_OPERATION,
+            endpoints.UPLOAD_VOLUME_AND_EXTRACT_ZIP,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1967,7 +1967,7 @@ class AsyncVolumeOperations(AsyncBase):
             body=body,
         )
 
-    async def upload_file_to_volume(
+    async def upload_file(
         self,
         *,
         ai_data_platform_id: str,
@@ -1982,12 +1982,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Upload a file to volume.
 
-        See ``Client.upload_file_to_volume`` for the arguments, the response and the errors.
+        See ``Client.upload_file`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadfile-post.html
         """
         return await self._send(
-            endpoints.UPLOAD_FILE_TO_VOLUME,
+            endpoints.UPLOAD_FILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -2005,7 +2005,7 @@ class AsyncVolumeOperations(AsyncBase):
             body=body,
         )
 
-    async def upload_volume_file_by_generating_par(
+    async def upload_volume_file_meta(
         self,
         *,
         ai_data_platform_id: str,
@@ -2021,12 +2021,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[models.UploadFileWithParResult]:
         """Upload a volume file by generating PAR.
 
-        See ``Client.upload_volume_file_by_generating_par`` for the arguments, the response and the errors.
+        See ``Client.upload_volume_file_meta`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadfilemeta-post.html
         """
         return await self._send(
-            endpoints.UPLOAD_VOLUME_FILE_BY_GENERATING_PAR,
+            endpoints.UPLOAD_VOLUME_FILE_META,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -2045,7 +2045,7 @@ class AsyncVolumeOperations(AsyncBase):
             body=body,
         )
 
-    async def start_asynchronous_creation_of_zip_archive_for_volume_folder(
+    async def zip_volume_and_download_folder(
         self,
         *,
         ai_data_platform_id: str,
@@ -2056,12 +2056,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[models.ZipAndDownloadFolderResult]:
         """Start asynchronous creation of a ZIP archive for a volume folder.
 
-        See ``Client.start_asynchronous_creation_of_zip_archive_for_volume_folder`` for the arguments, the response and the errors.
+        See ``Client.zip_volume_and_download_folder`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-zipanddownloadfolder-post.html
         """
         return await self._send(
-            endpoints.START_ASYNCHRONOUS_CREATION_OF_ZIP_ARCHIVE_FOR_VOLUME_FOLDER,
+            endpoints.ZIP_VOLUME_AND_DOWNLOAD_FOLDER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -2073,7 +2073,7 @@ class AsyncVolumeOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_files_in_volume(
+    async def list_volume_files(
         self,
         *,
         ai_data_platform_id: str,
@@ -2091,12 +2091,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[models.VolumeFileCollection]:
         """Get a list of files in a volume.
 
-        See ``Client.get_list_of_files_in_volume`` for the arguments, the response and the errors.
+        See ``Client.list_volume_files`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-files-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_FILES_IN_VOLUME,
+            endpoints.LIST_VOLUME_FILES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -2117,7 +2117,7 @@ class AsyncVolumeOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_files_in_volume_pages(
+    async def list_volume_files_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2134,11 +2134,11 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.VolumeFileCollection]]:
         """Get a list of files in a volume.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_files_in_volume``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_volume_files``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_files_in_volume(
+            response = await self.list_volume_files(
                 ai_data_platform_id=ai_data_platform_id,
                 volume_key=volume_key,
                 path=path,
@@ -2157,7 +2157,7 @@ class AsyncVolumeOperations(AsyncBase):
             if not page:
                 return
 
-    async def get_list_of_volume_permissions(
+    async def list_volume_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -2170,12 +2170,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[models.VolumePermissionCollection]:
         """Get a list of volume permissions.
 
-        See ``Client.get_list_of_volume_permissions`` for the arguments, the response and the errors.
+        See ``Client.list_volume_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_VOLUME_PERMISSIONS,
+            endpoints.LIST_VOLUME_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -2191,7 +2191,7 @@ class AsyncVolumeOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_volume_permissions_pages(
+    async def list_volume_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2203,11 +2203,11 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.VolumePermissionCollection]]:
         """Get a list of volume permissions.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_volume_permissions``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_volume_permissions``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_volume_permissions(
+            response = await self.list_volume_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 volume_key=volume_key,
                 limit=limit,

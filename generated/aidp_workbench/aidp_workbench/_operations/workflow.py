@@ -85,7 +85,7 @@ class WorkflowOperations(SyncBase):
             body=body,
         )
 
-    def get_detailed_list_of_job_runs(
+    def list_job_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -176,7 +176,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_LIST_OF_JOB_RUNS,
+            endpoints.LIST_JOB_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -197,7 +197,7 @@ class WorkflowOperations(SyncBase):
             },
         )
 
-    def get_detailed_list_of_job_runs_pages(
+    def list_job_runs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -232,7 +232,7 @@ class WorkflowOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.JobRunCollection]]:
         """Get a detailed list of job runs.
 
-        Yields every page of ``get_detailed_list_of_job_runs``, following ``opc-next-page``.
+        Yields every page of ``list_job_runs``, following ``opc-next-page``.
 
         Returns a detailed list of job runs.
 
@@ -286,7 +286,7 @@ class WorkflowOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_detailed_list_of_job_runs(
+            response = self.list_job_runs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 display_name=display_name,
@@ -366,7 +366,7 @@ class WorkflowOperations(SyncBase):
             },
         )
 
-    def get_detailed_information_about_given_job_run(
+    def get_job_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -419,7 +419,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_GIVEN_JOB_RUN,
+            endpoints.GET_JOB_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -510,7 +510,7 @@ class WorkflowOperations(SyncBase):
             },
         )
 
-    def repair_and_rerun_root_job_run(
+    def repair_job_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -577,7 +577,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-actions-repair-post.html
         """
         return self._send(
-            endpoints.REPAIR_AND_RERUN_ROOT_JOB_RUN,
+            endpoints.REPAIR_JOB_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -661,7 +661,7 @@ class WorkflowOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_jobs(
+    def list_jobs(
         self,
         *,
         ai_data_platform_id: str,
@@ -733,7 +733,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_JOBS,
+            endpoints.LIST_JOBS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -755,7 +755,7 @@ class WorkflowOperations(SyncBase):
             },
         )
 
-    def get_list_of_jobs_pages(
+    def list_jobs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -773,7 +773,7 @@ class WorkflowOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.JobCollection]]:
         """Get a list of jobs.
 
-        Yields every page of ``get_list_of_jobs``, following ``opc-next-page``.
+        Yields every page of ``list_jobs``, following ``opc-next-page``.
 
         Returns a list of jobs.
 
@@ -825,7 +825,7 @@ class WorkflowOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_jobs(
+            response = self.list_jobs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 display_name=display_name,
@@ -906,7 +906,7 @@ class WorkflowOperations(SyncBase):
             },
         )
 
-    def get_detailed_information_about_given_job(
+    def get_job(
         self,
         *,
         ai_data_platform_id: str,
@@ -948,7 +948,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_GIVEN_JOB,
+            endpoints.GET_JOB,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -960,7 +960,7 @@ class WorkflowOperations(SyncBase):
             },
         )
 
-    def update_details_for_job(
+    def update_job(
         self,
         *,
         ai_data_platform_id: str,
@@ -1017,7 +1017,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-put.html
         """
         return self._send(
-            endpoints.UPDATE_DETAILS_FOR_JOB,
+            endpoints.UPDATE_JOB,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1031,7 +1031,7 @@ class WorkflowOperations(SyncBase):
             body=body,
         )
 
-    def cancel_all_job_runs_for_given_job(
+    def cancel_job_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -1089,7 +1089,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-actions-canceljobruns-post.html
         """
         return self._send(
-            endpoints.CANCEL_ALL_JOB_RUNS_FOR_GIVEN_JOB,
+            endpoints.CANCEL_JOB_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1102,7 +1102,7 @@ class WorkflowOperations(SyncBase):
             },
         )
 
-    def update_job_permissions_with_provided_details(
+    def manage_job_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -1156,7 +1156,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_JOB_PERMISSIONS_WITH_PROVIDED_DETAILS,
+            endpoints.MANAGE_JOB_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1169,7 +1169,7 @@ class WorkflowOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_job_permissions(
+    def list_job_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1227,7 +1227,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_JOB_PERMISSIONS,
+            endpoints.LIST_JOB_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1244,7 +1244,7 @@ class WorkflowOperations(SyncBase):
             },
         )
 
-    def get_list_of_job_permissions_pages(
+    def list_job_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1257,7 +1257,7 @@ class WorkflowOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.JobPermissionCollection]]:
         """Get a list of job permissions.
 
-        Yields every page of ``get_list_of_job_permissions``, following ``opc-next-page``.
+        Yields every page of ``list_job_permissions``, following ``opc-next-page``.
 
         Returns a list of job permissions.
 
@@ -1300,7 +1300,7 @@ class WorkflowOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_job_permissions(
+            response = self.list_job_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 job_key=job_key,
@@ -1315,7 +1315,7 @@ class WorkflowOperations(SyncBase):
             if not page:
                 return
 
-    def get_list_of_latest_job_runs_for_given_job_key(
+    def list_workspace_recent_job_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -1375,7 +1375,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-recentjobruns-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_LATEST_JOB_RUNS_FOR_GIVEN_JOB_KEY,
+            endpoints.LIST_WORKSPACE_RECENT_JOB_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1393,7 +1393,7 @@ class WorkflowOperations(SyncBase):
             },
         )
 
-    def get_list_of_latest_job_runs_for_given_job_key_pages(
+    def list_workspace_recent_job_runs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1407,7 +1407,7 @@ class WorkflowOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.JobRunCollection]]:
         """Get a list of the latest job runs for a given job key.
 
-        Yields every page of ``get_list_of_latest_job_runs_for_given_job_key``, following ``opc-next-page``.
+        Yields every page of ``list_workspace_recent_job_runs``, following ``opc-next-page``.
 
         Returns a list of the latest job runs for a given job key.
 
@@ -1451,7 +1451,7 @@ class WorkflowOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_latest_job_runs_for_given_job_key(
+            response = self.list_workspace_recent_job_runs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 job_key=job_key,
@@ -1467,7 +1467,7 @@ class WorkflowOperations(SyncBase):
             if not page:
                 return
 
-    def get_list_of_task_runs(
+    def list_task_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -1552,7 +1552,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_TASK_RUNS,
+            endpoints.LIST_TASK_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1573,7 +1573,7 @@ class WorkflowOperations(SyncBase):
             },
         )
 
-    def get_list_of_task_runs_pages(
+    def list_task_runs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1608,7 +1608,7 @@ class WorkflowOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.TaskRunCollection]]:
         """Get a list of task runs.
 
-        Yields every page of ``get_list_of_task_runs``, following ``opc-next-page``.
+        Yields every page of ``list_task_runs``, following ``opc-next-page``.
 
         Returns a list of task runs.
 
@@ -1656,7 +1656,7 @@ class WorkflowOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_task_runs(
+            response = self.list_task_runs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 job_run_key=job_run_key,
@@ -1675,7 +1675,7 @@ class WorkflowOperations(SyncBase):
             if not page:
                 return
 
-    def get_detailed_information_about_task_run_with_given_task_run_key(
+    def get_task_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -1717,7 +1717,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_TASK_RUN_WITH_GIVEN_TASK_RUN_KEY,
+            endpoints.GET_TASK_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1731,7 +1731,7 @@ class WorkflowOperations(SyncBase):
             },
         )
 
-    def fetch_task_run_output_from_runtime_engine(
+    def fetch_output(
         self,
         *,
         ai_data_platform_id: str,
@@ -1784,7 +1784,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-actions-fetchoutput-post.html
         """
         return self._send(
-            endpoints.FETCH_TASK_RUN_OUTPUT_FROM_RUNTIME_ENGINE,
+            endpoints.FETCH_OUTPUT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1797,7 +1797,7 @@ class WorkflowOperations(SyncBase):
             body=body,
         )
 
-    def export_task_run_output_in_html_or_ipynb_format(
+    def export_task_run_output(
         self,
         *,
         ai_data_platform_id: str,
@@ -1843,7 +1843,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-outputs-taskrunoutputkey-actions-export-post.html
         """
         return self._send(
-            endpoints.EXPORT_TASK_RUN_OUTPUT_IN_HTML_OR_IPYNB_FORMAT,
+            endpoints.EXPORT_TASK_RUN_OUTPUT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1856,7 +1856,7 @@ class WorkflowOperations(SyncBase):
             body=body,
         )
 
-    def get_detailed_information_about_retries_of_task_run_with_given_task_run_key(
+    def list_task_run_retries(
         self,
         *,
         ai_data_platform_id: str,
@@ -1940,7 +1940,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-retries-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_RETRIES_OF_TASK_RUN_WITH_GIVEN_TASK_RUN_KEY,
+            endpoints.LIST_TASK_RUN_RETRIES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1959,7 +1959,7 @@ class WorkflowOperations(SyncBase):
             },
         )
 
-    def get_detailed_information_about_retries_of_task_run_with_given_task_run_key_pages(
+    def list_task_run_retries_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1992,7 +1992,7 @@ class WorkflowOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.TaskRunRetryCollection]]:
         """Get detailed information about retries of a task run with a given task run key.
 
-        Yields every page of ``get_detailed_information_about_retries_of_task_run_with_given_task_run_key``, following ``opc-next-page``.
+        Yields every page of ``list_task_run_retries``, following ``opc-next-page``.
 
         Returns detailed information about retries of a task run with a given task run
         key.
@@ -2041,19 +2041,17 @@ class WorkflowOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = (
-                self.get_detailed_information_about_retries_of_task_run_with_given_task_run_key(
-                    ai_data_platform_id=ai_data_platform_id,
-                    workspace_key=workspace_key,
-                    task_run_key=task_run_key,
-                    display_name=display_name,
-                    status=status,
-                    limit=limit,
-                    sort_order=sort_order,
-                    sort_by=sort_by,
-                    opc_request_id=opc_request_id,
-                    page=page,
-                )
+            response = self.list_task_run_retries(
+                ai_data_platform_id=ai_data_platform_id,
+                workspace_key=workspace_key,
+                task_run_key=task_run_key,
+                display_name=display_name,
+                status=status,
+                limit=limit,
+                sort_order=sort_order,
+                sort_by=sort_by,
+                opc_request_id=opc_request_id,
+                page=page,
             )
             yield response
             page = response.next_page
@@ -2094,7 +2092,7 @@ class AsyncWorkflowOperations(AsyncBase):
             body=body,
         )
 
-    async def get_detailed_list_of_job_runs(
+    async def list_job_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -2130,12 +2128,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.JobRunCollection]:
         """Get a detailed list of job runs.
 
-        See ``Client.get_detailed_list_of_job_runs`` for the arguments, the response and the errors.
+        See ``Client.list_job_runs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_LIST_OF_JOB_RUNS,
+            endpoints.LIST_JOB_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2156,7 +2154,7 @@ class AsyncWorkflowOperations(AsyncBase):
             },
         )
 
-    async def get_detailed_list_of_job_runs_pages(
+    async def list_job_runs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2191,11 +2189,11 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.JobRunCollection]]:
         """Get a detailed list of job runs.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_detailed_list_of_job_runs``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_job_runs``.
         """
         page: str | None = None
         while True:
-            response = await self.get_detailed_list_of_job_runs(
+            response = await self.list_job_runs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 display_name=display_name,
@@ -2242,7 +2240,7 @@ class AsyncWorkflowOperations(AsyncBase):
             },
         )
 
-    async def get_detailed_information_about_given_job_run(
+    async def get_job_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -2255,12 +2253,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.JobRun]:
         """Get detailed information about a given job run.
 
-        See ``Client.get_detailed_information_about_given_job_run`` for the arguments, the response and the errors.
+        See ``Client.get_job_run`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_GIVEN_JOB_RUN,
+            endpoints.GET_JOB_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2308,7 +2306,7 @@ class AsyncWorkflowOperations(AsyncBase):
             },
         )
 
-    async def repair_and_rerun_root_job_run(
+    async def repair_job_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -2322,12 +2320,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.JobRun]:
         """Repair and rerun a root job run.
 
-        See ``Client.repair_and_rerun_root_job_run`` for the arguments, the response and the errors.
+        See ``Client.repair_job_run`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-actions-repair-post.html
         """
         return await self._send(
-            endpoints.REPAIR_AND_RERUN_ROOT_JOB_RUN,
+            endpoints.REPAIR_JOB_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2372,7 +2370,7 @@ class AsyncWorkflowOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_jobs(
+    async def list_jobs(
         self,
         *,
         ai_data_platform_id: str,
@@ -2391,12 +2389,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.JobCollection]:
         """Get a list of jobs.
 
-        See ``Client.get_list_of_jobs`` for the arguments, the response and the errors.
+        See ``Client.list_jobs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_JOBS,
+            endpoints.LIST_JOBS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2418,7 +2416,7 @@ class AsyncWorkflowOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_jobs_pages(
+    async def list_jobs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2436,11 +2434,11 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.JobCollection]]:
         """Get a list of jobs.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_jobs``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_jobs``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_jobs(
+            response = await self.list_jobs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 display_name=display_name,
@@ -2488,7 +2486,7 @@ class AsyncWorkflowOperations(AsyncBase):
             },
         )
 
-    async def get_detailed_information_about_given_job(
+    async def get_job(
         self,
         *,
         ai_data_platform_id: str,
@@ -2499,12 +2497,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.Job]:
         """Get detailed information about a given job.
 
-        See ``Client.get_detailed_information_about_given_job`` for the arguments, the response and the errors.
+        See ``Client.get_job`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_GIVEN_JOB,
+            endpoints.GET_JOB,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2516,7 +2514,7 @@ class AsyncWorkflowOperations(AsyncBase):
             },
         )
 
-    async def update_details_for_job(
+    async def update_job(
         self,
         *,
         ai_data_platform_id: str,
@@ -2529,12 +2527,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.Job]:
         """Update details for a job.
 
-        See ``Client.update_details_for_job`` for the arguments, the response and the errors.
+        See ``Client.update_job`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_DETAILS_FOR_JOB,
+            endpoints.UPDATE_JOB,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2548,7 +2546,7 @@ class AsyncWorkflowOperations(AsyncBase):
             body=body,
         )
 
-    async def cancel_all_job_runs_for_given_job(
+    async def cancel_job_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -2560,12 +2558,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Cancel all job runs for a given job.
 
-        See ``Client.cancel_all_job_runs_for_given_job`` for the arguments, the response and the errors.
+        See ``Client.cancel_job_runs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-actions-canceljobruns-post.html
         """
         return await self._send(
-            endpoints.CANCEL_ALL_JOB_RUNS_FOR_GIVEN_JOB,
+            endpoints.CANCEL_JOB_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2578,7 +2576,7 @@ class AsyncWorkflowOperations(AsyncBase):
             },
         )
 
-    async def update_job_permissions_with_provided_details(
+    async def manage_job_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -2590,12 +2588,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update job permissions with the provided details.
 
-        See ``Client.update_job_permissions_with_provided_details`` for the arguments, the response and the errors.
+        See ``Client.manage_job_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_JOB_PERMISSIONS_WITH_PROVIDED_DETAILS,
+            endpoints.MANAGE_JOB_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2608,7 +2606,7 @@ class AsyncWorkflowOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_job_permissions(
+    async def list_job_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -2622,12 +2620,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.JobPermissionCollection]:
         """Get a list of job permissions.
 
-        See ``Client.get_list_of_job_permissions`` for the arguments, the response and the errors.
+        See ``Client.list_job_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_JOB_PERMISSIONS,
+            endpoints.LIST_JOB_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2644,7 +2642,7 @@ class AsyncWorkflowOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_job_permissions_pages(
+    async def list_job_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2657,11 +2655,11 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.JobPermissionCollection]]:
         """Get a list of job permissions.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_job_permissions``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_job_permissions``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_job_permissions(
+            response = await self.list_job_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 job_key=job_key,
@@ -2676,7 +2674,7 @@ class AsyncWorkflowOperations(AsyncBase):
             if not page:
                 return
 
-    async def get_list_of_latest_job_runs_for_given_job_key(
+    async def list_workspace_recent_job_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -2691,12 +2689,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.JobRunCollection]:
         """Get a list of the latest job runs for a given job key.
 
-        See ``Client.get_list_of_latest_job_runs_for_given_job_key`` for the arguments, the response and the errors.
+        See ``Client.list_workspace_recent_job_runs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-recentjobruns-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_LATEST_JOB_RUNS_FOR_GIVEN_JOB_KEY,
+            endpoints.LIST_WORKSPACE_RECENT_JOB_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2714,7 +2712,7 @@ class AsyncWorkflowOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_latest_job_runs_for_given_job_key_pages(
+    async def list_workspace_recent_job_runs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2728,11 +2726,11 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.JobRunCollection]]:
         """Get a list of the latest job runs for a given job key.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_latest_job_runs_for_given_job_key``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_workspace_recent_job_runs``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_latest_job_runs_for_given_job_key(
+            response = await self.list_workspace_recent_job_runs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 job_key=job_key,
@@ -2748,7 +2746,7 @@ class AsyncWorkflowOperations(AsyncBase):
             if not page:
                 return
 
-    async def get_list_of_task_runs(
+    async def list_task_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -2784,12 +2782,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.TaskRunCollection]:
         """Get a list of task runs.
 
-        See ``Client.get_list_of_task_runs`` for the arguments, the response and the errors.
+        See ``Client.list_task_runs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_TASK_RUNS,
+            endpoints.LIST_TASK_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2810,7 +2808,7 @@ class AsyncWorkflowOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_task_runs_pages(
+    async def list_task_runs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2845,11 +2843,11 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.TaskRunCollection]]:
         """Get a list of task runs.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_task_runs``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_task_runs``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_task_runs(
+            response = await self.list_task_runs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 job_run_key=job_run_key,
@@ -2868,7 +2866,7 @@ class AsyncWorkflowOperations(AsyncBase):
             if not page:
                 return
 
-    async def get_detailed_information_about_task_run_with_given_task_run_key(
+    async def get_task_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -2879,12 +2877,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.TaskRun]:
         """Get detailed information about a task run with a given task run key.
 
-        See ``Client.get_detailed_information_about_task_run_with_given_task_run_key`` for the arguments, the response and the errors.
+        See ``Client.get_task_run`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_TASK_RUN_WITH_GIVEN_TASK_RUN_KEY,
+            endpoints.GET_TASK_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2898,7 +2896,7 @@ class AsyncWorkflowOperations(AsyncBase):
             },
         )
 
-    async def fetch_task_run_output_from_runtime_engine(
+    async def fetch_output(
         self,
         *,
         ai_data_platform_id: str,
@@ -2910,12 +2908,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.TaskRunOutput]:
         """Fetch the task run output from the runtime engine.
 
-        See ``Client.fetch_task_run_output_from_runtime_engine`` for the arguments, the response and the errors.
+        See ``Client.fetch_output`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-actions-fetchoutput-post.html
         """
         return await self._send(
-            endpoints.FETCH_TASK_RUN_OUTPUT_FROM_RUNTIME_ENGINE,
+            endpoints.FETCH_OUTPUT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2928,7 +2926,7 @@ class AsyncWorkflowOperations(AsyncBase):
             body=body,
         )
 
-    async def export_task_run_output_in_html_or_ipynb_format(
+    async def export_task_run_output(
         self,
         *,
         ai_data_platform_id: str,
@@ -2940,12 +2938,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.ExportedTaskRunOutputContents]:
         """Export task run output in HTML or ipynb format.
 
-        See ``Client.export_task_run_output_in_html_or_ipynb_format`` for the arguments, the response and the errors.
+        See ``Client.export_task_run_output`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-outputs-taskrunoutputkey-actions-export-post.html
         """
         return await self._send(
-            endpoints.EXPORT_TASK_RUN_OUTPUT_IN_HTML_OR_IPYNB_FORMAT,
+            endpoints.EXPORT_TASK_RUN_OUTPUT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2958,7 +2956,7 @@ class AsyncWorkflowOperations(AsyncBase):
             body=body,
         )
 
-    async def get_detailed_information_about_retries_of_task_run_with_given_task_run_key(
+    async def list_task_run_retries(
         self,
         *,
         ai_data_platform_id: str,
@@ -2992,12 +2990,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.TaskRunRetryCollection]:
         """Get detailed information about retries of a task run with a given task run key.
 
-        See ``Client.get_detailed_information_about_retries_of_task_run_with_given_task_run_key`` for the arguments, the response and the errors.
+        See ``Client.list_task_run_retries`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-retries-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_RETRIES_OF_TASK_RUN_WITH_GIVEN_TASK_RUN_KEY,
+            endpoints.LIST_TASK_RUN_RETRIES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3016,7 +3014,7 @@ class AsyncWorkflowOperations(AsyncBase):
             },
         )
 
-    async def get_detailed_information_about_retries_of_task_run_with_given_task_run_key_pages(
+    async def list_task_run_retries_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3049,11 +3047,11 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.TaskRunRetryCollection]]:
         """Get detailed information about retries of a task run with a given task run key.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_detailed_information_about_retries_of_task_run_with_given_task_run_key``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_task_run_retries``.
         """
         page: str | None = None
         while True:
-            response = await self.get_detailed_information_about_retries_of_task_run_with_given_task_run_key(
+            response = await self.list_task_run_retries(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 task_run_key=task_run_key,

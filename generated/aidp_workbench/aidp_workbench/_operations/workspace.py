@@ -17,7 +17,7 @@ from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 class WorkspaceOperations(SyncBase):
     """The Workspace operations of ``Client``."""
 
-    def update_create_workspace_permissions_on_workspace(
+    def manage_create_workspace_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -76,7 +76,7 @@ class WorkspaceOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-managecreateworkspacepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_CREATE_WORKSPACE_PERMISSIONS_ON_WORKSPACE,
+            endpoints.MANAGE_CREATE_WORKSPACE_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -88,7 +88,7 @@ class WorkspaceOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_create_workspace_permissions(
+    def list_create_workspace_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -143,7 +143,7 @@ class WorkspaceOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-createworkspacepermissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_CREATE_WORKSPACE_PERMISSIONS,
+            endpoints.LIST_CREATE_WORKSPACE_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -158,7 +158,7 @@ class WorkspaceOperations(SyncBase):
             },
         )
 
-    def get_list_of_create_workspace_permissions_pages(
+    def list_create_workspace_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -169,7 +169,7 @@ class WorkspaceOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.CreateWorkspacePermissionCollection]]:
         """Get a list of create workspace permissions.
 
-        Yields every page of ``get_list_of_create_workspace_permissions``, following ``opc-next-page``.
+        Yields every page of ``list_create_workspace_permissions``, following ``opc-next-page``.
 
         Gets a list of create workspace permission summary objects.
 
@@ -211,7 +211,7 @@ class WorkspaceOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_create_workspace_permissions(
+            response = self.list_create_workspace_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 limit=limit,
                 sort_order=sort_order,
@@ -286,7 +286,7 @@ class WorkspaceOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_workspaces(
+    def list_workspaces(
         self,
         *,
         ai_data_platform_id: str,
@@ -364,7 +364,7 @@ class WorkspaceOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_WORKSPACES,
+            endpoints.LIST_WORKSPACES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -384,7 +384,7 @@ class WorkspaceOperations(SyncBase):
             },
         )
 
-    def get_list_of_workspaces_pages(
+    def list_workspaces_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -402,7 +402,7 @@ class WorkspaceOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.WorkspaceCollection]]:
         """Get a list of workspaces.
 
-        Yields every page of ``get_list_of_workspaces``, following ``opc-next-page``.
+        Yields every page of ``list_workspaces``, following ``opc-next-page``.
 
         Gets a list of workspaces.
 
@@ -460,7 +460,7 @@ class WorkspaceOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_workspaces(
+            response = self.list_workspaces(
                 ai_data_platform_id=ai_data_platform_id,
                 lifecycle_state=lifecycle_state,
                 display_name=display_name,
@@ -542,7 +542,7 @@ class WorkspaceOperations(SyncBase):
             },
         )
 
-    def get_workspace_details(
+    def get_workspace(
         self,
         *,
         ai_data_platform_id: str,
@@ -579,7 +579,7 @@ class WorkspaceOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-get.html
         """
         return self._send(
-            endpoints.GET_WORKSPACE_DETAILS,
+            endpoints.GET_WORKSPACE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -601,7 +601,7 @@ class WorkspaceOperations(SyncBase):
     ) -> ApiResponse[models.Workspace] | None:
         """Wait until the Workspace's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_workspace_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_workspace`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state; None when ``states`` holds
@@ -612,7 +612,7 @@ class WorkspaceOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_workspace_details(
+            lambda: self.get_workspace(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
             ),
@@ -687,7 +687,7 @@ class WorkspaceOperations(SyncBase):
             body=body,
         )
 
-    def update_permissions_on_workspace(
+    def manage_workspace_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -748,7 +748,7 @@ class WorkspaceOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_WORKSPACE,
+            endpoints.MANAGE_WORKSPACE_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -761,7 +761,7 @@ class WorkspaceOperations(SyncBase):
             body=body,
         )
 
-    def update_status_of_workspace(
+    def update_workspace_async_operation_status(
         self,
         *,
         ai_data_platform_id: str,
@@ -815,7 +815,7 @@ class WorkspaceOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-asyncoperations-asyncoperationkey-status-put.html
         """
         return self._send(
-            endpoints.UPDATE_STATUS_OF_WORKSPACE,
+            endpoints.UPDATE_WORKSPACE_ASYNC_OPERATION_STATUS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -828,7 +828,7 @@ class WorkspaceOperations(SyncBase):
             body=body,
         )
 
-    def creates_git_folder_in_workspace(
+    def create_git_folder(
         self,
         *,
         ai_data_platform_id: str,
@@ -892,7 +892,7 @@ class WorkspaceOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitfolders-post.html
         """
         return self._send(
-            endpoints.CREATES_GIT_FOLDER_IN_WORKSPACE,
+            endpoints.CREATE_GIT_FOLDER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -905,7 +905,7 @@ class WorkspaceOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_workspace_permissions(
+    def list_workspace_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -962,7 +962,7 @@ class WorkspaceOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_WORKSPACE_PERMISSIONS,
+            endpoints.LIST_WORKSPACE_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -978,7 +978,7 @@ class WorkspaceOperations(SyncBase):
             },
         )
 
-    def get_list_of_workspace_permissions_pages(
+    def list_workspace_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -990,7 +990,7 @@ class WorkspaceOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.WorkspacePermissionCollection]]:
         """Get a list of workspace permissions.
 
-        Yields every page of ``get_list_of_workspace_permissions``, following ``opc-next-page``.
+        Yields every page of ``list_workspace_permissions``, following ``opc-next-page``.
 
         Gets a list of workspace permissions.
 
@@ -1033,7 +1033,7 @@ class WorkspaceOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_workspace_permissions(
+            response = self.list_workspace_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 limit=limit,
@@ -1051,7 +1051,7 @@ class WorkspaceOperations(SyncBase):
 class AsyncWorkspaceOperations(AsyncBase):
     """The Workspace operations of ``AsyncClient``."""
 
-    async def update_create_workspace_permissions_on_workspace(
+    async def manage_create_workspace_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -1062,12 +1062,12 @@ class AsyncWorkspaceOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update create workspace permissions on a workspace.
 
-        See ``Client.update_create_workspace_permissions_on_workspace`` for the arguments, the response and the errors.
+        See ``Client.manage_create_workspace_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-managecreateworkspacepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_CREATE_WORKSPACE_PERMISSIONS_ON_WORKSPACE,
+            endpoints.MANAGE_CREATE_WORKSPACE_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1079,7 +1079,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_create_workspace_permissions(
+    async def list_create_workspace_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1091,12 +1091,12 @@ class AsyncWorkspaceOperations(AsyncBase):
     ) -> ApiResponse[models.CreateWorkspacePermissionCollection]:
         """Get a list of create workspace permissions.
 
-        See ``Client.get_list_of_create_workspace_permissions`` for the arguments, the response and the errors.
+        See ``Client.list_create_workspace_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-createworkspacepermissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_CREATE_WORKSPACE_PERMISSIONS,
+            endpoints.LIST_CREATE_WORKSPACE_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1111,7 +1111,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_create_workspace_permissions_pages(
+    async def list_create_workspace_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1122,11 +1122,11 @@ class AsyncWorkspaceOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.CreateWorkspacePermissionCollection]]:
         """Get a list of create workspace permissions.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_create_workspace_permissions``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_create_workspace_permissions``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_create_workspace_permissions(
+            response = await self.list_create_workspace_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 limit=limit,
                 sort_order=sort_order,
@@ -1165,7 +1165,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_workspaces(
+    async def list_workspaces(
         self,
         *,
         ai_data_platform_id: str,
@@ -1184,12 +1184,12 @@ class AsyncWorkspaceOperations(AsyncBase):
     ) -> ApiResponse[models.WorkspaceCollection]:
         """Get a list of workspaces.
 
-        See ``Client.get_list_of_workspaces`` for the arguments, the response and the errors.
+        See ``Client.list_workspaces`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_WORKSPACES,
+            endpoints.LIST_WORKSPACES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1209,7 +1209,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_workspaces_pages(
+    async def list_workspaces_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1227,11 +1227,11 @@ class AsyncWorkspaceOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.WorkspaceCollection]]:
         """Get a list of workspaces.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_workspaces``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_workspaces``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_workspaces(
+            response = await self.list_workspaces(
                 ai_data_platform_id=ai_data_platform_id,
                 lifecycle_state=lifecycle_state,
                 display_name=display_name,
@@ -1277,7 +1277,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             },
         )
 
-    async def get_workspace_details(
+    async def get_workspace(
         self,
         *,
         ai_data_platform_id: str,
@@ -1286,12 +1286,12 @@ class AsyncWorkspaceOperations(AsyncBase):
     ) -> ApiResponse[models.Workspace]:
         """Get workspace details.
 
-        See ``Client.get_workspace_details`` for the arguments, the response and the errors.
+        See ``Client.get_workspace`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-get.html
         """
         return await self._send(
-            endpoints.GET_WORKSPACE_DETAILS,
+            endpoints.GET_WORKSPACE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1316,7 +1316,7 @@ class AsyncWorkspaceOperations(AsyncBase):
         See ``Client.wait_for_workspace``.
         """
         return await async_wait_until(
-            lambda: self.get_workspace_details(
+            lambda: self.get_workspace(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
             ),
@@ -1355,7 +1355,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             body=body,
         )
 
-    async def update_permissions_on_workspace(
+    async def manage_workspace_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -1367,12 +1367,12 @@ class AsyncWorkspaceOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update permissions on a workspace.
 
-        See ``Client.update_permissions_on_workspace`` for the arguments, the response and the errors.
+        See ``Client.manage_workspace_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_WORKSPACE,
+            endpoints.MANAGE_WORKSPACE_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1385,7 +1385,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             body=body,
         )
 
-    async def update_status_of_workspace(
+    async def update_workspace_async_operation_status(
         self,
         *,
         ai_data_platform_id: str,
@@ -1397,12 +1397,12 @@ class AsyncWorkspaceOperations(AsyncBase):
     ) -> ApiResponse[models.Workspace]:
         """Update the status of a workspace.
 
-        See ``Client.update_status_of_workspace`` for the arguments, the response and the errors.
+        See ``Client.update_workspace_async_operation_status`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-asyncoperations-asyncoperationkey-status-put.html
         """
         return await self._send(
-            endpoints.UPDATE_STATUS_OF_WORKSPACE,
+            endpoints.UPDATE_WORKSPACE_ASYNC_OPERATION_STATUS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1415,7 +1415,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             body=body,
         )
 
-    async def creates_git_folder_in_workspace(
+    async def create_git_folder(
         self,
         *,
         ai_data_platform_id: str,
@@ -1427,12 +1427,12 @@ class AsyncWorkspaceOperations(AsyncBase):
     ) -> ApiResponse[models.GitFolder]:
         """Creates a git folder in the workspace.
 
-        See ``Client.creates_git_folder_in_workspace`` for the arguments, the response and the errors.
+        See ``Client.create_git_folder`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitfolders-post.html
         """
         return await self._send(
-            endpoints.CREATES_GIT_FOLDER_IN_WORKSPACE,
+            endpoints.CREATE_GIT_FOLDER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1445,7 +1445,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_workspace_permissions(
+    async def list_workspace_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1458,12 +1458,12 @@ class AsyncWorkspaceOperations(AsyncBase):
     ) -> ApiResponse[models.WorkspacePermissionCollection]:
         """Get a list of workspace permissions.
 
-        See ``Client.get_list_of_workspace_permissions`` for the arguments, the response and the errors.
+        See ``Client.list_workspace_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_WORKSPACE_PERMISSIONS,
+            endpoints.LIST_WORKSPACE_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1479,7 +1479,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_workspace_permissions_pages(
+    async def list_workspace_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1491,11 +1491,11 @@ class AsyncWorkspaceOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.WorkspacePermissionCollection]]:
         """Get a list of workspace permissions.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_workspace_permissions``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_workspace_permissions``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_workspace_permissions(
+            response = await self.list_workspace_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 limit=limit,

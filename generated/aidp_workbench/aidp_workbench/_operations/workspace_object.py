@@ -15,7 +15,7 @@ from .._runtime import ApiResponse
 class WorkspaceObjectOperations(SyncBase):
     """The WorkspaceObject operations of ``Client``."""
 
-    def copy_workspace_object_to_different_location(
+    def copy_workspace_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -70,7 +70,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-copyobject-post.html
         """
         return self._send(
-            endpoints.COPY_WORKSPACE_OBJECT_TO_DIFFERENT_LOCATION,
+            endpoints.COPY_WORKSPACE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -83,7 +83,7 @@ class WorkspaceObjectOperations(SyncBase):
             body=body,
         )
 
-    def download_workspace_file_by_providing_par_info_for_downloading_file_for_given_path(
+    def download_workspace_file_meta(
         self,
         *,
         ai_data_platform_id: str,
@@ -140,7 +140,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-downloadfilemeta-post.html
         """
         return self._send(
-            endpoints.DOWNLOAD_WORKSPACE_FILE_BY_PROVIDING_PAR_INFO_FOR_DOWNLOADING_FILE_FOR_GIVEN_PATH,
+            endpoints.DOWNLOAD_WORKSPACE_FILE_META,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -157,7 +157,7 @@ class WorkspaceObjectOperations(SyncBase):
             },
         )
 
-    def move_workspace_object_to_different_location(
+    def move_workspace_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -212,7 +212,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-moveobject-post.html
         """
         return self._send(
-            endpoints.MOVE_WORKSPACE_OBJECT_TO_DIFFERENT_LOCATION,
+            endpoints.MOVE_WORKSPACE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -293,7 +293,7 @@ class WorkspaceObjectOperations(SyncBase):
             body=body,
         )
 
-    def create_or_update_asynchronous_workspace_zip_upload_and_extraction_operation(
+    def upload_workspace_and_extract_zip(
         self,
         *,
         ai_data_platform_id: str,
@@ -349,7 +349,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-uploadandextractzip-post.html
         """
         return self._send(
-            endpoints.CREATE_OR_UPDATE_ASYNCHRONOUS_WORKSPACE_ZIP_UPLOAD_AND_EXTRACTION_OPERATION,
+            endpoints.UPLOAD_WORKSPACE_AND_EXTRACT_ZIP,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -361,7 +361,7 @@ class WorkspaceObjectOperations(SyncBase):
             body=body,
         )
 
-    def create_workspace_file_by_generating_par_or_updates_metadata_by_close_file(
+    def upload_workspace_file_meta(
         self,
         *,
         ai_data_platform_id: str,
@@ -431,7 +431,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-uploadfilemeta-post.html
         """
         return self._send(
-            endpoints.CREATE_WORKSPACE_FILE_BY_GENERATING_PAR_OR_UPDATES_METADATA_BY_CLOSE_FILE,
+            endpoints.UPLOAD_WORKSPACE_FILE_META,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -452,7 +452,7 @@ class WorkspaceObjectOperations(SyncBase):
             body=body,
         )
 
-    def start_asynchronous_creation_of_zip_archive_for_workspace_folder(
+    def zip_workspace_and_download_folder(
         self,
         *,
         ai_data_platform_id: str,
@@ -507,7 +507,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-zipanddownloadfolder-post.html
         """
         return self._send(
-            endpoints.START_ASYNCHRONOUS_CREATION_OF_ZIP_ARCHIVE_FOR_WORKSPACE_FOLDER,
+            endpoints.ZIP_WORKSPACE_AND_DOWNLOAD_FOLDER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -519,7 +519,7 @@ class WorkspaceObjectOperations(SyncBase):
             body=body,
         )
 
-    def create_workspace_object(
+    def create_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -583,7 +583,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-post.html
         """
         return self._send(
-            endpoints.CREATE_WORKSPACE_OBJECT,
+            endpoints.CREATE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -603,7 +603,7 @@ class WorkspaceObjectOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_objects_in_workspace(
+    def list_workspace_objects(
         self,
         *,
         ai_data_platform_id: str,
@@ -673,7 +673,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_OBJECTS_IN_WORKSPACE,
+            endpoints.LIST_WORKSPACE_OBJECTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -694,7 +694,7 @@ class WorkspaceObjectOperations(SyncBase):
             },
         )
 
-    def get_list_of_objects_in_workspace_pages(
+    def list_workspace_objects_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -711,7 +711,7 @@ class WorkspaceObjectOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.WorkspaceObjectCollection]]:
         """Get a list of objects in the workspace.
 
-        Yields every page of ``get_list_of_objects_in_workspace``, following ``opc-next-page``.
+        Yields every page of ``list_workspace_objects``, following ``opc-next-page``.
 
         Returns a list of objects in the workspace.
 
@@ -762,7 +762,7 @@ class WorkspaceObjectOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_objects_in_workspace(
+            response = self.list_workspace_objects(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 path=path,
@@ -781,7 +781,7 @@ class WorkspaceObjectOperations(SyncBase):
             if not page:
                 return
 
-    def update_permissions_on_workspace_object(
+    def manage_workspace_object_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -835,7 +835,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_WORKSPACE_OBJECT,
+            endpoints.MANAGE_WORKSPACE_OBJECT_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -848,7 +848,7 @@ class WorkspaceObjectOperations(SyncBase):
             body=body,
         )
 
-    def get_list_of_workspace_object_permissions(
+    def list_object_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -908,7 +908,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_WORKSPACE_OBJECT_PERMISSIONS,
+            endpoints.LIST_OBJECT_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -925,7 +925,7 @@ class WorkspaceObjectOperations(SyncBase):
             },
         )
 
-    def get_list_of_workspace_object_permissions_pages(
+    def list_object_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -938,7 +938,7 @@ class WorkspaceObjectOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.WorkspaceObjectPermissionCollection]]:
         """Get a list of workspace object permissions.
 
-        Yields every page of ``get_list_of_workspace_object_permissions``, following ``opc-next-page``.
+        Yields every page of ``list_object_permissions``, following ``opc-next-page``.
 
         Returns a list of workspace object permissions.
 
@@ -983,7 +983,7 @@ class WorkspaceObjectOperations(SyncBase):
         """
         page: str | None = None
         while True:
-            response = self.get_list_of_workspace_object_permissions(
+            response = self.list_object_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 object_key=object_key,
@@ -998,7 +998,7 @@ class WorkspaceObjectOperations(SyncBase):
             if not page:
                 return
 
-    def delete_workspace_object(
+    def delete_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -1047,7 +1047,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-delete.html
         """
         return self._send(
-            endpoints.DELETE_WORKSPACE_OBJECT,
+            endpoints.DELETE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1059,7 +1059,7 @@ class WorkspaceObjectOperations(SyncBase):
             },
         )
 
-    def get_detailed_information_about_workspace_object(
+    def get_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -1105,7 +1105,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_WORKSPACE_OBJECT,
+            endpoints.GET_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1120,7 +1120,7 @@ class WorkspaceObjectOperations(SyncBase):
             },
         )
 
-    def get_metadata_about_workspace_object(
+    def head_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -1167,7 +1167,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-head.html
         """
         return self._send(
-            endpoints.GET_METADATA_ABOUT_WORKSPACE_OBJECT,
+            endpoints.HEAD_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1182,7 +1182,7 @@ class WorkspaceObjectOperations(SyncBase):
             },
         )
 
-    def update_workspace_object_with_provided_information(
+    def update_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -1238,7 +1238,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-put.html
         """
         return self._send(
-            endpoints.UPDATE_WORKSPACE_OBJECT_WITH_PROVIDED_INFORMATION,
+            endpoints.UPDATE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1259,7 +1259,7 @@ class WorkspaceObjectOperations(SyncBase):
 class AsyncWorkspaceObjectOperations(AsyncBase):
     """The WorkspaceObject operations of ``AsyncClient``."""
 
-    async def copy_workspace_object_to_different_location(
+    async def copy_workspace_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -1271,12 +1271,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[models.WorkspaceObjectDetails]:
         """Copy a workspace object to different location.
 
-        See ``Client.copy_workspace_object_to_different_location`` for the arguments, the response and the errors.
+        See ``Client.copy_workspace_object`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-copyobject-post.html
         """
         return await self._send(
-            endpoints.COPY_WORKSPACE_OBJECT_TO_DIFFERENT_LOCATION,
+            endpoints.COPY_WORKSPACE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1289,7 +1289,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             body=body,
         )
 
-    async def download_workspace_file_by_providing_par_info_for_downloading_file_for_given_path(
+    async def download_workspace_file_meta(
         self,
         *,
         ai_data_platform_id: str,
@@ -1304,12 +1304,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Download a workspace file by providing the PAR info for downloading the file for
         given path.
 
-        See ``Client.download_workspace_file_by_providing_par_info_for_downloading_file_for_given_path`` for the arguments, the response and the errors.
+        See ``Client.download_workspace_file_meta`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-downloadfilemeta-post.html
         """
         return await self._send(
-            endpoints.DOWNLOAD_WORKSPACE_FILE_BY_PROVIDING_PAR_INFO_FOR_DOWNLOADING_FILE_FOR_GIVEN_PATH,
+            endpoints.DOWNLOAD_WORKSPACE_FILE_META,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1326,7 +1326,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             },
         )
 
-    async def move_workspace_object_to_different_location(
+    async def move_workspace_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -1338,12 +1338,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[models.WorkspaceObjectDetails]:
         """Move a workspace object to different location.
 
-        See ``Client.move_workspace_object_to_different_location`` for the arguments, the response and the errors.
+        See ``Client.move_workspace_object`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-moveobject-post.html
         """
         return await self._send(
-            endpoints.MOVE_WORKSPACE_OBJECT_TO_DIFFERENT_LOCATION,
+            endpoints.MOVE_WORKSPACE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1386,7 +1386,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             body=body,
         )
 
-    async def create_or_update_asynchronous_workspace_zip_upload_and_extraction_operation(
+    async def upload_workspace_and_extract_zip(
         self,
         *,
         ai_data_platform_id: str,
@@ -1397,12 +1397,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[models.UploadAndExtractZipResult]:
         """Create or update an asynchronous workspace ZIP upload and extraction operation.
 
-        See ``Client.create_or_update_asynchronous_workspace_zip_upload_and_extraction_operation`` for the arguments, the response and the errors.
+        See ``Client.upload_workspace_and_extract_zip`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-uploadandextractzip-post.html
         """
         return await self._send(
-            endpoints.CREATE_OR_UPDATE_ASYNCHRONOUS_WORKSPACE_ZIP_UPLOAD_AND_EXTRACTION_OPERATION,
+            endpoints.UPLOAD_WORKSPACE_AND_EXTRACT_ZIP,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1414,7 +1414,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             body=body,
         )
 
-    async def create_workspace_file_by_generating_par_or_updates_metadata_by_close_file(
+    async def upload_workspace_file_meta(
         self,
         *,
         ai_data_platform_id: str,
@@ -1432,12 +1432,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[models.UploadFileWithParResult]:
         """Create a workspace file by generating PAR or updates the metadata by close file.
 
-        See ``Client.create_workspace_file_by_generating_par_or_updates_metadata_by_close_file`` for the arguments, the response and the errors.
+        See ``Client.upload_workspace_file_meta`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-uploadfilemeta-post.html
         """
         return await self._send(
-            endpoints.CREATE_WORKSPACE_FILE_BY_GENERATING_PAR_OR_UPDATES_METADATA_BY_CLOSE_FILE,
+            endpoints.UPLOAD_WORKSPACE_FILE_META,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1458,7 +1458,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             body=body,
         )
 
-    async def start_asynchronous_creation_of_zip_archive_for_workspace_folder(
+    async def zip_workspace_and_download_folder(
         self,
         *,
         ai_data_platform_id: str,
@@ -1469,12 +1469,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[models.ZipAndDownloadFolderResult]:
         """Start asynchronous creation of a ZIP archive for a workspace folder.
 
-        See ``Client.start_asynchronous_creation_of_zip_archive_for_workspace_folder`` for the arguments, the response and the errors.
+        See ``Client.zip_workspace_and_download_folder`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-zipanddownloadfolder-post.html
         """
         return await self._send(
-            endpoints.START_ASYNCHRONOUS_CREATION_OF_ZIP_ARCHIVE_FOR_WORKSPACE_FOLDER,
+            endpoints.ZIP_WORKSPACE_AND_DOWNLOAD_FOLDER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1486,7 +1486,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             body=body,
         )
 
-    async def create_workspace_object(
+    async def create_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -1503,12 +1503,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[bytes]:
         """Create a workspace object.
 
-        See ``Client.create_workspace_object`` for the arguments, the response and the errors.
+        See ``Client.create_object`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-post.html
         """
         return await self._send(
-            endpoints.CREATE_WORKSPACE_OBJECT,
+            endpoints.CREATE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1528,7 +1528,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_objects_in_workspace(
+    async def list_workspace_objects(
         self,
         *,
         ai_data_platform_id: str,
@@ -1546,12 +1546,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[models.WorkspaceObjectCollection]:
         """Get a list of objects in the workspace.
 
-        See ``Client.get_list_of_objects_in_workspace`` for the arguments, the response and the errors.
+        See ``Client.list_workspace_objects`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_OBJECTS_IN_WORKSPACE,
+            endpoints.LIST_WORKSPACE_OBJECTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1572,7 +1572,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_objects_in_workspace_pages(
+    async def list_workspace_objects_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1589,11 +1589,11 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.WorkspaceObjectCollection]]:
         """Get a list of objects in the workspace.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_objects_in_workspace``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_workspace_objects``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_objects_in_workspace(
+            response = await self.list_workspace_objects(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 path=path,
@@ -1612,7 +1612,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             if not page:
                 return
 
-    async def update_permissions_on_workspace_object(
+    async def manage_workspace_object_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -1624,12 +1624,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update permissions on a workspace object.
 
-        See ``Client.update_permissions_on_workspace_object`` for the arguments, the response and the errors.
+        See ``Client.manage_workspace_object_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_WORKSPACE_OBJECT,
+            endpoints.MANAGE_WORKSPACE_OBJECT_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1642,7 +1642,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             body=body,
         )
 
-    async def get_list_of_workspace_object_permissions(
+    async def list_object_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1656,12 +1656,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[models.WorkspaceObjectPermissionCollection]:
         """Get a list of workspace object permissions.
 
-        See ``Client.get_list_of_workspace_object_permissions`` for the arguments, the response and the errors.
+        See ``Client.list_object_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_WORKSPACE_OBJECT_PERMISSIONS,
+            endpoints.LIST_OBJECT_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1678,7 +1678,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             },
         )
 
-    async def get_list_of_workspace_object_permissions_pages(
+    async def list_object_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1691,11 +1691,11 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.WorkspaceObjectPermissionCollection]]:
         """Get a list of workspace object permissions.
 
-        Yields every page, following ``opc-next-page``; see ``Client.get_list_of_workspace_object_permissions``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_object_permissions``.
         """
         page: str | None = None
         while True:
-            response = await self.get_list_of_workspace_object_permissions(
+            response = await self.list_object_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 object_key=object_key,
@@ -1710,7 +1710,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             if not page:
                 return
 
-    async def delete_workspace_object(
+    async def delete_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -1721,12 +1721,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete a workspace object.
 
-        See ``Client.delete_workspace_object`` for the arguments, the response and the errors.
+        See ``Client.delete_object`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-delete.html
         """
         return await self._send(
-            endpoints.DELETE_WORKSPACE_OBJECT,
+            endpoints.DELETE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1738,7 +1738,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             },
         )
 
-    async def get_detailed_information_about_workspace_object(
+    async def get_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -1750,12 +1750,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[bytes]:
         """Get detailed information about a workspace object.
 
-        See ``Client.get_detailed_information_about_workspace_object`` for the arguments, the response and the errors.
+        See ``Client.get_object`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_WORKSPACE_OBJECT,
+            endpoints.GET_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1770,7 +1770,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             },
         )
 
-    async def get_metadata_about_workspace_object(
+    async def head_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -1782,12 +1782,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Get metadata about a workspace object.
 
-        See ``Client.get_metadata_about_workspace_object`` for the arguments, the response and the errors.
+        See ``Client.head_object`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-head.html
         """
         return await self._send(
-            endpoints.GET_METADATA_ABOUT_WORKSPACE_OBJECT,
+            endpoints.HEAD_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1802,7 +1802,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             },
         )
 
-    async def update_workspace_object_with_provided_information(
+    async def update_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -1816,12 +1816,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[bytes]:
         """Update a workspace object with the provided information.
 
-        See ``Client.update_workspace_object_with_provided_information`` for the arguments, the response and the errors.
+        See ``Client.update_object`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-put.html
         """
         return await self._send(
-            endpoints.UPDATE_WORKSPACE_OBJECT_WITH_PROVIDED_INFORMATION,
+            endpoints.UPDATE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
