@@ -907,3 +907,16 @@ def test_markdown_shows_texts_and_migration_notes() -> None:
 )
 def test_word_diff(old: str, new: str, expected: str) -> None:
     assert word_diff(old, new) == expected
+
+
+def test_a_renamed_method_gives_both_names_in_the_json() -> None:
+    new = _small()
+    new["operations"][0]["name"] = "replace_thing"
+    diff = diff_models(ApiModel.model_validate(_small()), ApiModel.model_validate(new))
+    [change] = diff.to_json()["changes"]
+    assert (change["kind"], change["old"], change["new"]) == (
+        "operation-renamed",
+        "update_thing",
+        "replace_thing",
+    )
+    assert change["migration"]["new"].startswith("client.replace_thing(")
