@@ -6,7 +6,7 @@ Both are measured side by side in one run, with medians:
 - import: ``import aidp_workbench`` plus ``from aidp_workbench import Client`` in a fresh
   interpreter, next to Oracle's own SDK module for the same API (``oci.ai_data_platform``,
   when the ``oci`` package is installed);
-- per call: ``client.get_session_details(...)`` (build, send, parse into a model) against
+- per call: ``client.get_session(...)`` (build, send, parse into a model) against
   ``httpx.Client.get(...).json()`` on the same loopback server and the same response.
 """
 
@@ -62,7 +62,7 @@ def per_call(calls: int, runs: int, url: str) -> tuple[float, float]:
             raw_times.append((time.perf_counter() - start) / calls)
             start = time.perf_counter()
             for _ in range(calls):
-                sdk.get_session_details(**ids)
+                sdk.get_session(**ids)
             sdk_times.append((time.perf_counter() - start) / calls)
     return statistics.median(raw_times), statistics.median(sdk_times)
 

@@ -13,8 +13,19 @@ from typing import Any, TypeVar
 
 from .changes.path_versions import versionless
 from .errors import ConfigError, Diagnostics, ScrapeError
-from .model import FORMAT_VERSION, ApiModel, NamedSchema, Operation, Schema, Tag, rename_refs
-from .names import NameSpace, client_attributes, method_name
+from .method_names import Shape, method_names
+from .model import (
+    FORMAT_VERSION,
+    ApiModel,
+    Content,
+    NamedSchema,
+    Operation,
+    Schema,
+    Tag,
+    is_success,
+    rename_refs,
+)
+from .names import NameSpace, client_attributes, method_problem, safe_method
 from .scrape.book import BookIndex
 from .scrape.page import ScrapedPage
 
@@ -202,15 +213,61 @@ def _override_key(op: Operation, overrides: Mapping[str, str]) -> str | None:
     return same[0] if len(same) == 1 else None
 
 
+def shape_of(op: Operation) -> Shape:
+    """What naming reads of an operation (see ``method_names``)."""
+    body = _schema_of(op.request_body.content) if op.request_body else None
+    response = next(
+        (_schema_of(r.content) for r in op.responses if is_success(r.status) and r.content), None
+    )
+    items = response.items if response is not None and response.type == "array" else None
+    return Shape(
+        method=op.method,
+        path=op.path,
+        body=body.ref if body is not None else None,
+        response=(items if items is not None else response or Schema()).ref,
+        response_list=items is not None,
+    )
+
+
+def _schema_of(content: list[Content]) -> Schema | None:
+    """The schema of a body's JSON content, else of its first."""
+    chosen = next((c for c in content if "json" in c.media_type.lower()), None)
+    return (chosen or (content[0] if content else None) or Content(media_type="")).schema_
+
+
 def _name_operations(operations: list[Operation], overrides: dict[str, str]) -> list[Operation]:
-    """Give each operation a unique Python name; overrides are keyed "METHOD /path"."""
-    methods = NameSpace(client_attributes())
-    named = []
-    for op in operations:
+    """Give each operation its Python name: the one ``operation_names`` sets (keyed
+    "METHOD /path"), else the one its shape gives (``method_names``)."""
+    chosen: dict[int, tuple[str, str]] = {}  # operation -> (name, its key)
+    for i, op in enumerate(operations):
         key = _override_key(op, overrides)
-        name = methods.claim((overrides.pop(key) if key else "") or method_name(op.title))
-        named.append(op.model_copy(update={"name": name}))
+        if key is not None:
+            chosen[i] = (overrides.pop(key), key)
     if overrides:
         unknown = ", ".join(sorted(overrides))
         raise ConfigError(f"docs2sdk.yaml: key operation_names: no such operation: {unknown}")
+    set_by: dict[str, str] = {}  # name -> the key that sets it
+    for name, key in chosen.values():
+        problem = method_problem(name)
+        if problem:
+            raise ConfigError(f"docs2sdk.yaml: key operation_names: {key}: {name!r} {problem}")
+        if name in set_by:
+            raise ConfigError(
+                f"docs2sdk.yaml: key operation_names: {key}: {name!r} is also the name "
+                f"{set_by[name]} is given"
+            )
+        set_by[name] = key
+    derived = method_names([shape_of(op) for op in operations])
+    for i, op in enumerate(operations):
+        if i not in chosen and derived[i] in set_by:
+            raise ConfigError(
+                f"docs2sdk.yaml: key operation_names: {set_by[derived[i]]}: "
+                f"{derived[i]!r} is the name of {op.method.upper()} {op.path}; "
+                "name that operation in operation_names too"
+            )
+    methods = NameSpace(client_attributes() | set(set_by))
+    named = []
+    for i, op in enumerate(operations):
+        name = chosen[i][0] if i in chosen else methods.claim(safe_method(derived[i]))
+        named.append(op.model_copy(update={"name": name}))
     return named

@@ -50,8 +50,6 @@ def client_attributes() -> frozenset[str]:
 
 
 _BUILTINS = frozenset(dir(builtins))
-# Words a method name made from a title leaves out: "Get a session" -> get_session.
-ARTICLES = frozenset({"a", "an", "the"})
 
 
 def package_problem(name: str) -> str | None:
@@ -64,7 +62,7 @@ def package_problem(name: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=16384)
-def _ascii_words(text: str) -> tuple[str, ...]:
+def words_of(text: str) -> tuple[str, ...]:
     """Words of ``text``: split on non-alphanumerics and on lower-to-upper case changes.
     The same names recur (a parameter in every operation), hence the cache."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -75,7 +73,7 @@ def _ascii_words(text: str) -> tuple[str, ...]:
 
 def snake_case(text: str) -> str:
     """``aiDataPlatformId`` -> ``ai_data_platform_id``, ``if-match`` -> ``if_match``."""
-    name = "_".join(w.lower() for w in _ascii_words(text))
+    name = "_".join(w.lower() for w in words_of(text))
     if not name:
         return "field"
     return f"field_{name}" if name[0].isdigit() else name
@@ -86,21 +84,28 @@ def pascal_case(text: str) -> str:
     PascalCase is kept as it is."""
     if re.fullmatch(r"[A-Z][A-Za-z0-9]*", text):
         return text
-    name = "".join(w[:1].upper() + w[1:] for w in _ascii_words(text))
+    name = "".join(w[:1].upper() + w[1:] for w in words_of(text))
     if not name:
         return "Model"
     return f"Model{name}" if name[0].isdigit() else name
 
 
 def safe_attribute(name: str, reserved: frozenset[str] = frozenset()) -> str:
-    """A snake_case name that is safe as a model field or keyword argument, and is
-    none of the ``reserved`` names its scope uses for itself."""
+    """A snake_case name that is safe as a model field, and is none of the
+    ``reserved`` names its scope uses for itself."""
+    if name in MODEL_ATTRIBUTES or name.startswith("model_"):
+        return f"{name}_"
+    return safe_argument(name, reserved)
+
+
+def safe_argument(name: str, reserved: frozenset[str] = frozenset()) -> str:
+    """A snake_case name that is safe as a keyword argument: not a keyword, not a
+    builtin the code around it may use, none of the ``reserved`` names. Pydantic's
+    own attributes (``fields``) are no concern of a method's arguments."""
     if (
         name in reserved
         or keyword.iskeyword(name)
         or keyword.issoftkeyword(name)
-        or name in MODEL_ATTRIBUTES
-        or name.startswith("model_")
         or name in ("self", "body", "cls")
         or (name in _BUILTINS and name not in ("id", "type", "input", "format", "filter"))
     ):
@@ -116,14 +121,27 @@ def module_name(text: str) -> str:
     return f"{name}_module" if keyword.iskeyword(name) or keyword.issoftkeyword(name) else name
 
 
-def method_name(title: str) -> str:
-    """ "Patch a session" -> ``patch_session``: the title's words, less the articles."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    words = [w for w in re.findall(r"[a-z0-9]+", ascii_title.lower()) if w not in ARTICLES]
-    name = "_".join(words) or "operation"
-    if name[0].isdigit():
+def safe_method(name: str) -> str:
+    """A derived method name made safe: a keyword (``import``) or a name the clients
+    have of their own (``close``) gets ``_`` after it, a leading digit ``op_`` before."""
+    if name[:1].isdigit():
         name = f"op_{name}"
-    return f"{name}_" if keyword.iskeyword(name) or name in client_attributes() else name
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in client_attributes():
+        return f"{name}_"
+    return name
+
+
+def method_problem(name: str) -> str | None:
+    """Why ``name``, set in ``operation_names``, cannot be a method's name; None when it can."""
+    if not name.isidentifier() or not name.isascii():
+        return "is not a Python name (letters, digits and underscores, not starting with a digit)"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return "is a Python keyword"
+    if name.startswith("_"):
+        return "starts with an underscore, which the clients keep for their own names"
+    if name in client_attributes():
+        return "is the name of a method every client has"
+    return None
 
 
 def constant_name(method: str) -> str:
@@ -160,8 +178,37 @@ def waiter_name(resource: str) -> str:
     return f"wait_for_{snake_case(resource)}"
 
 
+# The longest name a model class gets.
+CLASS_NAME_LIMIT = 48
+
+
+def inline_class_name(context: str, root: str) -> str:
+    """The class of an inline schema: ``context`` is what it is part of, from ``root``
+    (the operation's or named schema's class) down (``CreateRepoRequestSecurityAndAnalysis``);
+    past ``CLASS_NAME_LIMIT`` characters, the root and the nearest words that fit
+    (``CreateOrgCodeSecurityConfigurationReviewersItem``)."""
+    if len(context) <= CLASS_NAME_LIMIT or not context.startswith(root) or not root:
+        return _fitted(context)
+    return _fitted(context, root)
+
+
+def _fitted(name: str, head: str = "", limit: int = CLASS_NAME_LIMIT) -> str:
+    """``name`` within ``limit`` characters: ``head`` (else its first word) and as
+    many of its last words as fit."""
+    if len(name) <= limit:
+        return name
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+|[A-Z]", name[len(head) :])
+    if not head:
+        head = words.pop(0)
+    tail = ""
+    while words and len(head) + len(words[-1]) + len(tail) <= limit:
+        tail = words.pop() + tail
+    return (head + tail)[-limit:]
+
+
 def class_name(text: str) -> str:
-    name = pascal_case(text)
+    """A schema's class: its name in PascalCase, within ``CLASS_NAME_LIMIT`` characters."""
+    name = _fitted(pascal_case(text))
     return f"{name}Model" if name in RESERVED_CLASS_NAMES else name
 
 
@@ -178,11 +225,21 @@ class NameSpace:
         self.taken.add(candidate)
         return candidate
 
+    def claim_class(self, name: str) -> str:
+        """A class name, numbered where taken, within ``CLASS_NAME_LIMIT`` characters
+        with its number."""
+        candidate, n = name, 2
+        while candidate in self.taken:
+            suffix = f"_{n}"
+            candidate, n = _fitted(name, limit=CLASS_NAME_LIMIT - len(suffix)) + suffix, n + 1
+        self.taken.add(candidate)
+        return candidate
+
 
 def schema_class_names(schemas: Iterable[str], names: NameSpace) -> dict[str, str]:
     """The class of each named schema, claimed in ``names`` in the schemas' order: the
     generated package and its changelog call a schema's class the same."""
-    return {schema: names.claim(class_name(schema)) for schema in schemas}
+    return {schema: names.claim_class(class_name(schema)) for schema in schemas}
 
 
 def literal(value: object) -> str:

@@ -481,7 +481,8 @@ def test_markdown() -> None:
         ("1.4.2", "minor", "1.5.0"),
         ("1.4.2", "patch", "1.4.3"),
         ("1.4.2", "none", "1.4.2"),
-        ("0.1.0", "major", "1.0.0"),
+        ("0.1.0", "major", "0.2.0"),
+        ("0.4.3", "major", "0.5.0"),
         ("0.9.9", "minor", "0.10.0"),
     ],
 )
@@ -647,9 +648,9 @@ def test_real_required_query_parameter_added(aidp_model: ApiModel) -> None:
                 "New required query parameter `region` (string).",
                 migration=_migration(
                     "Pass `region`, now required.",
-                    "client.get_session_details("
+                    "client.get_session("
                     "ai_data_platform_id=..., workspace_key=..., session_id=...)",
-                    "client.get_session_details(ai_data_platform_id=..., workspace_key=..., "
+                    "client.get_session(ai_data_platform_id=..., workspace_key=..., "
                     "session_id=..., region=...)",
                 ),
             )
@@ -870,7 +871,12 @@ def test_markdown_shows_texts_and_migration_notes() -> None:
         "\n"
         f"- {put}, `query parameter sortOrder`: Value `DESC` was removed.\n"
         "  ASC ~~| DESC~~\n"
-        f"- {put}: The SDK method `update_thing` is now `replace_thing`.\n"
+        "\n"
+        "1 SDK method renamed:\n"
+        "\n"
+        "| operation | was | now |\n"
+        "|---|---|---|\n"
+        f"| `PUT {THING}` | `update_thing` | `replace_thing` |\n"
         "\n"
         "### Other changes\n"
         "\n"
@@ -879,11 +885,12 @@ def test_markdown_shows_texts_and_migration_notes() -> None:
         "\n"
         "### Migration notes\n"
         "\n"
+        "Renamed methods take the same arguments as before:\n"
+        "\n"
+        "- `client.update_thing(...)` → `client.replace_thing(...)`\n"
+        "\n"
         f"- {put}, `query parameter sortOrder`: Check the query parameter sortOrder you pass to"
         " `client.replace_thing(thing_id=..., body=...)`.\n"
-        f"- {put}: Call the method by its new name.\n"
-        "  - was: `client.update_thing(thing_id=..., body=...)`\n"
-        "  - now: `client.replace_thing(thing_id=..., body=...)`\n"
     )
 
 
@@ -904,3 +911,16 @@ def test_markdown_shows_texts_and_migration_notes() -> None:
 )
 def test_word_diff(old: str, new: str, expected: str) -> None:
     assert word_diff(old, new) == expected
+
+
+def test_a_renamed_method_gives_both_names_in_the_json() -> None:
+    new = _small()
+    new["operations"][0]["name"] = "replace_thing"
+    diff = diff_models(ApiModel.model_validate(_small()), ApiModel.model_validate(new))
+    [change] = diff.to_json()["changes"]
+    assert (change["kind"], change["old"], change["new"]) == (
+        "operation-renamed",
+        "update_thing",
+        "replace_thing",
+    )
+    assert change["migration"]["new"].startswith("client.replace_thing(")

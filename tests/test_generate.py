@@ -40,7 +40,11 @@ def test_build_then_check_then_stale(project: Path) -> None:
     assert stale.returncode == 1
     assert "--- a/generated/jupyter_sdk/model.yaml" in stale.stdout
     assert "+  title: Get one session" in stale.stdout
-    assert "-    def get_session(" in stale.stdout and "+    def get_one_session(" in stale.stdout
+    # The title is the docstring's first line; it names no method.
+    assert '+        """Get one session.' in stale.stdout
+    sessions = output / "jupyter_sdk" / "_operations" / "sessions.py"
+    assert "def get_session(" in sessions.read_text(encoding="utf-8")
+    assert "-    def get_session(" not in stale.stdout
     assert docs2sdk("build", cwd=project).returncode == 0
     assert docs2sdk("check", cwd=project).returncode == 0
 

@@ -38,7 +38,7 @@ def client(aidp_sdk: Path, server: ScriptedServer) -> Iterator[Any]:
 
 def test_call_sends_the_documented_request(client: Any, server: ScriptedServer) -> None:
     server.script(Reply(200, SESSION, {"etag": "e1", "opc-request-id": "r1"}))
-    response = client.get_session_details(**IDS, session_id="a/b c", opc_request_id=None)
+    response = client.get_session(**IDS, session_id="a/b c", opc_request_id=None)
     request = server.seen[0]
     assert request.method == "GET"
     assert request.path == f"{PREFIX}/a%2Fb%20c"
@@ -49,7 +49,7 @@ def test_call_sends_the_documented_request(client: Any, server: ScriptedServer) 
 
 def test_query_parameters_none_left_out(client: Any, server: ScriptedServer) -> None:
     server.script(Reply(200, {"items": [SESSION]}))
-    response = client.get_available_sessions(**IDS, limit=10, sort_order="ASC", page=None)
+    response = client.list_sessions(**IDS, limit=10, sort_order="ASC", page=None)
     assert server.seen[0].path == f"{PREFIX}?limit=10&sortOrder=ASC"
     assert response.data.items[0].id == "s1"
 
@@ -72,13 +72,13 @@ def test_json_names_go_over_the_wire_unchanged(client: Any, server: ScriptedServ
 
     server.script(Reply(201, SESSION))
     body = CreateSessionDetails(path="a.ipynb", cluster_id="c1", agent_flow_key="k1")
-    client.create_new_session(**IDS, body=body)
+    client.create_session(**IDS, body=body)
     assert server.seen[0].json() == {"path": "a.ipynb", "cluster_id": "c1", "agentFlowKey": "k1"}
 
 
 def test_responses_keep_unknown_fields_and_enum_values(client: Any, server: ScriptedServer) -> None:
     server.script(Reply(200, {**SESSION, "lifecycleState": "HIBERNATING", "newField": [1, 2]}))
-    session = client.get_session_details(**IDS, session_id="s1").data
+    session = client.get_session(**IDS, session_id="s1").data
     assert session.lifecycle_state == "HIBERNATING"
     assert session.model_extra == {"newField": [1, 2]}
     assert session.to_wire()["newField"] == [1, 2]
@@ -133,7 +133,7 @@ def test_error_statuses_raise_typed_errors(
 
     server.script(Reply(status, body, {"opc-request-id": "req-9"}))
     with Client(server.url, retries=0) as client, pytest.raises(ApiError) as info:
-        client.get_session_details(**IDS, session_id="s9")
+        client.get_session(**IDS, session_id="s9")
     assert type(info.value) is getattr(aidp_workbench, error)
     assert (info.value.status_code, info.value.code, info.value.message) == (status, code, message)
     assert info.value.request_id == "req-9"
@@ -147,7 +147,7 @@ def test_retries_keep_the_retry_token(client: Any, server: ScriptedServer) -> No
         Reply(409, {"code": "IncorrectState", "message": "busy"}),
         Reply(201, SESSION),
     )
-    response = client.create_new_session(**IDS, body={"path": "a.ipynb"})
+    response = client.create_session(**IDS, body={"path": "a.ipynb"})
     assert response.status_code == 201
     tokens = {r.headers["opc-retry-token"] for r in server.seen}
     assert len(server.seen) == 4 and len(tokens) == 1
@@ -159,16 +159,16 @@ def test_retries_stop_where_they_should(aidp_sdk: Path, server: ScriptedServer) 
     with Client(server.url, retries=Retries(total=2, backoff=0.01)) as client:
         server.script(Reply(409, {"code": "Conflict", "message": "no"}))
         with pytest.raises(ConflictError):
-            client.get_session_details(**IDS, session_id="s1")
+            client.get_session(**IDS, session_id="s1")
         assert len(server.seen) == 1, "a 409 without a retryable code is not retried"
         server.script(*[Reply(503, ERROR)] * 5)
         with pytest.raises(ServiceUnavailableError):
-            client.get_session_details(**IDS, session_id="s1")
+            client.get_session(**IDS, session_id="s1")
         assert len(server.seen) == 3
     with Client(server.url, retries=0) as client:
         server.script(Reply(503, ERROR), Reply(200, SESSION))
         with pytest.raises(ServiceUnavailableError):
-            client.get_session_details(**IDS, session_id="s1")
+            client.get_session(**IDS, session_id="s1")
         assert len(server.seen) == 1
 
 
@@ -187,7 +187,7 @@ def test_connection_errors_are_retried_then_raised(aidp_sdk: Path) -> None:
         Client("http://127.0.0.1:9", http_client=http, retries=retries) as client,
         pytest.raises(ApiConnectionError) as caught,
     ):
-        client.get_session_details(**IDS, session_id="s1")
+        client.get_session(**IDS, session_id="s1")
     assert len(attempts) == 3
     assert isinstance(caught.value, ApiError) and isinstance(caught.value, ConnectionError)
     assert isinstance(caught.value.__cause__, httpx.ConnectError)
@@ -199,7 +199,7 @@ def test_pages_follow_opc_next_page(client: Any, server: ScriptedServer) -> None
         Reply(200, {"items": [SESSION]}, {"opc-next-page": "p2"}),
         Reply(200, {"items": [{**SESSION, "id": "s2"}]}),
     )
-    pages = list(client.get_available_sessions_pages(**IDS, limit=1))
+    pages = list(client.list_sessions_pages(**IDS, limit=1))
     assert [p.data.items[0].id for p in pages] == ["s1", "s2"]
     assert "page=p2" in server.seen[1].path and "page=" not in server.seen[0].path
 
@@ -210,7 +210,7 @@ def test_async_client(aidp_sdk: Path, server: ScriptedServer) -> None:
     async def scenario() -> None:
         async with AsyncClient(server.url, retries=0) as client:
             server.script(Reply(200, SESSION), Reply(404, ERROR))
-            response = await client.get_session_details(**IDS, session_id="s1")
+            response = await client.get_session(**IDS, session_id="s1")
             assert response.data.id == "s1"
             with pytest.raises(NotFoundError):
                 await client.delete_session(**IDS, session_id="s1")
@@ -235,3 +235,17 @@ def test_importing_the_client_loads_no_model_nor_pydantic_nor_the_server_nor_oci
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert loaded.stdout.strip() == "[]"
+
+
+def test_a_deprecated_operation_warns_naming_its_page(
+    client: Any, server: ScriptedServer, aidp_model: Any
+) -> None:
+    op = next(
+        o
+        for o in aidp_model.operations
+        if o.title.startswith("(Deprecated)") and o.path.endswith("/bundles/actions/sync")
+    )
+    server.script(Reply(200, {}))
+    with pytest.warns(DeprecationWarning, match=op.page):
+        getattr(client, op.name)(**IDS, body={})
+    assert server.seen[0].path.endswith("/bundles/actions/sync")

@@ -53,7 +53,7 @@ def test_package_passes_mypy_strict_and_ruff(hostile: Path) -> None:
 def test_every_parameter_has_its_own_python_name(hostile: Path) -> None:
     from hostile_sdk import Client
 
-    names = list(inspect.signature(Client.import_class_now).parameters)
+    names = list(inspect.signature(Client.post_from).parameters)
     assert len(names) == len(set(names))
     assert {"class_", "from_", "a_b", "a_b_2", "a_b_3", "self_", "body_", "if_match"} <= set(names)
     assert hasattr(Client, "close_") and Client.close.__qualname__.endswith("Base.close")
@@ -81,7 +81,7 @@ def test_json_names_go_over_the_wire_exactly(hostile: Path, server: ScriptedServ
                             "model_config": "m", "naïve": "n", "type": "a b"}  # fmt: skip
     server.script(Reply(200, {**body, "import": 1}))
     with Client(server.url, retries=0) as client:
-        response = client.import_class_now(
+        response = client.post_from(
             class_="x/y", from_="..", body=body, a_b="q1", a_b_2="q2", a_b_3="q3", self_="s",
             body_="b", mode='"""', if_match="lower", if_match_2="upper",
         )  # fmt: skip

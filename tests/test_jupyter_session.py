@@ -63,7 +63,7 @@ def test_session_lifecycle(backend: Backend) -> None:
 
     ids = {"ai_data_platform_id": "adp1", "workspace_key": "ws1"}
     with Client(backend.url, headers=backend.headers, retries=0) as client:
-        created = client.create_new_session(
+        created = client.create_session(
             **ids, body={"path": "work/a.ipynb", "type": "notebook", "name": "first"}
         )
         assert created.status_code == 201
@@ -72,7 +72,7 @@ def test_session_lifecycle(backend: Backend) -> None:
         assert (session.path, session.name, session.type) == ("work/a.ipynb", "first", "notebook")
         assert session.kernel is not None and session.kernel.id
 
-        fetched = client.get_session_details(**ids, session_id=session.id)
+        fetched = client.get_session(**ids, session_id=session.id)
         assert fetched.status_code == 200
         assert fetched.data.id == session.id
 
@@ -86,6 +86,6 @@ def test_session_lifecycle(backend: Backend) -> None:
         assert deleted.data is None
 
         with pytest.raises(NotFoundError) as info:
-            client.get_session_details(**ids, session_id=session.id)
+            client.get_session(**ids, session_id=session.id)
         assert info.value.status_code == 404
         assert session.id in info.value.message

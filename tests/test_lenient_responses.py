@@ -34,7 +34,7 @@ def client(aidp_sdk: Path, server: ScriptedServer) -> Iterator[Any]:
 
 def get_session(client: Any, server: ScriptedServer, body: Any) -> Any:
     server.script(Reply(200, body))
-    return client.get_session_details(**IDS, session_id="s1")
+    return client.get_session(**IDS, session_id="s1")
 
 
 @pytest.mark.parametrize(
@@ -120,7 +120,7 @@ def test_strict_turns_problems_into_an_api_error(aidp_sdk: Path, server: Scripte
         Client(server.url, retries=0, strict=True) as client,
         pytest.raises(UnexpectedResponseError) as caught,
     ):
-        client.get_session_details(**IDS, session_id="s1")
+        client.get_session(**IDS, session_id="s1")
     error = caught.value
     assert isinstance(error, ApiError)
     assert error.status_code == 200 and error.request_id == "r9"
@@ -128,7 +128,7 @@ def test_strict_turns_problems_into_an_api_error(aidp_sdk: Path, server: Scripte
     assert error.problems == ("Session.id: documented as required, missing",)
     server.script(Reply(200, SESSION))
     with Client(server.url, retries=0, strict=True) as client:
-        assert client.get_session_details(**IDS, session_id="s1").data.id == "s1"
+        assert client.get_session(**IDS, session_id="s1").data.id == "s1"
 
 
 def test_the_async_client_is_lenient_too(aidp_sdk: Path, server: ScriptedServer) -> None:
@@ -136,7 +136,7 @@ def test_the_async_client_is_lenient_too(aidp_sdk: Path, server: ScriptedServer)
 
     async def call() -> Any:
         async with AsyncClient(server.url, retries=0) as client:
-            return await client.get_session_details(**IDS, session_id="s1")
+            return await client.get_session(**IDS, session_id="s1")
 
     server.script(Reply(200, {"name": "first"}))
     response = asyncio.run(call())
@@ -146,7 +146,7 @@ def test_the_async_client_is_lenient_too(aidp_sdk: Path, server: ScriptedServer)
 def test_a_redirect_is_followed(client: Any, server: ScriptedServer) -> None:
     elsewhere = "/20260430/aiDataPlatforms/ocid1.adp/workspaces/ws1/notebook/api/sessions/s2"
     server.script(Reply(302, "", {"location": elsewhere}), Reply(200, SESSION))
-    response = client.get_session_details(**IDS, session_id="s1")
+    response = client.get_session(**IDS, session_id="s1")
     assert response.data.id == "s1"
     assert [seen.path for seen in server.seen][1] == elsewhere
 
@@ -159,7 +159,7 @@ def test_a_redirect_not_followed_is_an_error(
 
     server.script(Reply(status, ""))
     with pytest.raises(ApiError) as caught:
-        client.get_session_details(**IDS, session_id="s1")
+        client.get_session(**IDS, session_id="s1")
     assert caught.value.status_code == status
     assert caught.value.response is not None
 
@@ -168,7 +168,7 @@ def test_a_dict_body_is_sent_as_given(client: Any, server: ScriptedServer) -> No
     # The docs may be wrong: a value they do not list, a required field left out.
     body = {"path": "a.ipynb", "type": "a-type-the-docs-lack", "kernel": {"name": "python3"}}
     server.script(Reply(201, SESSION))
-    client.create_new_session(**IDS, body=body)
+    client.create_session(**IDS, body=body)
     assert server.seen[0].json() == body
 
 

@@ -30,9 +30,9 @@ def test_relative_links_become_absolute() -> None:
 def test_methods_and_models_end_with_their_page(aidp_sdk: Path, aidp_model: ApiModel) -> None:
     from aidp_workbench import AsyncClient, Client, models
 
-    op = next(o for o in aidp_model.operations if o.name == "get_session_details")
+    op = next(o for o in aidp_model.operations if o.name == "get_session")
     page = f"{BOOK_URL}{op.page}"
-    for method in (Client.get_session_details, AsyncClient.get_session_details):
+    for method in (Client.get_session, AsyncClient.get_session):
         assert (method.__doc__ or "").strip().endswith(page)
     # Every model of a named schema, also those that hold classes of their own inline.
     for name, schema in aidp_model.schemas.items():

@@ -8,27 +8,7 @@ import pytest
 
 from generator.errors import ModelError
 from generator.model import ApiModel, load_model
-from generator.names import method_name
 from generator.yamlio import dump_yaml, load_yaml
-
-
-@pytest.mark.parametrize(
-    ("title", "name"),
-    [
-        ("Patch a session", "patch_session"),
-        ("Get session details", "get_session_details"),
-        ("Create a new session", "create_new_session"),
-        ("List the DAGs.", "list_dags"),
-        ("An update of the Thing", "update_of_thing"),
-        ("Créer une session", "creer_une_session"),
-        ("2FA settings", "op_2fa_settings"),
-        ("Import", "import_"),
-        ("Close", "close_"),
-        ("", "operation"),
-    ],
-)
-def test_method_name(title: str, name: str) -> None:
-    assert method_name(title) == name
 
 
 def test_model_round_trips_through_yaml(aidp_model: ApiModel, tmp_path: Path) -> None:

@@ -104,7 +104,7 @@ def test_aidp_book(aidp_model: ApiModel) -> None:
     assert patch.path.endswith("/notebook/api/sessions/{sessionId}")
     assert patch.tag == "Notebook"
     assert patch.page.startswith("op-") and patch.page.endswith("-patch.html")
-    for name in ("get_session_details", "create_new_session", "delete_session"):
+    for name in ("get_session", "create_session", "delete_session"):
         assert name in ops
     session = aidp_model.schemas["Session"]
     assert session.properties is not None
@@ -113,6 +113,6 @@ def test_aidp_book(aidp_model: ApiModel) -> None:
     assert session.properties["lifecycleState"].enum == ["CREATING", "ACTIVE", "FAILED"]
     assert "cluster_id" in session.properties
     assert session.page.startswith("op-")
-    limit = [p for p in ops["get_available_sessions"].parameters if p.name == "limit"]
+    limit = [p for p in ops["list_sessions"].parameters if p.name == "limit"]
     assert limit and limit[0].in_ == "query" and limit[0].schema_.type == "integer"
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*", name) for name in ops)

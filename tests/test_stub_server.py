@@ -109,7 +109,7 @@ def sessions_url(stub: str, ids: dict[str, str]) -> str:
 def test_stale_if_match_is_precondition_failed(client: Any, ids: dict[str, str]) -> None:
     from aidp_workbench import PreconditionFailedError
 
-    created = client.create_new_session(**ids, body={"path": "a.ipynb"})
+    created = client.create_session(**ids, body={"path": "a.ipynb"})
     sid, first = created.data.id, created.etag
     renamed = client.patch_session(**ids, session_id=sid, body={"name": "b"}, if_match=first)
     assert renamed.etag and renamed.etag != first
@@ -118,7 +118,7 @@ def test_stale_if_match_is_precondition_failed(client: Any, ids: dict[str, str])
     assert info.value.code == "NoEtagMatch" and first in info.value.message
     with pytest.raises(PreconditionFailedError):
         client.delete_session(**ids, session_id=sid, if_match=first)
-    current = client.get_session_details(**ids, session_id=sid)
+    current = client.get_session(**ids, session_id=sid)
     assert (current.data.name, current.etag) == ("b", renamed.etag)
     assert client.delete_session(**ids, session_id=sid, if_match=renamed.etag).status_code == 204
 
@@ -129,13 +129,13 @@ def test_invalid_requests_are_bad_requests_naming_the_field(
     from aidp_workbench import BadRequestError
     from aidp_workbench.models import CreateClusterDetails, PatchSessionDetails
 
-    sid = client.create_new_session(**ids, body={"path": "a.ipynb"}).data.id
+    sid = client.create_session(**ids, body={"path": "a.ipynb"}).data.id
     # model_construct skips the client's own checks, so the wrong values reach the server;
     # pydantic warns about them while serializing.
     wrong_type = PatchSessionDetails.model_construct(name=5)
     no_driver = CreateClusterDetails.model_construct(type="USER", display_name="c")
     big = CreateClusterDetails.model_construct(type="BIG", display_name="c", driver_config={})
-    cluster = "create_new_cluster_with_provided_details"
+    cluster = "create_cluster"
     wrong = [
         (
             "patch_session",
@@ -149,12 +149,12 @@ def test_invalid_requests_are_bad_requests_naming_the_field(
             'Invalid request body field \'type\': must be one of "USER", "AI_COMPUTE", got "BIG"',
         ),
         (
-            "get_available_sessions",
+            "list_sessions",
             {"limit": "ten"},
             "Invalid query parameter 'limit': must be an integer, got 'ten'",
         ),
         (
-            "create_new_session",
+            "create_session",
             {"body": {"path": "a.ipynb"}, "opc_retry_token": "x" * 65},
             "Invalid header parameter 'opc-retry-token': must be at most 64 characters long",
         ),
@@ -170,26 +170,26 @@ def test_listing_finds_created_sessions_filtered_and_paged(
     client: Any, ids: dict[str, str]
 ) -> None:
     made = [
-        client.create_new_session(**ids, body={"path": f"n{i}.ipynb", "name": f"s{i}"}).data.id
+        client.create_session(**ids, body={"path": f"n{i}.ipynb", "name": f"s{i}"}).data.id
         for i in range(5)
     ]
-    assert [s.id for s in client.get_available_sessions(**ids).data.items] == made
-    only = client.get_available_sessions(**ids, path="n3.ipynb").data.items
+    assert [s.id for s in client.list_sessions(**ids).data.items] == made
+    only = client.list_sessions(**ids, path="n3.ipynb").data.items
     assert [(s.id, s.name) for s in only] == [(made[3], "s3")]
-    pages = list(client.get_available_sessions_pages(**ids, limit=2))
+    pages = list(client.list_sessions_pages(**ids, limit=2))
     assert [len(p.data.items) for p in pages] == [2, 2, 1]
     assert [s.id for p in pages for s in p.data.items] == made
     other = {**ids, "workspace_key": ids["workspace_key"] + "-other"}
-    assert client.get_available_sessions(**other).data.items == []
+    assert client.list_sessions(**other).data.items == []
 
 
 def test_every_response_has_an_opc_request_id(client: Any, stub: str, ids: dict[str, str]) -> None:
     from aidp_workbench import NotFoundError
 
-    created = client.create_new_session(**ids, body={"path": "a.ipynb"}, opc_request_id="MINE-1")
+    created = client.create_session(**ids, body={"path": "a.ipynb"}, opc_request_id="MINE-1")
     assert created.request_id == "MINE-1", "echoed"
     with pytest.raises(NotFoundError) as info:
-        client.get_session_details(**ids, session_id="nope", opc_request_id="MINE-2")
+        client.get_session(**ids, session_id="nope", opc_request_id="MINE-2")
     assert info.value.request_id == "MINE-2"
     url = sessions_url(stub, ids)
     answers = [
@@ -211,20 +211,20 @@ def test_retries_get_through_injected_faults(stub: str, ids: dict[str, str], sta
 
     fault = {FAULT: f"{status};count=2;retry-after=0"}
     with Client(stub, headers=fault, retries=Retries(total=3, backoff=0.01)) as client:
-        created = client.create_new_session(**ids, body={"path": "a.ipynb"})
+        created = client.create_session(**ids, body={"path": "a.ipynb"})
         assert created.status_code == 201
-        fetched = client.get_session_details(**ids, session_id=created.data.id)
+        fetched = client.get_session(**ids, session_id=created.data.id)
         assert fetched.data.id == created.data.id
     for retries in (0, Retries(total=1, backoff=0.01)):
         with Client(stub, headers=fault, retries=retries) as client:
             with pytest.raises(ApiError) as info:
-                client.get_available_sessions(**ids)
+                client.list_sessions(**ids)
             assert (info.value.status_code, info.value.headers["retry-after"]) == (status, "0")
             # Another call is another request: its first two attempts fail again.
             with pytest.raises(ApiError):
-                client.get_available_sessions(**ids)
+                client.list_sessions(**ids)
     with Client(stub, retries=0) as client:
-        assert len(client.get_available_sessions(**ids).data.items) == 1
+        assert len(client.list_sessions(**ids).data.items) == 1
 
 
 def test_injected_delay(client: Any, stub: str, ids: dict[str, str]) -> None:
@@ -232,7 +232,7 @@ def test_injected_delay(client: Any, stub: str, ids: dict[str, str]) -> None:
 
     with Client(stub, headers={FAULT: "delay=0.3"}, retries=0) as slow:
         start = time.monotonic()
-        slow.get_available_sessions(**ids)
+        slow.list_sessions(**ids)
         assert time.monotonic() - start >= 0.3
     assert httpx.get(sessions_url(stub, ids), headers={FAULT: "nonsense"}).status_code == 400
 
@@ -242,7 +242,7 @@ def test_concurrent_writers_with_one_etag_exactly_one_wins(stub: str, ids: dict[
 
     async def scenario() -> None:
         async with AsyncClient(stub, retries=0) as client:
-            created = await client.create_new_session(**ids, body={"path": "a.ipynb"})
+            created = await client.create_session(**ids, body={"path": "a.ipynb"})
             sid, etag = created.data.id, created.etag
             writes = [
                 client.patch_session(**ids, session_id=sid, body={"name": f"w{i}"}, if_match=etag)
@@ -253,7 +253,7 @@ def test_concurrent_writers_with_one_etag_exactly_one_wins(stub: str, ids: dict[
             assert len(wins) == 1
             losses = [r for r in results if isinstance(r, BaseException)]
             assert all(isinstance(r, PreconditionFailedError) for r in losses)
-            final = await client.get_session_details(**ids, session_id=sid)
+            final = await client.get_session(**ids, session_id=sid)
             assert (final.data.name, final.etag) == (wins[0].data.name, wins[0].etag)
 
     asyncio.run(scenario())
@@ -263,14 +263,14 @@ def test_retry_token_replays_the_first_answer(client: Any, ids: dict[str, str]) 
     from aidp_workbench import ConflictError
 
     token = uuid.uuid4().hex
-    first = client.create_new_session(**ids, body={"path": "a.ipynb"}, opc_retry_token=token)
-    again = client.create_new_session(**ids, body={"path": "a.ipynb"}, opc_retry_token=token)
+    first = client.create_session(**ids, body={"path": "a.ipynb"}, opc_retry_token=token)
+    again = client.create_session(**ids, body={"path": "a.ipynb"}, opc_retry_token=token)
     assert (again.status_code, again.data, again.etag) == (201, first.data, first.etag)
-    assert len(client.get_available_sessions(**ids).data.items) == 1
+    assert len(client.list_sessions(**ids).data.items) == 1
     with pytest.raises(ConflictError) as info:
-        client.create_new_session(**ids, body={"path": "b.ipynb"}, opc_retry_token=token)
+        client.create_session(**ids, body={"path": "b.ipynb"}, opc_retry_token=token)
     assert info.value.code == "InvalidatedRetryToken"
-    assert len(client.get_available_sessions(**ids).data.items) == 1
+    assert len(client.list_sessions(**ids).data.items) == 1
 
 
 def test_protocol_errors_answer_the_error_body(stub: str, ids: dict[str, str]) -> None:
@@ -298,11 +298,11 @@ def test_path_traversal_is_only_an_unknown_id(client: Any, stub: str, ids: dict[
 
     for weird in ("../..", "../../etc/passwd", "a/../b", "%2e%2e"):
         with pytest.raises(NotFoundError) as info:
-            client.get_session_details(**ids, session_id=weird)
+            client.get_session(**ids, session_id=weird)
         assert repr(weird) in info.value.message, "one segment: the id, encoded"
     # A bare ".." is not encoded by the client, so httpx removes it as a dot segment.
     with pytest.raises(NotFoundError):
-        client.get_session_details(**ids, session_id="..")
+        client.get_session(**ids, session_id="..")
     # Dot segments sent as they are (httpx would remove them): still a plain 404.
     host, port = stub.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port))
@@ -311,7 +311,7 @@ def test_path_traversal_is_only_an_unknown_id(client: Any, stub: str, ids: dict[
     answer = connection.getresponse()
     assert answer.status == 404 and json.loads(answer.read())["code"] == "NotAuthorizedOrNotFound"
     connection.close()
-    assert client.create_new_session(**ids, body={"path": "../x"}).status_code == 201
+    assert client.create_session(**ids, body={"path": "../x"}).status_code == 201
 
 
 # One collection per tag: the operations that create, read, update, list and delete
@@ -320,9 +320,9 @@ CRUD: dict[str, dict[str, Any]] = {
     "Workspace": {
         "path": {},
         "create": ("create_workspace", {"displayName": "first"}),
-        "read": "get_workspace_details",
+        "read": "get_workspace",
         "update": ("update_workspace", {"displayName": "second"}),
-        "list": "get_list_of_workspaces",
+        "list": "list_workspaces",
         "delete": "delete_workspace",
         "key": "workspace_key",
     },
@@ -332,9 +332,9 @@ CRUD: dict[str, dict[str, Any]] = {
             "create_volume",
             {"displayName": "first", "catalogName": "cat", "schemaName": "sch"},
         ),
-        "read": "get_detailed_information_about_volume",
-        "update": ("update_volume_with_provided_information", {"displayName": "second"}),
-        "list": "get_list_of_volumes",
+        "read": "get_volume",
+        "update": ("update_volume", {"displayName": "second"}),
+        "list": "list_volumes",
         "list_filter": {"catalog_key": "cat", "schema_key": "sch"},  # required ones
         "delete": "delete_volume",
         "key": "volume_key",
@@ -342,38 +342,38 @@ CRUD: dict[str, dict[str, Any]] = {
     "Role": {
         "path": {},
         "create": ("create_role", {"displayName": "first"}),
-        "read": "get_detailed_information_about_role",
-        "update": ("update_role_with_provided_information", {"displayName": "second"}),
-        "list": "get_list_of_roles",
+        "read": "get_role",
+        "update": ("update_role", {"displayName": "second"}),
+        "list": "list_roles",
         "delete": "delete_role",
         "key": "role_key",
     },
     "Cluster": {
         "path": {"workspace_key": "ws1"},
         "create": (
-            "create_new_cluster_with_provided_details",
+            "create_cluster",
             {"type": "USER", "displayName": "first", "driverConfig": {"driverShape": "VM"}},
         ),
-        "read": "get_detailed_information_about_cluster",
-        "update": ("update_details_of_given_cluster", {"type": "USER", "displayName": "second"}),
-        "list": "get_list_of_all_clusters_in_given_workspace",
-        "delete": "delete_cluster_from_workspace",
+        "read": "get_cluster",
+        "update": ("update_cluster", {"type": "USER", "displayName": "second"}),
+        "list": "list_clusters",
+        "delete": "delete_cluster",
         "key": "cluster_key",
     },
     "Credentials": {
         "path": {},
         "create": (
-            "create_new_credential_object_with_provided_details",
+            "create_data_lake_credential",
             {
                 "displayName": "first",
                 "type": "SECRET_TOKEN",
                 "credentialDetails": {"credentialType": "SECRET_TOKEN"},
             },
         ),
-        "read": "get_detailed_information_about_credential_with_given_credential_key",
-        "update": ("update_credential_object", {"displayName": "second"}),
-        "list": "get_list_of_credentials",
-        "delete": "delete_credential_object",
+        "read": "get_credential",
+        "update": ("update_data_lake_credential", {"displayName": "second"}),
+        "list": "list_credentials",
+        "delete": "delete_credential",
         "key": "credential_key",
     },
 }
@@ -420,12 +420,12 @@ def test_actions_answer_documented_bodies_and_change_nothing(
     from aidp_workbench.models import Cluster
 
     cluster = {**ids, "cluster_key": "c1"}
-    started = client.start_cluster_that_has_halted_operation(**cluster, body={})
+    started = client.start_cluster(**cluster, body={})
     assert started.status_code == 200 and isinstance(started.data, Cluster)
     assert started.data.key and started.data.time_created is not None
-    again = client.start_cluster_that_has_halted_operation(**cluster, body={})
+    again = client.start_cluster(**cluster, body={})
     assert again.data == started.data, "the same values every time"
-    assert client.get_list_of_all_clusters_in_given_workspace(**ids).data.items == []
+    assert client.list_clusters(**ids).data.items == []
 
 
 def test_seed_data_and_seeded_values(aidp_sdk: Path, tmp_path: Path) -> None:
@@ -442,10 +442,10 @@ def test_seed_data_and_seeded_values(aidp_sdk: Path, tmp_path: Path) -> None:
     answers = []
     for options in (("--seed", "7"), ("--seed", "7"), ("--seed", "8")):
         with running_stub(aidp_sdk.parent, "--data", str(seed), *options) as url, Client(url) as c:
-            listed = c.get_available_sessions(**ids).data.items
+            listed = c.list_sessions(**ids).data.items
             assert (listed[0].id, listed[0].name) == ("s1", "seeded")
             assert listed[1].name == "second" and listed[1].id
-            created = c.create_new_session(**ids, body={"path": "b.ipynb"}).data
+            created = c.create_session(**ids, body={"path": "b.ipynb"}).data
             answers.append((listed, created))
     assert answers[0] == answers[1], "the same seed gives the same values"
     assert answers[0][1].kernel != answers[2][1].kernel, "another seed, other values"
@@ -552,10 +552,10 @@ def test_null_for_an_optional_field_means_absent(stub: str, ids: dict[str, str])
 
 def test_stored_values_fit_the_response_schema(client: Any, ids: dict[str, str]) -> None:
     # The request documents "type" as any string, the response as an enum.
-    created = client.create_new_session(**ids, body={"path": "a.ipynb", "type": ""})
+    created = client.create_session(**ids, body={"path": "a.ipynb", "type": ""})
     assert created.problems == ()
     assert created.data.type in ("notebook", "file", "agentflow")
-    fetched = client.get_session_details(**ids, session_id=created.data.id)
+    fetched = client.get_session(**ids, session_id=created.data.id)
     assert fetched.problems == () and fetched.data.type == created.data.type
 
 
@@ -572,15 +572,15 @@ def test_a_retry_token_belongs_to_one_operation_and_resource(
 ) -> None:
     token = uuid.uuid4().hex
     other = {**ids, "workspace_key": ids["workspace_key"] + "-other"}
-    first = client.create_new_session(**ids, body={"path": "a.ipynb"}, opc_retry_token=token)
-    elsewhere = client.create_new_session(**other, body={"path": "a.ipynb"}, opc_retry_token=token)
+    first = client.create_session(**ids, body={"path": "a.ipynb"}, opc_retry_token=token)
+    elsewhere = client.create_session(**other, body={"path": "a.ipynb"}, opc_retry_token=token)
     assert elsewhere.status_code == 201 and elsewhere.data.id != first.data.id
     job = client.create_job(**ids, body={"name": "j1"}, opc_retry_token=token)
     assert job.status_code == 201 and job.data.name == "j1"
 
 
 def test_downloads_answer_a_body_of_their_media_type(client: Any) -> None:
-    answer = client.preview_export_lineage_for_anchor_node_as_csv(
+    answer = client.export_lineage(
         ai_data_platform_id="adp1", body={"anchorNode": "n1", "direction": "BOTH"}
     )
     assert answer.headers["content-type"].startswith("text/csv")

@@ -21,27 +21,27 @@ IDS = {"ai_data_platform_id": "adp1", "workspace_key": "ws1"}
 
 
 def test_create_then_read(client):
-    created = client.create_new_session(**IDS, body={"path": "a.ipynb", "name": "first"})
-    fetched = client.get_session_details(**IDS, session_id=created.data.id)
+    created = client.create_session(**IDS, body={"path": "a.ipynb", "name": "first"})
+    fetched = client.get_session(**IDS, session_id=created.data.id)
     assert fetched.data.name == "first"
 
 
 def test_each_test_gets_a_fresh_stub(client):
-    assert client.get_available_sessions(**IDS).data.items == []
+    assert client.list_sessions(**IDS).data.items == []
 
 
 def test_faults_for_a_client(stub):
     with stub_client(stub, faults="503;count=1") as failing:
         with pytest.raises(ServiceUnavailableError):
-            failing.get_available_sessions(**IDS)
+            failing.list_sessions(**IDS)
     with stub_client(stub, faults="503;count=1", retries=2) as retrying:
-        assert retrying.get_available_sessions(**IDS).status_code == 200
+        assert retrying.list_sessions(**IDS).status_code == 200
 
 
 def test_async_client(async_client):
     async def scenario():
-        created = await async_client.create_new_session(**IDS, body={"path": "b.ipynb"})
-        return (await async_client.get_session_details(**IDS, session_id=created.data.id)).data
+        created = await async_client.create_session(**IDS, body={"path": "b.ipynb"})
+        return (await async_client.get_session(**IDS, session_id=created.data.id)).data
 
     assert asyncio.run(scenario()).path == "b.ipynb"
 """
@@ -57,7 +57,7 @@ def stub_data():
 
 
 def test_seeded(client):
-    session = client.get_session_details(
+    session = client.get_session(
         ai_data_platform_id="adp1", workspace_key="ws1", session_id="s1"
     )
     assert session.data.name == "seeded"

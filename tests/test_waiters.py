@@ -23,10 +23,10 @@ def _client(lifecycle_delay: float = 0.0, data: Any = None) -> Any:
 
 def test_a_created_session_becomes_active(aidp_sdk: Path) -> None:
     with _client(lifecycle_delay=0.3) as client:
-        created = client.create_new_session(**IDS, body={"name": "s"}).data
+        created = client.create_session(**IDS, body={"name": "s"}).data
         assert created.lifecycle_state == "CREATING"
         ids = {**IDS, "session_id": created.id}
-        assert client.get_session_details(**ids).data.lifecycle_state == "CREATING"
+        assert client.get_session(**ids).data.lifecycle_state == "CREATING"
         started = time.monotonic()
         reached = client.wait_for_session(**ids, states=["ACTIVE"], timeout=10)
         assert reached.data.lifecycle_state == "ACTIVE"
@@ -36,11 +36,11 @@ def test_a_created_session_becomes_active(aidp_sdk: Path) -> None:
 
 def test_with_no_delay_the_first_read_is_the_next_state(aidp_sdk: Path) -> None:
     with _client() as client:
-        created = client.create_new_session(**IDS, body={}).data
+        created = client.create_session(**IDS, body={}).data
         assert created.lifecycle_state == "CREATING"
         ids = {**IDS, "session_id": created.id}
         assert client.wait_for_session(**ids, states=["ACTIVE"]).data.lifecycle_state == "ACTIVE"
-        listed = client.get_available_sessions(**IDS).data.items
+        listed = client.list_sessions(**IDS).data.items
         assert [s.lifecycle_state for s in listed] == ["ACTIVE"]
 
 
@@ -48,7 +48,7 @@ def test_timeout(aidp_sdk: Path) -> None:
     from aidp_workbench.waiters import WaitTimeoutError
 
     with _client(lifecycle_delay=60) as client:
-        created = client.create_new_session(**IDS, body={}).data
+        created = client.create_session(**IDS, body={}).data
         started = time.monotonic()
         with pytest.raises(WaitTimeoutError, match="still 'CREATING'") as raised:
             client.wait_for_session(**IDS, session_id=created.id, states=["ACTIVE"], timeout=0.5)
@@ -95,7 +95,7 @@ def test_async_wait(aidp_sdk: Path) -> None:
 
     async def main() -> str:
         async with async_stub_client(create_app(lifecycle_delay=0.2)) as client:
-            created = (await client.create_new_session(**IDS, body={})).data
+            created = (await client.create_session(**IDS, body={})).data
             reached = await client.wait_for_session(
                 **IDS, session_id=created.id, states=["ACTIVE"], timeout=10
             )

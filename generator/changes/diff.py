@@ -153,16 +153,32 @@ class ApiDiff:
         lines = [f"## API changes (bump: {self.bump})", ""]
         if not self.changes:
             return "\n".join([*lines, "No API changes.", ""])
+        # Renamed methods are many at once (naming rules change, a new API version),
+        # so they are one table, and one line each in the migration notes.
+        renames = [c for c in self.changes if c.kind == "operation-renamed" and c.texts]
+        others = [c for c in self.changes if c not in renames]
         for level, heading in (
             ("major", "Breaking changes"),
             ("minor", "Additions"),
             ("patch", "Other changes"),
         ):
-            changes = [c for c in self.changes if c.level == level]
-            if changes:
-                lines += [f"### {heading}", "", *(_bullet(g) for g in _grouped(changes)), ""]
-        notes = [_migration_bullet(g) for g in _grouped(self.changes) if g[0].migration]
-        if notes:
+            changes = [c for c in others if c.level == level]
+            if changes or (level == "major" and renames):
+                lines += [f"### {heading}", "", *(_bullet(g) for g in _grouped(changes))]
+                if level == "major" and renames:
+                    lines += ["", *_rename_table(renames)] if changes else _rename_table(renames)
+                lines.append("")
+        notes = [_migration_bullet(g) for g in _grouped(others) if g[0].migration]
+        if renames:
+            lines += ["### Migration notes", ""]
+            lines += ["Renamed methods take the same arguments as before:", ""]
+            lines += [
+                f"- `client.{c.texts[0]}(...)` → `client.{c.texts[1]}(...)`"
+                for c in renames
+                if c.texts
+            ]
+            lines += ["", *notes, ""] if notes else [""]
+        elif notes:
             lines += ["### Migration notes", "", *notes, ""]
         return "\n".join(lines)
 
@@ -227,6 +243,17 @@ def _bullet(group: list[Change]) -> str:
     return line
 
 
+def _rename_table(renames: list[Change]) -> list[str]:
+    """The renamed methods, one row each: the operation, its old and new name."""
+    if not renames:
+        return []
+    rows = [
+        f"| `{c.method} {c.path}` | `{c.texts[0]}` | `{c.texts[1]}` |" for c in renames if c.texts
+    ]
+    heading = f"{len(rows)} SDK method{'s' if len(rows) > 1 else ''} renamed:"
+    return [heading, "", "| operation | was | now |", "|---|---|---|", *rows]
+
+
 def _migration_bullet(group: list[Change]) -> str:
     change, where = group[0], _group_where(group)
     migration = change.migration
@@ -245,11 +272,15 @@ def _migration_bullet(group: list[Change]) -> str:
 
 
 def bump_version(version: str, bump: str) -> str:
-    """``"1.4.2", "minor"`` -> ``"1.5.0"``: plain semver, also below 1.0."""
+    """``"1.4.2", "minor"`` -> ``"1.5.0"``: semver. Below 1.0 a breaking change
+    raises the minor version (``"0.1.0", "major"`` -> ``"0.2.0"``): 1.0 is a promise
+    of stability that only its owners make."""
     match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version)
     if match is None:
         raise ValueError(f"version {version!r} is not MAJOR.MINOR.PATCH")
     major, minor, patch = (int(part) for part in match.groups())
+    if bump == "major" and major == 0:
+        return f"0.{minor + 1}.0"
     if bump == "major":
         return f"{major + 1}.0.0"
     if bump == "minor":
@@ -382,7 +413,8 @@ def _operation_changes(
         migration = Migration(
             "Call the method by its new name.", calls.old_call(old), calls.new_call(new)
         )
-        emit("operation-renamed", True, "", summary, migration=migration)
+        texts = (old.name, new.name)
+        emit("operation-renamed", True, "", summary, texts=texts, migration=migration)
     if old.title != new.title:
         emit("title-changed", False, "", f"Title changed from “{old.title}” to “{new.title}”.")
     if old.tag != new.tag:

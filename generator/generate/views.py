@@ -19,11 +19,13 @@ from ..names import (
     class_name,
     client_attributes,
     constant_name,
+    inline_class_name,
     literal,
     module_name,
     operations_class_name,
     pages_method_name,
     pascal_case,
+    safe_argument,
     safe_attribute,
     schema_class_names,
     snake_case,
@@ -44,6 +46,7 @@ METHOD_LOCALS = frozenset(
 # Where the pages' root-relative links (``/iaas/Content/...``) lead.
 DOCS_SITE = "https://docs.oracle.com"
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_DEPRECATED = re.compile(r"\(\s*deprecated\s*\)", re.IGNORECASE)
 _RELATIVE_LINK = re.compile(r"""(\]\(|href=")(/[^)"\s]*)""")
 PRIMITIVE_TYPES = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 STRING_FORMATS = {"date-time": "datetime", "date": "date", "binary": "bytes"}
@@ -201,6 +204,8 @@ class OperationView:
     # The method that gives the response's file as it arrives, when it answers one;
     # named with the pagers (see build_views).
     stream_name: str | None = None
+    # What a call warns, when the book marks the operation deprecated.
+    deprecation: str | None = None
 
     @property
     def paginated(self) -> bool:
@@ -262,12 +267,17 @@ class OperationGroupView:
         return any(op.stream_name for op in self.operations)
 
     @property
+    def warns(self) -> bool:
+        return any(op.deprecation for op in self.operations)
+
+    @property
     def standard_imports(self) -> list[str]:
         """The module's imports from the standard library, in isort's order."""
         pages = any(op.paginated for op in self.operations)
         abc = ["AsyncIterator", "Iterator"] if pages else []
         abc += ["Collection"] if self.waits else []
-        lines = [f"from collections.abc import {', '.join(sorted(abc))}"] if abc else []
+        lines = ["import warnings"] if self.warns else []
+        lines += [f"from collections.abc import {', '.join(sorted(abc))}"] if abc else []
         if self.streams:
             lines.append(
                 "from contextlib import AbstractAsyncContextManager, AbstractContextManager"
@@ -326,6 +336,12 @@ class PackageView:
     file_example: OperationView | None = None
 
 
+def is_deprecated(title: str) -> bool:
+    """Whether a title carries the book's "(Deprecated)" marker. Markers are not part
+    of a method's name: the title, with them, is its docstring's first line."""
+    return _DEPRECATED.search(title) is not None
+
+
 def absolute_links(text: str | None) -> str | None:
     """``text`` with its root-relative links (Markdown or HTML) made absolute against
     the docs site, so that they work where the text is read: an editor, a README."""
@@ -375,6 +391,9 @@ class _Builder:
         self.modules: dict[str, ModuleView] = {}
         self.model_classes: set[str] = set()  # named classes, as opposed to type aliases
         self.named = schema_class_names(model.schemas, self.class_names)  # schema -> class
+        # What the inline classes being made are named after: the operation or the
+        # named schema they are part of (see ``inline_class_name``).
+        self.root = ""
 
     # ------------------------------------------------------------------ modules
     def plan_modules(self) -> None:
@@ -389,6 +408,7 @@ class _Builder:
                 schema = self.model.schemas[name]
                 if self.is_object(schema):
                     self.model_classes.add(self.named[name])
+                self.root = self.named[name]
                 type_view = self.class_type(self.named[name], schema)
                 # The class itself, and any it holds inline: the schema's page shows them.
                 for cls in type_view.classes:
@@ -498,7 +518,8 @@ class _Builder:
                 ]
             )
         if self.is_object(schema):
-            return self.class_type(self.class_names.claim(class_name(context)), schema)
+            name = inline_class_name(context, self.root)
+            return self.class_type(self.class_names.claim_class(class_name(name)), schema)
         type_ = schema.type or ""
         if " | " in type_:
             return _union(
@@ -540,7 +561,7 @@ class _Builder:
     # ------------------------------------------------------------------ operations
     def operation(self, op: Operation, module: ModuleView, constants: NameSpace) -> OperationView:
         names = NameSpace(METHOD_LOCALS)
-        context = pascal_case(op.name)
+        context = self.root = pascal_case(op.name)
         parameters = []
         for p in sorted(op.parameters, key=lambda p: not p.always_required):
             if p.in_ == "form":
@@ -591,6 +612,11 @@ class _Builder:
                 p.name for p in op.parameters if p.in_ == "form" and self.is_file(p.schema_)
             ],
             stream_name=stream_method_name(op.name) if data_format == "bytes" else None,
+            deprecation=(
+                f"{op.name} is deprecated: {self.page_url(op.page) or op.page}"
+                if is_deprecated(op.title)
+                else None
+            ),
         )
 
     def waiter(self, op: Operation) -> WaiterView | None:
@@ -635,7 +661,7 @@ class _Builder:
     def parameter(
         self, p: Parameter, names: NameSpace, context: str, module: ModuleView
     ) -> ParameterView:
-        name = names.claim(safe_attribute(snake_case(p.name), METHOD_LOCALS))
+        name = names.claim(safe_argument(snake_case(p.name), METHOD_LOCALS))
         annotation = self.qualify(
             self.annotation(p.schema_, context + pascal_case(p.name), open_enums=False), module
         )

@@ -24,7 +24,7 @@ from .errors import (
 )
 from .waiters import WaitError, WaitFailedError, WaitTimeoutError
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "ApiConnectionError",

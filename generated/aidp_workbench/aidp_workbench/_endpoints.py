@@ -18,7 +18,7 @@ CREATE_AGENT = Endpoint(
 )
 
 # Get Agents in schema
-GET_AGENTS_IN_SCHEMA = Endpoint(
+LIST_AGENTS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/agents",
     data=lambda: models.AgentCollection,
@@ -46,7 +46,7 @@ DELETE_AGENT = Endpoint(
 )
 
 # Get Agent details
-GET_AGENT_DETAILS = Endpoint(
+GET_AGENT = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/agents/{agentKey}",
     data=lambda: models.Agent,
@@ -76,7 +76,7 @@ COPY_AGENT = Endpoint(
 )
 
 # Update Agent permissions
-UPDATE_AGENT_PERMISSIONS = Endpoint(
+MANAGE_AGENT_PERMISSION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/agents/{agentKey}/actions/managePermission",
     data_format="none",
@@ -85,7 +85,7 @@ UPDATE_AGENT_PERMISSIONS = Endpoint(
 )
 
 # Update agent card details
-UPDATE_AGENT_CARD_DETAILS = Endpoint(
+UPDATE_AGENT_DEPLOYMENT_METADATA = Endpoint(
     "PUT",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/agents/{agentKey}/actions/updateDeploymentMetadata",
     data=lambda: models.AgentDeployment,
@@ -96,7 +96,7 @@ UPDATE_AGENT_CARD_DETAILS = Endpoint(
 )
 
 # Validate Agent diagram
-VALIDATE_AGENT_DIAGRAM = Endpoint(
+VALIDATE_AGENT = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/agents/{agentKey}/actions/validate",
     data=lambda: models.ValidateAgentResponse,
@@ -105,7 +105,7 @@ VALIDATE_AGENT_DIAGRAM = Endpoint(
 )
 
 # List all deployments of an Agent
-LIST_ALL_DEPLOYMENTS_OF_AGENT = Endpoint(
+LIST_AGENT_DEPLOYMENTS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/agents/{agentKey}/deployments",
     data=lambda: models.AgentDeploymentCollection,
@@ -125,7 +125,7 @@ DEPLOY_AGENT = Endpoint(
 )
 
 # Redeploy an Agent
-REDEPLOY_AGENT = Endpoint(
+REDEPLOY_AGENT_DEPLOYMENT = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/agents/{agentKey}/deployments/actions/redeploy",
     data=lambda: models.AgentDeployment,
@@ -144,7 +144,7 @@ DELETE_AGENT_DEPLOYMENT = Endpoint(
 )
 
 # Get Agent deployment details
-GET_AGENT_DEPLOYMENT_DETAILS = Endpoint(
+GET_AGENT_DEPLOYMENT = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/agents/{agentKey}/deployments/{agentDeploymentKey}",
     data=lambda: models.AgentDeployment,
@@ -153,7 +153,7 @@ GET_AGENT_DEPLOYMENT_DETAILS = Endpoint(
 )
 
 # Get Agent permissions
-GET_AGENT_PERMISSIONS = Endpoint(
+LIST_AGENT_PERMISSIONS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/agents/{agentKey}/permissions",
     data=lambda: models.AgentPermissionCollection,
@@ -162,7 +162,7 @@ GET_AGENT_PERMISSIONS = Endpoint(
 )
 
 # List all test sessions of an agent
-LIST_ALL_TEST_SESSIONS_OF_AGENT = Endpoint(
+LIST_AGENT_SESSIONS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/agents/{agentKey}/sessions",
     data=lambda: models.AgentSessionCollection,
@@ -179,7 +179,7 @@ DELETE_AGENT_SESSION = Endpoint(
 )
 
 # Get Agent Session details
-GET_AGENT_SESSION_DETAILS = Endpoint(
+GET_AGENT_SESSION = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/agents/{agentKey}/sessions/{sessionId}",
     data=lambda: models.AgentSession,
@@ -188,7 +188,7 @@ GET_AGENT_SESSION_DETAILS = Endpoint(
 )
 
 # Get Agent Session chat messages
-GET_AGENT_SESSION_CHAT_MESSAGES = Endpoint(
+LIST_SESSION_CHAT_HISTORIES = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/agents/{agentKey}/sessions/{sessionId}/chatHistory",
     data=lambda: models.SessionChatHistoryCollection,
@@ -197,7 +197,7 @@ GET_AGENT_SESSION_CHAT_MESSAGES = Endpoint(
 )
 
 # Get Agent Session trace for a given message key
-GET_AGENT_SESSION_TRACE_FOR_GIVEN_MESSAGE_KEY = Endpoint(
+GET_TRACE = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/agents/{agentKey}/sessions/{sessionId}/traces/{traceKey}",
     data=lambda: models.TraceDetails,
@@ -206,7 +206,7 @@ GET_AGENT_SESSION_TRACE_FOR_GIVEN_MESSAGE_KEY = Endpoint(
 )
 
 # List all async operations for a resource type
-LIST_ALL_ASYNC_OPERATIONS_FOR_RESOURCE_TYPE = Endpoint(
+LIST_ASYNC_OPERATIONS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/asyncOperations",
     data=lambda: models.AsyncOperationCollection,
@@ -215,7 +215,7 @@ LIST_ALL_ASYNC_OPERATIONS_FOR_RESOURCE_TYPE = Endpoint(
 )
 
 # Get detailed information for a particular async operation
-GET_DETAILED_INFORMATION_FOR_PARTICULAR_ASYNC_OPERATION = Endpoint(
+GET_ASYNC_OPERATION = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/asyncOperations/{asyncOperationKey}",
     data=lambda: models.AsyncOperation,
@@ -224,7 +224,7 @@ GET_DETAILED_INFORMATION_FOR_PARTICULAR_ASYNC_OPERATION = Endpoint(
 )
 
 # Cancel a supported asynchronous operation created by the caller
-CANCEL_SUPPORTED_ASYNCHRONOUS_OPERATION_CREATED_BY_CALLER = Endpoint(
+CANCEL_ASYNC_OPERATION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/asyncOperations/{asyncOperationKey}/actions/cancel",
     data=lambda: models.AsyncOperation,
@@ -255,7 +255,7 @@ SEARCH_AUDIT_LOGS = Endpoint(
 )
 
 # (Preview) Create a bundle
-PREVIEW_CREATE_BUNDLE = Endpoint(
+CREATE_BUNDLE_ACTION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/actions/createBundle",
     data_format="none",
@@ -265,7 +265,7 @@ PREVIEW_CREATE_BUNDLE = Endpoint(
 )
 
 # (Preview) Deploy all bundle resources
-PREVIEW_DEPLOY_ALL_BUNDLE_RESOURCES = Endpoint(
+DEPLOY_BUNDLE_ACTION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/actions/deployBundle",
     data_format="none",
@@ -275,7 +275,7 @@ PREVIEW_DEPLOY_ALL_BUNDLE_RESOURCES = Endpoint(
 )
 
 # (Preview) Returns the latest known deployment summary for a bundle
-PREVIEW_RETURNS_LATEST_KNOWN_DEPLOYMENT_SUMMARY_FOR_BUNDLE = Endpoint(
+GET_BUNDLE_DEPLOYMENT_STATUS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/actions/getBundleDeploymentStatus",
     data=lambda: models.BundleDeploymentStatus,
@@ -285,7 +285,7 @@ PREVIEW_RETURNS_LATEST_KNOWN_DEPLOYMENT_SUMMARY_FOR_BUNDLE = Endpoint(
 )
 
 # (Preview) Get the latest publish summary
-PREVIEW_GET_LATEST_PUBLISH_SUMMARY = Endpoint(
+FETCH_BUNDLE_PUBLISH_STATUS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/actions/getBundlePublishStatus",
     data=lambda: models.BundlePublishStatus,
@@ -295,7 +295,7 @@ PREVIEW_GET_LATEST_PUBLISH_SUMMARY = Endpoint(
 )
 
 # (Preview) Publish the specified bundle
-PREVIEW_PUBLISH_SPECIFIED_BUNDLE = Endpoint(
+PUBLISH_BUNDLE = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/actions/publishBundle",
     data_format="none",
@@ -305,7 +305,7 @@ PREVIEW_PUBLISH_SPECIFIED_BUNDLE = Endpoint(
 )
 
 # (Preview) Destroy all deployed bundle resources
-PREVIEW_DESTROY_ALL_DEPLOYED_BUNDLE_RESOURCES = Endpoint(
+PURGE_BUNDLE_ACTION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/actions/purgeBundle",
     data_format="none",
@@ -315,7 +315,7 @@ PREVIEW_DESTROY_ALL_DEPLOYED_BUNDLE_RESOURCES = Endpoint(
 )
 
 # (Preview) Sync bundle artifacts and descriptors
-PREVIEW_SYNC_BUNDLE_ARTIFACTS_AND_DESCRIPTORS = Endpoint(
+SYNC_BUNDLE_ACTION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/actions/syncBundle",
     data_format="none",
@@ -325,7 +325,7 @@ PREVIEW_SYNC_BUNDLE_ARTIFACTS_AND_DESCRIPTORS = Endpoint(
 )
 
 # (Deprecated) Create bundle
-DEPRECATED_CREATE_BUNDLE = Endpoint(
+CREATE_BUNDLE = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/bundles",
     data_format="none",
@@ -335,7 +335,7 @@ DEPRECATED_CREATE_BUNDLE = Endpoint(
 )
 
 # (Deprecated) Deploy bundle
-DEPRECATED_DEPLOY_BUNDLE = Endpoint(
+DEPLOY_BUNDLE = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/bundles/actions/deploy",
     data_format="none",
@@ -345,7 +345,7 @@ DEPRECATED_DEPLOY_BUNDLE = Endpoint(
 )
 
 # (Deprecated) Fetch bundle deployment status
-DEPRECATED_FETCH_BUNDLE_DEPLOYMENT_STATUS = Endpoint(
+GET_DEPLOYMENT_STATUS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/bundles/actions/getDeploymentStatus",
     data=lambda: models.BundleDeploymentStatus,
@@ -355,7 +355,7 @@ DEPRECATED_FETCH_BUNDLE_DEPLOYMENT_STATUS = Endpoint(
 )
 
 # (Deprecated) Purge bundle
-DEPRECATED_PURGE_BUNDLE = Endpoint(
+PURGE_BUNDLE = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/bundles/actions/purge",
     data_format="none",
@@ -365,7 +365,7 @@ DEPRECATED_PURGE_BUNDLE = Endpoint(
 )
 
 # (Deprecated) Sync bundle
-DEPRECATED_SYNC_BUNDLE = Endpoint(
+SYNC_BUNDLE = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/bundles/actions/sync",
     data_format="none",
@@ -375,7 +375,7 @@ DEPRECATED_SYNC_BUNDLE = Endpoint(
 )
 
 # Test the connection to an external catalog
-TEST_CONNECTION_TO_EXTERNAL_CATALOG = Endpoint(
+TEST_CONNECTION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/actions/testConnection",
     data_format="none",
@@ -385,7 +385,7 @@ TEST_CONNECTION_TO_EXTERNAL_CATALOG = Endpoint(
 )
 
 # Create a catalog with the given ID
-CREATE_CATALOG_WITH_GIVEN_ID = Endpoint(
+CREATE_CATALOG = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/catalogs",
     data_format="none",
@@ -395,7 +395,7 @@ CREATE_CATALOG_WITH_GIVEN_ID = Endpoint(
 )
 
 # Get a list of catalogs with a given ID
-GET_LIST_OF_CATALOGS_WITH_GIVEN_ID = Endpoint(
+LIST_CATALOGS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/catalogs",
     data=lambda: models.CatalogCollection,
@@ -404,7 +404,7 @@ GET_LIST_OF_CATALOGS_WITH_GIVEN_ID = Endpoint(
 )
 
 # Delete the specified catalog
-DELETE_SPECIFIED_CATALOG = Endpoint(
+DELETE_CATALOG = Endpoint(
     "DELETE",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/catalogs/{catalogKey}",
     data_format="none",
@@ -412,7 +412,7 @@ DELETE_SPECIFIED_CATALOG = Endpoint(
 )
 
 # Get detailed information about a catalog with a given catalog key
-GET_DETAILED_INFORMATION_ABOUT_CATALOG_WITH_GIVEN_CATALOG_KEY = Endpoint(
+GET_CATALOG = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/catalogs/{catalogKey}",
     data=lambda: models.Catalog,
@@ -421,7 +421,7 @@ GET_DETAILED_INFORMATION_ABOUT_CATALOG_WITH_GIVEN_CATALOG_KEY = Endpoint(
 )
 
 # Update the details of a catalog with the given information
-UPDATE_DETAILS_OF_CATALOG_WITH_GIVEN_INFORMATION = Endpoint(
+UPDATE_CATALOG = Endpoint(
     "PUT",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/catalogs/{catalogKey}",
     data_format="none",
@@ -430,7 +430,7 @@ UPDATE_DETAILS_OF_CATALOG_WITH_GIVEN_INFORMATION = Endpoint(
 )
 
 # Update permission details for a catalog
-UPDATE_PERMISSION_DETAILS_FOR_CATALOG = Endpoint(
+MANAGE_CATALOG_PERMISSION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/catalogs/{catalogKey}/actions/managePermission",
     data_format="none",
@@ -439,7 +439,7 @@ UPDATE_PERMISSION_DETAILS_FOR_CATALOG = Endpoint(
 )
 
 # Refresh a catalog through a crawler
-REFRESH_CATALOG_THROUGH_CRAWLER = Endpoint(
+REFRESH_CATALOG = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/catalogs/{catalogKey}/actions/refresh",
     data_format="none",
@@ -448,7 +448,7 @@ REFRESH_CATALOG_THROUGH_CRAWLER = Endpoint(
 )
 
 # Get a list of all permissions in the specified catalog
-GET_LIST_OF_ALL_PERMISSIONS_IN_SPECIFIED_CATALOG = Endpoint(
+LIST_CATALOG_PERMISSIONS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/catalogs/{catalogKey}/permissions",
     data=lambda: models.CatalogPermissionCollection,
@@ -457,7 +457,7 @@ GET_LIST_OF_ALL_PERMISSIONS_IN_SPECIFIED_CATALOG = Endpoint(
 )
 
 # Get information about the master catalog default cluster
-GET_INFORMATION_ABOUT_MASTER_CATALOG_DEFAULT_CLUSTER = Endpoint(
+GET_DEFAULT_CLUSTER = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/defaultCluster",
     data=lambda: models.DefaultCluster,
@@ -466,7 +466,7 @@ GET_INFORMATION_ABOUT_MASTER_CATALOG_DEFAULT_CLUSTER = Endpoint(
 )
 
 # Create a new cluster with the provided details
-CREATE_NEW_CLUSTER_WITH_PROVIDED_DETAILS = Endpoint(
+CREATE_CLUSTER = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters",
     data=lambda: models.Cluster,
@@ -477,7 +477,7 @@ CREATE_NEW_CLUSTER_WITH_PROVIDED_DETAILS = Endpoint(
 )
 
 # Get a list of all clusters in a given workspace
-GET_LIST_OF_ALL_CLUSTERS_IN_GIVEN_WORKSPACE = Endpoint(
+LIST_CLUSTERS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters",
     data=lambda: models.ClusterCollection,
@@ -486,7 +486,7 @@ GET_LIST_OF_ALL_CLUSTERS_IN_GIVEN_WORKSPACE = Endpoint(
 )
 
 # Delete a cluster from a workspace
-DELETE_CLUSTER_FROM_WORKSPACE = Endpoint(
+DELETE_CLUSTER = Endpoint(
     "DELETE",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters/{clusterKey}",
     data_format="none",
@@ -494,7 +494,7 @@ DELETE_CLUSTER_FROM_WORKSPACE = Endpoint(
 )
 
 # Get detailed information about a cluster
-GET_DETAILED_INFORMATION_ABOUT_CLUSTER = Endpoint(
+GET_CLUSTER = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters/{clusterKey}",
     data=lambda: models.Cluster,
@@ -503,7 +503,7 @@ GET_DETAILED_INFORMATION_ABOUT_CLUSTER = Endpoint(
 )
 
 # Update the details of a given cluster
-UPDATE_DETAILS_OF_GIVEN_CLUSTER = Endpoint(
+UPDATE_CLUSTER = Endpoint(
     "PUT",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters/{clusterKey}",
     data=lambda: models.Cluster,
@@ -513,7 +513,7 @@ UPDATE_DETAILS_OF_GIVEN_CLUSTER = Endpoint(
 )
 
 # Create one Spark Compute by copying all source Compute settings and configuration
-CREATE_ONE_SPARK_COMPUTE_BY_COPYING_ALL_SOURCE_COMPUTE_SETTINGS_AND_CONFIGURATION = Endpoint(
+CLONE_COMPUTE = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters/{clusterKey}/actions/cloneCompute",
     data_format="none",
@@ -522,7 +522,7 @@ CREATE_ONE_SPARK_COMPUTE_BY_COPYING_ALL_SOURCE_COMPUTE_SETTINGS_AND_CONFIGURATIO
 )
 
 # Download logs within the specified cluster and time range
-DOWNLOAD_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE = Endpoint(
+DOWNLOAD_CLUSTER_LOGS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters/{clusterKey}/actions/downloadLogs",
     data_format="none",
@@ -532,7 +532,7 @@ DOWNLOAD_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE = Endpoint(
 )
 
 # Write selected Compute configuration values supplied by the caller to a workspace YAML file
-WRITE_SELECTED_COMPUTE_CONFIGURATION_VALUES_SUPPLIED_BY_CALLER_TO_WORKSPACE_YAML_FILE = Endpoint(
+EXPORT_COMPUTE_CONFIGURATION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters/{clusterKey}/actions/exportComputeConfiguration",
     data_format="bytes",
@@ -542,7 +542,7 @@ WRITE_SELECTED_COMPUTE_CONFIGURATION_VALUES_SUPPLIED_BY_CALLER_TO_WORKSPACE_YAML
 )
 
 # Get cluster-scoped Python and JAR libraries and environment variables from Spark Compute
-GET_CLUSTER_SCOPED_PYTHON_AND_JAR_LIBRARIES_AND_ENVIRONMENT_VARIABLES_FROM_SPARK_COMPUTE = Endpoint(
+GET_COMPUTE_CONFIGURATION = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters/{clusterKey}/actions/getComputeConfiguration",
     data=lambda: models.ComputeConfiguration,
@@ -551,7 +551,7 @@ GET_CLUSTER_SCOPED_PYTHON_AND_JAR_LIBRARIES_AND_ENVIRONMENT_VARIABLES_FROM_SPARK
 )
 
 # Import one or more unique workspace YAML files into an active Spark Compute
-IMPORT_ONE_OR_MORE_UNIQUE_WORKSPACE_YAML_FILES_INTO_ACTIVE_SPARK_COMPUTE = Endpoint(
+IMPORT_COMPUTE_CONFIGURATION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters/{clusterKey}/actions/importComputeConfiguration",
     data_format="none",
@@ -561,7 +561,7 @@ IMPORT_ONE_OR_MORE_UNIQUE_WORKSPACE_YAML_FILES_INTO_ACTIVE_SPARK_COMPUTE = Endpo
 )
 
 # Update the permissions for a given cluster
-UPDATE_PERMISSIONS_FOR_GIVEN_CLUSTER = Endpoint(
+MANAGE_CLUSTER_PERMISSION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters/{clusterKey}/actions/managePermission",
     data_format="none",
@@ -571,7 +571,7 @@ UPDATE_PERMISSIONS_FOR_GIVEN_CLUSTER = Endpoint(
 )
 
 # Query compute replica identifiers from metrics data
-QUERY_COMPUTE_REPLICA_IDENTIFIERS_FROM_METRICS_DATA = Endpoint(
+QUERY_REPLICA_IDS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters/{clusterKey}/actions/queryReplicaIds",
     data=lambda: models.QueryReplicaIdsResult,
@@ -581,7 +581,7 @@ QUERY_COMPUTE_REPLICA_IDENTIFIERS_FROM_METRICS_DATA = Endpoint(
 )
 
 # Restart a running cluster
-RESTART_RUNNING_CLUSTER = Endpoint(
+RESTART_CLUSTER = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters/{clusterKey}/actions/restart",
     data=lambda: models.Cluster,
@@ -592,7 +592,7 @@ RESTART_RUNNING_CLUSTER = Endpoint(
 )
 
 # Search logs within the specified cluster and time range
-SEARCH_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE = Endpoint(
+SEARCH_CLUSTER_LOGS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters/{clusterKey}/actions/searchLogs",
     data=lambda: models.ClusterLogCollection,
@@ -603,7 +603,7 @@ SEARCH_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE = Endpoint(
 )
 
 # Start a cluster that has halted operation
-START_CLUSTER_THAT_HAS_HALTED_OPERATION = Endpoint(
+START_CLUSTER = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters/{clusterKey}/actions/start",
     data=lambda: models.Cluster,
@@ -614,7 +614,7 @@ START_CLUSTER_THAT_HAS_HALTED_OPERATION = Endpoint(
 )
 
 # Stop an active cluster
-STOP_ACTIVE_CLUSTER = Endpoint(
+STOP_CLUSTER = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters/{clusterKey}/actions/stop",
     data=lambda: models.Cluster,
@@ -625,7 +625,7 @@ STOP_ACTIVE_CLUSTER = Endpoint(
 )
 
 # Provide summarized compute metrics for a compute cluster in the given workspace
-PROVIDE_SUMMARIZED_COMPUTE_METRICS_FOR_COMPUTE_CLUSTER_IN_GIVEN_WORKSPACE = Endpoint(
+SUMMARIZE_METRICS_DATA = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters/{clusterKey}/actions/summarizeMetricsData",
     data=lambda: models.SummarizeMetricsResponse,
@@ -636,7 +636,7 @@ PROVIDE_SUMMARIZED_COMPUTE_METRICS_FOR_COMPUTE_CLUSTER_IN_GIVEN_WORKSPACE = Endp
 )
 
 # Get a list of libraries installed on a cluster
-GET_LIST_OF_LIBRARIES_INSTALLED_ON_CLUSTER = Endpoint(
+LIST_CLUSTER_LIBRARIES = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters/{clusterKey}/libraries",
     data=lambda: models.ClusterLibraryCollection,
@@ -645,7 +645,7 @@ GET_LIST_OF_LIBRARIES_INSTALLED_ON_CLUSTER = Endpoint(
 )
 
 # Update libraries of a cluster with the provided patches
-UPDATE_LIBRARIES_OF_CLUSTER_WITH_PROVIDED_PATCHES = Endpoint(
+PATCH_CLUSTER_LIBRARY = Endpoint(
     "PATCH",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters/{clusterKey}/libraries",
     data=lambda: models.ClusterLibraryCollection,
@@ -655,7 +655,7 @@ UPDATE_LIBRARIES_OF_CLUSTER_WITH_PROVIDED_PATCHES = Endpoint(
 )
 
 # Search Maven packages available for cluster library installation
-SEARCH_MAVEN_PACKAGES_AVAILABLE_FOR_CLUSTER_LIBRARY_INSTALLATION = Endpoint(
+LIST_CLUSTER_MAVEN_PACKAGES = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters/{clusterKey}/mavenPackages",
     data=lambda: models.MavenSearchSummaryCollection,
@@ -664,7 +664,7 @@ SEARCH_MAVEN_PACKAGES_AVAILABLE_FOR_CLUSTER_LIBRARY_INSTALLATION = Endpoint(
 )
 
 # Return a list of permissions for a given cluster
-RETURN_LIST_OF_PERMISSIONS_FOR_GIVEN_CLUSTER = Endpoint(
+LIST_CLUSTER_PERMISSIONS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/clusters/{clusterKey}/permissions",
     data=lambda: models.ClusterPermissionCollection,
@@ -673,7 +673,7 @@ RETURN_LIST_OF_PERMISSIONS_FOR_GIVEN_CLUSTER = Endpoint(
 )
 
 # Create a new credential object with the provided details
-CREATE_NEW_CREDENTIAL_OBJECT_WITH_PROVIDED_DETAILS = Endpoint(
+CREATE_DATA_LAKE_CREDENTIAL = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/credentials",
     data_format="none",
@@ -683,7 +683,7 @@ CREATE_NEW_CREDENTIAL_OBJECT_WITH_PROVIDED_DETAILS = Endpoint(
 )
 
 # Get a list of credentials
-GET_LIST_OF_CREDENTIALS = Endpoint(
+LIST_CREDENTIALS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/credentials",
     data=lambda: models.CredentialCollection,
@@ -692,7 +692,7 @@ GET_LIST_OF_CREDENTIALS = Endpoint(
 )
 
 # Delete a credential object
-DELETE_CREDENTIAL_OBJECT = Endpoint(
+DELETE_CREDENTIAL = Endpoint(
     "DELETE",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/credentials/{credentialKey}",
     data_format="none",
@@ -700,7 +700,7 @@ DELETE_CREDENTIAL_OBJECT = Endpoint(
 )
 
 # Get detailed information about credential with a given credential key
-GET_DETAILED_INFORMATION_ABOUT_CREDENTIAL_WITH_GIVEN_CREDENTIAL_KEY = Endpoint(
+GET_CREDENTIAL = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/credentials/{credentialKey}",
     data=lambda: models.Credential,
@@ -709,7 +709,7 @@ GET_DETAILED_INFORMATION_ABOUT_CREDENTIAL_WITH_GIVEN_CREDENTIAL_KEY = Endpoint(
 )
 
 # Update a credential object
-UPDATE_CREDENTIAL_OBJECT = Endpoint(
+UPDATE_DATA_LAKE_CREDENTIAL = Endpoint(
     "PUT",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/credentials/{credentialKey}",
     data_format="none",
@@ -718,7 +718,7 @@ UPDATE_CREDENTIAL_OBJECT = Endpoint(
 )
 
 # (Preview) Export lineage for an anchor node as CSV
-PREVIEW_EXPORT_LINEAGE_FOR_ANCHOR_NODE_AS_CSV = Endpoint(
+EXPORT_LINEAGE = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/actions/exportLineage",
     data_format="bytes",
@@ -728,7 +728,7 @@ PREVIEW_EXPORT_LINEAGE_FOR_ANCHOR_NODE_AS_CSV = Endpoint(
 )
 
 # (Preview) Returns lineage for a given entity object
-PREVIEW_RETURNS_LINEAGE_FOR_GIVEN_ENTITY_OBJECT = Endpoint(
+FETCH_ENTITY_LINEAGE = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/actions/fetchLineage",
     data=lambda: models.EntityLineage,
@@ -739,7 +739,7 @@ PREVIEW_RETURNS_LINEAGE_FOR_GIVEN_ENTITY_OBJECT = Endpoint(
 )
 
 # Create a recipient for a Delta Share protocol
-CREATE_RECIPIENT_FOR_DELTA_SHARE_PROTOCOL = Endpoint(
+CREATE_RECIPIENT = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/recipients",
     data=lambda: models.Recipient,
@@ -750,7 +750,7 @@ CREATE_RECIPIENT_FOR_DELTA_SHARE_PROTOCOL = Endpoint(
 )
 
 # Get a list of Delta Share recipients
-GET_LIST_OF_DELTA_SHARE_RECIPIENTS = Endpoint(
+LIST_RECIPIENTS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/recipients",
     data=lambda: models.RecipientCollection,
@@ -759,7 +759,7 @@ GET_LIST_OF_DELTA_SHARE_RECIPIENTS = Endpoint(
 )
 
 # Delete a Delta Share recipient
-DELETE_DELTA_SHARE_RECIPIENT = Endpoint(
+DELETE_RECIPIENT = Endpoint(
     "DELETE",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/recipients/{recipientKey}",
     data_format="none",
@@ -767,7 +767,7 @@ DELETE_DELTA_SHARE_RECIPIENT = Endpoint(
 )
 
 # Get detailed information about a Delta Share recipient
-GET_DETAILED_INFORMATION_ABOUT_DELTA_SHARE_RECIPIENT = Endpoint(
+GET_RECIPIENT = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/recipients/{recipientKey}",
     data=lambda: models.Recipient,
@@ -776,7 +776,7 @@ GET_DETAILED_INFORMATION_ABOUT_DELTA_SHARE_RECIPIENT = Endpoint(
 )
 
 # Update the metadata of a Delta Share recipient
-UPDATE_METADATA_OF_DELTA_SHARE_RECIPIENT = Endpoint(
+UPDATE_RECIPIENT = Endpoint(
     "PUT",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/recipients/{recipientKey}",
     data_format="none",
@@ -785,7 +785,7 @@ UPDATE_METADATA_OF_DELTA_SHARE_RECIPIENT = Endpoint(
 )
 
 # Update the permissions of a Delta Share recipient
-UPDATE_PERMISSIONS_OF_DELTA_SHARE_RECIPIENT = Endpoint(
+MANAGE_RECIPIENT_PERMISSION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/recipients/{recipientKey}/actions/managePermission",
     data_format="none",
@@ -794,7 +794,7 @@ UPDATE_PERMISSIONS_OF_DELTA_SHARE_RECIPIENT = Endpoint(
 )
 
 # Get a detailed list of Delta Share recipient permissions
-GET_DETAILED_LIST_OF_DELTA_SHARE_RECIPIENT_PERMISSIONS = Endpoint(
+LIST_RECIPIENT_PERMISSIONS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/recipients/{recipientKey}/permissions",
     data=lambda: models.RecipientPermissionCollection,
@@ -803,7 +803,7 @@ GET_DETAILED_LIST_OF_DELTA_SHARE_RECIPIENT_PERMISSIONS = Endpoint(
 )
 
 # Get a list of Delta Shares that the specified recipient has been granted access to
-GET_LIST_OF_DELTA_SHARES_THAT_SPECIFIED_RECIPIENT_HAS_BEEN_GRANTED_ACCESS_TO = Endpoint(
+LIST_RECIPIENT_SHARES = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/recipients/{recipientKey}/shares",
     data=lambda: models.ShareCollection,
@@ -812,7 +812,7 @@ GET_LIST_OF_DELTA_SHARES_THAT_SPECIFIED_RECIPIENT_HAS_BEEN_GRANTED_ACCESS_TO = E
 )
 
 # Create a Delta Share protocol
-CREATE_DELTA_SHARE_PROTOCOL = Endpoint(
+CREATE_SHARE = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/shares",
     data=lambda: models.Share,
@@ -823,7 +823,7 @@ CREATE_DELTA_SHARE_PROTOCOL = Endpoint(
 )
 
 # Get a list of Delta Shares
-GET_LIST_OF_DELTA_SHARES = Endpoint(
+LIST_SHARES = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/shares",
     data=lambda: models.ShareCollection,
@@ -832,7 +832,7 @@ GET_LIST_OF_DELTA_SHARES = Endpoint(
 )
 
 # Delete a Delta Share
-DELETE_DELTA_SHARE = Endpoint(
+DELETE_SHARE = Endpoint(
     "DELETE",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/shares/{shareKey}",
     data_format="none",
@@ -840,7 +840,7 @@ DELETE_DELTA_SHARE = Endpoint(
 )
 
 # Get detailed information about a Delta Share
-GET_DETAILED_INFORMATION_ABOUT_DELTA_SHARE = Endpoint(
+GET_SHARE = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/shares/{shareKey}",
     data=lambda: models.Share,
@@ -849,7 +849,7 @@ GET_DETAILED_INFORMATION_ABOUT_DELTA_SHARE = Endpoint(
 )
 
 # Update a Delta Share with the provided metadata
-UPDATE_DELTA_SHARE_WITH_PROVIDED_METADATA = Endpoint(
+UPDATE_SHARE = Endpoint(
     "PUT",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/shares/{shareKey}",
     data_format="none",
@@ -858,7 +858,7 @@ UPDATE_DELTA_SHARE_WITH_PROVIDED_METADATA = Endpoint(
 )
 
 # Update consumer-side access on a share for a recipient
-UPDATE_CONSUMER_SIDE_ACCESS_ON_SHARE_FOR_RECIPIENT = Endpoint(
+MANAGE_SHARE_ACCESS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/shares/{shareKey}/actions/manageAccess",
     data_format="none",
@@ -868,7 +868,7 @@ UPDATE_CONSUMER_SIDE_ACCESS_ON_SHARE_FOR_RECIPIENT = Endpoint(
 )
 
 # Update data assets on a Delta Share with the provided information
-UPDATE_DATA_ASSETS_ON_DELTA_SHARE_WITH_PROVIDED_INFORMATION = Endpoint(
+MANAGE_SHARE_DATA_ASSET = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/shares/{shareKey}/actions/manageDataAsset",
     data_format="none",
@@ -877,7 +877,7 @@ UPDATE_DATA_ASSETS_ON_DELTA_SHARE_WITH_PROVIDED_INFORMATION = Endpoint(
 )
 
 # Update permissions on a Delta Share
-UPDATE_PERMISSIONS_ON_DELTA_SHARE = Endpoint(
+MANAGE_SHARE_PERMISSION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/shares/{shareKey}/actions/managePermission",
     data_format="none",
@@ -886,7 +886,7 @@ UPDATE_PERMISSIONS_ON_DELTA_SHARE = Endpoint(
 )
 
 # Get a list of Delta Share assets
-GET_LIST_OF_DELTA_SHARE_ASSETS = Endpoint(
+LIST_SHARE_DATA_ASSETS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/shares/{shareKey}/dataAssets",
     data=lambda: models.ShareDataAssetCollection,
@@ -904,7 +904,7 @@ LIST_SHARE_PERMISSIONS = Endpoint(
 )
 
 # Get a list of recipients that have been given access on the specified Delta Share
-GET_LIST_OF_RECIPIENTS_THAT_HAVE_BEEN_GIVEN_ACCESS_ON_SPECIFIED_DELTA_SHARE = Endpoint(
+LIST_SHARE_RECIPIENTS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/shares/{shareKey}/recipients",
     data=lambda: models.RecipientCollection,
@@ -913,7 +913,7 @@ GET_LIST_OF_RECIPIENTS_THAT_HAVE_BEEN_GIVEN_ACCESS_ON_SPECIFIED_DELTA_SHARE = En
 )
 
 # (Preview) Get stored repository URL, folder, branch, and connectivity references
-PREVIEW_GET_STORED_REPOSITORY_URL_FOLDER_BRANCH_AND_CONNECTIVITY_REFERENCES = Endpoint(
+GET_GIT_REPOSITORY = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/gitRepositories/{gitRepositoryKey}",
     data=lambda: models.GitRepository,
@@ -922,7 +922,7 @@ PREVIEW_GET_STORED_REPOSITORY_URL_FOLDER_BRANCH_AND_CONNECTIVITY_REFERENCES = En
 )
 
 # (Preview) Update Git repository metadata
-PREVIEW_UPDATE_GIT_REPOSITORY_METADATA = Endpoint(
+UPDATE_GIT_REPOSITORY = Endpoint(
     "PUT",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/gitRepositories/{gitRepositoryKey}",
     data_format="none",
@@ -931,7 +931,7 @@ PREVIEW_UPDATE_GIT_REPOSITORY_METADATA = Endpoint(
 )
 
 # (Preview) Check out a Git branch
-PREVIEW_CHECK_OUT_GIT_BRANCH = Endpoint(
+CHECK_OUT_BRANCH = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/gitRepositories/{gitRepositoryKey}/actions/checkOutBranch",
     data=lambda: models.GitBranch,
@@ -942,7 +942,7 @@ PREVIEW_CHECK_OUT_GIT_BRANCH = Endpoint(
 )
 
 # (Preview) Commit and push Git changes
-PREVIEW_COMMIT_AND_PUSH_GIT_CHANGES = Endpoint(
+COMMIT_PUSH = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/gitRepositories/{gitRepositoryKey}/actions/commitPush",
     data_format="none",
@@ -952,7 +952,7 @@ PREVIEW_COMMIT_AND_PUSH_GIT_CHANGES = Endpoint(
 )
 
 # (Preview) List local file changes with snapshot pagination
-PREVIEW_LIST_LOCAL_FILE_CHANGES_WITH_SNAPSHOT_PAGINATION = Endpoint(
+LIST_GIT_DIFFS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/gitRepositories/{gitRepositoryKey}/actions/gitDiff",
     data=lambda: models.GitDiffSummaryCollection,
@@ -961,7 +961,7 @@ PREVIEW_LIST_LOCAL_FILE_CHANGES_WITH_SNAPSHOT_PAGINATION = Endpoint(
 )
 
 # (Preview) Get a local unified diff for a repository-relative file
-PREVIEW_GET_LOCAL_UNIFIED_DIFF_FOR_REPOSITORY_RELATIVE_FILE = Endpoint(
+GET_GIT_DIFF_DETAILS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/gitRepositories/{gitRepositoryKey}/actions/gitDiffDetails",
     data=lambda: models.GitDiffDetail,
@@ -970,7 +970,7 @@ PREVIEW_GET_LOCAL_UNIFIED_DIFF_FOR_REPOSITORY_RELATIVE_FILE = Endpoint(
 )
 
 # (Preview) Get a snapshot of Git worktree operation state and readiness for an optional operationName
-PREVIEW_GET_SNAPSHOT_OF_GIT_WORKTREE_OPERATION_STATE_AND_READINESS_FOR_OPTIONAL_OPERATIONNAME = Endpoint(
+GET_GIT_OPERATION_STATE = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/gitRepositories/{gitRepositoryKey}/actions/gitOperationState",
     data=lambda: models.GitOperationState,
@@ -979,7 +979,7 @@ PREVIEW_GET_SNAPSHOT_OF_GIT_WORKTREE_OPERATION_STATE_AND_READINESS_FOR_OPTIONAL_
 )
 
 # (Preview) Merge Git branch
-PREVIEW_MERGE_GIT_BRANCH = Endpoint(
+MERGE_GIT_REPOSITORY = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/gitRepositories/{gitRepositoryKey}/actions/merge",
     data_format="none",
@@ -989,7 +989,7 @@ PREVIEW_MERGE_GIT_BRANCH = Endpoint(
 )
 
 # (Preview) Pull Git changes
-PREVIEW_PULL_GIT_CHANGES = Endpoint(
+PULL_GIT_REPOSITORY = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/gitRepositories/{gitRepositoryKey}/actions/pull",
     data_format="none",
@@ -999,7 +999,7 @@ PREVIEW_PULL_GIT_CHANGES = Endpoint(
 )
 
 # (Preview) Rebase Git branch
-PREVIEW_REBASE_GIT_BRANCH = Endpoint(
+REBASE_GIT_REPOSITORY = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/gitRepositories/{gitRepositoryKey}/actions/rebase",
     data_format="none",
@@ -1009,7 +1009,7 @@ PREVIEW_REBASE_GIT_BRANCH = Endpoint(
 )
 
 # (Preview) Reset Git branch
-PREVIEW_RESET_GIT_BRANCH = Endpoint(
+RESET_GIT_REPOSITORY = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/gitRepositories/{gitRepositoryKey}/actions/reset",
     data_format="none",
@@ -1019,7 +1019,7 @@ PREVIEW_RESET_GIT_BRANCH = Endpoint(
 )
 
 # (Preview) Reset workspace Git state
-PREVIEW_RESET_WORKSPACE_GIT_STATE = Endpoint(
+RESET_GIT_FOLDER_STATE = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/gitRepositories/{gitRepositoryKey}/actions/resetState",
     data_format="none",
@@ -1029,7 +1029,7 @@ PREVIEW_RESET_WORKSPACE_GIT_STATE = Endpoint(
 )
 
 # (Preview) Synchronously select LOCAL or REMOTE file versions
-PREVIEW_SYNCHRONOUSLY_SELECT_LOCAL_OR_REMOTE_FILE_VERSIONS = Endpoint(
+RESOLVE_CONFLICTS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/gitRepositories/{gitRepositoryKey}/actions/resolveConflicts",
     data=lambda: models.GitBranch,
@@ -1040,7 +1040,7 @@ PREVIEW_SYNCHRONOUSLY_SELECT_LOCAL_OR_REMOTE_FILE_VERSIONS = Endpoint(
 )
 
 # (Preview) Create a Git branch
-PREVIEW_CREATE_GIT_BRANCH = Endpoint(
+CREATE_GIT_BRANCH = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/gitRepositories/{gitRepositoryKey}/gitBranches",
     data=lambda: models.CreateGitBranch,
@@ -1051,7 +1051,7 @@ PREVIEW_CREATE_GIT_BRANCH = Endpoint(
 )
 
 # (Preview) List branches on origin with pagination
-PREVIEW_LIST_BRANCHES_ON_ORIGIN_WITH_PAGINATION = Endpoint(
+LIST_GIT_BRANCHES = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/gitRepositories/{gitRepositoryKey}/gitBranches",
     data=lambda: models.GitBranchCollection,
@@ -1060,7 +1060,7 @@ PREVIEW_LIST_BRANCHES_ON_ORIGIN_WITH_PAGINATION = Endpoint(
 )
 
 # (Preview) Update tags on a model version
-PREVIEW_UPDATE_TAGS_ON_MODEL_VERSION = Endpoint(
+UPDATE_MODEL_VERSION_TAGS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/internal/model-versions/update-tags",
     data=lambda: models.UpdateModelVersionTagsResponseDetails,
@@ -1071,7 +1071,7 @@ PREVIEW_UPDATE_TAGS_ON_MODEL_VERSION = Endpoint(
 )
 
 # (Preview) Update tags on a registered model
-PREVIEW_UPDATE_TAGS_ON_REGISTERED_MODEL = Endpoint(
+UPDATE_REGISTERED_MODEL_TAGS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/internal/registered-models/update-tags",
     data=lambda: models.UpdateRegisteredModelTagsResponseDetails,
@@ -1082,7 +1082,7 @@ PREVIEW_UPDATE_TAGS_ON_REGISTERED_MODEL = Endpoint(
 )
 
 # (Preview) Create a model version
-PREVIEW_CREATE_MODEL_VERSION = Endpoint(
+CREATE_MODEL_VERSION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/model-versions/create",
     data=lambda: models.CreateModelVersionResponseDetails,
@@ -1093,7 +1093,7 @@ PREVIEW_CREATE_MODEL_VERSION = Endpoint(
 )
 
 # (Preview) Delete a model version
-PREVIEW_DELETE_MODEL_VERSION = Endpoint(
+DELETE_MODEL_VERSION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/model-versions/delete",
     data=lambda: models.DeleteModelVersionResponseDetails,
@@ -1104,7 +1104,7 @@ PREVIEW_DELETE_MODEL_VERSION = Endpoint(
 )
 
 # (Preview) Delete a tag on a model version
-PREVIEW_DELETE_TAG_ON_MODEL_VERSION = Endpoint(
+DELETE_MODEL_VERSION_TAG = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/model-versions/delete-tag",
     data=lambda: models.DeleteModelVersionTagResponseDetails,
@@ -1115,7 +1115,7 @@ PREVIEW_DELETE_TAG_ON_MODEL_VERSION = Endpoint(
 )
 
 # (Preview) Get detailed information for a model version
-PREVIEW_GET_DETAILED_INFORMATION_FOR_MODEL_VERSION = Endpoint(
+GET_MODEL_VERSION = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/model-versions/get",
     data=lambda: models.GetModelVersionResponseDetails,
@@ -1124,7 +1124,7 @@ PREVIEW_GET_DETAILED_INFORMATION_FOR_MODEL_VERSION = Endpoint(
 )
 
 # (Preview) Get a list of model versions
-PREVIEW_GET_LIST_OF_MODEL_VERSIONS = Endpoint(
+SEARCH_MODEL_VERSIONS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/model-versions/search",
     data=lambda: models.ModelVersionCollection,
@@ -1133,7 +1133,7 @@ PREVIEW_GET_LIST_OF_MODEL_VERSIONS = Endpoint(
 )
 
 # (Preview) Set a tag on a model version
-PREVIEW_SET_TAG_ON_MODEL_VERSION = Endpoint(
+SET_MODEL_VERSION_TAG = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/model-versions/set-tag",
     data=lambda: models.SetModelVersionTagResponseDetails,
@@ -1144,7 +1144,7 @@ PREVIEW_SET_TAG_ON_MODEL_VERSION = Endpoint(
 )
 
 # (Preview) Transition a model version stage
-PREVIEW_TRANSITION_MODEL_VERSION_STAGE = Endpoint(
+TRANSITION_MODEL_VERSION_STAGE = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/model-versions/transition-stage",
     data=lambda: models.TransitionModelVersionStageResponseDetails,
@@ -1155,7 +1155,7 @@ PREVIEW_TRANSITION_MODEL_VERSION_STAGE = Endpoint(
 )
 
 # (Preview) Update a model version
-PREVIEW_UPDATE_MODEL_VERSION = Endpoint(
+UPDATE_MODEL_VERSION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/model-versions/update",
     data=lambda: models.UpdateModelVersionResponseDetails,
@@ -1166,7 +1166,7 @@ PREVIEW_UPDATE_MODEL_VERSION = Endpoint(
 )
 
 # (Preview) Create a registered model in a workspace
-PREVIEW_CREATE_REGISTERED_MODEL_IN_WORKSPACE = Endpoint(
+CREATE_REGISTERED_MODEL = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/registered-models/create",
     data=lambda: models.CreateRegisteredModelResponseDetails,
@@ -1177,7 +1177,7 @@ PREVIEW_CREATE_REGISTERED_MODEL_IN_WORKSPACE = Endpoint(
 )
 
 # (Preview) Delete a registered model
-PREVIEW_DELETE_REGISTERED_MODEL = Endpoint(
+DELETE_REGISTERED_MODEL = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/registered-models/delete",
     data=lambda: models.DeleteRegisteredModelResponseDetails,
@@ -1188,7 +1188,7 @@ PREVIEW_DELETE_REGISTERED_MODEL = Endpoint(
 )
 
 # (Preview) Delete a tag on a registered model
-PREVIEW_DELETE_TAG_ON_REGISTERED_MODEL = Endpoint(
+DELETE_REGISTERED_MODEL_TAG = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/registered-models/delete-tag",
     data=lambda: models.DeleteRegisteredModelTagResponseDetails,
@@ -1199,7 +1199,7 @@ PREVIEW_DELETE_TAG_ON_REGISTERED_MODEL = Endpoint(
 )
 
 # (Preview) Get details for a specified registered model
-PREVIEW_GET_DETAILS_FOR_SPECIFIED_REGISTERED_MODEL = Endpoint(
+GET_REGISTERED_MODEL = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/registered-models/get",
     data=lambda: models.GetRegisteredModelResponseDetails,
@@ -1208,7 +1208,7 @@ PREVIEW_GET_DETAILS_FOR_SPECIFIED_REGISTERED_MODEL = Endpoint(
 )
 
 # (Preview) Rename a registered model
-PREVIEW_RENAME_REGISTERED_MODEL = Endpoint(
+RENAME_REGISTERED_MODEL = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/registered-models/rename",
     data=lambda: models.RenameRegisteredModelResponseDetails,
@@ -1219,7 +1219,7 @@ PREVIEW_RENAME_REGISTERED_MODEL = Endpoint(
 )
 
 # (Preview) Get a list of registered models in a workspace
-PREVIEW_GET_LIST_OF_REGISTERED_MODELS_IN_WORKSPACE = Endpoint(
+SEARCH_REGISTERED_MODELS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/registered-models/search",
     data=lambda: models.RegisteredModelCollection,
@@ -1228,7 +1228,7 @@ PREVIEW_GET_LIST_OF_REGISTERED_MODELS_IN_WORKSPACE = Endpoint(
 )
 
 # (Preview) Set a tag on a registered model
-PREVIEW_SET_TAG_ON_REGISTERED_MODEL = Endpoint(
+SET_REGISTERED_MODEL_TAG = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/registered-models/set-tag",
     data=lambda: models.SetRegisteredModelTagResponseDetails,
@@ -1239,7 +1239,7 @@ PREVIEW_SET_TAG_ON_REGISTERED_MODEL = Endpoint(
 )
 
 # (Preview) Update a registered model with the provided details
-PREVIEW_UPDATE_REGISTERED_MODEL_WITH_PROVIDED_DETAILS = Endpoint(
+UPDATE_REGISTERED_MODEL = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/registered-models/update",
     data=lambda: models.UpdateRegisteredModelResponseDetails,
@@ -1250,7 +1250,7 @@ PREVIEW_UPDATE_REGISTERED_MODEL_WITH_PROVIDED_DETAILS = Endpoint(
 )
 
 # (Preview) Grant or revoke READ, MANAGE, or ADMIN on a registered model's dedicated volume
-PREVIEW_GRANT_OR_REVOKE_READ_MANAGE_OR_ADMIN_ON_REGISTERED_MODEL_S_DEDICATED_VOLUME = Endpoint(
+MANAGE_REGISTERED_MODEL_PERMISSION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/registered-models/{registeredModelKey}/actions/managePermission",
     data_format="none",
@@ -1259,7 +1259,7 @@ PREVIEW_GRANT_OR_REVOKE_READ_MANAGE_OR_ADMIN_ON_REGISTERED_MODEL_S_DEDICATED_VOL
 )
 
 # (Preview) Get the users
-PREVIEW_GET_USERS = Endpoint(
+LIST_REGISTERED_MODEL_PERMISSIONS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/mlflow/registered-models/{registeredModelKey}/permissions",
     data=lambda: models.RegisteredModelPermissionCollection,
@@ -1268,7 +1268,7 @@ PREVIEW_GET_USERS = Endpoint(
 )
 
 # (Preview) Activate a model deployment so the model becomes available for inference
-PREVIEW_ACTIVATE_MODEL_DEPLOYMENT_SO_MODEL_BECOMES_AVAILABLE_FOR_INFERENCE = Endpoint(
+ACTIVATE_MODEL_DEPLOYMENT = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/activate",
     data_format="none",
@@ -1277,7 +1277,7 @@ PREVIEW_ACTIVATE_MODEL_DEPLOYMENT_SO_MODEL_BECOMES_AVAILABLE_FOR_INFERENCE = End
 )
 
 # (Preview) Get the full detail for a single deployment activity
-PREVIEW_GET_FULL_DETAIL_FOR_SINGLE_DEPLOYMENT_ACTIVITY = Endpoint(
+GET_ACTIVITY = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/activities/get",
     data=lambda: models.DeploymentActivity,
@@ -1286,7 +1286,7 @@ PREVIEW_GET_FULL_DETAIL_FOR_SINGLE_DEPLOYMENT_ACTIVITY = Endpoint(
 )
 
 # (Preview) Get the activity history for a model deployment
-PREVIEW_GET_ACTIVITY_HISTORY_FOR_MODEL_DEPLOYMENT = Endpoint(
+SEARCH_ACTIVITIES = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/activities/search",
     data=lambda: models.ModelDeploymentActivitySummaryCollection,
@@ -1296,7 +1296,7 @@ PREVIEW_GET_ACTIVITY_HISTORY_FOR_MODEL_DEPLOYMENT = Endpoint(
 )
 
 # (Preview) Get the model contract (input/output signatures and a sample request) for the query-endpoint playground
-PREVIEW_GET_MODEL_CONTRACT_INPUT_OUTPUT_SIGNATURES_AND_SAMPLE_REQUEST_FOR_QUERY_ENDPOINT_PLAYGROUND = Endpoint(
+GET_CONTRACT = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/contract",
     data=lambda: models.GetModelDeploymentContractResponse,
@@ -1305,7 +1305,7 @@ PREVIEW_GET_MODEL_CONTRACT_INPUT_OUTPUT_SIGNATURES_AND_SAMPLE_REQUEST_FOR_QUERY_
 )
 
 # (Preview) Create a model deployment for a registered model
-PREVIEW_CREATE_MODEL_DEPLOYMENT_FOR_REGISTERED_MODEL = Endpoint(
+CREATE_MODEL_DEPLOYMENT = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/create",
     data=lambda: models.ModelDeployment,
@@ -1316,7 +1316,7 @@ PREVIEW_CREATE_MODEL_DEPLOYMENT_FOR_REGISTERED_MODEL = Endpoint(
 )
 
 # (Preview) Deactivate a model deployment to safely take the model offline
-PREVIEW_DEACTIVATE_MODEL_DEPLOYMENT_TO_SAFELY_TAKE_MODEL_OFFLINE = Endpoint(
+DEACTIVATE_MODEL_DEPLOYMENT = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/deactivate",
     data_format="none",
@@ -1325,7 +1325,7 @@ PREVIEW_DEACTIVATE_MODEL_DEPLOYMENT_TO_SAFELY_TAKE_MODEL_OFFLINE = Endpoint(
 )
 
 # (Preview) Delete a model deployment that is not active
-PREVIEW_DELETE_MODEL_DEPLOYMENT_THAT_IS_NOT_ACTIVE = Endpoint(
+DELETE_MODEL_DEPLOYMENT = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/delete",
     data_format="none",
@@ -1334,7 +1334,7 @@ PREVIEW_DELETE_MODEL_DEPLOYMENT_THAT_IS_NOT_ACTIVE = Endpoint(
 )
 
 # (Preview) Get details for a specified model deployment
-PREVIEW_GET_DETAILS_FOR_SPECIFIED_MODEL_DEPLOYMENT = Endpoint(
+GET_MODEL_DEPLOYMENT = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/get",
     data=lambda: models.ModelDeployment,
@@ -1343,29 +1343,25 @@ PREVIEW_GET_DETAILS_FOR_SPECIFIED_MODEL_DEPLOYMENT = Endpoint(
 )
 
 # (Preview) Roll an active model deployment back to a lower model version of the same registered model
-PREVIEW_ROLL_ACTIVE_MODEL_DEPLOYMENT_BACK_TO_LOWER_MODEL_VERSION_OF_SAME_REGISTERED_MODEL = (
-    Endpoint(
-        "POST",
-        "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/roll-back",
-        data_format="none",
-        body_format="json",
-        request_id=True,
-    )
+ROLL_BACK_MODEL_DEPLOYMENT = Endpoint(
+    "POST",
+    "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/roll-back",
+    data_format="none",
+    body_format="json",
+    request_id=True,
 )
 
 # (Preview) Roll an active model deployment forward to a higher model version of the same registered model
-PREVIEW_ROLL_ACTIVE_MODEL_DEPLOYMENT_FORWARD_TO_HIGHER_MODEL_VERSION_OF_SAME_REGISTERED_MODEL = (
-    Endpoint(
-        "POST",
-        "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/roll-forward",
-        data_format="none",
-        body_format="json",
-        request_id=True,
-    )
+ROLL_FORWARD_MODEL_DEPLOYMENT = Endpoint(
+    "POST",
+    "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/roll-forward",
+    data_format="none",
+    body_format="json",
+    request_id=True,
 )
 
 # (Preview) Get a list of model deployments matching the given criteria
-PREVIEW_GET_LIST_OF_MODEL_DEPLOYMENTS_MATCHING_GIVEN_CRITERIA = Endpoint(
+SEARCH_MODEL_DEPLOYMENTS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/search",
     data=lambda: models.ModelDeploymentCollection,
@@ -1375,7 +1371,7 @@ PREVIEW_GET_LIST_OF_MODEL_DEPLOYMENTS_MATCHING_GIVEN_CRITERIA = Endpoint(
 )
 
 # (Preview) Update a model deployment
-PREVIEW_UPDATE_MODEL_DEPLOYMENT = Endpoint(
+UPDATE_MODEL_DEPLOYMENT = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/update",
     data=lambda: models.ModelDeployment,
@@ -1385,7 +1381,7 @@ PREVIEW_UPDATE_MODEL_DEPLOYMENT = Endpoint(
 )
 
 # (Preview) Update tags on a model deployment
-PREVIEW_UPDATE_TAGS_ON_MODEL_DEPLOYMENT = Endpoint(
+UPDATE_MODEL_DEPLOYMENT_TAGS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/update-tags",
     data=lambda: models.UpdateModelDeploymentTagsResponseDetails,
@@ -1396,7 +1392,7 @@ PREVIEW_UPDATE_TAGS_ON_MODEL_DEPLOYMENT = Endpoint(
 )
 
 # (Preview) Start an asynchronous export of the correlated inference invocation records in the requested publish-time window to a JSON file in a Volume
-PREVIEW_START_ASYNCHRONOUS_EXPORT_OF_CORRELATED_INFERENCE_INVOCATION_RECORDS_IN_REQUESTED_PUBLISH_TIME_WINDOW_TO_JSON_FILE_IN_VOLUME = Endpoint(
+EXPORT_INFERENCE_INVOCATIONS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/{deploymentId}/monitoring/inferences/actions/export",
     data_format="none",
@@ -1405,7 +1401,7 @@ PREVIEW_START_ASYNCHRONOUS_EXPORT_OF_CORRELATED_INFERENCE_INVOCATION_RECORDS_IN_
 )
 
 # (Preview) Get paginated request and response-correlated inference invocation records for a model deployment
-PREVIEW_GET_PAGINATED_REQUEST_AND_RESPONSE_CORRELATED_INFERENCE_INVOCATION_RECORDS_FOR_MODEL_DEPLOYMENT = Endpoint(
+SEARCH_INFERENCES = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/{deploymentId}/monitoring/inferences/search",
     data=lambda: models.InferenceInvocationSearchResult,
@@ -1415,7 +1411,7 @@ PREVIEW_GET_PAGINATED_REQUEST_AND_RESPONSE_CORRELATED_INFERENCE_INVOCATION_RECOR
 )
 
 # (Preview) Get aggregate metrics for correlated request and response inference events within the requested timestamp range
-PREVIEW_GET_AGGREGATE_METRICS_FOR_CORRELATED_REQUEST_AND_RESPONSE_INFERENCE_EVENTS_WITHIN_REQUESTED_TIMESTAMP_RANGE = Endpoint(
+GET_INFERENCES_SUMMARY = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/{deploymentId}/monitoring/inferences/summary",
     data=lambda: models.InferenceInvocationSummaryResponse,
@@ -1424,7 +1420,7 @@ PREVIEW_GET_AGGREGATE_METRICS_FOR_CORRELATED_REQUEST_AND_RESPONSE_INFERENCE_EVEN
 )
 
 # (Preview) Get request and response payloads for one correlated inference invocation identified by its request ID
-PREVIEW_GET_REQUEST_AND_RESPONSE_PAYLOADS_FOR_ONE_CORRELATED_INFERENCE_INVOCATION_IDENTIFIED_BY_ITS_REQUEST_ID = Endpoint(
+GET_INFERENCE = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/{deploymentId}/monitoring/inferences/{requestId}",
     data=lambda: models.InferenceInvocationDetails,
@@ -1433,7 +1429,7 @@ PREVIEW_GET_REQUEST_AND_RESPONSE_PAYLOADS_FOR_ONE_CORRELATED_INFERENCE_INVOCATIO
 )
 
 # (Preview) Get one page of deployment lifecycle log events for the model deployment
-PREVIEW_GET_ONE_PAGE_OF_DEPLOYMENT_LIFECYCLE_LOG_EVENTS_FOR_MODEL_DEPLOYMENT = Endpoint(
+SEARCH_DEPLOYMENT_LOGS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/{deploymentId}/monitoring/logs/search",
     data=lambda: models.DeploymentLogCollection,
@@ -1443,7 +1439,7 @@ PREVIEW_GET_ONE_PAGE_OF_DEPLOYMENT_LIFECYCLE_LOG_EVENTS_FOR_MODEL_DEPLOYMENT = E
 )
 
 # (Preview) Get one deployment log event with its full
-PREVIEW_GET_ONE_DEPLOYMENT_LOG_EVENT_WITH_ITS_FULL = Endpoint(
+GET_DEPLOYMENT_LOG = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/model-deployments/{deploymentId}/monitoring/logs/{logId}",
     data=lambda: models.DeploymentLogDetail,
@@ -1452,7 +1448,7 @@ PREVIEW_GET_ONE_DEPLOYMENT_LOG_EVENT_WITH_ITS_FULL = Endpoint(
 )
 
 # (Preview) Get aggregate counts of the registered-model footprint within a catalog and schema
-PREVIEW_GET_AGGREGATE_COUNTS_OF_REGISTERED_MODEL_FOOTPRINT_WITHIN_CATALOG_AND_SCHEMA = Endpoint(
+GET_REGISTERED_MODELS_SUMMARY = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/mlops/api/2.0/registered-models/summary",
     data=lambda: models.RegisteredModelSummary,
@@ -1461,7 +1457,7 @@ PREVIEW_GET_AGGREGATE_COUNTS_OF_REGISTERED_MODEL_FOOTPRINT_WITHIN_CATALOG_AND_SC
 )
 
 # (Preview) Get a list of artifacts
-PREVIEW_GET_LIST_OF_ARTIFACTS = Endpoint(
+LIST_ARTIFACTS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/artifacts/list",
     data=lambda: models.ArtifactList,
@@ -1470,7 +1466,7 @@ PREVIEW_GET_LIST_OF_ARTIFACTS = Endpoint(
 )
 
 # (Preview) Create an experiment in a workspace
-PREVIEW_CREATE_EXPERIMENT_IN_WORKSPACE = Endpoint(
+CREATE_EXPERIMENT = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/experiments/create",
     data=lambda: models.CreateExperimentResponseDetails,
@@ -1481,7 +1477,7 @@ PREVIEW_CREATE_EXPERIMENT_IN_WORKSPACE = Endpoint(
 )
 
 # (Preview) Delete an experiment
-PREVIEW_DELETE_EXPERIMENT = Endpoint(
+DELETE_EXPERIMENT = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/experiments/delete",
     data=lambda: models.DeleteExperimentResponseDetails,
@@ -1492,7 +1488,7 @@ PREVIEW_DELETE_EXPERIMENT = Endpoint(
 )
 
 # (Preview) Delete a tag on an experiment
-PREVIEW_DELETE_TAG_ON_EXPERIMENT = Endpoint(
+DELETE_EXPERIMENT_TAG = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/experiments/delete-experiment-tag",
     data=lambda: models.DeleteExperimentTagResponseDetails,
@@ -1503,7 +1499,7 @@ PREVIEW_DELETE_TAG_ON_EXPERIMENT = Endpoint(
 )
 
 # (Preview) Get metadata for an experiment by ID
-PREVIEW_GET_METADATA_FOR_EXPERIMENT_BY_ID = Endpoint(
+GET_EXPERIMENT = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/experiments/get",
     data=lambda: models.ExperimentResponse,
@@ -1512,7 +1508,7 @@ PREVIEW_GET_METADATA_FOR_EXPERIMENT_BY_ID = Endpoint(
 )
 
 # (Preview) Get experiment metadata for a given name
-PREVIEW_GET_EXPERIMENT_METADATA_FOR_GIVEN_NAME = Endpoint(
+GET_EXPERIMENT_BY_NAME = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/experiments/get-by-name",
     data=lambda: models.ExperimentResponse,
@@ -1521,7 +1517,7 @@ PREVIEW_GET_EXPERIMENT_METADATA_FOR_GIVEN_NAME = Endpoint(
 )
 
 # (Preview) Restore an experiment
-PREVIEW_RESTORE_EXPERIMENT = Endpoint(
+RESTORE_EXPERIMENT = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/experiments/restore",
     data=lambda: models.RestoreExperimentResponseDetails,
@@ -1532,7 +1528,7 @@ PREVIEW_RESTORE_EXPERIMENT = Endpoint(
 )
 
 # (Preview) Get a list of experiments with the given details
-PREVIEW_GET_LIST_OF_EXPERIMENTS_WITH_GIVEN_DETAILS = Endpoint(
+SEARCH_EXPERIMENTS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/experiments/search",
     data=lambda: models.ExperimentCollection,
@@ -1542,7 +1538,7 @@ PREVIEW_GET_LIST_OF_EXPERIMENTS_WITH_GIVEN_DETAILS = Endpoint(
 )
 
 # (Preview) Set a tag on an experiment
-PREVIEW_SET_TAG_ON_EXPERIMENT = Endpoint(
+SET_EXPERIMENT_TAG = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/experiments/set-experiment-tag",
     data=lambda: models.SetExperimentTagResponseDetails,
@@ -1553,7 +1549,7 @@ PREVIEW_SET_TAG_ON_EXPERIMENT = Endpoint(
 )
 
 # (Preview) Update an experiment
-PREVIEW_UPDATE_EXPERIMENT = Endpoint(
+UPDATE_EXPERIMENT = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/experiments/update",
     data=lambda: models.UpdateExperimentResponseDetails,
@@ -1564,7 +1560,7 @@ PREVIEW_UPDATE_EXPERIMENT = Endpoint(
 )
 
 # (Preview) Update tags on experiment
-PREVIEW_UPDATE_TAGS_ON_EXPERIMENT = Endpoint(
+UPDATE_EXPERIMENT_TAGS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/internal/experiments/update-experiment-tags",
     data=lambda: models.UpdateExperimentTagsResponseDetails,
@@ -1575,7 +1571,7 @@ PREVIEW_UPDATE_TAGS_ON_EXPERIMENT = Endpoint(
 )
 
 # (Preview) Update tags on an experiment run
-PREVIEW_UPDATE_TAGS_ON_EXPERIMENT_RUN = Endpoint(
+UPDATE_EXPERIMENT_RUN_TAGS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/internal/runs/update-tags",
     data=lambda: models.UpdateExperimentRunTagsResponseDetails,
@@ -1586,7 +1582,7 @@ PREVIEW_UPDATE_TAGS_ON_EXPERIMENT_RUN = Endpoint(
 )
 
 # (Preview) Get a list of logged models
-PREVIEW_GET_LIST_OF_LOGGED_MODELS = Endpoint(
+SEARCH_LOGGED_MODELS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/logged-models/search",
     data=lambda: models.LoggedModelCollection,
@@ -1596,7 +1592,7 @@ PREVIEW_GET_LIST_OF_LOGGED_MODELS = Endpoint(
 )
 
 # (Preview) Get a history of experiment run metrics
-PREVIEW_GET_HISTORY_OF_EXPERIMENT_RUN_METRICS = Endpoint(
+GET_METRIC_HISTORY = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/metrics/get-history",
     data=lambda: models.ExperimentRunMetricHistoryCollection,
@@ -1605,7 +1601,7 @@ PREVIEW_GET_HISTORY_OF_EXPERIMENT_RUN_METRICS = Endpoint(
 )
 
 # (Preview) Create a new model version in a specified workspace
-PREVIEW_CREATE_NEW_MODEL_VERSION_IN_SPECIFIED_WORKSPACE = Endpoint(
+CREATE_WORKSPACE_MODEL_VERSION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/model-versions/create",
     data=lambda: models.CreateModelVersionResponseDetails,
@@ -1616,7 +1612,7 @@ PREVIEW_CREATE_NEW_MODEL_VERSION_IN_SPECIFIED_WORKSPACE = Endpoint(
 )
 
 # (Preview) Create a new run within an experiment
-PREVIEW_CREATE_NEW_RUN_WITHIN_EXPERIMENT = Endpoint(
+CREATE_EXPERIMENT_RUN = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/runs/create",
     data=lambda: models.CreateExperimentRunResponseDetails,
@@ -1627,7 +1623,7 @@ PREVIEW_CREATE_NEW_RUN_WITHIN_EXPERIMENT = Endpoint(
 )
 
 # (Preview) Delete an experiment run
-PREVIEW_DELETE_EXPERIMENT_RUN = Endpoint(
+DELETE_EXPERIMENT_RUN = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/runs/delete",
     data=lambda: models.DeleteExperimentRunResponseDetails,
@@ -1638,7 +1634,7 @@ PREVIEW_DELETE_EXPERIMENT_RUN = Endpoint(
 )
 
 # (Preview) Delete a tag on an experiment run
-PREVIEW_DELETE_TAG_ON_EXPERIMENT_RUN = Endpoint(
+DELETE_EXPERIMENT_RUN_TAG = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/runs/delete-tag",
     data=lambda: models.DeleteExperimentRunTagResponseDetails,
@@ -1649,7 +1645,7 @@ PREVIEW_DELETE_TAG_ON_EXPERIMENT_RUN = Endpoint(
 )
 
 # (Preview) Get details of an experiment run by ID
-PREVIEW_GET_DETAILS_OF_EXPERIMENT_RUN_BY_ID = Endpoint(
+GET_EXPERIMENT_RUN = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/runs/get",
     data=lambda: models.GetExperimentRunResponseDetails,
@@ -1658,7 +1654,7 @@ PREVIEW_GET_DETAILS_OF_EXPERIMENT_RUN_BY_ID = Endpoint(
 )
 
 # (Preview) Log an experiment run batch
-PREVIEW_LOG_EXPERIMENT_RUN_BATCH = Endpoint(
+LOG_EXPERIMENT_RUN_BATCH = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/runs/log-batch",
     data=lambda: models.LogExperimentRunBatchResponseDetails,
@@ -1669,7 +1665,7 @@ PREVIEW_LOG_EXPERIMENT_RUN_BATCH = Endpoint(
 )
 
 # (Preview) Log experiment run inputs
-PREVIEW_LOG_EXPERIMENT_RUN_INPUTS = Endpoint(
+LOG_EXPERIMENT_RUN_INPUTS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/runs/log-inputs",
     data=lambda: models.LogExperimentRunInputsResponseDetails,
@@ -1680,7 +1676,7 @@ PREVIEW_LOG_EXPERIMENT_RUN_INPUTS = Endpoint(
 )
 
 # (Preview) Log an experiment run metric
-PREVIEW_LOG_EXPERIMENT_RUN_METRIC = Endpoint(
+LOG_EXPERIMENT_RUN_METRIC = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/runs/log-metric",
     data=lambda: models.LogExperimentRunMetricResponseDetails,
@@ -1691,7 +1687,7 @@ PREVIEW_LOG_EXPERIMENT_RUN_METRIC = Endpoint(
 )
 
 # (Preview) Log an experiment run model
-PREVIEW_LOG_EXPERIMENT_RUN_MODEL = Endpoint(
+LOG_EXPERIMENT_RUN_MODEL = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/runs/log-model",
     data=lambda: models.LogExperimentRunModelResponseDetails,
@@ -1702,7 +1698,7 @@ PREVIEW_LOG_EXPERIMENT_RUN_MODEL = Endpoint(
 )
 
 # (Preview) Log an experiment run parameter
-PREVIEW_LOG_EXPERIMENT_RUN_PARAMETER = Endpoint(
+LOG_EXPERIMENT_RUN_PARAM = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/runs/log-parameter",
     data=lambda: models.LogExperimentRunParamResponseDetails,
@@ -1713,7 +1709,7 @@ PREVIEW_LOG_EXPERIMENT_RUN_PARAMETER = Endpoint(
 )
 
 # (Preview) Restore an experiment run
-PREVIEW_RESTORE_EXPERIMENT_RUN = Endpoint(
+RESTORE_EXPERIMENT_RUN = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/runs/restore",
     data=lambda: models.RestoreExperimentRunResponseDetails,
@@ -1724,7 +1720,7 @@ PREVIEW_RESTORE_EXPERIMENT_RUN = Endpoint(
 )
 
 # (Preview) Get a list of experiment runs in a workspace
-PREVIEW_GET_LIST_OF_EXPERIMENT_RUNS_IN_WORKSPACE = Endpoint(
+SEARCH_EXPERIMENT_RUNS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/runs/search",
     data=lambda: models.ExperimentRunCollection,
@@ -1734,7 +1730,7 @@ PREVIEW_GET_LIST_OF_EXPERIMENT_RUNS_IN_WORKSPACE = Endpoint(
 )
 
 # (Preview) Set a tag on an experiment run
-PREVIEW_SET_TAG_ON_EXPERIMENT_RUN = Endpoint(
+SET_EXPERIMENT_RUN_TAG = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/runs/set-tag",
     data=lambda: models.SetExperimentRunTagResponseDetails,
@@ -1745,7 +1741,7 @@ PREVIEW_SET_TAG_ON_EXPERIMENT_RUN = Endpoint(
 )
 
 # (Preview) Update an experiment run
-PREVIEW_UPDATE_EXPERIMENT_RUN = Endpoint(
+UPDATE_EXPERIMENT_RUN = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/mlops/api/2.0/mlflow/runs/update",
     data=lambda: models.UpdateExperimentRunResponseDetails,
@@ -1756,7 +1752,7 @@ PREVIEW_UPDATE_EXPERIMENT_RUN = Endpoint(
 )
 
 # Export notebook file contents
-EXPORT_NOTEBOOK_FILE_CONTENTS = Endpoint(
+EXPORT_CONTENTS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/notebook/api/actions/export/contents/{contentPath}",
     data=lambda: models.ExportedContents,
@@ -1766,7 +1762,7 @@ EXPORT_NOTEBOOK_FILE_CONTENTS = Endpoint(
 )
 
 # Create a new notebook file or directory
-CREATE_NEW_NOTEBOOK_FILE_OR_DIRECTORY = Endpoint(
+CREATE_CONTENT = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/notebook/api/contents/{contentPath}",
     data=lambda: models.Content,
@@ -1777,7 +1773,7 @@ CREATE_NEW_NOTEBOOK_FILE_OR_DIRECTORY = Endpoint(
 )
 
 # Delete a notebook file or directory
-DELETE_NOTEBOOK_FILE_OR_DIRECTORY = Endpoint(
+DELETE_CONTENT = Endpoint(
     "DELETE",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/notebook/api/contents/{contentPath}",
     data_format="none",
@@ -1785,7 +1781,7 @@ DELETE_NOTEBOOK_FILE_OR_DIRECTORY = Endpoint(
 )
 
 # Get file or directory content
-GET_FILE_OR_DIRECTORY_CONTENT = Endpoint(
+GET_CONTENT = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/notebook/api/contents/{contentPath}",
     data=lambda: models.Content,
@@ -1794,7 +1790,7 @@ GET_FILE_OR_DIRECTORY_CONTENT = Endpoint(
 )
 
 # Rename a file or directory
-RENAME_FILE_OR_DIRECTORY = Endpoint(
+MODIFY_CONTENT = Endpoint(
     "PATCH",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/notebook/api/contents/{contentPath}",
     data=lambda: models.Content,
@@ -1804,7 +1800,7 @@ RENAME_FILE_OR_DIRECTORY = Endpoint(
 )
 
 # Update notebook contents
-UPDATE_NOTEBOOK_CONTENTS = Endpoint(
+UPDATE_CONTENT = Endpoint(
     "PUT",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/notebook/api/contents/{contentPath}",
     data=lambda: models.Content,
@@ -1814,7 +1810,7 @@ UPDATE_NOTEBOOK_CONTENTS = Endpoint(
 )
 
 # Create a new session
-CREATE_NEW_SESSION = Endpoint(
+CREATE_SESSION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/notebook/api/sessions",
     data=lambda: models.Session,
@@ -1825,7 +1821,7 @@ CREATE_NEW_SESSION = Endpoint(
 )
 
 # Get available sessions
-GET_AVAILABLE_SESSIONS = Endpoint(
+LIST_SESSIONS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/notebook/api/sessions",
     data=lambda: models.SessionCollection,
@@ -1842,7 +1838,7 @@ DELETE_SESSION = Endpoint(
 )
 
 # Get session details
-GET_SESSION_DETAILS = Endpoint(
+GET_SESSION = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/notebook/api/sessions/{sessionId}",
     data=lambda: models.Session,
@@ -1861,7 +1857,7 @@ PATCH_SESSION = Endpoint(
 )
 
 # Create a reusable private network profile for Git repositories in an AI data platform
-CREATE_REUSABLE_PRIVATE_NETWORK_PROFILE_FOR_GIT_REPOSITORIES_IN_AI_DATA_PLATFORM = Endpoint(
+CREATE_PRIVATE_NETWORK_PROFILE = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/privateNetworkProfiles",
     data=lambda: models.PrivateNetworkProfile,
@@ -1872,7 +1868,7 @@ CREATE_REUSABLE_PRIVATE_NETWORK_PROFILE_FOR_GIT_REPOSITORIES_IN_AI_DATA_PLATFORM
 )
 
 # Get private network profile summaries for the requested AI data platform
-GET_PRIVATE_NETWORK_PROFILE_SUMMARIES_FOR_REQUESTED_AI_DATA_PLATFORM = Endpoint(
+LIST_PRIVATE_NETWORK_PROFILES = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/privateNetworkProfiles",
     data=lambda: models.PrivateNetworkProfileCollection,
@@ -1881,7 +1877,7 @@ GET_PRIVATE_NETWORK_PROFILE_SUMMARIES_FOR_REQUESTED_AI_DATA_PLATFORM = Endpoint(
 )
 
 # Delete an unused private network profile from an AI data platform
-DELETE_UNUSED_PRIVATE_NETWORK_PROFILE_FROM_AI_DATA_PLATFORM = Endpoint(
+DELETE_PRIVATE_NETWORK_PROFILE = Endpoint(
     "DELETE",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/privateNetworkProfiles/{privateNetworkProfileKey}",
     data_format="none",
@@ -1889,7 +1885,7 @@ DELETE_UNUSED_PRIVATE_NETWORK_PROFILE_FROM_AI_DATA_PLATFORM = Endpoint(
 )
 
 # Get a private network profile for the requested AI data platform
-GET_PRIVATE_NETWORK_PROFILE_FOR_REQUESTED_AI_DATA_PLATFORM = Endpoint(
+GET_PRIVATE_NETWORK_PROFILE = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/privateNetworkProfiles/{privateNetworkProfileKey}",
     data=lambda: models.PrivateNetworkProfile,
@@ -1898,7 +1894,7 @@ GET_PRIVATE_NETWORK_PROFILE_FOR_REQUESTED_AI_DATA_PLATFORM = Endpoint(
 )
 
 # Update selected fields of a reusable private network profile in an AI data platform
-UPDATE_SELECTED_FIELDS_OF_REUSABLE_PRIVATE_NETWORK_PROFILE_IN_AI_DATA_PLATFORM = Endpoint(
+UPDATE_PRIVATE_NETWORK_PROFILE = Endpoint(
     "PUT",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/privateNetworkProfiles/{privateNetworkProfileKey}",
     data=lambda: models.PrivateNetworkProfile,
@@ -1919,7 +1915,7 @@ CREATE_ROLE = Endpoint(
 )
 
 # Get a list of roles
-GET_LIST_OF_ROLES = Endpoint(
+LIST_ROLES = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/roles",
     data=lambda: models.RoleCollection,
@@ -1936,7 +1932,7 @@ DELETE_ROLE = Endpoint(
 )
 
 # Get detailed information about a role
-GET_DETAILED_INFORMATION_ABOUT_ROLE = Endpoint(
+GET_ROLE = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/roles/{roleKey}",
     data=lambda: models.Role,
@@ -1945,7 +1941,7 @@ GET_DETAILED_INFORMATION_ABOUT_ROLE = Endpoint(
 )
 
 # Update a role with the provided information
-UPDATE_ROLE_WITH_PROVIDED_INFORMATION = Endpoint(
+UPDATE_ROLE = Endpoint(
     "PUT",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/roles/{roleKey}",
     data=lambda: models.Role,
@@ -1955,7 +1951,7 @@ UPDATE_ROLE_WITH_PROVIDED_INFORMATION = Endpoint(
 )
 
 # Assign a given user/group/principal to a role
-ASSIGN_GIVEN_USER_GROUP_PRINCIPAL_TO_ROLE = Endpoint(
+ADD_MEMBER_TO_ROLE = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/roles/{roleKey}/actions/addMember",
     data_format="none",
@@ -1965,7 +1961,7 @@ ASSIGN_GIVEN_USER_GROUP_PRINCIPAL_TO_ROLE = Endpoint(
 )
 
 # Revoke a role from a given user or group
-REVOKE_ROLE_FROM_GIVEN_USER_OR_GROUP = Endpoint(
+REMOVE_MEMBER_FROM_ROLE = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/roles/{roleKey}/actions/removeMember",
     data_format="none",
@@ -1975,7 +1971,7 @@ REVOKE_ROLE_FROM_GIVEN_USER_OR_GROUP = Endpoint(
 )
 
 # Get a list of permissions for a given role
-GET_LIST_OF_PERMISSIONS_FOR_GIVEN_ROLE = Endpoint(
+LIST_ROLE_PERMISSIONS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/roles/{roleKey}/permissions",
     data=lambda: models.RolePermissionCollection,
@@ -1984,7 +1980,7 @@ GET_LIST_OF_PERMISSIONS_FOR_GIVEN_ROLE = Endpoint(
 )
 
 # Create a managed table with data loaded from a sample file
-CREATE_MANAGED_TABLE_WITH_DATA_LOADED_FROM_SAMPLE_FILE = Endpoint(
+CREATE_DATA_TABLE = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/dataTables",
     data_format="none",
@@ -2004,7 +2000,7 @@ CREATE_SCHEMA = Endpoint(
 )
 
 # Get a list of schemas
-GET_LIST_OF_SCHEMAS = Endpoint(
+LIST_SCHEMAS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/schemas",
     data=lambda: models.SchemaCollection,
@@ -2021,7 +2017,7 @@ DELETE_SCHEMA = Endpoint(
 )
 
 # Get detailed information about a specified schema
-GET_DETAILED_INFORMATION_ABOUT_SPECIFIED_SCHEMA = Endpoint(
+GET_SCHEMA = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/schemas/{schemaKey}",
     data=lambda: models.Schema,
@@ -2040,7 +2036,7 @@ UPDATE_SCHEMA = Endpoint(
 )
 
 # Generate a URI for uploading a sample file to a temporary folder in a schema
-GENERATE_URI_FOR_UPLOADING_SAMPLE_FILE_TO_TEMPORARY_FOLDER_IN_SCHEMA = Endpoint(
+GENERATE_TEMP_FILE_UPLOAD_TARGET = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/schemas/{schemaKey}/actions/generateTempFileUploadTarget",
     data=lambda: models.GenerateTempFileUploadTargetResponseDetails,
@@ -2049,7 +2045,7 @@ GENERATE_URI_FOR_UPLOADING_SAMPLE_FILE_TO_TEMPORARY_FOLDER_IN_SCHEMA = Endpoint(
 )
 
 # Get details of a table schema from the specified location
-GET_DETAILS_OF_TABLE_SCHEMA_FROM_SPECIFIED_LOCATION = Endpoint(
+INFER_SCHEMA = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/schemas/{schemaKey}/actions/inferSchema",
     data=lambda: models.InferSchema,
@@ -2059,7 +2055,7 @@ GET_DETAILS_OF_TABLE_SCHEMA_FROM_SPECIFIED_LOCATION = Endpoint(
 )
 
 # Get table schema and data from the specified location
-GET_TABLE_SCHEMA_AND_DATA_FROM_SPECIFIED_LOCATION = Endpoint(
+INFER_SCHEMA_WITH_PREVIEW = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/schemas/{schemaKey}/actions/inferSchemaWithPreview",
     data=lambda: models.InferSchemaWithPreview,
@@ -2069,7 +2065,7 @@ GET_TABLE_SCHEMA_AND_DATA_FROM_SPECIFIED_LOCATION = Endpoint(
 )
 
 # Update the permissions for a given schema
-UPDATE_PERMISSIONS_FOR_GIVEN_SCHEMA = Endpoint(
+MANAGE_SCHEMA_PERMISSION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/schemas/{schemaKey}/actions/managePermission",
     data_format="none",
@@ -2078,7 +2074,7 @@ UPDATE_PERMISSIONS_FOR_GIVEN_SCHEMA = Endpoint(
 )
 
 # Refresh schema through the crawler
-REFRESH_SCHEMA_THROUGH_CRAWLER = Endpoint(
+REFRESH_SCHEMA = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/schemas/{schemaKey}/actions/refresh",
     data_format="none",
@@ -2087,7 +2083,7 @@ REFRESH_SCHEMA_THROUGH_CRAWLER = Endpoint(
 )
 
 # Get a list of permissions for a given schema
-GET_LIST_OF_PERMISSIONS_FOR_GIVEN_SCHEMA = Endpoint(
+LIST_SCHEMA_PERMISSIONS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/schemas/{schemaKey}/permissions",
     data=lambda: models.SchemaPermissionCollection,
@@ -2106,7 +2102,7 @@ CREATE_TABLE = Endpoint(
 )
 
 # Get a list of tables in a schema
-GET_LIST_OF_TABLES_IN_SCHEMA = Endpoint(
+LIST_TABLES = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/tables",
     data=lambda: models.TableCollection,
@@ -2123,7 +2119,7 @@ DELETE_TABLE = Endpoint(
 )
 
 # Get detailed information about a table
-GET_DETAILED_INFORMATION_ABOUT_TABLE = Endpoint(
+GET_TABLE = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/tables/{tableKey}",
     data=lambda: models.Table,
@@ -2132,7 +2128,7 @@ GET_DETAILED_INFORMATION_ABOUT_TABLE = Endpoint(
 )
 
 # Update a table with provided details
-UPDATE_TABLE_WITH_PROVIDED_DETAILS = Endpoint(
+UPDATE_TABLE = Endpoint(
     "PUT",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/tables/{tableKey}",
     data_format="none",
@@ -2141,7 +2137,7 @@ UPDATE_TABLE_WITH_PROVIDED_DETAILS = Endpoint(
 )
 
 # Retrieve PAR for the entities created
-RETRIEVE_PAR_FOR_ENTITIES_CREATED = Endpoint(
+GET_PAR = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/tables/{tableKey}/actions/getPar",
     data=lambda: models.ParDetails,
@@ -2150,7 +2146,7 @@ RETRIEVE_PAR_FOR_ENTITIES_CREATED = Endpoint(
 )
 
 # Update the permissions for a given table
-UPDATE_PERMISSIONS_FOR_GIVEN_TABLE = Endpoint(
+MANAGE_TABLE_PERMISSION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/tables/{tableKey}/actions/managePermission",
     data_format="none",
@@ -2159,7 +2155,7 @@ UPDATE_PERMISSIONS_FOR_GIVEN_TABLE = Endpoint(
 )
 
 # Refresh a table through the crawler
-REFRESH_TABLE_THROUGH_CRAWLER = Endpoint(
+REFRESH_TABLE = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/tables/{tableKey}/actions/refresh",
     data_format="none",
@@ -2168,7 +2164,7 @@ REFRESH_TABLE_THROUGH_CRAWLER = Endpoint(
 )
 
 # Get a list of permissions for a given table
-GET_LIST_OF_PERMISSIONS_FOR_GIVEN_TABLE = Endpoint(
+LIST_TABLE_PERMISSIONS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/tables/{tableKey}/permissions",
     data=lambda: models.TablePermissionCollection,
@@ -2188,7 +2184,7 @@ CREATE_VIEW = Endpoint(
 )
 
 # Get a list of views in a schema
-GET_LIST_OF_VIEWS_IN_SCHEMA = Endpoint(
+LIST_VIEWS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/views",
     data=lambda: models.ViewCollection,
@@ -2205,7 +2201,7 @@ DELETE_VIEW = Endpoint(
 )
 
 # Get information about a view
-GET_INFORMATION_ABOUT_VIEW = Endpoint(
+GET_VIEW = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/views/{viewKey}",
     data=lambda: models.View,
@@ -2214,7 +2210,7 @@ GET_INFORMATION_ABOUT_VIEW = Endpoint(
 )
 
 # Update a view with given information
-UPDATE_VIEW_WITH_GIVEN_INFORMATION = Endpoint(
+UPDATE_VIEW = Endpoint(
     "PUT",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/views/{viewKey}",
     data=lambda: models.View,
@@ -2224,7 +2220,7 @@ UPDATE_VIEW_WITH_GIVEN_INFORMATION = Endpoint(
 )
 
 # Update permissions on a view
-UPDATE_PERMISSIONS_ON_VIEW = Endpoint(
+MANAGE_VIEW_PERMISSION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/views/{viewKey}/actions/managePermission",
     data_format="none",
@@ -2233,7 +2229,7 @@ UPDATE_PERMISSIONS_ON_VIEW = Endpoint(
 )
 
 # Get a list of view permissions
-GET_LIST_OF_VIEW_PERMISSIONS = Endpoint(
+LIST_VIEW_PERMISSIONS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/views/{viewKey}/permissions",
     data=lambda: models.ViewPermissionCollection,
@@ -2242,7 +2238,7 @@ GET_LIST_OF_VIEW_PERMISSIONS = Endpoint(
 )
 
 # (Preview) The User Settings API allows you to manage user-specific configurations and credentials within an AI Data Platform instance
-PREVIEW_USER_SETTINGS_API_ALLOWS_YOU_TO_MANAGE_USER_SPECIFIC_CONFIGURATIONS_AND_CREDENTIALS_WITHIN_AI_DATA_PLATFORM_INSTANCE = Endpoint(
+CREATE_USER_SETTING = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/userSettings",
     data=lambda: models.UserSetting,
@@ -2253,7 +2249,7 @@ PREVIEW_USER_SETTINGS_API_ALLOWS_YOU_TO_MANAGE_USER_SPECIFIC_CONFIGURATIONS_AND_
 )
 
 # (Preview) Get a list of all user-specific configurations
-PREVIEW_GET_LIST_OF_ALL_USER_SPECIFIC_CONFIGURATIONS = Endpoint(
+LIST_USER_SETTINGS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/userSettings",
     data=lambda: models.UserSettingCollection,
@@ -2262,7 +2258,7 @@ PREVIEW_GET_LIST_OF_ALL_USER_SPECIFIC_CONFIGURATIONS = Endpoint(
 )
 
 # (Preview) Delete a user setting and its credentials from this AI Data Platform instance
-PREVIEW_DELETE_USER_SETTING_AND_ITS_CREDENTIALS_FROM_THIS_AI_DATA_PLATFORM_INSTANCE = Endpoint(
+DELETE_USER_SETTING = Endpoint(
     "DELETE",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/userSettings/{settingKey}",
     data_format="none",
@@ -2270,7 +2266,7 @@ PREVIEW_DELETE_USER_SETTING_AND_ITS_CREDENTIALS_FROM_THIS_AI_DATA_PLATFORM_INSTA
 )
 
 # (Preview) Get the full definition of user settings identified by its key
-PREVIEW_GET_FULL_DEFINITION_OF_USER_SETTINGS_IDENTIFIED_BY_ITS_KEY = Endpoint(
+GET_USER_SETTING = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/userSettings/{settingKey}",
     data=lambda: models.UserSetting,
@@ -2279,7 +2275,7 @@ PREVIEW_GET_FULL_DEFINITION_OF_USER_SETTINGS_IDENTIFIED_BY_ITS_KEY = Endpoint(
 )
 
 # (Preview) Update the metadata or payload of an existing user setting
-PREVIEW_UPDATE_METADATA_OR_PAYLOAD_OF_EXISTING_USER_SETTING = Endpoint(
+UPDATE_USER_SETTING = Endpoint(
     "PUT",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/userSettings/{settingKey}",
     data=lambda: models.UserSetting,
@@ -2300,7 +2296,7 @@ CREATE_VOLUME = Endpoint(
 )
 
 # Get a list of volumes
-GET_LIST_OF_VOLUMES = Endpoint(
+LIST_VOLUMES = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/volumes",
     data=lambda: models.VolumeCollection,
@@ -2317,7 +2313,7 @@ DELETE_VOLUME = Endpoint(
 )
 
 # Get detailed information about a volume
-GET_DETAILED_INFORMATION_ABOUT_VOLUME = Endpoint(
+GET_VOLUME = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/volumes/{volumeKey}",
     data=lambda: models.Volume,
@@ -2326,7 +2322,7 @@ GET_DETAILED_INFORMATION_ABOUT_VOLUME = Endpoint(
 )
 
 # Update a volume with the provided information
-UPDATE_VOLUME_WITH_PROVIDED_INFORMATION = Endpoint(
+UPDATE_VOLUME = Endpoint(
     "PUT",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/volumes/{volumeKey}",
     data=lambda: models.Volume,
@@ -2336,7 +2332,7 @@ UPDATE_VOLUME_WITH_PROVIDED_INFORMATION = Endpoint(
 )
 
 # Delete a directory in a volume
-DELETE_DIRECTORY_IN_VOLUME = Endpoint(
+DELETE_DIR = Endpoint(
     "DELETE",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/volumes/{volumeKey}/actions/deleteDir",
     data_format="none",
@@ -2345,7 +2341,7 @@ DELETE_DIRECTORY_IN_VOLUME = Endpoint(
 )
 
 # Delete a file or folder in a volume
-DELETE_FILE_OR_FOLDER_IN_VOLUME = Endpoint(
+DELETE_FILE = Endpoint(
     "DELETE",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/volumes/{volumeKey}/actions/deleteFile",
     data_format="none",
@@ -2353,7 +2349,7 @@ DELETE_FILE_OR_FOLDER_IN_VOLUME = Endpoint(
 )
 
 # Download a file from a volume
-DOWNLOAD_FILE_FROM_VOLUME = Endpoint(
+DOWNLOAD_FILE = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/volumes/{volumeKey}/actions/downloadFile",
     data_format="bytes",
@@ -2361,7 +2357,7 @@ DOWNLOAD_FILE_FROM_VOLUME = Endpoint(
 )
 
 # Provide the par info for downloading the file for given path
-PROVIDE_PAR_INFO_FOR_DOWNLOADING_FILE_FOR_GIVEN_PATH = Endpoint(
+DOWNLOAD_VOLUME_FILE_META = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/volumes/{volumeKey}/actions/downloadFileMeta",
     data=lambda: models.DownloadFileWithParResult,
@@ -2371,7 +2367,7 @@ PROVIDE_PAR_INFO_FOR_DOWNLOADING_FILE_FOR_GIVEN_PATH = Endpoint(
 )
 
 # Update the permissions on a volume
-UPDATE_PERMISSIONS_ON_VOLUME = Endpoint(
+MANAGE_VOLUME_PERMISSION = Endpoint(
     "PUT",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/volumes/{volumeKey}/actions/managePermission",
     data_format="none",
@@ -2380,7 +2376,7 @@ UPDATE_PERMISSIONS_ON_VOLUME = Endpoint(
 )
 
 # Create a directory in a volume
-CREATE_DIRECTORY_IN_VOLUME = Endpoint(
+CREATE_MKDIR = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/volumes/{volumeKey}/actions/mkdir",
     data_format="none",
@@ -2389,7 +2385,7 @@ CREATE_DIRECTORY_IN_VOLUME = Endpoint(
 )
 
 # Update a directory in volume with the provided information
-UPDATE_DIRECTORY_IN_VOLUME_WITH_PROVIDED_INFORMATION = Endpoint(
+UPDATE_DIR = Endpoint(
     "PUT",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/volumes/{volumeKey}/actions/updateDir",
     data_format="none",
@@ -2399,7 +2395,7 @@ UPDATE_DIRECTORY_IN_VOLUME_WITH_PROVIDED_INFORMATION = Endpoint(
 )
 
 # Create or update an asynchronous volume ZIP upload and extraction operation
-CREATE_OR_UPDATE_ASYNCHRONOUS_VOLUME_ZIP_UPLOAD_AND_EXTRACTION_OPERATION = Endpoint(
+UPLOAD_VOLUME_AND_EXTRACT_ZIP = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/volumes/{volumeKey}/actions/uploadAndExtractZip",
     data=lambda: models.UploadAndExtractZipResult,
@@ -2410,7 +2406,7 @@ CREATE_OR_UPDATE_ASYNCHRONOUS_VOLUME_ZIP_UPLOAD_AND_EXTRACTION_OPERATION = Endpo
 )
 
 # Upload a file to volume
-UPLOAD_FILE_TO_VOLUME = Endpoint(
+UPLOAD_FILE = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/volumes/{volumeKey}/actions/uploadFile",
     data_format="none",
@@ -2420,7 +2416,7 @@ UPLOAD_FILE_TO_VOLUME = Endpoint(
 )
 
 # Upload a volume file by generating PAR
-UPLOAD_VOLUME_FILE_BY_GENERATING_PAR = Endpoint(
+UPLOAD_VOLUME_FILE_META = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/volumes/{volumeKey}/actions/uploadFileMeta",
     data=lambda: models.UploadFileWithParResult,
@@ -2431,7 +2427,7 @@ UPLOAD_VOLUME_FILE_BY_GENERATING_PAR = Endpoint(
 )
 
 # Start asynchronous creation of a ZIP archive for a volume folder
-START_ASYNCHRONOUS_CREATION_OF_ZIP_ARCHIVE_FOR_VOLUME_FOLDER = Endpoint(
+ZIP_VOLUME_AND_DOWNLOAD_FOLDER = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/volumes/{volumeKey}/actions/zipAndDownloadFolder",
     data=lambda: models.ZipAndDownloadFolderResult,
@@ -2442,7 +2438,7 @@ START_ASYNCHRONOUS_CREATION_OF_ZIP_ARCHIVE_FOR_VOLUME_FOLDER = Endpoint(
 )
 
 # Get a list of files in a volume
-GET_LIST_OF_FILES_IN_VOLUME = Endpoint(
+LIST_VOLUME_FILES = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/volumes/{volumeKey}/files",
     data=lambda: models.VolumeFileCollection,
@@ -2451,7 +2447,7 @@ GET_LIST_OF_FILES_IN_VOLUME = Endpoint(
 )
 
 # Get a list of volume permissions
-GET_LIST_OF_VOLUME_PERMISSIONS = Endpoint(
+LIST_VOLUME_PERMISSIONS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/volumes/{volumeKey}/permissions",
     data=lambda: models.VolumePermissionCollection,
@@ -2471,7 +2467,7 @@ CREATE_JOB_RUN = Endpoint(
 )
 
 # Get a detailed list of job runs
-GET_DETAILED_LIST_OF_JOB_RUNS = Endpoint(
+LIST_JOB_RUNS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/jobRuns",
     data=lambda: models.JobRunCollection,
@@ -2488,7 +2484,7 @@ DELETE_JOB_RUN = Endpoint(
 )
 
 # Get detailed information about a given job run
-GET_DETAILED_INFORMATION_ABOUT_GIVEN_JOB_RUN = Endpoint(
+GET_JOB_RUN = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/jobRuns/{jobRunKey}",
     data=lambda: models.JobRun,
@@ -2507,7 +2503,7 @@ CANCEL_JOB_RUN = Endpoint(
 )
 
 # Repair and rerun a root job run
-REPAIR_AND_RERUN_ROOT_JOB_RUN = Endpoint(
+REPAIR_JOB_RUN = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/jobRuns/{jobRunKey}/actions/repair",
     data=lambda: models.JobRun,
@@ -2529,7 +2525,7 @@ CREATE_JOB = Endpoint(
 )
 
 # Get a list of jobs
-GET_LIST_OF_JOBS = Endpoint(
+LIST_JOBS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/jobs",
     data=lambda: models.JobCollection,
@@ -2546,7 +2542,7 @@ DELETE_JOB = Endpoint(
 )
 
 # Get detailed information about a given job
-GET_DETAILED_INFORMATION_ABOUT_GIVEN_JOB = Endpoint(
+GET_JOB = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/jobs/{jobKey}",
     data=lambda: models.Job,
@@ -2555,7 +2551,7 @@ GET_DETAILED_INFORMATION_ABOUT_GIVEN_JOB = Endpoint(
 )
 
 # Update details for a job
-UPDATE_DETAILS_FOR_JOB = Endpoint(
+UPDATE_JOB = Endpoint(
     "PUT",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/jobs/{jobKey}",
     data=lambda: models.Job,
@@ -2565,7 +2561,7 @@ UPDATE_DETAILS_FOR_JOB = Endpoint(
 )
 
 # Cancel all job runs for a given job
-CANCEL_ALL_JOB_RUNS_FOR_GIVEN_JOB = Endpoint(
+CANCEL_JOB_RUNS = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/jobs/{jobKey}/actions/cancelJobRuns",
     data_format="none",
@@ -2574,7 +2570,7 @@ CANCEL_ALL_JOB_RUNS_FOR_GIVEN_JOB = Endpoint(
 )
 
 # Update job permissions with the provided details
-UPDATE_JOB_PERMISSIONS_WITH_PROVIDED_DETAILS = Endpoint(
+MANAGE_JOB_PERMISSION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/jobs/{jobKey}/actions/managePermission",
     data_format="none",
@@ -2583,7 +2579,7 @@ UPDATE_JOB_PERMISSIONS_WITH_PROVIDED_DETAILS = Endpoint(
 )
 
 # Get a list of job permissions
-GET_LIST_OF_JOB_PERMISSIONS = Endpoint(
+LIST_JOB_PERMISSIONS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/jobs/{jobKey}/permissions",
     data=lambda: models.JobPermissionCollection,
@@ -2592,7 +2588,7 @@ GET_LIST_OF_JOB_PERMISSIONS = Endpoint(
 )
 
 # Get a list of the latest job runs for a given job key
-GET_LIST_OF_LATEST_JOB_RUNS_FOR_GIVEN_JOB_KEY = Endpoint(
+LIST_WORKSPACE_RECENT_JOB_RUNS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/recentJobRuns",
     data=lambda: models.JobRunCollection,
@@ -2601,7 +2597,7 @@ GET_LIST_OF_LATEST_JOB_RUNS_FOR_GIVEN_JOB_KEY = Endpoint(
 )
 
 # Get a list of task runs
-GET_LIST_OF_TASK_RUNS = Endpoint(
+LIST_TASK_RUNS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/taskRuns",
     data=lambda: models.TaskRunCollection,
@@ -2610,7 +2606,7 @@ GET_LIST_OF_TASK_RUNS = Endpoint(
 )
 
 # Get detailed information about a task run with a given task run key
-GET_DETAILED_INFORMATION_ABOUT_TASK_RUN_WITH_GIVEN_TASK_RUN_KEY = Endpoint(
+GET_TASK_RUN = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/taskRuns/{taskRunKey}",
     data=lambda: models.TaskRun,
@@ -2619,7 +2615,7 @@ GET_DETAILED_INFORMATION_ABOUT_TASK_RUN_WITH_GIVEN_TASK_RUN_KEY = Endpoint(
 )
 
 # Fetch the task run output from the runtime engine
-FETCH_TASK_RUN_OUTPUT_FROM_RUNTIME_ENGINE = Endpoint(
+FETCH_OUTPUT = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/taskRuns/{taskRunKey}/actions/fetchOutput",
     data=lambda: models.TaskRunOutput,
@@ -2630,7 +2626,7 @@ FETCH_TASK_RUN_OUTPUT_FROM_RUNTIME_ENGINE = Endpoint(
 )
 
 # Export task run output in HTML or ipynb format
-EXPORT_TASK_RUN_OUTPUT_IN_HTML_OR_IPYNB_FORMAT = Endpoint(
+EXPORT_TASK_RUN_OUTPUT = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/taskRuns/{taskRunKey}/outputs/{taskRunOutputKey}/actions/export",
     data=lambda: models.ExportedTaskRunOutputContents,
@@ -2640,7 +2636,7 @@ EXPORT_TASK_RUN_OUTPUT_IN_HTML_OR_IPYNB_FORMAT = Endpoint(
 )
 
 # Get detailed information about retries of a task run with a given task run key
-GET_DETAILED_INFORMATION_ABOUT_RETRIES_OF_TASK_RUN_WITH_GIVEN_TASK_RUN_KEY = Endpoint(
+LIST_TASK_RUN_RETRIES = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/taskRuns/{taskRunKey}/retries",
     data=lambda: models.TaskRunRetryCollection,
@@ -2649,7 +2645,7 @@ GET_DETAILED_INFORMATION_ABOUT_RETRIES_OF_TASK_RUN_WITH_GIVEN_TASK_RUN_KEY = End
 )
 
 # Update create workspace permissions on a workspace
-UPDATE_CREATE_WORKSPACE_PERMISSIONS_ON_WORKSPACE = Endpoint(
+MANAGE_CREATE_WORKSPACE_PERMISSION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/actions/manageCreateWorkspacePermission",
     data_format="none",
@@ -2659,7 +2655,7 @@ UPDATE_CREATE_WORKSPACE_PERMISSIONS_ON_WORKSPACE = Endpoint(
 )
 
 # Get a list of create workspace permissions
-GET_LIST_OF_CREATE_WORKSPACE_PERMISSIONS = Endpoint(
+LIST_CREATE_WORKSPACE_PERMISSIONS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/createWorkspacePermissions",
     data=lambda: models.CreateWorkspacePermissionCollection,
@@ -2679,7 +2675,7 @@ CREATE_WORKSPACE = Endpoint(
 )
 
 # Get a list of workspaces
-GET_LIST_OF_WORKSPACES = Endpoint(
+LIST_WORKSPACES = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces",
     data=lambda: models.WorkspaceCollection,
@@ -2696,7 +2692,7 @@ DELETE_WORKSPACE = Endpoint(
 )
 
 # Get workspace details
-GET_WORKSPACE_DETAILS = Endpoint(
+GET_WORKSPACE = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}",
     data=lambda: models.Workspace,
@@ -2715,7 +2711,7 @@ UPDATE_WORKSPACE = Endpoint(
 )
 
 # Update permissions on a workspace
-UPDATE_PERMISSIONS_ON_WORKSPACE = Endpoint(
+MANAGE_WORKSPACE_PERMISSION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/actions/managePermission",
     data_format="none",
@@ -2725,7 +2721,7 @@ UPDATE_PERMISSIONS_ON_WORKSPACE = Endpoint(
 )
 
 # Update the status of a workspace
-UPDATE_STATUS_OF_WORKSPACE = Endpoint(
+UPDATE_WORKSPACE_ASYNC_OPERATION_STATUS = Endpoint(
     "PUT",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/asyncOperations/{asyncOperationKey}/status",
     data=lambda: models.Workspace,
@@ -2735,7 +2731,7 @@ UPDATE_STATUS_OF_WORKSPACE = Endpoint(
 )
 
 # Creates a git folder in the workspace
-CREATES_GIT_FOLDER_IN_WORKSPACE = Endpoint(
+CREATE_GIT_FOLDER = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/gitFolders",
     data=lambda: models.GitFolder,
@@ -2746,7 +2742,7 @@ CREATES_GIT_FOLDER_IN_WORKSPACE = Endpoint(
 )
 
 # Get a list of workspace permissions
-GET_LIST_OF_WORKSPACE_PERMISSIONS = Endpoint(
+LIST_WORKSPACE_PERMISSIONS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/permissions",
     data=lambda: models.WorkspacePermissionCollection,
@@ -2755,7 +2751,7 @@ GET_LIST_OF_WORKSPACE_PERMISSIONS = Endpoint(
 )
 
 # Copy a workspace object to different location
-COPY_WORKSPACE_OBJECT_TO_DIFFERENT_LOCATION = Endpoint(
+COPY_WORKSPACE_OBJECT = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/actions/copyObject",
     data=lambda: models.WorkspaceObjectDetails,
@@ -2765,7 +2761,7 @@ COPY_WORKSPACE_OBJECT_TO_DIFFERENT_LOCATION = Endpoint(
 )
 
 # Download a workspace file by providing the PAR info for downloading the file for given path
-DOWNLOAD_WORKSPACE_FILE_BY_PROVIDING_PAR_INFO_FOR_DOWNLOADING_FILE_FOR_GIVEN_PATH = Endpoint(
+DOWNLOAD_WORKSPACE_FILE_META = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/actions/downloadFileMeta",
     data=lambda: models.DownloadFileWithParResult,
@@ -2775,7 +2771,7 @@ DOWNLOAD_WORKSPACE_FILE_BY_PROVIDING_PAR_INFO_FOR_DOWNLOADING_FILE_FOR_GIVEN_PAT
 )
 
 # Move a workspace object to different location
-MOVE_WORKSPACE_OBJECT_TO_DIFFERENT_LOCATION = Endpoint(
+MOVE_WORKSPACE_OBJECT = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/actions/moveObject",
     data=lambda: models.WorkspaceObjectDetails,
@@ -2795,7 +2791,7 @@ RENAME_WORKSPACE_OBJECT = Endpoint(
 )
 
 # Create or update an asynchronous workspace ZIP upload and extraction operation
-CREATE_OR_UPDATE_ASYNCHRONOUS_WORKSPACE_ZIP_UPLOAD_AND_EXTRACTION_OPERATION = Endpoint(
+UPLOAD_WORKSPACE_AND_EXTRACT_ZIP = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/actions/uploadAndExtractZip",
     data=lambda: models.UploadAndExtractZipResult,
@@ -2806,7 +2802,7 @@ CREATE_OR_UPDATE_ASYNCHRONOUS_WORKSPACE_ZIP_UPLOAD_AND_EXTRACTION_OPERATION = En
 )
 
 # Create a workspace file by generating PAR or updates the metadata by close file
-CREATE_WORKSPACE_FILE_BY_GENERATING_PAR_OR_UPDATES_METADATA_BY_CLOSE_FILE = Endpoint(
+UPLOAD_WORKSPACE_FILE_META = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/actions/uploadFileMeta",
     data=lambda: models.UploadFileWithParResult,
@@ -2817,7 +2813,7 @@ CREATE_WORKSPACE_FILE_BY_GENERATING_PAR_OR_UPDATES_METADATA_BY_CLOSE_FILE = Endp
 )
 
 # Start asynchronous creation of a ZIP archive for a workspace folder
-START_ASYNCHRONOUS_CREATION_OF_ZIP_ARCHIVE_FOR_WORKSPACE_FOLDER = Endpoint(
+ZIP_WORKSPACE_AND_DOWNLOAD_FOLDER = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/actions/zipAndDownloadFolder",
     data=lambda: models.ZipAndDownloadFolderResult,
@@ -2828,7 +2824,7 @@ START_ASYNCHRONOUS_CREATION_OF_ZIP_ARCHIVE_FOR_WORKSPACE_FOLDER = Endpoint(
 )
 
 # Create a workspace object
-CREATE_WORKSPACE_OBJECT = Endpoint(
+CREATE_OBJECT = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/objects",
     data_format="bytes",
@@ -2838,7 +2834,7 @@ CREATE_WORKSPACE_OBJECT = Endpoint(
 )
 
 # Get a list of objects in the workspace
-GET_LIST_OF_OBJECTS_IN_WORKSPACE = Endpoint(
+LIST_WORKSPACE_OBJECTS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/objects",
     data=lambda: models.WorkspaceObjectCollection,
@@ -2847,7 +2843,7 @@ GET_LIST_OF_OBJECTS_IN_WORKSPACE = Endpoint(
 )
 
 # Update permissions on a workspace object
-UPDATE_PERMISSIONS_ON_WORKSPACE_OBJECT = Endpoint(
+MANAGE_WORKSPACE_OBJECT_PERMISSION = Endpoint(
     "POST",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/objects/{objectKey}/actions/managePermission",
     data_format="none",
@@ -2856,7 +2852,7 @@ UPDATE_PERMISSIONS_ON_WORKSPACE_OBJECT = Endpoint(
 )
 
 # Get a list of workspace object permissions
-GET_LIST_OF_WORKSPACE_OBJECT_PERMISSIONS = Endpoint(
+LIST_OBJECT_PERMISSIONS = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/objects/{objectKey}/permissions",
     data=lambda: models.WorkspaceObjectPermissionCollection,
@@ -2865,7 +2861,7 @@ GET_LIST_OF_WORKSPACE_OBJECT_PERMISSIONS = Endpoint(
 )
 
 # Delete a workspace object
-DELETE_WORKSPACE_OBJECT = Endpoint(
+DELETE_OBJECT = Endpoint(
     "DELETE",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/objects/{objectPath}",
     data_format="none",
@@ -2873,7 +2869,7 @@ DELETE_WORKSPACE_OBJECT = Endpoint(
 )
 
 # Get detailed information about a workspace object
-GET_DETAILED_INFORMATION_ABOUT_WORKSPACE_OBJECT = Endpoint(
+GET_OBJECT = Endpoint(
     "GET",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/objects/{objectPath}",
     data_format="bytes",
@@ -2881,7 +2877,7 @@ GET_DETAILED_INFORMATION_ABOUT_WORKSPACE_OBJECT = Endpoint(
 )
 
 # Get metadata about a workspace object
-GET_METADATA_ABOUT_WORKSPACE_OBJECT = Endpoint(
+HEAD_OBJECT = Endpoint(
     "HEAD",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/objects/{objectPath}",
     data_format="none",
@@ -2889,7 +2885,7 @@ GET_METADATA_ABOUT_WORKSPACE_OBJECT = Endpoint(
 )
 
 # Update a workspace object with the provided information
-UPDATE_WORKSPACE_OBJECT_WITH_PROVIDED_INFORMATION = Endpoint(
+UPDATE_OBJECT = Endpoint(
     "PUT",
     "/20260430/aiDataPlatforms/{aiDataPlatformId}/workspaces/{workspaceKey}/objects/{objectPath}",
     data_format="bytes",

@@ -85,7 +85,7 @@ class Client(
     """
 
     endpoint_template = "https://datalake.{region}.oci.{secondLevelDomain}"
-    user_agent = "aidp-workbench/0.1.0 docs2sdk/0.1.0"
+    user_agent = "aidp-workbench/0.2.0 docs2sdk/0.1.0"
 
 
 class AsyncClient(
@@ -116,4 +116,4 @@ class AsyncClient(
     """
 
     endpoint_template = "https://datalake.{region}.oci.{secondLevelDomain}"
-    user_agent = "aidp-workbench/0.1.0 docs2sdk/0.1.0"
+    user_agent = "aidp-workbench/0.2.0 docs2sdk/0.1.0"

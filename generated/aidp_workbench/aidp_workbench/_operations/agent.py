@@ -92,7 +92,7 @@ class AgentOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_agents_in_schema(
+    def list_agents(
         self,
         *,
         ai_data_platform_id: str,
@@ -161,7 +161,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-get.html
         """
         return self._send(
-            endpoints.GET_AGENTS_IN_SCHEMA,
+            endpoints.LIST_AGENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -181,7 +181,7 @@ class AgentOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_agents_in_schema_pages(
+    def list_agents_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -197,7 +197,7 @@ class AgentOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.AgentCollection]]:
         """Get Agents in schema.
 
-        Yields every page of ``get_agents_in_schema``, following ``opc-next-page``; a page
+        Yields every page of ``list_agents``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of agents in a schema.
@@ -248,7 +248,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-get.html
         """
         return iterate_pages(
-            lambda page: self.get_agents_in_schema(
+            lambda page: self.list_agents(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 compute_key=compute_key,
@@ -412,7 +412,7 @@ class AgentOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_agent_details(
+    def get_agent(
         self,
         *,
         ai_data_platform_id: str,
@@ -457,7 +457,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-get.html
         """
         return self._send(
-            endpoints.GET_AGENT_DETAILS,
+            endpoints.GET_AGENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -481,7 +481,7 @@ class AgentOperations(SyncBase):
     ) -> ApiResponse[models.Agent]:
         """Wait until the Agent's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_agent_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_agent`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state.
@@ -490,7 +490,7 @@ class AgentOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_agent_details(
+            lambda: self.get_agent(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -663,7 +663,7 @@ class AgentOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_agent_permissions(
+    def manage_agent_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -723,7 +723,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_AGENT_PERMISSIONS,
+            endpoints.MANAGE_AGENT_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -738,7 +738,7 @@ class AgentOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_agent_card_details(
+    def update_agent_deployment_metadata(
         self,
         *,
         ai_data_platform_id: str,
@@ -807,7 +807,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-updatedeploymentmetadata-put.html
         """
         return self._send(
-            endpoints.UPDATE_AGENT_CARD_DETAILS,
+            endpoints.UPDATE_AGENT_DEPLOYMENT_METADATA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -823,7 +823,7 @@ class AgentOperations(SyncBase):
             timeout=timeout,
         )
 
-    def validate_agent_diagram(
+    def validate_agent(
         self,
         *,
         ai_data_platform_id: str,
@@ -868,7 +868,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-validate-post.html
         """
         return self._send(
-            endpoints.VALIDATE_AGENT_DIAGRAM,
+            endpoints.VALIDATE_AGENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -881,7 +881,7 @@ class AgentOperations(SyncBase):
             timeout=timeout,
         )
 
-    def list_all_deployments_of_agent(
+    def list_agent_deployments(
         self,
         *,
         ai_data_platform_id: str,
@@ -967,7 +967,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-get.html
         """
         return self._send(
-            endpoints.LIST_ALL_DEPLOYMENTS_OF_AGENT,
+            endpoints.LIST_AGENT_DEPLOYMENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -991,7 +991,7 @@ class AgentOperations(SyncBase):
             timeout=timeout,
         )
 
-    def list_all_deployments_of_agent_pages(
+    def list_agent_deployments_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1013,7 +1013,7 @@ class AgentOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.AgentDeploymentCollection]]:
         """List all deployments of an Agent.
 
-        Yields every page of ``list_all_deployments_of_agent``, following ``opc-next-page``; a page
+        Yields every page of ``list_agent_deployments``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of all deployments of an agent.
@@ -1075,7 +1075,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-get.html
         """
         return iterate_pages(
-            lambda page: self.list_all_deployments_of_agent(
+            lambda page: self.list_agent_deployments(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -1166,7 +1166,7 @@ class AgentOperations(SyncBase):
             timeout=timeout,
         )
 
-    def redeploy_agent(
+    def redeploy_agent_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -1232,7 +1232,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-actions-redeploy-post.html
         """
         return self._send(
-            endpoints.REDEPLOY_AGENT,
+            endpoints.REDEPLOY_AGENT_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1315,7 +1315,7 @@ class AgentOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_agent_deployment_details(
+    def get_agent_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -1359,7 +1359,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-agentdeploymentkey-get.html
         """
         return self._send(
-            endpoints.GET_AGENT_DEPLOYMENT_DETAILS,
+            endpoints.GET_AGENT_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1384,7 +1384,7 @@ class AgentOperations(SyncBase):
     ) -> ApiResponse[models.AgentDeployment] | None:
         """Wait until the AgentDeployment's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_agent_deployment_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_agent_deployment`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state; None when ``states`` holds
@@ -1395,7 +1395,7 @@ class AgentOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_agent_deployment_details(
+            lambda: self.get_agent_deployment(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -1409,7 +1409,7 @@ class AgentOperations(SyncBase):
             documented=["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"],
         )
 
-    def get_agent_permissions(
+    def list_agent_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1475,7 +1475,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_AGENT_PERMISSIONS,
+            endpoints.LIST_AGENT_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1494,7 +1494,7 @@ class AgentOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_agent_permissions_pages(
+    def list_agent_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1509,7 +1509,7 @@ class AgentOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.AgentPermissionCollection]]:
         """Get Agent permissions.
 
-        Yields every page of ``get_agent_permissions``, following ``opc-next-page``; a page
+        Yields every page of ``list_agent_permissions``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of permissions for a given agent.
@@ -1558,7 +1558,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-permissions-get.html
         """
         return iterate_pages(
-            lambda page: self.get_agent_permissions(
+            lambda page: self.list_agent_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -1572,7 +1572,7 @@ class AgentOperations(SyncBase):
             )
         )
 
-    def list_all_test_sessions_of_agent(
+    def list_agent_sessions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1648,7 +1648,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-get.html
         """
         return self._send(
-            endpoints.LIST_ALL_TEST_SESSIONS_OF_AGENT,
+            endpoints.LIST_AGENT_SESSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1669,7 +1669,7 @@ class AgentOperations(SyncBase):
             timeout=timeout,
         )
 
-    def list_all_test_sessions_of_agent_pages(
+    def list_agent_sessions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1686,7 +1686,7 @@ class AgentOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.AgentSessionCollection]]:
         """List all test sessions of an agent.
 
-        Yields every page of ``list_all_test_sessions_of_agent``, following ``opc-next-page``; a page
+        Yields every page of ``list_agent_sessions``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of testing sessions of an agent.
@@ -1743,7 +1743,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-get.html
         """
         return iterate_pages(
-            lambda page: self.list_all_test_sessions_of_agent(
+            lambda page: self.list_agent_sessions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -1827,7 +1827,7 @@ class AgentOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_agent_session_details(
+    def get_agent_session(
         self,
         *,
         ai_data_platform_id: str,
@@ -1871,7 +1871,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-get.html
         """
         return self._send(
-            endpoints.GET_AGENT_SESSION_DETAILS,
+            endpoints.GET_AGENT_SESSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1896,7 +1896,7 @@ class AgentOperations(SyncBase):
     ) -> ApiResponse[models.AgentSession] | None:
         """Wait until the AgentSession's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_agent_session_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_agent_session`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state; None when ``states`` holds
@@ -1907,7 +1907,7 @@ class AgentOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_agent_session_details(
+            lambda: self.get_agent_session(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -1921,7 +1921,7 @@ class AgentOperations(SyncBase):
             documented=["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"],
         )
 
-    def get_agent_session_chat_messages(
+    def list_session_chat_histories(
         self,
         *,
         ai_data_platform_id: str,
@@ -1975,7 +1975,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-chathistory-get.html
         """
         return self._send(
-            endpoints.GET_AGENT_SESSION_CHAT_MESSAGES,
+            endpoints.LIST_SESSION_CHAT_HISTORIES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1992,7 +1992,7 @@ class AgentOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_agent_session_chat_messages_pages(
+    def list_session_chat_histories_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2005,7 +2005,7 @@ class AgentOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.SessionChatHistoryCollection]]:
         """Get Agent Session chat messages.
 
-        Yields every page of ``get_agent_session_chat_messages``, following ``opc-next-page``; a page
+        Yields every page of ``list_session_chat_histories``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns list of agent session chat messages.
@@ -2044,7 +2044,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-chathistory-get.html
         """
         return iterate_pages(
-            lambda page: self.get_agent_session_chat_messages(
+            lambda page: self.list_session_chat_histories(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -2056,7 +2056,7 @@ class AgentOperations(SyncBase):
             )
         )
 
-    def get_agent_session_trace_for_given_message_key(
+    def get_trace(
         self,
         *,
         ai_data_platform_id: str,
@@ -2103,7 +2103,7 @@ class AgentOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-traces-tracekey-get.html
         """
         return self._send(
-            endpoints.GET_AGENT_SESSION_TRACE_FOR_GIVEN_MESSAGE_KEY,
+            endpoints.GET_TRACE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2153,7 +2153,7 @@ class AsyncAgentOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_agents_in_schema(
+    async def list_agents(
         self,
         *,
         ai_data_platform_id: str,
@@ -2170,12 +2170,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.AgentCollection]:
         """Get Agents in schema.
 
-        See ``Client.get_agents_in_schema`` for the arguments, the response and the errors.
+        See ``Client.list_agents`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-get.html
         """
         return await self._send(
-            endpoints.GET_AGENTS_IN_SCHEMA,
+            endpoints.LIST_AGENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2195,7 +2195,7 @@ class AsyncAgentOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_agents_in_schema_pages(
+    def list_agents_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2212,10 +2212,10 @@ class AsyncAgentOperations(AsyncBase):
         """Get Agents in schema.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_agents_in_schema_pages``.
+        ``Client.list_agents_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_agents_in_schema(
+            lambda page: self.list_agents(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 compute_key=compute_key,
@@ -2296,7 +2296,7 @@ class AsyncAgentOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_agent_details(
+    async def get_agent(
         self,
         *,
         ai_data_platform_id: str,
@@ -2308,12 +2308,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.Agent]:
         """Get Agent details.
 
-        See ``Client.get_agent_details`` for the arguments, the response and the errors.
+        See ``Client.get_agent`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-get.html
         """
         return await self._send(
-            endpoints.GET_AGENT_DETAILS,
+            endpoints.GET_AGENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2340,7 +2340,7 @@ class AsyncAgentOperations(AsyncBase):
         See ``Client.wait_for_agent``.
         """
         return await async_wait_until(
-            lambda: self.get_agent_details(
+            lambda: self.get_agent(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -2423,7 +2423,7 @@ class AsyncAgentOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_agent_permissions(
+    async def manage_agent_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -2437,12 +2437,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update Agent permissions.
 
-        See ``Client.update_agent_permissions`` for the arguments, the response and the errors.
+        See ``Client.manage_agent_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_AGENT_PERMISSIONS,
+            endpoints.MANAGE_AGENT_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2457,7 +2457,7 @@ class AsyncAgentOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_agent_card_details(
+    async def update_agent_deployment_metadata(
         self,
         *,
         ai_data_platform_id: str,
@@ -2472,12 +2472,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.AgentDeployment]:
         """Update agent card details.
 
-        See ``Client.update_agent_card_details`` for the arguments, the response and the errors.
+        See ``Client.update_agent_deployment_metadata`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-updatedeploymentmetadata-put.html
         """
         return await self._send(
-            endpoints.UPDATE_AGENT_CARD_DETAILS,
+            endpoints.UPDATE_AGENT_DEPLOYMENT_METADATA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2493,7 +2493,7 @@ class AsyncAgentOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def validate_agent_diagram(
+    async def validate_agent(
         self,
         *,
         ai_data_platform_id: str,
@@ -2505,12 +2505,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.ValidateAgentResponse]:
         """Validate Agent diagram.
 
-        See ``Client.validate_agent_diagram`` for the arguments, the response and the errors.
+        See ``Client.validate_agent`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-actions-validate-post.html
         """
         return await self._send(
-            endpoints.VALIDATE_AGENT_DIAGRAM,
+            endpoints.VALIDATE_AGENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2523,7 +2523,7 @@ class AsyncAgentOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def list_all_deployments_of_agent(
+    async def list_agent_deployments(
         self,
         *,
         ai_data_platform_id: str,
@@ -2546,12 +2546,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.AgentDeploymentCollection]:
         """List all deployments of an Agent.
 
-        See ``Client.list_all_deployments_of_agent`` for the arguments, the response and the errors.
+        See ``Client.list_agent_deployments`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-get.html
         """
         return await self._send(
-            endpoints.LIST_ALL_DEPLOYMENTS_OF_AGENT,
+            endpoints.LIST_AGENT_DEPLOYMENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2575,7 +2575,7 @@ class AsyncAgentOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def list_all_deployments_of_agent_pages(
+    def list_agent_deployments_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2598,10 +2598,10 @@ class AsyncAgentOperations(AsyncBase):
         """List all deployments of an Agent.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.list_all_deployments_of_agent_pages``.
+        ``Client.list_agent_deployments_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.list_all_deployments_of_agent(
+            lambda page: self.list_agent_deployments(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -2652,7 +2652,7 @@ class AsyncAgentOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def redeploy_agent(
+    async def redeploy_agent_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -2666,12 +2666,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.AgentDeployment]:
         """Redeploy an Agent.
 
-        See ``Client.redeploy_agent`` for the arguments, the response and the errors.
+        See ``Client.redeploy_agent_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-actions-redeploy-post.html
         """
         return await self._send(
-            endpoints.REDEPLOY_AGENT,
+            endpoints.REDEPLOY_AGENT_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2718,7 +2718,7 @@ class AsyncAgentOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_agent_deployment_details(
+    async def get_agent_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -2730,12 +2730,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.AgentDeployment]:
         """Get Agent deployment details.
 
-        See ``Client.get_agent_deployment_details`` for the arguments, the response and the errors.
+        See ``Client.get_agent_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-deployments-agentdeploymentkey-get.html
         """
         return await self._send(
-            endpoints.GET_AGENT_DEPLOYMENT_DETAILS,
+            endpoints.GET_AGENT_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2763,7 +2763,7 @@ class AsyncAgentOperations(AsyncBase):
         See ``Client.wait_for_agent_deployment``.
         """
         return await async_wait_until(
-            lambda: self.get_agent_deployment_details(
+            lambda: self.get_agent_deployment(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -2777,7 +2777,7 @@ class AsyncAgentOperations(AsyncBase):
             documented=["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"],
         )
 
-    async def get_agent_permissions(
+    async def list_agent_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -2793,12 +2793,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.AgentPermissionCollection]:
         """Get Agent permissions.
 
-        See ``Client.get_agent_permissions`` for the arguments, the response and the errors.
+        See ``Client.list_agent_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_AGENT_PERMISSIONS,
+            endpoints.LIST_AGENT_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2817,7 +2817,7 @@ class AsyncAgentOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_agent_permissions_pages(
+    def list_agent_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2833,10 +2833,10 @@ class AsyncAgentOperations(AsyncBase):
         """Get Agent permissions.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_agent_permissions_pages``.
+        ``Client.list_agent_permissions_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_agent_permissions(
+            lambda page: self.list_agent_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -2850,7 +2850,7 @@ class AsyncAgentOperations(AsyncBase):
             )
         )
 
-    async def list_all_test_sessions_of_agent(
+    async def list_agent_sessions(
         self,
         *,
         ai_data_platform_id: str,
@@ -2868,12 +2868,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.AgentSessionCollection]:
         """List all test sessions of an agent.
 
-        See ``Client.list_all_test_sessions_of_agent`` for the arguments, the response and the errors.
+        See ``Client.list_agent_sessions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-get.html
         """
         return await self._send(
-            endpoints.LIST_ALL_TEST_SESSIONS_OF_AGENT,
+            endpoints.LIST_AGENT_SESSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2894,7 +2894,7 @@ class AsyncAgentOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def list_all_test_sessions_of_agent_pages(
+    def list_agent_sessions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2912,10 +2912,10 @@ class AsyncAgentOperations(AsyncBase):
         """List all test sessions of an agent.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.list_all_test_sessions_of_agent_pages``.
+        ``Client.list_agent_sessions_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.list_all_test_sessions_of_agent(
+            lambda page: self.list_agent_sessions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -2963,7 +2963,7 @@ class AsyncAgentOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_agent_session_details(
+    async def get_agent_session(
         self,
         *,
         ai_data_platform_id: str,
@@ -2975,12 +2975,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.AgentSession]:
         """Get Agent Session details.
 
-        See ``Client.get_agent_session_details`` for the arguments, the response and the errors.
+        See ``Client.get_agent_session`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-get.html
         """
         return await self._send(
-            endpoints.GET_AGENT_SESSION_DETAILS,
+            endpoints.GET_AGENT_SESSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3008,7 +3008,7 @@ class AsyncAgentOperations(AsyncBase):
         See ``Client.wait_for_agent_session``.
         """
         return await async_wait_until(
-            lambda: self.get_agent_session_details(
+            lambda: self.get_agent_session(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -3022,7 +3022,7 @@ class AsyncAgentOperations(AsyncBase):
             documented=["CREATING", "ACTIVE", "INACTIVE", "FAILED", "DELETED"],
         )
 
-    async def get_agent_session_chat_messages(
+    async def list_session_chat_histories(
         self,
         *,
         ai_data_platform_id: str,
@@ -3036,12 +3036,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.SessionChatHistoryCollection]:
         """Get Agent Session chat messages.
 
-        See ``Client.get_agent_session_chat_messages`` for the arguments, the response and the errors.
+        See ``Client.list_session_chat_histories`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-chathistory-get.html
         """
         return await self._send(
-            endpoints.GET_AGENT_SESSION_CHAT_MESSAGES,
+            endpoints.LIST_SESSION_CHAT_HISTORIES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3058,7 +3058,7 @@ class AsyncAgentOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_agent_session_chat_messages_pages(
+    def list_session_chat_histories_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3072,10 +3072,10 @@ class AsyncAgentOperations(AsyncBase):
         """Get Agent Session chat messages.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_agent_session_chat_messages_pages``.
+        ``Client.list_session_chat_histories_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_agent_session_chat_messages(
+            lambda page: self.list_session_chat_histories(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 agent_key=agent_key,
@@ -3087,7 +3087,7 @@ class AsyncAgentOperations(AsyncBase):
             )
         )
 
-    async def get_agent_session_trace_for_given_message_key(
+    async def get_trace(
         self,
         *,
         ai_data_platform_id: str,
@@ -3100,12 +3100,12 @@ class AsyncAgentOperations(AsyncBase):
     ) -> ApiResponse[models.TraceDetails]:
         """Get Agent Session trace for a given message key.
 
-        See ``Client.get_agent_session_trace_for_given_message_key`` for the arguments, the response and the errors.
+        See ``Client.get_trace`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-agents-agentkey-sessions-sessionid-traces-tracekey-get.html
         """
         return await self._send(
-            endpoints.GET_AGENT_SESSION_TRACE_FOR_GIVEN_MESSAGE_KEY,
+            endpoints.GET_TRACE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,

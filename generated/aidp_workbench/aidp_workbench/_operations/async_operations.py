@@ -17,7 +17,7 @@ from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
 class AsyncOperations(SyncBase):
     """The AsyncOperations operations of ``Client``."""
 
-    def list_all_async_operations_for_resource_type(
+    def list_async_operations(
         self,
         *,
         ai_data_platform_id: str,
@@ -90,7 +90,7 @@ class AsyncOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-get.html
         """
         return self._send(
-            endpoints.LIST_ALL_ASYNC_OPERATIONS_FOR_RESOURCE_TYPE,
+            endpoints.LIST_ASYNC_OPERATIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -111,7 +111,7 @@ class AsyncOperations(SyncBase):
             timeout=timeout,
         )
 
-    def list_all_async_operations_for_resource_type_pages(
+    def list_async_operations_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -128,7 +128,7 @@ class AsyncOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.AsyncOperationCollection]]:
         """List all async operations for a resource type.
 
-        Yields every page of ``list_all_async_operations_for_resource_type``, following ``opc-next-page``; a page
+        Yields every page of ``list_async_operations``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         List all async operations for a resource type. Filters can be used to narrow the
@@ -182,7 +182,7 @@ class AsyncOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-get.html
         """
         return iterate_pages(
-            lambda page: self.list_all_async_operations_for_resource_type(
+            lambda page: self.list_async_operations(
                 ai_data_platform_id=ai_data_platform_id,
                 resource_type=resource_type,
                 resource_name=resource_name,
@@ -198,7 +198,7 @@ class AsyncOperations(SyncBase):
             )
         )
 
-    def get_detailed_information_for_particular_async_operation(
+    def get_async_operation(
         self,
         *,
         ai_data_platform_id: str,
@@ -238,7 +238,7 @@ class AsyncOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-asyncoperationkey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_FOR_PARTICULAR_ASYNC_OPERATION,
+            endpoints.GET_ASYNC_OPERATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "asyncOperationKey": async_operation_key,
@@ -249,7 +249,7 @@ class AsyncOperations(SyncBase):
             timeout=timeout,
         )
 
-    def cancel_supported_asynchronous_operation_created_by_caller(
+    def cancel_async_operation(
         self,
         *,
         ai_data_platform_id: str,
@@ -301,7 +301,7 @@ class AsyncOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-asyncoperationkey-actions-cancel-post.html
         """
         return self._send(
-            endpoints.CANCEL_SUPPORTED_ASYNCHRONOUS_OPERATION_CREATED_BY_CALLER,
+            endpoints.CANCEL_ASYNC_OPERATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "asyncOperationKey": async_operation_key,
@@ -317,7 +317,7 @@ class AsyncOperations(SyncBase):
 class AioAsyncOperations(AsyncBase):
     """The AsyncOperations operations of ``AsyncClient``."""
 
-    async def list_all_async_operations_for_resource_type(
+    async def list_async_operations(
         self,
         *,
         ai_data_platform_id: str,
@@ -335,12 +335,12 @@ class AioAsyncOperations(AsyncBase):
     ) -> ApiResponse[models.AsyncOperationCollection]:
         """List all async operations for a resource type.
 
-        See ``Client.list_all_async_operations_for_resource_type`` for the arguments, the response and the errors.
+        See ``Client.list_async_operations`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-get.html
         """
         return await self._send(
-            endpoints.LIST_ALL_ASYNC_OPERATIONS_FOR_RESOURCE_TYPE,
+            endpoints.LIST_ASYNC_OPERATIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -361,7 +361,7 @@ class AioAsyncOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def list_all_async_operations_for_resource_type_pages(
+    def list_async_operations_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -379,10 +379,10 @@ class AioAsyncOperations(AsyncBase):
         """List all async operations for a resource type.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.list_all_async_operations_for_resource_type_pages``.
+        ``Client.list_async_operations_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.list_all_async_operations_for_resource_type(
+            lambda page: self.list_async_operations(
                 ai_data_platform_id=ai_data_platform_id,
                 resource_type=resource_type,
                 resource_name=resource_name,
@@ -398,7 +398,7 @@ class AioAsyncOperations(AsyncBase):
             )
         )
 
-    async def get_detailed_information_for_particular_async_operation(
+    async def get_async_operation(
         self,
         *,
         ai_data_platform_id: str,
@@ -408,12 +408,12 @@ class AioAsyncOperations(AsyncBase):
     ) -> ApiResponse[models.AsyncOperation]:
         """Get detailed information for a particular async operation.
 
-        See ``Client.get_detailed_information_for_particular_async_operation`` for the arguments, the response and the errors.
+        See ``Client.get_async_operation`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-asyncoperationkey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_FOR_PARTICULAR_ASYNC_OPERATION,
+            endpoints.GET_ASYNC_OPERATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "asyncOperationKey": async_operation_key,
@@ -424,7 +424,7 @@ class AioAsyncOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def cancel_supported_asynchronous_operation_created_by_caller(
+    async def cancel_async_operation(
         self,
         *,
         ai_data_platform_id: str,
@@ -435,12 +435,12 @@ class AioAsyncOperations(AsyncBase):
     ) -> ApiResponse[models.AsyncOperation]:
         """Cancel a supported asynchronous operation created by the caller.
 
-        See ``Client.cancel_supported_asynchronous_operation_created_by_caller`` for the arguments, the response and the errors.
+        See ``Client.cancel_async_operation`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-asyncoperations-asyncoperationkey-actions-cancel-post.html
         """
         return await self._send(
-            endpoints.CANCEL_SUPPORTED_ASYNCHRONOUS_OPERATION_CREATED_BY_CALLER,
+            endpoints.CANCEL_ASYNC_OPERATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "asyncOperationKey": async_operation_key,

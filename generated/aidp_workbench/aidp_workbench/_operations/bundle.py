@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import httpx
@@ -16,7 +17,7 @@ from .._runtime import ApiResponse
 class BundleOperations(SyncBase):
     """The Bundle operations of ``Client``."""
 
-    def preview_create_bundle(
+    def create_bundle_action(
         self,
         *,
         ai_data_platform_id: str,
@@ -72,7 +73,7 @@ class BundleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-createbundle-post.html
         """
         return self._send(
-            endpoints.PREVIEW_CREATE_BUNDLE,
+            endpoints.CREATE_BUNDLE_ACTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -85,7 +86,7 @@ class BundleOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_deploy_all_bundle_resources(
+    def deploy_bundle_action(
         self,
         *,
         ai_data_platform_id: str,
@@ -141,7 +142,7 @@ class BundleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-deploybundle-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DEPLOY_ALL_BUNDLE_RESOURCES,
+            endpoints.DEPLOY_BUNDLE_ACTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -154,7 +155,7 @@ class BundleOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_returns_latest_known_deployment_summary_for_bundle(
+    def get_bundle_deployment_status(
         self,
         *,
         ai_data_platform_id: str,
@@ -199,7 +200,7 @@ class BundleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-getbundledeploymentstatus-post.html
         """
         return self._send(
-            endpoints.PREVIEW_RETURNS_LATEST_KNOWN_DEPLOYMENT_SUMMARY_FOR_BUNDLE,
+            endpoints.GET_BUNDLE_DEPLOYMENT_STATUS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -211,7 +212,7 @@ class BundleOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_latest_publish_summary(
+    def fetch_bundle_publish_status(
         self,
         *,
         ai_data_platform_id: str,
@@ -256,7 +257,7 @@ class BundleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-getbundlepublishstatus-post.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LATEST_PUBLISH_SUMMARY,
+            endpoints.FETCH_BUNDLE_PUBLISH_STATUS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -268,7 +269,7 @@ class BundleOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_publish_specified_bundle(
+    def publish_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -326,7 +327,7 @@ class BundleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-publishbundle-post.html
         """
         return self._send(
-            endpoints.PREVIEW_PUBLISH_SPECIFIED_BUNDLE,
+            endpoints.PUBLISH_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -339,7 +340,7 @@ class BundleOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_destroy_all_deployed_bundle_resources(
+    def purge_bundle_action(
         self,
         *,
         ai_data_platform_id: str,
@@ -396,7 +397,7 @@ class BundleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-purgebundle-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DESTROY_ALL_DEPLOYED_BUNDLE_RESOURCES,
+            endpoints.PURGE_BUNDLE_ACTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -409,7 +410,7 @@ class BundleOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_sync_bundle_artifacts_and_descriptors(
+    def sync_bundle_action(
         self,
         *,
         ai_data_platform_id: str,
@@ -467,7 +468,7 @@ class BundleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-syncbundle-post.html
         """
         return self._send(
-            endpoints.PREVIEW_SYNC_BUNDLE_ARTIFACTS_AND_DESCRIPTORS,
+            endpoints.SYNC_BUNDLE_ACTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -480,7 +481,7 @@ class BundleOperations(SyncBase):
             timeout=timeout,
         )
 
-    def deprecated_create_bundle(
+    def create_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -533,10 +534,17 @@ class BundleOperations(SyncBase):
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
 
+        Deprecated: the book marks it so, and calling it warns (``DeprecationWarning``).
+
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-post.html
         """
+        warnings.warn(
+            "create_bundle is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self._send(
-            endpoints.DEPRECATED_CREATE_BUNDLE,
+            endpoints.CREATE_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -549,7 +557,7 @@ class BundleOperations(SyncBase):
             timeout=timeout,
         )
 
-    def deprecated_deploy_bundle(
+    def deploy_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -602,10 +610,17 @@ class BundleOperations(SyncBase):
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
 
+        Deprecated: the book marks it so, and calling it warns (``DeprecationWarning``).
+
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-deploy-post.html
         """
+        warnings.warn(
+            "deploy_bundle is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-deploy-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self._send(
-            endpoints.DEPRECATED_DEPLOY_BUNDLE,
+            endpoints.DEPLOY_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -618,7 +633,7 @@ class BundleOperations(SyncBase):
             timeout=timeout,
         )
 
-    def deprecated_fetch_bundle_deployment_status(
+    def get_deployment_status(
         self,
         *,
         ai_data_platform_id: str,
@@ -660,10 +675,17 @@ class BundleOperations(SyncBase):
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
 
+        Deprecated: the book marks it so, and calling it warns (``DeprecationWarning``).
+
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-getdeploymentstatus-post.html
         """
+        warnings.warn(
+            "get_deployment_status is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-getdeploymentstatus-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self._send(
-            endpoints.DEPRECATED_FETCH_BUNDLE_DEPLOYMENT_STATUS,
+            endpoints.GET_DEPLOYMENT_STATUS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -675,7 +697,7 @@ class BundleOperations(SyncBase):
             timeout=timeout,
         )
 
-    def deprecated_purge_bundle(
+    def purge_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -728,10 +750,17 @@ class BundleOperations(SyncBase):
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
 
+        Deprecated: the book marks it so, and calling it warns (``DeprecationWarning``).
+
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-purge-post.html
         """
+        warnings.warn(
+            "purge_bundle is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-purge-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self._send(
-            endpoints.DEPRECATED_PURGE_BUNDLE,
+            endpoints.PURGE_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -744,7 +773,7 @@ class BundleOperations(SyncBase):
             timeout=timeout,
         )
 
-    def deprecated_sync_bundle(
+    def sync_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -797,10 +826,17 @@ class BundleOperations(SyncBase):
             InternalServerError: Internal Server Error. The server encountered an
                 unexpected condition preventing fulfilment of the request.
 
+        Deprecated: the book marks it so, and calling it warns (``DeprecationWarning``).
+
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-sync-post.html
         """
+        warnings.warn(
+            "sync_bundle is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-sync-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self._send(
-            endpoints.DEPRECATED_SYNC_BUNDLE,
+            endpoints.SYNC_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -817,7 +853,7 @@ class BundleOperations(SyncBase):
 class AsyncBundleOperations(AsyncBase):
     """The Bundle operations of ``AsyncClient``."""
 
-    async def preview_create_bundle(
+    async def create_bundle_action(
         self,
         *,
         ai_data_platform_id: str,
@@ -829,12 +865,12 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Create a bundle.
 
-        See ``Client.preview_create_bundle`` for the arguments, the response and the errors.
+        See ``Client.create_bundle_action`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-createbundle-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_CREATE_BUNDLE,
+            endpoints.CREATE_BUNDLE_ACTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -847,7 +883,7 @@ class AsyncBundleOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_deploy_all_bundle_resources(
+    async def deploy_bundle_action(
         self,
         *,
         ai_data_platform_id: str,
@@ -859,12 +895,12 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Deploy all bundle resources.
 
-        See ``Client.preview_deploy_all_bundle_resources`` for the arguments, the response and the errors.
+        See ``Client.deploy_bundle_action`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-deploybundle-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DEPLOY_ALL_BUNDLE_RESOURCES,
+            endpoints.DEPLOY_BUNDLE_ACTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -877,7 +913,7 @@ class AsyncBundleOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_returns_latest_known_deployment_summary_for_bundle(
+    async def get_bundle_deployment_status(
         self,
         *,
         ai_data_platform_id: str,
@@ -888,12 +924,12 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[models.BundleDeploymentStatus]:
         """(Preview) Returns the latest known deployment summary for a bundle.
 
-        See ``Client.preview_returns_latest_known_deployment_summary_for_bundle`` for the arguments, the response and the errors.
+        See ``Client.get_bundle_deployment_status`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-getbundledeploymentstatus-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_RETURNS_LATEST_KNOWN_DEPLOYMENT_SUMMARY_FOR_BUNDLE,
+            endpoints.GET_BUNDLE_DEPLOYMENT_STATUS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -905,7 +941,7 @@ class AsyncBundleOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_latest_publish_summary(
+    async def fetch_bundle_publish_status(
         self,
         *,
         ai_data_platform_id: str,
@@ -916,12 +952,12 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[models.BundlePublishStatus]:
         """(Preview) Get the latest publish summary.
 
-        See ``Client.preview_get_latest_publish_summary`` for the arguments, the response and the errors.
+        See ``Client.fetch_bundle_publish_status`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-getbundlepublishstatus-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LATEST_PUBLISH_SUMMARY,
+            endpoints.FETCH_BUNDLE_PUBLISH_STATUS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -933,7 +969,7 @@ class AsyncBundleOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_publish_specified_bundle(
+    async def publish_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -945,12 +981,12 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Publish the specified bundle.
 
-        See ``Client.preview_publish_specified_bundle`` for the arguments, the response and the errors.
+        See ``Client.publish_bundle`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-publishbundle-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_PUBLISH_SPECIFIED_BUNDLE,
+            endpoints.PUBLISH_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -963,7 +999,7 @@ class AsyncBundleOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_destroy_all_deployed_bundle_resources(
+    async def purge_bundle_action(
         self,
         *,
         ai_data_platform_id: str,
@@ -975,12 +1011,12 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Destroy all deployed bundle resources.
 
-        See ``Client.preview_destroy_all_deployed_bundle_resources`` for the arguments, the response and the errors.
+        See ``Client.purge_bundle_action`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-purgebundle-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DESTROY_ALL_DEPLOYED_BUNDLE_RESOURCES,
+            endpoints.PURGE_BUNDLE_ACTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -993,7 +1029,7 @@ class AsyncBundleOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_sync_bundle_artifacts_and_descriptors(
+    async def sync_bundle_action(
         self,
         *,
         ai_data_platform_id: str,
@@ -1005,12 +1041,12 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Sync bundle artifacts and descriptors.
 
-        See ``Client.preview_sync_bundle_artifacts_and_descriptors`` for the arguments, the response and the errors.
+        See ``Client.sync_bundle_action`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-syncbundle-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_SYNC_BUNDLE_ARTIFACTS_AND_DESCRIPTORS,
+            endpoints.SYNC_BUNDLE_ACTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1023,7 +1059,7 @@ class AsyncBundleOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def deprecated_create_bundle(
+    async def create_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -1035,12 +1071,17 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Deprecated) Create bundle.
 
-        See ``Client.deprecated_create_bundle`` for the arguments, the response and the errors.
+        See ``Client.create_bundle`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-post.html
         """
+        warnings.warn(
+            "create_bundle is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return await self._send(
-            endpoints.DEPRECATED_CREATE_BUNDLE,
+            endpoints.CREATE_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1053,7 +1094,7 @@ class AsyncBundleOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def deprecated_deploy_bundle(
+    async def deploy_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -1065,12 +1106,17 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Deprecated) Deploy bundle.
 
-        See ``Client.deprecated_deploy_bundle`` for the arguments, the response and the errors.
+        See ``Client.deploy_bundle`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-deploy-post.html
         """
+        warnings.warn(
+            "deploy_bundle is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-deploy-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return await self._send(
-            endpoints.DEPRECATED_DEPLOY_BUNDLE,
+            endpoints.DEPLOY_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1083,7 +1129,7 @@ class AsyncBundleOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def deprecated_fetch_bundle_deployment_status(
+    async def get_deployment_status(
         self,
         *,
         ai_data_platform_id: str,
@@ -1094,12 +1140,17 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[models.BundleDeploymentStatus]:
         """(Deprecated) Fetch bundle deployment status.
 
-        See ``Client.deprecated_fetch_bundle_deployment_status`` for the arguments, the response and the errors.
+        See ``Client.get_deployment_status`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-getdeploymentstatus-post.html
         """
+        warnings.warn(
+            "get_deployment_status is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-getdeploymentstatus-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return await self._send(
-            endpoints.DEPRECATED_FETCH_BUNDLE_DEPLOYMENT_STATUS,
+            endpoints.GET_DEPLOYMENT_STATUS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1111,7 +1162,7 @@ class AsyncBundleOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def deprecated_purge_bundle(
+    async def purge_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -1123,12 +1174,17 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Deprecated) Purge bundle.
 
-        See ``Client.deprecated_purge_bundle`` for the arguments, the response and the errors.
+        See ``Client.purge_bundle`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-purge-post.html
         """
+        warnings.warn(
+            "purge_bundle is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-purge-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return await self._send(
-            endpoints.DEPRECATED_PURGE_BUNDLE,
+            endpoints.PURGE_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1141,7 +1197,7 @@ class AsyncBundleOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def deprecated_sync_bundle(
+    async def sync_bundle(
         self,
         *,
         ai_data_platform_id: str,
@@ -1153,12 +1209,17 @@ class AsyncBundleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Deprecated) Sync bundle.
 
-        See ``Client.deprecated_sync_bundle`` for the arguments, the response and the errors.
+        See ``Client.sync_bundle`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-sync-post.html
         """
+        warnings.warn(
+            "sync_bundle is deprecated: https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-bundles-actions-sync-post.html",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return await self._send(
-            endpoints.DEPRECATED_SYNC_BUNDLE,
+            endpoints.SYNC_BUNDLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,

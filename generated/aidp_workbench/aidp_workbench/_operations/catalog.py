@@ -18,7 +18,7 @@ from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 class CatalogOperations(SyncBase):
     """The Catalog operations of ``Client``."""
 
-    def test_connection_to_external_catalog(
+    def test_connection(
         self,
         *,
         ai_data_platform_id: str,
@@ -73,7 +73,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-testconnection-post.html
         """
         return self._send(
-            endpoints.TEST_CONNECTION_TO_EXTERNAL_CATALOG,
+            endpoints.TEST_CONNECTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -86,7 +86,7 @@ class CatalogOperations(SyncBase):
             timeout=timeout,
         )
 
-    def create_catalog_with_given_id(
+    def create_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -143,7 +143,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-post.html
         """
         return self._send(
-            endpoints.CREATE_CATALOG_WITH_GIVEN_ID,
+            endpoints.CREATE_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -156,7 +156,7 @@ class CatalogOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_catalogs_with_given_id(
+    def list_catalogs(
         self,
         *,
         ai_data_platform_id: str,
@@ -229,7 +229,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_CATALOGS_WITH_GIVEN_ID,
+            endpoints.LIST_CATALOGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -249,7 +249,7 @@ class CatalogOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_catalogs_with_given_id_pages(
+    def list_catalogs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -265,7 +265,7 @@ class CatalogOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.CatalogCollection]]:
         """Get a list of catalogs with a given ID.
 
-        Yields every page of ``get_list_of_catalogs_with_given_id``, following ``opc-next-page``; a page
+        Yields every page of ``list_catalogs``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of catalogs with a given ID.
@@ -320,7 +320,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_catalogs_with_given_id(
+            lambda page: self.list_catalogs(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 catalog_state=catalog_state,
@@ -335,7 +335,7 @@ class CatalogOperations(SyncBase):
             )
         )
 
-    def delete_specified_catalog(
+    def delete_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -391,7 +391,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-delete.html
         """
         return self._send(
-            endpoints.DELETE_SPECIFIED_CATALOG,
+            endpoints.DELETE_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -405,7 +405,7 @@ class CatalogOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_information_about_catalog_with_given_catalog_key(
+    def get_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -454,7 +454,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_CATALOG_WITH_GIVEN_CATALOG_KEY,
+            endpoints.GET_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -480,7 +480,7 @@ class CatalogOperations(SyncBase):
     ) -> ApiResponse[models.Catalog]:
         """Wait until the Catalog's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_detailed_information_about_catalog_with_given_catalog_key`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_catalog`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state.
@@ -489,7 +489,7 @@ class CatalogOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_detailed_information_about_catalog_with_given_catalog_key(
+            lambda: self.get_catalog(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
             ),
@@ -501,7 +501,7 @@ class CatalogOperations(SyncBase):
             documented=["ACTIVE", "CREATING", "DELETING", "UPDATING"],
         )
 
-    def update_details_of_catalog_with_given_information(
+    def update_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -559,7 +559,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-put.html
         """
         return self._send(
-            endpoints.UPDATE_DETAILS_OF_CATALOG_WITH_GIVEN_INFORMATION,
+            endpoints.UPDATE_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -573,7 +573,7 @@ class CatalogOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_permission_details_for_catalog(
+    def manage_catalog_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -631,7 +631,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSION_DETAILS_FOR_CATALOG,
+            endpoints.MANAGE_CATALOG_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -645,7 +645,7 @@ class CatalogOperations(SyncBase):
             timeout=timeout,
         )
 
-    def refresh_catalog_through_crawler(
+    def refresh_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -707,7 +707,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-actions-refresh-post.html
         """
         return self._send(
-            endpoints.REFRESH_CATALOG_THROUGH_CRAWLER,
+            endpoints.REFRESH_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -721,7 +721,7 @@ class CatalogOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_all_permissions_in_specified_catalog(
+    def list_catalog_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -785,7 +785,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_ALL_PERMISSIONS_IN_SPECIFIED_CATALOG,
+            endpoints.LIST_CATALOG_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -803,7 +803,7 @@ class CatalogOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_all_permissions_in_specified_catalog_pages(
+    def list_catalog_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -817,7 +817,7 @@ class CatalogOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.CatalogPermissionCollection]]:
         """Get a list of all permissions in the specified catalog.
 
-        Yields every page of ``get_list_of_all_permissions_in_specified_catalog``, following ``opc-next-page``; a page
+        Yields every page of ``list_catalog_permissions``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of all permissions in the specified catalog.
@@ -865,7 +865,7 @@ class CatalogOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-permissions-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_all_permissions_in_specified_catalog(
+            lambda page: self.list_catalog_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 limit=limit,
@@ -882,7 +882,7 @@ class CatalogOperations(SyncBase):
 class AsyncCatalogOperations(AsyncBase):
     """The Catalog operations of ``AsyncClient``."""
 
-    async def test_connection_to_external_catalog(
+    async def test_connection(
         self,
         *,
         ai_data_platform_id: str,
@@ -894,12 +894,12 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Test the connection to an external catalog.
 
-        See ``Client.test_connection_to_external_catalog`` for the arguments, the response and the errors.
+        See ``Client.test_connection`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-testconnection-post.html
         """
         return await self._send(
-            endpoints.TEST_CONNECTION_TO_EXTERNAL_CATALOG,
+            endpoints.TEST_CONNECTION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -912,7 +912,7 @@ class AsyncCatalogOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def create_catalog_with_given_id(
+    async def create_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -924,12 +924,12 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Create a catalog with the given ID.
 
-        See ``Client.create_catalog_with_given_id`` for the arguments, the response and the errors.
+        See ``Client.create_catalog`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-post.html
         """
         return await self._send(
-            endpoints.CREATE_CATALOG_WITH_GIVEN_ID,
+            endpoints.CREATE_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -942,7 +942,7 @@ class AsyncCatalogOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_catalogs_with_given_id(
+    async def list_catalogs(
         self,
         *,
         ai_data_platform_id: str,
@@ -959,12 +959,12 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> ApiResponse[models.CatalogCollection]:
         """Get a list of catalogs with a given ID.
 
-        See ``Client.get_list_of_catalogs_with_given_id`` for the arguments, the response and the errors.
+        See ``Client.list_catalogs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_CATALOGS_WITH_GIVEN_ID,
+            endpoints.LIST_CATALOGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -984,7 +984,7 @@ class AsyncCatalogOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_catalogs_with_given_id_pages(
+    def list_catalogs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1001,10 +1001,10 @@ class AsyncCatalogOperations(AsyncBase):
         """Get a list of catalogs with a given ID.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_catalogs_with_given_id_pages``.
+        ``Client.list_catalogs_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_catalogs_with_given_id(
+            lambda page: self.list_catalogs(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 catalog_state=catalog_state,
@@ -1019,7 +1019,7 @@ class AsyncCatalogOperations(AsyncBase):
             )
         )
 
-    async def delete_specified_catalog(
+    async def delete_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -1032,12 +1032,12 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete the specified catalog.
 
-        See ``Client.delete_specified_catalog`` for the arguments, the response and the errors.
+        See ``Client.delete_catalog`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-delete.html
         """
         return await self._send(
-            endpoints.DELETE_SPECIFIED_CATALOG,
+            endpoints.DELETE_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -1051,7 +1051,7 @@ class AsyncCatalogOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_detailed_information_about_catalog_with_given_catalog_key(
+    async def get_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -1064,12 +1064,12 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> ApiResponse[models.Catalog]:
         """Get detailed information about a catalog with a given catalog key.
 
-        See ``Client.get_detailed_information_about_catalog_with_given_catalog_key`` for the arguments, the response and the errors.
+        See ``Client.get_catalog`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_CATALOG_WITH_GIVEN_CATALOG_KEY,
+            endpoints.GET_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -1098,7 +1098,7 @@ class AsyncCatalogOperations(AsyncBase):
         See ``Client.wait_for_catalog``.
         """
         return await async_wait_until(
-            lambda: self.get_detailed_information_about_catalog_with_given_catalog_key(
+            lambda: self.get_catalog(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
             ),
@@ -1110,7 +1110,7 @@ class AsyncCatalogOperations(AsyncBase):
             documented=["ACTIVE", "CREATING", "DELETING", "UPDATING"],
         )
 
-    async def update_details_of_catalog_with_given_information(
+    async def update_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -1123,12 +1123,12 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update the details of a catalog with the given information.
 
-        See ``Client.update_details_of_catalog_with_given_information`` for the arguments, the response and the errors.
+        See ``Client.update_catalog`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_DETAILS_OF_CATALOG_WITH_GIVEN_INFORMATION,
+            endpoints.UPDATE_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -1142,7 +1142,7 @@ class AsyncCatalogOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_permission_details_for_catalog(
+    async def manage_catalog_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -1155,12 +1155,12 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update permission details for a catalog.
 
-        See ``Client.update_permission_details_for_catalog`` for the arguments, the response and the errors.
+        See ``Client.manage_catalog_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSION_DETAILS_FOR_CATALOG,
+            endpoints.MANAGE_CATALOG_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -1174,7 +1174,7 @@ class AsyncCatalogOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def refresh_catalog_through_crawler(
+    async def refresh_catalog(
         self,
         *,
         ai_data_platform_id: str,
@@ -1187,12 +1187,12 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Refresh a catalog through a crawler.
 
-        See ``Client.refresh_catalog_through_crawler`` for the arguments, the response and the errors.
+        See ``Client.refresh_catalog`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-actions-refresh-post.html
         """
         return await self._send(
-            endpoints.REFRESH_CATALOG_THROUGH_CRAWLER,
+            endpoints.REFRESH_CATALOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -1206,7 +1206,7 @@ class AsyncCatalogOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_all_permissions_in_specified_catalog(
+    async def list_catalog_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1221,12 +1221,12 @@ class AsyncCatalogOperations(AsyncBase):
     ) -> ApiResponse[models.CatalogPermissionCollection]:
         """Get a list of all permissions in the specified catalog.
 
-        See ``Client.get_list_of_all_permissions_in_specified_catalog`` for the arguments, the response and the errors.
+        See ``Client.list_catalog_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-catalogs-catalogkey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_ALL_PERMISSIONS_IN_SPECIFIED_CATALOG,
+            endpoints.LIST_CATALOG_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "catalogKey": catalog_key,
@@ -1244,7 +1244,7 @@ class AsyncCatalogOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_all_permissions_in_specified_catalog_pages(
+    def list_catalog_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1259,10 +1259,10 @@ class AsyncCatalogOperations(AsyncBase):
         """Get a list of all permissions in the specified catalog.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_all_permissions_in_specified_catalog_pages``.
+        ``Client.list_catalog_permissions_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_all_permissions_in_specified_catalog(
+            lambda page: self.list_catalog_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 limit=limit,

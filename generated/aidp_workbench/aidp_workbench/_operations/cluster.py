@@ -20,7 +20,7 @@ from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 class ClusterOperations(SyncBase):
     """The Cluster operations of ``Client``."""
 
-    def get_information_about_master_catalog_default_cluster(
+    def get_default_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -58,7 +58,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
         """
         return self._send(
-            endpoints.GET_INFORMATION_ABOUT_MASTER_CATALOG_DEFAULT_CLUSTER,
+            endpoints.GET_DEFAULT_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -68,7 +68,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def create_new_cluster_with_provided_details(
+    def create_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -127,7 +127,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-post.html
         """
         return self._send(
-            endpoints.CREATE_NEW_CLUSTER_WITH_PROVIDED_DETAILS,
+            endpoints.CREATE_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -141,7 +141,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_all_clusters_in_given_workspace(
+    def list_clusters(
         self,
         *,
         ai_data_platform_id: str,
@@ -245,7 +245,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_ALL_CLUSTERS_IN_GIVEN_WORKSPACE,
+            endpoints.LIST_CLUSTERS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -266,7 +266,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_all_clusters_in_given_workspace_pages(
+    def list_clusters_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -304,7 +304,7 @@ class ClusterOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.ClusterCollection]]:
         """Get a list of all clusters in a given workspace.
 
-        Yields every page of ``get_list_of_all_clusters_in_given_workspace``, following ``opc-next-page``; a page
+        Yields every page of ``list_clusters``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of all clusters in a given workspace.
@@ -368,7 +368,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_all_clusters_in_given_workspace(
+            lambda page: self.list_clusters(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 state=state,
@@ -384,7 +384,7 @@ class ClusterOperations(SyncBase):
             )
         )
 
-    def delete_cluster_from_workspace(
+    def delete_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -436,7 +436,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-delete.html
         """
         return self._send(
-            endpoints.DELETE_CLUSTER_FROM_WORKSPACE,
+            endpoints.DELETE_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -449,7 +449,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_information_about_cluster(
+    def get_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -494,7 +494,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_CLUSTER,
+            endpoints.GET_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -538,7 +538,7 @@ class ClusterOperations(SyncBase):
     ) -> ApiResponse[models.Cluster] | None:
         """Wait until the Cluster's ``state`` is one of ``states``.
 
-        Calls ``get_detailed_information_about_cluster`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_cluster`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state; None when ``states`` holds
@@ -549,7 +549,7 @@ class ClusterOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_detailed_information_about_cluster(
+            lambda: self.get_cluster(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -584,7 +584,7 @@ class ClusterOperations(SyncBase):
             ],
         )
 
-    def update_details_of_given_cluster(
+    def update_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -644,7 +644,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-put.html
         """
         return self._send(
-            endpoints.UPDATE_DETAILS_OF_GIVEN_CLUSTER,
+            endpoints.UPDATE_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -659,7 +659,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def create_one_spark_compute_by_copying_all_source_compute_settings_and_configuration(
+    def clone_compute(
         self,
         *,
         ai_data_platform_id: str,
@@ -714,7 +714,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-clonecompute-post.html
         """
         return self._send(
-            endpoints.CREATE_ONE_SPARK_COMPUTE_BY_COPYING_ALL_SOURCE_COMPUTE_SETTINGS_AND_CONFIGURATION,
+            endpoints.CLONE_COMPUTE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -727,7 +727,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def download_logs_within_specified_cluster_and_time_range(
+    def download_cluster_logs(
         self,
         *,
         ai_data_platform_id: str,
@@ -785,7 +785,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-downloadlogs-post.html
         """
         return self._send(
-            endpoints.DOWNLOAD_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE,
+            endpoints.DOWNLOAD_CLUSTER_LOGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -799,7 +799,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file(
+    def export_compute_configuration(
         self,
         *,
         ai_data_platform_id: str,
@@ -857,7 +857,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-exportcomputeconfiguration-post.html
         """
         return self._send(
-            endpoints.WRITE_SELECTED_COMPUTE_CONFIGURATION_VALUES_SUPPLIED_BY_CALLER_TO_WORKSPACE_YAML_FILE,
+            endpoints.EXPORT_COMPUTE_CONFIGURATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -871,7 +871,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file_stream(
+    def export_compute_configuration_stream(
         self,
         *,
         ai_data_platform_id: str,
@@ -890,12 +890,10 @@ class ClusterOperations(SyncBase):
         starts, never part way through it; ``timeout`` bounds the wait for the answer,
         then each read.
 
-        See
-        ``write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file``
-        for the arguments and the errors.
+        See ``export_compute_configuration`` for the arguments and the errors.
         """
         return self._stream(
-            endpoints.WRITE_SELECTED_COMPUTE_CONFIGURATION_VALUES_SUPPLIED_BY_CALLER_TO_WORKSPACE_YAML_FILE,
+            endpoints.EXPORT_COMPUTE_CONFIGURATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -909,7 +907,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_cluster_scoped_python_and_jar_libraries_and_environment_variables_from_spark_compute(
+    def get_compute_configuration(
         self,
         *,
         ai_data_platform_id: str,
@@ -953,7 +951,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-getcomputeconfiguration-get.html
         """
         return self._send(
-            endpoints.GET_CLUSTER_SCOPED_PYTHON_AND_JAR_LIBRARIES_AND_ENVIRONMENT_VARIABLES_FROM_SPARK_COMPUTE,
+            endpoints.GET_COMPUTE_CONFIGURATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -965,7 +963,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def import_one_or_more_unique_workspace_yaml_files_into_active_spark_compute(
+    def import_compute_configuration(
         self,
         *,
         ai_data_platform_id: str,
@@ -1023,7 +1021,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-importcomputeconfiguration-post.html
         """
         return self._send(
-            endpoints.IMPORT_ONE_OR_MORE_UNIQUE_WORKSPACE_YAML_FILES_INTO_ACTIVE_SPARK_COMPUTE,
+            endpoints.IMPORT_COMPUTE_CONFIGURATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1037,7 +1035,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_permissions_for_given_cluster(
+    def manage_cluster_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -1103,7 +1101,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_CLUSTER,
+            endpoints.MANAGE_CLUSTER_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1118,7 +1116,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def query_compute_replica_identifiers_from_metrics_data(
+    def query_replica_ids(
         self,
         *,
         ai_data_platform_id: str,
@@ -1167,7 +1165,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-queryreplicaids-post.html
         """
         return self._send(
-            endpoints.QUERY_COMPUTE_REPLICA_IDENTIFIERS_FROM_METRICS_DATA,
+            endpoints.QUERY_REPLICA_IDS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1180,7 +1178,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def restart_running_cluster(
+    def restart_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -1243,7 +1241,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-restart-post.html
         """
         return self._send(
-            endpoints.RESTART_RUNNING_CLUSTER,
+            endpoints.RESTART_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1258,7 +1256,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def search_logs_within_specified_cluster_and_time_range(
+    def search_cluster_logs(
         self,
         *,
         ai_data_platform_id: str,
@@ -1333,7 +1331,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
         """
         return self._send(
-            endpoints.SEARCH_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE,
+            endpoints.SEARCH_CLUSTER_LOGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1352,7 +1350,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def search_logs_within_specified_cluster_and_time_range_pages(
+    def search_cluster_logs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1367,7 +1365,7 @@ class ClusterOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.ClusterLogCollection]]:
         """Search logs within the specified cluster and time range.
 
-        Yields every page of ``search_logs_within_specified_cluster_and_time_range``, following ``opc-next-page``; a page
+        Yields every page of ``search_cluster_logs``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Searches logs within the specified cluster and time range. Supports pagination
@@ -1425,7 +1423,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
         """
         return iterate_pages(
-            lambda page: self.search_logs_within_specified_cluster_and_time_range(
+            lambda page: self.search_cluster_logs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -1439,7 +1437,7 @@ class ClusterOperations(SyncBase):
             )
         )
 
-    def start_cluster_that_has_halted_operation(
+    def start_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -1502,7 +1500,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-start-post.html
         """
         return self._send(
-            endpoints.START_CLUSTER_THAT_HAS_HALTED_OPERATION,
+            endpoints.START_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1517,7 +1515,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def stop_active_cluster(
+    def stop_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -1580,7 +1578,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-stop-post.html
         """
         return self._send(
-            endpoints.STOP_ACTIVE_CLUSTER,
+            endpoints.STOP_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1595,7 +1593,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def provide_summarized_compute_metrics_for_compute_cluster_in_given_workspace(
+    def summarize_metrics_data(
         self,
         *,
         ai_data_platform_id: str,
@@ -1662,7 +1660,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-summarizemetricsdata-post.html
         """
         return self._send(
-            endpoints.PROVIDE_SUMMARIZED_COMPUTE_METRICS_FOR_COMPUTE_CLUSTER_IN_GIVEN_WORKSPACE,
+            endpoints.SUMMARIZE_METRICS_DATA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1677,7 +1675,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_libraries_installed_on_cluster(
+    def list_cluster_libraries(
         self,
         *,
         ai_data_platform_id: str,
@@ -1743,7 +1741,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_LIBRARIES_INSTALLED_ON_CLUSTER,
+            endpoints.LIST_CLUSTER_LIBRARIES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1762,7 +1760,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_libraries_installed_on_cluster_pages(
+    def list_cluster_libraries_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1777,7 +1775,7 @@ class ClusterOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.ClusterLibraryCollection]]:
         """Get a list of libraries installed on a cluster.
 
-        Yields every page of ``get_list_of_libraries_installed_on_cluster``, following ``opc-next-page``; a page
+        Yields every page of ``list_cluster_libraries``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of libraries installed on a cluster.
@@ -1826,7 +1824,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_libraries_installed_on_cluster(
+            lambda page: self.list_cluster_libraries(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -1840,7 +1838,7 @@ class ClusterOperations(SyncBase):
             )
         )
 
-    def update_libraries_of_cluster_with_provided_patches(
+    def patch_cluster_library(
         self,
         *,
         ai_data_platform_id: str,
@@ -1897,7 +1895,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-patch.html
         """
         return self._send(
-            endpoints.UPDATE_LIBRARIES_OF_CLUSTER_WITH_PROVIDED_PATCHES,
+            endpoints.PATCH_CLUSTER_LIBRARY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1911,7 +1909,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def search_maven_packages_available_for_cluster_library_installation(
+    def list_cluster_maven_packages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1967,7 +1965,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-mavenpackages-get.html
         """
         return self._send(
-            endpoints.SEARCH_MAVEN_PACKAGES_AVAILABLE_FOR_CLUSTER_LIBRARY_INSTALLATION,
+            endpoints.LIST_CLUSTER_MAVEN_PACKAGES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1984,7 +1982,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def search_maven_packages_available_for_cluster_library_installation_pages(
+    def list_cluster_maven_packages_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1997,7 +1995,7 @@ class ClusterOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.MavenSearchSummaryCollection]]:
         """Search Maven packages available for cluster library installation.
 
-        Yields every page of ``search_maven_packages_available_for_cluster_library_installation``, following ``opc-next-page``; a page
+        Yields every page of ``list_cluster_maven_packages``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Searches Maven packages available for cluster library installation.
@@ -2038,7 +2036,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-mavenpackages-get.html
         """
         return iterate_pages(
-            lambda page: self.search_maven_packages_available_for_cluster_library_installation(
+            lambda page: self.list_cluster_maven_packages(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -2050,7 +2048,7 @@ class ClusterOperations(SyncBase):
             )
         )
 
-    def return_list_of_permissions_for_given_cluster(
+    def list_cluster_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -2116,7 +2114,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-permissions-get.html
         """
         return self._send(
-            endpoints.RETURN_LIST_OF_PERMISSIONS_FOR_GIVEN_CLUSTER,
+            endpoints.LIST_CLUSTER_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2135,7 +2133,7 @@ class ClusterOperations(SyncBase):
             timeout=timeout,
         )
 
-    def return_list_of_permissions_for_given_cluster_pages(
+    def list_cluster_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2150,7 +2148,7 @@ class ClusterOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.ClusterPermissionCollection]]:
         """Return a list of permissions for a given cluster.
 
-        Yields every page of ``return_list_of_permissions_for_given_cluster``, following ``opc-next-page``; a page
+        Yields every page of ``list_cluster_permissions``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Return a list of permissions for a given cluster.
@@ -2199,7 +2197,7 @@ class ClusterOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-permissions-get.html
         """
         return iterate_pages(
-            lambda page: self.return_list_of_permissions_for_given_cluster(
+            lambda page: self.list_cluster_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -2217,7 +2215,7 @@ class ClusterOperations(SyncBase):
 class AsyncClusterOperations(AsyncBase):
     """The Cluster operations of ``AsyncClient``."""
 
-    async def get_information_about_master_catalog_default_cluster(
+    async def get_default_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -2226,12 +2224,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.DefaultCluster]:
         """Get information about the master catalog default cluster.
 
-        See ``Client.get_information_about_master_catalog_default_cluster`` for the arguments, the response and the errors.
+        See ``Client.get_default_cluster`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-defaultcluster-get.html
         """
         return await self._send(
-            endpoints.GET_INFORMATION_ABOUT_MASTER_CATALOG_DEFAULT_CLUSTER,
+            endpoints.GET_DEFAULT_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -2241,7 +2239,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def create_new_cluster_with_provided_details(
+    async def create_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -2254,12 +2252,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.Cluster]:
         """Create a new cluster with the provided details.
 
-        See ``Client.create_new_cluster_with_provided_details`` for the arguments, the response and the errors.
+        See ``Client.create_cluster`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-post.html
         """
         return await self._send(
-            endpoints.CREATE_NEW_CLUSTER_WITH_PROVIDED_DETAILS,
+            endpoints.CREATE_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2273,7 +2271,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_all_clusters_in_given_workspace(
+    async def list_clusters(
         self,
         *,
         ai_data_platform_id: str,
@@ -2312,12 +2310,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.ClusterCollection]:
         """Get a list of all clusters in a given workspace.
 
-        See ``Client.get_list_of_all_clusters_in_given_workspace`` for the arguments, the response and the errors.
+        See ``Client.list_clusters`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_ALL_CLUSTERS_IN_GIVEN_WORKSPACE,
+            endpoints.LIST_CLUSTERS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2338,7 +2336,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_all_clusters_in_given_workspace_pages(
+    def list_clusters_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2377,10 +2375,10 @@ class AsyncClusterOperations(AsyncBase):
         """Get a list of all clusters in a given workspace.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_all_clusters_in_given_workspace_pages``.
+        ``Client.list_clusters_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_all_clusters_in_given_workspace(
+            lambda page: self.list_clusters(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 state=state,
@@ -2396,7 +2394,7 @@ class AsyncClusterOperations(AsyncBase):
             )
         )
 
-    async def delete_cluster_from_workspace(
+    async def delete_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -2408,12 +2406,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete a cluster from a workspace.
 
-        See ``Client.delete_cluster_from_workspace`` for the arguments, the response and the errors.
+        See ``Client.delete_cluster`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-delete.html
         """
         return await self._send(
-            endpoints.DELETE_CLUSTER_FROM_WORKSPACE,
+            endpoints.DELETE_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2426,7 +2424,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_detailed_information_about_cluster(
+    async def get_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -2438,12 +2436,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.Cluster]:
         """Get detailed information about a cluster.
 
-        See ``Client.get_detailed_information_about_cluster`` for the arguments, the response and the errors.
+        See ``Client.get_cluster`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_CLUSTER,
+            endpoints.GET_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2490,7 +2488,7 @@ class AsyncClusterOperations(AsyncBase):
         See ``Client.wait_for_cluster``.
         """
         return await async_wait_until(
-            lambda: self.get_detailed_information_about_cluster(
+            lambda: self.get_cluster(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -2525,7 +2523,7 @@ class AsyncClusterOperations(AsyncBase):
             ],
         )
 
-    async def update_details_of_given_cluster(
+    async def update_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -2539,12 +2537,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.Cluster]:
         """Update the details of a given cluster.
 
-        See ``Client.update_details_of_given_cluster`` for the arguments, the response and the errors.
+        See ``Client.update_cluster`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_DETAILS_OF_GIVEN_CLUSTER,
+            endpoints.UPDATE_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2559,7 +2557,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def create_one_spark_compute_by_copying_all_source_compute_settings_and_configuration(
+    async def clone_compute(
         self,
         *,
         ai_data_platform_id: str,
@@ -2572,12 +2570,12 @@ class AsyncClusterOperations(AsyncBase):
         """Create one Spark Compute by copying all source Compute settings and
         configuration.
 
-        See ``Client.create_one_spark_compute_by_copying_all_source_compute_settings_and_configuration`` for the arguments, the response and the errors.
+        See ``Client.clone_compute`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-clonecompute-post.html
         """
         return await self._send(
-            endpoints.CREATE_ONE_SPARK_COMPUTE_BY_COPYING_ALL_SOURCE_COMPUTE_SETTINGS_AND_CONFIGURATION,
+            endpoints.CLONE_COMPUTE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2590,7 +2588,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def download_logs_within_specified_cluster_and_time_range(
+    async def download_cluster_logs(
         self,
         *,
         ai_data_platform_id: str,
@@ -2603,12 +2601,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Download logs within the specified cluster and time range.
 
-        See ``Client.download_logs_within_specified_cluster_and_time_range`` for the arguments, the response and the errors.
+        See ``Client.download_cluster_logs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-downloadlogs-post.html
         """
         return await self._send(
-            endpoints.DOWNLOAD_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE,
+            endpoints.DOWNLOAD_CLUSTER_LOGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2622,7 +2620,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file(
+    async def export_compute_configuration(
         self,
         *,
         ai_data_platform_id: str,
@@ -2636,12 +2634,12 @@ class AsyncClusterOperations(AsyncBase):
         """Write selected Compute configuration values supplied by the caller to a
         workspace YAML file.
 
-        See ``Client.write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file`` for the arguments, the response and the errors.
+        See ``Client.export_compute_configuration`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-exportcomputeconfiguration-post.html
         """
         return await self._send(
-            endpoints.WRITE_SELECTED_COMPUTE_CONFIGURATION_VALUES_SUPPLIED_BY_CALLER_TO_WORKSPACE_YAML_FILE,
+            endpoints.EXPORT_COMPUTE_CONFIGURATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2655,7 +2653,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file_stream(
+    def export_compute_configuration_stream(
         self,
         *,
         ai_data_platform_id: str,
@@ -2670,10 +2668,10 @@ class AsyncClusterOperations(AsyncBase):
         workspace YAML file.
 
         The file as it arrives, in an ``async with`` block; see
-        ``Client.write_selected_compute_configuration_values_supplied_by_caller_to_workspace_yaml_file_stream``.
+        ``Client.export_compute_configuration_stream``.
         """
         return self._stream(
-            endpoints.WRITE_SELECTED_COMPUTE_CONFIGURATION_VALUES_SUPPLIED_BY_CALLER_TO_WORKSPACE_YAML_FILE,
+            endpoints.EXPORT_COMPUTE_CONFIGURATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2687,7 +2685,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_cluster_scoped_python_and_jar_libraries_and_environment_variables_from_spark_compute(
+    async def get_compute_configuration(
         self,
         *,
         ai_data_platform_id: str,
@@ -2699,12 +2697,12 @@ class AsyncClusterOperations(AsyncBase):
         """Get cluster-scoped Python and JAR libraries and environment variables from Spark
         Compute.
 
-        See ``Client.get_cluster_scoped_python_and_jar_libraries_and_environment_variables_from_spark_compute`` for the arguments, the response and the errors.
+        See ``Client.get_compute_configuration`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-getcomputeconfiguration-get.html
         """
         return await self._send(
-            endpoints.GET_CLUSTER_SCOPED_PYTHON_AND_JAR_LIBRARIES_AND_ENVIRONMENT_VARIABLES_FROM_SPARK_COMPUTE,
+            endpoints.GET_COMPUTE_CONFIGURATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2716,7 +2714,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def import_one_or_more_unique_workspace_yaml_files_into_active_spark_compute(
+    async def import_compute_configuration(
         self,
         *,
         ai_data_platform_id: str,
@@ -2729,12 +2727,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Import one or more unique workspace YAML files into an active Spark Compute.
 
-        See ``Client.import_one_or_more_unique_workspace_yaml_files_into_active_spark_compute`` for the arguments, the response and the errors.
+        See ``Client.import_compute_configuration`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-importcomputeconfiguration-post.html
         """
         return await self._send(
-            endpoints.IMPORT_ONE_OR_MORE_UNIQUE_WORKSPACE_YAML_FILES_INTO_ACTIVE_SPARK_COMPUTE,
+            endpoints.IMPORT_COMPUTE_CONFIGURATION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2748,7 +2746,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_permissions_for_given_cluster(
+    async def manage_cluster_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -2762,12 +2760,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update the permissions for a given cluster.
 
-        See ``Client.update_permissions_for_given_cluster`` for the arguments, the response and the errors.
+        See ``Client.manage_cluster_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_CLUSTER,
+            endpoints.MANAGE_CLUSTER_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2782,7 +2780,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def query_compute_replica_identifiers_from_metrics_data(
+    async def query_replica_ids(
         self,
         *,
         ai_data_platform_id: str,
@@ -2794,12 +2792,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.QueryReplicaIdsResult]:
         """Query compute replica identifiers from metrics data.
 
-        See ``Client.query_compute_replica_identifiers_from_metrics_data`` for the arguments, the response and the errors.
+        See ``Client.query_replica_ids`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-queryreplicaids-post.html
         """
         return await self._send(
-            endpoints.QUERY_COMPUTE_REPLICA_IDENTIFIERS_FROM_METRICS_DATA,
+            endpoints.QUERY_REPLICA_IDS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2812,7 +2810,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def restart_running_cluster(
+    async def restart_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -2826,12 +2824,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.Cluster]:
         """Restart a running cluster.
 
-        See ``Client.restart_running_cluster`` for the arguments, the response and the errors.
+        See ``Client.restart_cluster`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-restart-post.html
         """
         return await self._send(
-            endpoints.RESTART_RUNNING_CLUSTER,
+            endpoints.RESTART_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2846,7 +2844,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def search_logs_within_specified_cluster_and_time_range(
+    async def search_cluster_logs(
         self,
         *,
         ai_data_platform_id: str,
@@ -2862,12 +2860,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.ClusterLogCollection]:
         """Search logs within the specified cluster and time range.
 
-        See ``Client.search_logs_within_specified_cluster_and_time_range`` for the arguments, the response and the errors.
+        See ``Client.search_cluster_logs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-searchlogs-post.html
         """
         return await self._send(
-            endpoints.SEARCH_LOGS_WITHIN_SPECIFIED_CLUSTER_AND_TIME_RANGE,
+            endpoints.SEARCH_CLUSTER_LOGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2886,7 +2884,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def search_logs_within_specified_cluster_and_time_range_pages(
+    def search_cluster_logs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2902,10 +2900,10 @@ class AsyncClusterOperations(AsyncBase):
         """Search logs within the specified cluster and time range.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.search_logs_within_specified_cluster_and_time_range_pages``.
+        ``Client.search_cluster_logs_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.search_logs_within_specified_cluster_and_time_range(
+            lambda page: self.search_cluster_logs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -2919,7 +2917,7 @@ class AsyncClusterOperations(AsyncBase):
             )
         )
 
-    async def start_cluster_that_has_halted_operation(
+    async def start_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -2933,12 +2931,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.Cluster]:
         """Start a cluster that has halted operation.
 
-        See ``Client.start_cluster_that_has_halted_operation`` for the arguments, the response and the errors.
+        See ``Client.start_cluster`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-start-post.html
         """
         return await self._send(
-            endpoints.START_CLUSTER_THAT_HAS_HALTED_OPERATION,
+            endpoints.START_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2953,7 +2951,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def stop_active_cluster(
+    async def stop_cluster(
         self,
         *,
         ai_data_platform_id: str,
@@ -2967,12 +2965,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.Cluster]:
         """Stop an active cluster.
 
-        See ``Client.stop_active_cluster`` for the arguments, the response and the errors.
+        See ``Client.stop_cluster`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-stop-post.html
         """
         return await self._send(
-            endpoints.STOP_ACTIVE_CLUSTER,
+            endpoints.STOP_CLUSTER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2987,7 +2985,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def provide_summarized_compute_metrics_for_compute_cluster_in_given_workspace(
+    async def summarize_metrics_data(
         self,
         *,
         ai_data_platform_id: str,
@@ -3001,12 +2999,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.SummarizeMetricsResponse]:
         """Provide summarized compute metrics for a compute cluster in the given workspace.
 
-        See ``Client.provide_summarized_compute_metrics_for_compute_cluster_in_given_workspace`` for the arguments, the response and the errors.
+        See ``Client.summarize_metrics_data`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-actions-summarizemetricsdata-post.html
         """
         return await self._send(
-            endpoints.PROVIDE_SUMMARIZED_COMPUTE_METRICS_FOR_COMPUTE_CLUSTER_IN_GIVEN_WORKSPACE,
+            endpoints.SUMMARIZE_METRICS_DATA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3021,7 +3019,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_libraries_installed_on_cluster(
+    async def list_cluster_libraries(
         self,
         *,
         ai_data_platform_id: str,
@@ -3037,12 +3035,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.ClusterLibraryCollection]:
         """Get a list of libraries installed on a cluster.
 
-        See ``Client.get_list_of_libraries_installed_on_cluster`` for the arguments, the response and the errors.
+        See ``Client.list_cluster_libraries`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_LIBRARIES_INSTALLED_ON_CLUSTER,
+            endpoints.LIST_CLUSTER_LIBRARIES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3061,7 +3059,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_libraries_installed_on_cluster_pages(
+    def list_cluster_libraries_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3077,10 +3075,10 @@ class AsyncClusterOperations(AsyncBase):
         """Get a list of libraries installed on a cluster.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_libraries_installed_on_cluster_pages``.
+        ``Client.list_cluster_libraries_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_libraries_installed_on_cluster(
+            lambda page: self.list_cluster_libraries(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -3094,7 +3092,7 @@ class AsyncClusterOperations(AsyncBase):
             )
         )
 
-    async def update_libraries_of_cluster_with_provided_patches(
+    async def patch_cluster_library(
         self,
         *,
         ai_data_platform_id: str,
@@ -3107,12 +3105,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.ClusterLibraryCollection]:
         """Update libraries of a cluster with the provided patches.
 
-        See ``Client.update_libraries_of_cluster_with_provided_patches`` for the arguments, the response and the errors.
+        See ``Client.patch_cluster_library`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-libraries-patch.html
         """
         return await self._send(
-            endpoints.UPDATE_LIBRARIES_OF_CLUSTER_WITH_PROVIDED_PATCHES,
+            endpoints.PATCH_CLUSTER_LIBRARY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3126,7 +3124,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def search_maven_packages_available_for_cluster_library_installation(
+    async def list_cluster_maven_packages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3140,12 +3138,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.MavenSearchSummaryCollection]:
         """Search Maven packages available for cluster library installation.
 
-        See ``Client.search_maven_packages_available_for_cluster_library_installation`` for the arguments, the response and the errors.
+        See ``Client.list_cluster_maven_packages`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-mavenpackages-get.html
         """
         return await self._send(
-            endpoints.SEARCH_MAVEN_PACKAGES_AVAILABLE_FOR_CLUSTER_LIBRARY_INSTALLATION,
+            endpoints.LIST_CLUSTER_MAVEN_PACKAGES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3162,7 +3160,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def search_maven_packages_available_for_cluster_library_installation_pages(
+    def list_cluster_maven_packages_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3176,10 +3174,10 @@ class AsyncClusterOperations(AsyncBase):
         """Search Maven packages available for cluster library installation.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.search_maven_packages_available_for_cluster_library_installation_pages``.
+        ``Client.list_cluster_maven_packages_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.search_maven_packages_available_for_cluster_library_installation(
+            lambda page: self.list_cluster_maven_packages(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,
@@ -3191,7 +3189,7 @@ class AsyncClusterOperations(AsyncBase):
             )
         )
 
-    async def return_list_of_permissions_for_given_cluster(
+    async def list_cluster_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -3207,12 +3205,12 @@ class AsyncClusterOperations(AsyncBase):
     ) -> ApiResponse[models.ClusterPermissionCollection]:
         """Return a list of permissions for a given cluster.
 
-        See ``Client.return_list_of_permissions_for_given_cluster`` for the arguments, the response and the errors.
+        See ``Client.list_cluster_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-clusters-clusterkey-permissions-get.html
         """
         return await self._send(
-            endpoints.RETURN_LIST_OF_PERMISSIONS_FOR_GIVEN_CLUSTER,
+            endpoints.LIST_CLUSTER_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3231,7 +3229,7 @@ class AsyncClusterOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def return_list_of_permissions_for_given_cluster_pages(
+    def list_cluster_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3247,10 +3245,10 @@ class AsyncClusterOperations(AsyncBase):
         """Return a list of permissions for a given cluster.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.return_list_of_permissions_for_given_cluster_pages``.
+        ``Client.list_cluster_permissions_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.return_list_of_permissions_for_given_cluster(
+            lambda page: self.list_cluster_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_key=cluster_key,

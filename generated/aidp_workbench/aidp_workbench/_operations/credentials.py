@@ -18,7 +18,7 @@ from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 class CredentialsOperations(SyncBase):
     """The Credentials operations of ``Client``."""
 
-    def create_new_credential_object_with_provided_details(
+    def create_data_lake_credential(
         self,
         *,
         ai_data_platform_id: str,
@@ -79,7 +79,7 @@ class CredentialsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-post.html
         """
         return self._send(
-            endpoints.CREATE_NEW_CREDENTIAL_OBJECT_WITH_PROVIDED_DETAILS,
+            endpoints.CREATE_DATA_LAKE_CREDENTIAL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -92,7 +92,7 @@ class CredentialsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_credentials(
+    def list_credentials(
         self,
         *,
         ai_data_platform_id: str,
@@ -169,7 +169,7 @@ class CredentialsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_CREDENTIALS,
+            endpoints.LIST_CREDENTIALS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -190,7 +190,7 @@ class CredentialsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_credentials_pages(
+    def list_credentials_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -209,7 +209,7 @@ class CredentialsOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.CredentialCollection]]:
         """Get a list of credentials.
 
-        Yields every page of ``get_list_of_credentials``, following ``opc-next-page``; a page
+        Yields every page of ``list_credentials``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of credentials.
@@ -265,7 +265,7 @@ class CredentialsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_credentials(
+            lambda page: self.list_credentials(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 display_name_contains=display_name_contains,
@@ -281,7 +281,7 @@ class CredentialsOperations(SyncBase):
             )
         )
 
-    def delete_credential_object(
+    def delete_credential(
         self,
         *,
         ai_data_platform_id: str,
@@ -335,7 +335,7 @@ class CredentialsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-delete.html
         """
         return self._send(
-            endpoints.DELETE_CREDENTIAL_OBJECT,
+            endpoints.DELETE_CREDENTIAL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "credentialKey": credential_key,
@@ -348,7 +348,7 @@ class CredentialsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_information_about_credential_with_given_credential_key(
+    def get_credential(
         self,
         *,
         ai_data_platform_id: str,
@@ -391,7 +391,7 @@ class CredentialsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_CREDENTIAL_WITH_GIVEN_CREDENTIAL_KEY,
+            endpoints.GET_CREDENTIAL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "credentialKey": credential_key,
@@ -413,7 +413,7 @@ class CredentialsOperations(SyncBase):
     ) -> ApiResponse[models.Credential]:
         """Wait until the Credential's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_detailed_information_about_credential_with_given_credential_key`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_credential`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state.
@@ -422,7 +422,7 @@ class CredentialsOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_detailed_information_about_credential_with_given_credential_key(
+            lambda: self.get_credential(
                 ai_data_platform_id=ai_data_platform_id,
                 credential_key=credential_key,
             ),
@@ -434,7 +434,7 @@ class CredentialsOperations(SyncBase):
             documented=["ACTIVE", "CREATING", "UPDATING", "DELETING"],
         )
 
-    def update_credential_object(
+    def update_data_lake_credential(
         self,
         *,
         ai_data_platform_id: str,
@@ -493,7 +493,7 @@ class CredentialsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-put.html
         """
         return self._send(
-            endpoints.UPDATE_CREDENTIAL_OBJECT,
+            endpoints.UPDATE_DATA_LAKE_CREDENTIAL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "credentialKey": credential_key,
@@ -511,7 +511,7 @@ class CredentialsOperations(SyncBase):
 class AsyncCredentialsOperations(AsyncBase):
     """The Credentials operations of ``AsyncClient``."""
 
-    async def create_new_credential_object_with_provided_details(
+    async def create_data_lake_credential(
         self,
         *,
         ai_data_platform_id: str,
@@ -523,12 +523,12 @@ class AsyncCredentialsOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Create a new credential object with the provided details.
 
-        See ``Client.create_new_credential_object_with_provided_details`` for the arguments, the response and the errors.
+        See ``Client.create_data_lake_credential`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-post.html
         """
         return await self._send(
-            endpoints.CREATE_NEW_CREDENTIAL_OBJECT_WITH_PROVIDED_DETAILS,
+            endpoints.CREATE_DATA_LAKE_CREDENTIAL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -541,7 +541,7 @@ class AsyncCredentialsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_credentials(
+    async def list_credentials(
         self,
         *,
         ai_data_platform_id: str,
@@ -561,12 +561,12 @@ class AsyncCredentialsOperations(AsyncBase):
     ) -> ApiResponse[models.CredentialCollection]:
         """Get a list of credentials.
 
-        See ``Client.get_list_of_credentials`` for the arguments, the response and the errors.
+        See ``Client.list_credentials`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_CREDENTIALS,
+            endpoints.LIST_CREDENTIALS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -587,7 +587,7 @@ class AsyncCredentialsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_credentials_pages(
+    def list_credentials_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -607,10 +607,10 @@ class AsyncCredentialsOperations(AsyncBase):
         """Get a list of credentials.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_credentials_pages``.
+        ``Client.list_credentials_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_credentials(
+            lambda page: self.list_credentials(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 display_name_contains=display_name_contains,
@@ -626,7 +626,7 @@ class AsyncCredentialsOperations(AsyncBase):
             )
         )
 
-    async def delete_credential_object(
+    async def delete_credential(
         self,
         *,
         ai_data_platform_id: str,
@@ -638,12 +638,12 @@ class AsyncCredentialsOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete a credential object.
 
-        See ``Client.delete_credential_object`` for the arguments, the response and the errors.
+        See ``Client.delete_credential`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-delete.html
         """
         return await self._send(
-            endpoints.DELETE_CREDENTIAL_OBJECT,
+            endpoints.DELETE_CREDENTIAL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "credentialKey": credential_key,
@@ -656,7 +656,7 @@ class AsyncCredentialsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_detailed_information_about_credential_with_given_credential_key(
+    async def get_credential(
         self,
         *,
         ai_data_platform_id: str,
@@ -667,12 +667,12 @@ class AsyncCredentialsOperations(AsyncBase):
     ) -> ApiResponse[models.Credential]:
         """Get detailed information about credential with a given credential key.
 
-        See ``Client.get_detailed_information_about_credential_with_given_credential_key`` for the arguments, the response and the errors.
+        See ``Client.get_credential`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_CREDENTIAL_WITH_GIVEN_CREDENTIAL_KEY,
+            endpoints.GET_CREDENTIAL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "credentialKey": credential_key,
@@ -697,7 +697,7 @@ class AsyncCredentialsOperations(AsyncBase):
         See ``Client.wait_for_credential``.
         """
         return await async_wait_until(
-            lambda: self.get_detailed_information_about_credential_with_given_credential_key(
+            lambda: self.get_credential(
                 ai_data_platform_id=ai_data_platform_id,
                 credential_key=credential_key,
             ),
@@ -709,7 +709,7 @@ class AsyncCredentialsOperations(AsyncBase):
             documented=["ACTIVE", "CREATING", "UPDATING", "DELETING"],
         )
 
-    async def update_credential_object(
+    async def update_data_lake_credential(
         self,
         *,
         ai_data_platform_id: str,
@@ -722,12 +722,12 @@ class AsyncCredentialsOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update a credential object.
 
-        See ``Client.update_credential_object`` for the arguments, the response and the errors.
+        See ``Client.update_data_lake_credential`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-credentialkey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_CREDENTIAL_OBJECT,
+            endpoints.UPDATE_DATA_LAKE_CREDENTIAL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "credentialKey": credential_key,

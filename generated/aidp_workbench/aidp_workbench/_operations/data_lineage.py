@@ -19,7 +19,7 @@ from .._streaming import AsyncStreamedResponse, StreamedResponse
 class DataLineageOperations(SyncBase):
     """The DataLineage operations of ``Client``."""
 
-    def preview_export_lineage_for_anchor_node_as_csv(
+    def export_lineage(
         self,
         *,
         ai_data_platform_id: str,
@@ -79,7 +79,7 @@ class DataLineageOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-exportlineage-post.html
         """
         return self._send(
-            endpoints.PREVIEW_EXPORT_LINEAGE_FOR_ANCHOR_NODE_AS_CSV,
+            endpoints.EXPORT_LINEAGE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -92,7 +92,7 @@ class DataLineageOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_export_lineage_for_anchor_node_as_csv_stream(
+    def export_lineage_stream(
         self,
         *,
         ai_data_platform_id: str,
@@ -109,11 +109,10 @@ class DataLineageOperations(SyncBase):
         starts, never part way through it; ``timeout`` bounds the wait for the answer,
         then each read.
 
-        See ``preview_export_lineage_for_anchor_node_as_csv`` for the arguments and the
-        errors.
+        See ``export_lineage`` for the arguments and the errors.
         """
         return self._stream(
-            endpoints.PREVIEW_EXPORT_LINEAGE_FOR_ANCHOR_NODE_AS_CSV,
+            endpoints.EXPORT_LINEAGE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -126,7 +125,7 @@ class DataLineageOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_returns_lineage_for_given_entity_object(
+    def fetch_entity_lineage(
         self,
         *,
         ai_data_platform_id: str,
@@ -196,7 +195,7 @@ class DataLineageOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
         """
         return self._send(
-            endpoints.PREVIEW_RETURNS_LINEAGE_FOR_GIVEN_ENTITY_OBJECT,
+            endpoints.FETCH_ENTITY_LINEAGE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -213,7 +212,7 @@ class DataLineageOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_returns_lineage_for_given_entity_object_pages(
+    def fetch_entity_lineage_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -226,7 +225,7 @@ class DataLineageOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.EntityLineage]]:
         """(Preview) Returns lineage for a given entity object.
 
-        Yields every page of ``preview_returns_lineage_for_given_entity_object``, following ``opc-next-page``; a page
+        Yields every page of ``fetch_entity_lineage``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         (Preview) Returns lineage for a given entity object.
@@ -281,7 +280,7 @@ class DataLineageOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
         """
         return iterate_pages(
-            lambda page: self.preview_returns_lineage_for_given_entity_object(
+            lambda page: self.fetch_entity_lineage(
                 ai_data_platform_id=ai_data_platform_id,
                 limit=limit,
                 opc_retry_token=opc_retry_token,
@@ -297,7 +296,7 @@ class DataLineageOperations(SyncBase):
 class AsyncDataLineageOperations(AsyncBase):
     """The DataLineage operations of ``AsyncClient``."""
 
-    async def preview_export_lineage_for_anchor_node_as_csv(
+    async def export_lineage(
         self,
         *,
         ai_data_platform_id: str,
@@ -309,12 +308,12 @@ class AsyncDataLineageOperations(AsyncBase):
     ) -> ApiResponse[bytes]:
         """(Preview) Export lineage for an anchor node as CSV.
 
-        See ``Client.preview_export_lineage_for_anchor_node_as_csv`` for the arguments, the response and the errors.
+        See ``Client.export_lineage`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-exportlineage-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_EXPORT_LINEAGE_FOR_ANCHOR_NODE_AS_CSV,
+            endpoints.EXPORT_LINEAGE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -327,7 +326,7 @@ class AsyncDataLineageOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def preview_export_lineage_for_anchor_node_as_csv_stream(
+    def export_lineage_stream(
         self,
         *,
         ai_data_platform_id: str,
@@ -340,10 +339,10 @@ class AsyncDataLineageOperations(AsyncBase):
         """(Preview) Export lineage for an anchor node as CSV.
 
         The file as it arrives, in an ``async with`` block; see
-        ``Client.preview_export_lineage_for_anchor_node_as_csv_stream``.
+        ``Client.export_lineage_stream``.
         """
         return self._stream(
-            endpoints.PREVIEW_EXPORT_LINEAGE_FOR_ANCHOR_NODE_AS_CSV,
+            endpoints.EXPORT_LINEAGE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -356,7 +355,7 @@ class AsyncDataLineageOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_returns_lineage_for_given_entity_object(
+    async def fetch_entity_lineage(
         self,
         *,
         ai_data_platform_id: str,
@@ -370,12 +369,12 @@ class AsyncDataLineageOperations(AsyncBase):
     ) -> ApiResponse[models.EntityLineage]:
         """(Preview) Returns lineage for a given entity object.
 
-        See ``Client.preview_returns_lineage_for_given_entity_object`` for the arguments, the response and the errors.
+        See ``Client.fetch_entity_lineage`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-fetchlineage-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_RETURNS_LINEAGE_FOR_GIVEN_ENTITY_OBJECT,
+            endpoints.FETCH_ENTITY_LINEAGE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -392,7 +391,7 @@ class AsyncDataLineageOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def preview_returns_lineage_for_given_entity_object_pages(
+    def fetch_entity_lineage_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -406,10 +405,10 @@ class AsyncDataLineageOperations(AsyncBase):
         """(Preview) Returns lineage for a given entity object.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.preview_returns_lineage_for_given_entity_object_pages``.
+        ``Client.fetch_entity_lineage_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.preview_returns_lineage_for_given_entity_object(
+            lambda page: self.fetch_entity_lineage(
                 ai_data_platform_id=ai_data_platform_id,
                 limit=limit,
                 opc_retry_token=opc_retry_token,

@@ -18,7 +18,7 @@ from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 class DeltaShareOperations(SyncBase):
     """The DeltaShare operations of ``Client``."""
 
-    def create_recipient_for_delta_share_protocol(
+    def create_recipient(
         self,
         *,
         ai_data_platform_id: str,
@@ -76,7 +76,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-post.html
         """
         return self._send(
-            endpoints.CREATE_RECIPIENT_FOR_DELTA_SHARE_PROTOCOL,
+            endpoints.CREATE_RECIPIENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -89,7 +89,7 @@ class DeltaShareOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_delta_share_recipients(
+    def list_recipients(
         self,
         *,
         ai_data_platform_id: str,
@@ -151,7 +151,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_DELTA_SHARE_RECIPIENTS,
+            endpoints.LIST_RECIPIENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -168,7 +168,7 @@ class DeltaShareOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_delta_share_recipients_pages(
+    def list_recipients_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -181,7 +181,7 @@ class DeltaShareOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.RecipientCollection]]:
         """Get a list of Delta Share recipients.
 
-        Yields every page of ``get_list_of_delta_share_recipients``, following ``opc-next-page``; a page
+        Yields every page of ``list_recipients``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of Delta Share recipients.
@@ -228,7 +228,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_delta_share_recipients(
+            lambda page: self.list_recipients(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 limit=limit,
@@ -240,7 +240,7 @@ class DeltaShareOperations(SyncBase):
             )
         )
 
-    def delete_delta_share_recipient(
+    def delete_recipient(
         self,
         *,
         ai_data_platform_id: str,
@@ -293,7 +293,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-delete.html
         """
         return self._send(
-            endpoints.DELETE_DELTA_SHARE_RECIPIENT,
+            endpoints.DELETE_RECIPIENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -306,7 +306,7 @@ class DeltaShareOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_information_about_delta_share_recipient(
+    def get_recipient(
         self,
         *,
         ai_data_platform_id: str,
@@ -349,7 +349,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_DELTA_SHARE_RECIPIENT,
+            endpoints.GET_RECIPIENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -371,7 +371,7 @@ class DeltaShareOperations(SyncBase):
     ) -> ApiResponse[models.Recipient]:
         """Wait until the Recipient's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_detailed_information_about_delta_share_recipient`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_recipient`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state.
@@ -380,7 +380,7 @@ class DeltaShareOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_detailed_information_about_delta_share_recipient(
+            lambda: self.get_recipient(
                 ai_data_platform_id=ai_data_platform_id,
                 recipient_key=recipient_key,
             ),
@@ -392,7 +392,7 @@ class DeltaShareOperations(SyncBase):
             documented=["ACTIVE", "INACTIVE"],
         )
 
-    def update_metadata_of_delta_share_recipient(
+    def update_recipient(
         self,
         *,
         ai_data_platform_id: str,
@@ -450,7 +450,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-put.html
         """
         return self._send(
-            endpoints.UPDATE_METADATA_OF_DELTA_SHARE_RECIPIENT,
+            endpoints.UPDATE_RECIPIENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -464,7 +464,7 @@ class DeltaShareOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_permissions_of_delta_share_recipient(
+    def manage_recipient_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -522,7 +522,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSIONS_OF_DELTA_SHARE_RECIPIENT,
+            endpoints.MANAGE_RECIPIENT_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -536,7 +536,7 @@ class DeltaShareOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_list_of_delta_share_recipient_permissions(
+    def list_recipient_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -598,7 +598,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_LIST_OF_DELTA_SHARE_RECIPIENT_PERMISSIONS,
+            endpoints.LIST_RECIPIENT_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -616,7 +616,7 @@ class DeltaShareOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_list_of_delta_share_recipient_permissions_pages(
+    def list_recipient_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -630,7 +630,7 @@ class DeltaShareOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.RecipientPermissionCollection]]:
         """Get a detailed list of Delta Share recipient permissions.
 
-        Yields every page of ``get_detailed_list_of_delta_share_recipient_permissions``, following ``opc-next-page``; a page
+        Yields every page of ``list_recipient_permissions``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a detailed list of Delta Share recipient permissions.
@@ -676,7 +676,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-permissions-get.html
         """
         return iterate_pages(
-            lambda page: self.get_detailed_list_of_delta_share_recipient_permissions(
+            lambda page: self.list_recipient_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 recipient_key=recipient_key,
                 limit=limit,
@@ -689,7 +689,7 @@ class DeltaShareOperations(SyncBase):
             )
         )
 
-    def get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to(
+    def list_recipient_shares(
         self,
         *,
         ai_data_platform_id: str,
@@ -758,7 +758,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-shares-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_DELTA_SHARES_THAT_SPECIFIED_RECIPIENT_HAS_BEEN_GRANTED_ACCESS_TO,
+            endpoints.LIST_RECIPIENT_SHARES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -777,7 +777,7 @@ class DeltaShareOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to_pages(
+    def list_recipient_shares_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -793,7 +793,7 @@ class DeltaShareOperations(SyncBase):
         """Get a list of Delta Shares that the specified recipient has been granted access
         to.
 
-        Yields every page of ``get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to``, following ``opc-next-page``; a page
+        Yields every page of ``list_recipient_shares``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of Delta Shares that the specified recipient has been granted
@@ -844,7 +844,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-shares-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to(
+            lambda page: self.list_recipient_shares(
                 ai_data_platform_id=ai_data_platform_id,
                 recipient_key=recipient_key,
                 display_name=display_name,
@@ -858,7 +858,7 @@ class DeltaShareOperations(SyncBase):
             )
         )
 
-    def create_delta_share_protocol(
+    def create_share(
         self,
         *,
         ai_data_platform_id: str,
@@ -916,7 +916,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-post.html
         """
         return self._send(
-            endpoints.CREATE_DELTA_SHARE_PROTOCOL,
+            endpoints.CREATE_SHARE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -929,7 +929,7 @@ class DeltaShareOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_delta_shares(
+    def list_shares(
         self,
         *,
         ai_data_platform_id: str,
@@ -991,7 +991,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_DELTA_SHARES,
+            endpoints.LIST_SHARES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1008,7 +1008,7 @@ class DeltaShareOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_delta_shares_pages(
+    def list_shares_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1021,7 +1021,7 @@ class DeltaShareOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.ShareCollection]]:
         """Get a list of Delta Shares.
 
-        Yields every page of ``get_list_of_delta_shares``, following ``opc-next-page``; a page
+        Yields every page of ``list_shares``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of Delta Shares.
@@ -1068,7 +1068,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_delta_shares(
+            lambda page: self.list_shares(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 limit=limit,
@@ -1080,7 +1080,7 @@ class DeltaShareOperations(SyncBase):
             )
         )
 
-    def delete_delta_share(
+    def delete_share(
         self,
         *,
         ai_data_platform_id: str,
@@ -1133,7 +1133,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-delete.html
         """
         return self._send(
-            endpoints.DELETE_DELTA_SHARE,
+            endpoints.DELETE_SHARE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -1146,7 +1146,7 @@ class DeltaShareOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_information_about_delta_share(
+    def get_share(
         self,
         *,
         ai_data_platform_id: str,
@@ -1189,7 +1189,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_DELTA_SHARE,
+            endpoints.GET_SHARE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -1201,7 +1201,7 @@ class DeltaShareOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_delta_share_with_provided_metadata(
+    def update_share(
         self,
         *,
         ai_data_platform_id: str,
@@ -1259,7 +1259,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-put.html
         """
         return self._send(
-            endpoints.UPDATE_DELTA_SHARE_WITH_PROVIDED_METADATA,
+            endpoints.UPDATE_SHARE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -1273,7 +1273,7 @@ class DeltaShareOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_consumer_side_access_on_share_for_recipient(
+    def manage_share_access(
         self,
         *,
         ai_data_platform_id: str,
@@ -1341,7 +1341,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-manageaccess-post.html
         """
         return self._send(
-            endpoints.UPDATE_CONSUMER_SIDE_ACCESS_ON_SHARE_FOR_RECIPIENT,
+            endpoints.MANAGE_SHARE_ACCESS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -1356,7 +1356,7 @@ class DeltaShareOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_data_assets_on_delta_share_with_provided_information(
+    def manage_share_data_asset(
         self,
         *,
         ai_data_platform_id: str,
@@ -1414,7 +1414,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-managedataasset-post.html
         """
         return self._send(
-            endpoints.UPDATE_DATA_ASSETS_ON_DELTA_SHARE_WITH_PROVIDED_INFORMATION,
+            endpoints.MANAGE_SHARE_DATA_ASSET,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -1428,7 +1428,7 @@ class DeltaShareOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_permissions_on_delta_share(
+    def manage_share_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -1486,7 +1486,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_DELTA_SHARE,
+            endpoints.MANAGE_SHARE_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -1500,7 +1500,7 @@ class DeltaShareOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_delta_share_assets(
+    def list_share_data_assets(
         self,
         *,
         ai_data_platform_id: str,
@@ -1567,7 +1567,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-dataassets-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_DELTA_SHARE_ASSETS,
+            endpoints.LIST_SHARE_DATA_ASSETS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -1586,7 +1586,7 @@ class DeltaShareOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_delta_share_assets_pages(
+    def list_share_data_assets_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1601,7 +1601,7 @@ class DeltaShareOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.ShareDataAssetCollection]]:
         """Get a list of Delta Share assets.
 
-        Yields every page of ``get_list_of_delta_share_assets``, following ``opc-next-page``; a page
+        Yields every page of ``list_share_data_assets``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of Delta Share assets.
@@ -1651,7 +1651,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-dataassets-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_delta_share_assets(
+            lambda page: self.list_share_data_assets(
                 ai_data_platform_id=ai_data_platform_id,
                 share_key=share_key,
                 display_name=display_name,
@@ -1824,7 +1824,7 @@ class DeltaShareOperations(SyncBase):
             )
         )
 
-    def get_list_of_recipients_that_have_been_given_access_on_specified_delta_share(
+    def list_share_recipients(
         self,
         *,
         ai_data_platform_id: str,
@@ -1893,7 +1893,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-recipients-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_RECIPIENTS_THAT_HAVE_BEEN_GIVEN_ACCESS_ON_SPECIFIED_DELTA_SHARE,
+            endpoints.LIST_SHARE_RECIPIENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -1912,7 +1912,7 @@ class DeltaShareOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_recipients_that_have_been_given_access_on_specified_delta_share_pages(
+    def list_share_recipients_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1928,7 +1928,7 @@ class DeltaShareOperations(SyncBase):
         """Get a list of recipients that have been given access on the specified Delta
         Share.
 
-        Yields every page of ``get_list_of_recipients_that_have_been_given_access_on_specified_delta_share``, following ``opc-next-page``; a page
+        Yields every page of ``list_share_recipients``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of recipients that have been given access on the specified Delta
@@ -1979,7 +1979,7 @@ class DeltaShareOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-recipients-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_recipients_that_have_been_given_access_on_specified_delta_share(
+            lambda page: self.list_share_recipients(
                 ai_data_platform_id=ai_data_platform_id,
                 share_key=share_key,
                 display_name=display_name,
@@ -1997,7 +1997,7 @@ class DeltaShareOperations(SyncBase):
 class AsyncDeltaShareOperations(AsyncBase):
     """The DeltaShare operations of ``AsyncClient``."""
 
-    async def create_recipient_for_delta_share_protocol(
+    async def create_recipient(
         self,
         *,
         ai_data_platform_id: str,
@@ -2009,12 +2009,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[models.Recipient]:
         """Create a recipient for a Delta Share protocol.
 
-        See ``Client.create_recipient_for_delta_share_protocol`` for the arguments, the response and the errors.
+        See ``Client.create_recipient`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-post.html
         """
         return await self._send(
-            endpoints.CREATE_RECIPIENT_FOR_DELTA_SHARE_PROTOCOL,
+            endpoints.CREATE_RECIPIENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -2027,7 +2027,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_delta_share_recipients(
+    async def list_recipients(
         self,
         *,
         ai_data_platform_id: str,
@@ -2041,12 +2041,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[models.RecipientCollection]:
         """Get a list of Delta Share recipients.
 
-        See ``Client.get_list_of_delta_share_recipients`` for the arguments, the response and the errors.
+        See ``Client.list_recipients`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_DELTA_SHARE_RECIPIENTS,
+            endpoints.LIST_RECIPIENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -2063,7 +2063,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_delta_share_recipients_pages(
+    def list_recipients_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2077,10 +2077,10 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Get a list of Delta Share recipients.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_delta_share_recipients_pages``.
+        ``Client.list_recipients_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_delta_share_recipients(
+            lambda page: self.list_recipients(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 limit=limit,
@@ -2092,7 +2092,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             )
         )
 
-    async def delete_delta_share_recipient(
+    async def delete_recipient(
         self,
         *,
         ai_data_platform_id: str,
@@ -2104,12 +2104,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete a Delta Share recipient.
 
-        See ``Client.delete_delta_share_recipient`` for the arguments, the response and the errors.
+        See ``Client.delete_recipient`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-delete.html
         """
         return await self._send(
-            endpoints.DELETE_DELTA_SHARE_RECIPIENT,
+            endpoints.DELETE_RECIPIENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -2122,7 +2122,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_detailed_information_about_delta_share_recipient(
+    async def get_recipient(
         self,
         *,
         ai_data_platform_id: str,
@@ -2133,12 +2133,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[models.Recipient]:
         """Get detailed information about a Delta Share recipient.
 
-        See ``Client.get_detailed_information_about_delta_share_recipient`` for the arguments, the response and the errors.
+        See ``Client.get_recipient`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_DELTA_SHARE_RECIPIENT,
+            endpoints.GET_RECIPIENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -2163,7 +2163,7 @@ class AsyncDeltaShareOperations(AsyncBase):
         See ``Client.wait_for_recipient``.
         """
         return await async_wait_until(
-            lambda: self.get_detailed_information_about_delta_share_recipient(
+            lambda: self.get_recipient(
                 ai_data_platform_id=ai_data_platform_id,
                 recipient_key=recipient_key,
             ),
@@ -2175,7 +2175,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             documented=["ACTIVE", "INACTIVE"],
         )
 
-    async def update_metadata_of_delta_share_recipient(
+    async def update_recipient(
         self,
         *,
         ai_data_platform_id: str,
@@ -2188,12 +2188,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update the metadata of a Delta Share recipient.
 
-        See ``Client.update_metadata_of_delta_share_recipient`` for the arguments, the response and the errors.
+        See ``Client.update_recipient`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_METADATA_OF_DELTA_SHARE_RECIPIENT,
+            endpoints.UPDATE_RECIPIENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -2207,7 +2207,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_permissions_of_delta_share_recipient(
+    async def manage_recipient_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -2220,12 +2220,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update the permissions of a Delta Share recipient.
 
-        See ``Client.update_permissions_of_delta_share_recipient`` for the arguments, the response and the errors.
+        See ``Client.manage_recipient_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSIONS_OF_DELTA_SHARE_RECIPIENT,
+            endpoints.MANAGE_RECIPIENT_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -2239,7 +2239,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_detailed_list_of_delta_share_recipient_permissions(
+    async def list_recipient_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -2254,12 +2254,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[models.RecipientPermissionCollection]:
         """Get a detailed list of Delta Share recipient permissions.
 
-        See ``Client.get_detailed_list_of_delta_share_recipient_permissions`` for the arguments, the response and the errors.
+        See ``Client.list_recipient_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_LIST_OF_DELTA_SHARE_RECIPIENT_PERMISSIONS,
+            endpoints.LIST_RECIPIENT_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -2277,7 +2277,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_list_of_delta_share_recipient_permissions_pages(
+    def list_recipient_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2292,10 +2292,10 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Get a detailed list of Delta Share recipient permissions.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_detailed_list_of_delta_share_recipient_permissions_pages``.
+        ``Client.list_recipient_permissions_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_detailed_list_of_delta_share_recipient_permissions(
+            lambda page: self.list_recipient_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 recipient_key=recipient_key,
                 limit=limit,
@@ -2308,7 +2308,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             )
         )
 
-    async def get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to(
+    async def list_recipient_shares(
         self,
         *,
         ai_data_platform_id: str,
@@ -2325,12 +2325,12 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Get a list of Delta Shares that the specified recipient has been granted access
         to.
 
-        See ``Client.get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to`` for the arguments, the response and the errors.
+        See ``Client.list_recipient_shares`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-recipients-recipientkey-shares-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_DELTA_SHARES_THAT_SPECIFIED_RECIPIENT_HAS_BEEN_GRANTED_ACCESS_TO,
+            endpoints.LIST_RECIPIENT_SHARES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "recipientKey": recipient_key,
@@ -2349,7 +2349,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to_pages(
+    def list_recipient_shares_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2366,10 +2366,10 @@ class AsyncDeltaShareOperations(AsyncBase):
         to.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to_pages``.
+        ``Client.list_recipient_shares_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_delta_shares_that_specified_recipient_has_been_granted_access_to(
+            lambda page: self.list_recipient_shares(
                 ai_data_platform_id=ai_data_platform_id,
                 recipient_key=recipient_key,
                 display_name=display_name,
@@ -2383,7 +2383,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             )
         )
 
-    async def create_delta_share_protocol(
+    async def create_share(
         self,
         *,
         ai_data_platform_id: str,
@@ -2395,12 +2395,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[models.Share]:
         """Create a Delta Share protocol.
 
-        See ``Client.create_delta_share_protocol`` for the arguments, the response and the errors.
+        See ``Client.create_share`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-post.html
         """
         return await self._send(
-            endpoints.CREATE_DELTA_SHARE_PROTOCOL,
+            endpoints.CREATE_SHARE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -2413,7 +2413,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_delta_shares(
+    async def list_shares(
         self,
         *,
         ai_data_platform_id: str,
@@ -2427,12 +2427,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[models.ShareCollection]:
         """Get a list of Delta Shares.
 
-        See ``Client.get_list_of_delta_shares`` for the arguments, the response and the errors.
+        See ``Client.list_shares`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_DELTA_SHARES,
+            endpoints.LIST_SHARES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -2449,7 +2449,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_delta_shares_pages(
+    def list_shares_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2463,10 +2463,10 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Get a list of Delta Shares.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_delta_shares_pages``.
+        ``Client.list_shares_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_delta_shares(
+            lambda page: self.list_shares(
                 ai_data_platform_id=ai_data_platform_id,
                 display_name=display_name,
                 limit=limit,
@@ -2478,7 +2478,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             )
         )
 
-    async def delete_delta_share(
+    async def delete_share(
         self,
         *,
         ai_data_platform_id: str,
@@ -2490,12 +2490,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete a Delta Share.
 
-        See ``Client.delete_delta_share`` for the arguments, the response and the errors.
+        See ``Client.delete_share`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-delete.html
         """
         return await self._send(
-            endpoints.DELETE_DELTA_SHARE,
+            endpoints.DELETE_SHARE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -2508,7 +2508,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_detailed_information_about_delta_share(
+    async def get_share(
         self,
         *,
         ai_data_platform_id: str,
@@ -2519,12 +2519,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[models.Share]:
         """Get detailed information about a Delta Share.
 
-        See ``Client.get_detailed_information_about_delta_share`` for the arguments, the response and the errors.
+        See ``Client.get_share`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_DELTA_SHARE,
+            endpoints.GET_SHARE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -2536,7 +2536,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_delta_share_with_provided_metadata(
+    async def update_share(
         self,
         *,
         ai_data_platform_id: str,
@@ -2549,12 +2549,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update a Delta Share with the provided metadata.
 
-        See ``Client.update_delta_share_with_provided_metadata`` for the arguments, the response and the errors.
+        See ``Client.update_share`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_DELTA_SHARE_WITH_PROVIDED_METADATA,
+            endpoints.UPDATE_SHARE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -2568,7 +2568,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_consumer_side_access_on_share_for_recipient(
+    async def manage_share_access(
         self,
         *,
         ai_data_platform_id: str,
@@ -2582,12 +2582,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update consumer-side access on a share for a recipient.
 
-        See ``Client.update_consumer_side_access_on_share_for_recipient`` for the arguments, the response and the errors.
+        See ``Client.manage_share_access`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-manageaccess-post.html
         """
         return await self._send(
-            endpoints.UPDATE_CONSUMER_SIDE_ACCESS_ON_SHARE_FOR_RECIPIENT,
+            endpoints.MANAGE_SHARE_ACCESS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -2602,7 +2602,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_data_assets_on_delta_share_with_provided_information(
+    async def manage_share_data_asset(
         self,
         *,
         ai_data_platform_id: str,
@@ -2615,12 +2615,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update data assets on a Delta Share with the provided information.
 
-        See ``Client.update_data_assets_on_delta_share_with_provided_information`` for the arguments, the response and the errors.
+        See ``Client.manage_share_data_asset`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-managedataasset-post.html
         """
         return await self._send(
-            endpoints.UPDATE_DATA_ASSETS_ON_DELTA_SHARE_WITH_PROVIDED_INFORMATION,
+            endpoints.MANAGE_SHARE_DATA_ASSET,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -2634,7 +2634,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_permissions_on_delta_share(
+    async def manage_share_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -2647,12 +2647,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update permissions on a Delta Share.
 
-        See ``Client.update_permissions_on_delta_share`` for the arguments, the response and the errors.
+        See ``Client.manage_share_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_DELTA_SHARE,
+            endpoints.MANAGE_SHARE_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -2666,7 +2666,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_delta_share_assets(
+    async def list_share_data_assets(
         self,
         *,
         ai_data_platform_id: str,
@@ -2682,12 +2682,12 @@ class AsyncDeltaShareOperations(AsyncBase):
     ) -> ApiResponse[models.ShareDataAssetCollection]:
         """Get a list of Delta Share assets.
 
-        See ``Client.get_list_of_delta_share_assets`` for the arguments, the response and the errors.
+        See ``Client.list_share_data_assets`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-dataassets-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_DELTA_SHARE_ASSETS,
+            endpoints.LIST_SHARE_DATA_ASSETS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -2706,7 +2706,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_delta_share_assets_pages(
+    def list_share_data_assets_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2722,10 +2722,10 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Get a list of Delta Share assets.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_delta_share_assets_pages``.
+        ``Client.list_share_data_assets_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_delta_share_assets(
+            lambda page: self.list_share_data_assets(
                 ai_data_platform_id=ai_data_platform_id,
                 share_key=share_key,
                 display_name=display_name,
@@ -2808,7 +2808,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             )
         )
 
-    async def get_list_of_recipients_that_have_been_given_access_on_specified_delta_share(
+    async def list_share_recipients(
         self,
         *,
         ai_data_platform_id: str,
@@ -2825,12 +2825,12 @@ class AsyncDeltaShareOperations(AsyncBase):
         """Get a list of recipients that have been given access on the specified Delta
         Share.
 
-        See ``Client.get_list_of_recipients_that_have_been_given_access_on_specified_delta_share`` for the arguments, the response and the errors.
+        See ``Client.list_share_recipients`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-shares-sharekey-recipients-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_RECIPIENTS_THAT_HAVE_BEEN_GIVEN_ACCESS_ON_SPECIFIED_DELTA_SHARE,
+            endpoints.LIST_SHARE_RECIPIENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "shareKey": share_key,
@@ -2849,7 +2849,7 @@ class AsyncDeltaShareOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_recipients_that_have_been_given_access_on_specified_delta_share_pages(
+    def list_share_recipients_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2866,10 +2866,10 @@ class AsyncDeltaShareOperations(AsyncBase):
         Share.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_recipients_that_have_been_given_access_on_specified_delta_share_pages``.
+        ``Client.list_share_recipients_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_recipients_that_have_been_given_access_on_specified_delta_share(
+            lambda page: self.list_share_recipients(
                 ai_data_platform_id=ai_data_platform_id,
                 share_key=share_key,
                 display_name=display_name,

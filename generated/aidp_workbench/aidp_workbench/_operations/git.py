@@ -17,7 +17,7 @@ from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
 class GitOperations(SyncBase):
     """The Git operations of ``Client``."""
 
-    def preview_get_stored_repository_url_folder_branch_and_connectivity_references(
+    def get_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -70,7 +70,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_STORED_REPOSITORY_URL_FOLDER_BRANCH_AND_CONNECTIVITY_REFERENCES,
+            endpoints.GET_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -85,7 +85,7 @@ class GitOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_update_git_repository_metadata(
+    def update_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -149,7 +149,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-put.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_GIT_REPOSITORY_METADATA,
+            endpoints.UPDATE_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -163,7 +163,7 @@ class GitOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_check_out_git_branch(
+    def check_out_branch(
         self,
         *,
         ai_data_platform_id: str,
@@ -238,7 +238,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-checkoutbranch-post.html
         """
         return self._send(
-            endpoints.PREVIEW_CHECK_OUT_GIT_BRANCH,
+            endpoints.CHECK_OUT_BRANCH,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -254,7 +254,7 @@ class GitOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_commit_and_push_git_changes(
+    def commit_push(
         self,
         *,
         ai_data_platform_id: str,
@@ -330,7 +330,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-commitpush-post.html
         """
         return self._send(
-            endpoints.PREVIEW_COMMIT_AND_PUSH_GIT_CHANGES,
+            endpoints.COMMIT_PUSH,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -346,7 +346,7 @@ class GitOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_list_local_file_changes_with_snapshot_pagination(
+    def list_git_diffs(
         self,
         *,
         ai_data_platform_id: str,
@@ -431,7 +431,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiff-get.html
         """
         return self._send(
-            endpoints.PREVIEW_LIST_LOCAL_FILE_CHANGES_WITH_SNAPSHOT_PAGINATION,
+            endpoints.LIST_GIT_DIFFS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -454,7 +454,7 @@ class GitOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_list_local_file_changes_with_snapshot_pagination_pages(
+    def list_git_diffs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -473,7 +473,7 @@ class GitOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.GitDiffSummaryCollection]]:
         """(Preview) List local file changes with snapshot pagination.
 
-        Yields every page of ``preview_list_local_file_changes_with_snapshot_pagination``, following ``opc-next-page``; a page
+        Yields every page of ``list_git_diffs``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         (Preview) Lists local file changes with snapshot pagination. compareTo, filter,
@@ -537,7 +537,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiff-get.html
         """
         return iterate_pages(
-            lambda page: self.preview_list_local_file_changes_with_snapshot_pagination(
+            lambda page: self.list_git_diffs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 git_repository_key=git_repository_key,
@@ -555,7 +555,7 @@ class GitOperations(SyncBase):
             )
         )
 
-    def preview_get_local_unified_diff_for_repository_relative_file(
+    def get_git_diff_details(
         self,
         *,
         ai_data_platform_id: str,
@@ -614,7 +614,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiffdetails-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LOCAL_UNIFIED_DIFF_FOR_REPOSITORY_RELATIVE_FILE,
+            endpoints.GET_GIT_DIFF_DETAILS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -633,7 +633,7 @@ class GitOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_snapshot_of_git_worktree_operation_state_and_readiness_for_optional_operationname(
+    def get_git_operation_state(
         self,
         *,
         ai_data_platform_id: str,
@@ -686,7 +686,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitoperationstate-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_SNAPSHOT_OF_GIT_WORKTREE_OPERATION_STATE_AND_READINESS_FOR_OPTIONAL_OPERATIONNAME,
+            endpoints.GET_GIT_OPERATION_STATE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -702,7 +702,7 @@ class GitOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_merge_git_branch(
+    def merge_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -777,7 +777,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-merge-post.html
         """
         return self._send(
-            endpoints.PREVIEW_MERGE_GIT_BRANCH,
+            endpoints.MERGE_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -793,7 +793,7 @@ class GitOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_pull_git_changes(
+    def pull_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -868,7 +868,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-pull-post.html
         """
         return self._send(
-            endpoints.PREVIEW_PULL_GIT_CHANGES,
+            endpoints.PULL_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -884,7 +884,7 @@ class GitOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_rebase_git_branch(
+    def rebase_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -960,7 +960,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-rebase-post.html
         """
         return self._send(
-            endpoints.PREVIEW_REBASE_GIT_BRANCH,
+            endpoints.REBASE_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -976,7 +976,7 @@ class GitOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_reset_git_branch(
+    def reset_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -1051,7 +1051,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-reset-post.html
         """
         return self._send(
-            endpoints.PREVIEW_RESET_GIT_BRANCH,
+            endpoints.RESET_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1067,7 +1067,7 @@ class GitOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_reset_workspace_git_state(
+    def reset_git_folder_state(
         self,
         *,
         ai_data_platform_id: str,
@@ -1138,7 +1138,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-resetstate-post.html
         """
         return self._send(
-            endpoints.PREVIEW_RESET_WORKSPACE_GIT_STATE,
+            endpoints.RESET_GIT_FOLDER_STATE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1153,7 +1153,7 @@ class GitOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_synchronously_select_local_or_remote_file_versions(
+    def resolve_conflicts(
         self,
         *,
         ai_data_platform_id: str,
@@ -1224,7 +1224,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-resolveconflicts-post.html
         """
         return self._send(
-            endpoints.PREVIEW_SYNCHRONOUSLY_SELECT_LOCAL_OR_REMOTE_FILE_VERSIONS,
+            endpoints.RESOLVE_CONFLICTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1239,7 +1239,7 @@ class GitOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_create_git_branch(
+    def create_git_branch(
         self,
         *,
         ai_data_platform_id: str,
@@ -1305,7 +1305,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-post.html
         """
         return self._send(
-            endpoints.PREVIEW_CREATE_GIT_BRANCH,
+            endpoints.CREATE_GIT_BRANCH,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1320,7 +1320,7 @@ class GitOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_list_branches_on_origin_with_pagination(
+    def list_git_branches(
         self,
         *,
         ai_data_platform_id: str,
@@ -1394,7 +1394,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-get.html
         """
         return self._send(
-            endpoints.PREVIEW_LIST_BRANCHES_ON_ORIGIN_WITH_PAGINATION,
+            endpoints.LIST_GIT_BRANCHES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1414,7 +1414,7 @@ class GitOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_list_branches_on_origin_with_pagination_pages(
+    def list_git_branches_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1430,7 +1430,7 @@ class GitOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.GitBranchCollection]]:
         """(Preview) List branches on origin with pagination.
 
-        Yields every page of ``preview_list_branches_on_origin_with_pagination``, following ``opc-next-page``; a page
+        Yields every page of ``list_git_branches``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         (Preview) Lists branches on origin with pagination. Name filters and sort
@@ -1486,7 +1486,7 @@ class GitOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-get.html
         """
         return iterate_pages(
-            lambda page: self.preview_list_branches_on_origin_with_pagination(
+            lambda page: self.list_git_branches(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 git_repository_key=git_repository_key,
@@ -1505,7 +1505,7 @@ class GitOperations(SyncBase):
 class AsyncGitOperations(AsyncBase):
     """The Git operations of ``AsyncClient``."""
 
-    async def preview_get_stored_repository_url_folder_branch_and_connectivity_references(
+    async def get_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -1518,12 +1518,12 @@ class AsyncGitOperations(AsyncBase):
         """(Preview) Get stored repository URL, folder, branch, and connectivity
         references.
 
-        See ``Client.preview_get_stored_repository_url_folder_branch_and_connectivity_references`` for the arguments, the response and the errors.
+        See ``Client.get_git_repository`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_STORED_REPOSITORY_URL_FOLDER_BRANCH_AND_CONNECTIVITY_REFERENCES,
+            endpoints.GET_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1538,7 +1538,7 @@ class AsyncGitOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_update_git_repository_metadata(
+    async def update_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -1551,12 +1551,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Update Git repository metadata.
 
-        See ``Client.preview_update_git_repository_metadata`` for the arguments, the response and the errors.
+        See ``Client.update_git_repository`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-put.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_GIT_REPOSITORY_METADATA,
+            endpoints.UPDATE_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1570,7 +1570,7 @@ class AsyncGitOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_check_out_git_branch(
+    async def check_out_branch(
         self,
         *,
         ai_data_platform_id: str,
@@ -1585,12 +1585,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[models.GitBranch]:
         """(Preview) Check out a Git branch.
 
-        See ``Client.preview_check_out_git_branch`` for the arguments, the response and the errors.
+        See ``Client.check_out_branch`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-checkoutbranch-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_CHECK_OUT_GIT_BRANCH,
+            endpoints.CHECK_OUT_BRANCH,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1606,7 +1606,7 @@ class AsyncGitOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_commit_and_push_git_changes(
+    async def commit_push(
         self,
         *,
         ai_data_platform_id: str,
@@ -1621,12 +1621,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Commit and push Git changes.
 
-        See ``Client.preview_commit_and_push_git_changes`` for the arguments, the response and the errors.
+        See ``Client.commit_push`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-commitpush-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_COMMIT_AND_PUSH_GIT_CHANGES,
+            endpoints.COMMIT_PUSH,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1642,7 +1642,7 @@ class AsyncGitOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_list_local_file_changes_with_snapshot_pagination(
+    async def list_git_diffs(
         self,
         *,
         ai_data_platform_id: str,
@@ -1662,12 +1662,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[models.GitDiffSummaryCollection]:
         """(Preview) List local file changes with snapshot pagination.
 
-        See ``Client.preview_list_local_file_changes_with_snapshot_pagination`` for the arguments, the response and the errors.
+        See ``Client.list_git_diffs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiff-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_LIST_LOCAL_FILE_CHANGES_WITH_SNAPSHOT_PAGINATION,
+            endpoints.LIST_GIT_DIFFS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1690,7 +1690,7 @@ class AsyncGitOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def preview_list_local_file_changes_with_snapshot_pagination_pages(
+    def list_git_diffs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1710,10 +1710,10 @@ class AsyncGitOperations(AsyncBase):
         """(Preview) List local file changes with snapshot pagination.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.preview_list_local_file_changes_with_snapshot_pagination_pages``.
+        ``Client.list_git_diffs_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.preview_list_local_file_changes_with_snapshot_pagination(
+            lambda page: self.list_git_diffs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 git_repository_key=git_repository_key,
@@ -1731,7 +1731,7 @@ class AsyncGitOperations(AsyncBase):
             )
         )
 
-    async def preview_get_local_unified_diff_for_repository_relative_file(
+    async def get_git_diff_details(
         self,
         *,
         ai_data_platform_id: str,
@@ -1747,12 +1747,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[models.GitDiffDetail]:
         """(Preview) Get a local unified diff for a repository-relative file.
 
-        See ``Client.preview_get_local_unified_diff_for_repository_relative_file`` for the arguments, the response and the errors.
+        See ``Client.get_git_diff_details`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitdiffdetails-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LOCAL_UNIFIED_DIFF_FOR_REPOSITORY_RELATIVE_FILE,
+            endpoints.GET_GIT_DIFF_DETAILS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1771,7 +1771,7 @@ class AsyncGitOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_snapshot_of_git_worktree_operation_state_and_readiness_for_optional_operationname(
+    async def get_git_operation_state(
         self,
         *,
         ai_data_platform_id: str,
@@ -1785,12 +1785,12 @@ class AsyncGitOperations(AsyncBase):
         """(Preview) Get a snapshot of Git worktree operation state and readiness for an
         optional operationName.
 
-        See ``Client.preview_get_snapshot_of_git_worktree_operation_state_and_readiness_for_optional_operationname`` for the arguments, the response and the errors.
+        See ``Client.get_git_operation_state`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-gitoperationstate-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_SNAPSHOT_OF_GIT_WORKTREE_OPERATION_STATE_AND_READINESS_FOR_OPTIONAL_OPERATIONNAME,
+            endpoints.GET_GIT_OPERATION_STATE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1806,7 +1806,7 @@ class AsyncGitOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_merge_git_branch(
+    async def merge_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -1821,12 +1821,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Merge Git branch.
 
-        See ``Client.preview_merge_git_branch`` for the arguments, the response and the errors.
+        See ``Client.merge_git_repository`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-merge-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_MERGE_GIT_BRANCH,
+            endpoints.MERGE_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1842,7 +1842,7 @@ class AsyncGitOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_pull_git_changes(
+    async def pull_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -1857,12 +1857,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Pull Git changes.
 
-        See ``Client.preview_pull_git_changes`` for the arguments, the response and the errors.
+        See ``Client.pull_git_repository`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-pull-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_PULL_GIT_CHANGES,
+            endpoints.PULL_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1878,7 +1878,7 @@ class AsyncGitOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_rebase_git_branch(
+    async def rebase_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -1893,12 +1893,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Rebase Git branch.
 
-        See ``Client.preview_rebase_git_branch`` for the arguments, the response and the errors.
+        See ``Client.rebase_git_repository`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-rebase-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_REBASE_GIT_BRANCH,
+            endpoints.REBASE_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1914,7 +1914,7 @@ class AsyncGitOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_reset_git_branch(
+    async def reset_git_repository(
         self,
         *,
         ai_data_platform_id: str,
@@ -1929,12 +1929,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Reset Git branch.
 
-        See ``Client.preview_reset_git_branch`` for the arguments, the response and the errors.
+        See ``Client.reset_git_repository`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-reset-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_RESET_GIT_BRANCH,
+            endpoints.RESET_GIT_REPOSITORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1950,7 +1950,7 @@ class AsyncGitOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_reset_workspace_git_state(
+    async def reset_git_folder_state(
         self,
         *,
         ai_data_platform_id: str,
@@ -1964,12 +1964,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Reset workspace Git state.
 
-        See ``Client.preview_reset_workspace_git_state`` for the arguments, the response and the errors.
+        See ``Client.reset_git_folder_state`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-resetstate-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_RESET_WORKSPACE_GIT_STATE,
+            endpoints.RESET_GIT_FOLDER_STATE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1984,7 +1984,7 @@ class AsyncGitOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_synchronously_select_local_or_remote_file_versions(
+    async def resolve_conflicts(
         self,
         *,
         ai_data_platform_id: str,
@@ -1998,12 +1998,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[models.GitBranch]:
         """(Preview) Synchronously select LOCAL or REMOTE file versions.
 
-        See ``Client.preview_synchronously_select_local_or_remote_file_versions`` for the arguments, the response and the errors.
+        See ``Client.resolve_conflicts`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-actions-resolveconflicts-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_SYNCHRONOUSLY_SELECT_LOCAL_OR_REMOTE_FILE_VERSIONS,
+            endpoints.RESOLVE_CONFLICTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2018,7 +2018,7 @@ class AsyncGitOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_create_git_branch(
+    async def create_git_branch(
         self,
         *,
         ai_data_platform_id: str,
@@ -2032,12 +2032,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[models.CreateGitBranch]:
         """(Preview) Create a Git branch.
 
-        See ``Client.preview_create_git_branch`` for the arguments, the response and the errors.
+        See ``Client.create_git_branch`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_CREATE_GIT_BRANCH,
+            endpoints.CREATE_GIT_BRANCH,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2052,7 +2052,7 @@ class AsyncGitOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_list_branches_on_origin_with_pagination(
+    async def list_git_branches(
         self,
         *,
         ai_data_platform_id: str,
@@ -2069,12 +2069,12 @@ class AsyncGitOperations(AsyncBase):
     ) -> ApiResponse[models.GitBranchCollection]:
         """(Preview) List branches on origin with pagination.
 
-        See ``Client.preview_list_branches_on_origin_with_pagination`` for the arguments, the response and the errors.
+        See ``Client.list_git_branches`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitrepositories-gitrepositorykey-gitbranches-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_LIST_BRANCHES_ON_ORIGIN_WITH_PAGINATION,
+            endpoints.LIST_GIT_BRANCHES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2094,7 +2094,7 @@ class AsyncGitOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def preview_list_branches_on_origin_with_pagination_pages(
+    def list_git_branches_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2111,10 +2111,10 @@ class AsyncGitOperations(AsyncBase):
         """(Preview) List branches on origin with pagination.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.preview_list_branches_on_origin_with_pagination_pages``.
+        ``Client.list_git_branches_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.preview_list_branches_on_origin_with_pagination(
+            lambda page: self.list_git_branches(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 git_repository_key=git_repository_key,

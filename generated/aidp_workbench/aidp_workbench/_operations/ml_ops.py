@@ -18,7 +18,7 @@ from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
 class MLOpsOperations(SyncBase):
     """The MLOps operations of ``Client``."""
 
-    def preview_update_tags_on_model_version(
+    def update_model_version_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -72,7 +72,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-internal-model-versions-update-tags-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_MODEL_VERSION,
+            endpoints.UPDATE_MODEL_VERSION_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -84,7 +84,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_update_tags_on_registered_model(
+    def update_registered_model_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -138,7 +138,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-internal-registered-models-update-tags-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_REGISTERED_MODEL,
+            endpoints.UPDATE_REGISTERED_MODEL_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -150,7 +150,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_create_model_version(
+    def create_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -204,7 +204,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-create-post.html
         """
         return self._send(
-            endpoints.PREVIEW_CREATE_MODEL_VERSION,
+            endpoints.CREATE_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -216,7 +216,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_delete_model_version(
+    def delete_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -270,7 +270,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-delete-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_MODEL_VERSION,
+            endpoints.DELETE_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -282,7 +282,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_delete_tag_on_model_version(
+    def delete_model_version_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -336,7 +336,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-delete-tag-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_TAG_ON_MODEL_VERSION,
+            endpoints.DELETE_MODEL_VERSION_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -348,7 +348,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_detailed_information_for_model_version(
+    def get_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -390,7 +390,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-get-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_DETAILED_INFORMATION_FOR_MODEL_VERSION,
+            endpoints.GET_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -404,7 +404,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_list_of_model_versions(
+    def search_model_versions(
         self,
         *,
         ai_data_platform_id: str,
@@ -455,7 +455,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-search-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LIST_OF_MODEL_VERSIONS,
+            endpoints.SEARCH_MODEL_VERSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -471,7 +471,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_set_tag_on_model_version(
+    def set_model_version_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -525,7 +525,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-set-tag-post.html
         """
         return self._send(
-            endpoints.PREVIEW_SET_TAG_ON_MODEL_VERSION,
+            endpoints.SET_MODEL_VERSION_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -537,7 +537,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_transition_model_version_stage(
+    def transition_model_version_stage(
         self,
         *,
         ai_data_platform_id: str,
@@ -591,7 +591,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-transition-stage-post.html
         """
         return self._send(
-            endpoints.PREVIEW_TRANSITION_MODEL_VERSION_STAGE,
+            endpoints.TRANSITION_MODEL_VERSION_STAGE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -603,7 +603,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_update_model_version(
+    def update_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -657,7 +657,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-update-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_MODEL_VERSION,
+            endpoints.UPDATE_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -669,7 +669,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_create_registered_model_in_workspace(
+    def create_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -723,7 +723,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-create-post.html
         """
         return self._send(
-            endpoints.PREVIEW_CREATE_REGISTERED_MODEL_IN_WORKSPACE,
+            endpoints.CREATE_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -735,7 +735,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_delete_registered_model(
+    def delete_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -789,7 +789,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-delete-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_REGISTERED_MODEL,
+            endpoints.DELETE_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -801,7 +801,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_delete_tag_on_registered_model(
+    def delete_registered_model_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -855,7 +855,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-delete-tag-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_TAG_ON_REGISTERED_MODEL,
+            endpoints.DELETE_REGISTERED_MODEL_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -867,7 +867,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_details_for_specified_registered_model(
+    def get_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -907,7 +907,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-get-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_DETAILS_FOR_SPECIFIED_REGISTERED_MODEL,
+            endpoints.GET_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -920,7 +920,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_rename_registered_model(
+    def rename_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -974,7 +974,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-rename-post.html
         """
         return self._send(
-            endpoints.PREVIEW_RENAME_REGISTERED_MODEL,
+            endpoints.RENAME_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -986,7 +986,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_list_of_registered_models_in_workspace(
+    def search_registered_models(
         self,
         *,
         ai_data_platform_id: str,
@@ -1048,7 +1048,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-search-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LIST_OF_REGISTERED_MODELS_IN_WORKSPACE,
+            endpoints.SEARCH_REGISTERED_MODELS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1065,7 +1065,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_set_tag_on_registered_model(
+    def set_registered_model_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -1119,7 +1119,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-set-tag-post.html
         """
         return self._send(
-            endpoints.PREVIEW_SET_TAG_ON_REGISTERED_MODEL,
+            endpoints.SET_REGISTERED_MODEL_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1131,7 +1131,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_update_registered_model_with_provided_details(
+    def update_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -1185,7 +1185,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-update-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_REGISTERED_MODEL_WITH_PROVIDED_DETAILS,
+            endpoints.UPDATE_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1197,7 +1197,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_grant_or_revoke_read_manage_or_admin_on_registered_model_s_dedicated_volume(
+    def manage_registered_model_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -1248,7 +1248,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-registeredmodelkey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.PREVIEW_GRANT_OR_REVOKE_READ_MANAGE_OR_ADMIN_ON_REGISTERED_MODEL_S_DEDICATED_VOLUME,
+            endpoints.MANAGE_REGISTERED_MODEL_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "registeredModelKey": registered_model_key,
@@ -1260,7 +1260,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_users(
+    def list_registered_model_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1323,7 +1323,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-registeredmodelkey-permissions-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_USERS,
+            endpoints.LIST_REGISTERED_MODEL_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "registeredModelKey": registered_model_key,
@@ -1340,7 +1340,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_users_pages(
+    def list_registered_model_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1353,7 +1353,7 @@ class MLOpsOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.RegisteredModelPermissionCollection]]:
         """(Preview) Get the users.
 
-        Yields every page of ``preview_get_users``, following ``opc-next-page``; a page
+        Yields every page of ``list_registered_model_permissions``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         (Preview) Returns the users, groups, and roles granted READ, MANAGE, or ADMIN on
@@ -1401,7 +1401,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-registeredmodelkey-permissions-get.html
         """
         return iterate_pages(
-            lambda page: self.preview_get_users(
+            lambda page: self.list_registered_model_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 registered_model_key=registered_model_key,
                 limit=limit,
@@ -1413,7 +1413,7 @@ class MLOpsOperations(SyncBase):
             )
         )
 
-    def preview_activate_model_deployment_so_model_becomes_available_for_inference(
+    def activate_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -1460,7 +1460,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activate-post.html
         """
         return self._send(
-            endpoints.PREVIEW_ACTIVATE_MODEL_DEPLOYMENT_SO_MODEL_BECOMES_AVAILABLE_FOR_INFERENCE,
+            endpoints.ACTIVATE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1471,7 +1471,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_full_detail_for_single_deployment_activity(
+    def get_activity(
         self,
         *,
         ai_data_platform_id: str,
@@ -1513,7 +1513,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-get-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_FULL_DETAIL_FOR_SINGLE_DEPLOYMENT_ACTIVITY,
+            endpoints.GET_ACTIVITY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1526,7 +1526,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_activity_history_for_model_deployment(
+    def search_activities(
         self,
         *,
         ai_data_platform_id: str,
@@ -1569,7 +1569,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-search-post.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_ACTIVITY_HISTORY_FOR_MODEL_DEPLOYMENT,
+            endpoints.SEARCH_ACTIVITIES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1580,12 +1580,12 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_model_contract_input_output_signatures_and_sample_request_for_query_endpoint_playground(
+    def get_contract(
         self,
         *,
         ai_data_platform_id: str,
         deployment_id: str,
-        model_version_: int | None = None,
+        model_version: int | None = None,
         opc_request_id: str | None = None,
         timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GetModelDeploymentContractResponse]:
@@ -1601,7 +1601,7 @@ class MLOpsOperations(SyncBase):
                 of the AI Data Platform (Data Lake) instance.
             deployment_id: The unique 32-character hexadecimal ID of the model
                 deployment.
-            model_version_: The model version whose contract to return; when omitted the
+            model_version: The model version whose contract to return; when omitted the
                 latest (highest) version on the deployment is used.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
@@ -1626,13 +1626,13 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-contract-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_MODEL_CONTRACT_INPUT_OUTPUT_SIGNATURES_AND_SAMPLE_REQUEST_FOR_QUERY_ENDPOINT_PLAYGROUND,
+            endpoints.GET_CONTRACT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
             query={
                 "deployment_id": deployment_id,
-                "model_version": model_version_,
+                "model_version": model_version,
             },
             headers={
                 "opc-request-id": opc_request_id,
@@ -1640,7 +1640,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_create_model_deployment_for_registered_model(
+    def create_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -1694,7 +1694,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-create-post.html
         """
         return self._send(
-            endpoints.PREVIEW_CREATE_MODEL_DEPLOYMENT_FOR_REGISTERED_MODEL,
+            endpoints.CREATE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1706,7 +1706,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_deactivate_model_deployment_to_safely_take_model_offline(
+    def deactivate_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -1751,7 +1751,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deactivate-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DEACTIVATE_MODEL_DEPLOYMENT_TO_SAFELY_TAKE_MODEL_OFFLINE,
+            endpoints.DEACTIVATE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1762,7 +1762,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_delete_model_deployment_that_is_not_active(
+    def delete_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -1807,7 +1807,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-delete-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_MODEL_DEPLOYMENT_THAT_IS_NOT_ACTIVE,
+            endpoints.DELETE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1818,7 +1818,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_details_for_specified_model_deployment(
+    def get_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -1859,7 +1859,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-get-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_DETAILS_FOR_SPECIFIED_MODEL_DEPLOYMENT,
+            endpoints.GET_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1872,7 +1872,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_roll_active_model_deployment_back_to_lower_model_version_of_same_registered_model(
+    def roll_back_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -1919,7 +1919,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-roll-back-post.html
         """
         return self._send(
-            endpoints.PREVIEW_ROLL_ACTIVE_MODEL_DEPLOYMENT_BACK_TO_LOWER_MODEL_VERSION_OF_SAME_REGISTERED_MODEL,
+            endpoints.ROLL_BACK_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1930,7 +1930,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_roll_active_model_deployment_forward_to_higher_model_version_of_same_registered_model(
+    def roll_forward_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -1977,7 +1977,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-roll-forward-post.html
         """
         return self._send(
-            endpoints.PREVIEW_ROLL_ACTIVE_MODEL_DEPLOYMENT_FORWARD_TO_HIGHER_MODEL_VERSION_OF_SAME_REGISTERED_MODEL,
+            endpoints.ROLL_FORWARD_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1988,7 +1988,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_list_of_model_deployments_matching_given_criteria(
+    def search_model_deployments(
         self,
         *,
         ai_data_platform_id: str,
@@ -2031,7 +2031,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-search-post.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LIST_OF_MODEL_DEPLOYMENTS_MATCHING_GIVEN_CRITERIA,
+            endpoints.SEARCH_MODEL_DEPLOYMENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -2042,7 +2042,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_update_model_deployment(
+    def update_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -2087,7 +2087,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-update-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_MODEL_DEPLOYMENT,
+            endpoints.UPDATE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -2098,7 +2098,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_update_tags_on_model_deployment(
+    def update_model_deployment_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -2152,7 +2152,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-update-tags-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_MODEL_DEPLOYMENT,
+            endpoints.UPDATE_MODEL_DEPLOYMENT_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -2164,7 +2164,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_start_asynchronous_export_of_correlated_inference_invocation_records_in_requested_publish_time_window_to_json_file_in_volume(
+    def export_inference_invocations(
         self,
         *,
         ai_data_platform_id: str,
@@ -2216,7 +2216,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-actions-export-post.html
         """
         return self._send(
-            endpoints.PREVIEW_START_ASYNCHRONOUS_EXPORT_OF_CORRELATED_INFERENCE_INVOCATION_RECORDS_IN_REQUESTED_PUBLISH_TIME_WINDOW_TO_JSON_FILE_IN_VOLUME,
+            endpoints.EXPORT_INFERENCE_INVOCATIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -2228,7 +2228,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_paginated_request_and_response_correlated_inference_invocation_records_for_model_deployment(
+    def search_inferences(
         self,
         *,
         ai_data_platform_id: str,
@@ -2280,7 +2280,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-search-post.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_PAGINATED_REQUEST_AND_RESPONSE_CORRELATED_INFERENCE_INVOCATION_RECORDS_FOR_MODEL_DEPLOYMENT,
+            endpoints.SEARCH_INFERENCES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -2292,7 +2292,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_aggregate_metrics_for_correlated_request_and_response_inference_events_within_requested_timestamp_range(
+    def get_inferences_summary(
         self,
         *,
         ai_data_platform_id: str,
@@ -2347,7 +2347,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-summary-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_AGGREGATE_METRICS_FOR_CORRELATED_REQUEST_AND_RESPONSE_INFERENCE_EVENTS_WITHIN_REQUESTED_TIMESTAMP_RANGE,
+            endpoints.GET_INFERENCES_SUMMARY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -2362,7 +2362,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_request_and_response_payloads_for_one_correlated_inference_invocation_identified_by_its_request_id(
+    def get_inference(
         self,
         *,
         ai_data_platform_id: str,
@@ -2413,7 +2413,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-requestid-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_REQUEST_AND_RESPONSE_PAYLOADS_FOR_ONE_CORRELATED_INFERENCE_INVOCATION_IDENTIFIED_BY_ITS_REQUEST_ID,
+            endpoints.GET_INFERENCE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -2425,7 +2425,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_one_page_of_deployment_lifecycle_log_events_for_model_deployment(
+    def search_deployment_logs(
         self,
         *,
         ai_data_platform_id: str,
@@ -2474,7 +2474,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-search-post.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_ONE_PAGE_OF_DEPLOYMENT_LIFECYCLE_LOG_EVENTS_FOR_MODEL_DEPLOYMENT,
+            endpoints.SEARCH_DEPLOYMENT_LOGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -2486,7 +2486,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_one_deployment_log_event_with_its_full(
+    def get_deployment_log(
         self,
         *,
         ai_data_platform_id: str,
@@ -2532,7 +2532,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-logid-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_ONE_DEPLOYMENT_LOG_EVENT_WITH_ITS_FULL,
+            endpoints.GET_DEPLOYMENT_LOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -2544,12 +2544,12 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_aggregate_counts_of_registered_model_footprint_within_catalog_and_schema(
+    def get_registered_models_summary(
         self,
         *,
         ai_data_platform_id: str,
         catalog: str,
-        schema_: str,
+        schema: str,
         opc_request_id: str | None = None,
         timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RegisteredModelSummary]:
@@ -2564,7 +2564,7 @@ class MLOpsOperations(SyncBase):
                 [OCID](https://docs.oracle.com/iaas/Content/General/Concepts/identifiers.htm)
                 of the AI Data Platform (Data Lake) instance.
             catalog: Catalog whose registered-model footprint should be summarized.
-            schema_: Schema (within the catalog) whose registered-model footprint should
+            schema: Schema (within the catalog) whose registered-model footprint should
                 be summarized.
             opc_request_id: Unique Oracle-assigned identifier for the request. If you
                 need to contact Oracle about a particular request, please provide the
@@ -2589,13 +2589,13 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-registered-models-summary-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_AGGREGATE_COUNTS_OF_REGISTERED_MODEL_FOOTPRINT_WITHIN_CATALOG_AND_SCHEMA,
+            endpoints.GET_REGISTERED_MODELS_SUMMARY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
             query={
                 "catalog": catalog,
-                "schema": schema_,
+                "schema": schema,
             },
             headers={
                 "opc-request-id": opc_request_id,
@@ -2603,7 +2603,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_list_of_artifacts(
+    def list_artifacts(
         self,
         *,
         ai_data_platform_id: str,
@@ -2650,7 +2650,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-artifacts-list-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LIST_OF_ARTIFACTS,
+            endpoints.LIST_ARTIFACTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2666,7 +2666,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_create_experiment_in_workspace(
+    def create_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -2722,7 +2722,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-create-post.html
         """
         return self._send(
-            endpoints.PREVIEW_CREATE_EXPERIMENT_IN_WORKSPACE,
+            endpoints.CREATE_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2735,7 +2735,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_delete_experiment(
+    def delete_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -2791,7 +2791,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-delete-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_EXPERIMENT,
+            endpoints.DELETE_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2804,7 +2804,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_delete_tag_on_experiment(
+    def delete_experiment_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -2860,7 +2860,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-delete-experiment-tag-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_TAG_ON_EXPERIMENT,
+            endpoints.DELETE_EXPERIMENT_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2873,7 +2873,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_metadata_for_experiment_by_id(
+    def get_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -2916,7 +2916,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-get-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_METADATA_FOR_EXPERIMENT_BY_ID,
+            endpoints.GET_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2930,7 +2930,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_experiment_metadata_for_given_name(
+    def get_experiment_by_name(
         self,
         *,
         ai_data_platform_id: str,
@@ -2975,7 +2975,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-get-by-name-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_EXPERIMENT_METADATA_FOR_GIVEN_NAME,
+            endpoints.GET_EXPERIMENT_BY_NAME,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2989,7 +2989,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_restore_experiment(
+    def restore_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -3045,7 +3045,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-restore-post.html
         """
         return self._send(
-            endpoints.PREVIEW_RESTORE_EXPERIMENT,
+            endpoints.RESTORE_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3058,7 +3058,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_list_of_experiments_with_given_details(
+    def search_experiments(
         self,
         *,
         ai_data_platform_id: str,
@@ -3103,7 +3103,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-search-post.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LIST_OF_EXPERIMENTS_WITH_GIVEN_DETAILS,
+            endpoints.SEARCH_EXPERIMENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3115,7 +3115,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_set_tag_on_experiment(
+    def set_experiment_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -3171,7 +3171,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-set-experiment-tag-post.html
         """
         return self._send(
-            endpoints.PREVIEW_SET_TAG_ON_EXPERIMENT,
+            endpoints.SET_EXPERIMENT_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3184,7 +3184,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_update_experiment(
+    def update_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -3240,7 +3240,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-update-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_EXPERIMENT,
+            endpoints.UPDATE_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3253,7 +3253,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_update_tags_on_experiment(
+    def update_experiment_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -3309,7 +3309,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-internal-experiments-update-experiment-tags-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_EXPERIMENT,
+            endpoints.UPDATE_EXPERIMENT_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3322,7 +3322,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_update_tags_on_experiment_run(
+    def update_experiment_run_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -3378,7 +3378,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-internal-runs-update-tags-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_EXPERIMENT_RUN,
+            endpoints.UPDATE_EXPERIMENT_RUN_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3391,7 +3391,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_list_of_logged_models(
+    def search_logged_models(
         self,
         *,
         ai_data_platform_id: str,
@@ -3436,7 +3436,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-logged-models-search-post.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LIST_OF_LOGGED_MODELS,
+            endpoints.SEARCH_LOGGED_MODELS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3448,7 +3448,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_history_of_experiment_run_metrics(
+    def get_metric_history(
         self,
         *,
         ai_data_platform_id: str,
@@ -3501,7 +3501,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-metrics-get-history-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_HISTORY_OF_EXPERIMENT_RUN_METRICS,
+            endpoints.GET_METRIC_HISTORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3518,7 +3518,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_create_new_model_version_in_specified_workspace(
+    def create_workspace_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -3574,7 +3574,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-model-versions-create-post.html
         """
         return self._send(
-            endpoints.PREVIEW_CREATE_NEW_MODEL_VERSION_IN_SPECIFIED_WORKSPACE,
+            endpoints.CREATE_WORKSPACE_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3587,7 +3587,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_create_new_run_within_experiment(
+    def create_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -3643,7 +3643,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
         """
         return self._send(
-            endpoints.PREVIEW_CREATE_NEW_RUN_WITHIN_EXPERIMENT,
+            endpoints.CREATE_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3656,7 +3656,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_delete_experiment_run(
+    def delete_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -3712,7 +3712,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-delete-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_EXPERIMENT_RUN,
+            endpoints.DELETE_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3725,7 +3725,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_delete_tag_on_experiment_run(
+    def delete_experiment_run_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -3781,7 +3781,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-delete-tag-post.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_TAG_ON_EXPERIMENT_RUN,
+            endpoints.DELETE_EXPERIMENT_RUN_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3794,7 +3794,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_details_of_experiment_run_by_id(
+    def get_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -3836,7 +3836,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-get-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_DETAILS_OF_EXPERIMENT_RUN_BY_ID,
+            endpoints.GET_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3850,7 +3850,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_log_experiment_run_batch(
+    def log_experiment_run_batch(
         self,
         *,
         ai_data_platform_id: str,
@@ -3906,7 +3906,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-batch-post.html
         """
         return self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_BATCH,
+            endpoints.LOG_EXPERIMENT_RUN_BATCH,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3919,7 +3919,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_log_experiment_run_inputs(
+    def log_experiment_run_inputs(
         self,
         *,
         ai_data_platform_id: str,
@@ -3975,7 +3975,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-inputs-post.html
         """
         return self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_INPUTS,
+            endpoints.LOG_EXPERIMENT_RUN_INPUTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3988,7 +3988,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_log_experiment_run_metric(
+    def log_experiment_run_metric(
         self,
         *,
         ai_data_platform_id: str,
@@ -4044,7 +4044,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-metric-post.html
         """
         return self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_METRIC,
+            endpoints.LOG_EXPERIMENT_RUN_METRIC,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -4057,7 +4057,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_log_experiment_run_model(
+    def log_experiment_run_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -4113,7 +4113,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-model-post.html
         """
         return self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_MODEL,
+            endpoints.LOG_EXPERIMENT_RUN_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -4126,7 +4126,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_log_experiment_run_parameter(
+    def log_experiment_run_param(
         self,
         *,
         ai_data_platform_id: str,
@@ -4182,7 +4182,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-parameter-post.html
         """
         return self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_PARAMETER,
+            endpoints.LOG_EXPERIMENT_RUN_PARAM,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -4195,7 +4195,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_restore_experiment_run(
+    def restore_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -4251,7 +4251,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-restore-post.html
         """
         return self._send(
-            endpoints.PREVIEW_RESTORE_EXPERIMENT_RUN,
+            endpoints.RESTORE_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -4264,7 +4264,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_list_of_experiment_runs_in_workspace(
+    def search_experiment_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -4309,7 +4309,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-search-post.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LIST_OF_EXPERIMENT_RUNS_IN_WORKSPACE,
+            endpoints.SEARCH_EXPERIMENT_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -4321,7 +4321,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_set_tag_on_experiment_run(
+    def set_experiment_run_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -4377,7 +4377,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-set-tag-post.html
         """
         return self._send(
-            endpoints.PREVIEW_SET_TAG_ON_EXPERIMENT_RUN,
+            endpoints.SET_EXPERIMENT_RUN_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -4390,7 +4390,7 @@ class MLOpsOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_update_experiment_run(
+    def update_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -4446,7 +4446,7 @@ class MLOpsOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-update-post.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_EXPERIMENT_RUN,
+            endpoints.UPDATE_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -4463,7 +4463,7 @@ class MLOpsOperations(SyncBase):
 class AsyncMLOpsOperations(AsyncBase):
     """The MLOps operations of ``AsyncClient``."""
 
-    async def preview_update_tags_on_model_version(
+    async def update_model_version_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -4474,12 +4474,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.UpdateModelVersionTagsResponseDetails]:
         """(Preview) Update tags on a model version.
 
-        See ``Client.preview_update_tags_on_model_version`` for the arguments, the response and the errors.
+        See ``Client.update_model_version_tags`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-internal-model-versions-update-tags-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_MODEL_VERSION,
+            endpoints.UPDATE_MODEL_VERSION_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4491,7 +4491,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_update_tags_on_registered_model(
+    async def update_registered_model_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -4502,12 +4502,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.UpdateRegisteredModelTagsResponseDetails]:
         """(Preview) Update tags on a registered model.
 
-        See ``Client.preview_update_tags_on_registered_model`` for the arguments, the response and the errors.
+        See ``Client.update_registered_model_tags`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-internal-registered-models-update-tags-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_REGISTERED_MODEL,
+            endpoints.UPDATE_REGISTERED_MODEL_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4519,7 +4519,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_create_model_version(
+    async def create_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -4530,12 +4530,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.CreateModelVersionResponseDetails]:
         """(Preview) Create a model version.
 
-        See ``Client.preview_create_model_version`` for the arguments, the response and the errors.
+        See ``Client.create_model_version`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-create-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_CREATE_MODEL_VERSION,
+            endpoints.CREATE_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4547,7 +4547,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_delete_model_version(
+    async def delete_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -4558,12 +4558,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeleteModelVersionResponseDetails]:
         """(Preview) Delete a model version.
 
-        See ``Client.preview_delete_model_version`` for the arguments, the response and the errors.
+        See ``Client.delete_model_version`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-delete-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_MODEL_VERSION,
+            endpoints.DELETE_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4575,7 +4575,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_delete_tag_on_model_version(
+    async def delete_model_version_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -4586,12 +4586,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeleteModelVersionTagResponseDetails]:
         """(Preview) Delete a tag on a model version.
 
-        See ``Client.preview_delete_tag_on_model_version`` for the arguments, the response and the errors.
+        See ``Client.delete_model_version_tag`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-delete-tag-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_TAG_ON_MODEL_VERSION,
+            endpoints.DELETE_MODEL_VERSION_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4603,7 +4603,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_detailed_information_for_model_version(
+    async def get_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -4614,12 +4614,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.GetModelVersionResponseDetails]:
         """(Preview) Get detailed information for a model version.
 
-        See ``Client.preview_get_detailed_information_for_model_version`` for the arguments, the response and the errors.
+        See ``Client.get_model_version`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-get-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_DETAILED_INFORMATION_FOR_MODEL_VERSION,
+            endpoints.GET_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4633,7 +4633,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_list_of_model_versions(
+    async def search_model_versions(
         self,
         *,
         ai_data_platform_id: str,
@@ -4646,12 +4646,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ModelVersionCollection]:
         """(Preview) Get a list of model versions.
 
-        See ``Client.preview_get_list_of_model_versions`` for the arguments, the response and the errors.
+        See ``Client.search_model_versions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-search-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LIST_OF_MODEL_VERSIONS,
+            endpoints.SEARCH_MODEL_VERSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4667,7 +4667,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_set_tag_on_model_version(
+    async def set_model_version_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -4678,12 +4678,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.SetModelVersionTagResponseDetails]:
         """(Preview) Set a tag on a model version.
 
-        See ``Client.preview_set_tag_on_model_version`` for the arguments, the response and the errors.
+        See ``Client.set_model_version_tag`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-set-tag-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_SET_TAG_ON_MODEL_VERSION,
+            endpoints.SET_MODEL_VERSION_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4695,7 +4695,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_transition_model_version_stage(
+    async def transition_model_version_stage(
         self,
         *,
         ai_data_platform_id: str,
@@ -4706,12 +4706,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.TransitionModelVersionStageResponseDetails]:
         """(Preview) Transition a model version stage.
 
-        See ``Client.preview_transition_model_version_stage`` for the arguments, the response and the errors.
+        See ``Client.transition_model_version_stage`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-transition-stage-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_TRANSITION_MODEL_VERSION_STAGE,
+            endpoints.TRANSITION_MODEL_VERSION_STAGE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4723,7 +4723,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_update_model_version(
+    async def update_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -4734,12 +4734,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.UpdateModelVersionResponseDetails]:
         """(Preview) Update a model version.
 
-        See ``Client.preview_update_model_version`` for the arguments, the response and the errors.
+        See ``Client.update_model_version`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-model-versions-update-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_MODEL_VERSION,
+            endpoints.UPDATE_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4751,7 +4751,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_create_registered_model_in_workspace(
+    async def create_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -4762,12 +4762,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.CreateRegisteredModelResponseDetails]:
         """(Preview) Create a registered model in a workspace.
 
-        See ``Client.preview_create_registered_model_in_workspace`` for the arguments, the response and the errors.
+        See ``Client.create_registered_model`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-create-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_CREATE_REGISTERED_MODEL_IN_WORKSPACE,
+            endpoints.CREATE_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4779,7 +4779,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_delete_registered_model(
+    async def delete_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -4790,12 +4790,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeleteRegisteredModelResponseDetails]:
         """(Preview) Delete a registered model.
 
-        See ``Client.preview_delete_registered_model`` for the arguments, the response and the errors.
+        See ``Client.delete_registered_model`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-delete-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_REGISTERED_MODEL,
+            endpoints.DELETE_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4807,7 +4807,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_delete_tag_on_registered_model(
+    async def delete_registered_model_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -4818,12 +4818,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeleteRegisteredModelTagResponseDetails]:
         """(Preview) Delete a tag on a registered model.
 
-        See ``Client.preview_delete_tag_on_registered_model`` for the arguments, the response and the errors.
+        See ``Client.delete_registered_model_tag`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-delete-tag-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_TAG_ON_REGISTERED_MODEL,
+            endpoints.DELETE_REGISTERED_MODEL_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4835,7 +4835,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_details_for_specified_registered_model(
+    async def get_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -4845,12 +4845,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.GetRegisteredModelResponseDetails]:
         """(Preview) Get details for a specified registered model.
 
-        See ``Client.preview_get_details_for_specified_registered_model`` for the arguments, the response and the errors.
+        See ``Client.get_registered_model`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-get-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_DETAILS_FOR_SPECIFIED_REGISTERED_MODEL,
+            endpoints.GET_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4863,7 +4863,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_rename_registered_model(
+    async def rename_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -4874,12 +4874,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.RenameRegisteredModelResponseDetails]:
         """(Preview) Rename a registered model.
 
-        See ``Client.preview_rename_registered_model`` for the arguments, the response and the errors.
+        See ``Client.rename_registered_model`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-rename-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_RENAME_REGISTERED_MODEL,
+            endpoints.RENAME_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4891,7 +4891,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_list_of_registered_models_in_workspace(
+    async def search_registered_models(
         self,
         *,
         ai_data_platform_id: str,
@@ -4905,12 +4905,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.RegisteredModelCollection]:
         """(Preview) Get a list of registered models in a workspace.
 
-        See ``Client.preview_get_list_of_registered_models_in_workspace`` for the arguments, the response and the errors.
+        See ``Client.search_registered_models`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-search-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LIST_OF_REGISTERED_MODELS_IN_WORKSPACE,
+            endpoints.SEARCH_REGISTERED_MODELS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4927,7 +4927,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_set_tag_on_registered_model(
+    async def set_registered_model_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -4938,12 +4938,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.SetRegisteredModelTagResponseDetails]:
         """(Preview) Set a tag on a registered model.
 
-        See ``Client.preview_set_tag_on_registered_model`` for the arguments, the response and the errors.
+        See ``Client.set_registered_model_tag`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-set-tag-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_SET_TAG_ON_REGISTERED_MODEL,
+            endpoints.SET_REGISTERED_MODEL_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4955,7 +4955,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_update_registered_model_with_provided_details(
+    async def update_registered_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -4966,12 +4966,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.UpdateRegisteredModelResponseDetails]:
         """(Preview) Update a registered model with the provided details.
 
-        See ``Client.preview_update_registered_model_with_provided_details`` for the arguments, the response and the errors.
+        See ``Client.update_registered_model`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-update-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_REGISTERED_MODEL_WITH_PROVIDED_DETAILS,
+            endpoints.UPDATE_REGISTERED_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -4983,7 +4983,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_grant_or_revoke_read_manage_or_admin_on_registered_model_s_dedicated_volume(
+    async def manage_registered_model_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -4995,12 +4995,12 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Grant or revoke READ, MANAGE, or ADMIN on a registered model's
         dedicated volume.
 
-        See ``Client.preview_grant_or_revoke_read_manage_or_admin_on_registered_model_s_dedicated_volume`` for the arguments, the response and the errors.
+        See ``Client.manage_registered_model_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-registeredmodelkey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_GRANT_OR_REVOKE_READ_MANAGE_OR_ADMIN_ON_REGISTERED_MODEL_S_DEDICATED_VOLUME,
+            endpoints.MANAGE_REGISTERED_MODEL_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "registeredModelKey": registered_model_key,
@@ -5012,7 +5012,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_users(
+    async def list_registered_model_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -5026,12 +5026,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.RegisteredModelPermissionCollection]:
         """(Preview) Get the users.
 
-        See ``Client.preview_get_users`` for the arguments, the response and the errors.
+        See ``Client.list_registered_model_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-mlflow-registered-models-registeredmodelkey-permissions-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_USERS,
+            endpoints.LIST_REGISTERED_MODEL_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "registeredModelKey": registered_model_key,
@@ -5048,7 +5048,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def preview_get_users_pages(
+    def list_registered_model_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -5062,10 +5062,10 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get the users.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.preview_get_users_pages``.
+        ``Client.list_registered_model_permissions_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.preview_get_users(
+            lambda page: self.list_registered_model_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 registered_model_key=registered_model_key,
                 limit=limit,
@@ -5077,7 +5077,7 @@ class AsyncMLOpsOperations(AsyncBase):
             )
         )
 
-    async def preview_activate_model_deployment_so_model_becomes_available_for_inference(
+    async def activate_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5088,12 +5088,12 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Activate a model deployment so the model becomes available for
         inference.
 
-        See ``Client.preview_activate_model_deployment_so_model_becomes_available_for_inference`` for the arguments, the response and the errors.
+        See ``Client.activate_model_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activate-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_ACTIVATE_MODEL_DEPLOYMENT_SO_MODEL_BECOMES_AVAILABLE_FOR_INFERENCE,
+            endpoints.ACTIVATE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -5104,7 +5104,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_full_detail_for_single_deployment_activity(
+    async def get_activity(
         self,
         *,
         ai_data_platform_id: str,
@@ -5114,12 +5114,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeploymentActivity]:
         """(Preview) Get the full detail for a single deployment activity.
 
-        See ``Client.preview_get_full_detail_for_single_deployment_activity`` for the arguments, the response and the errors.
+        See ``Client.get_activity`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-get-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_FULL_DETAIL_FOR_SINGLE_DEPLOYMENT_ACTIVITY,
+            endpoints.GET_ACTIVITY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -5132,7 +5132,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_activity_history_for_model_deployment(
+    async def search_activities(
         self,
         *,
         ai_data_platform_id: str,
@@ -5142,12 +5142,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ModelDeploymentActivitySummaryCollection]:
         """(Preview) Get the activity history for a model deployment.
 
-        See ``Client.preview_get_activity_history_for_model_deployment`` for the arguments, the response and the errors.
+        See ``Client.search_activities`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-activities-search-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_ACTIVITY_HISTORY_FOR_MODEL_DEPLOYMENT,
+            endpoints.SEARCH_ACTIVITIES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -5158,30 +5158,30 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_model_contract_input_output_signatures_and_sample_request_for_query_endpoint_playground(
+    async def get_contract(
         self,
         *,
         ai_data_platform_id: str,
         deployment_id: str,
-        model_version_: int | None = None,
+        model_version: int | None = None,
         opc_request_id: str | None = None,
         timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.GetModelDeploymentContractResponse]:
         """(Preview) Get the model contract (input/output signatures and a sample request)
         for the query-endpoint playground.
 
-        See ``Client.preview_get_model_contract_input_output_signatures_and_sample_request_for_query_endpoint_playground`` for the arguments, the response and the errors.
+        See ``Client.get_contract`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-contract-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_MODEL_CONTRACT_INPUT_OUTPUT_SIGNATURES_AND_SAMPLE_REQUEST_FOR_QUERY_ENDPOINT_PLAYGROUND,
+            endpoints.GET_CONTRACT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
             query={
                 "deployment_id": deployment_id,
-                "model_version": model_version_,
+                "model_version": model_version,
             },
             headers={
                 "opc-request-id": opc_request_id,
@@ -5189,7 +5189,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_create_model_deployment_for_registered_model(
+    async def create_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5200,12 +5200,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ModelDeployment]:
         """(Preview) Create a model deployment for a registered model.
 
-        See ``Client.preview_create_model_deployment_for_registered_model`` for the arguments, the response and the errors.
+        See ``Client.create_model_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-create-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_CREATE_MODEL_DEPLOYMENT_FOR_REGISTERED_MODEL,
+            endpoints.CREATE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -5217,7 +5217,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_deactivate_model_deployment_to_safely_take_model_offline(
+    async def deactivate_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5227,12 +5227,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Deactivate a model deployment to safely take the model offline.
 
-        See ``Client.preview_deactivate_model_deployment_to_safely_take_model_offline`` for the arguments, the response and the errors.
+        See ``Client.deactivate_model_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deactivate-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DEACTIVATE_MODEL_DEPLOYMENT_TO_SAFELY_TAKE_MODEL_OFFLINE,
+            endpoints.DEACTIVATE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -5243,7 +5243,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_delete_model_deployment_that_is_not_active(
+    async def delete_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5253,12 +5253,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """(Preview) Delete a model deployment that is not active.
 
-        See ``Client.preview_delete_model_deployment_that_is_not_active`` for the arguments, the response and the errors.
+        See ``Client.delete_model_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-delete-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_MODEL_DEPLOYMENT_THAT_IS_NOT_ACTIVE,
+            endpoints.DELETE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -5269,7 +5269,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_details_for_specified_model_deployment(
+    async def get_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5279,12 +5279,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ModelDeployment]:
         """(Preview) Get details for a specified model deployment.
 
-        See ``Client.preview_get_details_for_specified_model_deployment`` for the arguments, the response and the errors.
+        See ``Client.get_model_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-get-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_DETAILS_FOR_SPECIFIED_MODEL_DEPLOYMENT,
+            endpoints.GET_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -5297,7 +5297,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_roll_active_model_deployment_back_to_lower_model_version_of_same_registered_model(
+    async def roll_back_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5308,12 +5308,12 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Roll an active model deployment back to a lower model version of the
         same registered model.
 
-        See ``Client.preview_roll_active_model_deployment_back_to_lower_model_version_of_same_registered_model`` for the arguments, the response and the errors.
+        See ``Client.roll_back_model_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-roll-back-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_ROLL_ACTIVE_MODEL_DEPLOYMENT_BACK_TO_LOWER_MODEL_VERSION_OF_SAME_REGISTERED_MODEL,
+            endpoints.ROLL_BACK_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -5324,7 +5324,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_roll_active_model_deployment_forward_to_higher_model_version_of_same_registered_model(
+    async def roll_forward_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5335,12 +5335,12 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Roll an active model deployment forward to a higher model version of
         the same registered model.
 
-        See ``Client.preview_roll_active_model_deployment_forward_to_higher_model_version_of_same_registered_model`` for the arguments, the response and the errors.
+        See ``Client.roll_forward_model_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-roll-forward-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_ROLL_ACTIVE_MODEL_DEPLOYMENT_FORWARD_TO_HIGHER_MODEL_VERSION_OF_SAME_REGISTERED_MODEL,
+            endpoints.ROLL_FORWARD_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -5351,7 +5351,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_list_of_model_deployments_matching_given_criteria(
+    async def search_model_deployments(
         self,
         *,
         ai_data_platform_id: str,
@@ -5361,12 +5361,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ModelDeploymentCollection]:
         """(Preview) Get a list of model deployments matching the given criteria.
 
-        See ``Client.preview_get_list_of_model_deployments_matching_given_criteria`` for the arguments, the response and the errors.
+        See ``Client.search_model_deployments`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-search-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LIST_OF_MODEL_DEPLOYMENTS_MATCHING_GIVEN_CRITERIA,
+            endpoints.SEARCH_MODEL_DEPLOYMENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -5377,7 +5377,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_update_model_deployment(
+    async def update_model_deployment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5387,12 +5387,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ModelDeployment]:
         """(Preview) Update a model deployment.
 
-        See ``Client.preview_update_model_deployment`` for the arguments, the response and the errors.
+        See ``Client.update_model_deployment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-update-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_MODEL_DEPLOYMENT,
+            endpoints.UPDATE_MODEL_DEPLOYMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -5403,7 +5403,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_update_tags_on_model_deployment(
+    async def update_model_deployment_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -5414,12 +5414,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.UpdateModelDeploymentTagsResponseDetails]:
         """(Preview) Update tags on a model deployment.
 
-        See ``Client.preview_update_tags_on_model_deployment`` for the arguments, the response and the errors.
+        See ``Client.update_model_deployment_tags`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-update-tags-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_MODEL_DEPLOYMENT,
+            endpoints.UPDATE_MODEL_DEPLOYMENT_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -5431,7 +5431,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_start_asynchronous_export_of_correlated_inference_invocation_records_in_requested_publish_time_window_to_json_file_in_volume(
+    async def export_inference_invocations(
         self,
         *,
         ai_data_platform_id: str,
@@ -5443,12 +5443,12 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Start an asynchronous export of the correlated inference invocation
         records in the requested publish-time window to a JSON file in a Volume.
 
-        See ``Client.preview_start_asynchronous_export_of_correlated_inference_invocation_records_in_requested_publish_time_window_to_json_file_in_volume`` for the arguments, the response and the errors.
+        See ``Client.export_inference_invocations`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-actions-export-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_START_ASYNCHRONOUS_EXPORT_OF_CORRELATED_INFERENCE_INVOCATION_RECORDS_IN_REQUESTED_PUBLISH_TIME_WINDOW_TO_JSON_FILE_IN_VOLUME,
+            endpoints.EXPORT_INFERENCE_INVOCATIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -5460,7 +5460,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_paginated_request_and_response_correlated_inference_invocation_records_for_model_deployment(
+    async def search_inferences(
         self,
         *,
         ai_data_platform_id: str,
@@ -5472,12 +5472,12 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get paginated request and response-correlated inference invocation
         records for a model deployment.
 
-        See ``Client.preview_get_paginated_request_and_response_correlated_inference_invocation_records_for_model_deployment`` for the arguments, the response and the errors.
+        See ``Client.search_inferences`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-search-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_PAGINATED_REQUEST_AND_RESPONSE_CORRELATED_INFERENCE_INVOCATION_RECORDS_FOR_MODEL_DEPLOYMENT,
+            endpoints.SEARCH_INFERENCES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -5489,7 +5489,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_aggregate_metrics_for_correlated_request_and_response_inference_events_within_requested_timestamp_range(
+    async def get_inferences_summary(
         self,
         *,
         ai_data_platform_id: str,
@@ -5502,12 +5502,12 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get aggregate metrics for correlated request and response inference
         events within the requested timestamp range.
 
-        See ``Client.preview_get_aggregate_metrics_for_correlated_request_and_response_inference_events_within_requested_timestamp_range`` for the arguments, the response and the errors.
+        See ``Client.get_inferences_summary`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-summary-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_AGGREGATE_METRICS_FOR_CORRELATED_REQUEST_AND_RESPONSE_INFERENCE_EVENTS_WITHIN_REQUESTED_TIMESTAMP_RANGE,
+            endpoints.GET_INFERENCES_SUMMARY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -5522,7 +5522,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_request_and_response_payloads_for_one_correlated_inference_invocation_identified_by_its_request_id(
+    async def get_inference(
         self,
         *,
         ai_data_platform_id: str,
@@ -5534,12 +5534,12 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get request and response payloads for one correlated inference
         invocation identified by its request ID.
 
-        See ``Client.preview_get_request_and_response_payloads_for_one_correlated_inference_invocation_identified_by_its_request_id`` for the arguments, the response and the errors.
+        See ``Client.get_inference`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-inferences-requestid-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_REQUEST_AND_RESPONSE_PAYLOADS_FOR_ONE_CORRELATED_INFERENCE_INVOCATION_IDENTIFIED_BY_ITS_REQUEST_ID,
+            endpoints.GET_INFERENCE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -5551,7 +5551,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_one_page_of_deployment_lifecycle_log_events_for_model_deployment(
+    async def search_deployment_logs(
         self,
         *,
         ai_data_platform_id: str,
@@ -5563,12 +5563,12 @@ class AsyncMLOpsOperations(AsyncBase):
         """(Preview) Get one page of deployment lifecycle log events for the model
         deployment.
 
-        See ``Client.preview_get_one_page_of_deployment_lifecycle_log_events_for_model_deployment`` for the arguments, the response and the errors.
+        See ``Client.search_deployment_logs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-search-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_ONE_PAGE_OF_DEPLOYMENT_LIFECYCLE_LOG_EVENTS_FOR_MODEL_DEPLOYMENT,
+            endpoints.SEARCH_DEPLOYMENT_LOGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -5580,7 +5580,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_one_deployment_log_event_with_its_full(
+    async def get_deployment_log(
         self,
         *,
         ai_data_platform_id: str,
@@ -5591,12 +5591,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeploymentLogDetail]:
         """(Preview) Get one deployment log event with its full.
 
-        See ``Client.preview_get_one_deployment_log_event_with_its_full`` for the arguments, the response and the errors.
+        See ``Client.get_deployment_log`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-model-deployments-deploymentid-monitoring-logs-logid-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_ONE_DEPLOYMENT_LOG_EVENT_WITH_ITS_FULL,
+            endpoints.GET_DEPLOYMENT_LOG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "deploymentId": deployment_id,
@@ -5608,30 +5608,30 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_aggregate_counts_of_registered_model_footprint_within_catalog_and_schema(
+    async def get_registered_models_summary(
         self,
         *,
         ai_data_platform_id: str,
         catalog: str,
-        schema_: str,
+        schema: str,
         opc_request_id: str | None = None,
         timeout: float | httpx.Timeout | None = None,
     ) -> ApiResponse[models.RegisteredModelSummary]:
         """(Preview) Get aggregate counts of the registered-model footprint within a
         catalog and schema.
 
-        See ``Client.preview_get_aggregate_counts_of_registered_model_footprint_within_catalog_and_schema`` for the arguments, the response and the errors.
+        See ``Client.get_registered_models_summary`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-mlops-api-2.0-registered-models-summary-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_AGGREGATE_COUNTS_OF_REGISTERED_MODEL_FOOTPRINT_WITHIN_CATALOG_AND_SCHEMA,
+            endpoints.GET_REGISTERED_MODELS_SUMMARY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
             query={
                 "catalog": catalog,
-                "schema": schema_,
+                "schema": schema,
             },
             headers={
                 "opc-request-id": opc_request_id,
@@ -5639,7 +5639,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_list_of_artifacts(
+    async def list_artifacts(
         self,
         *,
         ai_data_platform_id: str,
@@ -5652,12 +5652,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ArtifactList]:
         """(Preview) Get a list of artifacts.
 
-        See ``Client.preview_get_list_of_artifacts`` for the arguments, the response and the errors.
+        See ``Client.list_artifacts`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-artifacts-list-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LIST_OF_ARTIFACTS,
+            endpoints.LIST_ARTIFACTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5673,7 +5673,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_create_experiment_in_workspace(
+    async def create_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5685,12 +5685,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.CreateExperimentResponseDetails]:
         """(Preview) Create an experiment in a workspace.
 
-        See ``Client.preview_create_experiment_in_workspace`` for the arguments, the response and the errors.
+        See ``Client.create_experiment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-create-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_CREATE_EXPERIMENT_IN_WORKSPACE,
+            endpoints.CREATE_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5703,7 +5703,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_delete_experiment(
+    async def delete_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5715,12 +5715,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeleteExperimentResponseDetails]:
         """(Preview) Delete an experiment.
 
-        See ``Client.preview_delete_experiment`` for the arguments, the response and the errors.
+        See ``Client.delete_experiment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-delete-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_EXPERIMENT,
+            endpoints.DELETE_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5733,7 +5733,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_delete_tag_on_experiment(
+    async def delete_experiment_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -5745,12 +5745,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeleteExperimentTagResponseDetails]:
         """(Preview) Delete a tag on an experiment.
 
-        See ``Client.preview_delete_tag_on_experiment`` for the arguments, the response and the errors.
+        See ``Client.delete_experiment_tag`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-delete-experiment-tag-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_TAG_ON_EXPERIMENT,
+            endpoints.DELETE_EXPERIMENT_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5763,7 +5763,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_metadata_for_experiment_by_id(
+    async def get_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5774,12 +5774,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ExperimentResponse]:
         """(Preview) Get metadata for an experiment by ID.
 
-        See ``Client.preview_get_metadata_for_experiment_by_id`` for the arguments, the response and the errors.
+        See ``Client.get_experiment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-get-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_METADATA_FOR_EXPERIMENT_BY_ID,
+            endpoints.GET_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5793,7 +5793,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_experiment_metadata_for_given_name(
+    async def get_experiment_by_name(
         self,
         *,
         ai_data_platform_id: str,
@@ -5804,12 +5804,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ExperimentResponse]:
         """(Preview) Get experiment metadata for a given name.
 
-        See ``Client.preview_get_experiment_metadata_for_given_name`` for the arguments, the response and the errors.
+        See ``Client.get_experiment_by_name`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-get-by-name-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_EXPERIMENT_METADATA_FOR_GIVEN_NAME,
+            endpoints.GET_EXPERIMENT_BY_NAME,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5823,7 +5823,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_restore_experiment(
+    async def restore_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5835,12 +5835,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.RestoreExperimentResponseDetails]:
         """(Preview) Restore an experiment.
 
-        See ``Client.preview_restore_experiment`` for the arguments, the response and the errors.
+        See ``Client.restore_experiment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-restore-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_RESTORE_EXPERIMENT,
+            endpoints.RESTORE_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5853,7 +5853,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_list_of_experiments_with_given_details(
+    async def search_experiments(
         self,
         *,
         ai_data_platform_id: str,
@@ -5864,12 +5864,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ExperimentCollection]:
         """(Preview) Get a list of experiments with the given details.
 
-        See ``Client.preview_get_list_of_experiments_with_given_details`` for the arguments, the response and the errors.
+        See ``Client.search_experiments`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-search-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LIST_OF_EXPERIMENTS_WITH_GIVEN_DETAILS,
+            endpoints.SEARCH_EXPERIMENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5881,7 +5881,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_set_tag_on_experiment(
+    async def set_experiment_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -5893,12 +5893,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.SetExperimentTagResponseDetails]:
         """(Preview) Set a tag on an experiment.
 
-        See ``Client.preview_set_tag_on_experiment`` for the arguments, the response and the errors.
+        See ``Client.set_experiment_tag`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-set-experiment-tag-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_SET_TAG_ON_EXPERIMENT,
+            endpoints.SET_EXPERIMENT_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5911,7 +5911,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_update_experiment(
+    async def update_experiment(
         self,
         *,
         ai_data_platform_id: str,
@@ -5923,12 +5923,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.UpdateExperimentResponseDetails]:
         """(Preview) Update an experiment.
 
-        See ``Client.preview_update_experiment`` for the arguments, the response and the errors.
+        See ``Client.update_experiment`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-experiments-update-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_EXPERIMENT,
+            endpoints.UPDATE_EXPERIMENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5941,7 +5941,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_update_tags_on_experiment(
+    async def update_experiment_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -5953,12 +5953,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.UpdateExperimentTagsResponseDetails]:
         """(Preview) Update tags on experiment.
 
-        See ``Client.preview_update_tags_on_experiment`` for the arguments, the response and the errors.
+        See ``Client.update_experiment_tags`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-internal-experiments-update-experiment-tags-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_EXPERIMENT,
+            endpoints.UPDATE_EXPERIMENT_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -5971,7 +5971,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_update_tags_on_experiment_run(
+    async def update_experiment_run_tags(
         self,
         *,
         ai_data_platform_id: str,
@@ -5983,12 +5983,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.UpdateExperimentRunTagsResponseDetails]:
         """(Preview) Update tags on an experiment run.
 
-        See ``Client.preview_update_tags_on_experiment_run`` for the arguments, the response and the errors.
+        See ``Client.update_experiment_run_tags`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-internal-runs-update-tags-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_TAGS_ON_EXPERIMENT_RUN,
+            endpoints.UPDATE_EXPERIMENT_RUN_TAGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -6001,7 +6001,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_list_of_logged_models(
+    async def search_logged_models(
         self,
         *,
         ai_data_platform_id: str,
@@ -6012,12 +6012,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.LoggedModelCollection]:
         """(Preview) Get a list of logged models.
 
-        See ``Client.preview_get_list_of_logged_models`` for the arguments, the response and the errors.
+        See ``Client.search_logged_models`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-logged-models-search-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LIST_OF_LOGGED_MODELS,
+            endpoints.SEARCH_LOGGED_MODELS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -6029,7 +6029,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_history_of_experiment_run_metrics(
+    async def get_metric_history(
         self,
         *,
         ai_data_platform_id: str,
@@ -6043,12 +6043,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ExperimentRunMetricHistoryCollection]:
         """(Preview) Get a history of experiment run metrics.
 
-        See ``Client.preview_get_history_of_experiment_run_metrics`` for the arguments, the response and the errors.
+        See ``Client.get_metric_history`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-metrics-get-history-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_HISTORY_OF_EXPERIMENT_RUN_METRICS,
+            endpoints.GET_METRIC_HISTORY,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -6065,7 +6065,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_create_new_model_version_in_specified_workspace(
+    async def create_workspace_model_version(
         self,
         *,
         ai_data_platform_id: str,
@@ -6077,12 +6077,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.CreateModelVersionResponseDetails]:
         """(Preview) Create a new model version in a specified workspace.
 
-        See ``Client.preview_create_new_model_version_in_specified_workspace`` for the arguments, the response and the errors.
+        See ``Client.create_workspace_model_version`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-model-versions-create-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_CREATE_NEW_MODEL_VERSION_IN_SPECIFIED_WORKSPACE,
+            endpoints.CREATE_WORKSPACE_MODEL_VERSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -6095,7 +6095,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_create_new_run_within_experiment(
+    async def create_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -6107,12 +6107,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.CreateExperimentRunResponseDetails]:
         """(Preview) Create a new run within an experiment.
 
-        See ``Client.preview_create_new_run_within_experiment`` for the arguments, the response and the errors.
+        See ``Client.create_experiment_run`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-create-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_CREATE_NEW_RUN_WITHIN_EXPERIMENT,
+            endpoints.CREATE_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -6125,7 +6125,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_delete_experiment_run(
+    async def delete_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -6137,12 +6137,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeleteExperimentRunResponseDetails]:
         """(Preview) Delete an experiment run.
 
-        See ``Client.preview_delete_experiment_run`` for the arguments, the response and the errors.
+        See ``Client.delete_experiment_run`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-delete-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_EXPERIMENT_RUN,
+            endpoints.DELETE_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -6155,7 +6155,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_delete_tag_on_experiment_run(
+    async def delete_experiment_run_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -6167,12 +6167,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.DeleteExperimentRunTagResponseDetails]:
         """(Preview) Delete a tag on an experiment run.
 
-        See ``Client.preview_delete_tag_on_experiment_run`` for the arguments, the response and the errors.
+        See ``Client.delete_experiment_run_tag`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-delete-tag-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_TAG_ON_EXPERIMENT_RUN,
+            endpoints.DELETE_EXPERIMENT_RUN_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -6185,7 +6185,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_details_of_experiment_run_by_id(
+    async def get_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -6196,12 +6196,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.GetExperimentRunResponseDetails]:
         """(Preview) Get details of an experiment run by ID.
 
-        See ``Client.preview_get_details_of_experiment_run_by_id`` for the arguments, the response and the errors.
+        See ``Client.get_experiment_run`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-get-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_DETAILS_OF_EXPERIMENT_RUN_BY_ID,
+            endpoints.GET_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -6215,7 +6215,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_log_experiment_run_batch(
+    async def log_experiment_run_batch(
         self,
         *,
         ai_data_platform_id: str,
@@ -6227,12 +6227,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.LogExperimentRunBatchResponseDetails]:
         """(Preview) Log an experiment run batch.
 
-        See ``Client.preview_log_experiment_run_batch`` for the arguments, the response and the errors.
+        See ``Client.log_experiment_run_batch`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-batch-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_BATCH,
+            endpoints.LOG_EXPERIMENT_RUN_BATCH,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -6245,7 +6245,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_log_experiment_run_inputs(
+    async def log_experiment_run_inputs(
         self,
         *,
         ai_data_platform_id: str,
@@ -6257,12 +6257,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.LogExperimentRunInputsResponseDetails]:
         """(Preview) Log experiment run inputs.
 
-        See ``Client.preview_log_experiment_run_inputs`` for the arguments, the response and the errors.
+        See ``Client.log_experiment_run_inputs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-inputs-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_INPUTS,
+            endpoints.LOG_EXPERIMENT_RUN_INPUTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -6275,7 +6275,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_log_experiment_run_metric(
+    async def log_experiment_run_metric(
         self,
         *,
         ai_data_platform_id: str,
@@ -6287,12 +6287,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.LogExperimentRunMetricResponseDetails]:
         """(Preview) Log an experiment run metric.
 
-        See ``Client.preview_log_experiment_run_metric`` for the arguments, the response and the errors.
+        See ``Client.log_experiment_run_metric`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-metric-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_METRIC,
+            endpoints.LOG_EXPERIMENT_RUN_METRIC,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -6305,7 +6305,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_log_experiment_run_model(
+    async def log_experiment_run_model(
         self,
         *,
         ai_data_platform_id: str,
@@ -6317,12 +6317,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.LogExperimentRunModelResponseDetails]:
         """(Preview) Log an experiment run model.
 
-        See ``Client.preview_log_experiment_run_model`` for the arguments, the response and the errors.
+        See ``Client.log_experiment_run_model`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-model-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_MODEL,
+            endpoints.LOG_EXPERIMENT_RUN_MODEL,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -6335,7 +6335,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_log_experiment_run_parameter(
+    async def log_experiment_run_param(
         self,
         *,
         ai_data_platform_id: str,
@@ -6347,12 +6347,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.LogExperimentRunParamResponseDetails]:
         """(Preview) Log an experiment run parameter.
 
-        See ``Client.preview_log_experiment_run_parameter`` for the arguments, the response and the errors.
+        See ``Client.log_experiment_run_param`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-log-parameter-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_LOG_EXPERIMENT_RUN_PARAMETER,
+            endpoints.LOG_EXPERIMENT_RUN_PARAM,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -6365,7 +6365,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_restore_experiment_run(
+    async def restore_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -6377,12 +6377,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.RestoreExperimentRunResponseDetails]:
         """(Preview) Restore an experiment run.
 
-        See ``Client.preview_restore_experiment_run`` for the arguments, the response and the errors.
+        See ``Client.restore_experiment_run`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-restore-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_RESTORE_EXPERIMENT_RUN,
+            endpoints.RESTORE_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -6395,7 +6395,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_list_of_experiment_runs_in_workspace(
+    async def search_experiment_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -6406,12 +6406,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.ExperimentRunCollection]:
         """(Preview) Get a list of experiment runs in a workspace.
 
-        See ``Client.preview_get_list_of_experiment_runs_in_workspace`` for the arguments, the response and the errors.
+        See ``Client.search_experiment_runs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-search-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LIST_OF_EXPERIMENT_RUNS_IN_WORKSPACE,
+            endpoints.SEARCH_EXPERIMENT_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -6423,7 +6423,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_set_tag_on_experiment_run(
+    async def set_experiment_run_tag(
         self,
         *,
         ai_data_platform_id: str,
@@ -6435,12 +6435,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.SetExperimentRunTagResponseDetails]:
         """(Preview) Set a tag on an experiment run.
 
-        See ``Client.preview_set_tag_on_experiment_run`` for the arguments, the response and the errors.
+        See ``Client.set_experiment_run_tag`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-set-tag-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_SET_TAG_ON_EXPERIMENT_RUN,
+            endpoints.SET_EXPERIMENT_RUN_TAG,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -6453,7 +6453,7 @@ class AsyncMLOpsOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_update_experiment_run(
+    async def update_experiment_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -6465,12 +6465,12 @@ class AsyncMLOpsOperations(AsyncBase):
     ) -> ApiResponse[models.UpdateExperimentRunResponseDetails]:
         """(Preview) Update an experiment run.
 
-        See ``Client.preview_update_experiment_run`` for the arguments, the response and the errors.
+        See ``Client.update_experiment_run`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-mlops-api-2.0-mlflow-runs-update-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_EXPERIMENT_RUN,
+            endpoints.UPDATE_EXPERIMENT_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,

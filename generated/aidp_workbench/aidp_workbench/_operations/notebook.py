@@ -18,7 +18,7 @@ from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 class NotebookOperations(SyncBase):
     """The Notebook operations of ``Client``."""
 
-    def export_notebook_file_contents(
+    def export_contents(
         self,
         *,
         ai_data_platform_id: str,
@@ -67,7 +67,7 @@ class NotebookOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-actions-export-contents-contentpath-post.html
         """
         return self._send(
-            endpoints.EXPORT_NOTEBOOK_FILE_CONTENTS,
+            endpoints.EXPORT_CONTENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -80,7 +80,7 @@ class NotebookOperations(SyncBase):
             timeout=timeout,
         )
 
-    def create_new_notebook_file_or_directory(
+    def create_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -148,7 +148,7 @@ class NotebookOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-post.html
         """
         return self._send(
-            endpoints.CREATE_NEW_NOTEBOOK_FILE_OR_DIRECTORY,
+            endpoints.CREATE_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -164,7 +164,7 @@ class NotebookOperations(SyncBase):
             timeout=timeout,
         )
 
-    def delete_notebook_file_or_directory(
+    def delete_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -216,7 +216,7 @@ class NotebookOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-delete.html
         """
         return self._send(
-            endpoints.DELETE_NOTEBOOK_FILE_OR_DIRECTORY,
+            endpoints.DELETE_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -229,7 +229,7 @@ class NotebookOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_file_or_directory_content(
+    def get_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -304,7 +304,7 @@ class NotebookOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-get.html
         """
         return self._send(
-            endpoints.GET_FILE_OR_DIRECTORY_CONTENT,
+            endpoints.GET_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -323,7 +323,7 @@ class NotebookOperations(SyncBase):
             timeout=timeout,
         )
 
-    def rename_file_or_directory(
+    def modify_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -385,7 +385,7 @@ class NotebookOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-patch.html
         """
         return self._send(
-            endpoints.RENAME_FILE_OR_DIRECTORY,
+            endpoints.MODIFY_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -400,7 +400,7 @@ class NotebookOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_notebook_contents(
+    def update_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -463,7 +463,7 @@ class NotebookOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-put.html
         """
         return self._send(
-            endpoints.UPDATE_NOTEBOOK_CONTENTS,
+            endpoints.UPDATE_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -478,7 +478,7 @@ class NotebookOperations(SyncBase):
             timeout=timeout,
         )
 
-    def create_new_session(
+    def create_session(
         self,
         *,
         ai_data_platform_id: str,
@@ -537,7 +537,7 @@ class NotebookOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-post.html
         """
         return self._send(
-            endpoints.CREATE_NEW_SESSION,
+            endpoints.CREATE_SESSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -551,7 +551,7 @@ class NotebookOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_available_sessions(
+    def list_sessions(
         self,
         *,
         ai_data_platform_id: str,
@@ -617,7 +617,7 @@ class NotebookOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-get.html
         """
         return self._send(
-            endpoints.GET_AVAILABLE_SESSIONS,
+            endpoints.LIST_SESSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -637,7 +637,7 @@ class NotebookOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_available_sessions_pages(
+    def list_sessions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -653,7 +653,7 @@ class NotebookOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.SessionCollection]]:
         """Get available sessions.
 
-        Yields every page of ``get_available_sessions``, following ``opc-next-page``; a page
+        Yields every page of ``list_sessions``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of all available sessions.
@@ -701,7 +701,7 @@ class NotebookOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-get.html
         """
         return iterate_pages(
-            lambda page: self.get_available_sessions(
+            lambda page: self.list_sessions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_id=cluster_id,
@@ -781,7 +781,7 @@ class NotebookOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_session_details(
+    def get_session(
         self,
         *,
         ai_data_platform_id: str,
@@ -823,7 +823,7 @@ class NotebookOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-sessionid-get.html
         """
         return self._send(
-            endpoints.GET_SESSION_DETAILS,
+            endpoints.GET_SESSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -846,7 +846,7 @@ class NotebookOperations(SyncBase):
     ) -> ApiResponse[models.Session]:
         """Wait until the Session's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_session_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_session`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state.
@@ -856,7 +856,7 @@ class NotebookOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_session_details(
+            lambda: self.get_session(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 session_id=session_id,
@@ -945,7 +945,7 @@ class NotebookOperations(SyncBase):
 class AsyncNotebookOperations(AsyncBase):
     """The Notebook operations of ``AsyncClient``."""
 
-    async def export_notebook_file_contents(
+    async def export_contents(
         self,
         *,
         ai_data_platform_id: str,
@@ -957,12 +957,12 @@ class AsyncNotebookOperations(AsyncBase):
     ) -> ApiResponse[models.ExportedContents]:
         """Export notebook file contents.
 
-        See ``Client.export_notebook_file_contents`` for the arguments, the response and the errors.
+        See ``Client.export_contents`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-actions-export-contents-contentpath-post.html
         """
         return await self._send(
-            endpoints.EXPORT_NOTEBOOK_FILE_CONTENTS,
+            endpoints.EXPORT_CONTENTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -975,7 +975,7 @@ class AsyncNotebookOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def create_new_notebook_file_or_directory(
+    async def create_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -990,12 +990,12 @@ class AsyncNotebookOperations(AsyncBase):
     ) -> ApiResponse[models.Content]:
         """Create a new notebook file or directory.
 
-        See ``Client.create_new_notebook_file_or_directory`` for the arguments, the response and the errors.
+        See ``Client.create_content`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-post.html
         """
         return await self._send(
-            endpoints.CREATE_NEW_NOTEBOOK_FILE_OR_DIRECTORY,
+            endpoints.CREATE_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1011,7 +1011,7 @@ class AsyncNotebookOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def delete_notebook_file_or_directory(
+    async def delete_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -1023,12 +1023,12 @@ class AsyncNotebookOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete a notebook file or directory.
 
-        See ``Client.delete_notebook_file_or_directory`` for the arguments, the response and the errors.
+        See ``Client.delete_content`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-delete.html
         """
         return await self._send(
-            endpoints.DELETE_NOTEBOOK_FILE_OR_DIRECTORY,
+            endpoints.DELETE_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1041,7 +1041,7 @@ class AsyncNotebookOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_file_or_directory_content(
+    async def get_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -1057,12 +1057,12 @@ class AsyncNotebookOperations(AsyncBase):
     ) -> ApiResponse[models.Content]:
         """Get file or directory content.
 
-        See ``Client.get_file_or_directory_content`` for the arguments, the response and the errors.
+        See ``Client.get_content`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-get.html
         """
         return await self._send(
-            endpoints.GET_FILE_OR_DIRECTORY_CONTENT,
+            endpoints.GET_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1081,7 +1081,7 @@ class AsyncNotebookOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def rename_file_or_directory(
+    async def modify_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -1095,12 +1095,12 @@ class AsyncNotebookOperations(AsyncBase):
     ) -> ApiResponse[models.Content]:
         """Rename a file or directory.
 
-        See ``Client.rename_file_or_directory`` for the arguments, the response and the errors.
+        See ``Client.modify_content`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-patch.html
         """
         return await self._send(
-            endpoints.RENAME_FILE_OR_DIRECTORY,
+            endpoints.MODIFY_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1115,7 +1115,7 @@ class AsyncNotebookOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_notebook_contents(
+    async def update_content(
         self,
         *,
         ai_data_platform_id: str,
@@ -1129,12 +1129,12 @@ class AsyncNotebookOperations(AsyncBase):
     ) -> ApiResponse[models.Content]:
         """Update notebook contents.
 
-        See ``Client.update_notebook_contents`` for the arguments, the response and the errors.
+        See ``Client.update_content`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-contents-contentpath-put.html
         """
         return await self._send(
-            endpoints.UPDATE_NOTEBOOK_CONTENTS,
+            endpoints.UPDATE_CONTENT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1149,7 +1149,7 @@ class AsyncNotebookOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def create_new_session(
+    async def create_session(
         self,
         *,
         ai_data_platform_id: str,
@@ -1162,12 +1162,12 @@ class AsyncNotebookOperations(AsyncBase):
     ) -> ApiResponse[models.Session]:
         """Create a new session.
 
-        See ``Client.create_new_session`` for the arguments, the response and the errors.
+        See ``Client.create_session`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-post.html
         """
         return await self._send(
-            endpoints.CREATE_NEW_SESSION,
+            endpoints.CREATE_SESSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1181,7 +1181,7 @@ class AsyncNotebookOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_available_sessions(
+    async def list_sessions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1198,12 +1198,12 @@ class AsyncNotebookOperations(AsyncBase):
     ) -> ApiResponse[models.SessionCollection]:
         """Get available sessions.
 
-        See ``Client.get_available_sessions`` for the arguments, the response and the errors.
+        See ``Client.list_sessions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-get.html
         """
         return await self._send(
-            endpoints.GET_AVAILABLE_SESSIONS,
+            endpoints.LIST_SESSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1223,7 +1223,7 @@ class AsyncNotebookOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_available_sessions_pages(
+    def list_sessions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1240,10 +1240,10 @@ class AsyncNotebookOperations(AsyncBase):
         """Get available sessions.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_available_sessions_pages``.
+        ``Client.list_sessions_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_available_sessions(
+            lambda page: self.list_sessions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 cluster_id=cluster_id,
@@ -1288,7 +1288,7 @@ class AsyncNotebookOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_session_details(
+    async def get_session(
         self,
         *,
         ai_data_platform_id: str,
@@ -1299,12 +1299,12 @@ class AsyncNotebookOperations(AsyncBase):
     ) -> ApiResponse[models.Session]:
         """Get session details.
 
-        See ``Client.get_session_details`` for the arguments, the response and the errors.
+        See ``Client.get_session`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-notebook-api-sessions-sessionid-get.html
         """
         return await self._send(
-            endpoints.GET_SESSION_DETAILS,
+            endpoints.GET_SESSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1330,7 +1330,7 @@ class AsyncNotebookOperations(AsyncBase):
         See ``Client.wait_for_session``.
         """
         return await async_wait_until(
-            lambda: self.get_session_details(
+            lambda: self.get_session(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 session_id=session_id,

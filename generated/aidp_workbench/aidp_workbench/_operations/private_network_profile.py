@@ -18,7 +18,7 @@ from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 class PrivateNetworkProfileOperations(SyncBase):
     """The PrivateNetworkProfile operations of ``Client``."""
 
-    def create_reusable_private_network_profile_for_git_repositories_in_ai_data_platform(
+    def create_private_network_profile(
         self,
         *,
         ai_data_platform_id: str,
@@ -74,7 +74,7 @@ class PrivateNetworkProfileOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-post.html
         """
         return self._send(
-            endpoints.CREATE_REUSABLE_PRIVATE_NETWORK_PROFILE_FOR_GIT_REPOSITORIES_IN_AI_DATA_PLATFORM,
+            endpoints.CREATE_PRIVATE_NETWORK_PROFILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -86,7 +86,7 @@ class PrivateNetworkProfileOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_private_network_profile_summaries_for_requested_ai_data_platform(
+    def list_private_network_profiles(
         self,
         *,
         ai_data_platform_id: str,
@@ -154,7 +154,7 @@ class PrivateNetworkProfileOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-get.html
         """
         return self._send(
-            endpoints.GET_PRIVATE_NETWORK_PROFILE_SUMMARIES_FOR_REQUESTED_AI_DATA_PLATFORM,
+            endpoints.LIST_PRIVATE_NETWORK_PROFILES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -173,7 +173,7 @@ class PrivateNetworkProfileOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_private_network_profile_summaries_for_requested_ai_data_platform_pages(
+    def list_private_network_profiles_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -188,7 +188,7 @@ class PrivateNetworkProfileOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.PrivateNetworkProfileCollection]]:
         """Get private network profile summaries for the requested AI data platform.
 
-        Yields every page of ``get_private_network_profile_summaries_for_requested_ai_data_platform``, following ``opc-next-page``; a page
+        Yields every page of ``list_private_network_profiles``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns private network profile summaries for the requested AI data platform.
@@ -239,7 +239,7 @@ class PrivateNetworkProfileOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-get.html
         """
         return iterate_pages(
-            lambda page: self.get_private_network_profile_summaries_for_requested_ai_data_platform(
+            lambda page: self.list_private_network_profiles(
                 ai_data_platform_id=ai_data_platform_id,
                 name=name,
                 lifecycle_state=lifecycle_state,
@@ -253,7 +253,7 @@ class PrivateNetworkProfileOperations(SyncBase):
             )
         )
 
-    def delete_unused_private_network_profile_from_ai_data_platform(
+    def delete_private_network_profile(
         self,
         *,
         ai_data_platform_id: str,
@@ -303,7 +303,7 @@ class PrivateNetworkProfileOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-delete.html
         """
         return self._send(
-            endpoints.DELETE_UNUSED_PRIVATE_NETWORK_PROFILE_FROM_AI_DATA_PLATFORM,
+            endpoints.DELETE_PRIVATE_NETWORK_PROFILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "privateNetworkProfileKey": private_network_profile_key,
@@ -315,7 +315,7 @@ class PrivateNetworkProfileOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_private_network_profile_for_requested_ai_data_platform(
+    def get_private_network_profile(
         self,
         *,
         ai_data_platform_id: str,
@@ -355,7 +355,7 @@ class PrivateNetworkProfileOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-get.html
         """
         return self._send(
-            endpoints.GET_PRIVATE_NETWORK_PROFILE_FOR_REQUESTED_AI_DATA_PLATFORM,
+            endpoints.GET_PRIVATE_NETWORK_PROFILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "privateNetworkProfileKey": private_network_profile_key,
@@ -376,7 +376,7 @@ class PrivateNetworkProfileOperations(SyncBase):
     ) -> ApiResponse[models.PrivateNetworkProfile]:
         """Wait until the PrivateNetworkProfile's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_private_network_profile_for_requested_ai_data_platform`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_private_network_profile`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state.
@@ -386,7 +386,7 @@ class PrivateNetworkProfileOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_private_network_profile_for_requested_ai_data_platform(
+            lambda: self.get_private_network_profile(
                 ai_data_platform_id=ai_data_platform_id,
                 private_network_profile_key=private_network_profile_key,
             ),
@@ -398,7 +398,7 @@ class PrivateNetworkProfileOperations(SyncBase):
             documented=["CREATING", "ACTIVE", "DELETING", "FAILED"],
         )
 
-    def update_selected_fields_of_reusable_private_network_profile_in_ai_data_platform(
+    def update_private_network_profile(
         self,
         *,
         ai_data_platform_id: str,
@@ -455,7 +455,7 @@ class PrivateNetworkProfileOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-put.html
         """
         return self._send(
-            endpoints.UPDATE_SELECTED_FIELDS_OF_REUSABLE_PRIVATE_NETWORK_PROFILE_IN_AI_DATA_PLATFORM,
+            endpoints.UPDATE_PRIVATE_NETWORK_PROFILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "privateNetworkProfileKey": private_network_profile_key,
@@ -472,7 +472,7 @@ class PrivateNetworkProfileOperations(SyncBase):
 class AsyncPrivateNetworkProfileOperations(AsyncBase):
     """The PrivateNetworkProfile operations of ``AsyncClient``."""
 
-    async def create_reusable_private_network_profile_for_git_repositories_in_ai_data_platform(
+    async def create_private_network_profile(
         self,
         *,
         ai_data_platform_id: str,
@@ -484,12 +484,12 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         """Create a reusable private network profile for Git repositories in an AI data
         platform.
 
-        See ``Client.create_reusable_private_network_profile_for_git_repositories_in_ai_data_platform`` for the arguments, the response and the errors.
+        See ``Client.create_private_network_profile`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-post.html
         """
         return await self._send(
-            endpoints.CREATE_REUSABLE_PRIVATE_NETWORK_PROFILE_FOR_GIT_REPOSITORIES_IN_AI_DATA_PLATFORM,
+            endpoints.CREATE_PRIVATE_NETWORK_PROFILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -501,7 +501,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_private_network_profile_summaries_for_requested_ai_data_platform(
+    async def list_private_network_profiles(
         self,
         *,
         ai_data_platform_id: str,
@@ -517,12 +517,12 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
     ) -> ApiResponse[models.PrivateNetworkProfileCollection]:
         """Get private network profile summaries for the requested AI data platform.
 
-        See ``Client.get_private_network_profile_summaries_for_requested_ai_data_platform`` for the arguments, the response and the errors.
+        See ``Client.list_private_network_profiles`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-get.html
         """
         return await self._send(
-            endpoints.GET_PRIVATE_NETWORK_PROFILE_SUMMARIES_FOR_REQUESTED_AI_DATA_PLATFORM,
+            endpoints.LIST_PRIVATE_NETWORK_PROFILES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -541,7 +541,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_private_network_profile_summaries_for_requested_ai_data_platform_pages(
+    def list_private_network_profiles_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -557,10 +557,10 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         """Get private network profile summaries for the requested AI data platform.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_private_network_profile_summaries_for_requested_ai_data_platform_pages``.
+        ``Client.list_private_network_profiles_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_private_network_profile_summaries_for_requested_ai_data_platform(
+            lambda page: self.list_private_network_profiles(
                 ai_data_platform_id=ai_data_platform_id,
                 name=name,
                 lifecycle_state=lifecycle_state,
@@ -574,7 +574,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
             )
         )
 
-    async def delete_unused_private_network_profile_from_ai_data_platform(
+    async def delete_private_network_profile(
         self,
         *,
         ai_data_platform_id: str,
@@ -585,12 +585,12 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete an unused private network profile from an AI data platform.
 
-        See ``Client.delete_unused_private_network_profile_from_ai_data_platform`` for the arguments, the response and the errors.
+        See ``Client.delete_private_network_profile`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-delete.html
         """
         return await self._send(
-            endpoints.DELETE_UNUSED_PRIVATE_NETWORK_PROFILE_FROM_AI_DATA_PLATFORM,
+            endpoints.DELETE_PRIVATE_NETWORK_PROFILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "privateNetworkProfileKey": private_network_profile_key,
@@ -602,7 +602,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_private_network_profile_for_requested_ai_data_platform(
+    async def get_private_network_profile(
         self,
         *,
         ai_data_platform_id: str,
@@ -612,12 +612,12 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
     ) -> ApiResponse[models.PrivateNetworkProfile]:
         """Get a private network profile for the requested AI data platform.
 
-        See ``Client.get_private_network_profile_for_requested_ai_data_platform`` for the arguments, the response and the errors.
+        See ``Client.get_private_network_profile`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-get.html
         """
         return await self._send(
-            endpoints.GET_PRIVATE_NETWORK_PROFILE_FOR_REQUESTED_AI_DATA_PLATFORM,
+            endpoints.GET_PRIVATE_NETWORK_PROFILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "privateNetworkProfileKey": private_network_profile_key,
@@ -641,7 +641,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         See ``Client.wait_for_private_network_profile``.
         """
         return await async_wait_until(
-            lambda: self.get_private_network_profile_for_requested_ai_data_platform(
+            lambda: self.get_private_network_profile(
                 ai_data_platform_id=ai_data_platform_id,
                 private_network_profile_key=private_network_profile_key,
             ),
@@ -653,7 +653,7 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
             documented=["CREATING", "ACTIVE", "DELETING", "FAILED"],
         )
 
-    async def update_selected_fields_of_reusable_private_network_profile_in_ai_data_platform(
+    async def update_private_network_profile(
         self,
         *,
         ai_data_platform_id: str,
@@ -666,12 +666,12 @@ class AsyncPrivateNetworkProfileOperations(AsyncBase):
         """Update selected fields of a reusable private network profile in an AI data
         platform.
 
-        See ``Client.update_selected_fields_of_reusable_private_network_profile_in_ai_data_platform`` for the arguments, the response and the errors.
+        See ``Client.update_private_network_profile`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-privatenetworkprofiles-privatenetworkprofilekey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_SELECTED_FIELDS_OF_REUSABLE_PRIVATE_NETWORK_PROFILE_IN_AI_DATA_PLATFORM,
+            endpoints.UPDATE_PRIVATE_NETWORK_PROFILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "privateNetworkProfileKey": private_network_profile_key,

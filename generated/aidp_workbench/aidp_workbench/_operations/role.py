@@ -83,7 +83,7 @@ class RoleOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_roles(
+    def list_roles(
         self,
         *,
         ai_data_platform_id: str,
@@ -150,7 +150,7 @@ class RoleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_ROLES,
+            endpoints.LIST_ROLES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -168,7 +168,7 @@ class RoleOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_roles_pages(
+    def list_roles_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -182,7 +182,7 @@ class RoleOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.RoleCollection]]:
         """Get a list of roles.
 
-        Yields every page of ``get_list_of_roles``, following ``opc-next-page``; a page
+        Yields every page of ``list_roles``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of roles.
@@ -233,7 +233,7 @@ class RoleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_roles(
+            lambda page: self.list_roles(
                 ai_data_platform_id=ai_data_platform_id,
                 lifecycle_state=lifecycle_state,
                 display_name=display_name,
@@ -308,7 +308,7 @@ class RoleOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_information_about_role(
+    def get_role(
         self,
         *,
         ai_data_platform_id: str,
@@ -352,7 +352,7 @@ class RoleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_ROLE,
+            endpoints.GET_ROLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -366,7 +366,7 @@ class RoleOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_role_with_provided_information(
+    def update_role(
         self,
         *,
         ai_data_platform_id: str,
@@ -421,7 +421,7 @@ class RoleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-put.html
         """
         return self._send(
-            endpoints.UPDATE_ROLE_WITH_PROVIDED_INFORMATION,
+            endpoints.UPDATE_ROLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -434,7 +434,7 @@ class RoleOperations(SyncBase):
             timeout=timeout,
         )
 
-    def assign_given_user_group_principal_to_role(
+    def add_member_to_role(
         self,
         *,
         ai_data_platform_id: str,
@@ -498,7 +498,7 @@ class RoleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-actions-addmember-post.html
         """
         return self._send(
-            endpoints.ASSIGN_GIVEN_USER_GROUP_PRINCIPAL_TO_ROLE,
+            endpoints.ADD_MEMBER_TO_ROLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -512,7 +512,7 @@ class RoleOperations(SyncBase):
             timeout=timeout,
         )
 
-    def revoke_role_from_given_user_or_group(
+    def remove_member_from_role(
         self,
         *,
         ai_data_platform_id: str,
@@ -576,7 +576,7 @@ class RoleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-actions-removemember-post.html
         """
         return self._send(
-            endpoints.REVOKE_ROLE_FROM_GIVEN_USER_OR_GROUP,
+            endpoints.REMOVE_MEMBER_FROM_ROLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -590,7 +590,7 @@ class RoleOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_permissions_for_given_role(
+    def list_role_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -656,7 +656,7 @@ class RoleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_ROLE,
+            endpoints.LIST_ROLE_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -674,7 +674,7 @@ class RoleOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_permissions_for_given_role_pages(
+    def list_role_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -688,7 +688,7 @@ class RoleOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.RolePermissionCollection]]:
         """Get a list of permissions for a given role.
 
-        Yields every page of ``get_list_of_permissions_for_given_role``, following ``opc-next-page``; a page
+        Yields every page of ``list_role_permissions``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of permissions for a given role.
@@ -738,7 +738,7 @@ class RoleOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-permissions-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_permissions_for_given_role(
+            lambda page: self.list_role_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 role_key=role_key,
                 permission_scope=permission_scope,
@@ -783,7 +783,7 @@ class AsyncRoleOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_roles(
+    async def list_roles(
         self,
         *,
         ai_data_platform_id: str,
@@ -798,12 +798,12 @@ class AsyncRoleOperations(AsyncBase):
     ) -> ApiResponse[models.RoleCollection]:
         """Get a list of roles.
 
-        See ``Client.get_list_of_roles`` for the arguments, the response and the errors.
+        See ``Client.list_roles`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_ROLES,
+            endpoints.LIST_ROLES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -821,7 +821,7 @@ class AsyncRoleOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_roles_pages(
+    def list_roles_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -835,11 +835,10 @@ class AsyncRoleOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.RoleCollection]]:
         """Get a list of roles.
 
-        Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_roles_pages``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_roles_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_roles(
+            lambda page: self.list_roles(
                 ai_data_platform_id=ai_data_platform_id,
                 lifecycle_state=lifecycle_state,
                 display_name=display_name,
@@ -880,7 +879,7 @@ class AsyncRoleOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_detailed_information_about_role(
+    async def get_role(
         self,
         *,
         ai_data_platform_id: str,
@@ -891,12 +890,12 @@ class AsyncRoleOperations(AsyncBase):
     ) -> ApiResponse[models.Role]:
         """Get detailed information about a role.
 
-        See ``Client.get_detailed_information_about_role`` for the arguments, the response and the errors.
+        See ``Client.get_role`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_ROLE,
+            endpoints.GET_ROLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -910,7 +909,7 @@ class AsyncRoleOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_role_with_provided_information(
+    async def update_role(
         self,
         *,
         ai_data_platform_id: str,
@@ -922,12 +921,12 @@ class AsyncRoleOperations(AsyncBase):
     ) -> ApiResponse[models.Role]:
         """Update a role with the provided information.
 
-        See ``Client.update_role_with_provided_information`` for the arguments, the response and the errors.
+        See ``Client.update_role`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_ROLE_WITH_PROVIDED_INFORMATION,
+            endpoints.UPDATE_ROLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -940,7 +939,7 @@ class AsyncRoleOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def assign_given_user_group_principal_to_role(
+    async def add_member_to_role(
         self,
         *,
         ai_data_platform_id: str,
@@ -953,12 +952,12 @@ class AsyncRoleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Assign a given user/group/principal to a role.
 
-        See ``Client.assign_given_user_group_principal_to_role`` for the arguments, the response and the errors.
+        See ``Client.add_member_to_role`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-actions-addmember-post.html
         """
         return await self._send(
-            endpoints.ASSIGN_GIVEN_USER_GROUP_PRINCIPAL_TO_ROLE,
+            endpoints.ADD_MEMBER_TO_ROLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -972,7 +971,7 @@ class AsyncRoleOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def revoke_role_from_given_user_or_group(
+    async def remove_member_from_role(
         self,
         *,
         ai_data_platform_id: str,
@@ -985,12 +984,12 @@ class AsyncRoleOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Revoke a role from a given user or group.
 
-        See ``Client.revoke_role_from_given_user_or_group`` for the arguments, the response and the errors.
+        See ``Client.remove_member_from_role`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-actions-removemember-post.html
         """
         return await self._send(
-            endpoints.REVOKE_ROLE_FROM_GIVEN_USER_OR_GROUP,
+            endpoints.REMOVE_MEMBER_FROM_ROLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -1004,7 +1003,7 @@ class AsyncRoleOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_permissions_for_given_role(
+    async def list_role_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1019,12 +1018,12 @@ class AsyncRoleOperations(AsyncBase):
     ) -> ApiResponse[models.RolePermissionCollection]:
         """Get a list of permissions for a given role.
 
-        See ``Client.get_list_of_permissions_for_given_role`` for the arguments, the response and the errors.
+        See ``Client.list_role_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-roles-rolekey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_ROLE,
+            endpoints.LIST_ROLE_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "roleKey": role_key,
@@ -1042,7 +1041,7 @@ class AsyncRoleOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_permissions_for_given_role_pages(
+    def list_role_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1057,10 +1056,10 @@ class AsyncRoleOperations(AsyncBase):
         """Get a list of permissions for a given role.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_permissions_for_given_role_pages``.
+        ``Client.list_role_permissions_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_permissions_for_given_role(
+            lambda page: self.list_role_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 role_key=role_key,
                 permission_scope=permission_scope,

@@ -18,7 +18,7 @@ from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 class SchemaOperations(SyncBase):
     """The Schema operations of ``Client``."""
 
-    def create_managed_table_with_data_loaded_from_sample_file(
+    def create_data_table(
         self,
         *,
         ai_data_platform_id: str,
@@ -75,7 +75,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-datatables-post.html
         """
         return self._send(
-            endpoints.CREATE_MANAGED_TABLE_WITH_DATA_LOADED_FROM_SAMPLE_FILE,
+            endpoints.CREATE_DATA_TABLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -158,7 +158,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_schemas(
+    def list_schemas(
         self,
         *,
         ai_data_platform_id: str,
@@ -225,7 +225,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_SCHEMAS,
+            endpoints.LIST_SCHEMAS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -244,7 +244,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_schemas_pages(
+    def list_schemas_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -259,7 +259,7 @@ class SchemaOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.SchemaCollection]]:
         """Get a list of schemas.
 
-        Yields every page of ``get_list_of_schemas``, following ``opc-next-page``; a page
+        Yields every page of ``list_schemas``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of schemas.
@@ -309,7 +309,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_schemas(
+            lambda page: self.list_schemas(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 should_skip_ocid_translation=should_skip_ocid_translation,
@@ -394,7 +394,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_information_about_specified_schema(
+    def get_schema(
         self,
         *,
         ai_data_platform_id: str,
@@ -441,7 +441,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_SPECIFIED_SCHEMA,
+            endpoints.GET_SCHEMA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -466,7 +466,7 @@ class SchemaOperations(SyncBase):
     ) -> ApiResponse[models.Schema]:
         """Wait until the Schema's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_detailed_information_about_specified_schema`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_schema`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state.
@@ -475,7 +475,7 @@ class SchemaOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_detailed_information_about_specified_schema(
+            lambda: self.get_schema(
                 ai_data_platform_id=ai_data_platform_id,
                 schema_key=schema_key,
             ),
@@ -560,7 +560,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def generate_uri_for_uploading_sample_file_to_temporary_folder_in_schema(
+    def generate_temp_file_upload_target(
         self,
         *,
         ai_data_platform_id: str,
@@ -604,7 +604,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-generatetempfileuploadtarget-post.html
         """
         return self._send(
-            endpoints.GENERATE_URI_FOR_UPLOADING_SAMPLE_FILE_TO_TEMPORARY_FOLDER_IN_SCHEMA,
+            endpoints.GENERATE_TEMP_FILE_UPLOAD_TARGET,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -616,7 +616,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_details_of_table_schema_from_specified_location(
+    def infer_schema(
         self,
         *,
         ai_data_platform_id: str,
@@ -665,7 +665,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschema-post.html
         """
         return self._send(
-            endpoints.GET_DETAILS_OF_TABLE_SCHEMA_FROM_SPECIFIED_LOCATION,
+            endpoints.INFER_SCHEMA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -678,7 +678,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_table_schema_and_data_from_specified_location(
+    def infer_schema_with_preview(
         self,
         *,
         ai_data_platform_id: str,
@@ -728,7 +728,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschemawithpreview-post.html
         """
         return self._send(
-            endpoints.GET_TABLE_SCHEMA_AND_DATA_FROM_SPECIFIED_LOCATION,
+            endpoints.INFER_SCHEMA_WITH_PREVIEW,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -741,7 +741,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_permissions_for_given_schema(
+    def manage_schema_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -800,7 +800,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_SCHEMA,
+            endpoints.MANAGE_SCHEMA_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -814,7 +814,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def refresh_schema_through_crawler(
+    def refresh_schema(
         self,
         *,
         ai_data_platform_id: str,
@@ -877,7 +877,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-refresh-post.html
         """
         return self._send(
-            endpoints.REFRESH_SCHEMA_THROUGH_CRAWLER,
+            endpoints.REFRESH_SCHEMA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -891,7 +891,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_permissions_for_given_schema(
+    def list_schema_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -956,7 +956,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_SCHEMA,
+            endpoints.LIST_SCHEMA_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -974,7 +974,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_permissions_for_given_schema_pages(
+    def list_schema_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -988,7 +988,7 @@ class SchemaOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.SchemaPermissionCollection]]:
         """Get a list of permissions for a given schema.
 
-        Yields every page of ``get_list_of_permissions_for_given_schema``, following ``opc-next-page``; a page
+        Yields every page of ``list_schema_permissions``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of permissions for a given schema.
@@ -1037,7 +1037,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-permissions-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_permissions_for_given_schema(
+            lambda page: self.list_schema_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 schema_key=schema_key,
                 limit=limit,
@@ -1120,7 +1120,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_tables_in_schema(
+    def list_tables(
         self,
         *,
         ai_data_platform_id: str,
@@ -1195,7 +1195,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_TABLES_IN_SCHEMA,
+            endpoints.LIST_TABLES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1216,7 +1216,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_tables_in_schema_pages(
+    def list_tables_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1233,7 +1233,7 @@ class SchemaOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.TableCollection]]:
         """Get a list of tables in a schema.
 
-        Yields every page of ``get_list_of_tables_in_schema``, following ``opc-next-page``; a page
+        Yields every page of ``list_tables``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of tables in a schema.
@@ -1289,7 +1289,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_tables_in_schema(
+            lambda page: self.list_tables(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 schema_key=schema_key,
@@ -1378,7 +1378,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_information_about_table(
+    def get_table(
         self,
         *,
         ai_data_platform_id: str,
@@ -1425,7 +1425,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_TABLE,
+            endpoints.GET_TABLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -1450,7 +1450,7 @@ class SchemaOperations(SyncBase):
     ) -> ApiResponse[models.Table]:
         """Wait until the Table's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_detailed_information_about_table`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_table`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state.
@@ -1459,7 +1459,7 @@ class SchemaOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_detailed_information_about_table(
+            lambda: self.get_table(
                 ai_data_platform_id=ai_data_platform_id,
                 table_key=table_key,
             ),
@@ -1471,7 +1471,7 @@ class SchemaOperations(SyncBase):
             documented=["ACTIVE", "CREATING", "DELETING", "UPDATING"],
         )
 
-    def update_table_with_provided_details(
+    def update_table(
         self,
         *,
         ai_data_platform_id: str,
@@ -1530,7 +1530,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-put.html
         """
         return self._send(
-            endpoints.UPDATE_TABLE_WITH_PROVIDED_DETAILS,
+            endpoints.UPDATE_TABLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -1544,7 +1544,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def retrieve_par_for_entities_created(
+    def get_par(
         self,
         *,
         ai_data_platform_id: str,
@@ -1596,7 +1596,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-getpar-post.html
         """
         return self._send(
-            endpoints.RETRIEVE_PAR_FOR_ENTITIES_CREATED,
+            endpoints.GET_PAR,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -1609,7 +1609,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_permissions_for_given_table(
+    def manage_table_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -1668,7 +1668,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_TABLE,
+            endpoints.MANAGE_TABLE_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -1682,7 +1682,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def refresh_table_through_crawler(
+    def refresh_table(
         self,
         *,
         ai_data_platform_id: str,
@@ -1745,7 +1745,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-refresh-post.html
         """
         return self._send(
-            endpoints.REFRESH_TABLE_THROUGH_CRAWLER,
+            endpoints.REFRESH_TABLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -1759,7 +1759,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_permissions_for_given_table(
+    def list_table_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1824,7 +1824,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_TABLE,
+            endpoints.LIST_TABLE_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -1842,7 +1842,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_permissions_for_given_table_pages(
+    def list_table_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1856,7 +1856,7 @@ class SchemaOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.TablePermissionCollection]]:
         """Get a list of permissions for a given table.
 
-        Yields every page of ``get_list_of_permissions_for_given_table``, following ``opc-next-page``; a page
+        Yields every page of ``list_table_permissions``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of permissions for a given table.
@@ -1905,7 +1905,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-permissions-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_permissions_for_given_table(
+            lambda page: self.list_table_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 table_key=table_key,
                 limit=limit,
@@ -1988,7 +1988,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_views_in_schema(
+    def list_views(
         self,
         *,
         ai_data_platform_id: str,
@@ -2055,7 +2055,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_VIEWS_IN_SCHEMA,
+            endpoints.LIST_VIEWS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -2074,7 +2074,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_views_in_schema_pages(
+    def list_views_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2089,7 +2089,7 @@ class SchemaOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.ViewCollection]]:
         """Get a list of views in a schema.
 
-        Yields every page of ``get_list_of_views_in_schema``, following ``opc-next-page``; a page
+        Yields every page of ``list_views``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of views in a schema.
@@ -2139,7 +2139,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_views_in_schema(
+            lambda page: self.list_views(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 schema_key=schema_key,
@@ -2226,7 +2226,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_information_about_view(
+    def get_view(
         self,
         *,
         ai_data_platform_id: str,
@@ -2270,7 +2270,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-get.html
         """
         return self._send(
-            endpoints.GET_INFORMATION_ABOUT_VIEW,
+            endpoints.GET_VIEW,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "viewKey": view_key,
@@ -2282,7 +2282,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_view_with_given_information(
+    def update_view(
         self,
         *,
         ai_data_platform_id: str,
@@ -2341,7 +2341,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-put.html
         """
         return self._send(
-            endpoints.UPDATE_VIEW_WITH_GIVEN_INFORMATION,
+            endpoints.UPDATE_VIEW,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "viewKey": view_key,
@@ -2355,7 +2355,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_permissions_on_view(
+    def manage_view_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -2414,7 +2414,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_VIEW,
+            endpoints.MANAGE_VIEW_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "viewKey": view_key,
@@ -2428,7 +2428,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_view_permissions(
+    def list_view_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -2493,7 +2493,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_VIEW_PERMISSIONS,
+            endpoints.LIST_VIEW_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "viewKey": view_key,
@@ -2511,7 +2511,7 @@ class SchemaOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_view_permissions_pages(
+    def list_view_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2525,7 +2525,7 @@ class SchemaOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.ViewPermissionCollection]]:
         """Get a list of view permissions.
 
-        Yields every page of ``get_list_of_view_permissions``, following ``opc-next-page``; a page
+        Yields every page of ``list_view_permissions``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of view permissions.
@@ -2574,7 +2574,7 @@ class SchemaOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-permissions-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_view_permissions(
+            lambda page: self.list_view_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 view_key=view_key,
                 limit=limit,
@@ -2591,7 +2591,7 @@ class SchemaOperations(SyncBase):
 class AsyncSchemaOperations(AsyncBase):
     """The Schema operations of ``AsyncClient``."""
 
-    async def create_managed_table_with_data_loaded_from_sample_file(
+    async def create_data_table(
         self,
         *,
         ai_data_platform_id: str,
@@ -2603,12 +2603,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Create a managed table with data loaded from a sample file.
 
-        See ``Client.create_managed_table_with_data_loaded_from_sample_file`` for the arguments, the response and the errors.
+        See ``Client.create_data_table`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-datatables-post.html
         """
         return await self._send(
-            endpoints.CREATE_MANAGED_TABLE_WITH_DATA_LOADED_FROM_SAMPLE_FILE,
+            endpoints.CREATE_DATA_TABLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -2651,7 +2651,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_schemas(
+    async def list_schemas(
         self,
         *,
         ai_data_platform_id: str,
@@ -2667,12 +2667,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.SchemaCollection]:
         """Get a list of schemas.
 
-        See ``Client.get_list_of_schemas`` for the arguments, the response and the errors.
+        See ``Client.list_schemas`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_SCHEMAS,
+            endpoints.LIST_SCHEMAS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -2691,7 +2691,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_schemas_pages(
+    def list_schemas_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2707,10 +2707,10 @@ class AsyncSchemaOperations(AsyncBase):
         """Get a list of schemas.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_schemas_pages``.
+        ``Client.list_schemas_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_schemas(
+            lambda page: self.list_schemas(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 should_skip_ocid_translation=should_skip_ocid_translation,
@@ -2756,7 +2756,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_detailed_information_about_specified_schema(
+    async def get_schema(
         self,
         *,
         ai_data_platform_id: str,
@@ -2768,12 +2768,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.Schema]:
         """Get detailed information about a specified schema.
 
-        See ``Client.get_detailed_information_about_specified_schema`` for the arguments, the response and the errors.
+        See ``Client.get_schema`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_SPECIFIED_SCHEMA,
+            endpoints.GET_SCHEMA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -2801,7 +2801,7 @@ class AsyncSchemaOperations(AsyncBase):
         See ``Client.wait_for_schema``.
         """
         return await async_wait_until(
-            lambda: self.get_detailed_information_about_specified_schema(
+            lambda: self.get_schema(
                 ai_data_platform_id=ai_data_platform_id,
                 schema_key=schema_key,
             ),
@@ -2845,7 +2845,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def generate_uri_for_uploading_sample_file_to_temporary_folder_in_schema(
+    async def generate_temp_file_upload_target(
         self,
         *,
         ai_data_platform_id: str,
@@ -2856,12 +2856,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.GenerateTempFileUploadTargetResponseDetails]:
         """Generate a URI for uploading a sample file to a temporary folder in a schema.
 
-        See ``Client.generate_uri_for_uploading_sample_file_to_temporary_folder_in_schema`` for the arguments, the response and the errors.
+        See ``Client.generate_temp_file_upload_target`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-generatetempfileuploadtarget-post.html
         """
         return await self._send(
-            endpoints.GENERATE_URI_FOR_UPLOADING_SAMPLE_FILE_TO_TEMPORARY_FOLDER_IN_SCHEMA,
+            endpoints.GENERATE_TEMP_FILE_UPLOAD_TARGET,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -2873,7 +2873,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_details_of_table_schema_from_specified_location(
+    async def infer_schema(
         self,
         *,
         ai_data_platform_id: str,
@@ -2885,12 +2885,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.InferSchema]:
         """Get details of a table schema from the specified location.
 
-        See ``Client.get_details_of_table_schema_from_specified_location`` for the arguments, the response and the errors.
+        See ``Client.infer_schema`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschema-post.html
         """
         return await self._send(
-            endpoints.GET_DETAILS_OF_TABLE_SCHEMA_FROM_SPECIFIED_LOCATION,
+            endpoints.INFER_SCHEMA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -2903,7 +2903,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_table_schema_and_data_from_specified_location(
+    async def infer_schema_with_preview(
         self,
         *,
         ai_data_platform_id: str,
@@ -2915,12 +2915,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.InferSchemaWithPreview]:
         """Get table schema and data from the specified location.
 
-        See ``Client.get_table_schema_and_data_from_specified_location`` for the arguments, the response and the errors.
+        See ``Client.infer_schema_with_preview`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-inferschemawithpreview-post.html
         """
         return await self._send(
-            endpoints.GET_TABLE_SCHEMA_AND_DATA_FROM_SPECIFIED_LOCATION,
+            endpoints.INFER_SCHEMA_WITH_PREVIEW,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -2933,7 +2933,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_permissions_for_given_schema(
+    async def manage_schema_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -2946,12 +2946,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update the permissions for a given schema.
 
-        See ``Client.update_permissions_for_given_schema`` for the arguments, the response and the errors.
+        See ``Client.manage_schema_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_SCHEMA,
+            endpoints.MANAGE_SCHEMA_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -2965,7 +2965,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def refresh_schema_through_crawler(
+    async def refresh_schema(
         self,
         *,
         ai_data_platform_id: str,
@@ -2978,12 +2978,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Refresh schema through the crawler.
 
-        See ``Client.refresh_schema_through_crawler`` for the arguments, the response and the errors.
+        See ``Client.refresh_schema`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-actions-refresh-post.html
         """
         return await self._send(
-            endpoints.REFRESH_SCHEMA_THROUGH_CRAWLER,
+            endpoints.REFRESH_SCHEMA,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -2997,7 +2997,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_permissions_for_given_schema(
+    async def list_schema_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -3012,12 +3012,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.SchemaPermissionCollection]:
         """Get a list of permissions for a given schema.
 
-        See ``Client.get_list_of_permissions_for_given_schema`` for the arguments, the response and the errors.
+        See ``Client.list_schema_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-schemas-schemakey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_SCHEMA,
+            endpoints.LIST_SCHEMA_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "schemaKey": schema_key,
@@ -3035,7 +3035,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_permissions_for_given_schema_pages(
+    def list_schema_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3050,10 +3050,10 @@ class AsyncSchemaOperations(AsyncBase):
         """Get a list of permissions for a given schema.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_permissions_for_given_schema_pages``.
+        ``Client.list_schema_permissions_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_permissions_for_given_schema(
+            lambda page: self.list_schema_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 schema_key=schema_key,
                 limit=limit,
@@ -3096,7 +3096,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_tables_in_schema(
+    async def list_tables(
         self,
         *,
         ai_data_platform_id: str,
@@ -3114,12 +3114,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.TableCollection]:
         """Get a list of tables in a schema.
 
-        See ``Client.get_list_of_tables_in_schema`` for the arguments, the response and the errors.
+        See ``Client.list_tables`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_TABLES_IN_SCHEMA,
+            endpoints.LIST_TABLES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -3140,7 +3140,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_tables_in_schema_pages(
+    def list_tables_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3158,10 +3158,10 @@ class AsyncSchemaOperations(AsyncBase):
         """Get a list of tables in a schema.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_tables_in_schema_pages``.
+        ``Client.list_tables_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_tables_in_schema(
+            lambda page: self.list_tables(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 schema_key=schema_key,
@@ -3211,7 +3211,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_detailed_information_about_table(
+    async def get_table(
         self,
         *,
         ai_data_platform_id: str,
@@ -3223,12 +3223,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.Table]:
         """Get detailed information about a table.
 
-        See ``Client.get_detailed_information_about_table`` for the arguments, the response and the errors.
+        See ``Client.get_table`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_TABLE,
+            endpoints.GET_TABLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -3256,7 +3256,7 @@ class AsyncSchemaOperations(AsyncBase):
         See ``Client.wait_for_table``.
         """
         return await async_wait_until(
-            lambda: self.get_detailed_information_about_table(
+            lambda: self.get_table(
                 ai_data_platform_id=ai_data_platform_id,
                 table_key=table_key,
             ),
@@ -3268,7 +3268,7 @@ class AsyncSchemaOperations(AsyncBase):
             documented=["ACTIVE", "CREATING", "DELETING", "UPDATING"],
         )
 
-    async def update_table_with_provided_details(
+    async def update_table(
         self,
         *,
         ai_data_platform_id: str,
@@ -3281,12 +3281,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update a table with provided details.
 
-        See ``Client.update_table_with_provided_details`` for the arguments, the response and the errors.
+        See ``Client.update_table`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_TABLE_WITH_PROVIDED_DETAILS,
+            endpoints.UPDATE_TABLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -3300,7 +3300,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def retrieve_par_for_entities_created(
+    async def get_par(
         self,
         *,
         ai_data_platform_id: str,
@@ -3312,12 +3312,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.ParDetails]:
         """Retrieve PAR for the entities created.
 
-        See ``Client.retrieve_par_for_entities_created`` for the arguments, the response and the errors.
+        See ``Client.get_par`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-getpar-post.html
         """
         return await self._send(
-            endpoints.RETRIEVE_PAR_FOR_ENTITIES_CREATED,
+            endpoints.GET_PAR,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -3330,7 +3330,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_permissions_for_given_table(
+    async def manage_table_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -3343,12 +3343,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update the permissions for a given table.
 
-        See ``Client.update_permissions_for_given_table`` for the arguments, the response and the errors.
+        See ``Client.manage_table_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSIONS_FOR_GIVEN_TABLE,
+            endpoints.MANAGE_TABLE_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -3362,7 +3362,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def refresh_table_through_crawler(
+    async def refresh_table(
         self,
         *,
         ai_data_platform_id: str,
@@ -3375,12 +3375,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Refresh a table through the crawler.
 
-        See ``Client.refresh_table_through_crawler`` for the arguments, the response and the errors.
+        See ``Client.refresh_table`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-actions-refresh-post.html
         """
         return await self._send(
-            endpoints.REFRESH_TABLE_THROUGH_CRAWLER,
+            endpoints.REFRESH_TABLE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -3394,7 +3394,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_permissions_for_given_table(
+    async def list_table_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -3409,12 +3409,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.TablePermissionCollection]:
         """Get a list of permissions for a given table.
 
-        See ``Client.get_list_of_permissions_for_given_table`` for the arguments, the response and the errors.
+        See ``Client.list_table_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-tables-tablekey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_PERMISSIONS_FOR_GIVEN_TABLE,
+            endpoints.LIST_TABLE_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "tableKey": table_key,
@@ -3432,7 +3432,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_permissions_for_given_table_pages(
+    def list_table_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3447,10 +3447,10 @@ class AsyncSchemaOperations(AsyncBase):
         """Get a list of permissions for a given table.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_permissions_for_given_table_pages``.
+        ``Client.list_table_permissions_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_permissions_for_given_table(
+            lambda page: self.list_table_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 table_key=table_key,
                 limit=limit,
@@ -3493,7 +3493,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_views_in_schema(
+    async def list_views(
         self,
         *,
         ai_data_platform_id: str,
@@ -3509,12 +3509,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.ViewCollection]:
         """Get a list of views in a schema.
 
-        See ``Client.get_list_of_views_in_schema`` for the arguments, the response and the errors.
+        See ``Client.list_views`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_VIEWS_IN_SCHEMA,
+            endpoints.LIST_VIEWS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -3533,7 +3533,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_views_in_schema_pages(
+    def list_views_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3548,11 +3548,10 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.ViewCollection]]:
         """Get a list of views in a schema.
 
-        Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_views_in_schema_pages``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_views_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_views_in_schema(
+            lambda page: self.list_views(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 schema_key=schema_key,
@@ -3600,7 +3599,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_information_about_view(
+    async def get_view(
         self,
         *,
         ai_data_platform_id: str,
@@ -3611,12 +3610,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.View]:
         """Get information about a view.
 
-        See ``Client.get_information_about_view`` for the arguments, the response and the errors.
+        See ``Client.get_view`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-get.html
         """
         return await self._send(
-            endpoints.GET_INFORMATION_ABOUT_VIEW,
+            endpoints.GET_VIEW,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "viewKey": view_key,
@@ -3628,7 +3627,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_view_with_given_information(
+    async def update_view(
         self,
         *,
         ai_data_platform_id: str,
@@ -3641,12 +3640,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.View]:
         """Update a view with given information.
 
-        See ``Client.update_view_with_given_information`` for the arguments, the response and the errors.
+        See ``Client.update_view`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_VIEW_WITH_GIVEN_INFORMATION,
+            endpoints.UPDATE_VIEW,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "viewKey": view_key,
@@ -3660,7 +3659,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_permissions_on_view(
+    async def manage_view_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -3673,12 +3672,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update permissions on a view.
 
-        See ``Client.update_permissions_on_view`` for the arguments, the response and the errors.
+        See ``Client.manage_view_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_VIEW,
+            endpoints.MANAGE_VIEW_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "viewKey": view_key,
@@ -3692,7 +3691,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_view_permissions(
+    async def list_view_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -3707,12 +3706,12 @@ class AsyncSchemaOperations(AsyncBase):
     ) -> ApiResponse[models.ViewPermissionCollection]:
         """Get a list of view permissions.
 
-        See ``Client.get_list_of_view_permissions`` for the arguments, the response and the errors.
+        See ``Client.list_view_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-views-viewkey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_VIEW_PERMISSIONS,
+            endpoints.LIST_VIEW_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "viewKey": view_key,
@@ -3730,7 +3729,7 @@ class AsyncSchemaOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_view_permissions_pages(
+    def list_view_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3745,10 +3744,10 @@ class AsyncSchemaOperations(AsyncBase):
         """Get a list of view permissions.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_view_permissions_pages``.
+        ``Client.list_view_permissions_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_view_permissions(
+            lambda page: self.list_view_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 view_key=view_key,
                 limit=limit,

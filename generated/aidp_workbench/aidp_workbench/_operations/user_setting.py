@@ -17,7 +17,7 @@ from .._runtime import ApiResponse, async_iterate_pages, iterate_pages
 class UserSettingOperations(SyncBase):
     """The UserSetting operations of ``Client``."""
 
-    def preview_user_settings_api_allows_you_to_manage_user_specific_configurations_and_credentials_within_ai_data_platform_instance(
+    def create_user_setting(
         self,
         *,
         ai_data_platform_id: str,
@@ -82,7 +82,7 @@ class UserSettingOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-post.html
         """
         return self._send(
-            endpoints.PREVIEW_USER_SETTINGS_API_ALLOWS_YOU_TO_MANAGE_USER_SPECIFIC_CONFIGURATIONS_AND_CREDENTIALS_WITHIN_AI_DATA_PLATFORM_INSTANCE,
+            endpoints.CREATE_USER_SETTING,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -94,7 +94,7 @@ class UserSettingOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_list_of_all_user_specific_configurations(
+    def list_user_settings(
         self,
         *,
         ai_data_platform_id: str,
@@ -164,7 +164,7 @@ class UserSettingOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_LIST_OF_ALL_USER_SPECIFIC_CONFIGURATIONS,
+            endpoints.LIST_USER_SETTINGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -183,7 +183,7 @@ class UserSettingOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_list_of_all_user_specific_configurations_pages(
+    def list_user_settings_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -198,7 +198,7 @@ class UserSettingOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.UserSettingCollection]]:
         """(Preview) Get a list of all user-specific configurations.
 
-        Yields every page of ``preview_get_list_of_all_user_specific_configurations``, following ``opc-next-page``; a page
+        Yields every page of ``list_user_settings``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         (Preview) Returns a list of all user-specific configurations, with filters for
@@ -251,7 +251,7 @@ class UserSettingOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-get.html
         """
         return iterate_pages(
-            lambda page: self.preview_get_list_of_all_user_specific_configurations(
+            lambda page: self.list_user_settings(
                 ai_data_platform_id=ai_data_platform_id,
                 setting_type=setting_type,
                 is_default=is_default,
@@ -265,7 +265,7 @@ class UserSettingOperations(SyncBase):
             )
         )
 
-    def preview_delete_user_setting_and_its_credentials_from_this_ai_data_platform_instance(
+    def delete_user_setting(
         self,
         *,
         ai_data_platform_id: str,
@@ -317,7 +317,7 @@ class UserSettingOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-settingkey-delete.html
         """
         return self._send(
-            endpoints.PREVIEW_DELETE_USER_SETTING_AND_ITS_CREDENTIALS_FROM_THIS_AI_DATA_PLATFORM_INSTANCE,
+            endpoints.DELETE_USER_SETTING,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "settingKey": setting_key,
@@ -329,7 +329,7 @@ class UserSettingOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_get_full_definition_of_user_settings_identified_by_its_key(
+    def get_user_setting(
         self,
         *,
         ai_data_platform_id: str,
@@ -370,7 +370,7 @@ class UserSettingOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-settingkey-get.html
         """
         return self._send(
-            endpoints.PREVIEW_GET_FULL_DEFINITION_OF_USER_SETTINGS_IDENTIFIED_BY_ITS_KEY,
+            endpoints.GET_USER_SETTING,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "settingKey": setting_key,
@@ -381,7 +381,7 @@ class UserSettingOperations(SyncBase):
             timeout=timeout,
         )
 
-    def preview_update_metadata_or_payload_of_existing_user_setting(
+    def update_user_setting(
         self,
         *,
         ai_data_platform_id: str,
@@ -437,7 +437,7 @@ class UserSettingOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-settingkey-put.html
         """
         return self._send(
-            endpoints.PREVIEW_UPDATE_METADATA_OR_PAYLOAD_OF_EXISTING_USER_SETTING,
+            endpoints.UPDATE_USER_SETTING,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "settingKey": setting_key,
@@ -454,7 +454,7 @@ class UserSettingOperations(SyncBase):
 class AsyncUserSettingOperations(AsyncBase):
     """The UserSetting operations of ``AsyncClient``."""
 
-    async def preview_user_settings_api_allows_you_to_manage_user_specific_configurations_and_credentials_within_ai_data_platform_instance(
+    async def create_user_setting(
         self,
         *,
         ai_data_platform_id: str,
@@ -466,12 +466,12 @@ class AsyncUserSettingOperations(AsyncBase):
         """(Preview) The User Settings API allows you to manage user-specific
         configurations and credentials within an AI Data Platform instance.
 
-        See ``Client.preview_user_settings_api_allows_you_to_manage_user_specific_configurations_and_credentials_within_ai_data_platform_instance`` for the arguments, the response and the errors.
+        See ``Client.create_user_setting`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-post.html
         """
         return await self._send(
-            endpoints.PREVIEW_USER_SETTINGS_API_ALLOWS_YOU_TO_MANAGE_USER_SPECIFIC_CONFIGURATIONS_AND_CREDENTIALS_WITHIN_AI_DATA_PLATFORM_INSTANCE,
+            endpoints.CREATE_USER_SETTING,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -483,7 +483,7 @@ class AsyncUserSettingOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_list_of_all_user_specific_configurations(
+    async def list_user_settings(
         self,
         *,
         ai_data_platform_id: str,
@@ -499,12 +499,12 @@ class AsyncUserSettingOperations(AsyncBase):
     ) -> ApiResponse[models.UserSettingCollection]:
         """(Preview) Get a list of all user-specific configurations.
 
-        See ``Client.preview_get_list_of_all_user_specific_configurations`` for the arguments, the response and the errors.
+        See ``Client.list_user_settings`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_LIST_OF_ALL_USER_SPECIFIC_CONFIGURATIONS,
+            endpoints.LIST_USER_SETTINGS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -523,7 +523,7 @@ class AsyncUserSettingOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def preview_get_list_of_all_user_specific_configurations_pages(
+    def list_user_settings_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -539,10 +539,10 @@ class AsyncUserSettingOperations(AsyncBase):
         """(Preview) Get a list of all user-specific configurations.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.preview_get_list_of_all_user_specific_configurations_pages``.
+        ``Client.list_user_settings_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.preview_get_list_of_all_user_specific_configurations(
+            lambda page: self.list_user_settings(
                 ai_data_platform_id=ai_data_platform_id,
                 setting_type=setting_type,
                 is_default=is_default,
@@ -556,7 +556,7 @@ class AsyncUserSettingOperations(AsyncBase):
             )
         )
 
-    async def preview_delete_user_setting_and_its_credentials_from_this_ai_data_platform_instance(
+    async def delete_user_setting(
         self,
         *,
         ai_data_platform_id: str,
@@ -568,12 +568,12 @@ class AsyncUserSettingOperations(AsyncBase):
         """(Preview) Delete a user setting and its credentials from this AI Data Platform
         instance.
 
-        See ``Client.preview_delete_user_setting_and_its_credentials_from_this_ai_data_platform_instance`` for the arguments, the response and the errors.
+        See ``Client.delete_user_setting`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-settingkey-delete.html
         """
         return await self._send(
-            endpoints.PREVIEW_DELETE_USER_SETTING_AND_ITS_CREDENTIALS_FROM_THIS_AI_DATA_PLATFORM_INSTANCE,
+            endpoints.DELETE_USER_SETTING,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "settingKey": setting_key,
@@ -585,7 +585,7 @@ class AsyncUserSettingOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_get_full_definition_of_user_settings_identified_by_its_key(
+    async def get_user_setting(
         self,
         *,
         ai_data_platform_id: str,
@@ -595,12 +595,12 @@ class AsyncUserSettingOperations(AsyncBase):
     ) -> ApiResponse[models.UserSetting]:
         """(Preview) Get the full definition of user settings identified by its key.
 
-        See ``Client.preview_get_full_definition_of_user_settings_identified_by_its_key`` for the arguments, the response and the errors.
+        See ``Client.get_user_setting`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-settingkey-get.html
         """
         return await self._send(
-            endpoints.PREVIEW_GET_FULL_DEFINITION_OF_USER_SETTINGS_IDENTIFIED_BY_ITS_KEY,
+            endpoints.GET_USER_SETTING,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "settingKey": setting_key,
@@ -611,7 +611,7 @@ class AsyncUserSettingOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def preview_update_metadata_or_payload_of_existing_user_setting(
+    async def update_user_setting(
         self,
         *,
         ai_data_platform_id: str,
@@ -623,12 +623,12 @@ class AsyncUserSettingOperations(AsyncBase):
     ) -> ApiResponse[models.UserSetting]:
         """(Preview) Update the metadata or payload of an existing user setting.
 
-        See ``Client.preview_update_metadata_or_payload_of_existing_user_setting`` for the arguments, the response and the errors.
+        See ``Client.update_user_setting`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-usersettings-settingkey-put.html
         """
         return await self._send(
-            endpoints.PREVIEW_UPDATE_METADATA_OR_PAYLOAD_OF_EXISTING_USER_SETTING,
+            endpoints.UPDATE_USER_SETTING,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "settingKey": setting_key,

@@ -91,7 +91,7 @@ class VolumeOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_volumes(
+    def list_volumes(
         self,
         *,
         ai_data_platform_id: str,
@@ -158,7 +158,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_VOLUMES,
+            endpoints.LIST_VOLUMES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -177,7 +177,7 @@ class VolumeOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_volumes_pages(
+    def list_volumes_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -192,7 +192,7 @@ class VolumeOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.VolumeCollection]]:
         """Get a list of volumes.
 
-        Yields every page of ``get_list_of_volumes``, following ``opc-next-page``; a page
+        Yields every page of ``list_volumes``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of volumes.
@@ -242,7 +242,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_volumes(
+            lambda page: self.list_volumes(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 schema_key=schema_key,
@@ -318,7 +318,7 @@ class VolumeOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_information_about_volume(
+    def get_volume(
         self,
         *,
         ai_data_platform_id: str,
@@ -361,7 +361,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_VOLUME,
+            endpoints.GET_VOLUME,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -383,7 +383,7 @@ class VolumeOperations(SyncBase):
     ) -> ApiResponse[models.Volume] | None:
         """Wait until the Volume's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_detailed_information_about_volume`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_volume`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state; None when ``states`` holds
@@ -393,7 +393,7 @@ class VolumeOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_detailed_information_about_volume(
+            lambda: self.get_volume(
                 ai_data_platform_id=ai_data_platform_id,
                 volume_key=volume_key,
             ),
@@ -405,7 +405,7 @@ class VolumeOperations(SyncBase):
             documented=["CREATING", "UPDATING", "DELETING", "ACTIVE", "DELETED"],
         )
 
-    def update_volume_with_provided_information(
+    def update_volume(
         self,
         *,
         ai_data_platform_id: str,
@@ -463,7 +463,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-put.html
         """
         return self._send(
-            endpoints.UPDATE_VOLUME_WITH_PROVIDED_INFORMATION,
+            endpoints.UPDATE_VOLUME,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -477,7 +477,7 @@ class VolumeOperations(SyncBase):
             timeout=timeout,
         )
 
-    def delete_directory_in_volume(
+    def delete_dir(
         self,
         *,
         ai_data_platform_id: str,
@@ -530,7 +530,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-deletedir-delete.html
         """
         return self._send(
-            endpoints.DELETE_DIRECTORY_IN_VOLUME,
+            endpoints.DELETE_DIR,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -543,7 +543,7 @@ class VolumeOperations(SyncBase):
             timeout=timeout,
         )
 
-    def delete_file_or_folder_in_volume(
+    def delete_file(
         self,
         *,
         ai_data_platform_id: str,
@@ -587,7 +587,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-deletefile-delete.html
         """
         return self._send(
-            endpoints.DELETE_FILE_OR_FOLDER_IN_VOLUME,
+            endpoints.DELETE_FILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -599,7 +599,7 @@ class VolumeOperations(SyncBase):
             timeout=timeout,
         )
 
-    def download_file_from_volume(
+    def download_file(
         self,
         *,
         ai_data_platform_id: str,
@@ -644,7 +644,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-downloadfile-post.html
         """
         return self._send(
-            endpoints.DOWNLOAD_FILE_FROM_VOLUME,
+            endpoints.DOWNLOAD_FILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -657,7 +657,7 @@ class VolumeOperations(SyncBase):
             timeout=timeout,
         )
 
-    def download_file_from_volume_stream(
+    def download_file_stream(
         self,
         *,
         ai_data_platform_id: str,
@@ -674,10 +674,10 @@ class VolumeOperations(SyncBase):
         starts, never part way through it; ``timeout`` bounds the wait for the answer,
         then each read.
 
-        See ``download_file_from_volume`` for the arguments and the errors.
+        See ``download_file`` for the arguments and the errors.
         """
         return self._stream(
-            endpoints.DOWNLOAD_FILE_FROM_VOLUME,
+            endpoints.DOWNLOAD_FILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -690,7 +690,7 @@ class VolumeOperations(SyncBase):
             timeout=timeout,
         )
 
-    def provide_par_info_for_downloading_file_for_given_path(
+    def download_volume_file_meta(
         self,
         *,
         ai_data_platform_id: str,
@@ -743,7 +743,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-downloadfilemeta-post.html
         """
         return self._send(
-            endpoints.PROVIDE_PAR_INFO_FOR_DOWNLOADING_FILE_FOR_GIVEN_PATH,
+            endpoints.DOWNLOAD_VOLUME_FILE_META,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -759,7 +759,7 @@ class VolumeOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_permissions_on_volume(
+    def manage_volume_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -814,7 +814,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-managepermission-put.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_VOLUME,
+            endpoints.MANAGE_VOLUME_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -827,7 +827,7 @@ class VolumeOperations(SyncBase):
             timeout=timeout,
         )
 
-    def create_directory_in_volume(
+    def create_mkdir(
         self,
         *,
         ai_data_platform_id: str,
@@ -885,7 +885,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-mkdir-post.html
         """
         return self._send(
-            endpoints.CREATE_DIRECTORY_IN_VOLUME,
+            endpoints.CREATE_MKDIR,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -902,7 +902,7 @@ class VolumeOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_directory_in_volume_with_provided_information(
+    def update_dir(
         self,
         *,
         ai_data_platform_id: str,
@@ -971,7 +971,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-updatedir-put.html
         """
         return self._send(
-            endpoints.UPDATE_DIRECTORY_IN_VOLUME_WITH_PROVIDED_INFORMATION,
+            endpoints.UPDATE_DIR,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -987,7 +987,7 @@ class VolumeOperations(SyncBase):
             timeout=timeout,
         )
 
-    def create_or_update_asynchronous_volume_zip_upload_and_extraction_operation(
+    def upload_volume_and_extract_zip(
         self,
         *,
         ai_data_platform_id: str,
@@ -1045,7 +1045,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadandextractzip-post.html
         """
         return self._send(
-            endpoints.CREATE_OR_UPDATE_ASYNCHRONOUS_VOLUME_ZIP_UPLOAD_AND_EXTRACTION_OPERATION,
+            endpoints.UPLOAD_VOLUME_AND_EXTRACT_ZIP,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1058,7 +1058,7 @@ class VolumeOperations(SyncBase):
             timeout=timeout,
         )
 
-    def upload_file_to_volume(
+    def upload_file(
         self,
         *,
         ai_data_platform_id: str,
@@ -1126,7 +1126,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadfile-post.html
         """
         return self._send(
-            endpoints.UPLOAD_FILE_TO_VOLUME,
+            endpoints.UPLOAD_FILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1145,7 +1145,7 @@ class VolumeOperations(SyncBase):
             timeout=timeout,
         )
 
-    def upload_volume_file_by_generating_par(
+    def upload_volume_file_meta(
         self,
         *,
         ai_data_platform_id: str,
@@ -1214,7 +1214,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadfilemeta-post.html
         """
         return self._send(
-            endpoints.UPLOAD_VOLUME_FILE_BY_GENERATING_PAR,
+            endpoints.UPLOAD_VOLUME_FILE_META,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1234,7 +1234,7 @@ class VolumeOperations(SyncBase):
             timeout=timeout,
         )
 
-    def start_asynchronous_creation_of_zip_archive_for_volume_folder(
+    def zip_volume_and_download_folder(
         self,
         *,
         ai_data_platform_id: str,
@@ -1291,7 +1291,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-zipanddownloadfolder-post.html
         """
         return self._send(
-            endpoints.START_ASYNCHRONOUS_CREATION_OF_ZIP_ARCHIVE_FOR_VOLUME_FOLDER,
+            endpoints.ZIP_VOLUME_AND_DOWNLOAD_FOLDER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1304,7 +1304,7 @@ class VolumeOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_files_in_volume(
+    def list_volume_files(
         self,
         *,
         ai_data_platform_id: str,
@@ -1378,7 +1378,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-files-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_FILES_IN_VOLUME,
+            endpoints.LIST_VOLUME_FILES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1400,7 +1400,7 @@ class VolumeOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_files_in_volume_pages(
+    def list_volume_files_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1418,7 +1418,7 @@ class VolumeOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.VolumeFileCollection]]:
         """Get a list of files in a volume.
 
-        Yields every page of ``get_list_of_files_in_volume``, following ``opc-next-page``; a page
+        Yields every page of ``list_volume_files``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of files in a volume.
@@ -1472,7 +1472,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-files-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_files_in_volume(
+            lambda page: self.list_volume_files(
                 ai_data_platform_id=ai_data_platform_id,
                 volume_key=volume_key,
                 path=path,
@@ -1489,7 +1489,7 @@ class VolumeOperations(SyncBase):
             )
         )
 
-    def get_list_of_volume_permissions(
+    def list_volume_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1550,7 +1550,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_VOLUME_PERMISSIONS,
+            endpoints.LIST_VOLUME_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1567,7 +1567,7 @@ class VolumeOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_volume_permissions_pages(
+    def list_volume_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1580,7 +1580,7 @@ class VolumeOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.VolumePermissionCollection]]:
         """Get a list of volume permissions.
 
-        Yields every page of ``get_list_of_volume_permissions``, following ``opc-next-page``; a page
+        Yields every page of ``list_volume_permissions``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of volume permissions.
@@ -1626,7 +1626,7 @@ class VolumeOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-permissions-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_volume_permissions(
+            lambda page: self.list_volume_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 volume_key=volume_key,
                 limit=limit,
@@ -1672,7 +1672,7 @@ class AsyncVolumeOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_volumes(
+    async def list_volumes(
         self,
         *,
         ai_data_platform_id: str,
@@ -1688,12 +1688,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[models.VolumeCollection]:
         """Get a list of volumes.
 
-        See ``Client.get_list_of_volumes`` for the arguments, the response and the errors.
+        See ``Client.list_volumes`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_VOLUMES,
+            endpoints.LIST_VOLUMES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1712,7 +1712,7 @@ class AsyncVolumeOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_volumes_pages(
+    def list_volumes_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1728,10 +1728,10 @@ class AsyncVolumeOperations(AsyncBase):
         """Get a list of volumes.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_volumes_pages``.
+        ``Client.list_volumes_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_volumes(
+            lambda page: self.list_volumes(
                 ai_data_platform_id=ai_data_platform_id,
                 catalog_key=catalog_key,
                 schema_key=schema_key,
@@ -1773,7 +1773,7 @@ class AsyncVolumeOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_detailed_information_about_volume(
+    async def get_volume(
         self,
         *,
         ai_data_platform_id: str,
@@ -1784,12 +1784,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[models.Volume]:
         """Get detailed information about a volume.
 
-        See ``Client.get_detailed_information_about_volume`` for the arguments, the response and the errors.
+        See ``Client.get_volume`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_VOLUME,
+            endpoints.GET_VOLUME,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1814,7 +1814,7 @@ class AsyncVolumeOperations(AsyncBase):
         See ``Client.wait_for_volume``.
         """
         return await async_wait_until(
-            lambda: self.get_detailed_information_about_volume(
+            lambda: self.get_volume(
                 ai_data_platform_id=ai_data_platform_id,
                 volume_key=volume_key,
             ),
@@ -1826,7 +1826,7 @@ class AsyncVolumeOperations(AsyncBase):
             documented=["CREATING", "UPDATING", "DELETING", "ACTIVE", "DELETED"],
         )
 
-    async def update_volume_with_provided_information(
+    async def update_volume(
         self,
         *,
         ai_data_platform_id: str,
@@ -1839,12 +1839,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[models.Volume]:
         """Update a volume with the provided information.
 
-        See ``Client.update_volume_with_provided_information`` for the arguments, the response and the errors.
+        See ``Client.update_volume`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_VOLUME_WITH_PROVIDED_INFORMATION,
+            endpoints.UPDATE_VOLUME,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1858,7 +1858,7 @@ class AsyncVolumeOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def delete_directory_in_volume(
+    async def delete_dir(
         self,
         *,
         ai_data_platform_id: str,
@@ -1870,12 +1870,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete a directory in a volume.
 
-        See ``Client.delete_directory_in_volume`` for the arguments, the response and the errors.
+        See ``Client.delete_dir`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-deletedir-delete.html
         """
         return await self._send(
-            endpoints.DELETE_DIRECTORY_IN_VOLUME,
+            endpoints.DELETE_DIR,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1888,7 +1888,7 @@ class AsyncVolumeOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def delete_file_or_folder_in_volume(
+    async def delete_file(
         self,
         *,
         ai_data_platform_id: str,
@@ -1899,12 +1899,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete a file or folder in a volume.
 
-        See ``Client.delete_file_or_folder_in_volume`` for the arguments, the response and the errors.
+        See ``Client.delete_file`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-deletefile-delete.html
         """
         return await self._send(
-            endpoints.DELETE_FILE_OR_FOLDER_IN_VOLUME,
+            endpoints.DELETE_FILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1916,7 +1916,7 @@ class AsyncVolumeOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def download_file_from_volume(
+    async def download_file(
         self,
         *,
         ai_data_platform_id: str,
@@ -1928,12 +1928,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[bytes]:
         """Download a file from a volume.
 
-        See ``Client.download_file_from_volume`` for the arguments, the response and the errors.
+        See ``Client.download_file`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-downloadfile-post.html
         """
         return await self._send(
-            endpoints.DOWNLOAD_FILE_FROM_VOLUME,
+            endpoints.DOWNLOAD_FILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1946,7 +1946,7 @@ class AsyncVolumeOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def download_file_from_volume_stream(
+    def download_file_stream(
         self,
         *,
         ai_data_platform_id: str,
@@ -1959,10 +1959,10 @@ class AsyncVolumeOperations(AsyncBase):
         """Download a file from a volume.
 
         The file as it arrives, in an ``async with`` block; see
-        ``Client.download_file_from_volume_stream``.
+        ``Client.download_file_stream``.
         """
         return self._stream(
-            endpoints.DOWNLOAD_FILE_FROM_VOLUME,
+            endpoints.DOWNLOAD_FILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -1975,7 +1975,7 @@ class AsyncVolumeOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def provide_par_info_for_downloading_file_for_given_path(
+    async def download_volume_file_meta(
         self,
         *,
         ai_data_platform_id: str,
@@ -1988,12 +1988,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[models.DownloadFileWithParResult]:
         """Provide the par info for downloading the file for given path.
 
-        See ``Client.provide_par_info_for_downloading_file_for_given_path`` for the arguments, the response and the errors.
+        See ``Client.download_volume_file_meta`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-downloadfilemeta-post.html
         """
         return await self._send(
-            endpoints.PROVIDE_PAR_INFO_FOR_DOWNLOADING_FILE_FOR_GIVEN_PATH,
+            endpoints.DOWNLOAD_VOLUME_FILE_META,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -2009,7 +2009,7 @@ class AsyncVolumeOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_permissions_on_volume(
+    async def manage_volume_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -2021,12 +2021,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update the permissions on a volume.
 
-        See ``Client.update_permissions_on_volume`` for the arguments, the response and the errors.
+        See ``Client.manage_volume_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-managepermission-put.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_VOLUME,
+            endpoints.MANAGE_VOLUME_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -2039,7 +2039,7 @@ class AsyncVolumeOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def create_directory_in_volume(
+    async def create_mkdir(
         self,
         *,
         ai_data_platform_id: str,
@@ -2053,12 +2053,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Create a directory in a volume.
 
-        See ``Client.create_directory_in_volume`` for the arguments, the response and the errors.
+        See ``Client.create_mkdir`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-mkdir-post.html
         """
         return await self._send(
-            endpoints.CREATE_DIRECTORY_IN_VOLUME,
+            endpoints.CREATE_MKDIR,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -2075,7 +2075,7 @@ class AsyncVolumeOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_directory_in_volume_with_provided_information(
+    async def update_dir(
         self,
         *,
         ai_data_platform_id: str,
@@ -2090,12 +2090,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update a directory in volume with the provided information.
 
-        See ``Client.update_directory_in_volume_with_provided_information`` for the arguments, the response and the errors.
+        See ``Client.update_dir`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-updatedir-put.html
         """
         return await self._send(
-            endpoints.UPDATE_DIRECTORY_IN_VOLUME_WITH_PROVIDED_INFORMATION,
+            endpoints.UPDATE_DIR,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -2111,7 +2111,7 @@ class AsyncVolumeOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def create_or_update_asynchronous_volume_zip_upload_and_extraction_operation(
+    async def upload_volume_and_extract_zip(
         self,
         *,
         ai_data_platform_id: str,
@@ -2123,12 +2123,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[models.UploadAndExtractZipResult]:
         """Create or update an asynchronous volume ZIP upload and extraction operation.
 
-        See ``Client.create_or_update_asynchronous_volume_zip_upload_and_extraction_operation`` for the arguments, the response and the errors.
+        See ``Client.upload_volume_and_extract_zip`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadandextractzip-post.html
         """
         return await self._send(
-            endpoints.CREATE_OR_UPDATE_ASYNCHRONOUS_VOLUME_ZIP_UPLOAD_AND_EXTRACTION_OPERATION,
+            endpoints.UPLOAD_VOLUME_AND_EXTRACT_ZIP,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -2141,7 +2141,7 @@ class AsyncVolumeOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def upload_file_to_volume(
+    async def upload_file(
         self,
         *,
         ai_data_platform_id: str,
@@ -2157,12 +2157,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Upload a file to volume.
 
-        See ``Client.upload_file_to_volume`` for the arguments, the response and the errors.
+        See ``Client.upload_file`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadfile-post.html
         """
         return await self._send(
-            endpoints.UPLOAD_FILE_TO_VOLUME,
+            endpoints.UPLOAD_FILE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -2181,7 +2181,7 @@ class AsyncVolumeOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def upload_volume_file_by_generating_par(
+    async def upload_volume_file_meta(
         self,
         *,
         ai_data_platform_id: str,
@@ -2198,12 +2198,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[models.UploadFileWithParResult]:
         """Upload a volume file by generating PAR.
 
-        See ``Client.upload_volume_file_by_generating_par`` for the arguments, the response and the errors.
+        See ``Client.upload_volume_file_meta`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-uploadfilemeta-post.html
         """
         return await self._send(
-            endpoints.UPLOAD_VOLUME_FILE_BY_GENERATING_PAR,
+            endpoints.UPLOAD_VOLUME_FILE_META,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -2223,7 +2223,7 @@ class AsyncVolumeOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def start_asynchronous_creation_of_zip_archive_for_volume_folder(
+    async def zip_volume_and_download_folder(
         self,
         *,
         ai_data_platform_id: str,
@@ -2235,12 +2235,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[models.ZipAndDownloadFolderResult]:
         """Start asynchronous creation of a ZIP archive for a volume folder.
 
-        See ``Client.start_asynchronous_creation_of_zip_archive_for_volume_folder`` for the arguments, the response and the errors.
+        See ``Client.zip_volume_and_download_folder`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-actions-zipanddownloadfolder-post.html
         """
         return await self._send(
-            endpoints.START_ASYNCHRONOUS_CREATION_OF_ZIP_ARCHIVE_FOR_VOLUME_FOLDER,
+            endpoints.ZIP_VOLUME_AND_DOWNLOAD_FOLDER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -2253,7 +2253,7 @@ class AsyncVolumeOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_files_in_volume(
+    async def list_volume_files(
         self,
         *,
         ai_data_platform_id: str,
@@ -2272,12 +2272,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[models.VolumeFileCollection]:
         """Get a list of files in a volume.
 
-        See ``Client.get_list_of_files_in_volume`` for the arguments, the response and the errors.
+        See ``Client.list_volume_files`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-files-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_FILES_IN_VOLUME,
+            endpoints.LIST_VOLUME_FILES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -2299,7 +2299,7 @@ class AsyncVolumeOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_files_in_volume_pages(
+    def list_volume_files_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2318,10 +2318,10 @@ class AsyncVolumeOperations(AsyncBase):
         """Get a list of files in a volume.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_files_in_volume_pages``.
+        ``Client.list_volume_files_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_files_in_volume(
+            lambda page: self.list_volume_files(
                 ai_data_platform_id=ai_data_platform_id,
                 volume_key=volume_key,
                 path=path,
@@ -2338,7 +2338,7 @@ class AsyncVolumeOperations(AsyncBase):
             )
         )
 
-    async def get_list_of_volume_permissions(
+    async def list_volume_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -2352,12 +2352,12 @@ class AsyncVolumeOperations(AsyncBase):
     ) -> ApiResponse[models.VolumePermissionCollection]:
         """Get a list of volume permissions.
 
-        See ``Client.get_list_of_volume_permissions`` for the arguments, the response and the errors.
+        See ``Client.list_volume_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-volumes-volumekey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_VOLUME_PERMISSIONS,
+            endpoints.LIST_VOLUME_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "volumeKey": volume_key,
@@ -2374,7 +2374,7 @@ class AsyncVolumeOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_volume_permissions_pages(
+    def list_volume_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2388,10 +2388,10 @@ class AsyncVolumeOperations(AsyncBase):
         """Get a list of volume permissions.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_volume_permissions_pages``.
+        ``Client.list_volume_permissions_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_volume_permissions(
+            lambda page: self.list_volume_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 volume_key=volume_key,
                 limit=limit,

@@ -91,7 +91,7 @@ class WorkflowOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_list_of_job_runs(
+    def list_job_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -185,7 +185,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_LIST_OF_JOB_RUNS,
+            endpoints.LIST_JOB_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -207,7 +207,7 @@ class WorkflowOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_list_of_job_runs_pages(
+    def list_job_runs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -243,7 +243,7 @@ class WorkflowOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.JobRunCollection]]:
         """Get a detailed list of job runs.
 
-        Yields every page of ``get_detailed_list_of_job_runs``, following ``opc-next-page``; a page
+        Yields every page of ``list_job_runs``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a detailed list of job runs.
@@ -299,7 +299,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-get.html
         """
         return iterate_pages(
-            lambda page: self.get_detailed_list_of_job_runs(
+            lambda page: self.list_job_runs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 display_name=display_name,
@@ -381,7 +381,7 @@ class WorkflowOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_information_about_given_job_run(
+    def get_job_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -437,7 +437,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_GIVEN_JOB_RUN,
+            endpoints.GET_JOB_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -533,7 +533,7 @@ class WorkflowOperations(SyncBase):
             timeout=timeout,
         )
 
-    def repair_and_rerun_root_job_run(
+    def repair_job_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -603,7 +603,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-actions-repair-post.html
         """
         return self._send(
-            endpoints.REPAIR_AND_RERUN_ROOT_JOB_RUN,
+            endpoints.REPAIR_JOB_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -692,7 +692,7 @@ class WorkflowOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_jobs(
+    def list_jobs(
         self,
         *,
         ai_data_platform_id: str,
@@ -767,7 +767,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_JOBS,
+            endpoints.LIST_JOBS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -790,7 +790,7 @@ class WorkflowOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_jobs_pages(
+    def list_jobs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -809,7 +809,7 @@ class WorkflowOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.JobCollection]]:
         """Get a list of jobs.
 
-        Yields every page of ``get_list_of_jobs``, following ``opc-next-page``; a page
+        Yields every page of ``list_jobs``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of jobs.
@@ -863,7 +863,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_jobs(
+            lambda page: self.list_jobs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 display_name=display_name,
@@ -946,7 +946,7 @@ class WorkflowOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_information_about_given_job(
+    def get_job(
         self,
         *,
         ai_data_platform_id: str,
@@ -991,7 +991,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_GIVEN_JOB,
+            endpoints.GET_JOB,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1004,7 +1004,7 @@ class WorkflowOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_details_for_job(
+    def update_job(
         self,
         *,
         ai_data_platform_id: str,
@@ -1064,7 +1064,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-put.html
         """
         return self._send(
-            endpoints.UPDATE_DETAILS_FOR_JOB,
+            endpoints.UPDATE_JOB,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1079,7 +1079,7 @@ class WorkflowOperations(SyncBase):
             timeout=timeout,
         )
 
-    def cancel_all_job_runs_for_given_job(
+    def cancel_job_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -1140,7 +1140,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-actions-canceljobruns-post.html
         """
         return self._send(
-            endpoints.CANCEL_ALL_JOB_RUNS_FOR_GIVEN_JOB,
+            endpoints.CANCEL_JOB_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1154,7 +1154,7 @@ class WorkflowOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_job_permissions_with_provided_details(
+    def manage_job_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -1211,7 +1211,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_JOB_PERMISSIONS_WITH_PROVIDED_DETAILS,
+            endpoints.MANAGE_JOB_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1225,7 +1225,7 @@ class WorkflowOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_job_permissions(
+    def list_job_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1286,7 +1286,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_JOB_PERMISSIONS,
+            endpoints.LIST_JOB_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1304,7 +1304,7 @@ class WorkflowOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_job_permissions_pages(
+    def list_job_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1318,7 +1318,7 @@ class WorkflowOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.JobPermissionCollection]]:
         """Get a list of job permissions.
 
-        Yields every page of ``get_list_of_job_permissions``, following ``opc-next-page``; a page
+        Yields every page of ``list_job_permissions``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of job permissions.
@@ -1363,7 +1363,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-permissions-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_job_permissions(
+            lambda page: self.list_job_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 job_key=job_key,
@@ -1376,7 +1376,7 @@ class WorkflowOperations(SyncBase):
             )
         )
 
-    def get_list_of_latest_job_runs_for_given_job_key(
+    def list_workspace_recent_job_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -1439,7 +1439,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-recentjobruns-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_LATEST_JOB_RUNS_FOR_GIVEN_JOB_KEY,
+            endpoints.LIST_WORKSPACE_RECENT_JOB_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1458,7 +1458,7 @@ class WorkflowOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_latest_job_runs_for_given_job_key_pages(
+    def list_workspace_recent_job_runs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1473,7 +1473,7 @@ class WorkflowOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.JobRunCollection]]:
         """Get a list of the latest job runs for a given job key.
 
-        Yields every page of ``get_list_of_latest_job_runs_for_given_job_key``, following ``opc-next-page``; a page
+        Yields every page of ``list_workspace_recent_job_runs``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of the latest job runs for a given job key.
@@ -1519,7 +1519,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-recentjobruns-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_latest_job_runs_for_given_job_key(
+            lambda page: self.list_workspace_recent_job_runs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 job_key=job_key,
@@ -1533,7 +1533,7 @@ class WorkflowOperations(SyncBase):
             )
         )
 
-    def get_list_of_task_runs(
+    def list_task_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -1621,7 +1621,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_TASK_RUNS,
+            endpoints.LIST_TASK_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1643,7 +1643,7 @@ class WorkflowOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_task_runs_pages(
+    def list_task_runs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1679,7 +1679,7 @@ class WorkflowOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.TaskRunCollection]]:
         """Get a list of task runs.
 
-        Yields every page of ``get_list_of_task_runs``, following ``opc-next-page``; a page
+        Yields every page of ``list_task_runs``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of task runs.
@@ -1729,7 +1729,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_task_runs(
+            lambda page: self.list_task_runs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 job_run_key=job_run_key,
@@ -1746,7 +1746,7 @@ class WorkflowOperations(SyncBase):
             )
         )
 
-    def get_detailed_information_about_task_run_with_given_task_run_key(
+    def get_task_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -1791,7 +1791,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_TASK_RUN_WITH_GIVEN_TASK_RUN_KEY,
+            endpoints.GET_TASK_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1806,7 +1806,7 @@ class WorkflowOperations(SyncBase):
             timeout=timeout,
         )
 
-    def fetch_task_run_output_from_runtime_engine(
+    def fetch_output(
         self,
         *,
         ai_data_platform_id: str,
@@ -1862,7 +1862,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-actions-fetchoutput-post.html
         """
         return self._send(
-            endpoints.FETCH_TASK_RUN_OUTPUT_FROM_RUNTIME_ENGINE,
+            endpoints.FETCH_OUTPUT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1876,7 +1876,7 @@ class WorkflowOperations(SyncBase):
             timeout=timeout,
         )
 
-    def export_task_run_output_in_html_or_ipynb_format(
+    def export_task_run_output(
         self,
         *,
         ai_data_platform_id: str,
@@ -1925,7 +1925,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-outputs-taskrunoutputkey-actions-export-post.html
         """
         return self._send(
-            endpoints.EXPORT_TASK_RUN_OUTPUT_IN_HTML_OR_IPYNB_FORMAT,
+            endpoints.EXPORT_TASK_RUN_OUTPUT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1939,7 +1939,7 @@ class WorkflowOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_information_about_retries_of_task_run_with_given_task_run_key(
+    def list_task_run_retries(
         self,
         *,
         ai_data_platform_id: str,
@@ -2026,7 +2026,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-retries-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_RETRIES_OF_TASK_RUN_WITH_GIVEN_TASK_RUN_KEY,
+            endpoints.LIST_TASK_RUN_RETRIES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2046,7 +2046,7 @@ class WorkflowOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_information_about_retries_of_task_run_with_given_task_run_key_pages(
+    def list_task_run_retries_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2080,7 +2080,7 @@ class WorkflowOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.TaskRunRetryCollection]]:
         """Get detailed information about retries of a task run with a given task run key.
 
-        Yields every page of ``get_detailed_information_about_retries_of_task_run_with_given_task_run_key``, following ``opc-next-page``; a page
+        Yields every page of ``list_task_run_retries``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns detailed information about retries of a task run with a given task run
@@ -2131,7 +2131,7 @@ class WorkflowOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-retries-get.html
         """
         return iterate_pages(
-            lambda page: self.get_detailed_information_about_retries_of_task_run_with_given_task_run_key(
+            lambda page: self.list_task_run_retries(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 task_run_key=task_run_key,
@@ -2182,7 +2182,7 @@ class AsyncWorkflowOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_detailed_list_of_job_runs(
+    async def list_job_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -2219,12 +2219,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.JobRunCollection]:
         """Get a detailed list of job runs.
 
-        See ``Client.get_detailed_list_of_job_runs`` for the arguments, the response and the errors.
+        See ``Client.list_job_runs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_LIST_OF_JOB_RUNS,
+            endpoints.LIST_JOB_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2246,7 +2246,7 @@ class AsyncWorkflowOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_list_of_job_runs_pages(
+    def list_job_runs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2283,10 +2283,10 @@ class AsyncWorkflowOperations(AsyncBase):
         """Get a detailed list of job runs.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_detailed_list_of_job_runs_pages``.
+        ``Client.list_job_runs_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_detailed_list_of_job_runs(
+            lambda page: self.list_job_runs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 display_name=display_name,
@@ -2333,7 +2333,7 @@ class AsyncWorkflowOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_detailed_information_about_given_job_run(
+    async def get_job_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -2347,12 +2347,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.JobRun]:
         """Get detailed information about a given job run.
 
-        See ``Client.get_detailed_information_about_given_job_run`` for the arguments, the response and the errors.
+        See ``Client.get_job_run`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_GIVEN_JOB_RUN,
+            endpoints.GET_JOB_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2403,7 +2403,7 @@ class AsyncWorkflowOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def repair_and_rerun_root_job_run(
+    async def repair_job_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -2418,12 +2418,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.JobRun]:
         """Repair and rerun a root job run.
 
-        See ``Client.repair_and_rerun_root_job_run`` for the arguments, the response and the errors.
+        See ``Client.repair_job_run`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobruns-jobrunkey-actions-repair-post.html
         """
         return await self._send(
-            endpoints.REPAIR_AND_RERUN_ROOT_JOB_RUN,
+            endpoints.REPAIR_JOB_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2471,7 +2471,7 @@ class AsyncWorkflowOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_jobs(
+    async def list_jobs(
         self,
         *,
         ai_data_platform_id: str,
@@ -2491,12 +2491,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.JobCollection]:
         """Get a list of jobs.
 
-        See ``Client.get_list_of_jobs`` for the arguments, the response and the errors.
+        See ``Client.list_jobs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_JOBS,
+            endpoints.LIST_JOBS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2519,7 +2519,7 @@ class AsyncWorkflowOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_jobs_pages(
+    def list_jobs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2538,11 +2538,10 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> AsyncIterator[ApiResponse[models.JobCollection]]:
         """Get a list of jobs.
 
-        Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_jobs_pages``.
+        Yields every page, following ``opc-next-page``; see ``Client.list_jobs_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_jobs(
+            lambda page: self.list_jobs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 display_name=display_name,
@@ -2590,7 +2589,7 @@ class AsyncWorkflowOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_detailed_information_about_given_job(
+    async def get_job(
         self,
         *,
         ai_data_platform_id: str,
@@ -2602,12 +2601,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.Job]:
         """Get detailed information about a given job.
 
-        See ``Client.get_detailed_information_about_given_job`` for the arguments, the response and the errors.
+        See ``Client.get_job`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_GIVEN_JOB,
+            endpoints.GET_JOB,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2620,7 +2619,7 @@ class AsyncWorkflowOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_details_for_job(
+    async def update_job(
         self,
         *,
         ai_data_platform_id: str,
@@ -2634,12 +2633,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.Job]:
         """Update details for a job.
 
-        See ``Client.update_details_for_job`` for the arguments, the response and the errors.
+        See ``Client.update_job`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-put.html
         """
         return await self._send(
-            endpoints.UPDATE_DETAILS_FOR_JOB,
+            endpoints.UPDATE_JOB,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2654,7 +2653,7 @@ class AsyncWorkflowOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def cancel_all_job_runs_for_given_job(
+    async def cancel_job_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -2667,12 +2666,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Cancel all job runs for a given job.
 
-        See ``Client.cancel_all_job_runs_for_given_job`` for the arguments, the response and the errors.
+        See ``Client.cancel_job_runs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-actions-canceljobruns-post.html
         """
         return await self._send(
-            endpoints.CANCEL_ALL_JOB_RUNS_FOR_GIVEN_JOB,
+            endpoints.CANCEL_JOB_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2686,7 +2685,7 @@ class AsyncWorkflowOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_job_permissions_with_provided_details(
+    async def manage_job_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -2699,12 +2698,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update job permissions with the provided details.
 
-        See ``Client.update_job_permissions_with_provided_details`` for the arguments, the response and the errors.
+        See ``Client.manage_job_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_JOB_PERMISSIONS_WITH_PROVIDED_DETAILS,
+            endpoints.MANAGE_JOB_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2718,7 +2717,7 @@ class AsyncWorkflowOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_job_permissions(
+    async def list_job_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -2733,12 +2732,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.JobPermissionCollection]:
         """Get a list of job permissions.
 
-        See ``Client.get_list_of_job_permissions`` for the arguments, the response and the errors.
+        See ``Client.list_job_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-jobs-jobkey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_JOB_PERMISSIONS,
+            endpoints.LIST_JOB_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2756,7 +2755,7 @@ class AsyncWorkflowOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_job_permissions_pages(
+    def list_job_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2771,10 +2770,10 @@ class AsyncWorkflowOperations(AsyncBase):
         """Get a list of job permissions.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_job_permissions_pages``.
+        ``Client.list_job_permissions_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_job_permissions(
+            lambda page: self.list_job_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 job_key=job_key,
@@ -2787,7 +2786,7 @@ class AsyncWorkflowOperations(AsyncBase):
             )
         )
 
-    async def get_list_of_latest_job_runs_for_given_job_key(
+    async def list_workspace_recent_job_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -2803,12 +2802,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.JobRunCollection]:
         """Get a list of the latest job runs for a given job key.
 
-        See ``Client.get_list_of_latest_job_runs_for_given_job_key`` for the arguments, the response and the errors.
+        See ``Client.list_workspace_recent_job_runs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-recentjobruns-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_LATEST_JOB_RUNS_FOR_GIVEN_JOB_KEY,
+            endpoints.LIST_WORKSPACE_RECENT_JOB_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2827,7 +2826,7 @@ class AsyncWorkflowOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_latest_job_runs_for_given_job_key_pages(
+    def list_workspace_recent_job_runs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2843,10 +2842,10 @@ class AsyncWorkflowOperations(AsyncBase):
         """Get a list of the latest job runs for a given job key.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_latest_job_runs_for_given_job_key_pages``.
+        ``Client.list_workspace_recent_job_runs_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_latest_job_runs_for_given_job_key(
+            lambda page: self.list_workspace_recent_job_runs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 job_key=job_key,
@@ -2860,7 +2859,7 @@ class AsyncWorkflowOperations(AsyncBase):
             )
         )
 
-    async def get_list_of_task_runs(
+    async def list_task_runs(
         self,
         *,
         ai_data_platform_id: str,
@@ -2897,12 +2896,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.TaskRunCollection]:
         """Get a list of task runs.
 
-        See ``Client.get_list_of_task_runs`` for the arguments, the response and the errors.
+        See ``Client.list_task_runs`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_TASK_RUNS,
+            endpoints.LIST_TASK_RUNS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2924,7 +2923,7 @@ class AsyncWorkflowOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_task_runs_pages(
+    def list_task_runs_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -2961,10 +2960,10 @@ class AsyncWorkflowOperations(AsyncBase):
         """Get a list of task runs.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_task_runs_pages``.
+        ``Client.list_task_runs_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_task_runs(
+            lambda page: self.list_task_runs(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 job_run_key=job_run_key,
@@ -2981,7 +2980,7 @@ class AsyncWorkflowOperations(AsyncBase):
             )
         )
 
-    async def get_detailed_information_about_task_run_with_given_task_run_key(
+    async def get_task_run(
         self,
         *,
         ai_data_platform_id: str,
@@ -2993,12 +2992,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.TaskRun]:
         """Get detailed information about a task run with a given task run key.
 
-        See ``Client.get_detailed_information_about_task_run_with_given_task_run_key`` for the arguments, the response and the errors.
+        See ``Client.get_task_run`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_TASK_RUN_WITH_GIVEN_TASK_RUN_KEY,
+            endpoints.GET_TASK_RUN,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3013,7 +3012,7 @@ class AsyncWorkflowOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def fetch_task_run_output_from_runtime_engine(
+    async def fetch_output(
         self,
         *,
         ai_data_platform_id: str,
@@ -3026,12 +3025,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.TaskRunOutput]:
         """Fetch the task run output from the runtime engine.
 
-        See ``Client.fetch_task_run_output_from_runtime_engine`` for the arguments, the response and the errors.
+        See ``Client.fetch_output`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-actions-fetchoutput-post.html
         """
         return await self._send(
-            endpoints.FETCH_TASK_RUN_OUTPUT_FROM_RUNTIME_ENGINE,
+            endpoints.FETCH_OUTPUT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3045,7 +3044,7 @@ class AsyncWorkflowOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def export_task_run_output_in_html_or_ipynb_format(
+    async def export_task_run_output(
         self,
         *,
         ai_data_platform_id: str,
@@ -3058,12 +3057,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.ExportedTaskRunOutputContents]:
         """Export task run output in HTML or ipynb format.
 
-        See ``Client.export_task_run_output_in_html_or_ipynb_format`` for the arguments, the response and the errors.
+        See ``Client.export_task_run_output`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-outputs-taskrunoutputkey-actions-export-post.html
         """
         return await self._send(
-            endpoints.EXPORT_TASK_RUN_OUTPUT_IN_HTML_OR_IPYNB_FORMAT,
+            endpoints.EXPORT_TASK_RUN_OUTPUT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3077,7 +3076,7 @@ class AsyncWorkflowOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_detailed_information_about_retries_of_task_run_with_given_task_run_key(
+    async def list_task_run_retries(
         self,
         *,
         ai_data_platform_id: str,
@@ -3112,12 +3111,12 @@ class AsyncWorkflowOperations(AsyncBase):
     ) -> ApiResponse[models.TaskRunRetryCollection]:
         """Get detailed information about retries of a task run with a given task run key.
 
-        See ``Client.get_detailed_information_about_retries_of_task_run_with_given_task_run_key`` for the arguments, the response and the errors.
+        See ``Client.list_task_run_retries`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-taskruns-taskrunkey-retries-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_RETRIES_OF_TASK_RUN_WITH_GIVEN_TASK_RUN_KEY,
+            endpoints.LIST_TASK_RUN_RETRIES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -3137,7 +3136,7 @@ class AsyncWorkflowOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_information_about_retries_of_task_run_with_given_task_run_key_pages(
+    def list_task_run_retries_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -3172,10 +3171,10 @@ class AsyncWorkflowOperations(AsyncBase):
         """Get detailed information about retries of a task run with a given task run key.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_detailed_information_about_retries_of_task_run_with_given_task_run_key_pages``.
+        ``Client.list_task_run_retries_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_detailed_information_about_retries_of_task_run_with_given_task_run_key(
+            lambda page: self.list_task_run_retries(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 task_run_key=task_run_key,

@@ -19,7 +19,7 @@ from ..waiters import DEFAULT_WAIT, async_wait_until, wait_until
 class WorkspaceOperations(SyncBase):
     """The Workspace operations of ``Client``."""
 
-    def update_create_workspace_permissions_on_workspace(
+    def manage_create_workspace_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -81,7 +81,7 @@ class WorkspaceOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-managecreateworkspacepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_CREATE_WORKSPACE_PERMISSIONS_ON_WORKSPACE,
+            endpoints.MANAGE_CREATE_WORKSPACE_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -94,7 +94,7 @@ class WorkspaceOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_create_workspace_permissions(
+    def list_create_workspace_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -152,7 +152,7 @@ class WorkspaceOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-createworkspacepermissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_CREATE_WORKSPACE_PERMISSIONS,
+            endpoints.LIST_CREATE_WORKSPACE_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -168,7 +168,7 @@ class WorkspaceOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_create_workspace_permissions_pages(
+    def list_create_workspace_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -180,7 +180,7 @@ class WorkspaceOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.CreateWorkspacePermissionCollection]]:
         """Get a list of create workspace permissions.
 
-        Yields every page of ``get_list_of_create_workspace_permissions``, following ``opc-next-page``; a page
+        Yields every page of ``list_create_workspace_permissions``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of create workspace permission summary objects.
@@ -224,7 +224,7 @@ class WorkspaceOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-createworkspacepermissions-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_create_workspace_permissions(
+            lambda page: self.list_create_workspace_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 limit=limit,
                 sort_order=sort_order,
@@ -301,7 +301,7 @@ class WorkspaceOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_workspaces(
+    def list_workspaces(
         self,
         *,
         ai_data_platform_id: str,
@@ -382,7 +382,7 @@ class WorkspaceOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_WORKSPACES,
+            endpoints.LIST_WORKSPACES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -403,7 +403,7 @@ class WorkspaceOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_workspaces_pages(
+    def list_workspaces_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -422,7 +422,7 @@ class WorkspaceOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.WorkspaceCollection]]:
         """Get a list of workspaces.
 
-        Yields every page of ``get_list_of_workspaces``, following ``opc-next-page``; a page
+        Yields every page of ``list_workspaces``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of workspaces.
@@ -482,7 +482,7 @@ class WorkspaceOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_workspaces(
+            lambda page: self.list_workspaces(
                 ai_data_platform_id=ai_data_platform_id,
                 lifecycle_state=lifecycle_state,
                 display_name=display_name,
@@ -566,7 +566,7 @@ class WorkspaceOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_workspace_details(
+    def get_workspace(
         self,
         *,
         ai_data_platform_id: str,
@@ -606,7 +606,7 @@ class WorkspaceOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-get.html
         """
         return self._send(
-            endpoints.GET_WORKSPACE_DETAILS,
+            endpoints.GET_WORKSPACE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -629,7 +629,7 @@ class WorkspaceOperations(SyncBase):
     ) -> ApiResponse[models.Workspace] | None:
         """Wait until the Workspace's ``lifecycle_state`` is one of ``states``.
 
-        Calls ``get_workspace_details`` until it is, 1 s apart at first, then longer (up to 30 s).
+        Calls ``get_workspace`` until it is, 1 s apart at first, then longer (up to 30 s).
 
         Returns:
             The response that shows a wanted state; None when ``states`` holds
@@ -640,7 +640,7 @@ class WorkspaceOperations(SyncBase):
             WaitTimeoutError: When ``timeout`` seconds have passed first.
         """
         return wait_until(
-            lambda: self.get_workspace_details(
+            lambda: self.get_workspace(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
             ),
@@ -720,7 +720,7 @@ class WorkspaceOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_permissions_on_workspace(
+    def manage_workspace_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -784,7 +784,7 @@ class WorkspaceOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_WORKSPACE,
+            endpoints.MANAGE_WORKSPACE_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -798,7 +798,7 @@ class WorkspaceOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_status_of_workspace(
+    def update_workspace_async_operation_status(
         self,
         *,
         ai_data_platform_id: str,
@@ -855,7 +855,7 @@ class WorkspaceOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-asyncoperations-asyncoperationkey-status-put.html
         """
         return self._send(
-            endpoints.UPDATE_STATUS_OF_WORKSPACE,
+            endpoints.UPDATE_WORKSPACE_ASYNC_OPERATION_STATUS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -869,7 +869,7 @@ class WorkspaceOperations(SyncBase):
             timeout=timeout,
         )
 
-    def creates_git_folder_in_workspace(
+    def create_git_folder(
         self,
         *,
         ai_data_platform_id: str,
@@ -936,7 +936,7 @@ class WorkspaceOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitfolders-post.html
         """
         return self._send(
-            endpoints.CREATES_GIT_FOLDER_IN_WORKSPACE,
+            endpoints.CREATE_GIT_FOLDER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -950,7 +950,7 @@ class WorkspaceOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_workspace_permissions(
+    def list_workspace_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1010,7 +1010,7 @@ class WorkspaceOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_WORKSPACE_PERMISSIONS,
+            endpoints.LIST_WORKSPACE_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1027,7 +1027,7 @@ class WorkspaceOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_workspace_permissions_pages(
+    def list_workspace_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1040,7 +1040,7 @@ class WorkspaceOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.WorkspacePermissionCollection]]:
         """Get a list of workspace permissions.
 
-        Yields every page of ``get_list_of_workspace_permissions``, following ``opc-next-page``; a page
+        Yields every page of ``list_workspace_permissions``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Gets a list of workspace permissions.
@@ -1085,7 +1085,7 @@ class WorkspaceOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-permissions-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_workspace_permissions(
+            lambda page: self.list_workspace_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 limit=limit,
@@ -1101,7 +1101,7 @@ class WorkspaceOperations(SyncBase):
 class AsyncWorkspaceOperations(AsyncBase):
     """The Workspace operations of ``AsyncClient``."""
 
-    async def update_create_workspace_permissions_on_workspace(
+    async def manage_create_workspace_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -1113,12 +1113,12 @@ class AsyncWorkspaceOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update create workspace permissions on a workspace.
 
-        See ``Client.update_create_workspace_permissions_on_workspace`` for the arguments, the response and the errors.
+        See ``Client.manage_create_workspace_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-actions-managecreateworkspacepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_CREATE_WORKSPACE_PERMISSIONS_ON_WORKSPACE,
+            endpoints.MANAGE_CREATE_WORKSPACE_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1131,7 +1131,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_create_workspace_permissions(
+    async def list_create_workspace_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1144,12 +1144,12 @@ class AsyncWorkspaceOperations(AsyncBase):
     ) -> ApiResponse[models.CreateWorkspacePermissionCollection]:
         """Get a list of create workspace permissions.
 
-        See ``Client.get_list_of_create_workspace_permissions`` for the arguments, the response and the errors.
+        See ``Client.list_create_workspace_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-createworkspacepermissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_CREATE_WORKSPACE_PERMISSIONS,
+            endpoints.LIST_CREATE_WORKSPACE_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1165,7 +1165,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_create_workspace_permissions_pages(
+    def list_create_workspace_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1178,10 +1178,10 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Get a list of create workspace permissions.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_create_workspace_permissions_pages``.
+        ``Client.list_create_workspace_permissions_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_create_workspace_permissions(
+            lambda page: self.list_create_workspace_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 limit=limit,
                 sort_order=sort_order,
@@ -1220,7 +1220,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_workspaces(
+    async def list_workspaces(
         self,
         *,
         ai_data_platform_id: str,
@@ -1240,12 +1240,12 @@ class AsyncWorkspaceOperations(AsyncBase):
     ) -> ApiResponse[models.WorkspaceCollection]:
         """Get a list of workspaces.
 
-        See ``Client.get_list_of_workspaces`` for the arguments, the response and the errors.
+        See ``Client.list_workspaces`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_WORKSPACES,
+            endpoints.LIST_WORKSPACES,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
             },
@@ -1266,7 +1266,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_workspaces_pages(
+    def list_workspaces_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1286,10 +1286,10 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Get a list of workspaces.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_workspaces_pages``.
+        ``Client.list_workspaces_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_workspaces(
+            lambda page: self.list_workspaces(
                 ai_data_platform_id=ai_data_platform_id,
                 lifecycle_state=lifecycle_state,
                 display_name=display_name,
@@ -1335,7 +1335,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_workspace_details(
+    async def get_workspace(
         self,
         *,
         ai_data_platform_id: str,
@@ -1345,12 +1345,12 @@ class AsyncWorkspaceOperations(AsyncBase):
     ) -> ApiResponse[models.Workspace]:
         """Get workspace details.
 
-        See ``Client.get_workspace_details`` for the arguments, the response and the errors.
+        See ``Client.get_workspace`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-get.html
         """
         return await self._send(
-            endpoints.GET_WORKSPACE_DETAILS,
+            endpoints.GET_WORKSPACE,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1376,7 +1376,7 @@ class AsyncWorkspaceOperations(AsyncBase):
         See ``Client.wait_for_workspace``.
         """
         return await async_wait_until(
-            lambda: self.get_workspace_details(
+            lambda: self.get_workspace(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
             ),
@@ -1418,7 +1418,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_permissions_on_workspace(
+    async def manage_workspace_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -1431,12 +1431,12 @@ class AsyncWorkspaceOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update permissions on a workspace.
 
-        See ``Client.update_permissions_on_workspace`` for the arguments, the response and the errors.
+        See ``Client.manage_workspace_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_WORKSPACE,
+            endpoints.MANAGE_WORKSPACE_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1450,7 +1450,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_status_of_workspace(
+    async def update_workspace_async_operation_status(
         self,
         *,
         ai_data_platform_id: str,
@@ -1463,12 +1463,12 @@ class AsyncWorkspaceOperations(AsyncBase):
     ) -> ApiResponse[models.Workspace]:
         """Update the status of a workspace.
 
-        See ``Client.update_status_of_workspace`` for the arguments, the response and the errors.
+        See ``Client.update_workspace_async_operation_status`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-asyncoperations-asyncoperationkey-status-put.html
         """
         return await self._send(
-            endpoints.UPDATE_STATUS_OF_WORKSPACE,
+            endpoints.UPDATE_WORKSPACE_ASYNC_OPERATION_STATUS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1482,7 +1482,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def creates_git_folder_in_workspace(
+    async def create_git_folder(
         self,
         *,
         ai_data_platform_id: str,
@@ -1495,12 +1495,12 @@ class AsyncWorkspaceOperations(AsyncBase):
     ) -> ApiResponse[models.GitFolder]:
         """Creates a git folder in the workspace.
 
-        See ``Client.creates_git_folder_in_workspace`` for the arguments, the response and the errors.
+        See ``Client.create_git_folder`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-gitfolders-post.html
         """
         return await self._send(
-            endpoints.CREATES_GIT_FOLDER_IN_WORKSPACE,
+            endpoints.CREATE_GIT_FOLDER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1514,7 +1514,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_workspace_permissions(
+    async def list_workspace_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1528,12 +1528,12 @@ class AsyncWorkspaceOperations(AsyncBase):
     ) -> ApiResponse[models.WorkspacePermissionCollection]:
         """Get a list of workspace permissions.
 
-        See ``Client.get_list_of_workspace_permissions`` for the arguments, the response and the errors.
+        See ``Client.list_workspace_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_WORKSPACE_PERMISSIONS,
+            endpoints.LIST_WORKSPACE_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1550,7 +1550,7 @@ class AsyncWorkspaceOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_workspace_permissions_pages(
+    def list_workspace_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1564,10 +1564,10 @@ class AsyncWorkspaceOperations(AsyncBase):
         """Get a list of workspace permissions.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_workspace_permissions_pages``.
+        ``Client.list_workspace_permissions_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_workspace_permissions(
+            lambda page: self.list_workspace_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 limit=limit,

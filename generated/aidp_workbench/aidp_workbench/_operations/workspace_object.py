@@ -20,7 +20,7 @@ from .._streaming import AsyncStreamedResponse, StreamedResponse
 class WorkspaceObjectOperations(SyncBase):
     """The WorkspaceObject operations of ``Client``."""
 
-    def copy_workspace_object_to_different_location(
+    def copy_workspace_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -78,7 +78,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-copyobject-post.html
         """
         return self._send(
-            endpoints.COPY_WORKSPACE_OBJECT_TO_DIFFERENT_LOCATION,
+            endpoints.COPY_WORKSPACE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -92,7 +92,7 @@ class WorkspaceObjectOperations(SyncBase):
             timeout=timeout,
         )
 
-    def download_workspace_file_by_providing_par_info_for_downloading_file_for_given_path(
+    def download_workspace_file_meta(
         self,
         *,
         ai_data_platform_id: str,
@@ -152,7 +152,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-downloadfilemeta-post.html
         """
         return self._send(
-            endpoints.DOWNLOAD_WORKSPACE_FILE_BY_PROVIDING_PAR_INFO_FOR_DOWNLOADING_FILE_FOR_GIVEN_PATH,
+            endpoints.DOWNLOAD_WORKSPACE_FILE_META,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -170,7 +170,7 @@ class WorkspaceObjectOperations(SyncBase):
             timeout=timeout,
         )
 
-    def move_workspace_object_to_different_location(
+    def move_workspace_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -228,7 +228,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-moveobject-post.html
         """
         return self._send(
-            endpoints.MOVE_WORKSPACE_OBJECT_TO_DIFFERENT_LOCATION,
+            endpoints.MOVE_WORKSPACE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -314,7 +314,7 @@ class WorkspaceObjectOperations(SyncBase):
             timeout=timeout,
         )
 
-    def create_or_update_asynchronous_workspace_zip_upload_and_extraction_operation(
+    def upload_workspace_and_extract_zip(
         self,
         *,
         ai_data_platform_id: str,
@@ -373,7 +373,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-uploadandextractzip-post.html
         """
         return self._send(
-            endpoints.CREATE_OR_UPDATE_ASYNCHRONOUS_WORKSPACE_ZIP_UPLOAD_AND_EXTRACTION_OPERATION,
+            endpoints.UPLOAD_WORKSPACE_AND_EXTRACT_ZIP,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -386,7 +386,7 @@ class WorkspaceObjectOperations(SyncBase):
             timeout=timeout,
         )
 
-    def create_workspace_file_by_generating_par_or_updates_metadata_by_close_file(
+    def upload_workspace_file_meta(
         self,
         *,
         ai_data_platform_id: str,
@@ -459,7 +459,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-uploadfilemeta-post.html
         """
         return self._send(
-            endpoints.CREATE_WORKSPACE_FILE_BY_GENERATING_PAR_OR_UPDATES_METADATA_BY_CLOSE_FILE,
+            endpoints.UPLOAD_WORKSPACE_FILE_META,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -481,7 +481,7 @@ class WorkspaceObjectOperations(SyncBase):
             timeout=timeout,
         )
 
-    def start_asynchronous_creation_of_zip_archive_for_workspace_folder(
+    def zip_workspace_and_download_folder(
         self,
         *,
         ai_data_platform_id: str,
@@ -539,7 +539,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-zipanddownloadfolder-post.html
         """
         return self._send(
-            endpoints.START_ASYNCHRONOUS_CREATION_OF_ZIP_ARCHIVE_FOR_WORKSPACE_FOLDER,
+            endpoints.ZIP_WORKSPACE_AND_DOWNLOAD_FOLDER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -552,7 +552,7 @@ class WorkspaceObjectOperations(SyncBase):
             timeout=timeout,
         )
 
-    def create_workspace_object(
+    def create_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -624,7 +624,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-post.html
         """
         return self._send(
-            endpoints.CREATE_WORKSPACE_OBJECT,
+            endpoints.CREATE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -645,7 +645,7 @@ class WorkspaceObjectOperations(SyncBase):
             timeout=timeout,
         )
 
-    def create_workspace_object_stream(
+    def create_object_stream(
         self,
         *,
         ai_data_platform_id: str,
@@ -668,10 +668,10 @@ class WorkspaceObjectOperations(SyncBase):
         starts, never part way through it; ``timeout`` bounds the wait for the answer,
         then each read.
 
-        See ``create_workspace_object`` for the arguments and the errors.
+        See ``create_object`` for the arguments and the errors.
         """
         return self._stream(
-            endpoints.CREATE_WORKSPACE_OBJECT,
+            endpoints.CREATE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -692,7 +692,7 @@ class WorkspaceObjectOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_objects_in_workspace(
+    def list_workspace_objects(
         self,
         *,
         ai_data_platform_id: str,
@@ -765,7 +765,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_OBJECTS_IN_WORKSPACE,
+            endpoints.LIST_WORKSPACE_OBJECTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -787,7 +787,7 @@ class WorkspaceObjectOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_objects_in_workspace_pages(
+    def list_workspace_objects_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -805,7 +805,7 @@ class WorkspaceObjectOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.WorkspaceObjectCollection]]:
         """Get a list of objects in the workspace.
 
-        Yields every page of ``get_list_of_objects_in_workspace``, following ``opc-next-page``; a page
+        Yields every page of ``list_workspace_objects``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of objects in the workspace.
@@ -858,7 +858,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_objects_in_workspace(
+            lambda page: self.list_workspace_objects(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 path=path,
@@ -875,7 +875,7 @@ class WorkspaceObjectOperations(SyncBase):
             )
         )
 
-    def update_permissions_on_workspace_object(
+    def manage_workspace_object_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -932,7 +932,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-actions-managepermission-post.html
         """
         return self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_WORKSPACE_OBJECT,
+            endpoints.MANAGE_WORKSPACE_OBJECT_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -946,7 +946,7 @@ class WorkspaceObjectOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_workspace_object_permissions(
+    def list_object_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1009,7 +1009,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-permissions-get.html
         """
         return self._send(
-            endpoints.GET_LIST_OF_WORKSPACE_OBJECT_PERMISSIONS,
+            endpoints.LIST_OBJECT_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1027,7 +1027,7 @@ class WorkspaceObjectOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_workspace_object_permissions_pages(
+    def list_object_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1041,7 +1041,7 @@ class WorkspaceObjectOperations(SyncBase):
     ) -> Iterator[ApiResponse[models.WorkspaceObjectPermissionCollection]]:
         """Get a list of workspace object permissions.
 
-        Yields every page of ``get_list_of_workspace_object_permissions``, following ``opc-next-page``; a page
+        Yields every page of ``list_object_permissions``, following ``opc-next-page``; a page
         token given twice raises ``UnexpectedResponseError`` rather than loop forever.
 
         Returns a list of workspace object permissions.
@@ -1088,7 +1088,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-permissions-get.html
         """
         return iterate_pages(
-            lambda page: self.get_list_of_workspace_object_permissions(
+            lambda page: self.list_object_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 object_key=object_key,
@@ -1101,7 +1101,7 @@ class WorkspaceObjectOperations(SyncBase):
             )
         )
 
-    def delete_workspace_object(
+    def delete_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -1153,7 +1153,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-delete.html
         """
         return self._send(
-            endpoints.DELETE_WORKSPACE_OBJECT,
+            endpoints.DELETE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1166,7 +1166,7 @@ class WorkspaceObjectOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_information_about_workspace_object(
+    def get_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -1215,7 +1215,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-get.html
         """
         return self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_WORKSPACE_OBJECT,
+            endpoints.GET_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1231,7 +1231,7 @@ class WorkspaceObjectOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_information_about_workspace_object_stream(
+    def get_object_stream(
         self,
         *,
         ai_data_platform_id: str,
@@ -1249,11 +1249,10 @@ class WorkspaceObjectOperations(SyncBase):
         starts, never part way through it; ``timeout`` bounds the wait for the answer,
         then each read.
 
-        See ``get_detailed_information_about_workspace_object`` for the arguments and
-        the errors.
+        See ``get_object`` for the arguments and the errors.
         """
         return self._stream(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_WORKSPACE_OBJECT,
+            endpoints.GET_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1269,7 +1268,7 @@ class WorkspaceObjectOperations(SyncBase):
             timeout=timeout,
         )
 
-    def get_metadata_about_workspace_object(
+    def head_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -1319,7 +1318,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-head.html
         """
         return self._send(
-            endpoints.GET_METADATA_ABOUT_WORKSPACE_OBJECT,
+            endpoints.HEAD_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1335,7 +1334,7 @@ class WorkspaceObjectOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_workspace_object_with_provided_information(
+    def update_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -1399,7 +1398,7 @@ class WorkspaceObjectOperations(SyncBase):
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-put.html
         """
         return self._send(
-            endpoints.UPDATE_WORKSPACE_OBJECT_WITH_PROVIDED_INFORMATION,
+            endpoints.UPDATE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1417,7 +1416,7 @@ class WorkspaceObjectOperations(SyncBase):
             timeout=timeout,
         )
 
-    def update_workspace_object_with_provided_information_stream(
+    def update_object_stream(
         self,
         *,
         ai_data_platform_id: str,
@@ -1437,11 +1436,10 @@ class WorkspaceObjectOperations(SyncBase):
         starts, never part way through it; ``timeout`` bounds the wait for the answer,
         then each read.
 
-        See ``update_workspace_object_with_provided_information`` for the arguments and
-        the errors.
+        See ``update_object`` for the arguments and the errors.
         """
         return self._stream(
-            endpoints.UPDATE_WORKSPACE_OBJECT_WITH_PROVIDED_INFORMATION,
+            endpoints.UPDATE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1463,7 +1461,7 @@ class WorkspaceObjectOperations(SyncBase):
 class AsyncWorkspaceObjectOperations(AsyncBase):
     """The WorkspaceObject operations of ``AsyncClient``."""
 
-    async def copy_workspace_object_to_different_location(
+    async def copy_workspace_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -1476,12 +1474,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[models.WorkspaceObjectDetails]:
         """Copy a workspace object to different location.
 
-        See ``Client.copy_workspace_object_to_different_location`` for the arguments, the response and the errors.
+        See ``Client.copy_workspace_object`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-copyobject-post.html
         """
         return await self._send(
-            endpoints.COPY_WORKSPACE_OBJECT_TO_DIFFERENT_LOCATION,
+            endpoints.COPY_WORKSPACE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1495,7 +1493,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def download_workspace_file_by_providing_par_info_for_downloading_file_for_given_path(
+    async def download_workspace_file_meta(
         self,
         *,
         ai_data_platform_id: str,
@@ -1511,12 +1509,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Download a workspace file by providing the PAR info for downloading the file for
         given path.
 
-        See ``Client.download_workspace_file_by_providing_par_info_for_downloading_file_for_given_path`` for the arguments, the response and the errors.
+        See ``Client.download_workspace_file_meta`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-downloadfilemeta-post.html
         """
         return await self._send(
-            endpoints.DOWNLOAD_WORKSPACE_FILE_BY_PROVIDING_PAR_INFO_FOR_DOWNLOADING_FILE_FOR_GIVEN_PATH,
+            endpoints.DOWNLOAD_WORKSPACE_FILE_META,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1534,7 +1532,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def move_workspace_object_to_different_location(
+    async def move_workspace_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -1547,12 +1545,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[models.WorkspaceObjectDetails]:
         """Move a workspace object to different location.
 
-        See ``Client.move_workspace_object_to_different_location`` for the arguments, the response and the errors.
+        See ``Client.move_workspace_object`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-moveobject-post.html
         """
         return await self._send(
-            endpoints.MOVE_WORKSPACE_OBJECT_TO_DIFFERENT_LOCATION,
+            endpoints.MOVE_WORKSPACE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1598,7 +1596,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def create_or_update_asynchronous_workspace_zip_upload_and_extraction_operation(
+    async def upload_workspace_and_extract_zip(
         self,
         *,
         ai_data_platform_id: str,
@@ -1610,12 +1608,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[models.UploadAndExtractZipResult]:
         """Create or update an asynchronous workspace ZIP upload and extraction operation.
 
-        See ``Client.create_or_update_asynchronous_workspace_zip_upload_and_extraction_operation`` for the arguments, the response and the errors.
+        See ``Client.upload_workspace_and_extract_zip`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-uploadandextractzip-post.html
         """
         return await self._send(
-            endpoints.CREATE_OR_UPDATE_ASYNCHRONOUS_WORKSPACE_ZIP_UPLOAD_AND_EXTRACTION_OPERATION,
+            endpoints.UPLOAD_WORKSPACE_AND_EXTRACT_ZIP,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1628,7 +1626,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def create_workspace_file_by_generating_par_or_updates_metadata_by_close_file(
+    async def upload_workspace_file_meta(
         self,
         *,
         ai_data_platform_id: str,
@@ -1647,12 +1645,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[models.UploadFileWithParResult]:
         """Create a workspace file by generating PAR or updates the metadata by close file.
 
-        See ``Client.create_workspace_file_by_generating_par_or_updates_metadata_by_close_file`` for the arguments, the response and the errors.
+        See ``Client.upload_workspace_file_meta`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-uploadfilemeta-post.html
         """
         return await self._send(
-            endpoints.CREATE_WORKSPACE_FILE_BY_GENERATING_PAR_OR_UPDATES_METADATA_BY_CLOSE_FILE,
+            endpoints.UPLOAD_WORKSPACE_FILE_META,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1674,7 +1672,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def start_asynchronous_creation_of_zip_archive_for_workspace_folder(
+    async def zip_workspace_and_download_folder(
         self,
         *,
         ai_data_platform_id: str,
@@ -1686,12 +1684,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[models.ZipAndDownloadFolderResult]:
         """Start asynchronous creation of a ZIP archive for a workspace folder.
 
-        See ``Client.start_asynchronous_creation_of_zip_archive_for_workspace_folder`` for the arguments, the response and the errors.
+        See ``Client.zip_workspace_and_download_folder`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-actions-zipanddownloadfolder-post.html
         """
         return await self._send(
-            endpoints.START_ASYNCHRONOUS_CREATION_OF_ZIP_ARCHIVE_FOR_WORKSPACE_FOLDER,
+            endpoints.ZIP_WORKSPACE_AND_DOWNLOAD_FOLDER,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1704,7 +1702,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def create_workspace_object(
+    async def create_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -1722,12 +1720,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[bytes]:
         """Create a workspace object.
 
-        See ``Client.create_workspace_object`` for the arguments, the response and the errors.
+        See ``Client.create_object`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-post.html
         """
         return await self._send(
-            endpoints.CREATE_WORKSPACE_OBJECT,
+            endpoints.CREATE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1748,7 +1746,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def create_workspace_object_stream(
+    def create_object_stream(
         self,
         *,
         ai_data_platform_id: str,
@@ -1767,10 +1765,10 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Create a workspace object.
 
         The file as it arrives, in an ``async with`` block; see
-        ``Client.create_workspace_object_stream``.
+        ``Client.create_object_stream``.
         """
         return self._stream(
-            endpoints.CREATE_WORKSPACE_OBJECT,
+            endpoints.CREATE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1791,7 +1789,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_objects_in_workspace(
+    async def list_workspace_objects(
         self,
         *,
         ai_data_platform_id: str,
@@ -1810,12 +1808,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[models.WorkspaceObjectCollection]:
         """Get a list of objects in the workspace.
 
-        See ``Client.get_list_of_objects_in_workspace`` for the arguments, the response and the errors.
+        See ``Client.list_workspace_objects`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_OBJECTS_IN_WORKSPACE,
+            endpoints.LIST_WORKSPACE_OBJECTS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1837,7 +1835,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_objects_in_workspace_pages(
+    def list_workspace_objects_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1856,10 +1854,10 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Get a list of objects in the workspace.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_objects_in_workspace_pages``.
+        ``Client.list_workspace_objects_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_objects_in_workspace(
+            lambda page: self.list_workspace_objects(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 path=path,
@@ -1876,7 +1874,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             )
         )
 
-    async def update_permissions_on_workspace_object(
+    async def manage_workspace_object_permission(
         self,
         *,
         ai_data_platform_id: str,
@@ -1889,12 +1887,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Update permissions on a workspace object.
 
-        See ``Client.update_permissions_on_workspace_object`` for the arguments, the response and the errors.
+        See ``Client.manage_workspace_object_permission`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-actions-managepermission-post.html
         """
         return await self._send(
-            endpoints.UPDATE_PERMISSIONS_ON_WORKSPACE_OBJECT,
+            endpoints.MANAGE_WORKSPACE_OBJECT_PERMISSION,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1908,7 +1906,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_list_of_workspace_object_permissions(
+    async def list_object_permissions(
         self,
         *,
         ai_data_platform_id: str,
@@ -1923,12 +1921,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[models.WorkspaceObjectPermissionCollection]:
         """Get a list of workspace object permissions.
 
-        See ``Client.get_list_of_workspace_object_permissions`` for the arguments, the response and the errors.
+        See ``Client.list_object_permissions`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectkey-permissions-get.html
         """
         return await self._send(
-            endpoints.GET_LIST_OF_WORKSPACE_OBJECT_PERMISSIONS,
+            endpoints.LIST_OBJECT_PERMISSIONS,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -1946,7 +1944,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_list_of_workspace_object_permissions_pages(
+    def list_object_permissions_pages(
         self,
         *,
         ai_data_platform_id: str,
@@ -1961,10 +1959,10 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Get a list of workspace object permissions.
 
         Yields every page, following ``opc-next-page``; see
-        ``Client.get_list_of_workspace_object_permissions_pages``.
+        ``Client.list_object_permissions_pages``.
         """
         return async_iterate_pages(
-            lambda page: self.get_list_of_workspace_object_permissions(
+            lambda page: self.list_object_permissions(
                 ai_data_platform_id=ai_data_platform_id,
                 workspace_key=workspace_key,
                 object_key=object_key,
@@ -1977,7 +1975,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             )
         )
 
-    async def delete_workspace_object(
+    async def delete_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -1989,12 +1987,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Delete a workspace object.
 
-        See ``Client.delete_workspace_object`` for the arguments, the response and the errors.
+        See ``Client.delete_object`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-delete.html
         """
         return await self._send(
-            endpoints.DELETE_WORKSPACE_OBJECT,
+            endpoints.DELETE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2007,7 +2005,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_detailed_information_about_workspace_object(
+    async def get_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -2020,12 +2018,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[bytes]:
         """Get detailed information about a workspace object.
 
-        See ``Client.get_detailed_information_about_workspace_object`` for the arguments, the response and the errors.
+        See ``Client.get_object`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-get.html
         """
         return await self._send(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_WORKSPACE_OBJECT,
+            endpoints.GET_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2041,7 +2039,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def get_detailed_information_about_workspace_object_stream(
+    def get_object_stream(
         self,
         *,
         ai_data_platform_id: str,
@@ -2055,10 +2053,10 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Get detailed information about a workspace object.
 
         The file as it arrives, in an ``async with`` block; see
-        ``Client.get_detailed_information_about_workspace_object_stream``.
+        ``Client.get_object_stream``.
         """
         return self._stream(
-            endpoints.GET_DETAILED_INFORMATION_ABOUT_WORKSPACE_OBJECT,
+            endpoints.GET_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2074,7 +2072,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def get_metadata_about_workspace_object(
+    async def head_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -2087,12 +2085,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[None]:
         """Get metadata about a workspace object.
 
-        See ``Client.get_metadata_about_workspace_object`` for the arguments, the response and the errors.
+        See ``Client.head_object`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-head.html
         """
         return await self._send(
-            endpoints.GET_METADATA_ABOUT_WORKSPACE_OBJECT,
+            endpoints.HEAD_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2108,7 +2106,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             timeout=timeout,
         )
 
-    async def update_workspace_object_with_provided_information(
+    async def update_object(
         self,
         *,
         ai_data_platform_id: str,
@@ -2123,12 +2121,12 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
     ) -> ApiResponse[bytes]:
         """Update a workspace object with the provided information.
 
-        See ``Client.update_workspace_object_with_provided_information`` for the arguments, the response and the errors.
+        See ``Client.update_object`` for the arguments, the response and the errors.
 
         https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-workspaces-workspacekey-objects-objectpath-put.html
         """
         return await self._send(
-            endpoints.UPDATE_WORKSPACE_OBJECT_WITH_PROVIDED_INFORMATION,
+            endpoints.UPDATE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
@@ -2146,7 +2144,7 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
             timeout=timeout,
         )
 
-    def update_workspace_object_with_provided_information_stream(
+    def update_object_stream(
         self,
         *,
         ai_data_platform_id: str,
@@ -2162,10 +2160,10 @@ class AsyncWorkspaceObjectOperations(AsyncBase):
         """Update a workspace object with the provided information.
 
         The file as it arrives, in an ``async with`` block; see
-        ``Client.update_workspace_object_with_provided_information_stream``.
+        ``Client.update_object_stream``.
         """
         return self._stream(
-            endpoints.UPDATE_WORKSPACE_OBJECT_WITH_PROVIDED_INFORMATION,
+            endpoints.UPDATE_OBJECT,
             path={
                 "aiDataPlatformId": ai_data_platform_id,
                 "workspaceKey": workspace_key,
