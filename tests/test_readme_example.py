@@ -67,21 +67,32 @@ def test_the_quick_start_covers_a_whole_life() -> None:
 def test_a_book_with_no_endpoint_starts_from_a_base_url(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A book whose config gives no endpoint: the example names a base URL and an API key."""
+    """A book that gives no endpoint (and is not Oracle's): the example names a base URL."""
     model, _ = model_from_book(BOOKS / "jupyter-ul")
     write_tree(tmp_path / "readme_sdk", project_files(model, "readme_sdk", "0.1.0", None))
     install_package(tmp_path / "readme_sdk", tmp_path / "site")
     import readme_sdk
-    import readme_sdk.auth
     from readme_sdk.server import create_app
     from readme_sdk.testing import stub_client
 
     stub = create_app()
     code = _quick_start(tmp_path / "readme_sdk")
-    assert 'Client("https://example.com", auth=OciSigner.from_config())' in code
-    # The stub stands in for the service, and no key is needed to talk to it.
+    assert 'with Client("https://example.com") as client:' in code
+    # The stub stands in for the service.
     monkeypatch.setattr(readme_sdk, "Client", lambda *args, **options: stub_client(stub))
-    monkeypatch.setattr(readme_sdk.auth.OciSigner, "from_config", staticmethod(lambda: None))
     lines = _run(code)
     assert lines[-1].startswith("Deleted: 404")
     assert not any(stub.store.items.values())
+
+
+def test_a_book_that_is_not_oracles_is_not_told_to_sign_as_oracle(tmp_path: Path) -> None:
+    """Jupyter Server documents no Oracle endpoint or opc- headers: its README installs
+    no [oci] extra and signs nothing with OciSigner; where it has no quick start, its
+    example calls a method with keyword arguments, as every method takes them."""
+    for book, package in (("jupyter-ul", "jupyter_sdk"), ("hostile", "hostile_sdk")):
+        model, _ = model_from_book(BOOKS / book)
+        readme = project_files(model, package, "0.1.0", None)["README.md"]
+        assert "[oci]" not in readme and "OciSigner" not in readme and "OciAuth" not in readme
+        assert "from_oci_config" not in readme.partition("## The command line")[0]
+        for call in re.findall(r"client\.\w+\((.*)\)\n", readme):
+            assert not call.startswith("..."), call

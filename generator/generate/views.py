@@ -331,6 +331,10 @@ class PackageView:
     # The service's address template: the book's setting, else what its index states.
     endpoint: str | None = None
     # What the clients send as User-Agent: the package, its version, and docs2sdk's.
+    # Whether the API follows Oracle Cloud's conventions (its pages give a regional
+    # endpoint, or document opc-request-id or opc-retry-token): its README then offers
+    # OCI config files and request signing, which are of no use to any other API.
+    oracle: bool = False
     user_agent: str = ""
     # The operation the README streams a file with, when one answers a file.
     file_example: OperationView | None = None
@@ -947,6 +951,8 @@ def build_views(
         metadata=package_metadata(
             version, [t.name for t in model.tags], site.docs_url, site.publishing
         ),
+        oracle=bool(site.endpoint or model.endpoint)
+        or any(op.request_id or op.retry_token for op in operations),
         user_agent=f"{distribution}/{version} docs2sdk/{__version__}",
         # The shortest to write.
         file_example=min(streams, key=lambda op: (len(op.name), op.name)) if streams else None,
