@@ -185,3 +185,16 @@ def test_a_table_with_no_type_column_takes_the_type_from_the_description() -> No
     [param] = page.operation.parameters
     assert (param.name, param.schema_.type, param.schema_.maximum) == ("limit", "integer", 10)
     assert param.description == "How many."
+
+
+def test_the_text_of_an_inline_image_is_not_read() -> None:
+    """An icon's ``<title>`` is a tooltip, not text on the line: the name is ``path``."""
+    icon = (
+        '<svg viewBox="0 0 16 16" aria-label="anchor"><title>Copy link</title>'
+        '<desc>A chain</desc><path d="M0 0h16"/><text x="1">#</text></svg>'
+    )
+    params = f"<ul><li>path{icon}(required): string<div>The path.</div></li></ul>"
+    page = scrape_page(_page(params, "Query Parameters"), "op-things-get.html")
+    [param] = page.operation.parameters
+    assert (param.name, param.required, param.description) == ("path", True, "The path.")
+    assert not page.diagnostics.warnings

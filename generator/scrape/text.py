@@ -5,9 +5,10 @@ of an element: a block element starts a new line, an inline element does not, a 
 item (``li``, ``dt``) starts a new item, and a table row is read by its column
 headings (``Name``, ``Type``, ``Description``) into an item's lines. Text a browser
 would not show (``hidden``, inline ``display: none``, ``aria-hidden``, a closed
-``details``) is not read. Each line keeps its text nodes as separate segments,
-because some markups set a label and its value side by side with no white space
-between them (``Minimum Length:1Maximum Length:64``).
+``details``, the insides of an image such as an inline ``svg``) is not read. Each
+line keeps its text nodes as separate segments, because some markups set a label and
+its value side by side with no white space between them (``Minimum Length:1Maximum
+Length:64``).
 """
 
 from __future__ import annotations
@@ -74,9 +75,12 @@ ITEM_TAGS = frozenset({"li", "dt"})
 CELL_TAGS = frozenset({"td", "th"})
 TABLE_TAGS = frozenset({"table", "tr"}) | CELL_TAGS
 LINE_TAGS = BLOCK_TAGS | CELL_TAGS
-# Not shown to a reader, or page furniture around the article.
+# Not shown to a reader, or page furniture around the article. An inline ``svg`` and
+# the like are pictures: their text (an icon's ``<title>Copy link</title>``) is not
+# part of the text a reader reads.
 SKIPPED_TAGS = frozenset(
     {"head", "script", "style", "noscript", "template", "header", "footer", "nav"}
+    | {"svg", "canvas", "iframe", "video", "audio", "object"}
 )
 # Inline styles that hide an element and all it holds.
 HIDING_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
