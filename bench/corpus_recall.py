@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator.openapi import to_openapi
 from generator.pipeline import model_from_book
-from tests.remarkup import LIST_STYLES, remarkup
+from tests.remarkup import LIST_STYLES, remark_book
 
 COLUMNS = [
     ("recall", "recall"),
@@ -59,16 +57,6 @@ def compare(tool: Path, spec: Path, exported: Path) -> dict[str, object]:
     return result
 
 
-def remarked(source: Path, style: str, seed: int, target: Path) -> Path:
-    """``source`` with every operation page re-marked in ``style``."""
-    shutil.copytree(source, target)
-    styles = LIST_STYLES if style == "mixed" else (style,)
-    rnd = random.Random(seed)
-    for page in sorted(target.glob("op-*.html")):
-        page.write_text(remarkup(page.read_text(encoding="utf-8"), rnd, styles), "utf-8")
-    return target
-
-
 def books_of(folder: Path, styles: list[str], seed: int, tmp: Path) -> list[tuple[str, Path]]:
     """The given books in ``folder`` (``book-*`` or ``aidp-book*``) and re-marked ones."""
     given = sorted(p for p in folder.iterdir() if p.is_dir() and "book" in p.name)
@@ -80,7 +68,12 @@ def books_of(folder: Path, styles: list[str], seed: int, tmp: Path) -> list[tupl
     out = [(book.name, book) for book in given]
     for style in styles:
         target = tmp / f"{folder.name}-{style}"
-        out.append((f"{style} (from {source.name})", remarked(source, style, seed, target)))
+        out.append(
+            (
+                f"{style} (from {source.name})",
+                remark_book(source, target, LIST_STYLES if style == "mixed" else (style,), seed),
+            )
+        )
     return out
 
 

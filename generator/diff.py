@@ -36,7 +36,9 @@ from .model import (
 from .textdiff import word_diff
 
 # Kinds that change only documentation; all other non-breaking kinds bump minor.
-DOC_KINDS = frozenset({"description-changed", "title-changed", "tag-changed", "format-changed"})
+DOC_KINDS = frozenset(
+    {"description-changed", "title-changed", "tag-changed", "format-changed", "example-changed"}
+)
 BUMPS = ("none", "patch", "minor", "major")
 # Beyond any real nesting; only a malformed model gets here, and is then cut short.
 MAX_DEPTH = 64
@@ -331,6 +333,8 @@ def _operation_changes(
     if old.tag != new.tag:
         emit("tag-changed", False, "", f"Tag changed from `{old.tag}` to `{new.tag}`.")
     _text(old.description, new.description, "", emit)
+    if old.code_samples != new.code_samples:
+        emit("example-changed", False, "", "The documented command changed.")
     _parameters(old, new, schemas, calls, emit)
 
     ob, nb = old.request_body, new.request_body
@@ -365,6 +369,8 @@ def _operation_changes(
             else:
                 _text(was.description, header.description, at, emit)
                 schemas.compare(was.schema_, header.schema_, at, False, emit)
+                if was.example != header.example:
+                    emit("example-changed", False, at, "The documented example changed.")
         for name, header in old_headers.items():
             if name not in new_headers:
                 summary = f"Response header `{header.name}` was removed."
@@ -514,6 +520,9 @@ def _contents(
         elif before.schema_ is not None or content.schema_ is not None:
             at = f"{where} ({content.media_type}) $" if named else f"{where} $"
             schemas.compare(before.schema_ or _ANY, content.schema_ or _ANY, at, request, emit)
+        if before is not None and before.examples != content.examples:
+            at = f"{where} ({content.media_type})" if named else where
+            emit("example-changed", False, at, "The documented example changed.")
     for media_type in old_by_type:
         if media_type not in new_types:
             summary = f"No longer {verb} `{media_type}`."

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,21 +15,13 @@ from generator.pipeline import model_from_book
 from generator.scrape.page import ScrapedPage, scrape_page
 
 from .conftest import AIDP_BOOK, BOOKS, docs2sdk
-from .remarkup import LIST_STYLES, remarkup
+from .remarkup import LIST_STYLES, remark_book, remarkup
 
 # Markups none of the given books use: no list or table element around items.
 UNSEEN_STYLES = ("div-flat", "div-item", "p", "table-noheading")
 PAGES = sorted(
     [*(BOOKS / "jupyter-ul").glob("op-*.html"), *(BOOKS / "airflow-ul").glob("op-*.html")]
 )
-
-
-def remarked_book(source: Path, target: Path, styles: tuple[str, ...], seed: int) -> Path:
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("docs2sdk.yaml"))
-    rnd = random.Random(seed)
-    for page in sorted(target.glob("op-*.html")):
-        page.write_text(remarkup(page.read_text(encoding="utf-8"), rnd, styles), "utf-8")
-    return target
 
 
 def same_reading(a: ScrapedPage, b: ScrapedPage) -> None:
@@ -49,7 +40,7 @@ def test_every_given_markup_gives_byte_identical_models(api: str) -> None:
 @pytest.mark.parametrize("style", UNSEEN_STYLES)
 def test_a_book_in_an_unseen_markup_gives_the_same_model(style: str, tmp_path: Path) -> None:
     original, _ = model_from_book(BOOKS / "jupyter-ul")
-    book = remarked_book(BOOKS / "jupyter-ul", tmp_path / "book", (style,), seed=1)
+    book = remark_book(BOOKS / "jupyter-ul", tmp_path / "book", (style,), seed=1)
     page = (book / "op-api-sessions-post.html").read_text(encoding="utf-8")
     assert "<li" not in page.split("Request", 1)[1] and "class=" not in page
     remarked, _ = model_from_book(book)
@@ -60,7 +51,7 @@ def test_a_book_in_an_unseen_markup_gives_the_same_model(style: str, tmp_path: P
 
 def test_the_aidp_book_as_tables_gives_the_same_model(tmp_path: Path) -> None:
     original, _ = model_from_book(AIDP_BOOK)
-    book = remarked_book(AIDP_BOOK, tmp_path / "book", ("table", "table-noheading"), seed=2)
+    book = remark_book(AIDP_BOOK, tmp_path / "book", ("table", "table-noheading"), seed=2)
     remarked, _ = model_from_book(book)
     assert remarked.to_yaml() == original.to_yaml()
 

@@ -3,7 +3,8 @@
 The page's lines (see ``text.py``) are read top to bottom: title, method, path and
 description; then ``Request`` with its parameter sections and bodies; then
 ``Response`` with one block per status. A body is a tree of schema blocks (``Root
-Schema : X``, ``Nested Schema : Y``) that refer to each other by name.
+Schema : X``, ``Nested Schema : Y``) that refer to each other by name. Examples, read
+by ``examples.py``, close the page (or a section).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..model import (
     Schema,
     schema_digests,
 )
+from .examples import Examples, is_example_heading, read_examples, tie_examples
 from .labels import (
     KNOWN_LABELS,
     TYPE_START,
@@ -204,6 +206,10 @@ class _PageReader:
         self.schemas: dict[str, Schema] = {}
         self.in_responses = False
         self.labels: dict[str, str] = {}  # unknown labels outside schemas and items
+        self.examples = Examples()  # those shown inside the page's sections
+        # The examples that close the page, if any: the page's anatomy ends where they start.
+        self.end = len(lines)
+        self.closing, self.closing_problems = self.closing_examples()
 
     # ---------------------------------------------------------------- helpers
     def fail(self, item: str, problem: str) -> ScrapeError:
@@ -213,7 +219,7 @@ class _PageReader:
         self.diagnostics.warn(self.page, item, problem)
 
     def at_end(self) -> bool:
-        return self.pos >= len(self.lines)
+        return self.pos >= self.end
 
     def peek(self) -> str:
         return self.texts[self.pos]
@@ -254,6 +260,10 @@ class _PageReader:
                 body_description = body_description or desc
             elif text in (BACK_TO_TOP, NO_PARAMETERS):
                 self.pos += 1
+            elif is_example_heading(text):
+                self.pos += 1
+                lines = [self.lines[self.pos - 1], *self.take_until_structural()]
+                self.add_examples(read_examples(lines, self.warn))
             else:
                 self.unknown_text("request", self.lines[self.pos])
                 self.pos += 1
@@ -264,6 +274,10 @@ class _PageReader:
         form = [p for p in parameters if p.in_ == "form"]
         if form and request_body is None:
             request_body = RequestBody(content=[])
+        if self.closing is not None:
+            self.add_examples(self.closing)
+            self.diagnostics.extend(self.closing_problems)
+        request_body, responses = tie_examples(self.examples, request_body, responses, self.warn)
         operation = Operation(
             name="",
             title=title,
@@ -274,11 +288,47 @@ class _PageReader:
             parameters=parameters,
             request_body=request_body,
             responses=responses,
+            code_samples=self.examples.code_samples,
             labels=self.labels or None,
         )
         return ScrapedPage(
             self.page, operation, self.schemas, self.diagnostics, schema_digests(self.schemas)
         )
+
+    def closing_examples(self) -> tuple[Examples | None, Diagnostics]:
+        """Examples after the page's last response: from the first example heading
+        past every section, block and label of the page's anatomy, up to the last
+        ``Back to Top`` (page furniture follows it). Headings with no example under
+        them are not examples (a description may end with a line "Example:")."""
+        start = None
+        for k in range(len(self.texts) - 1, -1, -1):
+            text = self.texts[k]
+            if is_example_heading(text):
+                start = k
+            elif text in ("Request", "Response") or (
+                text != BACK_TO_TOP and _is_structural(text, in_responses=True)
+            ):
+                break
+        problems = Diagnostics()
+        if start is None:
+            return None, problems
+        lines = self.lines[start:]
+        tops = [k for k, line in enumerate(lines) if line.text == BACK_TO_TOP]
+        if tops:
+            lines = lines[: tops[-1]]
+        found = read_examples(
+            [line for line in lines if line.text != BACK_TO_TOP],
+            lambda item, problem: problems.warn(self.page, item, problem),
+        )
+        if not (found.code_samples or found.bodies or found.headers):
+            return None, Diagnostics()
+        self.end = start
+        return found, problems
+
+    def add_examples(self, found: Examples) -> None:
+        self.examples.code_samples.extend(found.code_samples)
+        self.examples.bodies.extend(found.bodies)
+        self.examples.headers.extend(found.headers)
 
     def unknown_text(self, section: str, line: Line) -> None:
         """Text outside the page's anatomy: an unknown ``Label: value`` is kept on the
