@@ -3,7 +3,11 @@
 Every parameter, header and property list is set again in a markup chosen at random:
 kept as a list, a ``dl``, a table (columns in any order, with or without a heading
 row), ``div`` blocks with ``br`` line breaks (one block per item, or one for the whole
-list), or ``p`` paragraphs. Classes and ids go, headings become plain blocks, label /
+list), ``p`` paragraphs, or in two layouts with no colon between a name and its type:
+rows of blocks (``grid``: a block each for the name, the type and the description, the
+way a CSS grid draws a table, with or without a block around each row) and a heading
+per item (``heading``: the name, and "required" where it is, as a heading, the type on
+the line after it). Classes and ids go, headings become plain blocks, label /
 value pairs change their wrappers (or move into a two-cell table), text nodes gain
 inline wrappers, white space between blocks varies, and hidden decoys are added: text
 a browser does not show, shaped like items, schema headings and labels. In an
@@ -29,7 +33,12 @@ from pathlib import Path
 from lxml import etree
 from lxml import html as lhtml
 
-LIST_STYLES = ("ul", "ol", "dl", "table", "table-noheading", "div-item", "div-flat", "p")
+LIST_STYLES = (
+    *("ul", "ol", "dl", "table", "table-noheading", "div-item", "div-flat", "p"),
+    *("grid", "heading"),
+)
+# How a name shows it is required where no colon follows it.
+REQUIRED_MARKS = (" <span>(required)</span>", " <span>required</span>", "<small> Required</small>")
 ITEM_LISTS = ("params", "properties", "headers", "props")
 # ``book-dl``'s item header: ``name(required): type``, ``Array of: type`` or a type.
 DT_HEADER = re.compile(r"(?P<name>.*?)\s*(?P<req>\(required\))?:\s*(?P<type>.*)", re.S)
@@ -148,6 +157,10 @@ def _item_list(items: list[_Item], style: str, rnd: random.Random) -> str:
         return f"<dl>{body}</dl>"
     if style.startswith("table"):
         return _table(items, heading=style == "table", rnd=rnd)
+    if style == "grid":
+        return _grid(items, rnd)
+    if style == "heading":
+        return _headings(items, rnd)
     if style == "div-item":
         return "".join(f"<div>{'<br>'.join([it.header, *it.blocks])}</div>" for it in items)
     lines = [line for it in items for line in (it.header, *it.blocks)]
@@ -160,6 +173,40 @@ def _lines(lines: list[str], style: str) -> str:
     if style == "p":
         return "".join(f"<p>{line}</p>" for line in lines)
     return "<div>" + "<br>\n".join(lines) + "</div>"
+
+
+def _bare_name(item: _Item, rnd: random.Random) -> str:
+    """An item's name with no colon after it, and its required mark, if any."""
+    name = item.name.rstrip(":").rstrip()  # "Array of:" too
+    return name + (rnd.choice(REQUIRED_MARKS) if item.required else "")
+
+
+def _grid(items: list[_Item], rnd: random.Random) -> str:
+    """Rows of blocks: name, type and description each a block, in a block per row or
+    all in the grid's own block; a member's name block is empty."""
+    rows = rnd.random() < 0.5
+    out = []
+    for it in items:
+        description = "".join(f"<div>{b}</div>" for b in it.blocks)
+        cells = [_bare_name(it, rnd), it.type, description]
+        row = "".join(f"<div>{cell}</div>" for cell in cells)
+        out.append(f"<div>{row}</div>" if rows else row)
+    return (
+        '<div style="display: grid; grid-template-columns: 1fr 1fr 4fr">' + "".join(out) + "</div>"
+    )
+
+
+def _headings(items: list[_Item], rnd: random.Random) -> str:
+    """A heading per item (none for a member), its type on the line after it, then its
+    description."""
+    tag = rnd.choice(("h5", "h6", "div", "p"))
+    out = []
+    for it in items:
+        name = _bare_name(it, rnd)
+        heading = f"<{tag}><code>{name}</code></{tag}>" if name else ""
+        type_line = rnd.choice(("<div>{}</div>", "<p><code>{}</code></p>", "<div><i>{}</i></div>"))
+        out.append(heading + type_line.format(it.type) + "".join(f"<p>{b}</p>" for b in it.blocks))
+    return "<div>" + "".join(out) + "</div>"
 
 
 def _table(items: list[_Item], heading: bool, rnd: random.Random) -> str:

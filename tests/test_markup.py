@@ -17,8 +17,10 @@ from generator.scrape.page import ScrapedPage, scrape_page
 from .conftest import AIDP_BOOK, BOOKS, docs2sdk
 from .remarkup import LIST_STYLES, remark_book, remarkup
 
-# Markups none of the given books use: no list or table element around items.
-UNSEEN_STYLES = ("div-flat", "div-item", "p", "table-noheading")
+# Markups none of the given books use: no list or table element around items, and
+# no colon between a name and its type.
+UNSEEN_STYLES = ("div-flat", "div-item", "p", "table-noheading", "grid", "heading")
+COLONLESS_STYLES = ("grid", "heading")
 PAGES = sorted(
     [*(BOOKS / "jupyter-ul").glob("op-*.html"), *(BOOKS / "airflow-ul").glob("op-*.html")]
 )
@@ -47,6 +49,17 @@ def test_a_book_in_an_unseen_markup_gives_the_same_model(style: str, tmp_path: P
     assert remarked.to_yaml() == original.to_yaml()
     kernel = remarked.schemas["Kernel"]
     assert kernel.properties is not None and kernel.required == ["id", "name"]
+
+
+@pytest.mark.parametrize("style", COLONLESS_STYLES)
+@pytest.mark.parametrize(
+    "book", [BOOKS / "airflow-dl", BOOKS / "github-examples", AIDP_BOOK], ids=lambda b: b.name
+)
+def test_items_with_no_colon_give_the_same_model(book: Path, style: str, tmp_path: Path) -> None:
+    original, _ = model_from_book(book)
+    remarked, diagnostics = model_from_book(remark_book(book, tmp_path / "book", (style,), 3))
+    assert not diagnostics.warnings
+    assert remarked.to_yaml() == original.to_yaml()
 
 
 def test_the_aidp_book_as_tables_gives_the_same_model(tmp_path: Path) -> None:
@@ -188,4 +201,43 @@ def test_the_text_of_an_inline_image_is_not_read() -> None:
     page = scrape_page(_page(params, "Query Parameters"), "op-things-get.html")
     [param] = page.operation.parameters
     assert (param.name, param.required, param.description) == ("path", True, "The path.")
+    assert not page.diagnostics.warnings
+
+
+def test_rows_of_blocks_are_read_as_a_table_with_no_heading_row() -> None:
+    """Name, type and description each a block, no colon, as a CSS grid draws a table;
+    the blocks of a heading row, if shown, are no item."""
+    cell = "<div>{}</div>"
+    rows = [
+        ("Name", "Type", "Description"),
+        ("id <span>(required)</span>", "string", "<div>The id.</div><div>Minimum Length: 1</div>"),
+        ("limit", "integer(int32)", "<div>Default Value:</div><div>10</div>"),
+        ("number", "integer", ""),  # a name that is also a type's
+        ("sort <small>required</small>", "string", "How to sort."),
+    ]
+    grid = "".join(f"<div>{''.join(cell.format(c) for c in row)}</div>" for row in rows)
+    page = scrape_page(_page(f"<div>{grid}</div>", "Query Parameters"), "op-things-get.html")
+    by_name = {p.name: p for p in page.operation.parameters}
+    assert list(by_name) == ["id", "limit", "number", "sort"]
+    assert [p.required for p in by_name.values()] == [True, False, False, True]
+    assert by_name["id"].schema_.min_length == 1 and by_name["id"].description == "The id."
+    assert by_name["limit"].schema_.format == "int32" and by_name["limit"].schema_.default == 10
+    assert by_name["number"].schema_.type == "integer" and by_name["number"].description is None
+    assert not page.diagnostics.warnings
+
+
+def test_an_item_shown_as_a_heading_with_its_type_on_the_next_line() -> None:
+    params = (
+        "<h5>id <span>required</span></h5><div>string</div><p>The id.</p>"
+        "<h5>tags</h5><p><code>array[string]</code></p><p>Tags to match.</p>"
+    )
+    page = scrape_page(_page(params, "Query Parameters"), "op-things-get.html")
+    [id_, tags] = page.operation.parameters
+    assert (id_.name, id_.required, id_.schema_.type, id_.description) == (
+        "id",
+        True,
+        "string",
+        "The id.",
+    )
+    assert tags.schema_.items is not None and tags.schema_.items.type == "string"
     assert not page.diagnostics.warnings

@@ -32,6 +32,7 @@ from ..model import (
 from .examples import Examples, is_example_heading, read_examples, tie_examples
 from .labels import (
     KNOWN_LABELS,
+    PRIMITIVES,
     TYPE_START,
     UNKNOWN_LABEL,
     LabelSyntaxError,
@@ -42,7 +43,7 @@ from .labels import (
     skip_space,
     take_value,
 )
-from .text import Line, visible_text
+from .text import COLUMN_ROLES, Line, visible_text
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -66,6 +67,15 @@ INLINE_MEMBER = re.compile(r"(allOf|oneOf|anyOf)-\d+")
 MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+*-]+(?:\s*;.*)?")
 ITEM_HEADER = re.compile(r"(?P<name>.+?)(?P<required>\(required\))?\s*:\s*(?P<type>\S.*)")
 NAME_ONLY = re.compile(r"(?P<name>.+?)(?P<required>\(required\))?\s*:")
+# A name with no colon after it, as a heading or a table's cell shows it, the type on
+# the line after it: one word, and its required mark, if any.
+BARE_NAME = re.compile(r"(?P<name>[^\s:]+)(?:\s*(?P<required>\(required\)|required))?", re.I)
+ARRAY_OF_LINE = re.compile(rf"{ARRAY_OF}:?")
+# Type texts that are also names of properties (``number: integer``).
+TYPE_WORDS = frozenset({*PRIMITIVES, "object", "array"})
+# Kinds of item list: parameters and headers, a schema block's items, and those of a
+# block of composition members ("Match All" ...), where a bare type is a member.
+SCHEMA_KINDS = ("schema", "members")
 # Colons tried as the end of an item's name: a name holds a colon or two, and a long
 # line of prose must not cost a full parse per colon.
 MAX_NAME_COLONS = 20
@@ -450,9 +460,13 @@ class _PageReader:
         items: list[Item] = []
         body: list[Line] = []
         marked = any(line.item for line in lines)
-        i = 0
+        # Whether the list shows a colon after each name: its first named item says.
+        colons: bool | None = None
+        i = _after_column_headings(lines)
         while i < len(lines):
-            header = self.header_at(lines, i, kind, first=not items)
+            header = self.header_at(lines, i, kind, first=not items, colonless=colons is not True)
+            if header is not None and colons is None and header[0].name is not None:
+                colons = header[1] == 1 or lines[i].text.rstrip().endswith(":")
             if header is not None:
                 if items:
                     self.fill_item(items[-1], body, what)
@@ -486,17 +500,22 @@ class _PageReader:
         return items
 
     def header_at(
-        self, lines: list[Line], i: int, kind: str, first: bool
+        self, lines: list[Line], i: int, kind: str, first: bool, colonless: bool = True
     ) -> tuple[Item, int] | None:
         """The item that starts at line ``i``, if the line reads as an item's header.
 
         A constraint line (``Minimum Length: 1``) and the value of a label that stands
         alone on the line before (``Type:`` then ``object``) are never items; nor is
         an ``Array of:`` line after the ``first`` item, as an array block has no other.
+        Where ``colonless``, a name alone on its line with its type on the next is an
+        item too.
         """
         text = lines[i].text
-        if ":" not in text and (kind != "schema" or TYPE_START.match(text) is None):
-            return None  # most lines, description lines: no name and no bare type
+        if ":" not in text:
+            if colonless and (bare := self.colonless_header(lines, i, kind, first)) is not None:
+                return bare
+            if kind not in SCHEMA_KINDS or TYPE_START.match(text) is None:
+                return None  # most lines, description lines: no name and no bare type
         found = match_label(text)
         if found is not None and (found[0] != ARRAY_OF or not first):
             return None
@@ -504,11 +523,42 @@ class _PageReader:
             return None
         return self.item_header(lines, i, kind)
 
+    def colonless_header(
+        self, lines: list[Line], i: int, kind: str, first: bool
+    ) -> tuple[Item, int] | None:
+        """An item laid out with no colon: its name alone on a line (a heading, a
+        table's cell), and ``(required)`` or "required" after it, its type on the
+        next line (``Array of`` too, in a schema block)."""
+        if i + 1 >= len(lines):
+            return None
+        text = lines[i].text
+        bare = BARE_NAME.fullmatch(text)
+        if bare is None and not (kind in SCHEMA_KINDS and first and ARRAY_OF_LINE.fullmatch(text)):
+            return None
+        if i > 0 and _ends_with_bare_label(lines[i - 1]):
+            return None  # a label's value, on the line after it
+        type_text = lines[i + 1].text
+        tt = parse_type_text(type_text)
+        if tt is None:
+            return None
+        if bare is None:
+            return Item(f"{ARRAY_OF}: {type_text}", None, False, tt, role="items"), 2
+        if lines[i + 1].item or (kind == "members" and _is_member(text, tt)):
+            return None  # "DAG" then "object allOf-1": a member's description, then a member
+        if (
+            not first
+            and type_text in TYPE_WORDS
+            and i + 2 < len(lines)
+            and parse_type_text(lines[i + 2].text) is not None
+        ):
+            return None  # a description's last word, then an item named like a type
+        return Item(text, bare["name"], bare["required"] is not None, tt), 2
+
     def item_header(self, lines: list[Line], i: int, kind: str) -> tuple[Item, int] | None:
         """Parse an item's first line(s). In a schema block (``kind`` "schema") an item
         may also be an ``Array of: <type>`` line or a composition member's type text."""
         text = lines[i].text
-        if kind == "schema":
+        if kind in SCHEMA_KINDS:
             found = match_label(text)
             if found and found[0] == ARRAY_OF:
                 type_text = text[found[1] :]
@@ -652,7 +702,7 @@ class _PageReader:
         while (
             i < len(lines)
             and not lines[i].item
-            and self.header_at(lines, i, "schema", True) is None
+            and self.header_at(lines, i, _block_kind(block), True) is None
         ):
             if lines[i].text in COMPOSITIONS:
                 block.composition = COMPOSITIONS[lines[i].text]
@@ -670,7 +720,7 @@ class _PageReader:
         items, tail = lines[i:tail_start], lines[tail_start:]
         block.description = self.read_values(head + tail, block.values, block.labels, where)
         if items:
-            block.items = self.read_items(items, where, "schema")
+            block.items = self.read_items(items, where, _block_kind(block))
         return block
 
     # ---------------------------------------------------------------- schemas
@@ -881,6 +931,19 @@ class _Tree:
         return Schema.model_validate(_clean(data))
 
 
+def _block_kind(block: Block) -> str:
+    return "members" if block.composition else "schema"
+
+
+def _after_column_headings(lines: list[Line]) -> int:
+    """Where a list's items start: after a row of column headings (``Name``, ``Type``,
+    ``Description``) shown as lines of their own, as a grid of blocks shows them."""
+    k = 0
+    while k < len(lines) and lines[k].text.lower().rstrip(":") in COLUMN_ROLES:
+        k += 1
+    return k if k >= 2 else 0
+
+
 def _is_value_line(label: str, line: Line) -> bool:
     """Whether the line after a label that stands alone is that label's value.
 
@@ -897,6 +960,14 @@ def _ends_with_bare_label(line: Line) -> bool:
     last = line.parts[-1] if line.parts else ""
     found = match_label(last)
     return found is not None and found[1] == len(last)
+
+
+def _is_member(text: str, type_after: TypeText) -> bool:
+    """In a block of members, whether a line and the type on the line after it are
+    two members (``string`` then ``integer``), or the last words of a member's
+    description and a member shown inline (``object allOf-1``), not a property."""
+    name = type_after.name
+    return parse_type_text(text) is not None or bool(name and INLINE_MEMBER.fullmatch(name))
 
 
 def _inline_member(item: Item) -> str | None:
