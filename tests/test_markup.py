@@ -241,3 +241,32 @@ def test_an_item_shown_as_a_heading_with_its_type_on_the_next_line() -> None:
     )
     assert tags.schema_.items is not None and tags.schema_.items.type == "string"
     assert not page.diagnostics.warnings
+
+
+def test_members_and_properties_with_no_colon() -> None:
+    """Members come first: a type after a type is a member until a property is read;
+    then ``number`` then ``integer`` is a property. A member's one-word description
+    before a member shown inline (``object allOf-1``) is no property."""
+
+    def grid(*rows: tuple[str, str, str]) -> str:
+        cells = "".join(f"<div>{n}</div><div>{t}</div><div>{d}</div>" for n, t, d in rows)
+        return f'<div style="display: grid">{cells}</div>'
+
+    item = grid(
+        ("", "string", ""), ("", "integer", ""), ("kind", "string", ""), ("number", "integer", "")
+    )
+    detail = grid(("", "object Base", "DAG"), ("", "object allOf-1", ""))
+    html = f"""<html><body><h1>Put a thing</h1><div>put</div><div>/things</div>
+<h2>Request</h2><h3>Body (application/json)</h3>
+<div>Root Schema : Item</div><div>Match One Schema</div>{item}
+<h2>Response</h2><h3>200 Response</h3><h4>Body (application/json)</h4>
+<div>Root Schema : Detail</div><div>Match All</div>{detail}
+<div>Nested Schema : Base</div><div>Type: object</div>{grid(("id", "string", ""))}
+<div>Nested Schema : allOf-1</div><div>Type: object</div>{grid(("extra", "boolean", ""))}
+</body></html>"""
+    schemas = scrape_page(html, "op-things-put.html").schemas
+    assert [m.type for m in schemas["Item"].one_of or []] == ["string", "integer"]
+    assert list(schemas["Item"].properties or {}) == ["kind", "number"]
+    [base, inline] = schemas["Detail"].all_of or []
+    assert (base.ref, list(inline.properties or {})) == ("Base", ["extra"])
+    assert schemas["Detail"].properties is None

@@ -464,7 +464,9 @@ class _PageReader:
         colons: bool | None = None
         i = _after_column_headings(lines)
         while i < len(lines):
-            header = self.header_at(lines, i, kind, first=not items, colonless=colons is not True)
+            # A block's members come before its own properties, if it has any.
+            now = "schema" if kind == "members" and colons is not None else kind
+            header = self.header_at(lines, i, now, first=not items, colonless=colons is not True)
             if header is not None and colons is None and header[0].name is not None:
                 colons = header[1] == 1 or lines[i].text.rstrip().endswith(":")
             if header is not None:
@@ -543,15 +545,18 @@ class _PageReader:
             return None
         if bare is None:
             return Item(f"{ARRAY_OF}: {type_text}", None, False, tt, role="items"), 2
-        if lines[i + 1].item or (kind == "members" and _is_member(text, tt)):
-            return None  # "DAG" then "object allOf-1": a member's description, then a member
+        if lines[i + 1].item or (kind in SCHEMA_KINDS and _is_member(text, tt, kind)):
+            return None
         if (
             not first
+            and not text[:1].islower()
             and type_text in TYPE_WORDS
             and i + 2 < len(lines)
             and parse_type_text(lines[i + 2].text) is not None
         ):
-            return None  # a description's last word, then an item named like a type
+            # A description's last word ("Deprecated"; names start in lower case),
+            # then an item named like a type ("number" then "integer").
+            return None
         return Item(text, bare["name"], bare["required"] is not None, tt), 2
 
     def item_header(self, lines: list[Line], i: int, kind: str) -> tuple[Item, int] | None:
@@ -962,12 +967,15 @@ def _ends_with_bare_label(line: Line) -> bool:
     return found is not None and found[1] == len(last)
 
 
-def _is_member(text: str, type_after: TypeText) -> bool:
-    """In a block of members, whether a line and the type on the line after it are
-    two members (``string`` then ``integer``), or the last words of a member's
-    description and a member shown inline (``object allOf-1``), not a property."""
+def _is_member(text: str, type_after: TypeText, kind: str) -> bool:
+    """Whether the type after a line is a member's, not the line's: a member shown
+    inline (``DAG`` then ``object allOf-1``: the last word of a member's description,
+    then a member), or, where members are listed, a member after a member (``string``
+    then ``integer``)."""
     name = type_after.name
-    return parse_type_text(text) is not None or bool(name and INLINE_MEMBER.fullmatch(name))
+    if name is not None and INLINE_MEMBER.fullmatch(name):
+        return True
+    return kind == "members" and parse_type_text(text) is not None
 
 
 def _inline_member(item: Item) -> str | None:
