@@ -4,13 +4,16 @@
 
 Builds ``SHARED_DIR/corpus/github/book-dl`` and ``book-examples`` (the same pages with
 an Examples section added) as a project each, in turns, every build with an empty
-cache; prints the median of each and their ratio.
+cache: once on every core (wall-clock time), once with one worker (the CPU time of
+the whole build, which other work on the machine disturbs less). Prints the median of
+each and their ratio.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -20,17 +23,25 @@ import time
 from pathlib import Path
 
 
-def full_build(book: Path, scratch: Path) -> float:
-    """One ``docs2sdk build`` of ``book`` in a fresh project, with an empty cache."""
+def full_build(book: Path, scratch: Path, workers: str | None) -> tuple[float, float]:
+    """One ``docs2sdk build`` of ``book`` in a fresh project with an empty cache: its
+    wall-clock and CPU seconds."""
     project = scratch / "project"
+    shutil.rmtree(project, ignore_errors=True)
     shutil.copytree(book, project / "input" / "book")
     settings = "package: book\noutput: generated/book\n"
     (project / "input" / "book" / "docs2sdk.yaml").write_text(settings, encoding="utf-8")
-    env = {**os.environ, "DOCS2SDK_CACHE": str(scratch / "cache")}
+    env = {**os.environ, "DOCS2SDK_CACHE": str(scratch / f"cache-{workers}")}
+    if workers is not None:
+        env["DOCS2SDK_WORKERS"] = workers
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "generator", "build", "--quiet"], cwd=project,
                    env=env, check=True, capture_output=True)  # fmt: skip
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return wall, cpu
 
 
 def main() -> int:
@@ -41,18 +52,23 @@ def main() -> int:
     api = (args.shared / "corpus" / "github").resolve()
     books = {"without examples (book-dl)": api / "book-dl",
              "with examples (book-examples)": api / "book-examples"}  # fmt: skip
-    times: dict[str, list[float]] = {name: [] for name in books}
+    wall: dict[str, list[float]] = {name: [] for name in books}
+    cpu: dict[str, list[float]] = {name: [] for name in books}
     for _ in range(args.runs):
         for name, book in books.items():
             with tempfile.TemporaryDirectory() as scratch:
-                times[name].append(full_build(book, Path(scratch)))
-    medians = {name: statistics.median(runs) for name, runs in times.items()}
-    base = next(iter(medians.values()))
-    print(f"| GitHub book, full build ({args.runs} runs each, in turns) | median s | ratio |")
-    print("|---|---:|---:|")
-    for name, median in medians.items():
-        runs = ", ".join(f"{t:.2f}" for t in times[name])
-        print(f"| {name}: {runs} | {median:.2f} | {median / base:.3f} |")
+                wall[name].append(full_build(book, Path(scratch), None)[0])
+                cpu[name].append(full_build(book, Path(scratch), "1")[1])
+    print(f"| GitHub book, full build, {args.runs} runs each in turns | "
+          "median wall s (all cores) | ratio | median CPU s (one worker) | ratio |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|")
+    base_wall, base_cpu = (statistics.median(next(iter(d.values()))) for d in (wall, cpu))
+    for name in books:
+        w, c = statistics.median(wall[name]), statistics.median(cpu[name])
+        print(f"| {name} | {w:.2f} | {w / base_wall:.3f} | {c:.2f} | {c / base_cpu:.3f} |")
+    for name in books:
+        runs = "; ".join(f"{w:.2f} / {c:.2f}" for w, c in zip(wall[name], cpu[name], strict=True))
+        print(f"\n{name}, wall / CPU s per run: {runs}")
     return 0
 
 

@@ -38,6 +38,8 @@ HEADING_WORDS = EXAMPLE_WORDS | frozenset(
     }
 )
 MAX_HEADING_WORDS = 12
+MAX_HEADING_LENGTH = 200
+EXAMPLE_WORD = re.compile("ampl", re.I)  # "example", "sample"
 # "Example 2: Create a task with a custom agent": a numbered example's own title.
 NUMBERED_HEADING = re.compile(r"(?:examples?|samples?)\s*\d{1,2}\b(?!\.\d)\s*(?:[:.)-]|$)", re.I)
 COMMAND_START = re.compile(r"(?:\$\s*)?curl\s", re.I)
@@ -69,8 +71,10 @@ SPACE_RUN = re.compile(r"^[ \xa0]+|[ \xa0]{2,}")
 
 def is_example_heading(text: str) -> bool:
     """Whether a line reads as the heading of examples, or of one example."""
+    if len(text) > MAX_HEADING_LENGTH or EXAMPLE_WORD.search(text) is None:
+        return False  # most lines: a quick look
     text = text.strip().rstrip(":").strip()
-    if not text or len(text) > 200 or text.endswith("."):
+    if not text or text.endswith("."):
         return False
     if NUMBERED_HEADING.match(text):
         return True
@@ -133,7 +137,7 @@ def read_examples(lines: list[Line], warn: Warn) -> Examples:
                 )
             elif doc.kind == "message":
                 _read_message(doc, words, statuses, found)
-            elif doc.kind == "headers":
+            elif doc.kind == "headers" or target == "headers":
                 found.headers.append(FoundHeaders(statuses, _header_values(doc.text)))
             else:
                 where = target if target in ("request", "response") else _target(words)
@@ -235,29 +239,20 @@ class _Document:
 class _Documents:
     """The documents in a part's lines, each with the sentences before it.
 
-    The lines are taken as a browser breaks them: a preformatted line's own line
-    breaks count. They are read from one text with each line's offset, so that a JSON
-    document can be parsed where it starts, and end wherever it ends.
+    The lines are read from one text with each line's offset, so that a JSON document
+    can be parsed where it starts, and end wherever it ends. A preformatted line holds
+    its own line breaks.
     """
 
     def __init__(self, lines: list[Line], headers: bool) -> None:
         self.headers = headers  # whether "Name: value" lines are a document here
-        texts: list[str] = []
-        self.pre: list[bool] = []
-        self.source: list[int] = []  # the page line each line is part of
-        for k, line in enumerate(lines):
-            if line.pre:
-                pieces = line.raw.replace("\r\n", "\n").split("\n")
-            else:  # white space that shows outside preformatted text is "&nbsp;"
-                pieces = [SPACE_RUN.sub(lambda run: " " * len(run[0]), line.raw)]
-            texts.extend(pieces)
-            self.pre.extend([line.pre] * len(pieces))
-            self.source.extend([k] * len(pieces))
-        self.lines = texts
-        self.text = "\n".join(texts)
+        # Outside preformatted text, white space that shows is "&nbsp;".
+        self.lines = [line.raw if line.pre else SPACE_RUN.sub(_spaces, line.raw) for line in lines]
+        self.pre = [line.pre for line in lines]
+        self.text = "\n".join(self.lines)
         self.starts: list[int] = []
         offset = 0
-        for text in texts:
+        for text in self.lines:
             self.starts.append(offset)
             offset += len(text) + 1
 
@@ -283,15 +278,13 @@ class _Documents:
         text = self.lines[i].strip()
         if not text:
             return None
+        first = text.partition("\n")[0].rstrip()  # a preformatted line's first
         if COMMAND_START.match(text):
             end = i + 1
-            while end < len(self.lines) and (
-                (self.source[end] == self.source[i] and self.pre[i])
-                or self.lines[end - 1].rstrip().endswith(CONTINUED)
-            ):
+            while end < len(self.lines) and self.lines[end - 1].rstrip().endswith(CONTINUED):
                 end += 1
             return _Document("command", self.joined(i, end)), end
-        if STATUS_LINE.fullmatch(text) or REQUEST_LINE.fullmatch(text):
+        if STATUS_LINE.fullmatch(first) or REQUEST_LINE.fullmatch(first):
             end = self.message_end(i)
             return _Document("message", self.joined(i, end)), end
         if text[0] in "{[":
@@ -300,7 +293,7 @@ class _Documents:
                 return parsed
             end = self.run_end(i)
             return _Document("text", self.joined(i, end)), end
-        if self.headers and (HEADER_LINE.fullmatch(text) or STATUS_LINE.fullmatch(text)):
+        if self.headers and HEADER_LINE.fullmatch(first):
             end = i + 1
             while end < len(self.lines) and HEADER_LINE.fullmatch(self.lines[end].strip()):
                 end += 1
@@ -315,21 +308,20 @@ class _Documents:
         return "\n".join(line.rstrip() for line in self.lines[start:end]).strip("\n")
 
     def run_end(self, i: int) -> int:
-        """The end of the run of lines from ``i``: a preformatted block's own lines, or
-        the lines up to a blank one."""
+        """The end of the run of lines from ``i``: preformatted lines, or the lines up
+        to a blank or preformatted one."""
         end = i + 1
         while end < len(self.lines) and (
-            self.pre[end] and self.source[end] == self.source[i]
-            if self.pre[i]
-            else self.lines[end].strip() and not self.pre[end]
+            self.pre[end] if self.pre[i] else self.lines[end].strip() and not self.pre[end]
         ):
             end += 1
         return end
 
     def message_end(self, i: int) -> int:
-        """An HTTP message: its start line and headers, then a blank line and a body."""
+        """An HTTP message: its start line and headers, then a blank line and a body
+        (all one preformatted line, or lines of their own)."""
         if self.pre[i]:
-            return self.run_end(i)
+            return i + 1
         end = i + 1
         while end < len(self.lines) and HEADER_LINE.fullmatch(self.lines[end].strip()):
             end += 1
@@ -350,6 +342,10 @@ class _Documents:
             last = bisect_right(self.starts, end - 1) - 1
             return _Document("json", self.text[start:end], value), last + 1
         return None
+
+
+def _spaces(run: re.Match[str]) -> str:
+    return " " * len(run[0])
 
 
 def tie_examples(
