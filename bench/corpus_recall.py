@@ -14,9 +14,9 @@ style for every list (``div-flat``: one block of lines and line breaks per list;
 tables with no heading row; ``grid``: rows of blocks with no colon between a name and
 its type; ``heading``: a heading per item, its type on the next line), and ``mixed`` (a
 style chosen per list, with every other variation the generator has). The last column
-says whether a re-marked book gives the very model its source does. The AI Data Platform book has no source spec here: its
-renderings are compared with the OpenAPI export of its ``aidp-book`` scrape, so they
-show how far a markup changes what is read.
+says whether a re-marked book gives the very model its source does. The AI Data
+Platform book has no source spec here: its renderings are compared with the OpenAPI
+export of its ``aidp-book`` scrape, so they show how far a markup changes what is read.
 """
 
 from __future__ import annotations
