@@ -30,6 +30,7 @@ from ..names import (
 )
 from ..runtime.errors import ERROR_CLASS_NAMES
 from ..runtime.waiters import LIFECYCLE_FIELDS, is_failure
+from .example_calls import example_call
 
 # Names a models module imports: a field of that name would shadow them in annotations.
 MODULE_NAMES = frozenset({"date", "datetime"})
@@ -193,6 +194,7 @@ class OperationView:
     pages_name: str | None = None
     waiter: WaiterView | None = None
     page_url: str | None = None  # the operation's page, when the book's URL is known
+    example: str | None = None  # Python lines of a call as the page documents it
 
     @property
     def paginated(self) -> bool:
@@ -765,6 +767,10 @@ def build_views(
             builder.modules[group.models.name] = group.models
     builder.link_modules()
     operations = [op for group in groups.values() for op in group.operations]
+    classes = {cls.name: cls for module in builder.modules.values() for cls in module.classes}
+    documented = {op.name: op for op in model.operations}
+    for operation in operations:
+        operation.example = example_call(documented[operation.name], operation, classes)
     # Pagers are named last, in the client's whole namespace: an operation keeps its name.
     methods = NameSpace(client_attributes() | {op.name for op in operations})
     for operation in operations:
