@@ -46,6 +46,10 @@ class _Group:
 _Source = str | _Group
 
 
+class _DoesNotFit(ValueError):
+    """A documented value that lacks a field its model class requires."""
+
+
 def example_call(
     op: Operation, view: OperationView, classes: Mapping[str, ClassView]
 ) -> str | None:
@@ -71,7 +75,10 @@ def example_call(
             (f"{p.name}=", literal(_placeholder(parameter) if typed is None else typed))
         )
     if view.body_annotation and body is not None:
-        arguments.append(("body=", _value(body, view.body_annotation, classes)))
+        try:
+            arguments.append(("body=", _value(body, view.body_annotation, classes)))
+        except _DoesNotFit:
+            return None  # the page's example would fail as written
     call = _Group(f"client.{view.name}(", ")", arguments)
     lines = _layout("response = ", call, 0, "")
     if answer is not None and view.data_annotation != "None":
@@ -143,15 +150,19 @@ def _typed(value: str, schema: Schema) -> Any:
 
 
 def _placeholder(parameter: Parameter) -> Any:
-    """A value for a required parameter the page shows none for."""
+    """A value for a required parameter the page shows none for: of its type (or its
+    first member's), as long as it must be."""
     schema = parameter.schema_
+    members = [m for m in (schema.one_of or schema.any_of or []) if m.type]
+    kind = schema.type or (members[0].type if members else None)
     if schema.enum:
         return schema.enum[0]
-    if schema.type in ("integer", "number"):
-        return 1
-    if schema.type == "boolean":
+    if kind in ("integer", "number"):
+        return max(1, int(schema.minimum or 0))
+    if kind == "boolean":
         return True
-    return "my-" + snake_case(parameter.name).replace("_", "-")
+    text = "my-" + snake_case(parameter.name).replace("_", "-")
+    return text.ljust(schema.min_length or 0, "x")
 
 
 def _class(annotation: str | None, classes: Mapping[str, ClassView]) -> tuple[str | None, bool]:
@@ -173,6 +184,8 @@ def _value(value: Any, annotation: str | None, classes: Mapping[str, ClassView])
         return _Group("[", "]", [("", _value(v, name, classes)) for v in value])
     if name is not None and isinstance(value, dict) and not listed:
         fields = {f.alias: f for f in classes[name].fields}
+        if any(f.required and f.alias not in value for f in fields.values()):
+            raise _DoesNotFit(name)
         if set(value) <= set(fields):
             items = [(f"{fields[k].name}=", _value(v, fields[k].annotation, classes))
                      for k, v in value.items()]  # fmt: skip
