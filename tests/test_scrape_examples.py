@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -245,3 +246,25 @@ def test_a_description_ending_in_an_example_line_is_no_example_section() -> None
     assert name.description == "The name.\n\nExample:\n\n`a`"
     assert _documents(page.operation) == {} and not page.operation.code_samples
     assert not page.diagnostics.warnings
+
+
+def test_hostile_examples_are_read_in_bounded_time() -> None:
+    """JSON nested far too deep is kept as text; thousands of lines that start like
+    JSON and never parse, or of headings with nothing under them, cost one pass."""
+    deep = "[" * 5000 + "]" * 5000
+    lines = "".join(f"<div>{{ line {k}</div>" for k in range(5000))
+    headings = "".join("<h3>Example Response</h3>" for _ in range(2000))
+    start = time.perf_counter()
+    page = _scraped(
+        f"<h2>Examples</h2><h3>Example Request</h3><pre>{deep}</pre>"
+        f"<h3>Example Response</h3>{lines}{headings}"
+    )
+    assert time.perf_counter() - start < 10
+    assert _documents(page.operation) == {"request": [deep], "201": ["\n".join(
+        f"{{ line {k}" for k in range(5000)
+    )]}  # fmt: skip
+    problems = {w.problem for w in page.diagnostics.warnings}
+    assert problems == {
+        "an example of application/json that is not JSON; kept as text",
+        "'Example Response' shows no example",
+    }
