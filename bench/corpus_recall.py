@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator.openapi import to_openapi
 from generator.pipeline import model_from_book
-from tests.remarkup import LIST_STYLES, remark_book
+from tests.remarkup import remark_book, styles_named
 
 COLUMNS = [
     ("recall", "recall"),
@@ -74,7 +74,7 @@ def books_of(
     out: list[tuple[str, Path, Path | None]] = [(book.name, book, None) for book in given]
     for style in styles:
         target = tmp / f"{folder.name}-{style}"
-        remarked = remark_book(source, target, LIST_STYLES if style == "mixed" else (style,), seed)
+        remarked = remark_book(source, target, styles_named(style), seed)
         out.append((f"{style} (from {source.name})", remarked, source))
     return out
 

@@ -30,7 +30,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator.pipeline import model_from_book
-from tests.remarkup import LIST_STYLES, remark_book
+from tests.remarkup import remark_book, styles_named
 from tests.spec_examples import expected_examples, scraped_examples
 
 STYLES = "given,mixed,grid,heading"
@@ -72,8 +72,7 @@ def main() -> int:
                 measured = measure(book, spec)
             else:
                 target = Path(tmp) / style
-                styles = LIST_STYLES if style == "mixed" else (style,)
-                measured = measure(remark_book(book, target, styles, args.seed), spec)
+                measured = measure(remark_book(book, target, styles_named(style), args.seed), spec)
             cells = " | ".join(str(measured[c]) for c in columns)
             print(f"| {style} | {cells} |", flush=True)
     return 0

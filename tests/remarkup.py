@@ -85,6 +85,11 @@ CODE_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\s+|[^\s"]+|"')
 PRE_STYLE = "white-space: pre"
 
 
+def styles_named(name: str) -> tuple[str, ...]:
+    """The styles a rendering's name stands for: one style, or ``mixed``, all of them."""
+    return LIST_STYLES if name == "mixed" else (name,)
+
+
 def remark_book(source: Path, target: Path, styles: Iterable[str], seed: int) -> Path:
     """A copy of the book in ``source`` at ``target``, each operation page re-marked
     with styles from ``styles`` (the book's ``docs2sdk.yaml`` left out)."""
