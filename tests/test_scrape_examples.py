@@ -268,3 +268,31 @@ def test_hostile_examples_are_read_in_bounded_time() -> None:
         "an example of application/json that is not JSON; kept as text",
         "'Example Response' shows no example",
     }
+
+
+def test_examples_under_plain_request_and_response_lines() -> None:
+    """No "Back to Top" before the section, and no heading with "example" in it but the
+    first: lines that say "cURL", "Request", "Response Headers" and "Response" say what
+    follows."""
+    html = PAGE.format(
+        examples="", request_media="application/json", response_media="application/json"
+    )
+    html = html.replace("<div>Back to Top</div>\n\n<div>Copyright 2026.</div>", "").replace(
+        "</body>",
+        """<h2>Examples</h2>
+<h3>cURL</h3><pre>curl -X POST "https://api.example.com/things"</pre>
+<h3>Request</h3><pre>{"name": "a"}</pre>
+<h3>Response Headers</h3><div>ETag: "x"</div><div>opc-request-id: 7</div>
+<h3>Response</h3><pre>{"name": "a"}</pre>
+</body>""",
+    )
+    page = scrape_page(html, "op-things-post.html")
+    op = page.operation
+    assert _documents(op) == {"request": [{"name": "a"}], "201": [{"name": "a"}]}
+    assert [s.source for s in op.code_samples] == ['curl -X POST "https://api.example.com/things"']
+    assert {h.name: h.example for h in op.responses[0].headers} == {
+        "etag": '"x"',
+        "opc-request-id": "7",
+    }
+    assert [r.status for r in op.responses] == ["201", "404"]
+    assert not page.diagnostics.warnings

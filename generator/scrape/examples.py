@@ -131,25 +131,23 @@ def read_examples(lines: list[Line], warn: Warn) -> Examples:
         for doc in documents:
             words = heading_words | _words(doc.description or "")
             statuses = _statuses(heading, doc.description)
+            where = target if target in ("request", "response", "headers") else _target(words)
             if doc.kind == "command":
-                found.code_samples.append(
-                    CodeSample(lang="cURL", source=doc.text, description=doc.description)
-                )
+                sample = CodeSample(lang="cURL", source=doc.text, description=doc.description)
+                found.code_samples.append(sample)
             elif doc.kind == "message":
                 _read_message(doc, words, statuses, found)
-            elif doc.kind == "headers" or target == "headers":
+            elif doc.kind == "headers" or where == "headers":
                 found.headers.append(FoundHeaders(statuses, _header_values(doc.text)))
+            elif where in ("request", "response"):
+                body = FoundBody(where, statuses, words, doc.description, doc.text, doc.value)
+                found.bodies.append(body)
             else:
-                where = target if target in ("request", "response") else _target(words)
-                if where in ("request", "response"):
-                    body = FoundBody(where, statuses, words, doc.description, doc.text, doc.value)
-                    found.bodies.append(body)
-                else:
-                    warn(
-                        "examples",
-                        f"an example under {heading!r} that the page does not tie to the "
-                        "request or to a response; not read",
-                    )
+                warn(
+                    "examples",
+                    f"an example under {heading!r} that the page does not tie to the request "
+                    "or to a response; not read",
+                )
     return found
 
 
@@ -259,12 +257,15 @@ class _Documents:
     def read(self) -> list[_Document]:
         documents: list[_Document] = []
         sentences: list[str] = []
+        heading_says_headers = self.headers
         i = 0
         while i < len(self.lines):
             found = self.document_at(i)
             if found is None:
                 if sentence := " ".join(self.lines[i].split()):
                     sentences.append(sentence)
+                    # "Response Headers" under a heading that says nothing of them
+                    self.headers = heading_says_headers or _target(_words(sentence)) == "headers"
                 i += 1
                 continue
             doc, i = found

@@ -307,17 +307,20 @@ class _PageReader:
 
     def closing_examples(self) -> tuple[Examples | None, Diagnostics]:
         """Examples after the page's last response: from the first example heading
-        past every section, block and label of the page's anatomy, up to the last
+        past the ``Response`` label and every section, block and label of the page's
+        anatomy (a ``Request`` or ``Response`` after it heads an example), up to the last
         ``Back to Top`` (page furniture follows it). Headings with no example under
         them are not examples (a description may end with a line "Example:")."""
+        try:
+            responses = self.texts.index("Response")
+        except ValueError:
+            responses = -1
         start = None
-        for k in range(len(self.texts) - 1, -1, -1):
+        for k in range(len(self.texts) - 1, responses, -1):
             text = self.texts[k]
             if is_example_heading(text):
                 start = k
-            elif text in ("Request", "Response") or (
-                text != BACK_TO_TOP and _is_structural(text, in_responses=True)
-            ):
+            elif text != BACK_TO_TOP and _is_structural(text, in_responses=True):
                 break
         problems = Diagnostics()
         if start is None:
