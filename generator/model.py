@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import ModelError
-from .yamlio import Items, ItemTexts, Made, dump_document, load_yaml
+from .yamlio import Items, ItemTexts, Made, dump_document, json_document, load_yaml
 
 FORMAT_VERSION = 1
 
@@ -227,13 +227,20 @@ def _drop_empty(value: Any) -> Any:
     """Leave out empty lists and mappings so the file shows only what pages say."""
     if isinstance(value, dict):
         return {
-            k: v if is_verbatim(k, v) else _drop_empty(v)
+            k: [_as_json(example) for example in v] if is_verbatim(k, v) else _drop_empty(v)
             for k, v in value.items()
             if not (isinstance(v, (list, dict)) and not v and k not in {"enum", "properties"})
         }
     if isinstance(value, list):
         return [_drop_empty(v) for v in value]
     return value
+
+
+def _as_json(example: Any) -> Any:
+    """An example with its JSON value marked to be written as the JSON it is."""
+    if isinstance(example, dict) and "value" in example:
+        return {**example, "value": json_document(example["value"])}
+    return example
 
 
 def load_model(path: Path) -> ApiModel:

@@ -6,7 +6,7 @@ import functools
 from typing import Any
 
 from .model import ApiModel, Content, Example, Header, NamedSchema, Operation, Parameter, Schema
-from .yamlio import Items, ItemTexts, Made, dump_document
+from .yamlio import Items, ItemTexts, Made, dump_document, json_document
 
 OPENAPI_VERSION = "3.1.0"
 COMPONENTS = "#/components/schemas/"
@@ -161,7 +161,7 @@ def _content(c: Content) -> dict[str, Any]:
 
 
 def _example_value(example: Example) -> Any:
-    return example.value if example.text is None else example.text
+    return json_document(example.value) if example.text is None else example.text
 
 
 def schema_to_json(s: Schema) -> dict[str, Any]:

@@ -13,8 +13,8 @@ import pytest
 from openapi_spec_validator import validate
 
 from generator.diff import diff_models
-from generator.model import ApiModel, Operation, parse_model
-from generator.openapi import to_openapi
+from generator.model import ApiModel, Content, Operation, Response, parse_model
+from generator.openapi import openapi_yaml, to_openapi
 from generator.pipeline import model_from_book
 from generator.scrape.page import ScrapedPage, scrape_page
 from generator.yamlio import load_yaml
@@ -296,3 +296,33 @@ def test_examples_under_plain_request_and_response_lines() -> None:
     }
     assert [r.status for r in op.responses] == ["201", "404"]
     assert not page.diagnostics.warnings
+
+
+TRICKY = {
+    "floats": [1e-07, 1e20, -2.5e-300, 0.1, 1.0, -0.0],
+    "ints": [0, -1, 10**30],
+    "strings": ["", "1e5", "yes", "null", "~", "- x", "a: b", "#", "'", '"', "\\", "\t\n\r"],
+    "controls": "\x00\x07\x1b\x7f\x85\x9f\u2028\u2029\ufeff",
+    "unicode": "caf\u00e9 \U0001f600 \u4e2d",
+    "empty": [{}, [], None, True, False],
+    "ref": "Session",
+    "properties": {"examples": {"type": "string"}},
+    "deep": [[[[[[[[{"a": [1]}]]]]]]]],
+}
+
+
+def test_a_document_of_any_json_is_written_and_read_back_as_it_is() -> None:
+    """Example documents are written as their JSON text: YAML reads every value back
+    the same, in the model file and in the OpenAPI export."""
+    content = Content.model_validate(
+        {"media_type": "application/json", "examples": [{"value": TRICKY}, {"value": [TRICKY]}]}
+    )
+    op = Operation(
+        name="get_thing", title="Get a thing", method="get", path="/things", page="op.html",
+        responses=[Response(status="200", content=[content])],
+    )  # fmt: skip
+    model = ApiModel(format_version=1, operations=[op])
+    text = model.to_yaml()
+    assert '"1e5"' in text and "1.0e-07" in text, "written as JSON, its floats as YAML's"
+    assert parse_model(load_yaml(text)) == model
+    assert load_yaml(openapi_yaml(model)) == json.loads(json.dumps(to_openapi(model)))
