@@ -61,27 +61,32 @@ def json_document(value: Any) -> Any:
 
 
 # JSON text that YAML 1.1 reads otherwise: a float with an exponent and no point
-# ("1e-07" is a string to it), and characters it does not take unescaped in a quoted
-# scalar (C1 controls, its line breaks U+0085, U+2028 and U+2029, non-characters).
-_EXPONENT = re.compile(r"\d[eE][-+]?\d")
-_STRING_OR_EXPONENT = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\w.])(-?\d+)([eE][-+]?\d+)')
+# ("1e-07" is a string to it; Python writes an exponent's sign), and characters it
+# does not take unescaped in a quoted scalar (C1 controls, its line breaks U+0085,
+# U+2028 and U+2029, non-characters).
+_EXPONENT = re.compile(r"\d[eE][-+]\d")
+_STRING_OR_EXPONENT = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\w.])(-?\d+)([eE][-+]\d+)')
 _UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
-# YAML reads a key of a flow mapping up to 1024 characters long.
-_LONG_KEY = re.compile(r'^ *"(?:[^"\\]|\\.){1000,}": ', re.MULTILINE)
+# YAML reads a key of a flow mapping up to 1024 characters long; first, a quick look
+# for any string that long.
+_LONG_STRING = re.compile(r'[^"]{1000}')
+_LONG_KEY = re.compile(r'"(?:[^"\\]|\\.){1000,}": ')
 
 
 def _json_text(document: JsonObject | JsonArray) -> str | None:
     """A JSON document as JSON text YAML reads back as the same data, or None where it
     cannot be (a key too long, NaN)."""
-    try:
-        text = json.dumps(document, ensure_ascii=False, allow_nan=False, indent=2)
+    try:  # on one line: json's own C encoder writes no other way
+        text = json.dumps(document, ensure_ascii=False, allow_nan=False)
     except (ValueError, RecursionError):
         return None
     if _EXPONENT.search(text):
         text = _STRING_OR_EXPONENT.sub(lambda m: m[0] if m[1] is None else f"{m[1]}.0{m[2]}", text)
-    if _LONG_KEY.search(text):
+    if _LONG_STRING.search(text) and _LONG_KEY.search(text):
         return None
-    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    if _UNPRINTABLE.search(text):
+        text = _UNPRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    return text
 
 
 def _node(data: Any, documents: list[str]) -> yaml.Node:
@@ -125,26 +130,19 @@ def _float_text(value: float) -> str:
 
 def dump_yaml(data: Any) -> str:
     """Keys in the order given, unicode kept, lines up to 100 characters (but for JSON
-    documents, written as JSON text, each line of it indented under its key)."""
+    documents, each written as JSON text on the line of its key)."""
     documents: list[str] = []
     node = _node(data, documents)
     text: str = yaml.serialize(node, Dumper=_Dumper, allow_unicode=True, width=100)
     if documents:
-        text = _MARKED.sub(lambda m: _in_place(m[1], documents[int(m[2])]), text)
+        text = _MARKED.sub(lambda m: documents[int(m[1])], text)
     return text
 
 
-# A marker no text holds (a private-use character, and a number per dump), left as a
-# plain scalar at the end of its line, where its JSON text goes.
+# A marker no text holds (a private-use character, and a number per dump), written as
+# a plain scalar where its JSON text goes.
 _MARK = "\ue000" + secrets.token_hex(8)
-_MARKED = re.compile(rf"^(.*?){_MARK}(\d+){_MARK}$", re.MULTILINE)
-
-
-def _in_place(lead: str, document: str) -> str:
-    """``lead`` (``key: `` or ``- ``), then the JSON text, its lines after the first
-    indented deeper than the key, as YAML wants a flow mapping's lines."""
-    indent = " " * (len(lead) - len(lead.lstrip(" -")) + 2)
-    return lead + document.replace("\n", "\n" + indent)
+_MARKED = re.compile(rf"{_MARK}(\d+){_MARK}")
 
 
 @dataclass(frozen=True)
