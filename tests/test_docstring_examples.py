@@ -18,7 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.model import ApiModel
+from generator.generate.views import build_views
+from generator.model import ApiModel, CodeSample, Operation, Parameter, Schema
 from generator.pipeline import model_from_book
 from generator.project import project_files
 from generator.write import write_tree
@@ -159,3 +160,41 @@ def test_the_quick_start_takes_the_documented_values(
         exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
     assert "name='analysis'" in printed.getvalue()
     assert printed.getvalue().splitlines()[-1].startswith("Deleted: 404")
+
+
+def test_the_commands_values_are_the_calls_arguments() -> None:
+    """Values the cURL command shows (in its URL's path and query, and its headers)
+    are passed as they read in the parameter's type; placeholders are not."""
+    string, integer = Schema(type="string"), Schema(type="integer")
+    op = Operation(
+        name="list_things", title="List things", method="get", page="op.html",
+        path="/20160918/things/{thingId}/parts/{partId}",
+        parameters=[
+            Parameter.model_validate({"name": "thingId", "in": "path", "schema": string}),
+            Parameter.model_validate({"name": "partId", "in": "path", "schema": integer}),
+            Parameter.model_validate({"name": "limit", "in": "query", "schema": integer}),
+            Parameter.model_validate(
+                {"name": "sortOrder", "in": "query", "schema": {"enum": ["ASC", "DESC"]}}
+            ),
+            Parameter.model_validate({"name": "if-match", "in": "header", "schema": string}),
+            Parameter.model_validate({"name": "page", "in": "query", "schema": string}),
+        ],
+        code_samples=[
+            CodeSample(
+                lang="cURL",
+                source="curl -X GET -H 'if-match: \"7\"' \\\n"
+                "  'https://x.example.com/20160918/things/ocid1.thing..aa/parts/<partId>"
+                "?limit=10&sortOrder=ASC&page=%7Bpage%7D'",
+            )
+        ],
+    )  # fmt: skip
+    view = build_views(ApiModel(format_version=1, operations=[op]), "things", "0.1.0")
+    assert view.operations[0].example == (
+        "response = client.list_things(\n"
+        '    thing_id="ocid1.thing..aa",\n'
+        "    part_id=1,\n"
+        "    limit=10,\n"
+        '    sort_order="ASC",\n'
+        "    if_match='\"7\"',\n"
+        ")"
+    )
