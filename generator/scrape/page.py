@@ -563,8 +563,9 @@ class _PageReader:
         return Item(text, bare["name"], bare["required"] is not None, tt), 2
 
     def item_header(self, lines: list[Line], i: int, kind: str) -> tuple[Item, int] | None:
-        """Parse an item's first line(s). In a schema block (``kind`` "schema") an item
-        may also be an ``Array of: <type>`` line or a composition member's type text."""
+        """Parse an item's first line(s). In a schema block (``kind`` "schema", or
+        "members" for a block of composition members) an item may also be an ``Array
+        of: <type>`` line or a composition member's type text."""
         text = lines[i].text
         if kind in SCHEMA_KINDS:
             found = match_label(text)
