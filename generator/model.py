@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import ModelError
-from .yamlio import Items, ItemTexts, Made, dump_document, load_yaml
+from .yamlio import Items, ItemTexts, Made, dump_document, json_document, load_yaml
 
 FORMAT_VERSION = 1
 
@@ -99,11 +99,38 @@ class Header(_Data):
     name: str
     description: str | None = None
     schema_: Schema = Field(alias="schema")
+    example: str | None = Field(
+        default=None, description="The value an example of the response's headers shows."
+    )
+
+
+class Example(_Data):
+    """A document a page shows as an example of a body: JSON parsed into ``value``,
+    any other document (XML, plain text) as shown in ``text``."""
+
+    description: str | None = None
+    value: JsonValue = None
+    text: str | None = None
+
+    @model_validator(mode="after")
+    def _one_document(self) -> Example:
+        if (self.value is None) == (self.text is None):
+            raise ValueError("an example holds either a value (JSON) or a text")
+        return self
+
+
+class CodeSample(_Data):
+    """A command a page shows to call the operation (``lang``: ``cURL``, ``HTTP``)."""
+
+    lang: str
+    source: str
+    description: str | None = None
 
 
 class Content(_Data):
     media_type: str
     schema_: Schema | None = Field(default=None, alias="schema")
+    examples: list[Example] = []
 
 
 class RequestBody(_Data):
@@ -129,6 +156,7 @@ class Operation(_Data):
     parameters: list[Parameter] = []
     request_body: RequestBody | None = None
     responses: list[Response] = []
+    code_samples: list[CodeSample] = []
     labels: dict[str, str] | None = None
 
 
@@ -199,13 +227,20 @@ def _drop_empty(value: Any) -> Any:
     """Leave out empty lists and mappings so the file shows only what pages say."""
     if isinstance(value, dict):
         return {
-            k: _drop_empty(v)
+            k: [_as_json(example) for example in v] if is_verbatim(k, v) else _drop_empty(v)
             for k, v in value.items()
             if not (isinstance(v, (list, dict)) and not v and k not in {"enum", "properties"})
         }
     if isinstance(value, list):
         return [_drop_empty(v) for v in value]
     return value
+
+
+def _as_json(example: Any) -> Any:
+    """An example with its JSON value marked to be written as the JSON it is."""
+    if isinstance(example, dict) and "value" in example:
+        return {**example, "value": json_document(example["value"])}
+    return example
 
 
 def load_model(path: Path) -> ApiModel:
@@ -274,10 +309,21 @@ def child_schemas(schema: Schema) -> list[tuple[str, Schema]]:
     return out
 
 
+# Where dumped model data holds documents as the pages show them (example bodies),
+# which hold any keys: code that goes through dumped data leaves them as they are.
+VERBATIM_KEYS = frozenset({"examples"})
+
+
+def is_verbatim(key: str, value: Any) -> bool:
+    """Whether ``value``, under ``key`` in dumped model data, is documents (a list of
+    examples) rather than model data (a property named ``examples`` is a mapping)."""
+    return key in VERBATIM_KEYS and isinstance(value, list)
+
+
 def rename_refs(data: Any, rename: Mapping[str, str] | Callable[[str], str]) -> Any:
     """A copy of dumped model data with every schema ``ref`` renamed."""
     if isinstance(data, dict):
-        out = {k: rename_refs(v, rename) for k, v in data.items()}
+        out = {k: v if is_verbatim(k, v) else rename_refs(v, rename) for k, v in data.items()}
         ref = data.get("ref")
         if isinstance(ref, str):
             out["ref"] = rename(ref) if callable(rename) else rename.get(ref, ref)

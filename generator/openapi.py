@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from .model import ApiModel, Content, NamedSchema, Operation, Parameter, Schema
-from .yamlio import Items, ItemTexts, Made, dump_document
+from .model import ApiModel, Content, Example, Header, NamedSchema, Operation, Parameter, Schema
+from .yamlio import Items, ItemTexts, Made, dump_document, json_document
 
 OPENAPI_VERSION = "3.1.0"
 COMPONENTS = "#/components/schemas/"
@@ -111,20 +111,16 @@ def _operation(op: Operation) -> dict[str, Any]:
     out["responses"] = {
         r.status: {
             "description": r.description or "",
-            **(
-                {
-                    "headers": {
-                        h.name: {"schema": schema_to_json(h.schema_), **_described(h.description)}
-                        for h in r.headers
-                    }
-                }
-                if r.headers
-                else {}
-            ),
+            **({"headers": {h.name: _header(h) for h in r.headers}} if r.headers else {}),
             **({"content": {c.media_type: _content(c) for c in r.content}} if r.content else {}),
         }
         for r in op.responses
     }
+    if op.code_samples:
+        # The form documentation tools read commands from (Redoc, and others after it).
+        out["x-codeSamples"] = [
+            {"lang": sample.lang, "source": sample.source} for sample in op.code_samples
+        ]
     out["x-docs2sdk-page"] = op.page
     if op.labels:
         out["x-docs2sdk-labels"] = op.labels
@@ -145,8 +141,27 @@ def _parameter(p: Parameter) -> dict[str, Any]:
     }
 
 
+def _header(h: Header) -> dict[str, Any]:
+    out = {"schema": schema_to_json(h.schema_), **_described(h.description)}
+    if h.example is not None:
+        out["example"] = h.example
+    return out
+
+
 def _content(c: Content) -> dict[str, Any]:
-    return {"schema": schema_to_json(c.schema_)} if c.schema_ is not None else {}
+    out = {"schema": schema_to_json(c.schema_)} if c.schema_ is not None else {}
+    if len(c.examples) == 1:
+        out["example"] = _example_value(c.examples[0])
+    elif c.examples:
+        out["examples"] = {
+            f"example-{k}": {**_described(e.description), "value": _example_value(e)}
+            for k, e in enumerate(c.examples, 1)
+        }
+    return out
+
+
+def _example_value(example: Example) -> Any:
+    return json_document(example.value) if example.text is None else example.text
 
 
 def schema_to_json(s: Schema) -> dict[str, Any]:

@@ -6,6 +6,8 @@ import functools
 import hashlib
 import json
 import math
+import re
+import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,19 +41,72 @@ _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 _TAGS = {name: f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")}
 
 
-def _node(data: Any) -> yaml.Node:
+class JsonObject(dict[str, Any]):
+    """A JSON document (an example body) to be written as the JSON it is: a flow
+    mapping, which YAML reads back as the same data. Written as nodes, a large
+    document costs ten times what ``json`` takes to write it."""
+
+
+class JsonArray(list[Any]):
+    """A JSON array to be written as JSON text (see ``JsonObject``)."""
+
+
+def json_document(value: Any) -> Any:
+    """``value`` marked to be written as JSON text, when it is an object or an array."""
+    if isinstance(value, dict):
+        return JsonObject(value)
+    if isinstance(value, list):
+        return JsonArray(value)
+    return value
+
+
+# JSON text that YAML 1.1 reads otherwise: a float with an exponent and no point
+# ("1e-07" is a string to it; Python writes an exponent's sign), and characters it
+# does not take unescaped in a quoted scalar (C1 controls, its line breaks U+0085,
+# U+2028 and U+2029, non-characters).
+_EXPONENT = re.compile(r"\d[eE][-+]\d")
+_STRING_OR_EXPONENT = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\w.])(-?\d+)([eE][-+]\d+)')
+_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# YAML reads a key of a flow mapping up to 1024 characters long; first, a quick look
+# for any string that long.
+_LONG_STRING = re.compile(r'[^"]{1000}')
+_LONG_KEY = re.compile(r'"(?:[^"\\]|\\.){1000,}": ')
+
+
+def _json_text(document: JsonObject | JsonArray) -> str | None:
+    """A JSON document as JSON text YAML reads back as the same data, or None where it
+    cannot be (a key too long, NaN)."""
+    try:  # on one line: json's own C encoder writes no other way
+        text = json.dumps(document, ensure_ascii=False, allow_nan=False)
+    except (ValueError, RecursionError):
+        return None
+    if _EXPONENT.search(text):
+        text = _STRING_OR_EXPONENT.sub(lambda m: m[0] if m[1] is None else f"{m[1]}.0{m[2]}", text)
+    if _LONG_STRING.search(text) and _LONG_KEY.search(text):
+        return None
+    if _UNPRINTABLE.search(text):
+        text = _UNPRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    return text
+
+
+def _node(data: Any, documents: list[str]) -> yaml.Node:
     """The YAML node PyYAML's safe representer makes of plain data, made directly (its
     general dispatch was most of the time of writing a model). No anchors: each value
-    is written where it stands, as it is when a document is written in parts."""
+    is written where it stands, as it is when a document is written in parts. A JSON
+    document becomes a marker for its JSON text, kept in ``documents``."""
     if isinstance(data, str):
         # Multi-line descriptions read best as literal blocks.
         style = "|" if "\n" in data and not data.endswith((" ", "\t")) else None
         return yaml.ScalarNode(_TAGS["str"], data, style=style)
+    if isinstance(data, JsonObject | JsonArray) and (text := _json_text(data)) is not None:
+        documents.append(text)
+        return yaml.ScalarNode(_TAGS["str"], f"{_MARK}{len(documents) - 1}{_MARK}")
     if isinstance(data, dict):
-        pairs = [(_node(key), _node(value)) for key, value in data.items()]
+        pairs = [(_node(key, documents), _node(value, documents)) for key, value in data.items()]
         return yaml.MappingNode(_MAP, pairs, flow_style=False)
     if isinstance(data, list | tuple):
-        return yaml.SequenceNode(_SEQ, [_node(value) for value in data], flow_style=False)
+        items = [_node(value, documents) for value in data]
+        return yaml.SequenceNode(_SEQ, items, flow_style=False)
     if data is None:
         return yaml.ScalarNode(_TAGS["null"], "null")
     if isinstance(data, bool):
@@ -74,9 +129,20 @@ def _float_text(value: float) -> str:
 
 
 def dump_yaml(data: Any) -> str:
-    """Keys in the order given, unicode kept, lines up to 100 characters."""
-    text: str = yaml.serialize(_node(data), Dumper=_Dumper, allow_unicode=True, width=100)
+    """Keys in the order given, unicode kept, lines up to 100 characters (but for JSON
+    documents, each written as JSON text on the line of its key)."""
+    documents: list[str] = []
+    node = _node(data, documents)
+    text: str = yaml.serialize(node, Dumper=_Dumper, allow_unicode=True, width=100)
+    if documents:
+        text = _MARKED.sub(lambda m: documents[int(m[1])], text)
     return text
+
+
+# A marker no text holds (a private-use character, and a number per dump), written as
+# a plain scalar where its JSON text goes.
+_MARK = "\ue000" + secrets.token_hex(8)
+_MARKED = re.compile(rf"{_MARK}(\d+){_MARK}")
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,19 @@
 Every parameter, header and property list is set again in a markup chosen at random:
 kept as a list, a ``dl``, a table (columns in any order, with or without a heading
 row), ``div`` blocks with ``br`` line breaks (one block per item, or one for the whole
-list), or ``p`` paragraphs. Classes and ids go, headings become plain blocks, label /
+list), ``p`` paragraphs, or in two layouts with no colon between a name and its type:
+rows of blocks (``grid``: a block each for the name, the type and the description, the
+way a CSS grid draws a table, with or without a block around each row) and a heading
+per item (``heading``: the name, and "required" where it is, as a heading, the type on
+the line after it). Classes and ids go, headings become plain blocks, label /
 value pairs change their wrappers (or move into a two-cell table), text nodes gain
 inline wrappers, white space between blocks varies, and hidden decoys are added: text
-a browser does not show, shaped like items, schema headings and labels. A scraper that
-reads what a person reads gives the same model for every rendering.
+a browser does not show, shaped like items, schema headings and labels. In an
+``Examples`` section, headings are worded otherwise (``Example Request``, ``Sample
+Response (201)``, ...) and each command or document is set as a ``pre`` block, as
+highlighted spans, as a block of lines with ``&nbsp;`` indents, or in an element styled
+``white-space: pre``. A scraper that reads what a person reads gives the same model
+for every rendering.
 
 It knows its source markups (the classes of the ``book-ul`` and ``book-dl``
 renderings) and nothing of the scraper.
@@ -18,12 +26,19 @@ from __future__ import annotations
 import html
 import random
 import re
+import shutil
 from collections.abc import Iterable
+from pathlib import Path
 
 from lxml import etree
 from lxml import html as lhtml
 
-LIST_STYLES = ("ul", "ol", "dl", "table", "table-noheading", "div-item", "div-flat", "p")
+LIST_STYLES = (
+    *("ul", "ol", "dl", "table", "table-noheading", "div-item", "div-flat", "p"),
+    *("grid", "heading"),
+)
+# How a name shows it is required where no colon follows it.
+REQUIRED_MARKS = (" <span>(required)</span>", " <span>required</span>", "<small> Required</small>")
 ITEM_LISTS = ("params", "properties", "headers", "props")
 # ``book-dl``'s item header: ``name(required): type``, ``Array of: type`` or a type.
 DT_HEADER = re.compile(r"(?P<name>.*?)\s*(?P<req>\(required\))?:\s*(?P<type>.*)", re.S)
@@ -44,6 +59,46 @@ SOURCES = (
 )
 TOGGLE = "Show Source"
 INLINE_WRAPPERS = ("span", "em", "strong", "code", "b", "i", "small")
+# Other words for the headings of an Examples section; {status} is the response's.
+EXAMPLE_HEADINGS = {
+    "Examples": ("Examples", "Example", "Samples", "Examples (cURL)"),
+    "Example of Request Body": (
+        "Example of Request Body",
+        "Example Request Body",
+        "Request Body Example",
+        "Example Request",
+        "Sample Request",
+        "Request Example (JSON)",
+        "Example of the Request Body:",
+    ),
+    "Example of Response Body": (
+        "Example of Response Body",
+        "Example Response",
+        "Response Body Example",
+        "Sample Response ({status})",
+        "Example of Response Body ({status})",
+        "{status} Response Example",
+    ),
+}
+# A JSON string, a run of white space, or anything else up to either.
+CODE_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\s+|[^\s"]+|"')
+PRE_STYLE = "white-space: pre"
+
+
+def styles_named(name: str) -> tuple[str, ...]:
+    """The styles a rendering's name stands for: one style, or ``mixed``, all of them."""
+    return LIST_STYLES if name == "mixed" else (name,)
+
+
+def remark_book(source: Path, target: Path, styles: Iterable[str], seed: int) -> Path:
+    """A copy of the book in ``source`` at ``target``, each operation page re-marked
+    with styles from ``styles`` (the book's ``docs2sdk.yaml`` left out)."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("docs2sdk.yaml"))
+    styles = tuple(styles)
+    rnd = random.Random(seed)
+    for page in sorted(target.glob("op-*.html")):
+        page.write_text(remarkup(page.read_text(encoding="utf-8"), rnd, styles), "utf-8")
+    return target
 
 
 def remarkup(page: str, rnd: random.Random, styles: Iterable[str] = LIST_STYLES) -> str:
@@ -70,6 +125,7 @@ def remarkup(page: str, rnd: random.Random, styles: Iterable[str] = LIST_STYLES)
         "//div[@class='schema-meta'] | //div[@class='constraint'] | //table[@class='kv']"
     ):
         _replace(meta, "".join(_label_lines(meta, rnd)))
+    _remark_examples(doc, rnd)
     for toggle in doc.xpath("//div[@class='show-source'] | //div[@class='srcbar']"):
         block = toggle.getparent()
         title = next(iter(block.xpath("h4 | div[starts-with(@class, 'hdr')]")), None)
@@ -106,6 +162,10 @@ def _item_list(items: list[_Item], style: str, rnd: random.Random) -> str:
         return f"<dl>{body}</dl>"
     if style.startswith("table"):
         return _table(items, heading=style == "table", rnd=rnd)
+    if style == "grid":
+        return _grid(items, rnd)
+    if style == "heading":
+        return _headings(items, rnd)
     if style == "div-item":
         return "".join(f"<div>{'<br>'.join([it.header, *it.blocks])}</div>" for it in items)
     lines = [line for it in items for line in (it.header, *it.blocks)]
@@ -118,6 +178,40 @@ def _lines(lines: list[str], style: str) -> str:
     if style == "p":
         return "".join(f"<p>{line}</p>" for line in lines)
     return "<div>" + "<br>\n".join(lines) + "</div>"
+
+
+def _bare_name(item: _Item, rnd: random.Random) -> str:
+    """An item's name with no colon after it, and its required mark, if any."""
+    name = item.name.rstrip(":").rstrip()  # "Array of:" too
+    return name + (rnd.choice(REQUIRED_MARKS) if item.required else "")
+
+
+def _grid(items: list[_Item], rnd: random.Random) -> str:
+    """Rows of blocks: name, type and description each a block, in a block per row or
+    all in the grid's own block; a member's name block is empty."""
+    rows = rnd.random() < 0.5
+    out = []
+    for it in items:
+        description = "".join(f"<div>{b}</div>" for b in it.blocks)
+        cells = [_bare_name(it, rnd), it.type, description]
+        row = "".join(f"<div>{cell}</div>" for cell in cells)
+        out.append(f"<div>{row}</div>" if rows else row)
+    return (
+        '<div style="display: grid; grid-template-columns: 1fr 1fr 4fr">' + "".join(out) + "</div>"
+    )
+
+
+def _headings(items: list[_Item], rnd: random.Random) -> str:
+    """A heading per item (none for a member), its type on the line after it, then its
+    description."""
+    tag = rnd.choice(("h5", "h6", "div", "p"))
+    out = []
+    for it in items:
+        name = _bare_name(it, rnd)
+        heading = f"<{tag}><code>{name}</code></{tag}>" if name else ""
+        type_line = rnd.choice(("<div>{}</div>", "<p><code>{}</code></p>", "<div><i>{}</i></div>"))
+        out.append(heading + type_line.format(it.type) + "".join(f"<p>{b}</p>" for b in it.blocks))
+    return "<div>" + "".join(out) + "</div>"
 
 
 def _table(items: list[_Item], heading: bool, rnd: random.Random) -> str:
@@ -249,10 +343,59 @@ def _replace(old: lhtml.HtmlElement, new_html: str) -> None:
         parent.text = (parent.text or "") + leading
 
 
+def _remark_examples(doc: lhtml.HtmlElement, rnd: random.Random) -> None:
+    """An Examples section's headings worded otherwise, its documents set otherwise."""
+    for heading in doc.xpath("//div[starts-with(@class, 'hdr')]"):
+        words = EXAMPLE_HEADINGS.get(heading.text_content().strip())
+        if words is None:
+            continue
+        note = heading.getnext()
+        said = re.search(r"\((\d{3})\)", note.text_content()) if note is not None else None
+        chosen = rnd.choice(words)
+        if said is None:
+            chosen = chosen.replace(" ({status})", "").replace("{status} ", "")
+        heading.text = chosen.format(status=said[1] if said else "")
+        for child in heading:
+            heading.remove(child)
+    for pre in doc.xpath("//pre"):
+        _replace(pre, _code_block(pre.text_content(), rnd))
+
+
+def _code_block(text: str, rnd: random.Random) -> str:
+    """A command or document, as a browser shows it, in one of several markups."""
+    esc = html.escape
+    lines = text.split("\n")
+    style = rnd.randrange(5)
+    if style == 0:
+        return f"<pre><code>{esc(text)}</code></pre>"
+    if style == 1:  # highlighted: a span per token, white space as text between them
+        tokens = CODE_TOKEN.findall(text)
+        return (
+            "<pre>"
+            + "".join(t if t.isspace() else f"<span>{esc(t)}</span>" for t in tokens)
+            + "</pre>"
+        )
+    # Outside preformatted text, indents and runs of spaces show only as &nbsp;.
+    shown = [re.sub(r"^ +| {2,}", lambda run: "&nbsp;" * len(run[0]), esc(line)) for line in lines]
+    if style == 2:
+        return "<div>" + "".join(f"<div>{line}</div>" for line in shown) + "</div>"
+    if style == 3:
+        return "<div><code>" + "<br>".join(shown) + "</code></div>"
+    return f'<div style="{PRE_STYLE}">{esc(text)}</div>'
+
+
 def _vary_text(doc: lhtml.HtmlElement, rnd: random.Random) -> None:
-    """Inline wrappers around whole text nodes, and white space between blocks."""
+    """Inline wrappers around whole text nodes, and white space between blocks, but
+    not in preformatted text, where white space is text."""
+    preformatted = {
+        inner for outer in doc.xpath(f"//pre | //*[@style='{PRE_STYLE}']") for inner in outer.iter()
+    }
     for element in list(doc.iter()):
-        if not isinstance(element.tag, str) or element.tag in ("pre", "script", "style"):
+        if (
+            not isinstance(element.tag, str)
+            or element.tag in ("script", "style")
+            or element in preformatted
+        ):
             continue
         text = element.text
         if (

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,21 +15,15 @@ from generator.pipeline import model_from_book
 from generator.scrape.page import ScrapedPage, scrape_page
 
 from .conftest import AIDP_BOOK, BOOKS, docs2sdk
-from .remarkup import LIST_STYLES, remarkup
+from .remarkup import LIST_STYLES, remark_book, remarkup
 
-# Markups none of the given books use: no list or table element around items.
-UNSEEN_STYLES = ("div-flat", "div-item", "p", "table-noheading")
+# Markups none of the given books use: no list or table element around items, and
+# no colon between a name and its type.
+UNSEEN_STYLES = ("div-flat", "div-item", "p", "table-noheading", "grid", "heading")
+COLONLESS_STYLES = ("grid", "heading")
 PAGES = sorted(
     [*(BOOKS / "jupyter-ul").glob("op-*.html"), *(BOOKS / "airflow-ul").glob("op-*.html")]
 )
-
-
-def remarked_book(source: Path, target: Path, styles: tuple[str, ...], seed: int) -> Path:
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("docs2sdk.yaml"))
-    rnd = random.Random(seed)
-    for page in sorted(target.glob("op-*.html")):
-        page.write_text(remarkup(page.read_text(encoding="utf-8"), rnd, styles), "utf-8")
-    return target
 
 
 def same_reading(a: ScrapedPage, b: ScrapedPage) -> None:
@@ -49,7 +42,7 @@ def test_every_given_markup_gives_byte_identical_models(api: str) -> None:
 @pytest.mark.parametrize("style", UNSEEN_STYLES)
 def test_a_book_in_an_unseen_markup_gives_the_same_model(style: str, tmp_path: Path) -> None:
     original, _ = model_from_book(BOOKS / "jupyter-ul")
-    book = remarked_book(BOOKS / "jupyter-ul", tmp_path / "book", (style,), seed=1)
+    book = remark_book(BOOKS / "jupyter-ul", tmp_path / "book", (style,), seed=1)
     page = (book / "op-api-sessions-post.html").read_text(encoding="utf-8")
     assert "<li" not in page.split("Request", 1)[1] and "class=" not in page
     remarked, _ = model_from_book(book)
@@ -58,9 +51,20 @@ def test_a_book_in_an_unseen_markup_gives_the_same_model(style: str, tmp_path: P
     assert kernel.properties is not None and kernel.required == ["id", "name"]
 
 
+@pytest.mark.parametrize("style", COLONLESS_STYLES)
+@pytest.mark.parametrize(
+    "book", [BOOKS / "airflow-dl", BOOKS / "github-examples", AIDP_BOOK], ids=lambda b: b.name
+)
+def test_items_with_no_colon_give_the_same_model(book: Path, style: str, tmp_path: Path) -> None:
+    original, _ = model_from_book(book)
+    remarked, diagnostics = model_from_book(remark_book(book, tmp_path / "book", (style,), 3))
+    assert not diagnostics.warnings
+    assert remarked.to_yaml() == original.to_yaml()
+
+
 def test_the_aidp_book_as_tables_gives_the_same_model(tmp_path: Path) -> None:
     original, _ = model_from_book(AIDP_BOOK)
-    book = remarked_book(AIDP_BOOK, tmp_path / "book", ("table", "table-noheading"), seed=2)
+    book = remark_book(AIDP_BOOK, tmp_path / "book", ("table", "table-noheading"), seed=2)
     remarked, _ = model_from_book(book)
     assert remarked.to_yaml() == original.to_yaml()
 
@@ -185,3 +189,84 @@ def test_a_table_with_no_type_column_takes_the_type_from_the_description() -> No
     [param] = page.operation.parameters
     assert (param.name, param.schema_.type, param.schema_.maximum) == ("limit", "integer", 10)
     assert param.description == "How many."
+
+
+def test_the_text_of_an_inline_image_is_not_read() -> None:
+    """An icon's ``<title>`` is a tooltip, not text on the line: the name is ``path``."""
+    icon = (
+        '<svg viewBox="0 0 16 16" aria-label="anchor"><title>Copy link</title>'
+        '<desc>A chain</desc><path d="M0 0h16"/><text x="1">#</text></svg>'
+    )
+    params = f"<ul><li>path{icon}(required): string<div>The path.</div></li></ul>"
+    page = scrape_page(_page(params, "Query Parameters"), "op-things-get.html")
+    [param] = page.operation.parameters
+    assert (param.name, param.required, param.description) == ("path", True, "The path.")
+    assert not page.diagnostics.warnings
+
+
+def test_rows_of_blocks_are_read_as_a_table_with_no_heading_row() -> None:
+    """Name, type and description each a block, no colon, as a CSS grid draws a table;
+    the blocks of a heading row, if shown, are no item."""
+    cell = "<div>{}</div>"
+    rows = [
+        ("Name", "Type", "Description"),
+        ("id <span>(required)</span>", "string", "<div>The id.</div><div>Minimum Length: 1</div>"),
+        ("limit", "integer(int32)", "<div>Default Value:</div><div>10</div>"),
+        ("number", "integer", ""),  # a name that is also a type's
+        ("sort <small>required</small>", "string", "How to sort."),
+    ]
+    grid = "".join(f"<div>{''.join(cell.format(c) for c in row)}</div>" for row in rows)
+    page = scrape_page(_page(f"<div>{grid}</div>", "Query Parameters"), "op-things-get.html")
+    by_name = {p.name: p for p in page.operation.parameters}
+    assert list(by_name) == ["id", "limit", "number", "sort"]
+    assert [p.required for p in by_name.values()] == [True, False, False, True]
+    assert by_name["id"].schema_.min_length == 1 and by_name["id"].description == "The id."
+    assert by_name["limit"].schema_.format == "int32" and by_name["limit"].schema_.default == 10
+    assert by_name["number"].schema_.type == "integer" and by_name["number"].description is None
+    assert not page.diagnostics.warnings
+
+
+def test_an_item_shown_as_a_heading_with_its_type_on_the_next_line() -> None:
+    params = (
+        "<h5>id <span>required</span></h5><div>string</div><p>The id.</p>"
+        "<h5>tags</h5><p><code>array[string]</code></p><p>Tags to match.</p>"
+    )
+    page = scrape_page(_page(params, "Query Parameters"), "op-things-get.html")
+    [id_, tags] = page.operation.parameters
+    assert (id_.name, id_.required, id_.schema_.type, id_.description) == (
+        "id",
+        True,
+        "string",
+        "The id.",
+    )
+    assert tags.schema_.items is not None and tags.schema_.items.type == "string"
+    assert not page.diagnostics.warnings
+
+
+def test_members_and_properties_with_no_colon() -> None:
+    """Members come first: a type after a type is a member until a property is read;
+    then ``number`` then ``integer`` is a property. A member's one-word description
+    before a member shown inline (``object allOf-1``) is no property."""
+
+    def grid(*rows: tuple[str, str, str]) -> str:
+        cells = "".join(f"<div>{n}</div><div>{t}</div><div>{d}</div>" for n, t, d in rows)
+        return f'<div style="display: grid">{cells}</div>'
+
+    item = grid(
+        ("", "string", ""), ("", "integer", ""), ("kind", "string", ""), ("number", "integer", "")
+    )
+    detail = grid(("", "object Base", "DAG"), ("", "object allOf-1", ""))
+    html = f"""<html><body><h1>Put a thing</h1><div>put</div><div>/things</div>
+<h2>Request</h2><h3>Body (application/json)</h3>
+<div>Root Schema : Item</div><div>Match One Schema</div>{item}
+<h2>Response</h2><h3>200 Response</h3><h4>Body (application/json)</h4>
+<div>Root Schema : Detail</div><div>Match All</div>{detail}
+<div>Nested Schema : Base</div><div>Type: object</div>{grid(("id", "string", ""))}
+<div>Nested Schema : allOf-1</div><div>Type: object</div>{grid(("extra", "boolean", ""))}
+</body></html>"""
+    schemas = scrape_page(html, "op-things-put.html").schemas
+    assert [m.type for m in schemas["Item"].one_of or []] == ["string", "integer"]
+    assert list(schemas["Item"].properties or {}) == ["kind", "number"]
+    [base, inline] = schemas["Detail"].all_of or []
+    assert (base.ref, list(inline.properties or {})) == ("Base", ["extra"])
+    assert schemas["Detail"].properties is None

@@ -36,7 +36,9 @@ from .migration import Calls, Migration
 from .textdiff import word_diff
 
 # Kinds that change only documentation; all other non-breaking kinds bump minor.
-DOC_KINDS = frozenset({"description-changed", "title-changed", "tag-changed", "format-changed"})
+DOC_KINDS = frozenset(
+    {"description-changed", "title-changed", "tag-changed", "format-changed", "example-changed"}
+)
 BUMPS = ("none", "patch", "minor", "major")
 # Beyond any real nesting; only a malformed model gets here, and is then cut short.
 MAX_DEPTH = 64
@@ -420,6 +422,8 @@ def _operation_changes(
     if old.tag != new.tag:
         emit("tag-changed", False, "", f"Tag changed from `{old.tag}` to `{new.tag}`.")
     _text(old.description, new.description, "", emit)
+    if old.code_samples != new.code_samples:
+        emit("example-changed", False, "", "The documented command changed.")
     _parameters(old, new, schemas, calls, emit)
 
     ob, nb = old.request_body, new.request_body
@@ -454,6 +458,8 @@ def _operation_changes(
             else:
                 _text(was.description, header.description, at, emit)
                 schemas.compare(was.schema_, header.schema_, at, False, emit)
+                if was.example != header.example:
+                    emit("example-changed", False, at, "The documented example changed.")
         for name, header in old_headers.items():
             if name not in new_headers:
                 summary = f"Response header `{header.name}` was removed."
@@ -609,6 +615,9 @@ def _contents(
             old_schema, new_schema = before.schema_ or _ANY, content.schema_ or _ANY
             # An error response's body is not read into classes: only success bodies are.
             schemas.compare(old_schema, new_schema, at, request, emit, typed=removal_breaks)
+        if before is not None and before.examples != content.examples:
+            at = f"{where} ({content.media_type})" if named else where
+            emit("example-changed", False, at, "The documented example changed.")
     for media_type in old_by_type:
         if media_type not in new_types:
             summary = f"No longer {verb} `{media_type}`."

@@ -2,7 +2,8 @@
 
 A resource qualifies when it can be created, read, listed, updated and deleted with
 path arguments and bodies alone, and its bodies need only values that can be made up
-here (strings, numbers, booleans, documented enum values). Of those, the one with a
+here (strings, numbers, booleans, documented enum values), or that the request example
+on the operation's page gives (those come first). Of those, the one with a
 waiter, pages and an ``if-match`` on its update, then the fewest arguments, is shown,
 so that the example reads short and runs as it is against the stub server.
 """
@@ -16,6 +17,7 @@ from typing import Any
 from ..model import ApiModel, Operation, Schema
 from ..names import literal, snake_case
 from ..runtime.waiters import settling
+from .example_calls import documented_body
 from .views import ClassView, OperationView, PackageView
 
 # An optional field a made-up body still sets, so that the example has a name to show.
@@ -163,9 +165,13 @@ def _body(
     properties, required = model.merged_properties(content.schema_)
     named = next((n for n in _NAME_FIELDS if n in properties and n != keep), None)
     chosen = set(required) | ({named} if named else set())
+    documented = documented_body(op)  # the page's example, whose values come first
     values: dict[str, Any] = {}
     for wire in sorted(chosen, key=list(properties).index):
-        value = _sample(model.resolve(properties[wire]), text)
+        schema = model.resolve(properties[wire])
+        value = documented.get(wire) if isinstance(documented, dict) else None
+        if not _fits(value, schema):
+            value = _sample(schema, text)
         if value is None:
             return None
         values[wire] = value
@@ -181,6 +187,27 @@ def _body(
             return None
         keywords.append(f"{attribute}={literal(value)}")
     return f"{model_class}({', '.join(keywords)})"
+
+
+def _fits(value: Any, schema: Schema | None) -> bool:
+    """Whether a documented value is one the schema surely accepts: of the kinds
+    ``_sample`` makes, within the schema's bounds."""
+    if schema is None or value is None:
+        return False
+    if schema.enum:
+        return value in schema.enum
+    if schema.type == "boolean" or isinstance(value, bool):
+        return schema.type == "boolean" and isinstance(value, bool)
+    if schema.type == "string" and isinstance(value, str):
+        plain = schema.format is None and schema.pattern is None
+        return plain and (schema.min_length or 0) <= len(value) <= (schema.max_length or len(value))
+    if not (
+        (schema.type == "integer" and isinstance(value, int))
+        or (schema.type == "number" and isinstance(value, (int, float)))
+    ):
+        return False
+    low, high = schema.minimum, schema.maximum
+    return (low is None or value >= low) and (high is None or value <= high)
 
 
 def _sample(schema: Schema | None, text: str) -> str | int | float | bool | None:

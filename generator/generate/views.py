@@ -34,6 +34,7 @@ from ..names import (
 )
 from ..runtime.errors import ERROR_CLASS_NAMES
 from ..runtime.waiters import LIFECYCLE_FIELDS, is_failure
+from .example_calls import example_call
 from .metadata import PackageMetadata, Publishing, distribution_name, package_metadata
 
 # Names a models module imports: a field of that name would shadow them in annotations.
@@ -206,6 +207,7 @@ class OperationView:
     stream_name: str | None = None
     # What a call warns, when the book marks the operation deprecated.
     deprecation: str | None = None
+    example: str | None = None  # Python lines of a call as the page documents it
 
     @property
     def paginated(self) -> bool:
@@ -919,6 +921,10 @@ def build_views(
             builder.modules[group.models.name] = group.models
     builder.link_modules()
     operations = [op for group in groups.values() for op in group.operations]
+    classes = {cls.name: cls for module in builder.modules.values() for cls in module.classes}
+    documented = {op.name: op for op in model.operations}
+    for operation in operations:
+        operation.example = example_call(documented[operation.name], operation, classes)
     # Pagers are named last, in the client's whole namespace: an operation keeps its name.
     methods = NameSpace(client_attributes() | {op.name for op in operations})
     for operation in operations:

@@ -10,6 +10,7 @@ from ..cache import Cache, code_digest, default_root, file_digest
 from ..errors import ScrapeError, scrape_failure
 from ..parallel import Started
 from .book import BookIndex, PageRef, index_book
+from .decode import page_text
 from .page import ScrapedPage, scrape_page
 
 __all__ = ["BookIndex", "PageRef", "ScrapedPage", "index_book", "scrape_pages"]
@@ -23,11 +24,10 @@ SCRAPER_DIGEST = code_digest(
 
 def _read(path: Path) -> str:
     try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ScrapeError(path.name, "page", f"not UTF-8 text: {exc.reason}") from exc
+        data = path.read_bytes()
     except OSError as exc:
         raise ScrapeError(path.name, "page", f"cannot read: {exc.strerror}") from exc
+    return page_text(data, path.name)
 
 
 def _digest(path: Path) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Diagnostics, ScrapeError
+from .decode import page_text
 from .text import Line, page_soup, visible_lines
 
 ENDPOINTS_PAGE = "rest-endpoints.html"
@@ -74,7 +75,12 @@ def _book_endpoint(folder: Path) -> str | None:
 
 
 def _read_lines(path: Path) -> list[Line]:
-    return visible_lines(path.read_text(encoding="utf-8", errors="replace"))
+    return visible_lines(_index_text(path))
+
+
+def _index_text(path: Path) -> str:
+    """An index page's text; what cannot be decoded is no link to a page."""
+    return page_text(path.read_bytes(), path.name, strict=False)
 
 
 def _local(href: str) -> str | None:
@@ -89,7 +95,7 @@ def _book_title(folder: Path) -> str | None:
     index = folder / INDEX_PAGE
     if not index.exists():
         return None
-    html = index.read_text(encoding="utf-8", errors="replace")
+    html = _index_text(index)
     soup = page_soup(html)
     if soup.title and soup.title.get_text(strip=True):
         return " ".join(soup.title.get_text().split())
@@ -129,7 +135,7 @@ def _tag_page_names(folder: Path) -> dict[str, str]:
     index = folder / INDEX_PAGE
     names: dict[str, str] = {}
     if index.exists():
-        soup = page_soup(index.read_text(encoding="utf-8", errors="replace"))
+        soup = page_soup(_index_text(index))
         for a in soup.find_all("a", href=True):
             name = _local(str(a["href"]))
             if name and TAG_PAGE.fullmatch(name):

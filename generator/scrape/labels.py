@@ -146,7 +146,7 @@ def take_value(label: str, text: str, pos: int, whole: bool) -> tuple[LabelValue
         return LabelValue(label, key, raw, value), match.end()
     if kind == "enum":
         try:
-            values, end = _decode_json(text, pos)
+            values, end = decode_json(text, pos)
         except ValueError as exc:
             raise LabelSyntaxError(f'{label}: expected a list like [ "a", "b" ]') from exc
         if not isinstance(values, list):
@@ -162,9 +162,9 @@ def take_value(label: str, text: str, pos: int, whole: bool) -> tuple[LabelValue
     return LabelValue(label, key, raw, raw), end
 
 
-def _decode_json(text: str, pos: int = 0) -> tuple[Any, int]:
+def decode_json(text: str, pos: int = 0, max_depth: int = MAX_JSON_DEPTH) -> tuple[Any, int]:
     """The JSON value at ``pos`` and where it ends; ``ValueError`` when there is none
-    or it nests deeper than ``MAX_JSON_DEPTH``."""
+    or it nests deeper than ``max_depth``."""
     try:
         value, end = _DECODER.raw_decode(text, pos)
     except RecursionError as exc:  # the decoder's own guard against very deep nesting
@@ -172,7 +172,7 @@ def _decode_json(text: str, pos: int = 0) -> tuple[Any, int]:
     level, todo = 0, [value]
     while todo:  # breadth first, one nesting level at a time
         level += 1
-        if level > MAX_JSON_DEPTH:
+        if level > max_depth:
             raise ValueError("JSON nested too deep")
         todo = [
             child
@@ -189,7 +189,7 @@ def convert_default(raw: str, type_: str | None) -> Any:
         return raw
     text = raw.strip(" \t\n\r")  # the white space json.loads allows
     try:
-        value, end = _decode_json(text)
+        value, end = decode_json(text)
     except ValueError:
         return raw
     return value if end == len(text) else raw

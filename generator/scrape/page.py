@@ -3,7 +3,8 @@
 The page's lines (see ``text.py``) are read top to bottom: title, method, path and
 description; then ``Request`` with its parameter sections and bodies; then
 ``Response`` with one block per status. A body is a tree of schema blocks (``Root
-Schema : X``, ``Nested Schema : Y``) that refer to each other by name.
+Schema : X``, ``Nested Schema : Y``) that refer to each other by name. Examples, read
+by ``examples.py``, close the page (or a section).
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ from ..model import (
     Schema,
     schema_digests,
 )
+from .examples import Examples, is_example_heading, read_examples, tie_examples
 from .labels import (
     KNOWN_LABELS,
+    PRIMITIVES,
     TYPE_START,
     UNKNOWN_LABEL,
     LabelSyntaxError,
@@ -40,7 +43,7 @@ from .labels import (
     skip_space,
     take_value,
 )
-from .text import Line, visible_text
+from .text import COLUMN_ROLES, Line, visible_text
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -64,6 +67,15 @@ INLINE_MEMBER = re.compile(r"(allOf|oneOf|anyOf)-\d+")
 MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+*-]+(?:\s*;.*)?")
 ITEM_HEADER = re.compile(r"(?P<name>.+?)(?P<required>\(required\))?\s*:\s*(?P<type>\S.*)")
 NAME_ONLY = re.compile(r"(?P<name>.+?)(?P<required>\(required\))?\s*:")
+# A name with no colon after it, as a heading or a table's cell shows it, the type on
+# the line after it: one word, and its required mark, if any.
+BARE_NAME = re.compile(r"(?P<name>[^\s:]+)(?:\s*(?P<required>\(required\)|required))?", re.I)
+ARRAY_OF_LINE = re.compile(rf"{ARRAY_OF}:?")
+# Type texts that are also names of properties (``number: integer``).
+TYPE_WORDS = frozenset({*PRIMITIVES, "object", "array"})
+# Kinds of item list: parameters and headers, a schema block's items, and those of a
+# block of composition members ("Match All" ...), where a bare type is a member.
+SCHEMA_KINDS = ("schema", "members")
 # Colons tried as the end of an item's name: a name holds a colon or two, and a long
 # line of prose must not cost a full parse per colon.
 MAX_NAME_COLONS = 20
@@ -204,6 +216,10 @@ class _PageReader:
         self.schemas: dict[str, Schema] = {}
         self.in_responses = False
         self.labels: dict[str, str] = {}  # unknown labels outside schemas and items
+        self.examples = Examples()  # those shown inside the page's sections
+        # The examples that close the page, if any: the page's anatomy ends where they start.
+        self.end = len(lines)
+        self.closing, self.closing_problems = self.closing_examples()
 
     # ---------------------------------------------------------------- helpers
     def fail(self, item: str, problem: str) -> ScrapeError:
@@ -213,7 +229,7 @@ class _PageReader:
         self.diagnostics.warn(self.page, item, problem)
 
     def at_end(self) -> bool:
-        return self.pos >= len(self.lines)
+        return self.pos >= self.end
 
     def peek(self) -> str:
         return self.texts[self.pos]
@@ -254,6 +270,10 @@ class _PageReader:
                 body_description = body_description or desc
             elif text in (BACK_TO_TOP, NO_PARAMETERS):
                 self.pos += 1
+            elif is_example_heading(text):
+                self.pos += 1
+                lines = [self.lines[self.pos - 1], *self.take_until_structural()]
+                self.add_examples(read_examples(lines, self.warn))
             else:
                 self.unknown_text("request", self.lines[self.pos])
                 self.pos += 1
@@ -264,6 +284,10 @@ class _PageReader:
         form = [p for p in parameters if p.in_ == "form"]
         if form and request_body is None:
             request_body = RequestBody(content=[])
+        if self.closing is not None:
+            self.add_examples(self.closing)
+            self.diagnostics.extend(self.closing_problems)
+        request_body, responses = tie_examples(self.examples, request_body, responses, self.warn)
         operation = Operation(
             name="",
             title=title,
@@ -274,11 +298,50 @@ class _PageReader:
             parameters=parameters,
             request_body=request_body,
             responses=responses,
+            code_samples=self.examples.code_samples,
             labels=self.labels or None,
         )
         return ScrapedPage(
             self.page, operation, self.schemas, self.diagnostics, schema_digests(self.schemas)
         )
+
+    def closing_examples(self) -> tuple[Examples | None, Diagnostics]:
+        """Examples after the page's last response: from the first example heading
+        past the ``Response`` label and every section, block and label of the page's
+        anatomy (a ``Request`` or ``Response`` after it heads an example), up to the last
+        ``Back to Top`` (page furniture follows it). Headings with no example under
+        them are not examples (a description may end with a line "Example:")."""
+        try:
+            responses = self.texts.index("Response")
+        except ValueError:
+            responses = -1
+        start = None
+        for k in range(len(self.texts) - 1, responses, -1):
+            text = self.texts[k]
+            if is_example_heading(text):
+                start = k
+            elif text != BACK_TO_TOP and _is_structural(text, in_responses=True):
+                break
+        problems = Diagnostics()
+        if start is None:
+            return None, problems
+        lines = self.lines[start:]
+        tops = [k for k, line in enumerate(lines) if line.text == BACK_TO_TOP]
+        if tops:
+            lines = lines[: tops[-1]]
+        found = read_examples(
+            [line for line in lines if line.text != BACK_TO_TOP],
+            lambda item, problem: problems.warn(self.page, item, problem),
+        )
+        if not (found.code_samples or found.bodies or found.headers):
+            return None, Diagnostics()
+        self.end = start
+        return found, problems
+
+    def add_examples(self, found: Examples) -> None:
+        self.examples.code_samples.extend(found.code_samples)
+        self.examples.bodies.extend(found.bodies)
+        self.examples.headers.extend(found.headers)
 
     def unknown_text(self, section: str, line: Line) -> None:
         """Text outside the page's anatomy: an unknown ``Label: value`` is kept on the
@@ -400,9 +463,15 @@ class _PageReader:
         items: list[Item] = []
         body: list[Line] = []
         marked = any(line.item for line in lines)
-        i = 0
+        # Whether the list shows a colon after each name: its first named item says.
+        colons: bool | None = None
+        i = _after_column_headings(lines)
         while i < len(lines):
-            header = self.header_at(lines, i, kind, first=not items)
+            # A block's members come before its own properties, if it has any.
+            now = "schema" if kind == "members" and colons is not None else kind
+            header = self.header_at(lines, i, now, first=not items, colonless=colons is not True)
+            if header is not None and colons is None and header[0].name is not None:
+                colons = header[1] == 1 or lines[i].text.rstrip().endswith(":")
             if header is not None:
                 if items:
                     self.fill_item(items[-1], body, what)
@@ -436,17 +505,22 @@ class _PageReader:
         return items
 
     def header_at(
-        self, lines: list[Line], i: int, kind: str, first: bool
+        self, lines: list[Line], i: int, kind: str, first: bool, colonless: bool = True
     ) -> tuple[Item, int] | None:
         """The item that starts at line ``i``, if the line reads as an item's header.
 
         A constraint line (``Minimum Length: 1``) and the value of a label that stands
         alone on the line before (``Type:`` then ``object``) are never items; nor is
         an ``Array of:`` line after the ``first`` item, as an array block has no other.
+        Where ``colonless``, a name alone on its line with its type on the next is an
+        item too.
         """
         text = lines[i].text
-        if ":" not in text and (kind != "schema" or TYPE_START.match(text) is None):
-            return None  # most lines, description lines: no name and no bare type
+        if ":" not in text:
+            if colonless and (bare := self.colonless_header(lines, i, kind, first)) is not None:
+                return bare
+            if kind not in SCHEMA_KINDS or TYPE_START.match(text) is None:
+                return None  # most lines, description lines: no name and no bare type
         found = match_label(text)
         if found is not None and (found[0] != ARRAY_OF or not first):
             return None
@@ -454,11 +528,46 @@ class _PageReader:
             return None
         return self.item_header(lines, i, kind)
 
-    def item_header(self, lines: list[Line], i: int, kind: str) -> tuple[Item, int] | None:
-        """Parse an item's first line(s). In a schema block (``kind`` "schema") an item
-        may also be an ``Array of: <type>`` line or a composition member's type text."""
+    def colonless_header(
+        self, lines: list[Line], i: int, kind: str, first: bool
+    ) -> tuple[Item, int] | None:
+        """An item laid out with no colon: its name alone on a line (a heading, a
+        table's cell), and ``(required)`` or "required" after it, its type on the
+        next line (``Array of`` too, in a schema block)."""
+        if i + 1 >= len(lines):
+            return None
         text = lines[i].text
-        if kind == "schema":
+        bare = BARE_NAME.fullmatch(text)
+        if bare is None and not (kind in SCHEMA_KINDS and first and ARRAY_OF_LINE.fullmatch(text)):
+            return None
+        if i > 0 and _ends_with_bare_label(lines[i - 1]):
+            return None  # a label's value, on the line after it
+        type_text = lines[i + 1].text
+        tt = parse_type_text(type_text)
+        if tt is None:
+            return None
+        if bare is None:
+            return Item(f"{ARRAY_OF}: {type_text}", None, False, tt, role="items"), 2
+        if lines[i + 1].item or (kind in SCHEMA_KINDS and _is_member(text, tt, kind)):
+            return None
+        if (
+            not first
+            and not text[:1].islower()
+            and type_text in TYPE_WORDS
+            and i + 2 < len(lines)
+            and parse_type_text(lines[i + 2].text) is not None
+        ):
+            # A description's last word ("Deprecated"; names start in lower case),
+            # then an item named like a type ("number" then "integer").
+            return None
+        return Item(text, bare["name"], bare["required"] is not None, tt), 2
+
+    def item_header(self, lines: list[Line], i: int, kind: str) -> tuple[Item, int] | None:
+        """Parse an item's first line(s). In a schema block (``kind`` "schema", or
+        "members" for a block of composition members) an item may also be an ``Array
+        of: <type>`` line or a composition member's type text."""
+        text = lines[i].text
+        if kind in SCHEMA_KINDS:
             found = match_label(text)
             if found and found[0] == ARRAY_OF:
                 type_text = text[found[1] :]
@@ -602,7 +711,7 @@ class _PageReader:
         while (
             i < len(lines)
             and not lines[i].item
-            and self.header_at(lines, i, "schema", True) is None
+            and self.header_at(lines, i, _block_kind(block), True) is None
         ):
             if lines[i].text in COMPOSITIONS:
                 block.composition = COMPOSITIONS[lines[i].text]
@@ -620,7 +729,7 @@ class _PageReader:
         items, tail = lines[i:tail_start], lines[tail_start:]
         block.description = self.read_values(head + tail, block.values, block.labels, where)
         if items:
-            block.items = self.read_items(items, where, "schema")
+            block.items = self.read_items(items, where, _block_kind(block))
         return block
 
     # ---------------------------------------------------------------- schemas
@@ -831,6 +940,19 @@ class _Tree:
         return Schema.model_validate(_clean(data))
 
 
+def _block_kind(block: Block) -> str:
+    return "members" if block.composition else "schema"
+
+
+def _after_column_headings(lines: list[Line]) -> int:
+    """Where a list's items start: after a row of column headings (``Name``, ``Type``,
+    ``Description``) shown as lines of their own, as a grid of blocks shows them."""
+    k = 0
+    while k < len(lines) and lines[k].text.lower().rstrip(":") in COLUMN_ROLES:
+        k += 1
+    return k if k >= 2 else 0
+
+
 def _is_value_line(label: str, line: Line) -> bool:
     """Whether the line after a label that stands alone is that label's value.
 
@@ -847,6 +969,17 @@ def _ends_with_bare_label(line: Line) -> bool:
     last = line.parts[-1] if line.parts else ""
     found = match_label(last)
     return found is not None and found[1] == len(last)
+
+
+def _is_member(text: str, type_after: TypeText, kind: str) -> bool:
+    """Whether the type after a line is a member's, not the line's: a member shown
+    inline (``DAG`` then ``object allOf-1``: the last word of a member's description,
+    then a member), or, where members are listed, a member after a member (``string``
+    then ``integer``)."""
+    name = type_after.name
+    if name is not None and INLINE_MEMBER.fullmatch(name):
+        return True
+    return kind == "members" and parse_type_text(text) is not None
 
 
 def _inline_member(item: Item) -> str | None:

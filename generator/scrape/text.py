@@ -5,9 +5,11 @@ of an element: a block element starts a new line, an inline element does not, a 
 item (``li``, ``dt``) starts a new item, and a table row is read by its column
 headings (``Name``, ``Type``, ``Description``) into an item's lines. Text a browser
 would not show (``hidden``, inline ``display: none``, ``aria-hidden``, a closed
-``details``) is not read. Each line keeps its text nodes as separate segments,
-because some markups set a label and its value side by side with no white space
-between them (``Minimum Length:1Maximum Length:64``).
+``details``, the insides of an image such as an inline ``svg``) is not read.
+Preformatted text (``pre``, or an inline ``white-space: pre``) keeps all its white
+space, for the documents and commands a page shows as they are. Each line keeps its
+text nodes as separate segments, because some markups set a label and its value side
+by side with no white space between them (``Minimum Length:1Maximum Length:64``).
 """
 
 from __future__ import annotations
@@ -53,11 +55,13 @@ BLOCK_TAGS = frozenset(
         "hr",
         "html",
         "li",
+        "listing",
         "main",
         "nav",
         "ol",
         "option",
         "p",
+        "plaintext",
         "pre",
         "section",
         "select",
@@ -68,18 +72,25 @@ BLOCK_TAGS = frozenset(
         "thead",
         "tr",
         "ul",
+        "xmp",
     ]
 )
 ITEM_TAGS = frozenset({"li", "dt"})
 CELL_TAGS = frozenset({"td", "th"})
 TABLE_TAGS = frozenset({"table", "tr"}) | CELL_TAGS
 LINE_TAGS = BLOCK_TAGS | CELL_TAGS
-# Not shown to a reader, or page furniture around the article.
+# Not shown to a reader, or page furniture around the article. An inline ``svg`` and
+# the like are pictures: their text (an icon's ``<title>Copy link</title>``) is not
+# part of the text a reader reads.
 SKIPPED_TAGS = frozenset(
     {"head", "script", "style", "noscript", "template", "header", "footer", "nav"}
+    | {"svg", "canvas", "iframe", "video", "audio", "object"}
 )
 # Inline styles that hide an element and all it holds.
 HIDING_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
+# Elements, and inline styles, that show their text with its white space as it is.
+PRE_TAGS = frozenset({"pre", "listing", "xmp", "plaintext"})
+PRE_STYLE = re.compile(r"(?:^|;)\s*white-space\s*:\s*(?:pre|break-spaces)", re.I)
 # A toggle whose hidden content is unknown; it can land between a label and its value.
 TOGGLE_TEXT = "Show Source"
 # Column headings of a table of items, by what their cells hold.
@@ -102,12 +113,14 @@ YES = frozenset({"yes", "true", "required", "y", "\u2713", "\u2714"})
 @dataclass(slots=True)
 class Line:
     """One visible line: its text nodes in order (each with text, but for an empty
-    table cell), whether it opens a list item, and the targets of the links in it.
+    table cell; in preformatted text, white space is text too), whether it opens a
+    list item, the targets of the links in it, and whether it is preformatted.
     Not to be changed once made."""
 
     segments: tuple[str, ...]
     item: bool
     links: tuple[str, ...] = ()
+    pre: bool = False
     # The text as a reader sees it: read many times, and never for the many cell lines
     # that join into one row, so made on first use. (Not frozen: a frozen dataclass is
     # slow to make, and a page has tens of thousands of lines.)
@@ -120,6 +133,11 @@ class Line:
         if self._text is None:
             self._text = " ".join("".join(self.segments).split())
         return self._text
+
+    @property
+    def raw(self) -> str:
+        """The text as the page holds it, white space and line breaks kept."""
+        return "".join(self.segments)
 
     @property
     def ends_empty(self) -> bool:
@@ -218,6 +236,7 @@ class _LineBuilder:
         self.depth = 0
         self.closed_details: list[int] = []
         self.tables: list[_Table] = []
+        self.pre: list[int] = []  # the depth of each open preformatted element
 
     def start(self, tag: str, attrib: Mapping[str, str]) -> None:
         if self.pieces:
@@ -247,6 +266,8 @@ class _LineBuilder:
                 self.closed_details.append(self.depth)
         elif name == "a" and (href := attrib.get("href")) is not None:
             self.links.append(href)
+        if name in PRE_TAGS or ((style := attrib.get("style")) and PRE_STYLE.search(style)):
+            self.pre.append(self.depth)
 
     def end(self, tag: str) -> None:
         if self.pieces:
@@ -264,6 +285,8 @@ class _LineBuilder:
                 self.flush()
             if name in TABLE_TAGS and self.tables:
                 self.end_table_part(name)
+        if self.pre and self.pre[-1] == depth:
+            self.pre.pop()
 
     def start_table_part(self, name: str) -> None:
         if name == "table":
@@ -314,7 +337,7 @@ class _LineBuilder:
             return
         text = "".join(self.pieces)
         self.pieces = []
-        if self.hidden or not text.strip():
+        if self.hidden or not (text.strip() or (self.pre and self.segments)):
             return
         if self.closed_details and self.closed_details[-1] == self.depth:
             return  # loose text in a closed details, outside its summary
@@ -325,10 +348,11 @@ class _LineBuilder:
     def flush(self) -> None:
         """A block element starts or ends: the line so far is done."""
         if self.segments:
-            # Every segment has text; a line of toggles alone is no line.
+            # A line of toggles alone, or of white space alone, is no line.
             kept = [s for s in self.segments if s.strip() != TOGGLE_TEXT]
-            if kept:
-                self.out[-1].append(Line(tuple(kept), self.item, tuple(self.links)))
+            if any(s.strip() for s in kept):
+                line = Line(tuple(kept), self.item, tuple(self.links), bool(self.pre))
+                self.out[-1].append(line)
                 self.item = False
             self.segments = []
         self.links = []
