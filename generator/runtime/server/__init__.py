@@ -61,13 +61,18 @@ command), ``_store`` (resources and what operations do with them), ``_schemas``
 ``_errors`` and ``_types`` (what they hand each other).
 """
 
-from ._app import DEFAULT_MAX_BODY, StubServer, create_app, load_data, main
+from ._app import DEFAULT_MAX_BODY, DEFAULT_MAX_UPLOAD, StubServer, create_app, load_data, main
+from ._errors import SeedError
 from ._faults import FAULT_HEADER
+from ._store import Clock
 from ._transport import SyncASGITransport
 
 __all__ = [
     "DEFAULT_MAX_BODY",
+    "DEFAULT_MAX_UPLOAD",
     "FAULT_HEADER",
+    "Clock",
+    "SeedError",
     "StubServer",
     "SyncASGITransport",
     "create_app",
