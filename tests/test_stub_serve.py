@@ -30,6 +30,15 @@ def docs2sdk_serve(*options: str) -> list[str]:
 @contextmanager
 def listening(command: list[str], env: dict[str, str] | None = None) -> Iterator[str]:
     """Run ``command``; yield the URL it says it listens on."""
+    with running(command, env) as (url, _process):
+        yield url
+
+
+@contextmanager
+def running(
+    command: list[str], env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """Run ``command``; yield the URL it says it listens on, and the process."""
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env
     )
@@ -38,7 +47,7 @@ def listening(command: list[str], env: dict[str, str] | None = None) -> Iterator
         line = process.stdout.readline()
         found = LISTENING.search(line)
         assert found, line + (process.stderr.read() if process.stderr else "")
-        yield found[1]
+        yield found[1], process
     finally:
         process.terminate()
         process.wait(timeout=30)
