@@ -17,7 +17,10 @@ session created.
 
 One client process is usually the bottleneck, so the server's own CPU time per request
 (from Linux's /proc) is shown too: it is what the server would need at full speed, and
-1,000,000 over it the requests a second it would answer on one core.
+1,000,000 over it the requests a second it would answer on one core. On a busy machine
+that too varies from run to run, so the same GET and PATCH are also timed calling the
+application in process, with no HTTP between (CPU time, each project in a process of
+its own): the stub's own work, the steadiest figure to compare.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import json
 import os
 import socket
 import statistics
@@ -37,6 +41,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -259,6 +264,57 @@ async def load(url: str, total: int, clients: int) -> LoadResult:
     )
 
 
+async def asgi_call(app: Any, method: str, path: str, body: bytes = b"") -> bytes:
+    """One request straight to the ASGI application, no HTTP: its answer's body."""
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "root_path": "", "headers": headers, "client": ("127.0.0.1", 1), "server": ("x", 80),
+    }  # fmt: skip
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+    sent: list[bytes] = []
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop() if messages else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message.get("body", b""))
+
+    await app(scope, receive, send)
+    return b"".join(sent)
+
+
+def in_process(project: Path, requests: int) -> dict[str, float]:
+    """CPU µs per GET and per PATCH of one session, calling the stub of ``project`` in a
+    process of its own (each project imports its own package) with no HTTP between."""
+    code = f"""
+import asyncio, json, sys, time
+sys.path[:0] = [{str(project)!r}, {str(Path(__file__).parent)!r}]
+from aidp_workbench.server import create_app
+from stub_server import WORKSPACES, asgi_call
+app = create_app()
+
+async def main():
+    made = json.loads(await asgi_call(app, "POST", WORKSPACES, b'{{"displayName": "w"}}'))
+    sessions = WORKSPACES + "/" + made["key"] + "/notebook/api/sessions"
+    item = sessions + "/" + json.loads(await asgi_call(app, "POST", sessions, b"{{}}"))["id"]
+    out = {{}}
+    for name, method, body in (("GET", "GET", b""), ("PATCH", "PATCH", b'{{"name": "n"}}')):
+        start = time.process_time()
+        for _ in range({requests}):
+            await asgi_call(app, method, item, body)
+        out[name] = (time.process_time() - start) / {requests} * 1e6
+    print(json.dumps(out))
+
+asyncio.run(main())
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(done.stderr)
+    return dict(json.loads(done.stdout))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="stub server throughput")
     parser.add_argument("projects", type=Path, nargs="*", default=[PROJECT])
@@ -267,6 +323,11 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--load", type=int, default=5000, help="requests in the load run")
     args = parser.parse_args()
+    calls: dict[Path, dict[str, list[float]]] = {p: {} for p in args.projects}
+    for _ in range(args.runs):
+        for project in args.projects:
+            for name, micros in in_process(project.resolve(), args.requests).items():
+                calls[project].setdefault(name, []).append(micros)
     with ExitStack() as running:
         stubs = []
         for project in args.projects:
@@ -288,6 +349,17 @@ def main() -> int:
             median = statistics.median(values)
             than = f" | {median / first:.2f}" if ratio else ""
             print(f"| {row} | {stub.project} | {cells} | {median:.0f}{than} |")
+    print()
+    print(f"| in process, no HTTP | project | {names} | median{ratio} |")
+    print("|---|---|" + "---:|" * (args.runs + 1 + bool(ratio)))
+    for name in ("GET", "PATCH"):
+        first = statistics.median(calls[args.projects[0]][name])
+        for project in args.projects:
+            values = calls[project][name]
+            cells = " | ".join(f"{v:.0f}" for v in values)
+            median = statistics.median(values)
+            than = f" | {median / first:.2f}" if ratio else ""
+            print(f"| {name} CPU µs | {project} | {cells} | {median:.0f}{than} |")
     print()
     print("| load | project | requests | seconds | req/s | errors | 412 | PATCHes ok | version | "
           "created | listed | consistent |")  # fmt: skip

@@ -478,13 +478,7 @@ class _SpecBuilder:
         segments = _segments(op.path)
         verb = segments[segments.index("actions") + 1] if "actions" in segments else segments[-1]
         target = owners[-1] if owners else None
-        out: dict[str, Any] = {
-            "verb": verb,
-            "target": target,
-            "on_item": False,
-            "states": None,
-            "files": None,
-        }
+        out: dict[str, Any] = {"target": target, "on_item": False, "states": None, "files": None}
         if target is None:
             return out
         collection = self.collections[target]

@@ -10,7 +10,6 @@ import hashlib
 import importlib
 import json
 import logging
-import re
 import socket
 import sys
 import threading
@@ -26,7 +25,7 @@ from starlette.types import Receive, Scope, Send
 from ._blobs import Blob
 from ._errors import ERROR_CODES, ApiFailure, Invalid, SeedError
 from ._faults import FAULT_HEADER, Faults
-from ._routing import match_path, pattern_of, segments_of
+from ._routing import match_path, parameters_of, pattern_of, segments_of
 from ._store import Clock, Store
 from ._types import Arguments, Files, Filter, Operation, Result, remember
 
@@ -71,7 +70,7 @@ class StubServer:
             by_path.setdefault(op["path"], {})[op["method"]] = self._operation(op)
         for path in sorted(by_path, key=lambda p: tuple(s is None for s in pattern_of(p))):
             pattern = pattern_of(path)
-            names = re.findall(r"\{([^{}]+)\}", path)
+            names = parameters_of(path)
             self.routes.setdefault(len(pattern), []).append((pattern, names, by_path[path]))
         # One lock around every look at the store: each check-then-write is atomic
         # however the ASGI server schedules requests (threads or an event loop).
@@ -112,7 +111,6 @@ class StubServer:
                 value: (field, bool(desc)) for value, (field, desc) in op.get("sorts", {}).items()
             },
             id_from=(id_from["in"], id_from["name"]) if id_from else None,
-            verb=op.get("verb", ""),
             on_item=bool(op.get("on_item")),
             states=(states[0], states[1]) if states else None,
             files=Files(files["collection"], files["parameter"], files["in"], files["how"])

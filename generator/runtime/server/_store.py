@@ -16,7 +16,7 @@ from ._blobs import Blob
 from ._errors import ApiFailure, Invalid, SeedError
 from ._fill import Filler
 from ._listing import Lister
-from ._routing import match_path, pattern_of, segments_of
+from ._routing import match_path, parameters_of, pattern_of, segments_of
 from ._schemas import Checker, Schemas
 from ._types import (
     MISSING,
@@ -99,7 +99,7 @@ class Store:
         self.lifecycle_delay = lifecycle_delay
         self.clock = clock or Clock()
         self.collections = {
-            path: _collection(path, c, tuple(pattern_params(path)))
+            path: _collection(path, c, tuple(parameters_of(path)))
             for path, c in spec["collections"].items()
         }
         # Which collections each one's items hold, and whether they can be deleted.
@@ -577,10 +577,6 @@ class Store:
                     self.checker.check(value, props[name], name)
                 except Invalid as exc:
                     raise SeedError(f"{where}.{exc.where}: {exc.problem}") from None
-
-
-def pattern_params(path: str) -> list[str]:
-    return [s[1:-1] for s in path.split("/") if s.startswith("{") and s.endswith("}")]
 
 
 def fill(path: str, values: Mapping[str, str]) -> str:

@@ -110,7 +110,6 @@ class Operation:
     filters: tuple[Filter, ...] = ()
     sorts: dict[str, tuple[str, bool]] = field(default_factory=dict)  # value -> field, desc
     id_from: tuple[str, str] | None = None  # create: (where, name) of the new item's id
-    verb: str = ""  # action: the word that names it
     on_item: bool = False  # action: on the item its path names, not on a collection
     states: tuple[str, str] | None = None  # action: the state it moves to, then settles in
     files: Files | None = None

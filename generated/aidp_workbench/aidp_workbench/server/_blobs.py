@@ -70,10 +70,6 @@ class Blob:
             while chunk := stream.read(CHUNK):
                 yield chunk
 
-    def read(self) -> bytes:
-        """All the bytes at once (for what is known to be small)."""
-        return b"".join(self.chunks())
-
     def discard(self) -> None:
         """The bytes are no longer needed: their file is removed now, not later."""
         self._memory = bytearray() if self._memory is not None else None
