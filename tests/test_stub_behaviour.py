@@ -9,7 +9,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -432,18 +431,25 @@ def test_any_text_in_a_yaml_error_body_reads_back(text: str) -> None:
     assert yaml.safe_load(_encode(body, "application/x-yaml")) == body
 
 
-def test_a_workspace_object_is_its_bytes(http: httpx.Client, tmp_path: Path) -> None:
+def test_a_workspace_object_is_its_bytes(http: httpx.Client) -> None:
+    # Objects are sent as bytes and read back as application/x-yaml.
     objects = f"{workspace(http)}/objects"
-    data = bytes(range(256)) * 4
-    sent = {"path": "/Workspace/a.bin", "content-type": "application/octet-stream"}
+    data = "spark:\n  conf: {a: 1}\nname: 'ä — 😀'\r\n".encode()
+    sent = {"path": "/Workspace/a.yaml", "content-type": "application/octet-stream"}
     assert http.post(objects, content=data, headers=sent).status_code == 201
-    at = f"{objects}/%2FWorkspace%2Fa.bin"
-    assert http.get(at).content == data
+    at = f"{objects}/%2FWorkspace%2Fa.yaml"
+    read = http.get(at)
+    assert read.content == data and read.headers["content-type"] == "application/x-yaml"
     assert http.head(at).status_code == 200
     listed = ok(http.get(objects, params={"path": "/Workspace"}))["items"]
-    assert [(o["path"], o["displayName"]) for o in listed] == [("/Workspace/a.bin", "a.bin")]
-    newer = data[::-1]
-    assert http.put(at, content=newer, headers={"content-type": "application/octet-stream"})
+    assert [(o["path"], o["displayName"]) for o in listed] == [("/Workspace/a.yaml", "a.yaml")]
+    newer = b"- 1\n- 2\n"
+    plain = {"content-type": "application/octet-stream"}
+    assert http.put(at, content=newer, headers=plain).status_code == 200
+    assert http.get(at).content == newer
+    # Bytes that are not YAML could not be read back as the pages say: refused.
+    binary = http.put(at, content=bytes(range(256)), headers=plain)
+    assert binary.status_code == 400 and "not YAML" in binary.text
     assert http.get(at).content == newer
     assert http.delete(at).status_code == 204
     assert http.get(at).status_code == 404

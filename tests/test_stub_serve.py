@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import socket
 import subprocess
 import sys
@@ -21,6 +22,8 @@ from .conftest import AIDP_PROJECT, ROOT
 MODEL = AIDP_PROJECT / "model.yaml"
 WORKSPACES = "/20260430/aiDataPlatforms/adp1/workspaces"
 LISTENING = re.compile(r"listening on (http://\S+)")
+# Seconds a command that should end with an error may take (it builds a package first).
+ENDS = 120
 
 
 def docs2sdk_serve(*options: str) -> list[str]:
@@ -44,9 +47,13 @@ def running(
     )
     try:
         assert process.stdout is not None
-        line = process.stdout.readline()
+        # Its first line, or nothing if it says nothing within a minute.
+        said, _, _ = select.select([process.stdout], [], [], 60)
+        line = process.stdout.readline() if said else ""
         found = LISTENING.search(line)
-        assert found, line + (process.stderr.read() if process.stderr else "")
+        if found is None:
+            process.terminate()
+            pytest.fail(f"no 'listening on' line: {line!r} {process.communicate()[1]}")
         yield found[1], process
     finally:
         process.terminate()
@@ -80,8 +87,9 @@ def test_seed_data_that_does_not_fit_is_exit_3(tmp_path: Path, text: str, messag
     seed = tmp_path / "seed.yaml"
     seed.write_text(text, encoding="utf-8")
     done = subprocess.run(
-        docs2sdk_serve("--port", "0", "--data", str(seed)), capture_output=True, text=True
-    )
+        docs2sdk_serve("--port", "0", "--data", str(seed)), capture_output=True, text=True,
+        timeout=ENDS,
+    )  # fmt: skip
     assert done.returncode == 3, done.stderr
     assert message in done.stderr and "Traceback" not in done.stderr
     assert done.stderr.startswith("error: ")
@@ -92,7 +100,9 @@ def test_an_address_in_use_is_exit_1() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        done = subprocess.run(docs2sdk_serve("--port", str(port)), capture_output=True, text=True)
+        done = subprocess.run(
+            docs2sdk_serve("--port", str(port)), capture_output=True, text=True, timeout=ENDS
+        )
     assert done.returncode == 1, done.stderr
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
     assert "Traceback" not in done.stderr
@@ -104,8 +114,9 @@ def test_the_packages_own_command_checks_seed_data(aidp_sdk: Path, tmp_path: Pat
     path = os.pathsep.join(filter(None, [str(aidp_sdk.parent), os.environ.get("PYTHONPATH")]))
     command = [sys.executable, "-m", "aidp_workbench.server", "--port", "0", "--data", str(seed)]
     done = subprocess.run(
-        command, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": path}
-    )
+        command, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": path},
+        timeout=ENDS,
+    )  # fmt: skip
     assert done.returncode == 3 and "no collection is documented" in done.stderr
     seed.write_text(f'{{"{WORKSPACES}": [{{"key": "w1", "displayName": "w"}}]}}')
     command[-1] = str(seed)

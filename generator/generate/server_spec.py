@@ -572,11 +572,20 @@ class _SpecBuilder:
             "keeps_children": any(
                 response.status == "409" for op in deletes for response in op.responses
             ),
-            "content": any(
-                not content[0] for op in writers if (content := self._body_content(op)) is not None
-            ),
+            "content": self._content_type(collection, writers),
             "name_field": _name_field(props, id_field),
         }
+
+    def _content_type(self, collection: _Collection, writers: list[Operation]) -> str | None:
+        """For items that are files (written as bytes), the media type reading one
+        answers in: what they must be to be read as the pages say."""
+        if not any(
+            not content[0] for op in writers if (content := self._body_content(op)) is not None
+        ):
+            return None
+        read = self.by_path.get(collection.item_path or "", {}).get("get")
+        media_type = self._success(read)[2] if read is not None else None
+        return media_type or "application/octet-stream"
 
     def _times(self, props: dict[str, Schema], server_fields: list[str]) -> dict[str, list[str]]:
         """The server's date-time fields that record when an item was made, and those

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import importlib
 import itertools
 import time
 import uuid
@@ -70,7 +71,7 @@ def _collection(path: str, c: Mapping[str, Any], params: tuple[str, ...]) -> Col
             Unique(u["field"], tuple(u["within"]), u["ignore_case"]) for u in c.get("unique", ())
         ),
         keeps_children=bool(c.get("keeps_children")),
-        content=bool(c.get("content")),
+        content=c.get("content") or None,
         name_field=c.get("name_field"),
     )
 
@@ -197,6 +198,7 @@ class Store:
             if name not in data and "default" in prop:
                 data[name] = copy.deepcopy(prop["default"])
         ident = self._new_ident(op, collection, path_values, arguments, data)
+        _check_content(collection, content)
         items = self.items.setdefault(key, {})
         if ident in items:
             raise ApiFailure(409, f"Resource {ident!r} already exists", code="Conflict")
@@ -250,6 +252,7 @@ class Store:
         content: Blob | None,
     ) -> Result:
         """A PUT or PATCH: the fields sent replace theirs, the others stay as they are."""
+        _check_content(collection, content)
         settable = self._settable(op, collection)
         sent = {k: v for k, v in _fields(body).items() if k in settable}
         data = {**resource.data, **sent}
@@ -601,6 +604,26 @@ def _check_if_match(resource: Resource, if_match: str | None) -> None:
             412,
             f"if-match {if_match!r} does not match the current etag {resource.etag!r}",
         )
+
+
+def _check_content(collection: Collection, content: Blob | None) -> None:
+    """400 for a file that could not be read back as the pages say it reads: a file
+    read as YAML must be YAML, or what is downloaded would not be what its type says."""
+    if content is None or collection.content is None or "yaml" not in collection.content:
+        return
+    # By name: the server extra installs PyYAML; libyaml's loader where it is built.
+    yaml = importlib.import_module("yaml")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        for _document in yaml.load_all(b"".join(content.chunks()), Loader=loader):
+            pass
+    except yaml.YAMLError as exc:
+        problem = str(exc).splitlines()[0]
+        raise ApiFailure(
+            400,
+            f"Invalid request body: it is read back as {collection.content}, and it is not "
+            f"YAML ({problem})",
+        ) from None
 
 
 def _discard(resource: Resource) -> None:

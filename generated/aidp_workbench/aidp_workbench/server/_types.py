@@ -73,7 +73,7 @@ class Collection:
     lifecycle: Lifecycle | None = None
     unique: tuple[Unique, ...] = ()
     keeps_children: bool = False  # deleting an item with children is refused (409)
-    content: bool = False  # items are files
+    content: str | None = None  # items are files, read in this media type
     name_field: str | None = None  # holds the last part of a path-named item's id
 
 
