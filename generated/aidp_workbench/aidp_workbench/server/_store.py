@@ -104,12 +104,13 @@ class Store:
             path: _collection(path, c, tuple(parameters_of(path)))
             for path, c in spec["collections"].items()
         }
-        # Which collections each one's items hold, and whether they can be deleted.
+        # The collections whose items a client can delete (the others go with their parent).
         self.deletable = {
             op["collection"]
             for op in spec["operations"]
             if op["kind"] == "delete" and op["collection"]
         }
+        # The collections directly under each collection's items.
         self.children: dict[str, list[Collection]] = {}
         for collection in self.collections.values():
             if collection.parents:
