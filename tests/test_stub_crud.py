@@ -650,7 +650,7 @@ def check_files(world: World, upload: dict[str, Any], at: dict[str, str]) -> Non
     }
     name = f"/t{world.unique()}/all.bin"
     naming = {files["parameter"]: name}
-    query, headers = (naming, {}) if files["in"] == "query" else ({}, naming)
+    query, headers = (naming, {}) if files["where"] == "query" else ({}, naming)
     data = bytes(range(256)) * 64
     answer = world.request(upload, at, query=query, headers=headers, content=data)
     assert answer.status_code == upload["status"], answer.text

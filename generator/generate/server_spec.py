@@ -506,7 +506,7 @@ class _SpecBuilder:
                     out["files"] = {
                         "collection": child.path,
                         "parameter": parameter.name,
-                        "in": parameter.in_,
+                        "where": parameter.in_,
                         "how": files[1],
                     }
         return out

@@ -113,9 +113,7 @@ class StubServer:
             id_from=(id_from["in"], id_from["name"]) if id_from else None,
             on_item=bool(op.get("on_item")),
             states=(states[0], states[1]) if states else None,
-            files=Files(files["collection"], files["parameter"], files["in"], files["how"])
-            if files
-            else None,
+            files=Files(**files) if files else None,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
