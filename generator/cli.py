@@ -150,18 +150,36 @@ def fetch(url: str, output: Path, concurrency: int, timeout: float, retries: int
 @cli.command(epilog=EXIT_CODES)
 @click.argument("source", metavar="MODEL_OR_BOOK", type=click.Path(exists=True, path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
-@click.option("--port", default=8000, show_default=True, help="The port to listen on.")
+@click.option(
+    "--port", default=8000, show_default=True, help="The port to listen on (0: any free one)."
+)
 @click.option("--seed", default=0, show_default=True, help="Seed of the values the stub makes up.")
 @click.option(
     "--data",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Seed data, YAML or JSON: collection path -> list of resources.",
+    help="Seed data, YAML or JSON: collection path -> list of resources (checked: exit 3).",
 )
-def serve(source: Path, host: str, port: int, seed: int, data: Path | None) -> None:
-    """Serve a stateful, validating stub of MODEL_OR_BOOK (a model file or a book folder)."""
+@click.option(
+    "--lifecycle-delay",
+    default=0.0,
+    show_default=True,
+    help="Seconds before a created resource moves on from its first lifecycle state.",
+)
+def serve(
+    source: Path, host: str, port: int, seed: int, data: Path | None, lifecycle_delay: float
+) -> None:
+    """Serve a stateful, validating stub of MODEL_OR_BOOK (a model file or a book folder),
+    printing the address it listens on; an address in use exits 1."""
     from .generate.serve import serve_model
 
-    serve_model(_model_of(source), host=host, port=port, seed=seed, data=data)
+    serve_model(
+        _model_of(source),
+        host=host,
+        port=port,
+        seed=seed,
+        data=data,
+        lifecycle_delay=lifecycle_delay,
+    )
 
 
 FORCE_OPTION = click.option(

@@ -3,8 +3,9 @@
 The arguments are made from the stub's own description (``_server_spec.json``) by its
 value filler: required parameters and bodies, the same value for the same parameter
 everywhere. The stub starts with one resource in every collection, whose id is the
-value its id parameter gets, so that every read, update, action and delete finds what
-it works on; deletes come last. Operations are found through the command table
+value its id parameter gets, and every file a call reads or deletes, so that every
+read, update, action and delete finds what it works on; a create on an item's own path
+names a new one; deletes come last, children first. Operations are found through the command table
 (``_commands.json``), by method and path, so the names are the package's own.
 """
 
@@ -36,6 +37,8 @@ class Call:
     # False where the stub cannot be seeded with what the call works on (its items have
     # no id field to set): the stub answers 404.
     found: bool = True
+    path: str = ""  # the request's path, its parameters filled
+    files: str | None = None  # the file collection (its path filled) it reads or deletes
 
     @property
     def tool_arguments(self) -> dict[str, Any]:
@@ -73,12 +76,41 @@ class StubPlan:
         seeded = {}
         for path, collection in self.spec["collections"].items():
             if collection["id_param"] and collection["id_field"]:
-                filled = path
-                for name, value in self.path_values.items():
-                    filled = filled.replace("{" + name + "}", str(value))
+                filled = self.filled(path)
                 ident = str(self.path_values[collection["id_param"]])
                 seeded[filled] = [{collection["id_field"]: ident}]
+        # The file each call that reads or deletes one names (an upload makes its own).
+        for op in self.spec["operations"]:
+            files = op.get("files")
+            if files is None or files["how"] == "upload":
+                continue
+            parameter = next(
+                p
+                for p in op["parameters"]
+                if (p["in"], p["name"]) == (files["where"], files["parameter"])
+            )
+            held = seeded.setdefault(self.filled(files["collection"]), [])
+            file = {files["parameter"]: self._value(parameter["schema"], parameter["name"])}
+            if file not in held:
+                held.append(file)
         return seeded
+
+    def data_for(self, call: Call) -> dict[str, list[dict[str, Any]]]:
+        """The seed a call needs: the items on its path, its own and its parents, and the
+        file it reads or deletes (an item holding others cannot be deleted)."""
+        return {
+            collection: items
+            for collection, items in self.data().items()
+            if call.path == collection
+            or call.path.startswith(collection + "/")
+            or collection == call.files
+        }
+
+    def filled(self, path: str) -> str:
+        """A collection's path with its parameters' values."""
+        for name, value in self.path_values.items():
+            path = path.replace("{" + name + "}", str(value))
+        return path
 
     def calls(self, *, optional: bool = False) -> list[Call]:
         """A call of every operation, the deletes last; with ``optional``, every
@@ -92,17 +124,26 @@ class StubPlan:
             self._call(op, entries[op["method"], op["path"]], optional)
             for op in self.spec["operations"]
         ]
-        return sorted(calls, key=lambda call: call.kind == "delete")
+        return sorted(calls, key=_order)
 
     def _call(self, op: dict[str, Any], entry: dict[str, Any], optional: bool) -> Call:
         by_wire = {(p["in"], p["name"]): p for p in op["parameters"]}
+        # A create on an item's own path (a PUT or POST naming it) makes a new item.
+        creates_item = op["kind"] == "create" and op["path"].endswith("}")
         arguments: dict[str, Any] = {}
         for option in entry["options"]:
             parameter = by_wire[option["in"], option["wire"]]
             if not (option["required"] or optional):
                 continue
             if parameter["in"] == "path":
-                arguments[option["argument"]] = self.path_values[parameter["name"]]
+                value = self.path_values[parameter["name"]]
+                if (
+                    creates_item
+                    and isinstance(value, str)
+                    and op["path"].endswith("{" + parameter["name"] + "}")
+                ):
+                    value = f"new-{value}"  # the seeded item has the seeded name
+                arguments[option["argument"]] = value
             else:
                 arguments[option["argument"]] = self._value(parameter["schema"], parameter["name"])
         body = op["body"]
@@ -115,9 +156,21 @@ class StubPlan:
                 arguments["body"] = b"content"
         collection = self.spec["collections"].get(op["collection"] or "")
         unseeded = collection is not None and collection["id_field"] is None
+        files = op.get("files")
         return Call(
-            entry, op["kind"], arguments, found=not (unseeded and op["kind"] in _ITEM_KINDS)
+            entry,
+            op["kind"],
+            arguments,
+            found=not (unseeded and op["kind"] in _ITEM_KINDS),
+            path=self.filled(op["path"]),
+            files=self.filled(files["collection"]) if files else None,
         )
+
+
+def _order(call: Call) -> tuple[int, int]:
+    """Deletes last, an item's children before it (the stub refuses to delete an item
+    that holds others, as the service does)."""
+    return (1, -call.path.count("/")) if call.kind == "delete" else (0, 0)
 
 
 @contextmanager

@@ -109,23 +109,25 @@ def recording_client(app: Any) -> tuple[Any, Recording]:
 
 
 def test_every_operation_from_the_command_line(plan: StubPlan, table: dict[str, Any]) -> None:
+    from aidp_workbench.server import create_app
     from aidp_workbench.testing import stub_client
 
     groups = groups_of(table)
     called: set[str] = set()
-    with stub_client(stub_app(plan)) as client:
-        for call in plan.calls():
-            entry = call.entry
-            args = [groups[entry["method"]], entry["name"], *flags(entry, call.arguments)]
+    for call in plan.calls():
+        entry = call.entry
+        args = [groups[entry["method"]], entry["name"], *flags(entry, call.arguments)]
+        # A stub seeded for each: a call before it may have renamed what it works on.
+        with stub_client(create_app(data=plan.data_for(call))) as client:
             result = run(args, client)
-            called.add(entry["method"])
-            if call.found:
-                assert result.exit_code == 0, (args, result.stderr, result.exception)
-                if result.stdout and entry["download"] is None:
-                    json.loads(result.stdout)
-            else:
-                assert result.exit_code == 1, (args, result.output)
-                assert json.loads(result.stderr)["status"] == 404
+        called.add(entry["method"])
+        if call.found:
+            assert result.exit_code == 0, (args, result.stderr, result.exception)
+            if result.stdout and entry["download"] is None:
+                json.loads(result.stdout)
+        else:
+            assert result.exit_code == 1, (args, result.output)
+            assert json.loads(result.stderr)["status"] == 404
     assert called == set(groups) and len(called) == len(plan.spec["operations"])
 
 
@@ -180,6 +182,7 @@ def listing(plan: StubPlan) -> tuple[dict[str, Any], str, dict[str, Any]]:
             and entry["pages"] is not None
             and entry["pages"]["items"] == "items"
             and collection is not None
+            and collection["id_param"]  # so the plan seeds an item in it
             and collection["id_field"]
             and not call.arguments.keys()
             - {o["argument"] for o in entry["options"] if o["in"] == "path"}
@@ -190,10 +193,10 @@ def listing(plan: StubPlan) -> tuple[dict[str, Any], str, dict[str, Any]]:
 
 
 def seeded(plan: StubPlan, path: str, collection: dict[str, Any], count: int) -> dict[str, Any]:
-    filled = path
-    for name, value in plan.path_values.items():
-        filled = filled.replace("{" + name + "}", str(value))
-    return {filled: [{collection["id_field"]: f"item-{n}"} for n in range(count)]}
+    """The collection holding ``count`` items, and the items it is under."""
+    filled = plan.filled(path)
+    parents = {key: items for key, items in plan.data().items() if filled.startswith(key + "/")}
+    return {**parents, filled: [{collection["id_field"]: f"item-{n}"} for n in range(count)]}
 
 
 def test_all_streams_the_items_of_every_page(plan: StubPlan, table: dict[str, Any]) -> None:
@@ -467,9 +470,12 @@ def test_a_download_as_it_came_with_raw(plan: StubPlan, table: dict[str, Any]) -
     for call in downloads:
         args = [groups[call.entry["method"]], call.entry["name"]]
         args += flags(call.entry, call.arguments)
+        # Each from a stub as seeded: a download can make what it answers, once.
         with stub_client(stub_app(plan)) as client:
             sent = getattr(client, call.entry["method"])(**call.arguments).data
+        with stub_client(stub_app(plan)) as client:
             raw = run([*args, "--raw"], client)
+        with stub_client(stub_app(plan)) as client:
             as_json = run(args, client)
         body = sent if isinstance(sent, bytes) else sent.encode()
         assert raw.exit_code == 0, raw.output

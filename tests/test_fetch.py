@@ -204,9 +204,7 @@ def test_changed_removed_and_added_pages_are_reported(server: BookServer, dest: 
     assert sorted(lock["files"]) == sorted(report.added + report.changed + report.unchanged)
 
 
-def test_a_page_the_server_lost_is_kept_and_the_fetch_fails(
-    server: BookServer, dest: Path
-) -> None:
+def test_a_page_the_server_lost_is_kept_and_the_fetch_fails(server: BookServer, dest: Path) -> None:
     """A page the book still links to that now answers 404 is a server's problem, not a
     page removed from the docs: its last good copy stays, and the fetch says so."""
     fetch_book(server.book_url, dest)
@@ -369,7 +367,7 @@ def test_a_page_in_another_charset_is_saved_as_the_scrape_reads_it(
     server: BookServer, dest: Path, tmp_path: Path
 ) -> None:
     page = book_page(server, "op-api-get.html")
-    text = page.read_text(encoding="utf-8").replace("<meta charset=\"utf-8\">", "")
+    text = page.read_text(encoding="utf-8").replace('<meta charset="utf-8">', "")
     page.write_bytes(text.replace("</h1>", " (Café Ω)</h1>", 1).encode("utf-8"))
     latin = book_page(server, "op-api-me-get.html")
     text = latin.read_text(encoding="utf-8").replace("</h1>", " (Café)</h1>", 1)

@@ -76,10 +76,13 @@ def test_endpoint_and_api_key_from_the_profile(
     # The realm's domain follows the region, as in oci.
     with Client.from_oci_config("GOV", file=config) as client:
         assert (
-            str(client._settings.base_url) == "https://datalake.uk-gov-london-1.oci.oraclegovcloud.uk"
+            str(client._settings.base_url)
+            == "https://datalake.uk-gov-london-1.oci.oraclegovcloud.uk"
         )
     with Client.from_oci_config(file=config, region="fra") as client:
-        assert str(client._settings.base_url) == "https://datalake.eu-frankfurt-1.oci.oraclecloud.com"
+        assert (
+            str(client._settings.base_url) == "https://datalake.eu-frankfurt-1.oci.oraclecloud.com"
+        )
 
 
 def test_a_base_url_of_its_own(aidp_sdk: Path, config: Path) -> None:

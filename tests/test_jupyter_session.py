@@ -3,6 +3,7 @@ stub server, and the real backend the notebook API fronts, jupyter_server."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -50,7 +51,10 @@ def backend(
     request: pytest.FixtureRequest, aidp_sdk: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Backend]:
     if request.param == "stub":
-        with running_stub(aidp_sdk.parent) as url:
+        seed = tmp_path_factory.mktemp("seed") / "workspace.json"
+        workspaces = "/20260430/aiDataPlatforms/adp1/workspaces"
+        seed.write_text(json.dumps({workspaces: [{"key": "ws1", "displayName": "w"}]}))
+        with running_stub(aidp_sdk.parent, "--data", str(seed)) as url:
             yield Backend(url, {})
     else:
         with jupyter_server(tmp_path_factory.mktemp("notebooks"), BASE) as url:
@@ -63,14 +67,13 @@ def test_session_lifecycle(backend: Backend) -> None:
 
     ids = {"ai_data_platform_id": "adp1", "workspace_key": "ws1"}
     with Client(backend.url, headers=backend.headers, retries=0) as client:
-        created = client.create_session(
-            **ids, body={"path": "work/a.ipynb", "type": "notebook", "name": "first"}
-        )
+        body = {"path": "work/a.ipynb", "type": "notebook", "name": "first"}
+        created = client.create_session(**ids, body={**body, "kernel": {"name": "python3"}})
         assert created.status_code == 201
         session = created.data
         assert isinstance(session, Session)
         assert (session.path, session.name, session.type) == ("work/a.ipynb", "first", "notebook")
-        assert session.kernel is not None and session.kernel.id
+        assert session.kernel is not None and session.kernel.name == "python3"
 
         fetched = client.get_session(**ids, session_id=session.id)
         assert fetched.status_code == 200

@@ -21,7 +21,7 @@ from generator.model import ApiModel, load_model
 from generator.yamlio import load_yaml
 
 from .conftest import AIDP_PROJECT
-from .stub_calls import StubPlan, serving
+from .stub_calls import Call, StubPlan, serving
 
 T = TypeVar("T")
 
@@ -44,16 +44,18 @@ def session(
     allow_writes: bool = False,
     mode: str = "auto",
     on_request: Callable[[httpx.Request], None] | None = None,
+    stub: Any = None,
 ) -> T:
     """``use`` run in a session of an MCP client with the tools' server, in memory, whose
-    client of the API talks to a fresh in-memory stub."""
+    client of the API talks to ``stub``, by default a fresh in-memory stub."""
     from aidp_workbench.mcp import create_server
     from aidp_workbench.server import create_app
 
     async def run() -> T:
         hooks = {"request": [_async(on_request)]} if on_request else {}
+        app = create_app(data=plan.data()) if stub is None else stub
         http = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=create_app(data=plan.data())),
+            transport=httpx.ASGITransport(app=app),
             base_url="http://stub.invalid",
             event_hooks=hooks,
         )
@@ -168,16 +170,37 @@ def test_each_input_schema_takes_the_documented_examples(plan: StubPlan) -> None
         pytest.skip("the book's pages show no example request bodies")
 
 
+class Reseeded:
+    """The stub, seeded anew for each call at ``reset``: a call then finds what it works
+    on whatever the calls before it renamed or deleted."""
+
+    def __init__(self, plan: StubPlan) -> None:
+        self.plan = plan
+        self.app: Any = None
+
+    def reset(self, call: Call) -> None:
+        from aidp_workbench.server import create_app
+
+        self.app = create_app(data=self.plan.data_for(call))
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
+
+
 def test_every_tool_called_through_a_session(plan: StubPlan) -> None:
     calls = plan.calls()
+    stub = Reseeded(plan)
 
     async def use(client: mcp.Client) -> list[tuple[Any, types.CallToolResult]]:
-        return [
-            (call, await client.call_tool(call.entry["method"], call.tool_arguments))
-            for call in calls
-        ]
+        results = []
+        for call in calls:
+            stub.reset(call)
+            results.append(
+                (call, await client.call_tool(call.entry["method"], call.tool_arguments))
+            )
+        return results
 
-    results = session(plan, use, allow_writes=True)
+    results = session(plan, use, allow_writes=True, stub=stub)
     assert len(results) == len(plan.spec["operations"])
     for call, result in results:
         text = "".join(c.text for c in result.content if isinstance(c, types.TextContent))

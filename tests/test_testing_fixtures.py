@@ -20,6 +20,11 @@ from aidp_workbench.testing import stub_client
 IDS = {"ai_data_platform_id": "adp1", "workspace_key": "ws1"}
 
 
+@pytest.fixture
+def stub_data():
+    return {"/20260430/aiDataPlatforms/adp1/workspaces": [{"key": "ws1", "displayName": "w"}]}
+
+
 def test_create_then_read(client):
     created = client.create_session(**IDS, body={"path": "a.ipynb", "name": "first"})
     fetched = client.get_session(**IDS, session_id=created.data.id)
@@ -53,7 +58,10 @@ PATH = "/20260430/aiDataPlatforms/adp1/workspaces/ws1/notebook/api/sessions"
 
 @pytest.fixture
 def stub_data():
-    return {PATH: [{"id": "s1", "name": "seeded", "path": "x.ipynb"}]}
+    return {
+        "/20260430/aiDataPlatforms/adp1/workspaces": [{"key": "ws1", "displayName": "w"}],
+        PATH: [{"id": "s1", "name": "seeded", "path": "x.ipynb"}],
+    }
 
 
 def test_seeded(client):

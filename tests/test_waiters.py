@@ -12,13 +12,18 @@ import pytest
 
 IDS = {"ai_data_platform_id": "ocid1.adp", "workspace_key": "ws1"}
 SESSIONS = "/20260430/aiDataPlatforms/ocid1.adp/workspaces/ws1/notebook/api/sessions"
+# The workspace the sessions are in: what a path names must exist.
+WORKSPACE = {
+    "/20260430/aiDataPlatforms/ocid1.adp/workspaces": [{"key": "ws1", "displayName": "ws1"}]
+}
 
 
 def _client(lifecycle_delay: float = 0.0, data: Any = None) -> Any:
     from aidp_workbench.server import create_app
     from aidp_workbench.testing import stub_client
 
-    return stub_client(create_app(lifecycle_delay=lifecycle_delay, data=data))
+    seed = {**WORKSPACE, **(data or {})}
+    return stub_client(create_app(lifecycle_delay=lifecycle_delay, data=seed))
 
 
 def test_a_created_session_becomes_active(aidp_sdk: Path) -> None:
@@ -94,7 +99,7 @@ def test_async_wait(aidp_sdk: Path) -> None:
     from aidp_workbench.testing import async_stub_client
 
     async def main() -> str:
-        async with async_stub_client(create_app(lifecycle_delay=0.2)) as client:
+        async with async_stub_client(create_app(lifecycle_delay=0.2, data=WORKSPACE)) as client:
             created = (await client.create_session(**IDS, body={})).data
             reached = await client.wait_for_session(
                 **IDS, session_id=created.id, states=["ACTIVE"], timeout=10

@@ -45,18 +45,23 @@ class CallView:
     status: int  # the documented success status
     errors: list[int] = field(default_factory=list)  # the documented error statuses
     file: str | None = None  # the text of a file body, which is sent as bytes
+    files: str | None = None  # the collection (its path filled) of the file it reads
 
     @property
     def json(self) -> str:
         """The call as one line of JSON."""
-        entry = {
+        entry: dict[str, Any] = {
             "method": self.method,
             "path": self.path,
             "status": self.status,
             "errors": self.errors,
             "arguments": self.arguments,
         }
-        return _json({**entry, "file": self.file} if self.file is not None else entry)
+        if self.file is not None:
+            entry["file"] = self.file
+        if self.files is not None:
+            entry["files"] = self.files
+        return _json(entry)
 
     @property
     def keywords(self) -> str:
@@ -122,7 +127,8 @@ def package_tests(
     error_classes: dict[int, str] = {}
     for op_view in view.operations:
         route = (op_view.method, op_view.path)
-        arguments, path = values.arguments(by_route[route], op_view)
+        entry = entries[route]
+        arguments, path = values.arguments(by_route[route], op_view, fresh=_creates_item(entry))
         file = arguments.pop("body") if op_view.body_format == "bytes" else None
         errors = [(int(e.status), e.error_class) for e in op_view.errors if e.status.isdigit()]
         error_classes.update(errors)
@@ -136,7 +142,15 @@ def package_tests(
                 file=file,
             )
         )
-    seeded = _seeded(spec, values)
+    by_wire = {
+        op_view.name: {p.wire_name: call.arguments.get(p.name) for p in op_view.parameters}
+        for op_view, call in zip(view.operations, calls, strict=True)
+    }
+    seeded = _seeded(spec, values, by_wire)
+    for call, op_view in zip(calls, view.operations, strict=True):
+        files = entries[op_view.method, op_view.path].get("files")
+        if files and files["how"] != "upload" and files["collection"] in seeded:
+            call.files = seeded[files["collection"]][0]
     absent = [
         call
         for call, op_view in zip(calls, view.operations, strict=True)
@@ -163,15 +177,21 @@ class _Values:
         # By name and schema: a name can take other values elsewhere (another enum).
         self._path_arguments: dict[tuple[str, str], Any] = {}
 
-    def arguments(self, op: Operation, op_view: OperationView) -> tuple[dict[str, Any], str]:
+    def arguments(
+        self, op: Operation, op_view: OperationView, *, fresh: bool = False
+    ) -> tuple[dict[str, Any], str]:
         """The keyword arguments of a call (the required parameters, and the body), and
-        the request's path they fill."""
+        the request's path they fill; ``fresh``: the last path parameter names an item
+        the call makes, which the stub must not hold yet."""
         documented: dict[tuple[str, str], Parameter] = {(p.in_, p.name): p for p in op.parameters}
         out: dict[str, Any] = {}
         in_path: dict[str, Any] = {}
+        last = _PATH_PARAMETER.findall(op.path)[-1:] if fresh else []
         for parameter in op_view.parameters:
             if parameter.required:
                 value = self.parameter(documented[parameter.location, parameter.wire_name])
+                if parameter.location == "path" and [parameter.wire_name] == last:
+                    value = f"new-{value}"
                 out[parameter.name] = value
                 if parameter.location == "path":
                     in_path[parameter.wire_name] = value
@@ -261,9 +281,12 @@ def _string(schema: Schema, name: str) -> str:
     return text.ljust(schema.min_length or 0, "x")
 
 
-def _seeded(spec: dict[str, Any], values: _Values) -> dict[str, tuple[str, list[dict[str, Any]]]]:
+def _seeded(
+    spec: dict[str, Any], values: _Values, calls: dict[str, dict[str, Any]]
+) -> dict[str, tuple[str, list[dict[str, Any]]]]:
     """The collections the stub can hold an item of, each with its path filled as the
-    calls fill it and the item they name: its id field set to the id they pass."""
+    calls fill it and the item they name: its id field set to the id they pass; and the
+    files the calls that read or delete one name (``calls``: arguments by operation)."""
     seeded = {}
     for path, collection in spec["collections"].items():
         id_param, id_field = collection["id_param"], collection["id_field"]
@@ -272,7 +295,21 @@ def _seeded(spec: dict[str, Any], values: _Values) -> dict[str, tuple[str, list[
             continue
         filled = _filled(path, values.path_values)
         seeded[path] = (filled, [{id_field: values.path_values[id_param]}])
+    for entry in spec["operations"]:
+        files = entry.get("files")
+        if not files or files["how"] == "upload" or files["collection"] in seeded:
+            continue
+        names = _PATH_PARAMETER.findall(files["collection"])
+        name = calls[entry["name"]].get(files["parameter"])
+        if name is not None and all(n in values.path_values for n in names):
+            filled = _filled(files["collection"], values.path_values)
+            seeded[files["collection"]] = (filled, [{files["parameter"]: name}])
     return seeded
+
+
+def _creates_item(entry: dict[str, Any]) -> bool:
+    """Whether an operation makes the item its path names (a POST on an item's path)."""
+    return bool(entry["kind"] == "create" and entry["path"].endswith("}"))
 
 
 def _filled(path: str, values: dict[str, Any]) -> str:

@@ -28,9 +28,12 @@ def serve_model(
     port: int = 8000,
     seed: int = 0,
     data: Path | None = None,
+    lifecycle_delay: float = 0.0,
     package: str = STUB_PACKAGE,
 ) -> None:
-    """Serve ``model``'s stub (``PACKAGE.server``) until interrupted.
+    """Serve ``model``'s stub (``PACKAGE.server``) until interrupted, as its command
+    does: the address printed once it listens, seed data that does not fit an error
+    (exit 3), an address in use an error (exit 1).
 
     The package is generated into a temporary folder, unformatted (black changes
     nothing that runs), imported from there, and removed afterwards.
@@ -47,6 +50,7 @@ def serve_model(
             try:
                 server = importlib.import_module(f"{package}.server")
                 args = ["--host", host, "--port", str(port), "--seed", str(seed)]
+                args += ["--lifecycle-delay", str(lifecycle_delay)]
                 if data is not None:
                     args += ["--data", str(data)]
                 server.main(args)

@@ -43,6 +43,7 @@ class Call(NamedTuple):
     path: str  # the request's path
     status: int  # the documented success status
     errors: tuple[int, ...]  # the documented error statuses
+    files: str | None  # the collection of files the call reads or deletes one of
 
     @classmethod
     def read(cls, entry: dict[str, Any]) -> Call:
@@ -50,14 +51,18 @@ class Call(NamedTuple):
         if "file" in entry:  # a file body is sent as bytes
             arguments["body"] = entry["file"].encode()
         errors = tuple(entry["errors"])
-        return cls(entry["method"], arguments, entry["path"], entry["status"], errors)
+        files = entry.get("files")
+        return cls(entry["method"], arguments, entry["path"], entry["status"], errors, files)
 
     def stub(self) -> StubServer:
-        """A stub holding the items on this call's path: its own, and its parents."""
+        """A stub holding the items on this call's path, its own and its parents, and
+        the file it reads or deletes."""
         on_path = {
             collection: items
             for collection, items in SEED.items()
-            if self.path == collection or self.path.startswith(collection + "/")
+            if self.path == collection
+            or self.path.startswith(collection + "/")
+            or collection == self.files
         }
         return create_app(spec=SPEC, data=on_path)
 

@@ -53,3 +53,7 @@ class Invalid(Exception):
         if not self.where:
             return ApiFailure(400, f"Invalid {what}: {self.problem}")
         return ApiFailure(400, f"Invalid {what} '{self.where}': {self.problem}")
+
+
+class SeedError(ValueError):
+    """Seed data that does not fit the API: the message names the place and the field."""

@@ -11,6 +11,11 @@ def segments_of(path: str) -> list[str]:
     return [unquote(s) for s in path.split("/")[1:]]
 
 
+def parameters_of(path: str) -> list[str]:
+    """A documented path's parameters' names, in order."""
+    return re.findall(r"\{([^{}]+)\}", path)
+
+
 def pattern_of(path: str) -> tuple[str | None, ...]:
     """A documented path's segments: literals, and None for each parameter."""
     return tuple(None if re.fullmatch(r"\{[^{}]+\}", s) else s for s in path.split("/")[1:])

@@ -204,6 +204,10 @@ class Checker:
             return [self.convert(t, items, f"{where}[{i}]") for i, t in enumerate(texts)]
         text = raw[0] if isinstance(raw, list) else raw
         if "string" in types or not types:
+            if schema.get("ignore_case"):  # "The state value is case-insensitive"
+                folded = text.casefold()
+                enum = schema.get("enum") or ()
+                return next((v for v in enum if str(v).casefold() == folded), text)
             return text
         if "integer" in types:
             try:
