@@ -96,6 +96,23 @@ class ModuleView:
         )
 
     @property
+    def completed_late(self) -> list[str]:
+        """The model classes that name a class or alias defined below them in the module.
+        pydantic cannot finish such a class as it is defined (it would be finished on
+        its first validation, too late for serializing one read inside another type),
+        so the module finishes it once every name is defined."""
+        # The order the template defines them in: the classes, then the aliases.
+        order = [c.name for c in self.classes if not c.alias_of]
+        order += [c.name for c in self.classes if c.alias_of]
+        position = {name: index for index, name in enumerate(order)}
+        return [
+            cls.name
+            for cls in self.classes
+            if not cls.alias_of
+            and any(position.get(used, -1) > position[cls.name] for used in cls.uses)
+        ]
+
+    @property
     def import_groups(self) -> list[list[str]]:
         """The module's import lines, grouped and ordered as isort orders them."""
         uses = _names_in(self.annotations)

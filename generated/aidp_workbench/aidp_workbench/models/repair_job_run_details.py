@@ -70,3 +70,7 @@ class RepairTaskDetails(Model):
         validation_alias="nestedRepairJobRunDetails",
         serialization_alias="nestedRepairJobRunDetails",
     )
+
+
+# Defined before a class they name: finished now that every name here is defined.
+RepairJobRunDetails.model_rebuild()
