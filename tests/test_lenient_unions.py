@@ -1,7 +1,7 @@
 """A response's value documented as one of several types (a union) is read as the one
 it fits, with no problem; one that fits none is read as the one it differs from least,
 and only that one's differences are listed. Packages of the Airflow test book and of
-two GitHub pages, installed, against a real loopback server."""
+some of GitHub's pages, installed, against a real loopback server."""
 
 from __future__ import annotations
 
