@@ -1,6 +1,7 @@
 """A generated package's own tests pass against it, for pages whose values have to be
-made with care: a path parameter and a body field that must match a pattern, and a body
-whose object has fields of its own beside alternatives (GitHub's pages)."""
+made with care (a path parameter and a body field that must match a pattern, a body
+whose object has fields of its own beside alternatives) and a delete that answers a
+body (GitHub's pages)."""
 
 from __future__ import annotations
 
@@ -32,8 +33,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_package_passes_its_own_tests(project: Path) -> None:
-    """Each call's arguments are what the stub takes: before, it answered 400 to a digest
-    and a secret made without their patterns, and to a campaign with no name."""
+    """Each call's arguments are what the stub takes (it answered 400 to a digest and a
+    secret made without their patterns, and to a campaign with no name), and each answer
+    is what the pages document (a budget's delete answered no body)."""
     site = project.parent / "site"
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],

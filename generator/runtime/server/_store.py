@@ -101,7 +101,10 @@ class Store:
             )
         if op.kind == "delete":
             del items[ident]
-            return Result(op.status)
+            if op.response is None:
+                return Result(op.status)
+            # A delete whose page documents a body answers one: the item as it was.
+            return self._answer(op, collection, resource, item_key(key, ident))
         sent = body if isinstance(body, dict) else {}
         if op.kind == "replace":
             # Fields a request cannot set (timeCreated, lifecycleState...) stay as they are.
