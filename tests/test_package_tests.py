@@ -1,7 +1,7 @@
 """A generated package's own tests pass against it, for pages whose values have to be
 made with care (a path parameter and a body field that must match a pattern, a body
-whose object has fields of its own beside alternatives) and a delete that answers a
-body (GitHub's pages)."""
+whose object has fields of its own beside alternatives) and answers the stub makes with
+care (a delete's body, an item documented as one of two schemas) (GitHub's pages)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_package_passes_its_own_tests(project: Path) -> None:
     """Each call's arguments are what the stub takes (it answered 400 to a digest and a
     secret made without their patterns, and to a campaign with no name), and each answer
-    is what the pages document (a budget's delete answered no body)."""
+    is what the pages document (a budget's delete answered no body, and a collaborator
+    created was shaped to neither of the two schemas it may be)."""
     site = project.parent / "site"
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
