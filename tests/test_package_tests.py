@@ -1,7 +1,7 @@
-"""A generated package's own tests pass against it, for pages whose values have to be
-made with care (a path parameter and a body field that must match a pattern, a body
-whose object has fields of its own beside alternatives) and answers the stub makes with
-care (a delete's body, an item documented as one of two schemas) (GitHub's pages)."""
+"""A generated package's own tests pass against it, for GitHub's pages whose values
+have to be made with care: a path parameter and a body field that must match a pattern,
+a body whose object has fields of its own beside alternatives, a delete that answers a
+body, and an item created that is documented as one of two schemas."""
 
 from __future__ import annotations
 
