@@ -10,18 +10,25 @@ operation on an item finds one.
 from __future__ import annotations
 
 import json
+import random
 import re
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import rstr
 
 from ..model import ApiModel, Operation, Parameter, Schema
 from ..names import literal
 from .views import ClassView, OperationView, PackageView
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsLenAndGetItem
+
 # Past this depth an object gets no more fields: a required field that holds its own
 # type would go on for ever.
 _MAX_DEPTH = 8
+_T = TypeVar("_T")
 _PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
 # The kinds of operation (in the stub's description) that act on one existing item.
 _ITEM_KINDS = frozenset({"read", "replace", "merge", "delete"})
@@ -231,22 +238,20 @@ class _Values:
                 return source.default
         if target.enum:
             return next((v for v in target.enum if v is not None), None)
+        properties, required = self.model.merged_properties(target)
         options = target.one_of or target.any_of
         if options:
-            return self.value(options[0], name, depth)
-        properties, required = self.model.merged_properties(target)
+            chosen = self.value(options[0], name, depth)
+            if properties and isinstance(chosen, dict):
+                # An object with fields of its own, and alternatives that add to them.
+                return {**self.fields(properties, required, depth), **chosen}
+            return chosen
         types = [
             t for t in (target.type or "").replace(" ", "").split("|") if t not in ("", "null")
         ]
         kind = types[0] if types else ("object" if properties or target.all_of else "string")
         if kind == "object":
-            if depth >= _MAX_DEPTH:
-                return {}
-            return {
-                wire: self.value(properties[wire], wire, depth + 1)
-                for wire in properties
-                if wire in required
-            }
+            return self.fields(properties, required, depth)
         if kind == "array":  # one item, unless none is allowed
             count = max(target.min_items or 0, 0 if target.max_items == 0 else 1)
             return [self.value(target.items, name, depth + 1)] * count
@@ -257,6 +262,18 @@ class _Values:
         if kind == "file":
             return ""
         return _string(target, name)
+
+    def fields(
+        self, properties: dict[str, Schema], required: set[str], depth: int
+    ) -> dict[str, Any]:
+        """An object with the ``required`` of its ``properties``."""
+        if depth >= _MAX_DEPTH:
+            return {}
+        return {
+            wire: self.value(properties[wire], wire, depth + 1)
+            for wire in properties
+            if wire in required
+        }
 
 
 def _number(schema: Schema, *, integer: bool) -> int | float:
@@ -274,11 +291,55 @@ def _number(schema: Schema, *, integer: bool) -> int | float:
 
 def _string(schema: Schema, name: str) -> str:
     if schema.format == "uuid":
-        return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
-    text = _FORMATS.get(schema.format or "", name)
-    if schema.max_length is not None:
-        text = text[: schema.max_length]
-    return text.ljust(schema.min_length or 0, "x")
+        text = str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+    else:
+        text = _FORMATS.get(schema.format or "", name)
+        if schema.max_length is not None:
+            text = text[: schema.max_length]
+        text = text.ljust(schema.min_length or 0, "x")
+    if schema.pattern is None or _search(schema.pattern, text):
+        return text
+    return _matching(schema.pattern, schema.min_length or 0) or text
+
+
+def _search(pattern: str, text: str) -> bool:
+    """Whether ``text`` matches ``pattern`` as the stub checks it: anywhere in it, and
+    any pattern Python cannot read is met."""
+    try:
+        return re.search(pattern, text) is not None
+    except re.error:
+        return True
+
+
+def _matching(pattern: str, min_length: int) -> str | None:
+    """The shortest, plainest text ``pattern`` matches that is ``min_length`` long or
+    longer, or None when none is found."""
+    for repeats in range(min_length + 1):
+        text = rstr.Rstr(_Plainest(repeats)).xeger(pattern)
+        for candidate in (text, text.ljust(min_length, "x")):
+            if len(candidate) >= min_length and _search(pattern, candidate):
+                return candidate
+    return None
+
+
+class _Plainest(random.Random):
+    """What rstr draws a pattern's text with: each repetition ``repeats`` times (within
+    its bounds), the first of alternatives, and of a set of characters a letter or digit
+    before anything else; so the text is the same on every run, and short and plain."""
+
+    def __init__(self, repeats: int) -> None:
+        super().__init__(0)
+        self.repeats = repeats
+
+    def randint(self, a: int, b: int) -> int:
+        return min(max(a, self.repeats), b)
+
+    def choice(self, seq: SupportsLenAndGetItem[_T]) -> _T:
+        items = [seq[i] for i in range(len(seq))]
+        if all(isinstance(item, str) and len(item) == 1 for item in items):
+            # A set of characters, which rstr may list in any order.
+            return min(items, key=lambda c: (not str(c).isalnum(), str(c).isspace(), str(c)))
+        return items[0]
 
 
 def _seeded(

@@ -1,17 +1,21 @@
 """The base of every model, and how responses that differ from the docs are read.
 
-A response is read with a context (``problems``, see ``_runtime.read_response``) that
-collects what in it differs from the docs. There, a field whose value does not fit its
-documented type keeps the value as sent, a documented field that is missing is None,
-and an enum value the pages do not list is kept; each is noted. (Fields the pages do not
-list are kept in any model read, unnoted.) A model the caller builds gets no such
-leniency: it is checked in full, and a keyword that names no field is refused.
+A response is first read as documented. When it does not fit, ``read`` reads it as far
+as it fits and notes each difference in ``problems``: a field whose value does not fit
+its documented type keeps the value as sent, a documented field that is missing is None,
+and an enum value the pages do not list is kept. A value documented as one of several
+types is read as the first that it fits, else as the one it differs from least, and
+only that one's differences are noted. (Fields the pages do not list are kept in any
+model read, unnoted.) A model the caller builds gets no such leniency: it is checked in
+full, and a keyword that names no field is refused.
 """
 
 from __future__ import annotations
 
 import difflib
-from typing import Annotated, Any
+import functools
+import types
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -28,8 +32,11 @@ from typing_extensions import Self
 
 from ._bodies import jsonable
 
-# (model class, field name) -> the adapter that reads that field alone.
-_FIELD_ADAPTERS: dict[tuple[type[Any], str], TypeAdapter[Any]] = {}
+# The validation context of a response read as documented: keys the docs do not list
+# are kept, and nothing else that differs from the docs is.
+_AS_DOCUMENTED: dict[str, Any] = {"response": True}
+# (model class, field name) -> the field's type, its constraints and OpenEnum included.
+_FIELD_TYPES: dict[tuple[type[Any], str], Any] = {}
 # Model class -> the keywords it takes: its fields' Python names and JSON names.
 _KEYWORDS: dict[type[Any], frozenset[str]] = {}
 
@@ -69,29 +76,25 @@ class Model(BaseModel):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _read_what_was_sent(
+    def _refuse_unknown_keys(
         cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
     ) -> Self:
-        problems = response_problems(info)
-        if problems is None and isinstance(value, dict):
+        if not _in_response(info) and isinstance(value, dict):
             # Built by a caller (a nested dict too): a key that names no field is a
             # mistake, not a field to send.
             unknown = sorted(map(str, value.keys() - _keywords(cls)))
             if unknown:
                 raise ValueError(f"{', '.join(map(repr, unknown))}: not a field of {cls.__name__}")
-        noted = len(problems) if problems is not None else 0
-        try:
-            model: Self = handler(value)
-            return model
-        except ValidationError:
-            if problems is None or not isinstance(value, dict):
-                raise
-            del problems[noted:]  # what the failed pass noted is noted again, field by field
-            return cls._lenient(value, problems)
+        model: Self = handler(value)
+        return model
 
     @classmethod
     def _lenient(cls, value: dict[str, Any], problems: list[str]) -> Self:
         """The model with every field that fits typed, and the others as sent."""
+        if not cls.__pydantic_complete__:
+            # Read through another model's schema, this class may not have resolved the
+            # names its annotations give as text yet (a class defined further down).
+            cls.model_rebuild()
         fields: dict[str, Any] = {}
         known: set[str] = set()
         for name, field in cls.model_fields.items():
@@ -102,21 +105,92 @@ class Model(BaseModel):
                     problems.append(f"{cls.__name__}.{key}: documented as required, missing")
                     fields[name] = None
                 continue
-            adapter = _FIELD_ADAPTERS.get((cls, name))
-            if adapter is None:
-                annotation: Any = field.annotation
-                if field.metadata:  # constraints and OpenEnum, kept apart by pydantic
-                    annotation = Annotated[(annotation, *field.metadata)]
-                adapter = _FIELD_ADAPTERS[(cls, name)] = TypeAdapter(annotation)
             inside: list[str] = []
             try:
-                fields[name] = adapter.validate_python(value[key], context={"problems": inside})
+                fields[name] = read(_field_type(cls, name, field), value[key], inside)
             except ValidationError as exc:
                 fields[name] = value[key]
                 inside = [f"{exc.errors()[0]['msg']}, kept as sent"]
             problems.extend(f"{cls.__name__}.{key}: {problem}" for problem in inside)
         extra = {key: item for key, item in value.items() if key not in known}
         return cls.model_construct(set(fields) | set(extra), **fields, **extra)
+
+
+def read(annotation: Any, value: Any, problems: list[str]) -> Any:
+    """``value``, a response's JSON, as ``annotation``: as documented when it fits,
+    else as far as it fits, with each difference noted in ``problems``. Raises
+    ``ValidationError`` when not even its shape fits (a list for an object)."""
+    adapter = _adapter(annotation)
+    try:
+        return adapter.validate_python(value, context=_AS_DOCUMENTED)
+    except ValidationError as error:
+        misfit = error
+    # Constraints and OpenEnum apply to a value of a simple type, read last.
+    target = get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
+    origin = get_origin(target)
+    if origin in (Union, types.UnionType):
+        return _read_one_of(get_args(target), value, problems, misfit)
+    if isinstance(target, type) and issubclass(target, Model):
+        if not isinstance(value, dict):
+            raise misfit
+        return target._lenient(value, problems)
+    if origin is list and isinstance(value, list):
+        (item,) = get_args(target)
+        return [_read_item(item, each, problems) for each in value]
+    if origin is dict and isinstance(value, dict):
+        _, item = get_args(target)
+        return {key: _read_item(item, each, problems) for key, each in value.items()}
+    # A value of a simple type, or an enum's (whose OpenEnum keeps what it does not list).
+    return adapter.validate_python(value, context={**_AS_DOCUMENTED, "problems": problems})
+
+
+def _read_one_of(
+    members: tuple[Any, ...], value: Any, problems: list[str], misfit: ValidationError
+) -> Any:
+    """The value as the member of a union it differs from least (the first of those),
+    with that member's differences alone. A key the member does not document counts as
+    a difference here, though it is no problem: it tells the members apart."""
+    best: tuple[int, Any, list[str]] | None = None
+    for member in members:
+        if member is type(None):
+            continue
+        inside: list[str] = []
+        try:
+            read_as = read(member, value, inside)
+        except ValidationError:
+            continue
+        undocumented = len(read_as.model_extra or ()) if isinstance(read_as, Model) else 0
+        differences = len(inside) + undocumented
+        if best is None or differences < best[0]:
+            best = (differences, read_as, inside)
+    if best is None:
+        raise misfit
+    problems.extend(best[2])
+    return best[1]
+
+
+def _read_item(annotation: Any, value: Any, problems: list[str]) -> Any:
+    """An item of a list or a map: as far as it fits, else as sent."""
+    try:
+        return read(annotation, value, problems)
+    except ValidationError as exc:
+        problems.append(f"{exc.errors()[0]['msg']}, kept as sent")
+        return value
+
+
+@functools.cache
+def _adapter(annotation: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(annotation)
+
+
+def _field_type(cls: type[Model], name: str, field: FieldInfo) -> Any:
+    annotation = _FIELD_TYPES.get((cls, name))
+    if annotation is None:
+        annotation = field.annotation
+        if field.metadata:  # constraints and OpenEnum, kept apart by pydantic
+            annotation = Annotated[(annotation, *field.metadata)]
+        _FIELD_TYPES[(cls, name)] = annotation
+    return annotation
 
 
 def wire_name(name: str, field: FieldInfo) -> str:
@@ -135,8 +209,14 @@ def _keywords(cls: type[Model]) -> frozenset[str]:
     return keywords
 
 
+def _in_response(info: ValidationInfo) -> bool:
+    """Whether a response is being read (not a model built by a caller)."""
+    return isinstance(info.context, dict) and info.context.get("response") is True
+
+
 def response_problems(info: ValidationInfo) -> list[str] | None:
-    """Where to note what differs from the docs, when a response is being read."""
+    """Where to note what differs from the docs, when a response is read as far as it
+    fits (and not as documented)."""
     context = info.context
     if isinstance(context, dict):
         problems = context.get("problems")

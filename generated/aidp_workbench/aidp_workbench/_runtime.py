@@ -14,10 +14,10 @@ import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -30,9 +30,6 @@ from .errors import (
     UnexpectedResponseError,
     error_class,
 )
-
-if TYPE_CHECKING:
-    from pydantic import TypeAdapter
 
 T = TypeVar("T")
 
@@ -200,15 +197,6 @@ class Endpoint:
     form_files: tuple[str, ...] = ()  # a multipart form's fields that are files
     request_id: bool = False  # documents opc-request-id
     retry_token: bool = False  # documents opc-retry-token
-    _adapter: list[TypeAdapter[Any]] = field(default_factory=list, compare=False, repr=False)
-
-    def adapter(self) -> TypeAdapter[Any]:
-        if not self._adapter:
-            from pydantic import TypeAdapter
-
-            assert self.data is not None
-            self._adapter.append(TypeAdapter(self.data()))
-        return self._adapter[0]
 
 
 class HeaderFacts:
@@ -544,9 +532,11 @@ def _read_json(endpoint: Endpoint, response: httpx.Response) -> tuple[Any, list[
         return value, []
     from pydantic import ValidationError
 
+    from ._model import read
+
     problems: list[str] = []
     try:
-        data = endpoint.adapter().validate_python(value, context={"problems": problems})
+        data = read(endpoint.data(), value, problems)
     except ValidationError as exc:  # not even the shape fits: a list for an object
         return value, [f"{_location(e['loc'])}{e['msg']}, kept as sent" for e in exc.errors()]
     return data, problems

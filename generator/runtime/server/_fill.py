@@ -94,6 +94,11 @@ class Filler:
         """``data`` as ``schema`` shows it: undocumented fields dropped, missing required
         fields (and with ``full``, optional ones) filled."""
         target = self.schemas.resolve(schema)
+        options = target.get("one_of") or target.get("any_of")
+        if options and not self.schemas.is_object(target):
+            # One of several schemas: the first that the data fits, else the first.
+            chosen = next((o for o in options if self.fits(data, o)), options[0])
+            return self.shape(chosen, data, key, full=full, depth=depth)
         if isinstance(data, list) and "items" in target:
             return [
                 self.shape(target["items"], item, f"{key}[{i}]", full=full, depth=depth + 1)

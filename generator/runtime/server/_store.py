@@ -179,7 +179,10 @@ class Store:
         _check_if_match(resource, if_match)
         if op.kind == "delete":
             self._delete(collection, key, ident)
-            return Result(op.status)
+            if op.response is None:
+                return Result(op.status)
+            # A delete whose page documents a body answers one: the item as it was.
+            return self._answer(op, collection, resource, item_key(key, ident))
         return self._update(op, collection, key, ident, resource, body, content)
 
     def _create(
