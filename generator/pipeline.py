@@ -8,6 +8,7 @@ from pathlib import Path
 from .assemble import assemble
 from .config import CONFIG_NAME, load_config
 from .errors import Diagnostics
+from .generate.server_spec import example_misfits
 from .model import ApiModel
 from .scrape import ScrapedPage, index_book, scrape_pages
 
@@ -31,6 +32,11 @@ def model_from_book(
     pages = scrape_pages(folder, index, page_digests=page_digests)
     model, assembly = assemble(index, noted(pages), name_overrides)
     diagnostics.extend(assembly)
+    for misfit in example_misfits(model):
+        # Kept in the model as the page shows it, but a sign the page (or its reading)
+        # is wrong somewhere.
+        problem = f"does not fit its own schema: {misfit.problem}; the stub does not serve it"
+        diagnostics.warn(misfit.page, misfit.what, problem)
     return model, diagnostics
 
 

@@ -33,7 +33,18 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import ApiModel, Operation, Parameter, Schema, child_schemas, is_success
+from ..model import (
+    ApiModel,
+    Content,
+    Example,
+    Operation,
+    Parameter,
+    Schema,
+    child_schemas,
+    is_success,
+)
+from ..runtime.server._errors import Invalid
+from ..runtime.server._schemas import Checker, Schemas
 from ..runtime.waiters import LIFECYCLE_FIELDS, is_failure
 
 _PARAMETER = re.compile(r"\{([^{}]+)\}")
@@ -92,6 +103,73 @@ class _Collection:
 def server_spec(model: ApiModel) -> dict[str, Any]:
     """The stub server's description of ``model``: operations, collections, schemas."""
     return _SpecBuilder(model).build()
+
+
+@dataclass(frozen=True)
+class Misfit:
+    """A documented example that does not fit the schema it documents."""
+
+    page: str
+    what: str  # "example request body", "example 200 response body"
+    problem: str  # where in the example, and how it differs
+
+
+def example_misfits(model: ApiModel) -> list[Misfit]:
+    """The JSON examples the pages show that do not fit their own schema: the stub does
+    not serve them (and the scrape reports them)."""
+    checker = _checker(model)
+    found = []
+    for op, status, content, schema in _documented(model):
+        what = f"example {status} response body" if status else "example request body"
+        for example in content.examples:
+            problem = _misfit(checker, schema, example)
+            if problem is not None:
+                found.append(Misfit(op.page, what, problem))
+    return found
+
+
+def _first_example(op: Operation, media_type: str) -> Any:
+    """The first example of the success response's ``media_type`` body: its text, or
+    its JSON value; None where the page shows none."""
+    for response in op.responses:
+        if is_success(response.status):
+            for content in response.content:
+                if content.media_type == media_type and content.examples:
+                    first = content.examples[0]
+                    return first.text if first.text is not None else first.value
+    return None
+
+
+def _checker(model: ApiModel) -> Checker:
+    return Checker(Schemas({name: schema_data(s) for name, s in model.schemas.items()}))
+
+
+def _documented(
+    model: ApiModel,
+) -> list[tuple[Operation, str | None, Content, dict[str, Any]]]:
+    """Each body with a JSON schema: its operation, its response's status (None for the
+    request's), and its schema as the stub reads it. (All made at once and kept:
+    ``Schemas`` caches by a schema's identity.)"""
+    found = []
+    for op in model.operations:
+        request = op.request_body.content if op.request_body else []
+        bodies: list[tuple[str | None, Content]] = [(None, c) for c in request]
+        bodies += [(r.status, c) for r in op.responses for c in r.content]
+        for status, content in bodies:
+            if content.schema_ is not None and _is_json(content.media_type):
+                found.append((op, status, content, schema_data(content.schema_)))
+    return found
+
+
+def _misfit(checker: Checker, schema: dict[str, Any], example: Example) -> str | None:
+    """How a JSON example differs from its schema; None where it fits, or is not JSON."""
+    if example.text is not None:
+        return None
+    try:
+        checker.check(example.value, schema, "")
+    except Invalid as error:
+        return f"{error.where or 'the body'} {error.problem}"
+    return None
 
 
 def spec_json(spec: dict[str, Any], header: str) -> str:
@@ -371,6 +449,11 @@ class _SpecBuilder:
             ),
             "owners": owners,
         }
+        if media_type and not _is_json(media_type):
+            # A download the stub makes up is the page's example of it, where it shows one.
+            example = _first_example(op, media_type)
+            if example is not None:
+                out["response"]["example"] = example
         if (error_media_type := _error_media_type(op)) is not None:
             out["error_media_type"] = error_media_type
         if kind == "list":
@@ -636,6 +719,22 @@ class _SpecBuilder:
             if name in names
         }
 
+    def _examples(self, schemas: dict[str, Any]) -> None:
+        """Each named schema's documented example, where the success responses show one
+        (the first, as the pages order them): the stub's made-up values come from it
+        first. An example that does not fit its schema is not used."""
+        checker = _checker(self.model)
+        found: dict[str, Any] = {}
+        for _op, status, content, schema in _documented(self.model):
+            if status is None or not is_success(status):
+                continue
+            for example in content.examples:
+                if example.text is None and _misfit(checker, schema, example) is None:
+                    _collect(checker.schemas, schema, example.value, found)
+        for name, value in found.items():
+            if name in schemas:
+                schemas[name]["example"] = value
+
     def build(self) -> dict[str, Any]:
         roots: list[Schema] = []
         for op in self.model.operations:
@@ -653,12 +752,31 @@ class _SpecBuilder:
                 held["id_field"] = files["parameter"]
                 props = self.model.merged_properties(self.items[files["collection"]])[0]
                 held["name_field"] = _name_field(props, files["parameter"])
+        schemas = self._referenced(roots)
+        self._examples(schemas)
         return {
             "title": self.model.title,
             "operations": operations,
             "collections": collections,
-            "schemas": self._referenced(roots),
+            "schemas": schemas,
         }
+
+
+def _collect(schemas: Schemas, schema: dict[str, Any], value: Any, found: dict[str, Any]) -> None:
+    """The parts of an example that are examples of named schemas, into ``found`` by
+    name (the first one seen for each)."""
+    if "ref" in schema:
+        found.setdefault(schema["ref"], value)
+        if schema["ref"] in found and found[schema["ref"]] is not value:
+            return  # seen already: its parts too
+    target = schemas.resolve(schema)
+    if isinstance(value, dict) and schemas.is_object(target):
+        props = schemas.properties(target)[0]
+        for name, part in value.items():
+            if name in props:
+                _collect(schemas, props[name], part, found)
+    elif isinstance(value, list) and value and "items" in target:
+        _collect(schemas, target["items"], value[0], found)
 
 
 def _name_field(props: dict[str, Schema], id_field: str | None) -> str | None:

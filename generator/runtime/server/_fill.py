@@ -30,11 +30,18 @@ class Filler:
         self.seed = seed
         self.checker = Checker(schemas)
 
-    def body(self, media_type: str, schema: dict[str, Any] | None, key: str) -> bytes:
-        """A made-up body of a media type other than JSON, for a download: what the
-        type and the schema say (a YAML string or document, CSV rows, text), else
-        bytes that are the same for the same key."""
+    def body(
+        self, media_type: str, schema: dict[str, Any] | None, key: str, example: Any = None
+    ) -> bytes:
+        """A made-up body of a media type other than JSON, for a download: the page's
+        example where it shows one, else what the type and the schema say (a YAML
+        string or document, CSV rows, text), else bytes that are the same for the same
+        key."""
         kind = media_type.split(";")[0].strip().lower()
+        if isinstance(example, str):
+            return example.encode()
+        if example is not None and "yaml" in kind:
+            return json.dumps(example).encode() + b"\n"  # JSON is YAML
         if "yaml" in kind:
             value = self.value(schema, key, full=True) if schema else MISSING
             if value is MISSING or isinstance(value, str):
@@ -64,6 +71,8 @@ class Filler:
         schema = self.schemas.resolve(schema)
         if "default" in schema:
             return copy.deepcopy(schema["default"])
+        if "example" in schema:  # the pages' own example of the schema, which fits it
+            return copy.deepcopy(schema["example"])
         if schema.get("enum"):
             return next((v for v in schema["enum"] if v is not None), None)
         options = schema.get("one_of") or schema.get("any_of")
@@ -107,6 +116,8 @@ class Filler:
         if not isinstance(data, dict) or not self.schemas.is_object(target):
             return data
         props, required = self.schemas.properties(target)
+        documented = target.get("example")
+        example = documented if isinstance(documented, dict) else {}
         out: dict[str, Any] = {}
         for name, prop in props.items():
             value = data.get(name)
@@ -122,6 +133,9 @@ class Filler:
                 or name in required
                 or (full and depth < _FULL_DEPTH and not prop.get("write_only"))
             ):
+                if example.get(name) is not None:
+                    out[name] = copy.deepcopy(example[name])
+                    continue
                 value = self.value(prop, join_key(key, name), full=full, depth=depth + 1)
                 if value is not MISSING:
                     out[name] = value

@@ -390,7 +390,9 @@ class Store:
         if "json" not in response["media_type"].lower():
             if op.kind == "read" and resource.content is not None:
                 return Result(op.status, resource.content, response["media_type"], headers)
-            body = self.filler.body(response["media_type"], response["schema"], key)
+            body = self.filler.body(
+                response["media_type"], response["schema"], key, response.get("example")
+            )
             return Result(op.status, body, response["media_type"], headers)
         schema = response["schema"]
         if schema is None or schema == collection.schema:
@@ -462,7 +464,9 @@ class Store:
         if "json" not in response["media_type"].lower():
             return Result(
                 op.status,
-                self.filler.body(response["media_type"], response["schema"], key),
+                self.filler.body(
+                    response["media_type"], response["schema"], key, response.get("example")
+                ),
                 response["media_type"],
             )
         schema = response["schema"]
