@@ -10,6 +10,7 @@ import asyncio
 import concurrent.futures
 import copy
 import enum
+import itertools
 import json
 import multiprocessing
 import pickle
@@ -723,6 +724,29 @@ def test_any_value_round_trips_through_a_request_body(
         @given(_values())
         def round_trip(value: Any) -> None:
             back = getattr(client, op.name)(**args, body={"value": value}).data
+            assert _same({"value": value}, back), (value, back)
+
+        round_trip()
+
+
+def test_any_value_round_trips_through_the_stub(aidp_sdk: Path) -> None:
+    """The same values, kept by the stub: sent as a notebook's free-form content, stored,
+    and read back by another call."""
+    from aidp_workbench.server import create_app
+    from aidp_workbench.testing import stub_client
+
+    where = {"ai_data_platform_id": "dp", "workspace_key": "ws"}
+    seed = {"/20260430/aiDataPlatforms/dp/workspaces": [{"key": "ws"}]}
+    paths = (f"notebook-{n}.ipynb" for n in itertools.count())
+    with stub_client(create_app(data=seed)) as client:
+
+        @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+        @given(_values())
+        def round_trip(value: Any) -> None:
+            path = next(paths)
+            body = {"type": "notebook", "content": {"value": value}}
+            client.create_content(**where, content_path=path, body=body)
+            back = client.get_content(**where, content_path=path).data.content
             assert _same({"value": value}, back), (value, back)
 
         round_trip()
