@@ -13,6 +13,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from generator.changes.diff import diff_models
+from generator.errors import Diagnostics, Warning_
 from generator.model import ApiModel, Content, Operation, Response, parse_model
 from generator.openapi import openapi_yaml, to_openapi
 from generator.pipeline import model_from_book
@@ -27,10 +28,19 @@ EXAMPLES_BOOK = BOOKS / "github-examples"
 SPEC = json.loads((BOOKS / "github-examples-spec.json").read_text(encoding="utf-8"))
 
 
+# What the book's pages hold wrong themselves: one example does not fit its schema.
+EXAMPLE_MISFITS = [("op-orgs-org-actions-variables-get.html", "example 200 response body")]
+
+
+def misread(diagnostics: Diagnostics) -> list[Warning_]:
+    """The warnings other than the book's own misfit examples: what was misread."""
+    return [w for w in diagnostics.warnings if (w.page, w.item) not in EXAMPLE_MISFITS]
+
+
 @pytest.fixture(scope="module")
 def examples_model() -> ApiModel:
     model, diagnostics = model_from_book(EXAMPLES_BOOK)
-    assert not diagnostics.warnings
+    assert [(w.page, w.item) for w in diagnostics.warnings] == EXAMPLE_MISFITS
     return model
 
 
@@ -74,7 +84,7 @@ def test_examples_in_other_markups_give_the_same_model(
     pages = "".join(page.read_text(encoding="utf-8") for page in book.glob("op-*.html"))
     assert "Example of Request Body" not in pages or "Example Request" in pages
     remarked, diagnostics = model_from_book(book)
-    assert not diagnostics.warnings
+    assert not misread(diagnostics)
     assert remarked.to_yaml() == examples_model.to_yaml()
 
 

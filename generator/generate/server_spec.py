@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import (
     ApiModel,
@@ -43,9 +43,10 @@ from ..model import (
     child_schemas,
     is_success,
 )
-from ..runtime.server._errors import Invalid
-from ..runtime.server._schemas import Checker, Schemas
 from ..runtime.waiters import LIFECYCLE_FIELDS, is_failure
+
+if TYPE_CHECKING:
+    from ..runtime.server._schemas import Checker, Schemas
 
 _PARAMETER = re.compile(r"\{([^{}]+)\}")
 # Schema keys the server has no use for: they only make the description bigger.
@@ -141,6 +142,10 @@ def _first_example(op: Operation, media_type: str) -> Any:
 
 
 def _checker(model: ApiModel) -> Checker:
+    # The stub's own checker, so the scrape warns of exactly what the stub leaves out.
+    # Imported here: the server package loads the HTTP stack, which only this needs.
+    from ..runtime.server._schemas import Checker, Schemas
+
     return Checker(Schemas({name: schema_data(s) for name, s in model.schemas.items()}))
 
 
@@ -163,6 +168,8 @@ def _documented(
 
 def _misfit(checker: Checker, schema: dict[str, Any], example: Example) -> str | None:
     """How a JSON example differs from its schema; None where it fits, or is not JSON."""
+    from ..runtime.server._errors import Invalid
+
     if example.text is not None:
         return None
     try:
