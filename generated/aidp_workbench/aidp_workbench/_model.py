@@ -189,7 +189,9 @@ def _field_type(cls: type[Model], name: str, field: FieldInfo) -> Any:
     if annotation is None:
         annotation = field.annotation
         if field.metadata:  # constraints and OpenEnum, kept apart by pydantic
-            annotation = Annotated[(annotation, *field.metadata)]
+            # Annotated[annotation, *metadata], as Python 3.10 can parse it.
+            parameters = (annotation, *field.metadata)
+            annotation = Annotated[parameters]
         _FIELD_TYPES[(cls, name)] = annotation
     return annotation
 
