@@ -50,13 +50,23 @@ def client_attributes() -> frozenset[str]:
 
 
 _BUILTINS = frozenset(dir(builtins))
+# Python's keywords as of 3.10, the oldest version generated code runs on: the running
+# interpreter's soft keywords depend on its version (3.12 made ``type`` one, though it is
+# an ordinary name wherever a field or an argument stands), and the same pages must give
+# the same names whichever Python builds them.
+_KEYWORDS = frozenset(keyword.kwlist) | {"_", "case", "match"}
+
+
+def is_keyword(name: str) -> bool:
+    """Whether ``name`` is one of Python's keywords, hard or soft (see ``_KEYWORDS``)."""
+    return name in _KEYWORDS
 
 
 def package_problem(name: str) -> str | None:
     """Why ``name`` cannot be a generated package's import name, or None when it can."""
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
         return "must be lower-case letters, digits and underscores, not starting with a digit"
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+    if is_keyword(name):
         return "is a Python keyword"
     return None
 
@@ -104,8 +114,7 @@ def safe_argument(name: str, reserved: frozenset[str] = frozenset()) -> str:
     own attributes (``fields``) are no concern of a method's arguments."""
     if (
         name in reserved
-        or keyword.iskeyword(name)
-        or keyword.issoftkeyword(name)
+        or is_keyword(name)
         or name in ("self", "body", "cls")
         or (name in _BUILTINS and name not in ("id", "type", "input", "format", "filter"))
     ):
@@ -118,7 +127,7 @@ def module_name(text: str) -> str:
     names follow import rules, not a model field's (``schema``, ``model_version`` and
     ``list`` are fine module names)."""
     name = snake_case(text)
-    return f"{name}_module" if keyword.iskeyword(name) or keyword.issoftkeyword(name) else name
+    return f"{name}_module" if is_keyword(name) else name
 
 
 def safe_method(name: str) -> str:
@@ -126,7 +135,7 @@ def safe_method(name: str) -> str:
     have of their own (``close``) gets ``_`` after it, a leading digit ``op_`` before."""
     if name[:1].isdigit():
         name = f"op_{name}"
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in client_attributes():
+    if is_keyword(name) or name in client_attributes():
         return f"{name}_"
     return name
 
@@ -135,7 +144,7 @@ def method_problem(name: str) -> str | None:
     """Why ``name``, set in ``operation_names``, cannot be a method's name; None when it can."""
     if not name.isidentifier() or not name.isascii():
         return "is not a Python name (letters, digits and underscores, not starting with a digit)"
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+    if is_keyword(name):
         return "is a Python keyword"
     if name.startswith("_"):
         return "starts with an underscore, which the clients keep for their own names"

@@ -14,7 +14,14 @@ from generator.errors import ConfigError
 from generator.generate.views import build_views, is_deprecated
 from generator.method_names import Shape, method_names
 from generator.model import ApiModel
-from generator.names import CLASS_NAME_LIMIT, class_name, client_attributes, safe_method
+from generator.names import (
+    CLASS_NAME_LIMIT,
+    class_name,
+    client_attributes,
+    safe_argument,
+    safe_attribute,
+    safe_method,
+)
 from generator.pipeline import model_from_book
 
 from .conftest import BOOKS
@@ -225,3 +232,13 @@ def test_a_query_parameter_named_like_a_pydantic_attribute_keeps_its_name(
     model = aidp_model.model_copy(update={"operations": [op]})
     view = build_views(model, "sdk", "0.1.0")
     assert [p.name for p in view.operations[0].parameters] == ["fields"]
+
+
+def test_names_do_not_follow_the_running_pythons_keywords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python 3.12 made ``type`` a soft keyword: a build there named a field ``type_``
+    where 3.10 and 3.11 name it ``type``. The same pages give the same names anywhere."""
+    monkeypatch.setattr(keyword, "softkwlist", ["_", "case", "match", "type"])
+    monkeypatch.setattr(keyword, "issoftkeyword", frozenset(keyword.softkwlist).__contains__)
+    assert safe_attribute("type") == "type" and safe_argument("type") == "type"
+    assert safe_method("type") == "type"
+    assert safe_argument("match") == "match_" and safe_method("case") == "case_"
