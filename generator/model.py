@@ -36,6 +36,11 @@ def is_success(status: str) -> bool:
     return _SUCCESS.fullmatch(status) is not None
 
 
+def is_json(media_type: str | None) -> bool:
+    """Whether a media type is JSON (``application/json``, ``application/problem+json``)."""
+    return media_type is not None and "json" in media_type.lower()
+
+
 class _Data(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from .assemble import assemble
 from .config import CONFIG_NAME, load_config
 from .errors import Diagnostics
-from .generate.server_spec import example_misfits
+from .examples import example_misfits
 from .model import ApiModel
 from .scrape import ScrapedPage, index_book, scrape_pages
 

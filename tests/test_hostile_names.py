@@ -110,3 +110,11 @@ def test_the_generators_modules_do_not_import_the_http_stack() -> None:
     check = f"import sys, {stages}; print('httpx' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
     assert result.stdout == "False\n", result.stderr
+
+
+def test_the_scrape_stage_does_not_load_the_generate_stage() -> None:
+    # A scrape needs neither the templates' libraries nor what the package tests use.
+    loaded = "sorted({'generator.generate', 'jinja2', 'rstr'} & set(sys.modules))"
+    check = f"import sys, generator.pipeline; print({loaded})"
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert result.stdout == "[]\n", result.stderr

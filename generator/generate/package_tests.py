@@ -16,8 +16,6 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import rstr
-
 from ..model import ApiModel, Operation, Parameter, Schema
 from ..names import literal
 from .views import ClassView, OperationView, PackageView
@@ -314,6 +312,10 @@ def _search(pattern: str, text: str) -> bool:
 def _matching(pattern: str, min_length: int) -> str | None:
     """The shortest, plainest text ``pattern`` matches that is ``min_length`` long or
     longer, or None when none is found."""
+    # Imported here: only a pattern needs it, and a build of a book with none (or a
+    # scrape) then runs where it is not installed.
+    import rstr
+
     for repeats in range(min_length + 1):
         text = rstr.Rstr(_Plainest(repeats)).xeger(pattern)
         for candidate in (text, text.ljust(min_length, "x")):

@@ -33,27 +33,15 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..model import (
-    ApiModel,
-    Content,
-    Example,
-    Operation,
-    Parameter,
-    Schema,
-    child_schemas,
-    is_success,
-)
+from ..examples import json_bodies, misfit, schema_checker
+from ..model import ApiModel, Operation, Parameter, Schema, child_schemas, is_json, is_success
 from ..runtime.waiters import LIFECYCLE_FIELDS, is_failure
+from ..stub_schemas import schema_data
 
 if TYPE_CHECKING:
-    from ..runtime.server._schemas import Checker, Schemas
+    from ..runtime.server._schemas import Schemas
 
 _PARAMETER = re.compile(r"\{([^{}]+)\}")
-# Schema keys the server has no use for: they only make the description bigger.
-_DOC_KEYS = frozenset({"title", "description", "labels", "page"})
-_NESTED_KEYS = frozenset(
-    {"properties", "items", "additional_properties", "all_of", "one_of", "any_of"}
-)
 # Query parameters that page or sort a list rather than filter it.
 _PAGE_SIZE = "limit"
 _LIST_CONTROLS = frozenset({_PAGE_SIZE, "page", "sortBy", "sortOrder"})
@@ -86,7 +74,6 @@ _UNIQUE_SCOPE = re.compile(
 )
 _NOT_UNIQUE = re.compile(r"\bnot (?:have to|need to) be unique", flags=re.IGNORECASE)
 _IGNORE_CASE = re.compile(r"\bcase[- ]insensitive\b", flags=re.IGNORECASE)
-_AT_MOST = re.compile(r"\bAt most (\d+) characters\b", flags=re.IGNORECASE)
 _DEFAULT_ORDER = re.compile(
     r"default order for `?(\w+)`? is (ascending|descending)", flags=re.IGNORECASE
 )
@@ -106,29 +93,6 @@ def server_spec(model: ApiModel) -> dict[str, Any]:
     return _SpecBuilder(model).build()
 
 
-@dataclass(frozen=True)
-class Misfit:
-    """A documented example that does not fit the schema it documents."""
-
-    page: str
-    what: str  # "example request body", "example 200 response body"
-    problem: str  # where in the example, and how it differs
-
-
-def example_misfits(model: ApiModel) -> list[Misfit]:
-    """The JSON examples the pages show that do not fit their own schema: the stub does
-    not serve them (and the scrape reports them)."""
-    checker = _checker(model)
-    found = []
-    for op, status, content, schema in _documented(model):
-        what = f"example {status} response body" if status else "example request body"
-        for example in content.examples:
-            problem = _misfit(checker, schema, example)
-            if problem is not None:
-                found.append(Misfit(op.page, what, problem))
-    return found
-
-
 def _first_example(op: Operation, media_type: str) -> Any:
     """The first example of the success response's ``media_type`` body: its text, or
     its JSON value; None where the page shows none."""
@@ -141,71 +105,10 @@ def _first_example(op: Operation, media_type: str) -> Any:
     return None
 
 
-def _checker(model: ApiModel) -> Checker:
-    # The stub's own checker, so the scrape warns of exactly what the stub leaves out.
-    # Imported here: the server package loads the HTTP stack, which only this needs.
-    from ..runtime.server._schemas import Checker, Schemas
-
-    return Checker(Schemas({name: schema_data(s) for name, s in model.schemas.items()}))
-
-
-def _documented(
-    model: ApiModel,
-) -> list[tuple[Operation, str | None, Content, dict[str, Any]]]:
-    """Each body with a JSON schema: its operation, its response's status (None for the
-    request's), and its schema as the stub reads it. (All made at once and kept:
-    ``Schemas`` caches by a schema's identity.)"""
-    found = []
-    for op in model.operations:
-        request = op.request_body.content if op.request_body else []
-        bodies: list[tuple[str | None, Content]] = [(None, c) for c in request]
-        bodies += [(r.status, c) for r in op.responses for c in r.content]
-        for status, content in bodies:
-            if content.schema_ is not None and _is_json(content.media_type):
-                found.append((op, status, content, schema_data(content.schema_)))
-    return found
-
-
-def _misfit(checker: Checker, schema: dict[str, Any], example: Example) -> str | None:
-    """How a JSON example differs from its schema; None where it fits, or is not JSON."""
-    from ..runtime.server._errors import Invalid
-
-    if example.text is not None:
-        return None
-    try:
-        checker.check(example.value, schema, "")
-    except Invalid as error:
-        return f"{error.where or 'the body'} {error.problem}"
-    return None
-
-
 def spec_json(spec: dict[str, Any], header: str) -> str:
     """A ``server_spec`` as the compact JSON text the stub server reads, ``header``
     first (as ``$comment``: JSON has no comments)."""
     return json.dumps({"$comment": header, **spec}, ensure_ascii=True, separators=(",", ":")) + "\n"
-
-
-def schema_data(schema: Schema) -> dict[str, Any]:
-    """A schema as the server reads it: JSON Schema words in snake_case, no prose, with
-    the limits the prose states ("At most 255 characters") as the words say them."""
-    data = schema.model_dump(exclude_none=True, exclude=set(_DOC_KEYS | _NESTED_KEYS))
-    if schema.max_length is None and schema.description:
-        at_most = _AT_MOST.search(schema.description)
-        if at_most:
-            data["max_length"] = int(at_most[1])
-    if schema.properties is not None:
-        data["properties"] = {name: schema_data(p) for name, p in schema.properties.items()}
-    if schema.items is not None:
-        data["items"] = schema_data(schema.items)
-    if isinstance(schema.additional_properties, Schema):
-        data["additional_properties"] = schema_data(schema.additional_properties)
-    elif schema.additional_properties is not None:
-        data["additional_properties"] = schema.additional_properties
-    for key in ("all_of", "one_of", "any_of"):
-        members: list[Schema] | None = getattr(schema, key)
-        if members is not None:
-            data[key] = [schema_data(m) for m in members]
-    return data
 
 
 def _segments(path: str) -> list[str]:
@@ -220,10 +123,6 @@ def _last_word(name: str) -> str:
     """``workspaceKey`` -> ``key``, ``session_id`` -> ``id``, ``id`` -> ``id``."""
     words = re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", name)
     return words[-1].lower() if words else name
-
-
-def _is_json(media_type: str | None) -> bool:
-    return media_type is not None and "json" in media_type.lower()
 
 
 def _is_transition(state: str) -> bool:
@@ -313,7 +212,7 @@ class _SpecBuilder:
         for response in op.responses:
             if is_success(response.status):
                 content = next(
-                    (c for c in response.content if _is_json(c.media_type)),
+                    (c for c in response.content if is_json(c.media_type)),
                     response.content[0] if response.content else None,
                 )
                 if content is None:
@@ -324,7 +223,7 @@ class _SpecBuilder:
     def _list_field(self, op: Operation) -> str | None:
         """``""`` for a bare array, the array property of a list object, or None."""
         _status, schema, media_type = self._success(op)
-        if not _is_json(media_type):
+        if not is_json(media_type):
             return None
         target = self.model.resolve(schema)
         if target is None:
@@ -411,8 +310,8 @@ class _SpecBuilder:
         body = op.request_body
         if body is None or not body.content:
             return None
-        content = next((c for c in body.content if _is_json(c.media_type)), body.content[0])
-        return _is_json(content.media_type), content.schema_
+        content = next((c for c in body.content if is_json(c.media_type)), body.content[0])
+        return is_json(content.media_type), content.schema_
 
     def _creates(self, op: Operation, collection: _Collection) -> bool:
         """A POST that makes an item: with a JSON object body, or with a file body and a
@@ -456,7 +355,7 @@ class _SpecBuilder:
             ),
             "owners": owners,
         }
-        if media_type and not _is_json(media_type):
+        if media_type and not is_json(media_type):
             # A download the stub makes up is the page's example of it, where it shows one.
             example = _first_example(op, media_type)
             if example is not None:
@@ -615,7 +514,7 @@ class _SpecBuilder:
         body = op.request_body
         if body is None or not body.content:
             return None
-        content = next((c for c in body.content if _is_json(c.media_type)), None)
+        content = next((c for c in body.content if is_json(c.media_type)), None)
         if content is None:
             return {
                 "json": False,
@@ -730,14 +629,14 @@ class _SpecBuilder:
         """Each named schema's documented example, where the success responses show one
         (the first, as the pages order them): the stub's made-up values come from it
         first. An example that does not fit its schema is not used."""
-        checker = _checker(self.model)
+        checker = schema_checker(self.model)
         found: dict[str, Any] = {}
-        for _op, status, content, schema in _documented(self.model):
-            if status is None or not is_success(status):
+        for body in json_bodies(self.model):
+            if body.status is None or not is_success(body.status):
                 continue
-            for example in content.examples:
-                if example.text is None and _misfit(checker, schema, example) is None:
-                    _collect(checker.schemas, schema, example.value, found)
+            for example in body.content.examples:
+                if example.text is None and misfit(checker, body.schema, example) is None:
+                    _collect(checker.schemas, body.schema, example.value, found)
         for name, value in found.items():
             if name in schemas:
                 schemas[name]["example"] = value
@@ -773,9 +672,9 @@ def _collect(schemas: Schemas, schema: dict[str, Any], value: Any, found: dict[s
     """The parts of an example that are examples of named schemas, into ``found`` by
     name (the first one seen for each)."""
     if "ref" in schema:
-        found.setdefault(schema["ref"], value)
-        if schema["ref"] in found and found[schema["ref"]] is not value:
+        if schema["ref"] in found:
             return  # seen already: its parts too
+        found[schema["ref"]] = value
     target = schemas.resolve(schema)
     if isinstance(value, dict) and schemas.is_object(target):
         props = schemas.properties(target)[0]
@@ -798,7 +697,7 @@ def _error_media_type(op: Operation) -> str | None:
     operation whose every response is a YAML download documents its errors as YAML)."""
     for response in op.responses:
         if not is_success(response.status) and response.content:
-            if not any(_is_json(c.media_type) for c in response.content):
+            if not any(is_json(c.media_type) for c in response.content):
                 return response.content[0].media_type
             return None
     return None

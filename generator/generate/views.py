@@ -12,7 +12,15 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .. import __version__
-from ..model import ApiModel, Operation, Parameter, Schema, child_schemas, is_success
+from ..model import (
+    ApiModel,
+    Operation,
+    Parameter,
+    Schema,
+    child_schemas,
+    is_json,
+    is_success,
+)
 from ..names import (
     NameSpace,
     async_class_name,
@@ -716,7 +724,7 @@ class _Builder:
         if rb is None or not rb.content:
             return None, None, None
         content = _primary(rb.content)
-        if not _is_json(content.media_type) or self.is_file(content.schema_):
+        if not is_json(content.media_type) or self.is_file(content.schema_):
             sent = (
                 "bytes, an open binary file, a ``pathlib.Path`` or an iterator of bytes "
                 "(AsyncClient: also an async iterator), sent as it is read. Bytes, a path "
@@ -744,7 +752,7 @@ class _Builder:
             if not is_success(response.status) or not response.content:
                 continue
             content = _primary(response.content)
-            if self.is_file(content.schema_) or not _is_json(content.media_type):
+            if self.is_file(content.schema_) or not is_json(content.media_type):
                 if content.media_type.startswith("text/") and not self.is_file(content.schema_):
                     return "str", None, "text"
                 return "bytes", None, "bytes"
@@ -765,11 +773,7 @@ class _Builder:
 
 
 def _primary(content: list[Any]) -> Any:
-    return next((c for c in content if _is_json(c.media_type)), content[0])
-
-
-def _is_json(media_type: str) -> bool:
-    return "json" in media_type.lower()
+    return next((c for c in content if is_json(c.media_type)), content[0])
 
 
 def _cycles(model: ApiModel) -> list[list[str]]:
